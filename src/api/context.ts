@@ -1,0 +1,21 @@
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import type { Caller, ApiScope } from '../workspaces/index.js';
+
+/** What every route needs, built once at start and passed down instead of imported globals. */
+export interface ApiContext {
+  config: Config;
+  store: Store;
+  /** Base URL this server is reached at, for links it hands out. */
+  publicUrl: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller;
+  }
+  interface FastifyContextConfig {
+    /** The API-key scope a /api/v1 route requires. */
+    scope?: ApiScope;
+  }
+}

@@ -1,0 +1,67 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from '../observability/index.js';
+import { createMetrics, instrumentHttp } from '../observability/index.js';
+import { requireApiKey } from './auth.js';
+import type { ApiContext } from './context.js';
+import { ProblemSchema, installProblemHandlers } from './problem.js';
+import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+
+export interface BuildServerOptions {
+  logger: Logger;
+  /** Extra plugins mounted beside the API, such as the sandbox emulators at their prefixes. */
+  mounts?: Array<{ prefix: string; plugin: FastifyPluginAsync }>;
+}
+
+/** A route group of /api/v1: registered by each capability (posts, accounts, …). */
+export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
+
+const API_ROUTES: ApiRoutes[] = [keyRoutes];
+
+export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: false,
+    // Name every bad field in one answer, and never drop unknown fields silently: a typo such as
+    // `schedule_at` must be an error, not a post published now.
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installProblemHandlers(app);
+  app.addSchema(ProblemSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Pinion API',
+        version: '1',
+        description: 'Schedule posts to Pinterest and other platforms. Authenticate with `Authorization: Bearer <API key>`. Errors are `application/problem+json`.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Pinion API key (pin_…)' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  // The server URL is known only once listening (port 0), so it is filled in per request.
+  app.get('/openapi.json', { schema: { hide: true } }, async () => ({ ...app.swagger(), servers: [{ url: ctx.publicUrl }] }));
+
+  const metrics = createMetrics();
+  instrumentHttp(app, metrics);
+  await app.register(async (scope) => healthRoutes(scope, ctx));
+
+  await app.register(
+    async (v1) => {
+      requireApiKey(v1, ctx);
+      for (const routes of API_ROUTES) await routes(v1, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });
+  return app;
+}

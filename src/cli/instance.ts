@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { buildServer, type ApiContext } from '../api/index.js';
+import { publicUrlOf, type Config } from '../config/index.js';
+import { createLogger, type Logger } from '../observability/index.js';
+import type { PinterestSandbox } from '../sandbox/pinterest/index.js';
+import { Worker, type BackgroundPass } from '../scheduler/index.js';
+import { migrateToLatest, openStore, type Store } from '../store/index.js';
+
+export const SANDBOX_PREFIX = '/sandbox/pinterest';
+/** The app credentials the embedded Pinterest sandbox accepts out of the box. */
+export const SANDBOX_APP = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
+
+export interface PinionInstance {
+  url: string;
+  config: Config;
+  store: Store;
+  app?: FastifyInstance;
+  worker?: Worker;
+  sandbox?: PinterestSandbox;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  api: boolean;
+  worker: boolean;
+  /** Apply migrations first (the embedded default does; production runs `pinion migrate`). */
+  migrate: boolean;
+  logger?: Logger;
+}
+
+/** The background passes every worker runs; capabilities add theirs here. */
+function backgroundPasses(_ctx: ApiContext): BackgroundPass[] {
+  return [];
+}
+
+/** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
+export async function startPinion(options: StartOptions): Promise<PinionInstance> {
+  const config = structuredClone(options.config);
+  const log = options.logger ?? createLogger(config.logLevel);
+  const store = openStore(config.databaseUrl);
+  try {
+    if (options.migrate) await migrateToLatest(store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  // Loaded only when enabled: a production server carries no emulator code.
+  const sandbox = config.sandbox
+    ? (await import('../sandbox/pinterest/index.js')).createPinterestSandbox({ apps: [{ ...SANDBOX_APP }] })
+    : undefined;
+  // The public URL is known only after listening when port 0 asks for any free port.
+  const ctx: ApiContext = { config, store, publicUrl: publicUrlOf(config) };
+  let app: FastifyInstance | undefined;
+  let url = ctx.publicUrl;
+
+  if (options.api) {
+    app = await buildServer(ctx, {
+      logger: log,
+      mounts: sandbox ? [{ prefix: SANDBOX_PREFIX, plugin: sandbox.plugin }] : [],
+    });
+    const address = await app.listen({ host: config.host, port: config.port });
+    const port = Number(new URL(address).port);
+    ctx.publicUrl = publicUrlOf(config, port);
+    url = ctx.publicUrl;
+  }
+  if (sandbox) {
+    // Point the Pinterest connector at the embedded emulator instead of api.pinterest.com.
+    config.pinterest.apiBaseUrl = `${url}${SANDBOX_PREFIX}`;
+    config.pinterest.authorizeUrl = `${url}${SANDBOX_PREFIX}/oauth/`;
+    config.pinterest.clientId ??= SANDBOX_APP.clientId;
+    config.pinterest.clientSecret ??= SANDBOX_APP.clientSecret;
+  }
+
+  const worker = options.worker ? new Worker(backgroundPasses(ctx), log) : undefined;
+  worker?.start();
+
+  let closed = false;
+  return {
+    url,
+    config,
+    store,
+    app,
+    worker,
+    sandbox,
+    log,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await worker?.stop();
+      await app?.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { ConfigSchema, ENV_VARS, type Config } from './schema.js';
+export { loadConfig, ConfigError, publicUrlOf, type LoadConfigInput } from './load.js';

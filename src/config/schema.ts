@@ -1,0 +1,59 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Every setting Pinion reads, with its default. One schema serves the config file, the
+ * environment and the CLI flags, so all three are validated the same way at start.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', minLength: 1 }),
+    port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+    /** URL users and platforms reach this server at (OAuth callbacks, docs links). Defaults to http://host:port. */
+    publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+    /** `sqlite:<path>` (default, embedded) or `postgres://…`. */
+    databaseUrl: Type.String({ default: 'sqlite:./data/pinion.db', pattern: '^(sqlite:|postgres(ql)?://)' }),
+    mediaDir: Type.String({ default: './data/media', minLength: 1 }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+    /** Largest request body accepted, in bytes; larger bodies get 413. */
+    bodyLimitBytes: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 1_073_741_824 }),
+    /** Mount the Pinterest sandbox emulator at /sandbox/pinterest and point the connector at it. */
+    sandbox: Type.Boolean({ default: false }),
+    /**
+     * Keys that encrypt platform tokens at rest, as `id:base64(32 bytes)`. The first encrypts;
+     * all decrypt, so a key can be rotated in by putting it first.
+     */
+    encryptionKeys: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]{43,44}$' }), { default: [] }),
+    pinterest: Type.Object(
+      {
+        apiBaseUrl: Type.String({ default: 'https://api.pinterest.com', pattern: '^https?://' }),
+        authorizeUrl: Type.String({ default: 'https://www.pinterest.com/oauth/', pattern: '^https?://' }),
+        clientId: Type.Optional(Type.String({ minLength: 1 })),
+        clientSecret: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Environment variables and the config path each one sets. */
+export const ENV_VARS: Record<string, string> = {
+  PINION_HOST: 'host',
+  PINION_PORT: 'port',
+  PINION_PUBLIC_URL: 'publicUrl',
+  DATABASE_URL: 'databaseUrl',
+  PINION_MEDIA_DIR: 'mediaDir',
+  PINION_LOG_LEVEL: 'logLevel',
+  PINION_BODY_LIMIT: 'bodyLimitBytes',
+  PINION_SANDBOX: 'sandbox',
+  PINION_ENCRYPTION_KEYS: 'encryptionKeys',
+  PINTEREST_API_BASE_URL: 'pinterest.apiBaseUrl',
+  PINTEREST_AUTHORIZE_URL: 'pinterest.authorizeUrl',
+  PINTEREST_CLIENT_ID: 'pinterest.clientId',
+  PINTEREST_CLIENT_SECRET: 'pinterest.clientSecret',
+};

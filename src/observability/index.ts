@@ -1,0 +1,2 @@
+export { createLogger, redactUrlQuery, type Logger } from './logger.js';
+export { createMetrics, instrumentHttp } from './metrics.js';

@@ -1,0 +1,1 @@
+export { Worker, sleep, type BackgroundPass } from './worker.js';

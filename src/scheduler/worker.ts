@@ -1,0 +1,72 @@
+import type { Logger } from '../observability/index.js';
+
+/**
+ * A unit of background work a worker repeats: publishing due deliveries, refreshing tokens,
+ * retrying webhooks. Each capability contributes its passes; the worker only runs them.
+ * All state lives in the database, so any number of workers may run the same passes.
+ */
+export interface BackgroundPass {
+  name: string;
+  /** Pause between runs when the last run found nothing to do. */
+  idleIntervalMs: number;
+  /** Does one batch of work; resolves to true when there may be more right away. */
+  run(signal: AbortSignal): Promise<boolean>;
+}
+
+export class Worker {
+  private readonly controller = new AbortController();
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly passes: BackgroundPass[],
+    private readonly log: Logger,
+  ) {}
+
+  get passNames(): string[] {
+    return this.passes.map((p) => p.name);
+  }
+
+  start(): void {
+    if (this.loops.length) return;
+    this.loops = this.passes.map((pass) => this.loop(pass));
+  }
+
+  /** Lets each pass finish its current batch, then resolves. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  private async loop(pass: BackgroundPass): Promise<void> {
+    const signal = this.controller.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      let more = false;
+      try {
+        more = await pass.run(signal);
+        failures = 0;
+      } catch (err) {
+        failures++;
+        // A database outage should not spin: back off up to 30 s, then keep trying.
+        this.log.error({ err, pass: pass.name, failures }, 'background pass failed');
+      }
+      if (more && failures === 0) continue;
+      const wait = failures ? Math.min(30_000, 500 * 2 ** failures) : pass.idleIntervalMs;
+      await sleep(wait, signal);
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

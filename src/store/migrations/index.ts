@@ -1,0 +1,34 @@
+import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import type { Store } from '../open.js';
+import * as m0001 from './0001_workspaces_and_keys.js';
+
+/** In code rather than read from a folder, so the built CLI and the tests see the same list. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_workspaces_and_keys': m0001,
+};
+
+function migrator(store: Store): Migrator {
+  return new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+  });
+}
+
+/**
+ * Applies pending migrations. Safe to run from several processes at once: on PostgreSQL Kysely
+ * takes an advisory lock; on SQLite it takes none, but each migration runs in a transaction,
+ * so the loser of a race rolls back and, retrying, finds the work already done.
+ */
+export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator(store).migrateToLatest();
+    if (!error) return results ?? [];
+    if (store.dialect !== 'sqlite' || attempt >= 5) throw error instanceof Error ? error : new Error(String(error));
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+  }
+}
+
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const all = await migrator(store).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

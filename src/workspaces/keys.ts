@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { newId, type Database } from '../store/index.js';
+import type { ApiScope } from './scopes.js';
+
+export interface ApiKey {
+  id: string;
+  workspaceId: string;
+  name: string;
+  prefix: string;
+  scopes: ApiScope[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface Caller {
+  workspaceId: string;
+  keyId: string;
+  scopes: ReadonlySet<ApiScope>;
+}
+
+const KEY_PREFIX = 'pin_';
+const PREFIX_SHOWN = KEY_PREFIX.length + 8;
+/** last_used_at is advisory; writing it at most once a minute keeps every request from being a write. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+type Row = Database['api_keys'];
+const toApiKey = (r: Row): ApiKey => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  name: r.name,
+  prefix: r.prefix,
+  scopes: r.scopes.split(' ').filter(Boolean) as ApiScope[],
+  createdAt: new Date(r.created_at),
+  lastUsedAt: r.last_used_at === null ? null : new Date(r.last_used_at),
+  revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
+});
+
+// Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** Creates a key and returns it in full. This is the only time the secret exists outside the caller. */
+export async function createApiKey(
+  db: Kysely<Database>,
+  input: { workspaceId: string; name: string; scopes: ApiScope[] },
+): Promise<{ key: string; apiKey: ApiKey }> {
+  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  const row: Row = {
+    id: newId('key'),
+    workspace_id: input.workspaceId,
+    name: input.name,
+    prefix: key.slice(0, PREFIX_SHOWN),
+    hash: hashKey(key),
+    scopes: input.scopes.join(' '),
+    created_at: Date.now(),
+    last_used_at: null,
+    revoked_at: null,
+  };
+  await db.insertInto('api_keys').values(row).execute();
+  return { key, apiKey: toApiKey(row) };
+}
+
+export async function listApiKeys(db: Kysely<Database>, workspaceId: string): Promise<ApiKey[]> {
+  const rows = await db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute();
+  return rows.map(toApiKey);
+}
+
+export async function getApiKey(db: Kysely<Database>, workspaceId: string, id: string): Promise<ApiKey | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toApiKey(row);
+}
+
+/** Any workspace's key, for operators on the command line; the API never looks keys up this way. */
+export async function findApiKeyById(db: Kysely<Database>, id: string): Promise<ApiKey | undefined> {
+  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toApiKey(row);
+}
+
+/** Revokes a key of this workspace. Returns the key, or undefined when the workspace has no such key. */
+export async function revokeApiKey(db: Kysely<Database>, workspaceId: string, id: string): Promise<ApiKey | undefined> {
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: Date.now() })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return getApiKey(db, workspaceId, id);
+}
+
+/** The caller a bearer token stands for, or undefined for an unknown or revoked key. */
+export async function authenticate(db: Kysely<Database>, token: string): Promise<Caller | undefined> {
+  if (!token.startsWith(KEY_PREFIX)) return undefined;
+  const row = await db.selectFrom('api_keys').selectAll().where('hash', '=', hashKey(token)).executeTakeFirst();
+  if (!row || row.revoked_at !== null) return undefined;
+  const now = Date.now();
+  if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
+    await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  }
+  const key = toApiKey(row);
+  return { workspaceId: key.workspaceId, keyId: key.id, scopes: new Set(key.scopes) };
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import { newId, type Database } from '../store/index.js';
+
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+type Row = Database['workspaces'];
+const toWorkspace = (r: Row): Workspace => ({ id: r.id, name: r.name, createdAt: new Date(r.created_at) });
+
+export async function findWorkspace(db: Kysely<Database>, idOrName: string): Promise<Workspace | undefined> {
+  const row = await db
+    .selectFrom('workspaces')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+    .executeTakeFirst();
+  return row && toWorkspace(row);
+}
+
+export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]> {
+  const rows = await db.selectFrom('workspaces').selectAll().orderBy('id').execute();
+  return rows.map(toWorkspace);
+}
+
+/** Finds the workspace by id or name, creating it (named `idOrName`) when none exists. */
+export async function ensureWorkspace(db: Kysely<Database>, idOrName: string): Promise<{ workspace: Workspace; created: boolean }> {
+  const existing = await findWorkspace(db, idOrName);
+  if (existing) return { workspace: existing, created: false };
+  const row: Row = { id: newId('ws'), name: idOrName, created_at: Date.now() };
+  // Two processes may race to create the same name; the unique index picks one, the other re-reads.
+  const inserted = await db
+    .insertInto('workspaces')
+    .values(row)
+    .onConflict((oc) => oc.column('name').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return { workspace: toWorkspace(row), created: true };
+  return { workspace: (await findWorkspace(db, idOrName))!, created: false };
+}

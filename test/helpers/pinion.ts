@@ -1,0 +1,58 @@
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { createLogger } from '../../src/observability/index.js';
+import { startPinion, type PinionInstance } from '../../src/cli/instance.js';
+import type { Dialect } from '../../src/store/index.js';
+import { API_SCOPES, createApiKey, ensureWorkspace, type ApiScope } from '../../src/workspaces/index.js';
+import { freshDatabaseUrl } from './stores.js';
+
+export interface TestPinion extends PinionInstance {
+  /** An all-scopes key of workspace "default". */
+  apiKey: string;
+  /** Every log line the instance wrote, to check that no secret leaks. */
+  logs: string[];
+  newKey(workspace: string, scopes?: ApiScope[]): Promise<string>;
+  api(method: string, path: string, init?: { body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<Response>;
+}
+
+/** A real Pinion on a free port with a fresh database, as a user would run it. */
+export async function startTestPinion(
+  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean } = {},
+): Promise<TestPinion> {
+  const database = await freshDatabaseUrl(opts.dialect ?? 'sqlite');
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config: Config = { ...loadConfig({ env: {}, file: undefined }), port: 0, databaseUrl: database.url, logLevel: 'debug', ...opts.config };
+  const instance = await startPinion({ config, api: true, worker: opts.worker ?? false, migrate: opts.migrate ?? true, logger: createLogger('debug', sink) });
+  const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {
+    const { workspace: ws } = await ensureWorkspace(instance.store.db, workspace);
+    return (await createApiKey(instance.store.db, { workspaceId: ws.id, name: 'test', scopes })).key;
+  };
+  const apiKey = opts.migrate === false ? '' : await newKey('default');
+  return {
+    ...instance,
+    apiKey,
+    logs,
+    newKey,
+    async api(method, path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      const key = init.key === undefined ? apiKey : init.key;
+      if (key) headers.authorization = `Bearer ${key}`;
+      if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+      return fetch(`${instance.url}${path}`, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+      });
+    },
+    async close() {
+      await instance.close();
+      await database.drop();
+    },
+  };
+}

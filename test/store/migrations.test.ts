@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openStore, pendingMigrations, type Store } from '../../src/store/index.js';
+import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+
+describe.each(DIALECTS)('store on %s', (dialect) => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (cleanup.length) await cleanup.pop()!();
+  });
+  async function open(url: string): Promise<Store> {
+    const store = openStore(url);
+    cleanup.push(() => store.close());
+    return store;
+  }
+
+  it('applies every migration to an empty database, then has none pending', async () => {
+    const db = await freshDatabaseUrl(dialect);
+    cleanup.push(db.drop);
+    const store = await open(db.url);
+    expect((await pendingMigrations(store)).length).toBeGreaterThan(0);
+    const results = await migrateToLatest(store);
+    expect(results.every((r) => r.status === 'Success')).toBe(true);
+    expect(await pendingMigrations(store)).toEqual([]);
+    expect(await migrateToLatest(store)).toEqual([]);
+  });
+
+  it('lets two processes migrate the same database at once', async () => {
+    const db = await freshDatabaseUrl(dialect);
+    cleanup.push(db.drop);
+    const [a, b] = [await open(db.url), await open(db.url)];
+    await Promise.all([migrateToLatest(a), migrateToLatest(b)]);
+    expect(await pendingMigrations(a)).toEqual([]);
+  });
+
+  it('round-trips epoch milliseconds as numbers', async () => {
+    const db = await freshDatabaseUrl(dialect);
+    cleanup.push(db.drop);
+    const store = await open(db.url);
+    await migrateToLatest(store);
+    const t = Date.UTC(2031, 0, 2, 3, 4, 5, 678);
+    await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: t }).execute();
+    const row = await store.db.selectFrom('workspaces').selectAll().executeTakeFirstOrThrow();
+    expect(row.created_at).toBe(t);
+  });
+});

@@ -1,3 +1,4 @@
+import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import type { Caller, ApiScope } from '../workspaces/index.js';
@@ -8,6 +9,7 @@ export interface ApiContext {
   store: Store;
   /** Base URL this server is reached at, for links it hands out. */
   publicUrl: string;
+  accounts: Accounts;
 }
 
 declare module 'fastify' {

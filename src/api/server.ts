@@ -9,6 +9,9 @@ import type { ApiContext } from './context.js';
 import { ProblemSchema, installProblemHandlers } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
+import { accountRoutes } from './routes/accounts.js';
+import { boardRoutes } from './routes/boards.js';
+import { oauthCallbackRoutes } from './routes/oauth-callback.js';
 
 export interface BuildServerOptions {
   logger: Logger;
@@ -19,7 +22,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [keyRoutes];
+const API_ROUTES: ApiRoutes[] = [keyRoutes, accountRoutes, boardRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -53,6 +56,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   const metrics = createMetrics();
   instrumentHttp(app, metrics);
   await app.register(async (scope) => healthRoutes(scope, ctx));
+  await app.register(async (scope) => oauthCallbackRoutes(scope, ctx));
 
   await app.register(
     async (v1) => {

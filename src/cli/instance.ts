@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { createAccounts } from '../accounts/index.js';
 import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
@@ -31,8 +32,8 @@ export interface StartOptions {
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
-function backgroundPasses(_ctx: ApiContext): BackgroundPass[] {
-  return [];
+function backgroundPasses(ctx: ApiContext): BackgroundPass[] {
+  return [...ctx.accounts.passes];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
@@ -52,7 +53,14 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     ? (await import('../sandbox/pinterest/index.js')).createPinterestSandbox({ apps: [{ ...SANDBOX_APP }] })
     : undefined;
   // The public URL is known only after listening when port 0 asks for any free port.
-  const ctx: ApiContext = { config, store, publicUrl: publicUrlOf(config) };
+  let accounts;
+  try {
+    accounts = createAccounts({ db: store.db, config, log });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const ctx: ApiContext = { config, store, publicUrl: publicUrlOf(config), accounts };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { generateKeySpec } from '../accounts/index.js';
 import { keysCommand } from './keys.js';
 import { UsageError, type Output } from './output.js';
 import { runCommand } from './run.js';
@@ -17,6 +18,7 @@ Commands:
   keys list [--workspace W]
   keys revoke <key id>
   sandbox               The Pinterest API v5 emulator on its own port (default 8090)
+  encryption-key        Print a new token-encryption key for PINION_ENCRYPTION_KEYS
 
 Options:
   --config FILE         JSON config file (also $PINION_CONFIG; ./pinion.config.json if present)
@@ -59,6 +61,9 @@ async function main(argv: string[]): Promise<void> {
   });
 
   switch (command) {
+    case 'encryption-key':
+      out.write(generateKeySpec());
+      return;
     case 'keys':
       return keysCommand(config, { action: rest[0], id: rest[1], workspace: values.workspace, name: values.name, scopes: values.scopes, out });
     case 'start':

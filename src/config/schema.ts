@@ -26,6 +26,17 @@ export const ConfigSchema = Type.Object(
      * all decrypt, so a key can be rotated in by putting it first.
      */
     encryptionKeys: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]{43,44}$' }), { default: [] }),
+    accounts: Type.Object(
+      {
+        /** Refresh an access token this long before it expires. */
+        refreshMarginSeconds: Type.Integer({ default: 900, minimum: 0 }),
+        /** The background pass refreshes idle accounts whose refresh token dies within this window. */
+        idleRefreshWindowSeconds: Type.Integer({ default: 7 * 24 * 3600, minimum: 60 }),
+        /** How long a connect link (its OAuth state) stays valid. */
+        connectTtlSeconds: Type.Integer({ default: 900, minimum: 30, maximum: 86_400 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     pinterest: Type.Object(
       {
         apiBaseUrl: Type.String({ default: 'https://api.pinterest.com', pattern: '^https?://' }),
@@ -52,6 +63,7 @@ export const ENV_VARS: Record<string, string> = {
   PINION_BODY_LIMIT: 'bodyLimitBytes',
   PINION_SANDBOX: 'sandbox',
   PINION_ENCRYPTION_KEYS: 'encryptionKeys',
+  PINION_TOKEN_REFRESH_MARGIN: 'accounts.refreshMarginSeconds',
   PINTEREST_API_BASE_URL: 'pinterest.apiBaseUrl',
   PINTEREST_AUTHORIZE_URL: 'pinterest.authorizeUrl',
   PINTEREST_CLIENT_ID: 'pinterest.clientId',

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/index.js';
+import { generateKeySpec } from '../../src/accounts/index.js';
 import { startPinion, type PinionInstance } from '../../src/cli/instance.js';
 import type { Dialect } from '../../src/store/index.js';
 import { API_SCOPES, createApiKey, ensureWorkspace, type ApiScope } from '../../src/workspaces/index.js';
@@ -27,7 +28,14 @@ export async function startTestPinion(
       cb();
     },
   });
-  const config: Config = { ...loadConfig({ env: {}, file: undefined }), port: 0, databaseUrl: database.url, logLevel: 'debug', ...opts.config };
+  const config: Config = {
+    ...loadConfig({ env: {}, file: undefined }),
+    port: 0,
+    databaseUrl: database.url,
+    logLevel: 'debug',
+    encryptionKeys: [generateKeySpec('test')],
+    ...opts.config,
+  };
   const instance = await startPinion({ config, api: true, worker: opts.worker ?? false, migrate: opts.migrate ?? true, logger: createLogger('debug', sink) });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {
     const { workspace: ws } = await ensureWorkspace(instance.store.db, workspace);

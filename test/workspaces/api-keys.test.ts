@@ -10,7 +10,7 @@ describe.each(DIALECTS)('API keys over HTTP on %s', (dialect) => {
   afterAll(async () => p?.close());
 
   it('refuses /api/v1 without a key, with a bad key, and with a malformed header', async () => {
-    for (const headers of [{}, { authorization: 'Bearer pin_nope' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer pin_nope' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const res = await p.api('GET', '/api/v1/workspace', { key: null, headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);

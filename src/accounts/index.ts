@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/index.js';
+import { oauthFlow, pinterestClient, type PlatformId } from '../connectors/index.js';
+import type { Logger } from '../observability/index.js';
+import type { BackgroundPass } from '../scheduler/index.js';
+import type { Database } from '../store/index.js';
+import type { Account } from './accounts.js';
+import { BoardDirectory } from './boards.js';
+import { refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
+import { TokenKeeper } from './tokens.js';
+import { loadVault, TokenVault } from './vault.js';
+
+export { toAccount, listAccounts, getAccountRow, disconnectAccount, type Account, type AccountRow } from './accounts.js';
+export { startConnect, finishConnect, ConnectError, callbackUrl } from './connect.js';
+export { BoardDirectory, type Board, type Section } from './boards.js';
+export { TokenKeeper } from './tokens.js';
+export { TokenVault, loadVault, generateKeySpec } from './vault.js';
+
+/** The accounts capability, wired once per process. */
+export interface Accounts {
+  vault: TokenVault;
+  tokens: TokenKeeper;
+  /** Boards of Pinterest accounts. Created on first use, so a server without Pinterest credentials still starts. */
+  boards(): BoardDirectory;
+  passes: BackgroundPass[];
+  /** Hooks later capabilities (webhooks) attach to. */
+  listeners: { needsReauth: Array<(account: Account) => Promise<void>> };
+}
+
+export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger }): Accounts {
+  const vault = loadVault(opts.config);
+  const listeners: Accounts['listeners'] = { needsReauth: [] };
+  const tokens = new TokenKeeper({
+    db: opts.db,
+    vault,
+    log: opts.log,
+    oauth: (platform) => oauthFlow(opts.config, platform as PlatformId),
+    refreshMarginMs: opts.config.accounts.refreshMarginSeconds * 1000,
+    onNeedsReauth: async (account) => {
+      for (const listener of listeners.needsReauth) await listener(account);
+    },
+  });
+  let boards: BoardDirectory | undefined;
+  return {
+    vault,
+    tokens,
+    boards: () => (boards ??= new BoardDirectory(opts.db, tokens, pinterestClient(opts.config))),
+    listeners,
+    passes: [
+      refreshIdleAccountsPass({
+        db: opts.db,
+        keeper: tokens,
+        log: opts.log,
+        windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
+        marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
+      }),
+      reencryptTokensPass({ db: opts.db, vault, log: opts.log }),
+    ],
+  };
+}

@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../observability/index.js';
+import type { BackgroundPass } from '../scheduler/index.js';
+import type { Database } from '../store/index.js';
+import type { TokenKeeper } from './tokens.js';
+import type { TokenVault } from './vault.js';
+
+const BATCH = 20;
+/** After a failed refresh an account rests this long, so a platform outage is not hammered. */
+const FAILURE_COOLDOWN_MS = 5 * 60_000;
+
+/**
+ * Refreshes accounts nobody has used lately before their grant dies: Pinterest's refresh token
+ * lives 60 days and is renewed only by refreshing, so an account idle that long would be lost.
+ */
+export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: TokenKeeper; log: Logger; windowMs: number; marginMs: number }): BackgroundPass {
+  return {
+    name: 'refresh-idle-accounts',
+    idleIntervalMs: 5 * 60_000,
+    async run(signal) {
+      const now = Date.now();
+      const due = await opts.db
+        .selectFrom('accounts')
+        .select(['id', 'token_version'])
+        .where('status', '=', 'active')
+        .where('refresh_token', 'is not', null)
+        .where((eb) =>
+          eb.or([
+            eb('refresh_expires_at', '<', now + opts.windowMs),
+            eb('access_expires_at', '<', now + opts.marginMs),
+          ]),
+        )
+        .where((eb) => eb.or([eb('refresh_lock_until', 'is', null), eb('refresh_lock_until', '<', now)]))
+        .where((eb) => eb.or([eb('last_error', 'is', null), eb('updated_at', '<', now - FAILURE_COOLDOWN_MS)]))
+        .orderBy('refresh_expires_at')
+        .limit(BATCH)
+        .execute();
+      let failures = 0;
+      for (const account of due) {
+        if (signal.aborted) break;
+        try {
+          await opts.keeper.refresh(account.id, account.token_version);
+        } catch (err) {
+          failures++;
+          opts.log.warn({ accountId: account.id, err }, 'idle account refresh failed');
+        }
+      }
+      // Failed accounts are in cooldown now, so a full batch of only failures would not loop.
+      return due.length === BATCH && failures < due.length;
+    },
+  };
+}
+
+/** Moves tokens sealed with an older encryption key onto the current one, after a key rotation. */
+export function reencryptTokensPass(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger }): BackgroundPass {
+  return {
+    name: 'reencrypt-tokens',
+    idleIntervalMs: 10 * 60_000,
+    async run() {
+      const current = `v1.${opts.vault.primaryKeyId}.%`;
+      const stale = await opts.db
+        .selectFrom('accounts')
+        .select(['id', 'access_token', 'refresh_token', 'token_version'])
+        .where((eb) => eb.or([eb('access_token', 'not like', current), eb('refresh_token', 'not like', current)]))
+        .limit(100)
+        .execute();
+      for (const row of stale) {
+        const reseal = (v: string | null) => (v === null ? null : opts.vault.encrypt(opts.vault.decrypt(v, row.id), row.id));
+        // Conditional on the version, so a refresh that lands meanwhile is never overwritten.
+        await opts.db
+          .updateTable('accounts')
+          .set({ access_token: reseal(row.access_token), refresh_token: reseal(row.refresh_token) })
+          .where('id', '=', row.id)
+          .where('token_version', '=', row.token_version)
+          .execute();
+      }
+      if (stale.length) opts.log.info({ count: stale.length }, 're-encrypted account tokens with the current key');
+      return stale.length === 100;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * How a platform call failed, decided once in the connector so the scheduler and the accounts
+ * code act on a kind, never on a parsed message.
+ * - retryable: nothing happened on the platform; try again later (5xx, network error on a read).
+ * - rate_limited: try again at `retryAt`.
+ * - auth_expired: the access token is not accepted; refresh, then retry.
+ * - auth_revoked: the grant itself is gone (refresh refused); a person must reconnect.
+ * - rejected: the platform refused this content or request; retrying will not help.
+ * - not_found: the object (board, section, pin) does not exist.
+ * - unknown_outcome: a write was sent and no answer came back; it may or may not have happened.
+ */
+export type ConnectorErrorKind = 'retryable' | 'rate_limited' | 'auth_expired' | 'auth_revoked' | 'rejected' | 'not_found' | 'unknown_outcome';
+
+export class ConnectorError extends Error {
+  constructor(
+    readonly kind: ConnectorErrorKind,
+    message: string,
+    readonly details: { status?: number; platformCode?: number; retryAt?: Date; operation?: string } = {},
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'retryable' || this.kind === 'rate_limited' || this.kind === 'auth_expired';
+  }
+}
+
+export const isConnectorError = (e: unknown): e is ConnectorError => e instanceof ConnectorError;

@@ -1,0 +1,134 @@
+import { ConnectorError } from '../errors.js';
+import type { AccountIdentity, OAuthFlow, TokenSet } from '../types.js';
+import { callPinterest, type PinterestHttpOptions } from './http.js';
+import { PINTEREST } from './platform.js';
+
+export interface PinterestAppConfig extends PinterestHttpOptions {
+  authorizeUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Pinterest's Board, as the API returns it (fields Pinion uses). */
+export interface PinterestBoard {
+  id: string;
+  name: string;
+  description?: string | null;
+  privacy?: 'PUBLIC' | 'PROTECTED' | 'SECRET';
+  pin_count?: number;
+}
+export interface PinterestSection {
+  id: string;
+  name: string;
+}
+interface Page<T> {
+  items: T[];
+  bookmark?: string | null;
+}
+interface TokenResponse {
+  access_token: string;
+  refresh_token?: string;
+  expires_in: number;
+  refresh_token_expires_in?: number;
+  refresh_token_expires_at?: number;
+  scope: string;
+}
+
+const toTokenSet = (t: TokenResponse, now = Date.now()): TokenSet => ({
+  accessToken: t.access_token,
+  refreshToken: t.refresh_token ?? null,
+  accessExpiresAt: new Date(now + t.expires_in * 1000),
+  refreshExpiresAt:
+    t.refresh_token_expires_at !== undefined
+      ? new Date(t.refresh_token_expires_at * 1000)
+      : t.refresh_token_expires_in !== undefined
+        ? new Date(now + t.refresh_token_expires_in * 1000)
+        : null,
+  scopes: t.scope.split(/[\s,]+/).filter(Boolean),
+});
+
+/** The Pinterest API v5 calls Pinion makes, one method each. */
+export class PinterestClient implements OAuthFlow {
+  constructor(private readonly app: PinterestAppConfig) {}
+
+  private get http(): PinterestHttpOptions {
+    return this.app;
+  }
+
+  authorizeUrl({ redirectUri, state }: { redirectUri: string; state: string }): string {
+    const url = new URL(this.app.authorizeUrl);
+    url.searchParams.set('client_id', this.app.clientId);
+    url.searchParams.set('redirect_uri', redirectUri);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('scope', PINTEREST.scopes.join(','));
+    url.searchParams.set('state', state);
+    return url.toString();
+  }
+
+  async exchangeCode({ code, redirectUri }: { code: string; redirectUri: string }): Promise<TokenSet> {
+    const t = await this.token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, continuous_refresh: 'true' });
+    return toTokenSet(t);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenSet> {
+    try {
+      const t = await this.token({ grant_type: 'refresh_token', refresh_token: refreshToken });
+      const set = toTokenSet(t);
+      // Never lose the grant: a platform that does not rotate keeps the old refresh token valid.
+      return { ...set, refreshToken: set.refreshToken ?? refreshToken };
+    } catch (err) {
+      // A refused refresh token is a dead grant: only the person can bring it back.
+      if (err instanceof ConnectorError && (err.kind === 'rejected' || err.kind === 'auth_expired' || err.kind === 'not_found')) {
+        throw new ConnectorError('auth_revoked', err.message, err.details);
+      }
+      throw err;
+    }
+  }
+
+  private token(form: Record<string, string>): Promise<TokenResponse> {
+    return callPinterest<TokenResponse>(this.http, { method: 'POST', path: '/oauth/token', auth: { basic: [this.app.clientId, this.app.clientSecret] }, form });
+  }
+
+  async identify(accessToken: string): Promise<AccountIdentity> {
+    const a = await callPinterest<{ id?: string; username?: string; business_name?: string | null; profile_image?: string; account_type?: string }>(this.http, {
+      method: 'GET',
+      path: '/user_account',
+      auth: { bearer: accessToken },
+    });
+    if (!a.id || !a.username) throw new ConnectorError('rejected', 'Pinterest GET /user_account returned no id or username');
+    return { externalId: a.id, username: a.username, displayName: a.business_name ?? null, avatarUrl: a.profile_image ?? null, accountType: a.account_type ?? null };
+  }
+
+  async listBoards(accessToken: string): Promise<PinterestBoard[]> {
+    return this.all<PinterestBoard>(accessToken, '/boards', { privacy: 'ALL' });
+  }
+
+  createBoard(accessToken: string, board: { name: string; description?: string; privacy?: 'PUBLIC' | 'PROTECTED' | 'SECRET' }): Promise<PinterestBoard> {
+    return callPinterest(this.http, { method: 'POST', path: '/boards', auth: { bearer: accessToken }, json: board });
+  }
+
+  listSections(accessToken: string, boardId: string): Promise<PinterestSection[]> {
+    return this.all<PinterestSection>(accessToken, `/boards/${encodeURIComponent(boardId)}/sections`);
+  }
+
+  createSection(accessToken: string, boardId: string, name: string): Promise<PinterestSection> {
+    return callPinterest(this.http, { method: 'POST', path: `/boards/${encodeURIComponent(boardId)}/sections`, auth: { bearer: accessToken }, json: { name } });
+  }
+
+  /** Follows bookmarks to the end, at the largest page size the API allows. */
+  private async all<T>(accessToken: string, path: string, query: Record<string, string> = {}): Promise<T[]> {
+    const items: T[] = [];
+    let bookmark: string | undefined;
+    do {
+      const page = await callPinterest<Page<T>>(this.http, {
+        method: 'GET',
+        path,
+        auth: { bearer: accessToken },
+        query: { ...query, page_size: PINTEREST.limits.pageSizeMax, bookmark },
+      });
+      items.push(...page.items);
+      bookmark = page.bookmark ?? undefined;
+    } while (bookmark);
+    return items;
+  }
+}

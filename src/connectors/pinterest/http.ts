@@ -1,0 +1,79 @@
+import { ConnectorError } from '../errors.js';
+
+export interface PinterestHttpOptions {
+  /** `https://api.pinterest.com` in production; the sandbox's base URL in tests and `pinion start`. */
+  apiBaseUrl: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface CallInput {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  /** Bearer token, or `basic:<client_id>:<client_secret>` for the token endpoint. */
+  auth: { bearer: string } | { basic: [string, string] };
+  query?: Record<string, string | number | undefined>;
+  json?: unknown;
+  form?: Record<string, string>;
+}
+
+/** One Pinterest API v5 call with its failure classified, so callers never read status codes. */
+export async function callPinterest<T>(options: PinterestHttpOptions, input: CallInput): Promise<T> {
+  const url = new URL(`${options.apiBaseUrl.replace(/\/$/, '')}/v5${input.path}`);
+  for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if ('bearer' in input.auth) headers.authorization = `Bearer ${input.auth.bearer}`;
+  else headers.authorization = `Basic ${Buffer.from(`${input.auth.basic[0]}:${input.auth.basic[1]}`).toString('base64')}`;
+  let body: string | undefined;
+  if (input.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(input.json);
+  } else if (input.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(input.form).toString();
+  }
+  const operation = `${input.method} ${input.path.replace(/\/\d+/g, '/{id}')}`;
+  // Creating a pin is not idempotent: a lost answer means the pin may exist.
+  const isWrite = input.method !== 'GET' && !input.path.startsWith('/oauth/');
+
+  let res: Response;
+  try {
+    res = await (options.fetch ?? fetch)(url, { method: input.method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
+  } catch (err) {
+    const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed: ${(err as Error).cause ?? (err as Error).message}`;
+    throw new ConnectorError(isWrite ? 'unknown_outcome' : 'retryable', `Pinterest ${operation} ${reason}`, { operation });
+  }
+  let text: string;
+  try {
+    text = await res.text();
+  } catch {
+    throw new ConnectorError(isWrite ? 'unknown_outcome' : 'retryable', `Pinterest ${operation}: connection lost while reading the answer`, { operation, status: res.status });
+  }
+  if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
+  throw classify(res, text, operation);
+}
+
+function classify(res: Response, text: string, operation: string): ConnectorError {
+  let code: number | undefined;
+  let message = text.slice(0, 300) || res.statusText;
+  try {
+    const parsed = JSON.parse(text) as { code?: unknown; message?: unknown };
+    if (typeof parsed.code === 'number') code = parsed.code;
+    if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    /* not JSON: keep the raw text */
+  }
+  const details = { status: res.status, platformCode: code, operation };
+  const say = `Pinterest ${operation}: ${message}${code !== undefined ? ` (code ${code})` : ''}`;
+  if (res.status === 401) return new ConnectorError('auth_expired', say, details);
+  if (res.status === 429) return new ConnectorError('rate_limited', say, { ...details, retryAt: retryAt(res) });
+  if (res.status >= 500 || res.status === 408) return new ConnectorError('retryable', say, details);
+  if (res.status === 404) return new ConnectorError('not_found', say, details);
+  return new ConnectorError('rejected', say, details);
+}
+
+/** Pinterest sends x-ratelimit-reset as seconds until the window resets (unverified); Retry-After is honoured too. */
+function retryAt(res: Response): Date {
+  const reset = Number(res.headers.get('x-ratelimit-reset') ?? res.headers.get('retry-after'));
+  return new Date(Date.now() + (Number.isFinite(reset) && reset > 0 ? reset * 1000 : 60_000));
+}

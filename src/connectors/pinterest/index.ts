@@ -1,0 +1,3 @@
+export { PINTEREST, type PinterestRateCategory } from './platform.js';
+export { PinterestClient, type PinterestAppConfig, type PinterestBoard, type PinterestSection } from './client.js';
+export { callPinterest, type PinterestHttpOptions } from './http.js';

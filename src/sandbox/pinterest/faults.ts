@@ -1,0 +1,82 @@
+export interface FaultConfig {
+  /** Added to every /v5 response. */
+  latencyMs?: number;
+  /** 0..1 fraction of /v5 requests answered 500/503 before any side effect. */
+  errorRate?: number;
+  /** 0..1 fraction of /v5 requests never answered; the socket is destroyed after `hangMs` or on close. */
+  timeoutRate?: number;
+  /** 0..1 fraction of write requests whose side effect is committed, then the socket is destroyed with no response. */
+  dropAfterCommitRate?: number;
+  /** Apply faults only to these operations, e.g. ['POST /v5/pins']. */
+  only?: string[];
+  /** Seed for reproducible fault sequences. */
+  seed?: number;
+  /** How long a "timeout" request hangs before its socket is destroyed; default 30000. */
+  hangMs?: number;
+}
+
+export type FaultDecision = 'none' | 'error' | 'timeout' | 'drop-after-commit';
+
+/** mulberry32: tiny, deterministic, good enough to pick faults reproducibly. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+export class FaultInjector {
+  private config: FaultConfig = {};
+  private random: () => number = Math.random;
+
+  constructor(config: FaultConfig = {}) {
+    this.set(config);
+  }
+
+  set(config: FaultConfig): void {
+    for (const key of ['errorRate', 'timeoutRate', 'dropAfterCommitRate'] as const) {
+      const rate = config[key];
+      if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`${key} must be within 0..1`);
+    }
+    this.config = { ...config };
+    this.random = config.seed === undefined ? Math.random : seededRandom(config.seed);
+  }
+
+  get(): FaultConfig {
+    return { ...this.config };
+  }
+
+  get hangMs(): number {
+    return this.config.hangMs ?? 30_000;
+  }
+
+  private applies(operation: string): boolean {
+    return this.config.only === undefined || this.config.only.includes(operation);
+  }
+
+  latencyFor(operation: string): number {
+    return this.applies(operation) ? (this.config.latencyMs ?? 0) : 0;
+  }
+
+  /** Decided once per request, before the handler runs, so a 5xx or a hang never has side effects. */
+  decide(operation: string, method: string): FaultDecision {
+    if (!this.applies(operation)) return 'none';
+    const { errorRate = 0, timeoutRate = 0, dropAfterCommitRate = 0 } = this.config;
+    if (errorRate > 0 && this.random() < errorRate) return 'error';
+    if (timeoutRate > 0 && this.random() < timeoutRate) return 'timeout';
+    if (dropAfterCommitRate > 0 && WRITE_METHODS.has(method) && this.random() < dropAfterCommitRate) {
+      return 'drop-after-commit';
+    }
+    return 'none';
+  }
+
+  pickErrorStatus(): 500 | 503 {
+    return this.random() < 0.5 ? 500 : 503;
+  }
+}

@@ -1,0 +1,149 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
+import { registerBoardRoutes } from './boards.js';
+import type { ResolvedOptions, SandboxContext } from './context.js';
+import { PinterestError } from './errors.js';
+import { FaultInjector, type FaultConfig } from './faults.js';
+import { registerInspectionRoutes, sandboxStats } from './inspection.js';
+import { registerMediaRoutes, registerUploadRoute } from './media.js';
+import { registerAuthorizeRoutes } from './oauth-authorize.js';
+import { registerTokenRoutes } from './oauth-token.js';
+import { sendError } from './operation.js';
+import { registerPinRoutes } from './pins.js';
+import { RateLimiter, type RateLimitBudget, type RateLimitCategory } from './rate-limit.js';
+import { SandboxState, type SandboxApp, type SandboxUser } from './state.js';
+import { issueTokenPair, type TokenResponse } from './tokens.js';
+
+export type { FaultConfig } from './faults.js';
+export type { RateLimitBudget, RateLimitCategory } from './rate-limit.js';
+export type { Board, BoardSection, MediaUpload, Pin, SandboxApp, SandboxUser } from './state.js';
+export type { TokenResponse } from './tokens.js';
+export { SandboxState } from './state.js';
+export { MIN_IMAGE_SIDE } from './images.js';
+
+export interface PinterestSandboxOptions {
+  /** Registered OAuth apps. Default: one app { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' } accepting any redirect_uri. */
+  apps?: Array<{ clientId: string; clientSecret: string; redirectUris?: string[] }>;
+  /** Default 30 days (2592000). */
+  accessTokenTtlSeconds?: number;
+  /** Default 60 days. */
+  refreshTokenTtlSeconds?: number;
+  /** Default 600 (10 minutes). */
+  authorizationCodeTtlSeconds?: number;
+  /** Defaults: org_write 100/60s, org_read 1000/60s (Standard tier per SUMMARY §8). */
+  rateLimits?: Partial<Record<RateLimitCategory, RateLimitBudget>>;
+  /** Emit x-ratelimit-limit/remaining/reset; default true. */
+  rateLimitHeaders?: boolean;
+  faults?: FaultConfig;
+  /** Time a video stays 'processing' after upload; default 1500. */
+  mediaProcessingMs?: number;
+  /** Base URL clients reach the sandbox at, e.g. 'http://127.0.0.1:8080/sandbox/pinterest'; default: request Host + prefix. */
+  publicBaseUrl?: string;
+  /** Timeout for fetching image_url media; default 10000. */
+  imageFetchTimeoutMs?: number;
+  /** Size cap for fetched images; default 20 MB (Pinterest's published image limit, third-party source). */
+  imageFetchMaxBytes?: number;
+}
+
+export interface PinterestSandbox {
+  /** Fastify plugin; register with or without a prefix: app.register(sandbox.plugin, { prefix: '/sandbox/pinterest' }) */
+  plugin: FastifyPluginAsync;
+  state: SandboxState;
+  setFaults(f: FaultConfig): void;
+  createUser(input?: { username?: string; accountType?: 'PINNER' | 'BUSINESS' }): SandboxUser;
+  /** Issue tokens directly for a user (tests that don't care about the OAuth dance). */
+  issueTokens(userId: string, scopes: string[], clientId?: string): TokenResponse;
+  /** Per-operation and per-user call counts (same as GET /_sandbox/stats). */
+  stats(): ReturnType<typeof sandboxStats>;
+  /** Clears all state and rate-limit windows and restores the faults given at creation. */
+  reset(): void;
+}
+
+export const DEFAULT_APP: SandboxApp = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
+
+export function createPinterestSandbox(options: PinterestSandboxOptions = {}): PinterestSandbox {
+  const resolved: ResolvedOptions = {
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 30 * 24 * 3600,
+    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 60 * 24 * 3600,
+    authorizationCodeTtlSeconds: options.authorizationCodeTtlSeconds ?? 600,
+    rateLimitHeaders: options.rateLimitHeaders ?? true,
+    mediaProcessingMs: options.mediaProcessingMs ?? 1500,
+    imageFetchTimeoutMs: options.imageFetchTimeoutMs ?? 10_000,
+    imageFetchMaxBytes: options.imageFetchMaxBytes ?? 20 * 1024 * 1024,
+    ...(options.publicBaseUrl !== undefined ? { publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, '') } : {}),
+  };
+  const state = new SandboxState(options.apps ?? [DEFAULT_APP]);
+  let mountedPrefix = '';
+  const ctx: SandboxContext = {
+    state,
+    options: resolved,
+    faults: new FaultInjector(options.faults),
+    limiter: new RateLimiter(options.rateLimits),
+    hungSockets: new Set(),
+    baseUrl: (request) => resolved.publicBaseUrl ?? `${request.protocol}://${request.host}${mountedPrefix}`,
+  };
+
+  const reset = () => {
+    state.reset();
+    ctx.limiter.reset();
+    ctx.faults.set(options.faults ?? {});
+  };
+
+  const plugin: FastifyPluginAsync = async (instance) => {
+    mountedPrefix = instance.prefix;
+    await instance.register(formbody);
+    instance.setErrorHandler((error: FastifyError, _request, reply) => {
+      if (error instanceof PinterestError) return sendError(reply, error);
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      return sendError(reply, new PinterestError(status, status === 500 ? 500 : 1, status === 500 ? 'Internal server error.' : error.message));
+    });
+    instance.addHook('preClose', async () => {
+      for (const socket of ctx.hungSockets) socket.destroy();
+    });
+
+    await instance.register(
+      async (v5) => {
+        v5.setNotFoundHandler((_request, reply) => sendError(reply, new PinterestError(404, 404, 'Not found.')));
+        registerTokenRoutes(v5, ctx);
+        registerBoardRoutes(v5, ctx);
+        registerPinRoutes(v5, ctx);
+        registerMediaRoutes(v5, ctx);
+      },
+      { prefix: '/v5' },
+    );
+    registerAuthorizeRoutes(instance, ctx);
+    registerInspectionRoutes(instance, ctx, reset);
+    await registerUploadRoute(instance, ctx);
+  };
+
+  return {
+    plugin,
+    state,
+    setFaults: (f) => ctx.faults.set(f),
+    createUser: (input = {}) => state.createUser(input),
+    issueTokens: (userId, scopes, clientId) => {
+      if (!state.users.has(userId)) throw new Error(`unknown sandbox user ${userId}`);
+      return issueTokenPair(ctx, userId, scopes, clientId ?? [...state.apps.keys()][0] ?? DEFAULT_APP.clientId, 'authorization_code');
+    },
+    stats: () => sandboxStats(state),
+    reset,
+  };
+}
+
+/** Standalone server for `pinion sandbox`: the sandbox at the root, so `/v5/...` and `/oauth/`. */
+export async function startPinterestSandbox(
+  opts: PinterestSandboxOptions & { host?: string; port?: number; logger?: boolean } = {},
+): Promise<{ url: string; sandbox: PinterestSandbox; close(): Promise<void> }> {
+  const { host = '127.0.0.1', port = 0, logger = false, ...options } = opts;
+  const app = Fastify({
+    // Never log request headers: they carry bearer tokens and Basic client secrets.
+    logger: logger ? { serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) } } : false,
+  });
+  const sandbox = createPinterestSandbox(options);
+  await app.register(sandbox.plugin);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  return { url, sandbox, close: () => app.close() };
+}

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { createAccounts } from '../accounts/index.js';
+import { createAccounts, type Accounts } from '../accounts/index.js';
 import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
-import type { PinterestSandbox } from '../sandbox/pinterest/index.js';
+import type { PinterestSandbox, PinterestSandboxOptions } from '../sandbox/pinterest/index.js';
 import { Worker, type BackgroundPass } from '../scheduler/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 
@@ -18,6 +18,7 @@ export interface PinionInstance {
   app?: FastifyInstance;
   worker?: Worker;
   sandbox?: PinterestSandbox;
+  accounts: Accounts;
   log: Logger;
   close(): Promise<void>;
 }
@@ -29,6 +30,8 @@ export interface StartOptions {
   /** Apply migrations first (the embedded default does; production runs `pinion migrate`). */
   migrate: boolean;
   logger?: Logger;
+  /** Options of the embedded Pinterest sandbox (tests shorten token lifetimes, inject faults). */
+  sandboxOptions?: PinterestSandboxOptions;
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
@@ -50,10 +53,10 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
 
   // Loaded only when enabled: a production server carries no emulator code.
   const sandbox = config.sandbox
-    ? (await import('../sandbox/pinterest/index.js')).createPinterestSandbox({ apps: [{ ...SANDBOX_APP }] })
+    ? (await import('../sandbox/pinterest/index.js')).createPinterestSandbox({ apps: [{ ...SANDBOX_APP }], ...options.sandboxOptions })
     : undefined;
   // The public URL is known only after listening when port 0 asks for any free port.
-  let accounts;
+  let accounts: Accounts;
   try {
     accounts = createAccounts({ db: store.db, config, log });
   } catch (err) {
@@ -93,6 +96,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     app,
     worker,
     sandbox,
+    accounts,
     log,
     async close() {
       if (closed) return;

@@ -4,6 +4,7 @@ import { createLogger } from '../../src/observability/index.js';
 import { generateKeySpec } from '../../src/accounts/index.js';
 import { startPinion, type PinionInstance } from '../../src/cli/instance.js';
 import type { Dialect } from '../../src/store/index.js';
+import type { PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
 import { API_SCOPES, createApiKey, ensureWorkspace, type ApiScope } from '../../src/workspaces/index.js';
 import { freshDatabaseUrl } from './stores.js';
 
@@ -18,7 +19,7 @@ export interface TestPinion extends PinionInstance {
 
 /** A real Pinion on a free port with a fresh database, as a user would run it. */
 export async function startTestPinion(
-  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean } = {},
+  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions } = {},
 ): Promise<TestPinion> {
   const database = await freshDatabaseUrl(opts.dialect ?? 'sqlite');
   const logs: string[] = [];
@@ -36,7 +37,14 @@ export async function startTestPinion(
     encryptionKeys: [generateKeySpec('test')],
     ...opts.config,
   };
-  const instance = await startPinion({ config, api: true, worker: opts.worker ?? false, migrate: opts.migrate ?? true, logger: createLogger('debug', sink) });
+  const instance = await startPinion({
+    config: { ...config, sandbox: config.sandbox || opts.sandbox !== undefined },
+    api: true,
+    worker: opts.worker ?? false,
+    migrate: opts.migrate ?? true,
+    logger: createLogger('debug', sink),
+    sandboxOptions: opts.sandbox,
+  });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {
     const { workspace: ws } = await ensureWorkspace(instance.store.db, workspace);
     return (await createApiKey(instance.store.db, { workspaceId: ws.id, name: 'test', scopes })).key;

@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { connectedAccount } from '../helpers/connect.js';
+import { TSX_LOADER } from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/use-account.ts', import.meta.url));
 
 function runProcess(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, FIXTURE, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

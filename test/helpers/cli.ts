@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = 'src/cli/main.ts';
+/** tsx's loader by absolute URL, so the CLI runs from any working directory. */
+export const TSX_LOADER = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +15,7 @@ export interface CliResult {
 /** Runs `pinion …` from the source tree, as the built CLI would run. */
 export function pinion(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}/${MAIN}`, ...args], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, `${ROOT}/${MAIN}`, ...args], { cwd, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -31,7 +33,7 @@ export function pinionDaemon(
   cwd = ROOT,
 ): Promise<{ child: ChildProcess; stdout: () => string; stderr: () => string; stop(): Promise<number | null> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}/${MAIN}`, ...args], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, `${ROOT}/${MAIN}`, ...args], { cwd, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {

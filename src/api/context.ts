@@ -10,6 +10,8 @@ export interface ApiContext {
   /** Base URL this server is reached at, for links it hands out. */
   publicUrl: string;
   accounts: Accounts;
+  /** Called after posts are created or changed, so an in-process worker can look at once. */
+  onDeliveriesChanged?: () => void;
 }
 
 declare module 'fastify' {

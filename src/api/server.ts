@@ -9,9 +9,13 @@ import type { ApiContext } from './context.js';
 import { ProblemSchema, installProblemHandlers } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
+import { workspaceRoutes } from './routes/workspace.js';
 import { accountRoutes } from './routes/accounts.js';
 import { boardRoutes } from './routes/boards.js';
+import { postRoutes } from './routes/posts.js';
+import { bulkPostRoutes } from './routes/posts-bulk.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface BuildServerOptions {
   logger: Logger;
@@ -22,7 +26,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [keyRoutes, accountRoutes, boardRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({

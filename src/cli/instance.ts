@@ -4,8 +4,10 @@ import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
 import type { PinterestSandbox, PinterestSandboxOptions } from '../sandbox/pinterest/index.js';
-import { Worker, type BackgroundPass } from '../scheduler/index.js';
+import { Worker, publishPass, type BackgroundPass } from '../scheduler/index.js';
+import { budgetFor, publisherFor } from '../connectors/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
+import { emitEvent, webhookPasses } from '../webhooks/index.js';
 
 export const SANDBOX_PREFIX = '/sandbox/pinterest';
 /** The app credentials the embedded Pinterest sandbox accepts out of the box. */
@@ -35,8 +37,23 @@ export interface StartOptions {
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
-function backgroundPasses(ctx: ApiContext): BackgroundPass[] {
-  return [...ctx.accounts.passes];
+function backgroundPasses(ctx: ApiContext, log: Logger): BackgroundPass[] {
+  const s = ctx.config.scheduler;
+  const publishing = publishPass({
+    db: ctx.store.db,
+    dialect: ctx.store.dialect,
+    log,
+    tokens: ctx.accounts.tokens,
+    publisherFor: (platform) => publisherFor(ctx.config, platform),
+    budgetFor: (platform) => budgetFor(ctx.config, platform),
+    concurrency: s.concurrency,
+    leaseMs: s.leaseSeconds * 1000,
+    pollIntervalMs: s.pollIntervalMs,
+    maxAttempts: s.maxAttempts,
+    retryBaseMs: s.retryBaseSeconds * 1000,
+    retryMaxMs: s.retryMaxSeconds * 1000,
+  });
+  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
@@ -63,6 +80,18 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     await store.close();
     throw err;
   }
+  accounts.listeners.needsReauth.push(async (account) => {
+    try {
+      await emitEvent(store.db, {
+        workspaceId: account.workspaceId,
+        type: 'account.needs_reauth',
+        data: { account_id: account.id, platform: account.platform, username: account.username, reason: account.lastError },
+      });
+    } catch (err) {
+      // The account is already marked; a lost event must not turn into a failed refresh call.
+      log.error({ err, accountId: account.id }, 'could not record the account.needs_reauth webhook event');
+    }
+  });
   const ctx: ApiContext = { config, store, publicUrl: publicUrlOf(config), accounts };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
@@ -85,8 +114,9 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     config.pinterest.clientSecret ??= SANDBOX_APP.clientSecret;
   }
 
-  const worker = options.worker ? new Worker(backgroundPasses(ctx), log) : undefined;
+  const worker = options.worker ? new Worker(backgroundPasses(ctx, log), log) : undefined;
   worker?.start();
+  if (worker) ctx.onDeliveriesChanged = () => worker.wake('publish-deliveries');
 
   let closed = false;
   return {

@@ -37,8 +37,36 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    scheduler: Type.Object(
+      {
+        /** How often an idle worker looks for due deliveries (a post made through this process wakes it at once). */
+        pollIntervalMs: Type.Integer({ default: 1000, minimum: 10 }),
+        /** Deliveries one worker publishes at once. */
+        concurrency: Type.Integer({ default: 8, minimum: 1, maximum: 256 }),
+        /** A claimed delivery is the worker's for this long, renewed while it works; a crashed worker's lease runs out. */
+        leaseSeconds: Type.Number({ default: 60, minimum: 0.5 }),
+        maxAttempts: Type.Integer({ default: 8, minimum: 1 }),
+        /** First retry delay; each further retry doubles it, with jitter, up to retryMaxSeconds. */
+        retryBaseSeconds: Type.Number({ default: 30, minimum: 0.01 }),
+        retryMaxSeconds: Type.Number({ default: 3600, minimum: 0.01 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     pinterest: Type.Object(
       {
+        /**
+         * Pins created per account, shared by all workers: spaced evenly so no window ever holds more than
+         * `limit`. Below Pinterest's 100/min (org_write, Standard) to leave room for other writes.
+         */
+        writeBudget: Type.Object(
+          {
+            limit: Type.Integer({ default: 90, minimum: 1 }),
+            windowSeconds: Type.Number({ default: 60, minimum: 0.1 }),
+            /** Pins per account per UTC day; 0 means no daily cap. */
+            perDay: Type.Integer({ default: 0, minimum: 0 }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
         apiBaseUrl: Type.String({ default: 'https://api.pinterest.com', pattern: '^https?://' }),
         authorizeUrl: Type.String({ default: 'https://www.pinterest.com/oauth/', pattern: '^https?://' }),
         clientId: Type.Optional(Type.String({ minLength: 1 })),
@@ -64,6 +92,9 @@ export const ENV_VARS: Record<string, string> = {
   PINION_SANDBOX: 'sandbox',
   PINION_ENCRYPTION_KEYS: 'encryptionKeys',
   PINION_TOKEN_REFRESH_MARGIN: 'accounts.refreshMarginSeconds',
+  PINION_WORKER_CONCURRENCY: 'scheduler.concurrency',
+  PINTEREST_WRITE_BUDGET_PER_MINUTE: 'pinterest.writeBudget.limit',
+  PINTEREST_WRITE_BUDGET_PER_DAY: 'pinterest.writeBudget.perDay',
   PINTEREST_API_BASE_URL: 'pinterest.apiBaseUrl',
   PINTEREST_AUTHORIZE_URL: 'pinterest.authorizeUrl',
   PINTEREST_CLIENT_ID: 'pinterest.clientId',

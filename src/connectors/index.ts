@@ -1,9 +1,10 @@
 import type { Config } from '../config/index.js';
 import { PINTEREST, PinterestClient } from './pinterest/index.js';
-import type { OAuthFlow } from './types.js';
+import type { OAuthFlow, Publisher } from './types.js';
+import { pinterestPublisher } from './pinterest/publish.js';
 
 export { ConnectorError, isConnectorError, type ConnectorErrorKind } from './errors.js';
-export type { TokenSet, AccountIdentity, OAuthFlow } from './types.js';
+export type { TokenSet, AccountIdentity, OAuthFlow, FieldIssue, Publisher, Published } from './types.js';
 
 /** Every platform Pinion can connect, as data. Adding one adds an entry here and a folder beside this file. */
 export const PLATFORMS = { pinterest: PINTEREST } as const;
@@ -25,5 +26,27 @@ export function oauthFlow(config: Config, platform: PlatformId): OAuthFlow {
   switch (platform) {
     case 'pinterest':
       return pinterestClient(config);
+  }
+}
+
+/** The publish flow of a platform; the scheduler looks publishers up here and knows no platform itself. */
+export function publisherFor(config: Config, platform: string): Publisher {
+  switch (platform as PlatformId) {
+    case 'pinterest':
+      return pinterestPublisher(pinterestClient(config));
+    default:
+      throw new PlatformNotConfigured(`No publisher for platform "${platform}"`);
+  }
+}
+
+/** Each platform's write budget per account, from config. */
+export function budgetFor(config: Config, platform: string): { limit: number; windowMs: number; perDay: number } {
+  switch (platform as PlatformId) {
+    case 'pinterest': {
+      const b = config.pinterest.writeBudget;
+      return { limit: b.limit, windowMs: b.windowSeconds * 1000, perDay: b.perDay };
+    }
+    default:
+      throw new PlatformNotConfigured(`No budget for platform "${platform}"`);
   }
 }

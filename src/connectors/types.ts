@@ -27,3 +27,31 @@ export interface OAuthFlow {
   /** Revokes the grant where the platform allows it; false where it does not. */
   revoke?(token: string): Promise<boolean>;
 }
+
+/** A problem with one input field, in the caller's terms (`platform_options.pinterest.title`). */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export interface Published {
+  externalId: string;
+  url: string;
+}
+
+/**
+ * A platform's publish flow, as the scheduler sees it. The scheduler owns time, leases, rate
+ * budgets and retries; a publisher only talks to its platform and throws ConnectorErrors.
+ */
+export interface Publisher {
+  platform: string;
+  /** The platform rate category a publish spends, budgeted per account by the scheduler. */
+  rateCategory: string;
+  publish(input: { payload: unknown; withToken: <T>(call: (accessToken: string) => Promise<T>) => Promise<T> }): Promise<Published>;
+  /**
+   * After an attempt whose outcome is unknown (timeout, dropped connection, crash): what that
+   * attempt published, if anything. `since` is when it started; `exclude` holds ids already
+   * owned by other deliveries, which must never be adopted.
+   */
+  findPublished(input: { payload: unknown; since: number; exclude: Set<string>; withToken: <T>(call: (accessToken: string) => Promise<T>) => Promise<T> }): Promise<Published | null>;
+}

@@ -16,6 +16,8 @@ export interface BackgroundPass {
 export class Worker {
   private readonly controller = new AbortController();
   private loops: Promise<void>[] = [];
+  /** Per pass, ends its current idle wait early. */
+  private readonly wakers = new Map<string, () => void>();
 
   constructor(
     private readonly passes: BackgroundPass[],
@@ -29,6 +31,11 @@ export class Worker {
   start(): void {
     if (this.loops.length) return;
     this.loops = this.passes.map((pass) => this.loop(pass));
+  }
+
+  /** Ends a pass's idle wait now, e.g. when a post due now was just created in this process. */
+  wake(passName: string): void {
+    this.wakers.get(passName)?.();
   }
 
   /** Lets each pass finish its current batch, then resolves. */
@@ -53,7 +60,9 @@ export class Worker {
       }
       if (more && failures === 0) continue;
       const wait = failures ? Math.min(30_000, 500 * 2 ** failures) : pass.idleIntervalMs;
-      await sleep(wait, signal);
+      const woken = new AbortController();
+      this.wakers.set(pass.name, () => woken.abort());
+      await sleep(wait, AbortSignal.any([signal, woken.signal]));
     }
   }
 }

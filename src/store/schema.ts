@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The one data model both stores share. Times are UTC epoch milliseconds (bigint), booleans
  * are 0/1 integers and structured values are JSON text, so every query means the same thing
@@ -10,11 +12,21 @@ export interface Database {
   oauth_states: OAuthStateTable;
   boards: BoardTable;
   board_sections: BoardSectionTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  posts: PostTable;
+  deliveries: DeliveryTable;
+  rate_pacing: RatePacingTable;
+  rate_daily: RateDailyTable;
 }
 
 export interface WorkspaceTable {
   id: string;
   name: string;
+  /** JSON: workspace defaults such as UTM tagging. */
+  settings: Generated<string>;
   created_at: number;
 }
 
@@ -93,4 +105,125 @@ export interface BoardSectionTable {
   external_id: string;
   name: string;
   fetched_at: number;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  description: string | null;
+  /** Space-separated event types; `*` means every type. */
+  events: string;
+  /** Signing secret sealed by the token vault (bound to the endpoint id): needed to sign, so not hashed. */
+  secret: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+  disabled_at: number | null;
+}
+
+export interface WebhookEventTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  /** The event's `data`, as JSON text. */
+  payload: string;
+  created_at: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One event to one endpoint: the durable outbox row every sender claims with a lease. */
+export interface WebhookDeliveryTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: number | null;
+  lease_until: number | null;
+  lease_owner: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
+/** The delivery log: one row per HTTP attempt. */
+export interface WebhookAttemptTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  /** First 1 KB of the response body. */
+  response_excerpt: string | null;
+}
+
+export type PostStatus = 'scheduled' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'cancelled';
+export type DeliveryStatus = 'scheduled' | 'publishing' | 'published' | 'failed' | 'cancelled';
+
+export interface PostTable {
+  id: string;
+  workspace_id: string;
+  /** A summary of the post's deliveries, kept in step with them. */
+  status: PostStatus;
+  /** JSON: the post as the caller sent it (normalised), so it can be shown, updated and re-validated. */
+  request: string;
+  scheduled_at: number;
+  timezone: string | null;
+  idempotency_key: string | null;
+  /** SHA-256 of the request body sent with the idempotency key. */
+  request_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One post going to one account: the unit the scheduler claims, publishes and retries. */
+export interface DeliveryTable {
+  id: string;
+  post_id: string;
+  workspace_id: string;
+  account_id: string;
+  platform: string;
+  status: DeliveryStatus;
+  /** JSON: exactly what the platform receives (for Pinterest, the PinCreate body). */
+  payload: string;
+  /** When the person wants it out; lateness is measured against this. */
+  scheduled_at: number;
+  /** When a worker may next pick it up (scheduled_at, or later after a retry or a rate-limit wait). */
+  run_at: number;
+  attempts: number;
+  /** 1 between recording an attempt and learning its outcome: if set when claimed, look before publishing again. */
+  attempt_pending: number;
+  attempt_started_at: number | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  external_id: string | null;
+  external_url: string | null;
+  published_at: number | null;
+  /** 1 when the pin was found on the platform after an unknown outcome rather than created by a confirmed call. */
+  adopted: number;
+  last_error: string | null;
+  last_error_kind: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Per account and rate category: the earliest time the next call may go (spacing calls evenly). */
+export interface RatePacingTable {
+  account_id: string;
+  category: string;
+  next_slot_at: number;
+}
+
+export interface RateDailyTable {
+  account_id: string;
+  category: string;
+  /** UTC day number (epoch ms / 86 400 000). */
+  day: number;
+  used: number;
 }

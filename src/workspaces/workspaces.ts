@@ -1,14 +1,29 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { newId, type Database } from '../store/index.js';
+
+/** UTM parameters appended to links; `enabled` makes them the workspace default for every post. */
+export interface UtmSettings {
+  enabled?: boolean;
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  term?: string;
+  content?: string;
+}
+
+export interface WorkspaceSettings {
+  utm?: UtmSettings;
+}
 
 export interface Workspace {
   id: string;
   name: string;
+  settings: WorkspaceSettings;
   createdAt: Date;
 }
 
-type Row = Database['workspaces'];
-const toWorkspace = (r: Row): Workspace => ({ id: r.id, name: r.name, createdAt: new Date(r.created_at) });
+type Row = Selectable<Database['workspaces']>;
+const toWorkspace = (r: Row): Workspace => ({ id: r.id, name: r.name, settings: JSON.parse(r.settings) as WorkspaceSettings, createdAt: new Date(r.created_at) });
 
 export async function findWorkspace(db: Kysely<Database>, idOrName: string): Promise<Workspace | undefined> {
   const row = await db
@@ -24,11 +39,16 @@ export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]>
   return rows.map(toWorkspace);
 }
 
+export async function updateWorkspaceSettings(db: Kysely<Database>, id: string, settings: WorkspaceSettings): Promise<Workspace> {
+  await db.updateTable('workspaces').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  return (await findWorkspace(db, id))!;
+}
+
 /** Finds the workspace by id or name, creating it (named `idOrName`) when none exists. */
 export async function ensureWorkspace(db: Kysely<Database>, idOrName: string): Promise<{ workspace: Workspace; created: boolean }> {
   const existing = await findWorkspace(db, idOrName);
   if (existing) return { workspace: existing, created: false };
-  const row: Row = { id: newId('ws'), name: idOrName, created_at: Date.now() };
+  const row: Row = { id: newId('ws'), name: idOrName, settings: '{}', created_at: Date.now() };
   // Two processes may race to create the same name; the unique index picks one, the other re-reads.
   const inserted = await db
     .insertInto('workspaces')

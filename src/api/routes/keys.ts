@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { API_SCOPES, createApiKey, findWorkspace, listApiKeys, revokeApiKey, type ApiKey } from '../../workspaces/index.js';
+import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../workspaces/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, notFound } from '../problem.js';
 import { IdParams, ListOf, isoTime } from '../schemas.js';
@@ -29,7 +29,6 @@ const CreateKeyBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const WorkspaceView = Type.Object({ id: Type.String(), name: Type.String(), created_at: Type.String({ format: 'date-time' }) });
 
 const view = (k: ApiKey): Static<typeof ApiKeyView> => ({
   id: k.id,
@@ -43,12 +42,6 @@ const view = (k: ApiKey): Static<typeof ApiKeyView> => ({
 
 export async function keyRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const db = ctx.store.db;
-
-  app.get('/workspace', { schema: { tags: ['workspace'], summary: 'The workspace of the calling key', response: { 200: WorkspaceView } } }, async (request) => {
-    const ws = await findWorkspace(db, request.caller.workspaceId);
-    if (!ws) throw notFound('Workspace');
-    return { id: ws.id, name: ws.name, created_at: isoTime(ws.createdAt) };
-  });
 
   app.get(
     '/keys',

@@ -2,6 +2,7 @@ import { ConnectorError } from '../errors.js';
 import type { AccountIdentity, OAuthFlow, TokenSet } from '../types.js';
 import { callPinterest, type PinterestHttpOptions } from './http.js';
 import { PINTEREST } from './platform.js';
+import type { PinCreate } from './adapt.js';
 
 export interface PinterestAppConfig extends PinterestHttpOptions {
   authorizeUrl: string;
@@ -21,7 +22,19 @@ export interface PinterestSection {
   id: string;
   name: string;
 }
-interface Page<T> {
+/** Pinterest's Pin, as the API returns it (fields Pinion uses). */
+export interface PinterestPin {
+  id: string;
+  created_at?: string;
+  title?: string | null;
+  description?: string | null;
+  link?: string | null;
+  alt_text?: string | null;
+  board_id?: string;
+  board_section_id?: string | null;
+  creative_type?: string | null;
+}
+export interface Page<T> {
   items: T[];
   bookmark?: string | null;
 }
@@ -113,6 +126,20 @@ export class PinterestClient implements OAuthFlow {
 
   createSection(accessToken: string, boardId: string, name: string): Promise<PinterestSection> {
     return callPinterest(this.http, { method: 'POST', path: `/boards/${encodeURIComponent(boardId)}/sections`, auth: { bearer: accessToken }, json: { name } });
+  }
+
+  createPin(accessToken: string, pin: PinCreate): Promise<PinterestPin> {
+    return callPinterest(this.http, { method: 'POST', path: '/pins', auth: { bearer: accessToken }, json: pin });
+  }
+
+  /** One page of a board's pins, newest first. */
+  listBoardPins(accessToken: string, boardId: string, opts: { bookmark?: string; pageSize?: number } = {}): Promise<Page<PinterestPin>> {
+    return callPinterest(this.http, {
+      method: 'GET',
+      path: `/boards/${encodeURIComponent(boardId)}/pins`,
+      auth: { bearer: accessToken },
+      query: { page_size: opts.pageSize ?? 100, bookmark: opts.bookmark },
+    });
   }
 
   /** Follows bookmarks to the end, at the largest page size the API allows. */

@@ -2,11 +2,15 @@ import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from '../open.js';
 import * as m0001 from './0001_workspaces_and_keys.js';
 import * as m0002 from './0002_accounts.js';
+import * as m0003 from './0003_posts.js';
+import * as m0004 from './0004_webhooks.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_workspaces_and_keys': m0001,
   '0002_accounts': m0002,
+  '0003_posts': m0003,
+  '0004_webhooks': m0004,
 };
 
 function migrator(store: Store): Migrator {

@@ -1,0 +1,87 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { Post, PostPlan } from '../../posts/index.js';
+import { isoTime } from '../schemas.js';
+
+const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+const Issue = Type.Object({ field: Type.String(), message: Type.String() });
+const Json = Type.Record(Type.String(), Type.Unknown());
+
+export const DeliveryView = Type.Object(
+  {
+    id: Type.String(),
+    platform: Type.String(),
+    account_id: Type.String(),
+    status: Type.Union(['scheduled', 'publishing', 'published', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
+    scheduled_at: Type.String({ format: 'date-time' }),
+    next_attempt_at: Time,
+    attempts: Type.Integer(),
+    published_at: Time,
+    external_id: Type.Union([Type.String(), Type.Null()]),
+    url: Type.Union([Type.String(), Type.Null()]),
+    adopted: Type.Boolean({ description: 'True when an unconfirmed attempt was found already published and adopted instead of publishing twice' }),
+    last_error: Type.Union([Type.Object({ kind: Type.String(), message: Type.String() }), Type.Null()]),
+    payload: Type.Unknown({ description: 'Exactly what the platform receives' }),
+  },
+  { $id: 'Delivery' },
+);
+
+export const PostView = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.Union(['scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
+    scheduled_at: Type.String({ format: 'date-time' }),
+    timezone: Type.Union([Type.String(), Type.Null()]),
+    request: Json,
+    deliveries: Type.Array(DeliveryView),
+    warnings: Type.Optional(Type.Array(Issue)),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Post' },
+);
+
+export const ValidationView = Type.Object({
+  valid: Type.Boolean(),
+  scheduled_at: Type.String({ format: 'date-time' }),
+  deliveries: Type.Array(Type.Object({ platform: Type.String(), account_id: Type.String(), account: Type.String(), payload: Type.Unknown(), warnings: Type.Array(Issue) })),
+  errors: Type.Array(Issue),
+  warnings: Type.Array(Issue),
+});
+
+export function postView(post: Post, warnings?: PostPlan['warnings']): Static<typeof PostView> {
+  return {
+    id: post.id,
+    status: post.status,
+    scheduled_at: isoTime(post.scheduledAt),
+    timezone: post.timezone,
+    request: post.request as Record<string, unknown>,
+    deliveries: post.deliveries.map((d) => ({
+      id: d.id,
+      platform: d.platform,
+      account_id: d.account_id,
+      status: d.status,
+      scheduled_at: isoTime(d.scheduled_at),
+      next_attempt_at: d.status === 'scheduled' ? isoTime(d.run_at) : null,
+      attempts: d.attempts,
+      published_at: d.published_at === null ? null : isoTime(d.published_at),
+      external_id: d.external_id,
+      url: d.external_url,
+      adopted: d.adopted === 1,
+      last_error: d.last_error === null ? null : { kind: d.last_error_kind ?? 'unknown', message: d.last_error },
+      payload: JSON.parse(d.payload) as unknown,
+    })),
+    ...(warnings ? { warnings } : {}),
+    created_at: isoTime(post.createdAt),
+    updated_at: isoTime(post.updatedAt),
+  };
+}
+
+export function validationView(plan: PostPlan): Static<typeof ValidationView> {
+  return {
+    valid: plan.errors.length === 0,
+    scheduled_at: isoTime(plan.scheduledAt),
+    deliveries: plan.deliveries.map((d) => ({ platform: d.platform, account_id: d.account.id, account: d.account.username, payload: d.payload, warnings: d.warnings })),
+    errors: plan.errors,
+    warnings: plan.warnings,
+  };
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { columnOf, createPosts, parsePostsCsv, PostRequestSchema, type NewPost, type PostRequest } from '../../posts/index.js';
+import type { ApiContext } from '../context.js';
+import { HttpProblem } from '../problem.js';
+import { planFor } from './posts.js';
+import { PostView, postView } from './post-view.js';
+
+export const BULK_MAX = 500;
+const BULK_BODY_LIMIT = 10 * 1024 * 1024;
+
+const BulkBody = Type.Object({ posts: Type.Array(PostRequestSchema, { minItems: 1, maxItems: BULK_MAX }) }, { additionalProperties: false });
+const BulkAnswer = Type.Object({ data: Type.Array(PostView), warnings: Type.Array(Type.Object({ index: Type.Integer(), field: Type.String(), message: Type.String() })) });
+
+/**
+ * Plans every post, then stores all of them in one transaction, or none when any is invalid:
+ * a half-imported batch is worse than a rejected one that names each bad row.
+ */
+async function scheduleAll(ctx: ApiContext, workspaceId: string, requests: Array<{ request: PostRequest; label: (field: string) => { field: string; line?: number; index?: number } }>) {
+  const errors: Array<{ field: string; message: string; line?: number; index?: number }> = [];
+  const warnings: Array<{ field: string; message: string; index: number }> = [];
+  const inputs: NewPost[] = [];
+  for (const [index, { request, label }] of requests.entries()) {
+    const plan = await planFor(ctx, workspaceId, request);
+    errors.push(...plan.errors.map((e) => ({ ...label(e.field), message: e.message })));
+    warnings.push(...plan.warnings.map((w) => ({ index, field: w.field, message: w.message })));
+    inputs.push({ workspaceId, request, plan });
+  }
+  if (errors.length) throw new HttpProblem(422, 'validation', `${new Set(errors.map((e) => e.line ?? e.index)).size} of ${requests.length} posts are invalid; none was stored`, errors);
+  const posts = await createPosts(ctx.store.db, inputs);
+  ctx.onDeliveriesChanged?.();
+  return { data: posts.map((p) => postView(p)), warnings };
+}
+
+export async function bulkPostRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const tags = ['posts'];
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BULK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  app.post<{ Body: Static<typeof BulkBody> }>(
+    '/posts::bulk',
+    {
+      config: { scope: 'posts:write' },
+      bodyLimit: BULK_BODY_LIMIT,
+      schema: { tags, summary: `Schedule up to ${BULK_MAX} posts at once: all or none`, body: BulkBody, response: { 201: BulkAnswer } },
+    },
+    async (request, reply) => {
+      const items = request.body.posts.map((req, i) => ({ request: req, label: (field: string) => ({ field: `posts.${i}.${field}`, index: i }) }));
+      return reply.code(201).send(await scheduleAll(ctx, request.caller.workspaceId, items));
+    },
+  );
+
+  app.post<{ Body: string }>(
+    '/posts::import',
+    {
+      config: { scope: 'posts:write' },
+      bodyLimit: BULK_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: `Import posts from CSV (text/csv, header row, up to ${BULK_MAX} rows): all or none; errors name the line and column`,
+        description: 'Columns: content, platforms, media_url, link, scheduled_at, timezone, accounts, utm, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link.',
+        consumes: ['text/csv'],
+        response: { 201: BulkAnswer },
+      },
+    },
+    async (request, reply) => {
+      if (typeof request.body !== 'string') throw new HttpProblem(415, 'unsupported-media-type', 'Send the CSV as text/csv');
+      const { rows, errors } = parsePostsCsv(request.body, BULK_MAX);
+      if (errors.length) throw new HttpProblem(422, 'validation', 'The CSV has invalid rows; none was stored', errors);
+      if (!rows.length) throw new HttpProblem(422, 'validation', 'The CSV has no rows', [{ field: '(csv)', message: 'has a header but no posts' }]);
+      const items = rows.map((r) => ({ request: r.request, label: (field: string) => ({ field: columnOf(field), line: r.line }) }));
+      return reply.code(201).send(await scheduleAll(ctx, request.caller.workspaceId, items));
+    },
+  );
+}

@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { cancelPost, createPost, getPost, listPosts, planPost, PostConflict, PostRequestSchema, updatePost, type PostFilter, type PostRequest } from '../../posts/index.js';
+import { findWorkspace } from '../../workspaces/index.js';
+import type { ApiContext } from '../context.js';
+import { HttpProblem, invalid, notFound } from '../problem.js';
+import { IdParams, ListOf } from '../schemas.js';
+import { connectorProblem } from './connector-problem.js';
+import { PostView, ValidationView, postView, validationView } from './post-view.js';
+
+const PostStatus = Type.Union(['scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled'].map((s) => Type.Literal(s)));
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(PostStatus),
+    platform: Type.Optional(Type.String()),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Due at or after' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Due before' })),
+    cursor: Type.Optional(Type.String()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+const UpdateBody = Type.Partial(Type.Omit(PostRequestSchema, []), { additionalProperties: false });
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
+
+const encodeCursor = (c: { scheduledAt: number; id: string }) => Buffer.from(JSON.stringify([c.scheduledAt, c.id])).toString('base64url');
+function decodeCursor(s: string): { scheduledAt: number; id: string } {
+  try {
+    const [scheduledAt, id] = JSON.parse(Buffer.from(s, 'base64url').toString()) as [number, string];
+    if (typeof scheduledAt === 'number' && typeof id === 'string') return { scheduledAt, id };
+  } catch {
+    /* reported below */
+  }
+  throw new HttpProblem(400, 'validation', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor this API returned' }]);
+}
+
+/** Checks a request against the workspace's accounts and boards; platform outages become problems. */
+export async function planFor(ctx: ApiContext, workspaceId: string, request: PostRequest) {
+  const workspace = await findWorkspace(ctx.store.db, workspaceId);
+  try {
+    return await planPost({ db: ctx.store.db, accounts: ctx.accounts }, { workspaceId, settings: workspace?.settings ?? {}, request });
+  } catch (err) {
+    throw connectorProblem(err);
+  }
+}
+
+const rejectIfInvalid = (plan: Awaited<ReturnType<typeof planFor>>) => {
+  if (plan.errors.length) {
+    const problem = invalid(plan.errors, 'The post cannot be scheduled as it is');
+    return new HttpProblem(problem.status, problem.slug, problem.message, problem.errors, { warnings: plan.warnings });
+  }
+  return undefined;
+};
+
+export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const db = ctx.store.db;
+  const tags = ['posts'];
+
+  app.post<{ Body: PostRequest; Headers: Static<typeof IdempotencyHeaders> }>(
+    '/posts',
+    {
+      config: { scope: 'posts:write' },
+      schema: {
+        tags,
+        summary: 'Schedule a post (omit scheduled_at to publish as soon as possible)',
+        description: 'Send `Idempotency-Key` to make retries safe: the same key and body return the same post; the same key with another body is 409.',
+        headers: IdempotencyHeaders,
+        body: PostRequestSchema,
+        response: { 200: PostView, 201: PostView },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      const plan = await planFor(ctx, request.caller.workspaceId, request.body);
+      const bad = rejectIfInvalid(plan);
+      if (bad) throw bad;
+      try {
+        const requestHash = key ? createHash('sha256').update(JSON.stringify(request.body)).digest('hex') : undefined;
+        const { post, replayed } = await createPost(db, { workspaceId: request.caller.workspaceId, request: request.body, plan, idempotencyKey: key, requestHash });
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        else ctx.onDeliveriesChanged?.();
+        return reply.code(replayed ? 200 : 201).send(postView(post, replayed ? undefined : plan.warnings));
+      } catch (err) {
+        if (err instanceof PostConflict) throw new HttpProblem(409, 'idempotency-conflict', err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.post<{ Body: PostRequest }>(
+    '/posts::validate',
+    {
+      config: { scope: 'posts:read' },
+      schema: { tags, summary: 'Dry run: check a post and show exactly what each platform would receive, with every warning; stores nothing', body: PostRequestSchema, response: { 200: ValidationView } },
+    },
+    async (request) => validationView(await planFor(ctx, request.caller.workspaceId, request.body)),
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/posts',
+    { config: { scope: 'posts:read' }, schema: { tags, summary: 'List posts in due order', querystring: ListQuery, response: { 200: ListOf(PostView) } } },
+    async (request) => {
+      const q = request.query;
+      const { posts, next } = await listPosts(db, request.caller.workspaceId, {
+        status: q.status as PostFilter['status'],
+        platform: q.platform,
+        from: q.from ? Date.parse(q.from) : undefined,
+        to: q.to ? Date.parse(q.to) : undefined,
+        cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
+        limit: q.limit ?? 50,
+      });
+      return { data: posts.map((p) => postView(p)), next_cursor: next ? encodeCursor(next) : null };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/posts/:id',
+    { config: { scope: 'posts:read' }, schema: { tags, summary: 'Get a post with each delivery’s state', params: IdParams, response: { 200: PostView } } },
+    async (request) => {
+      const post = await getPost(db, request.caller.workspaceId, request.params.id);
+      if (!post) throw notFound('Post');
+      return postView(post);
+    },
+  );
+
+  app.patch<{ Params: Static<typeof IdParams>; Body: Partial<PostRequest> }>(
+    '/posts/:id',
+    {
+      config: { scope: 'posts:write' },
+      schema: { tags, summary: 'Change a post while none of its deliveries has started publishing; fields given replace the stored ones', params: IdParams, body: UpdateBody, response: { 200: PostView } },
+    },
+    async (request) => {
+      const existing = await getPost(db, request.caller.workspaceId, request.params.id);
+      if (!existing) throw notFound('Post');
+      const merged = { ...existing.request, ...request.body } as PostRequest;
+      const plan = await planFor(ctx, request.caller.workspaceId, merged);
+      const bad = rejectIfInvalid(plan);
+      if (bad) throw bad;
+      try {
+        const post = await updatePost(db, request.caller.workspaceId, existing.id, merged, plan);
+        ctx.onDeliveriesChanged?.();
+        return postView(post, plan.warnings);
+      } catch (err) {
+        if (err instanceof PostConflict) throw new HttpProblem(409, 'already-publishing', err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams> }>(
+    '/posts/:id/cancel',
+    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Cancel every delivery that has not started publishing', params: IdParams, response: { 200: PostView } } },
+    async (request) => {
+      const existing = await getPost(db, request.caller.workspaceId, request.params.id);
+      if (!existing) throw notFound('Post');
+      const { post, cancelled } = await cancelPost(db, request.caller.workspaceId, existing.id);
+      if (!cancelled && post.status !== 'cancelled') throw new HttpProblem(409, 'already-publishing', 'Nothing left to cancel: every delivery has started publishing or finished');
+      return postView(post);
+    },
+  );
+}

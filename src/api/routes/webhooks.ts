@@ -1,0 +1,250 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  EVENT_TYPES,
+  TEST_EVENT,
+  createEndpoint,
+  deleteEndpoint,
+  getDelivery,
+  getEndpointRow,
+  insertEvent,
+  listDeliveries,
+  listEndpoints,
+  redeliver,
+  rotateSecret,
+  toEndpoint,
+  updateEndpoint,
+  type Delivery,
+  type WebhookEndpoint,
+} from '../../webhooks/index.js';
+import type { ApiContext } from '../context.js';
+import { HttpProblem, invalid, notFound } from '../problem.js';
+import { IdParams, ListOf, isoTime } from '../schemas.js';
+
+const EventName = Type.Union([...EVENT_TYPES.map((t) => Type.Literal(t)), Type.Literal('*')], { description: 'An event type, or `*` for all' });
+const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'http(s) URL that receives POSTed events' });
+const Events = Type.Array(EventName, { minItems: 1, uniqueItems: true });
+// Null first: with type coercion on, a String branch first would turn null into "".
+const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })]);
+const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]);
+
+const EndpointView = Type.Object(
+  {
+    id: Type.String(),
+    url: Type.String(),
+    description: Description,
+    events: Type.Array(Type.String()),
+    enabled: Type.Boolean(),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+    disabled_at: Time,
+  },
+  { $id: 'WebhookEndpoint' },
+);
+const WithSecret = Type.Intersect([
+  Type.Omit(EndpointView, []),
+  Type.Object({ secret: Type.String({ description: 'Signing secret (whsec_…). Shown only in this response.' }) }),
+]);
+const CreateBody = Type.Object({ url: Url, events: Events, description: Type.Optional(Description) }, { additionalProperties: false });
+const PatchBody = Type.Object(
+  { url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Description), enabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
+const AttemptView = Type.Object({
+  attempt: Type.Integer(),
+  started_at: Type.String({ format: 'date-time' }),
+  duration_ms: Type.Integer(),
+  status_code: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  response_excerpt: Type.Union([Type.String(), Type.Null()], { description: 'First 1 KB of the response body' }),
+});
+const DeliveryView = Type.Object(
+  {
+    id: Type.String(),
+    endpoint_id: Type.String(),
+    status: DeliveryStatus,
+    attempt_count: Type.Integer(),
+    next_attempt_at: Time,
+    last_status_code: Type.Union([Type.Integer(), Type.Null()]),
+    last_error: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    delivered_at: Time,
+    event: Type.Object({ id: Type.String(), type: Type.String(), created_at: Type.String({ format: 'date-time' }), data: Type.Record(Type.String(), Type.Unknown()) }),
+    attempts: Type.Array(AttemptView),
+  },
+  { $id: 'WebhookDelivery' },
+);
+const DeliveryParams = Type.Object({ delivery_id: Type.String({ minLength: 1, maxLength: 100 }) });
+const DeliveriesQuery = Type.Object(
+  {
+    status: Type.Optional(DeliveryStatus),
+    cursor: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  },
+  { additionalProperties: false },
+);
+
+const view = (e: WebhookEndpoint): Static<typeof EndpointView> => ({
+  id: e.id,
+  url: e.url,
+  description: e.description,
+  events: e.events,
+  enabled: e.enabled,
+  created_at: isoTime(e.createdAt),
+  updated_at: isoTime(e.updatedAt),
+  disabled_at: e.disabledAt && isoTime(e.disabledAt),
+});
+const deliveryView = (d: Delivery): Static<typeof DeliveryView> => ({
+  id: d.id,
+  endpoint_id: d.endpointId,
+  status: d.status,
+  attempt_count: d.attemptCount,
+  next_attempt_at: d.nextAttemptAt && isoTime(d.nextAttemptAt),
+  last_status_code: d.lastStatusCode,
+  last_error: d.lastError,
+  created_at: isoTime(d.createdAt),
+  delivered_at: d.deliveredAt && isoTime(d.deliveredAt),
+  event: { id: d.event.id, type: d.event.type, created_at: isoTime(d.event.createdAt), data: d.event.data },
+  attempts: d.attempts.map((a) => ({
+    attempt: a.attempt,
+    started_at: isoTime(a.startedAt),
+    duration_ms: a.durationMs,
+    status_code: a.statusCode,
+    error: a.error,
+    response_excerpt: a.responseExcerpt,
+  })),
+});
+
+/** fetch refuses URLs with user:password, so such an endpoint could never be reached. */
+function checkUrl(url: string | undefined): void {
+  if (url === undefined) return;
+  const u = new URL(url);
+  if (u.username || u.password) throw invalid([{ field: 'url', message: 'must not contain credentials; authenticate with the signature instead' }]);
+}
+
+export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const db = ctx.store.db;
+  const vault = ctx.accounts.vault;
+  const tags = ['webhooks'];
+  const read = { scope: 'webhooks:read' as const };
+  const write = { scope: 'webhooks:write' as const };
+  const endpointOf = async (workspaceId: string, id: string) => {
+    const row = await getEndpointRow(db, workspaceId, id);
+    if (!row) throw notFound('Webhook endpoint');
+    return row;
+  };
+
+  app.post<{ Body: Static<typeof CreateBody> }>(
+    '/webhooks',
+    { config: write, schema: { tags, summary: 'Create a webhook endpoint; its signing secret is shown once', body: CreateBody, response: { 201: WithSecret } } },
+    async (request, reply) => {
+      checkUrl(request.body.url);
+      const { endpoint, secret } = await createEndpoint(db, vault, { workspaceId: request.caller.workspaceId, ...request.body });
+      request.log.info({ endpointId: endpoint.id }, 'webhook endpoint created');
+      return reply.code(201).send({ ...view(endpoint), secret });
+    },
+  );
+
+  app.get(
+    '/webhooks',
+    { config: read, schema: { tags, summary: "List the workspace's webhook endpoints (never their secrets)", response: { 200: ListOf(EndpointView) } } },
+    async (request) => ({ data: (await listEndpoints(db, request.caller.workspaceId)).map(view), next_cursor: null }),
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/webhooks/:id',
+    { config: read, schema: { tags, summary: 'Get a webhook endpoint', params: IdParams, response: { 200: EndpointView } } },
+    async (request) => view(toEndpoint(await endpointOf(request.caller.workspaceId, request.params.id))),
+  );
+
+  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof PatchBody> }>(
+    '/webhooks/:id',
+    {
+      config: write,
+      schema: { tags, summary: 'Change a webhook endpoint; disabling it fails its pending deliveries when they come due', params: IdParams, body: PatchBody, response: { 200: EndpointView } },
+    },
+    async (request) => {
+      checkUrl(request.body.url);
+      const endpoint = await updateEndpoint(db, request.caller.workspaceId, request.params.id, request.body);
+      if (!endpoint) throw notFound('Webhook endpoint');
+      return view(endpoint);
+    },
+  );
+
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    '/webhooks/:id',
+    { config: write, schema: { tags, summary: 'Delete a webhook endpoint with its deliveries and their log', params: IdParams, response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      if (!(await deleteEndpoint(db, request.caller.workspaceId, request.params.id))) throw notFound('Webhook endpoint');
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams> }>(
+    '/webhooks/:id/rotate-secret',
+    { config: write, schema: { tags, summary: 'Replace the signing secret at once; the new one is shown once', params: IdParams, response: { 200: WithSecret } } },
+    async (request) => {
+      const rotated = await rotateSecret(db, vault, request.caller.workspaceId, request.params.id);
+      if (!rotated) throw notFound('Webhook endpoint');
+      request.log.info({ endpointId: rotated.endpoint.id }, 'webhook secret rotated');
+      return { ...view(rotated.endpoint), secret: rotated.secret };
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams> }>(
+    '/webhooks/:id/test',
+    { config: write, schema: { tags, summary: `Send a ${TEST_EVENT} event to this endpoint only`, params: IdParams, response: { 202: DeliveryView } } },
+    async (request, reply) => {
+      const row = await endpointOf(request.caller.workspaceId, request.params.id);
+      if (!row.enabled) throw new HttpProblem(409, 'endpoint-disabled', 'The webhook endpoint is disabled; enable it first');
+      const { deliveryIds } = await insertEvent(db, { workspaceId: row.workspace_id, type: TEST_EVENT, data: { endpoint_id: row.id }, onlyEndpointId: row.id });
+      return reply.code(202).send(deliveryView((await getDelivery(db, row.workspace_id, deliveryIds[0]!))!));
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof DeliveriesQuery> }>(
+    '/webhooks/:id/deliveries',
+    {
+      config: read,
+      schema: { tags, summary: "The endpoint's delivery log, newest first, with every attempt", params: IdParams, querystring: DeliveriesQuery, response: { 200: ListOf(DeliveryView) } },
+    },
+    async (request) => {
+      const row = await endpointOf(request.caller.workspaceId, request.params.id);
+      const page = await listDeliveries(db, row.workspace_id, row.id, request.query);
+      return { data: page.data.map(deliveryView), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: Static<typeof DeliveryParams> }>(
+    '/webhooks/deliveries/:delivery_id',
+    { config: read, schema: { tags, summary: 'Get a delivery with its attempts', params: DeliveryParams, response: { 200: DeliveryView } } },
+    async (request) => {
+      const delivery = await getDelivery(db, request.caller.workspaceId, request.params.delivery_id);
+      if (!delivery) throw notFound('Webhook delivery');
+      return deliveryView(delivery);
+    },
+  );
+
+  app.post<{ Params: Static<typeof DeliveryParams> }>(
+    '/webhooks/deliveries/:delivery_id/redeliver',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Send a delivery again: a pending one now, a finished one as a new delivery of the same event (same event id, fresh retries)',
+        params: DeliveryParams,
+        response: { 202: DeliveryView },
+      },
+    },
+    async (request, reply) => {
+      const current = await getDelivery(db, request.caller.workspaceId, request.params.delivery_id);
+      if (!current) throw notFound('Webhook delivery');
+      const row = await endpointOf(request.caller.workspaceId, current.endpointId);
+      if (!row.enabled) throw new HttpProblem(409, 'endpoint-disabled', 'The webhook endpoint is disabled; enable it first');
+      const delivery = await redeliver(db, request.caller.workspaceId, current.id);
+      if (!delivery) throw notFound('Webhook delivery');
+      return reply.code(202).send(deliveryView(delivery));
+    },
+  );
+}

@@ -1,0 +1,100 @@
+import type { Kysely } from 'kysely';
+import { listAccounts, type Account, type Accounts } from '../accounts/index.js';
+import { adaptPin, type PinCreate } from '../connectors/pinterest/adapt.js';
+import type { FieldIssue, PlatformId } from '../connectors/index.js';
+import type { Database } from '../store/index.js';
+import type { WorkspaceSettings } from '../workspaces/index.js';
+import type { PostRequest } from './request.js';
+import { resolveScheduledAt } from './schedule-time.js';
+import { utmFor, withUtm } from './utm.js';
+
+/** One delivery-to-be: what one account of one platform will receive. */
+export interface PlannedDelivery {
+  platform: PlatformId;
+  account: Account;
+  payload: PinCreate;
+  warnings: FieldIssue[];
+}
+
+export interface PostPlan {
+  scheduledAt: number;
+  deliveries: PlannedDelivery[];
+  errors: FieldIssue[];
+  warnings: FieldIssue[];
+}
+
+/** Errors named after the same field by several accounts are one error to the caller. */
+const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.field}\n${i.message}`, i])).values()];
+
+/**
+ * Checks a post and works out exactly what each platform account will receive. Used both to
+ * store a post and, unchanged, by the dry run, so the preview is never a different code path.
+ */
+export async function planPost(
+  deps: { db: Kysely<Database>; accounts: Accounts },
+  input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number },
+): Promise<PostPlan> {
+  const { request } = input;
+  const time = resolveScheduledAt(request, input.now);
+  const errors: FieldIssue[] = [...time.errors];
+  const warnings: FieldIssue[] = [...time.warnings];
+  const utm = utmFor(request.utm, input.settings.utm);
+  const deliveries: PlannedDelivery[] = [];
+
+  const workspaceAccounts = await listAccounts(deps.db, input.workspaceId);
+  const named = request.accounts ?? [];
+  named.forEach((name, i) => {
+    if (!workspaceAccounts.some((a) => a.id === name || a.username === name)) errors.push({ field: `accounts.${i}`, message: `no connected account "${name}" in this workspace` });
+  });
+
+  for (const platform of request.platforms) {
+    const onPlatform = workspaceAccounts.filter((a) => a.platform === platform && a.status !== 'disconnected');
+    const chosen = named.length ? onPlatform.filter((a) => named.includes(a.id) || named.includes(a.username)) : onPlatform;
+    if (!onPlatform.length) {
+      errors.push({ field: 'platforms', message: `no ${platform} account is connected to this workspace` });
+      continue;
+    }
+    if (!chosen.length) {
+      errors.push({ field: 'accounts', message: `names none of this workspace's ${platform} accounts (${onPlatform.map((a) => a.username).join(', ')})` });
+      continue;
+    }
+    if (chosen.length > 1 && !named.length) {
+      errors.push({ field: 'accounts', message: `the workspace has ${chosen.length} ${platform} accounts (${chosen.map((a) => `${a.username} ${a.id}`).join(', ')}); list the ones to post to` });
+      continue;
+    }
+    for (const account of chosen) {
+      if (account.status === 'needs_reauth') {
+        errors.push({ field: 'accounts', message: `${platform} account ${account.username} must be reconnected before posting` });
+        continue;
+      }
+      const planned = await planPinterest(deps.accounts, account, request, (link) => withUtm(link, utm));
+      errors.push(...planned.errors);
+      if (planned.delivery) deliveries.push(planned.delivery);
+    }
+  }
+  return { scheduledAt: time.at, deliveries, errors: unique(errors), warnings: unique([...warnings, ...deliveries.flatMap((d) => d.warnings)]) };
+}
+
+async function planPinterest(accounts: Accounts, account: Account, request: PostRequest, tag: (link: string) => string): Promise<{ delivery?: PlannedDelivery; errors: FieldIssue[] }> {
+  const options = request.platform_options?.pinterest ?? {};
+  const errors: FieldIssue[] = [];
+  const OPT = 'platform_options.pinterest';
+  const boardRef = options.board_id ?? options.board;
+  if (!boardRef) return { errors: [{ field: `${OPT}.board_id`, message: 'is required for Pinterest (or board, a board name)' }] };
+  if (options.board_id && options.board) return { errors: [{ field: `${OPT}.board`, message: 'give either board_id or board, not both' }] };
+  const boardField = options.board_id ? `${OPT}.board_id` : `${OPT}.board`;
+  const board = await accounts.boards().resolve(account.id, boardRef);
+  if (!board) return { errors: [{ field: boardField, message: `no board "${boardRef}" on Pinterest account ${account.username}` }] };
+
+  let sectionId: string | undefined;
+  const sectionRef = options.board_section_id ?? options.board_section;
+  if (sectionRef) {
+    const section = await accounts.boards().resolveSection(account.id, board.id, sectionRef);
+    if (!section) errors.push({ field: options.board_section_id ? `${OPT}.board_section_id` : `${OPT}.board_section`, message: `no section "${sectionRef}" on board ${board.name}` });
+    sectionId = section?.id;
+  }
+  const adapted = adaptPin({ content: request.content, link: request.link, mediaUrl: request.media_url, options, boardId: board.id, sectionId, tag });
+  errors.push(...adapted.errors);
+  if (errors.length) return { errors };
+  return { delivery: { platform: 'pinterest', account, payload: adapted.payload, warnings: adapted.warnings }, errors };
+}

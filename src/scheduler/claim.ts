@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { Database, Dialect } from '../store/index.js';
+import type { DeliveryRow } from '../posts/index.js';
+
+/**
+ * Claims up to `limit` deliveries for this worker: first those whose worker died mid-publish
+ * (lease run out), then those due. Each claim is one UPDATE: atomic on SQLite, and on
+ * PostgreSQL the candidate rows are locked with SKIP LOCKED so concurrent workers take
+ * different rows instead of queueing on the same ones. The status is re-checked in the UPDATE.
+ */
+export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, opts: { owner: string; leaseMs: number; limit: number; now?: number }): Promise<DeliveryRow[]> {
+  const now = opts.now ?? Date.now();
+  const lease = { status: 'publishing' as const, lease_owner: opts.owner, lease_until: now + opts.leaseMs, updated_at: now };
+
+  let expired = db.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit);
+  if (dialect === 'postgres') expired = expired.forUpdate().skipLocked();
+  const reclaimed = await db
+    .updateTable('deliveries')
+    .set(lease)
+    .where('id', 'in', expired)
+    .where('status', '=', 'publishing')
+    .where('lease_until', '<', now)
+    .returningAll()
+    .execute();
+
+  const room = opts.limit - reclaimed.length;
+  if (room <= 0) return reclaimed;
+  let due = db.selectFrom('deliveries').select('id').where('status', '=', 'scheduled').where('run_at', '<=', now).orderBy('run_at').limit(room);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  const claimed = await db.updateTable('deliveries').set(lease).where('id', 'in', due).where('status', '=', 'scheduled').returningAll().execute();
+  return [...reclaimed, ...claimed];
+}
+
+/** Keeps the lease of a delivery this worker is still working on. False when it was lost. */
+export async function renewLease(db: Kysely<Database>, id: string, owner: string, leaseMs: number): Promise<boolean> {
+  const r = await db
+    .updateTable('deliveries')
+    .set({ lease_until: Date.now() + leaseMs })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'publishing')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { TokenKeeper } from '../accounts/index.js';
+import { ConnectorError, isConnectorError, type Publisher } from '../connectors/index.js';
+import type { Logger } from '../observability/index.js';
+import type { DeliveryRow } from '../posts/index.js';
+import type { Database, Dialect } from '../store/index.js';
+import { retryDelayMs } from './backoff.js';
+import { claimDeliveries, renewLease } from './claim.js';
+import { markFailed, markPublished, requeue } from './outcome.js';
+import { holdUntil, reserveSlot, type Budget } from './rate-budget.js';
+import type { BackgroundPass } from './worker.js';
+
+export interface PublishPassOptions {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  log: Logger;
+  tokens: TokenKeeper;
+  publisherFor(platform: string): Publisher;
+  budgetFor(platform: string): Budget;
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Told of every publish, with how late it went out (for metrics). */
+  onPublished?(d: DeliveryRow, latenessMs: number): void;
+}
+
+/** Kinds that prove the platform did not act on the request, so nothing can have been created. */
+const DEFINITE = new Set(['rate_limited', 'rejected', 'not_found', 'auth_revoked', 'auth_expired']);
+const PERMANENT = new Set(['rejected', 'not_found', 'auth_revoked']);
+
+/**
+ * Publishes due deliveries. The database holds all the truth: a delivery is claimed with a lease
+ * (renewed while it is worked on), the attempt is recorded before the platform is called, and a
+ * delivery whose last attempt has no known outcome is first looked for on the platform and
+ * adopted if found, so neither a crash nor a lost answer ever publishes twice.
+ */
+export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner: string } {
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const { db, log } = opts;
+
+  async function retryOrFail(d: DeliveryRow, err: unknown, attempts: number, attemptPending: boolean, category: string): Promise<void> {
+    const e = isConnectorError(err) ? err : new ConnectorError('retryable', (err as Error).message ?? String(err));
+    const error = { kind: e.kind, message: e.message };
+    if (e.kind === 'rate_limited') {
+      const retryAt = e.details.retryAt?.getTime() ?? Date.now() + 60_000;
+      await holdUntil(db, d.account_id, category, retryAt);
+      // A 429 was not the delivery's fault: it does not use up an attempt.
+      await requeue(db, d, owner, { runAt: retryAt, attemptPending, attempts: Math.max(0, attempts - 1), error });
+      return;
+    }
+    if (PERMANENT.has(e.kind)) return markFailed(db, d, error, attempts);
+    if (attempts >= opts.maxAttempts && !attemptPending) {
+      return markFailed(db, d, { kind: e.kind, message: `Gave up after ${attempts} attempts: ${e.message}` }, attempts);
+    }
+    // With an unknown outcome pending, one more round is owed even past the limit: to look for the pin.
+    await requeue(db, d, owner, { runAt: Date.now() + retryDelayMs(attempts, opts.retryBaseMs, opts.retryMaxMs), attemptPending, attempts, error });
+  }
+
+  async function publishOne(d: DeliveryRow): Promise<void> {
+    const publisher = opts.publisherFor(d.platform);
+    const category = `${d.platform}:${publisher.rateCategory}`;
+    const payload = JSON.parse(d.payload) as unknown;
+    const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
+
+    if (d.attempt_pending) {
+      const since = d.attempt_started_at ?? d.updated_at;
+      const owned = await db
+        .selectFrom('deliveries')
+        .select('external_id')
+        .where('account_id', '=', d.account_id)
+        .where('id', '!=', d.id)
+        .where('external_id', 'is not', null)
+        .where('published_at', '>', since - 86_400_000)
+        .execute();
+      let found;
+      try {
+        found = await publisher.findPublished({ payload, since, exclude: new Set(owned.map((o) => o.external_id!)), withToken });
+      } catch (err) {
+        return retryOrFail(d, err, d.attempts, true, category);
+      }
+      if (found) {
+        log.info({ deliveryId: d.id, externalId: found.externalId }, 'adopted the pin an unconfirmed attempt had created');
+        if (await markPublished(db, d, { ...found, adopted: true })) opts.onPublished?.(d, Date.now() - d.scheduled_at);
+        return;
+      }
+    }
+    if (d.attempts >= opts.maxAttempts) {
+      return markFailed(db, d, { kind: d.last_error_kind ?? 'retryable', message: `Gave up after ${d.attempts} attempts: ${d.last_error ?? 'no answer'}` }, d.attempts);
+    }
+
+    const slot = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform));
+    if (!slot.ok) return requeue(db, d, owner, { runAt: slot.retryAt, attemptPending: false });
+
+    const attempts = d.attempts + 1;
+    const recorded = await db
+      .updateTable('deliveries')
+      .set({ attempts, attempt_pending: 1, attempt_started_at: Date.now() })
+      .where('id', '=', d.id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'publishing')
+      .executeTakeFirst();
+    if (Number(recorded.numUpdatedRows) !== 1) return; // the lease was lost; its new holder will look first
+
+    try {
+      const result = await publisher.publish({ payload, withToken });
+      if (await markPublished(db, d, { ...result, adopted: false })) opts.onPublished?.(d, Date.now() - d.scheduled_at);
+    } catch (err) {
+      const definite = isConnectorError(err) && DEFINITE.has(err.kind);
+      if (!definite) log.warn({ deliveryId: d.id, err }, 'publish outcome unknown; will look for the pin before trying again');
+      await retryOrFail(d, err, attempts, !definite, category);
+    }
+  }
+
+  async function withLease(d: DeliveryRow): Promise<void> {
+    const heartbeat = setInterval(() => {
+      renewLease(db, d.id, owner, opts.leaseMs).catch((err) => log.warn({ err, deliveryId: d.id }, 'lease renewal failed'));
+    }, Math.max(100, opts.leaseMs / 3));
+    try {
+      await publishOne(d);
+    } catch (err) {
+      // Anything unexpected (database blip, bug): leave it to the lease to run out and be retried.
+      log.error({ err, deliveryId: d.id }, 'delivery processing failed');
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  return {
+    name: 'publish-deliveries',
+    owner,
+    idleIntervalMs: opts.pollIntervalMs,
+    async run() {
+      const claimed = await claimDeliveries(db, opts.dialect, { owner, leaseMs: opts.leaseMs, limit: opts.concurrency });
+      await Promise.all(claimed.map(withLease));
+      return claimed.length === opts.concurrency;
+    },
+  };
+}

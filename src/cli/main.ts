@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { generateKeySpec } from '../accounts/index.js';
 import { keysCommand } from './keys.js';
+import { importCommand } from './import.js';
 import { UsageError, type Output } from './output.js';
 import { runCommand } from './run.js';
 
@@ -18,6 +19,7 @@ Commands:
   keys list [--workspace W]
   keys revoke <key id>
   sandbox               The Pinterest API v5 emulator on its own port (default 8090)
+  import <file.csv>     Schedule the posts of a CSV through a running Pinion (--api-url, --key or $PINION_API_KEY)
   encryption-key        Print a new token-encryption key for PINION_ENCRYPTION_KEYS
 
 Options:
@@ -37,6 +39,8 @@ const OPTIONS = {
   scopes: { type: 'string' },
   'with-worker': { type: 'boolean' },
   json: { type: 'boolean' },
+  'api-url': { type: 'string' },
+  key: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -64,6 +68,8 @@ async function main(argv: string[]): Promise<void> {
     case 'encryption-key':
       out.write(generateKeySpec());
       return;
+    case 'import':
+      return importCommand({ file: rest[0], apiUrl: values['api-url'], key: values.key, out });
     case 'keys':
       return keysCommand(config, { action: rest[0], id: rest[1], workspace: values.workspace, name: values.name, scopes: values.scopes, out });
     case 'start':

@@ -69,6 +69,8 @@ export const ConfigSchema = Type.Object(
         ),
         apiBaseUrl: Type.String({ default: 'https://api.pinterest.com', pattern: '^https?://' }),
         authorizeUrl: Type.String({ default: 'https://www.pinterest.com/oauth/', pattern: '^https?://' }),
+        /** Per call to Pinterest; a publish that times out is treated as an unknown outcome, never blindly retried. */
+        timeoutMs: Type.Integer({ default: 30_000, minimum: 100 }),
         clientId: Type.Optional(Type.String({ minLength: 1 })),
         clientSecret: Type.Optional(Type.String({ minLength: 1 })),
       },

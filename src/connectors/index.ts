@@ -19,7 +19,7 @@ export function pinterestClient(config: Config): PinterestClient {
   if (!p.clientId || !p.clientSecret) {
     throw new PlatformNotConfigured('Pinterest is not configured: set PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET (or run with the sandbox)');
   }
-  return new PinterestClient({ apiBaseUrl: p.apiBaseUrl, authorizeUrl: p.authorizeUrl, clientId: p.clientId, clientSecret: p.clientSecret });
+  return new PinterestClient({ apiBaseUrl: p.apiBaseUrl, authorizeUrl: p.authorizeUrl, clientId: p.clientId, clientSecret: p.clientSecret, timeoutMs: p.timeoutMs });
 }
 
 export function oauthFlow(config: Config, platform: PlatformId): OAuthFlow {

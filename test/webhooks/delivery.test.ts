@@ -69,26 +69,39 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
   });
 
   it('retries with backoff until the receiver answers 2xx, logging every attempt', async () => {
-    const { pass, emit, receiver, deliveries } = await setup();
+    // A minute of backoff: nothing comes due on its own during the test, redeliver brings it forward.
+    const { pass, emit, receiver, deliveries } = await setup({ ...FAST, baseDelayMs: 60_000, maxDelayMs: 3600_000 });
     receiver.failNext(2, 503);
     await emit();
     const sender = pass();
-    await sender.run(new AbortController().signal);
+    const signal = new AbortController().signal;
+    await sender.run(signal);
     expect(receiver.requests.length).toBe(1);
     const waiting = (await deliveries()).data[0];
     expect(waiting).toMatchObject({ status: 'pending', attempt_count: 1, last_status_code: 503, last_error: 'HTTP 503' });
-    expect(new Date(waiting.next_attempt_at).getTime()).toBeGreaterThan(Date.now() - 50);
-    // Not due yet: the backoff holds it back.
-    await sender.run(new AbortController().signal);
+    const delay = new Date(waiting.next_attempt_at).getTime() - new Date(waiting.attempts[0].started_at).getTime();
+    expect(delay).toBeGreaterThanOrEqual(48_000);
+    expect(delay).toBeLessThanOrEqual(72_000 + 1000);
+    await sender.run(signal);
     expect(receiver.requests.length).toBe(1);
 
-    await runUntil(sender, async () => (await deliveries()).data[0].status !== 'pending');
+    for (const expected of [2, 3]) {
+      const moved = await p!.api('POST', `/api/v1/webhooks/deliveries/${waiting.id}/redeliver`);
+      expect(moved.status).toBe(202);
+      expect((await moved.json()).id).toBe(waiting.id);
+      await sender.run(signal);
+      expect(receiver.requests.length).toBe(expected);
+    }
+    const second = (await (await p!.api('GET', `/api/v1/webhooks/deliveries/${waiting.id}`)).json()).attempts[1];
+    expect(second).toMatchObject({ attempt: 2, status_code: 503 });
+
     const done = (await deliveries()).data[0];
-    expect(done).toMatchObject({ status: 'succeeded', attempt_count: 3, last_status_code: 200, last_error: null });
+    expect(done).toMatchObject({ id: waiting.id, status: 'succeeded', attempt_count: 3, last_status_code: 200, last_error: null, delivered_at: expect.any(String) });
     expect(done.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([503, 503, 200]);
     expect(done.attempts[0].response_excerpt).toMatch(/^answer 503/);
+    expect(new Set(receiver.requests.map((r) => r.headers['pinion-delivery-id']))).toEqual(new Set([waiting.id]));
+    await sender.run(signal);
     expect(receiver.requests.length).toBe(3);
-    expect(new Set(receiver.requests.map((r) => r.headers['pinion-delivery-id'])).size).toBe(1);
   });
 
   it('gives up after the last attempt, and redelivery sends the same event again', async () => {

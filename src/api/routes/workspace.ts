@@ -9,9 +9,10 @@ import { isoTime } from '../schemas.js';
 const Settings = Type.Object(
   {
     utm: Type.Optional(
-      Type.Intersect([Type.Object({ enabled: Type.Optional(Type.Boolean({ description: 'Tag every post’s links unless the post says utm: false' })) }), UtmSchema], {
-        description: 'Workspace UTM defaults, used when a post says utm: true, or always when enabled',
-      }),
+      Type.Object(
+        { enabled: Type.Optional(Type.Boolean({ description: 'Tag every post’s links unless the post says utm: false' })), ...UtmSchema.properties },
+        { additionalProperties: false, description: 'Workspace UTM defaults, used when a post says utm: true, or always when enabled' },
+      ),
     ),
   },
   { additionalProperties: false },

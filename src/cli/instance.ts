@@ -32,6 +32,8 @@ export interface StartOptions {
   /** Apply migrations first (the embedded default does; production runs `pinion migrate`). */
   migrate: boolean;
   logger?: Logger;
+  /** On close, requests still open after this long are cut off (default 10 s). */
+  shutdownGraceMs?: number;
   /** Options of the embedded Pinterest sandbox (tests shorten token lifetimes, inject faults). */
   sandboxOptions?: PinterestSandboxOptions;
 }
@@ -132,7 +134,12 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       if (closed) return;
       closed = true;
       await worker?.stop();
-      await app?.close();
+      if (app) {
+        // Let requests in flight finish, but not forever: a client holding a connection open must not block shutdown.
+        const cutOff = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+        await app.close();
+        clearTimeout(cutOff);
+      }
       await store.close();
     },
   };

@@ -44,6 +44,7 @@ export async function startTestPinion(
     migrate: opts.migrate ?? true,
     logger: createLogger('debug', sink),
     sandboxOptions: opts.sandbox,
+    shutdownGraceMs: 200,
   });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {
     const { workspace: ws } = await ensureWorkspace(instance.store.db, workspace);

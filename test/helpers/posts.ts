@@ -44,3 +44,15 @@ export async function settled(p: TestPinion, ids: string[], timeoutMs = 30_000):
     return posts.every((x) => ['published', 'failed', 'cancelled', 'partially_published'].includes(x.status)) ? posts : undefined;
   }, `${ids.length} posts to settle`, timeoutMs);
 }
+
+/** Scheduler settings that make tests quick: fast polling, short leases and retries. */
+export const FAST_SCHEDULER = { pollIntervalMs: 50, concurrency: 8, leaseSeconds: 2, maxAttempts: 8, retryBaseSeconds: 0.05, retryMaxSeconds: 0.4 };
+
+export function fastPinterest(overrides: Partial<{ limit: number; windowSeconds: number; perDay: number; timeoutMs: number }> = {}) {
+  return {
+    apiBaseUrl: 'https://api.pinterest.com',
+    authorizeUrl: 'https://www.pinterest.com/oauth/',
+    timeoutMs: overrides.timeoutMs ?? 1500,
+    writeBudget: { limit: overrides.limit ?? 90, windowSeconds: overrides.windowSeconds ?? 60, perDay: overrides.perDay ?? 0 },
+  };
+}

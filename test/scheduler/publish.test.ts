@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FaultConfig, PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
+import { DIALECTS, } from '../helpers/stores.js';
+import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
+import { FAST_SCHEDULER, fastPinterest, getPost, pinterestAccount, settled, startImageServer, waitFor } from '../helpers/posts.js';
+
+describe.each(DIALECTS)('publishing on %s', (dialect) => {
+  let p: TestPinion | undefined;
+  let images: Awaited<ReturnType<typeof startImageServer>> | undefined;
+  afterEach(async () => {
+    await p?.close();
+    await images?.close();
+    p = undefined;
+  });
+
+  async function setup(sandbox: PinterestSandboxOptions = {}, budget: Parameters<typeof fastPinterest>[0] = {}, maxAttempts = FAST_SCHEDULER.maxAttempts) {
+    images = await startImageServer();
+    p = await startTestPinion({ dialect, worker: true, sandbox, config: { scheduler: { ...FAST_SCHEDULER, maxAttempts }, pinterest: fastPinterest(budget) } });
+    return pinterestAccount(p);
+  }
+  const schedule = async (extra: Record<string, unknown> = {}, title = 'A pin') => {
+    const res = await p!.api('POST', '/api/v1/posts', {
+      body: { content: 'Describe it', platforms: ['pinterest'], media_url: `${images!.url}/good.jpg`, link: 'https://shop.example/x', platform_options: { pinterest: { board: 'Products', title } }, ...extra },
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string };
+  };
+  const pinsOf = (userId: string) => p!.sandbox!.state.pinsOf(userId);
+
+  it('publishes at the scheduled time, not before, and tells webhooks', async () => {
+    const { sandboxUserId, board } = await setup();
+    const at = new Date(Date.now() + 1500);
+    const { id } = await schedule({ scheduled_at: at.toISOString() });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(pinsOf(sandboxUserId)).toHaveLength(0);
+    const [done] = await settled(p!, [id]);
+    const d = done!.deliveries[0]!;
+    expect(done!.status).toBe('published');
+    expect(Date.parse(d.published_at!)).toBeGreaterThanOrEqual(at.getTime());
+    expect(Date.parse(d.published_at!) - at.getTime()).toBeLessThan(1500);
+    const pins = pinsOf(sandboxUserId);
+    expect(pins).toHaveLength(1);
+    expect(pins[0]).toMatchObject({ id: d.external_id, boardId: board.id, title: 'A pin', description: 'Describe it', link: 'https://shop.example/x' });
+    expect(d.url).toBe(`https://www.pinterest.com/pin/${d.external_id}/`);
+    const events = await p!.store.db.selectFrom('webhook_events').selectAll().where('type', '=', 'post.published').execute();
+    expect(events.map((e) => JSON.parse(e.payload).post_id ?? JSON.parse(e.payload).data?.post_id)).toContain(id);
+  });
+
+  it('publishes a post with no time at once', async () => {
+    const { sandboxUserId } = await setup();
+    const started = Date.now();
+    const { id } = await schedule();
+    await settled(p!, [id]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(pinsOf(sandboxUserId)).toHaveLength(1);
+  });
+
+  it("fails at once with Pinterest's own message when the content is refused", async () => {
+    await setup();
+    const { id } = await schedule({ media_url: `${images!.url}/broken.png` });
+    const [done] = await settled(p!, [id]);
+    expect(done!.status).toBe('failed');
+    expect(done!.deliveries[0]).toMatchObject({ attempts: 1, last_error: { kind: 'rejected', message: expect.stringMatching(/image is broken.*code 235/) } });
+    const failed = await p!.store.db.selectFrom('webhook_events').selectAll().where('type', '=', 'post.failed').execute();
+    expect(failed).toHaveLength(1);
+  });
+
+  it('retries server errors with backoff and publishes once', async () => {
+    const { sandboxUserId } = await setup({ faults: { errorRate: 1, only: ['POST /v5/pins'] } });
+    const { id } = await schedule();
+    await waitFor(async () => (await getPost(p!, id)).deliveries[0]!.attempts >= 2 || undefined, 'two failed attempts');
+    p!.sandbox!.setFaults({});
+    const [done] = await settled(p!, [id]);
+    expect(done!.status).toBe('published');
+    expect(done!.deliveries[0]!.attempts).toBeGreaterThanOrEqual(3);
+    expect(pinsOf(sandboxUserId)).toHaveLength(1);
+  });
+
+  it('adopts the pin when Pinterest created it but the answer was lost', async () => {
+    const { sandboxUserId } = await setup({ faults: { dropAfterCommitRate: 1, only: ['POST /v5/pins'] } });
+    const { id } = await schedule();
+    const [done] = await settled(p!, [id]);
+    expect(done!.status).toBe('published');
+    expect(done!.deliveries[0]!.adopted).toBe(true);
+    expect(pinsOf(sandboxUserId)).toHaveLength(1);
+    expect(p!.sandbox!.stats().users[sandboxUserId]!.create_pin_calls).toBe(1);
+    expect(done!.deliveries[0]!.external_id).toBe(pinsOf(sandboxUserId)[0]!.id);
+  });
+
+  it('gives up a timed-out call without guessing, looks, then publishes once', async () => {
+    const { sandboxUserId } = await setup({ faults: { timeoutRate: 1, only: ['POST /v5/pins'], hangMs: 5000 } }, { timeoutMs: 300 });
+    const { id } = await schedule();
+    await waitFor(async () => (await getPost(p!, id)).deliveries[0]!.attempts >= 1 && (await getPost(p!, id)).deliveries[0]!.last_error?.kind === 'unknown_outcome', 'a timed-out attempt');
+    p!.sandbox!.setFaults({});
+    const [done] = await settled(p!, [id]);
+    expect(done!.status).toBe('published');
+    expect(pinsOf(sandboxUserId)).toHaveLength(1);
+  });
+
+  it('under mixed faults publishes every post exactly once: no duplicates, none lost', async () => {
+    const faults: FaultConfig = { errorRate: 0.2, timeoutRate: 0.1, dropAfterCommitRate: 0.25, seed: 7, hangMs: 2000, only: ['POST /v5/pins', 'GET /v5/boards/{board_id}/pins'] };
+    // Over half the calls fail here; enough attempts that none gives up, since this is about duplicates and losses.
+    const { sandboxUserId } = await setup({ faults }, { timeoutMs: 400 }, 40);
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i++) ids.push((await schedule({}, `Pin ${i}`)).id);
+    const done = await settled(p!, ids, 60_000);
+    expect(done.map((d) => (d.status === 'published' ? d.status : `${d.status}: ${d.deliveries[0]!.last_error?.message}`))).toEqual(ids.map(() => 'published'));
+    const pins = pinsOf(sandboxUserId);
+    expect(pins).toHaveLength(24);
+    expect(new Set(pins.map((x) => x.title)).size).toBe(24);
+    const externalIds = done.map((d) => d.deliveries[0]!.external_id);
+    expect(new Set(externalIds).size).toBe(24);
+    expect(new Set(pins.map((x) => x.id))).toEqual(new Set(externalIds));
+  });
+
+  it('spaces pins to stay inside the per-account budget and causes no 429', async () => {
+    // Pinterest allows 5 a second here; Pinion's budget is 4, below the platform's limit as configured by default.
+    const { sandboxUserId } = await setup({ rateLimits: { org_write: { limit: 5, windowSeconds: 1 } } }, { limit: 4, windowSeconds: 1 });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await schedule({}, `Paced ${i}`)).id);
+    const done = await settled(p!, ids, 30_000);
+    expect(done.every((d) => d.status === 'published' && d.deliveries[0]!.attempts === 1)).toBe(true);
+    // Every create call made a pin: none was refused with a 429.
+    expect(p!.sandbox!.stats().users[sandboxUserId]!.create_pin_calls).toBe(10);
+    const times = pinsOf(sandboxUserId).map((x) => x.createdAt.getTime()).sort((a, b) => a - b);
+    for (let i = 4; i < times.length; i++) expect(times[i]! - times[i - 4]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('waits for the reset time when the platform says 429, without spending attempts', async () => {
+    const { sandboxUserId } = await setup({ rateLimits: { org_write: { limit: 2, windowSeconds: 2 } } }, { limit: 50, windowSeconds: 1 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await schedule({}, `Limited ${i}`)).id);
+    const done = await settled(p!, ids, 30_000);
+    expect(done.every((d) => d.status === 'published')).toBe(true);
+    expect(pinsOf(sandboxUserId)).toHaveLength(5);
+    expect(Math.max(...done.map((d) => d.deliveries[0]!.attempts))).toBe(1);
+  });
+
+  it('fails the delivery when the account needs reconnecting', async () => {
+    const { sandboxUserId } = await setup();
+    const { id } = await schedule({ scheduled_at: new Date(Date.now() + 1000).toISOString() });
+    // The person removes the app on Pinterest before the post is due.
+    for (const [token, t] of p!.sandbox!.state.tokens) if (t.userId === sandboxUserId) p!.sandbox!.state.tokens.delete(token);
+    const [done] = await settled(p!, [id]);
+    expect(done!.status).toBe('failed');
+    expect(done!.deliveries[0]!.last_error!.kind).toBe('auth_revoked');
+  });
+});

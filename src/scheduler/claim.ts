@@ -4,20 +4,27 @@ import type { DeliveryRow } from '../posts/index.js';
 
 /**
  * Claims up to `limit` deliveries for this worker: first those whose worker died mid-publish
- * (lease run out), then those due. Each claim is one UPDATE: atomic on SQLite, and on
+ * (lease run out), then those due. Each claim is one statement: atomic on SQLite, and on
  * PostgreSQL the candidate rows are locked with SKIP LOCKED so concurrent workers take
- * different rows instead of queueing on the same ones. The status is re-checked in the UPDATE.
+ * different rows instead of queueing on the same ones. The candidates are a MATERIALIZED CTE:
+ * as a plain `IN (SELECT … LIMIT n)` PostgreSQL may re-run the subquery and claim more than n.
+ * The status is re-checked in the UPDATE.
  */
 export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, opts: { owner: string; leaseMs: number; limit: number; now?: number }): Promise<DeliveryRow[]> {
   const now = opts.now ?? Date.now();
   const lease = { status: 'publishing' as const, lease_owner: opts.owner, lease_until: now + opts.leaseMs, updated_at: now };
 
-  let expired = db.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit);
-  if (dialect === 'postgres') expired = expired.forUpdate().skipLocked();
   const reclaimed = await db
+    .with(
+      (cte) => cte('picked').materialized(),
+      (qb) => {
+        const q = qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit);
+        return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+      },
+    )
     .updateTable('deliveries')
     .set(lease)
-    .where('id', 'in', expired)
+    .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
     .where('status', '=', 'publishing')
     .where('lease_until', '<', now)
     .returningAll()
@@ -25,9 +32,20 @@ export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, op
 
   const room = opts.limit - reclaimed.length;
   if (room <= 0) return reclaimed;
-  let due = db.selectFrom('deliveries').select('id').where('status', '=', 'scheduled').where('run_at', '<=', now).orderBy('run_at').limit(room);
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-  const claimed = await db.updateTable('deliveries').set(lease).where('id', 'in', due).where('status', '=', 'scheduled').returningAll().execute();
+  const claimed = await db
+    .with(
+      (cte) => cte('picked').materialized(),
+      (qb) => {
+        const q = qb.selectFrom('deliveries').select('id').where('status', '=', 'scheduled').where('run_at', '<=', now).orderBy('run_at').limit(room);
+        return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+      },
+    )
+    .updateTable('deliveries')
+    .set(lease)
+    .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+    .where('status', '=', 'scheduled')
+    .returningAll()
+    .execute();
   return [...reclaimed, ...claimed];
 }
 

@@ -99,7 +99,8 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     const attempts = d.attempts + 1;
     const recorded = await db
       .updateTable('deliveries')
-      .set({ attempts, attempt_pending: 1, attempt_started_at: Date.now() })
+      // The reserved slot's time: never later than the call, so a later search for the pin starts early enough.
+      .set({ attempts, attempt_pending: 1, attempt_started_at: slot.at })
       .where('id', '=', d.id)
       .where('lease_owner', '=', owner)
       .where('status', '=', 'publishing')

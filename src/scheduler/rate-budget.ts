@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
  * platform aligns its own windows; both checks are single atomic statements, so workers on
  * several machines never overspend.
  */
-export async function reserveSlot(db: Kysely<Database>, accountId: string, category: string, budget: Budget, now = Date.now()): Promise<{ ok: true } | { ok: false; retryAt: number }> {
+export async function reserveSlot(db: Kysely<Database>, accountId: string, category: string, budget: Budget, now = Date.now()): Promise<{ ok: true; at: number } | { ok: false; retryAt: number }> {
   const spacing = Math.ceil(budget.windowMs / budget.limit);
   const paced = await db
     .insertInto('rate_pacing')
@@ -37,7 +37,7 @@ export async function reserveSlot(db: Kysely<Database>, accountId: string, categ
       .executeTakeFirst();
     if (Number(counted.numInsertedOrUpdatedRows ?? 0) !== 1) return { ok: false, retryAt: (day + 1) * DAY_MS };
   }
-  return { ok: true };
+  return { ok: true, at: now };
 }
 
 /** The platform said "too many": nobody calls for this account and category until `until`. */

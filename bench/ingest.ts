@@ -1,0 +1,143 @@
+/**
+ * API ingest rate: POST /api/v1/posts on real Pinion over SQLite, against a bare Fastify
+ * hello-world route measured the same way in the same run.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import pino from 'pino';
+import { generateKeySpec } from '../src/accounts/index.js';
+import { startPinion, type PinionInstance } from '../src/cli/instance.js';
+import { loadConfig, type Config } from '../src/config/index.js';
+import { createLogger } from '../src/observability/index.js';
+import { API_SCOPES, createApiKey, ensureWorkspace } from '../src/workspaces/index.js';
+import type { LoadJob, LoadSummary } from './load.js';
+import { QUICK, mib, ms, num, peakRssBytes, ratio, record, table } from './lib/report.js';
+
+const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? (QUICK ? 5 : 20));
+const WARMUP = QUICK ? 1 : 3;
+const CONNECTIONS = 10;
+
+/** Runs one load job in a separate process (its own core on this 2-core machine). */
+function load(job: LoadJob): Promise<LoadSummary> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+    child.once('message', (m) => resolve(m as LoadSummary));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.send(job);
+  });
+}
+
+async function ok(res: Response, what: string, status = 200): Promise<Response> {
+  if (res.status !== status) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** The real connect flow, as a person would: connect link, the sandbox's Approve form, the callback. */
+async function connectAccount(p: PinionInstance, key: string, username: string): Promise<string> {
+  const api = (method: string, path: string, body?: unknown) =>
+    fetch(`${p.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const started = await ok(await api('POST', '/api/v1/accounts/connect', { platform: 'pinterest' }), 'connect');
+  const authorize = new URL(((await started.json()) as { authorize_url: string }).authorize_url);
+  await ok(await fetch(authorize), 'authorize page');
+  const form = new URLSearchParams(authorize.searchParams);
+  form.set('username', username);
+  form.set('decision', 'approve');
+  const approved = await ok(await fetch(authorize, { method: 'POST', body: form, redirect: 'manual' }), 'approve', 302);
+  await ok(await fetch(approved.headers.get('location')!, { redirect: 'manual' }), 'callback');
+  const list = (await (await ok(await api('GET', '/api/v1/accounts'), 'list accounts')).json()) as { data: Array<{ id: string; username: string }> };
+  const account = list.data.find((a) => a.username === username);
+  if (!account) throw new Error(`account ${username} not connected`);
+  await ok(await api('POST', `/api/v1/accounts/${account.id}/boards`, { name: 'Products' }), 'create board', 201);
+  return account.id;
+}
+
+interface Measured {
+  load: LoadSummary;
+  rows?: number;
+}
+
+async function measurePinion(): Promise<Measured> {
+  const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-ingest-'));
+  const config: Config = {
+    ...loadConfig({ env: {}, file: undefined }),
+    port: 0,
+    databaseUrl: `sqlite:${join(dir, 'pinion.db')}`,
+    encryptionKeys: [generateKeySpec('bench')],
+    sandbox: true,
+  };
+  // Default log level (info: Fastify logs every request), written to /dev/null as a server would to a file.
+  const logger = createLogger(config.logLevel, pino.destination({ dest: '/dev/null', sync: false }));
+  const p = await startPinion({ config, api: true, worker: false, migrate: true, logger, sandboxOptions: {} });
+  try {
+    const { workspace } = await ensureWorkspace(p.store.db, 'default');
+    const { key } = await createApiKey(p.store.db, { workspaceId: workspace.id, name: 'bench', scopes: [...API_SCOPES] });
+    await connectAccount(p, key, 'shop');
+    const body = JSON.stringify({
+      content: 'A pin scheduled by the ingest benchmark, with a description of a usual length.',
+      platforms: ['pinterest'],
+      media_url: 'https://cdn.shop.example/images/bench.jpg',
+      link: 'https://shop.example/products/bench',
+      scheduled_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      platform_options: { pinterest: { board: 'Products', title: 'Bench pin' } },
+    });
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    await ok(await fetch(`${p.url}/api/v1/posts`, { method: 'POST', headers, body }), 'first post', 201);
+
+    const before = await countPosts(p);
+    const result = await load({ url: `${p.url}/api/v1/posts`, method: 'POST', headers, body, connections: CONNECTIONS, warmupSeconds: WARMUP, seconds: SECONDS });
+    return { load: result, rows: (await countPosts(p)) - before };
+  } finally {
+    await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function countPosts(p: PinionInstance): Promise<number> {
+  const r = await p.store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The floor: Fastify with its defaults (no logger) answering one small JSON object. */
+async function measureHelloWorld(): Promise<Measured> {
+  const app = Fastify();
+  app.get('/', async () => ({ hello: 'world' }));
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    return { load: await load({ url: `${address}/`, method: 'GET', connections: CONNECTIONS, warmupSeconds: WARMUP, seconds: SECONDS }) };
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`\n== Ingest: POST /api/v1/posts on SQLite vs Fastify hello-world, ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP} s warm-up`);
+  console.log('   load generator: autocannon in a separate process; Pinion logs at its default level (info) to /dev/null');
+  const pinion = await measurePinion();
+  const hello = await measureHelloWorld();
+  const failed = pinion.load.non2xx + pinion.load.errors + pinion.load.timeouts;
+
+  table('Ingest (successful responses per second; latency of 2xx responses)', [
+    ['route', 'req/s', 'p50', 'p99', '2xx', 'non-2xx', 'errors'],
+    ['Pinion POST /api/v1/posts', num(pinion.load.perSecond), ms(pinion.load.p50, 2), ms(pinion.load.p99, 2), num(pinion.load.ok), num(pinion.load.non2xx), num(pinion.load.errors + pinion.load.timeouts)],
+    ['Fastify GET / hello-world', num(hello.load.perSecond), ms(hello.load.p50, 2), ms(hello.load.p99, 2), num(hello.load.ok), num(hello.load.non2xx), num(hello.load.errors + hello.load.timeouts)],
+    ['Pinion ÷ hello-world', ratio(pinion.load.perSecond, hello.load.perSecond), ratio(pinion.load.p50, hello.load.p50), ratio(pinion.load.p99, hello.load.p99), '', '', ''],
+  ]);
+  console.log(`\n   posts stored during the measured run: ${num(pinion.rows ?? 0)} (warm-up included; 2xx in the measured ${SECONDS} s: ${num(pinion.load.ok)})`);
+  if (Object.keys(pinion.load.statusCodes).some((c) => !c.startsWith('2'))) console.log(`   Pinion status codes: ${JSON.stringify(pinion.load.statusCodes)}`);
+  console.log(`   peak RSS of this process (Pinion + sandbox, then hello-world): ${mib(peakRssBytes())}`);
+
+  record('ingest', 'Pinion POST /posts', `${num(pinion.load.perSecond)} req/s, p50 ${ms(pinion.load.p50, 2)}, p99 ${ms(pinion.load.p99, 2)}, ${pinion.load.non2xx} non-2xx`);
+  record('ingest', 'Fastify hello-world', `${num(hello.load.perSecond)} req/s, p50 ${ms(hello.load.p50, 2)}, p99 ${ms(hello.load.p99, 2)}`);
+  record('ingest', 'Pinion ÷ hello-world (req/s)', ratio(pinion.load.perSecond, hello.load.perSecond));
+  record('ingest', 'peak RSS (ingest process)', mib(peakRssBytes()));
+
+  // Most requests failing means the figure measures an error path, not ingest.
+  if (failed > pinion.load.ok) throw new Error(`most POSTs failed (${failed} failed, ${pinion.load.ok} succeeded): ${JSON.stringify(pinion.load.statusCodes)}`);
+}
+
+await main();

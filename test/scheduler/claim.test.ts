@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { claimDeliveries, renewLease, reserveSlot, holdUntil } from '../../src/scheduler/index.js';
+import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
+import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+
+async function seed(store: Store, count: number, now: number) {
+  await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
+  await store.db
+    .insertInto('accounts')
+    .values({ id: 'acc_1', workspace_id: 'ws_1', platform: 'pinterest', external_id: '1', username: 'u', display_name: null, avatar_url: null, account_type: null, status: 'active', scopes: '', access_token: null, refresh_token: null, access_expires_at: null, refresh_expires_at: null, token_version: 0, refresh_lock_until: null, refresh_lock_owner: null, refreshed_at: null, last_error: null, boards_fetched_at: null, created_at: now, updated_at: now })
+    .execute();
+  await store.db.insertInto('posts').values({ id: 'post_1', workspace_id: 'ws_1', status: 'scheduled', request: '{}', scheduled_at: now, timezone: null, idempotency_key: null, request_hash: null, created_at: now, updated_at: now }).execute();
+  const rows = Array.from({ length: count }, (_, i) => ({
+    id: `dlv_${String(i).padStart(4, '0')}`,
+    post_id: 'post_1',
+    workspace_id: 'ws_1',
+    account_id: 'acc_1',
+    platform: 'pinterest',
+    status: 'scheduled' as const,
+    payload: '{}',
+    scheduled_at: now - 1000 + i,
+    run_at: i % 2 === 0 ? now - 1000 + i : now + 3_600_000,
+    attempts: 0,
+    attempt_pending: 0,
+    adopted: 0,
+    created_at: now,
+    updated_at: now,
+  }));
+  await store.db.insertInto('deliveries').values(rows).execute();
+}
+
+describe.each(DIALECTS)('claiming deliveries on %s', (dialect) => {
+  let store: Store | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await store?.close();
+    await drop?.();
+  });
+  async function open() {
+    const db = await freshDatabaseUrl(dialect);
+    drop = db.drop;
+    store = openStore(db.url);
+    await migrateToLatest(store);
+    return store;
+  }
+
+  it('claims only due deliveries, at most the limit, oldest first, and never the same one twice', async () => {
+    const s = await open();
+    const now = Date.now();
+    await seed(s, 60, now);
+    const claimers = Array.from({ length: 4 }, (_, i) => claimDeliveries(s.db, s.dialect, { owner: `w${i}`, leaseMs: 60_000, limit: 5, now }));
+    const results = await Promise.all(claimers);
+    for (const r of results) expect(r.length).toBeLessThanOrEqual(5);
+    const ids = results.flat().map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(20);
+    expect(ids.every((id) => Number(id.slice(4)) % 2 === 0)).toBe(true);
+    const rest = await claimDeliveries(s.db, s.dialect, { owner: 'late', leaseMs: 60_000, limit: 100, now });
+    expect(rest.length).toBe(10);
+    expect(await claimDeliveries(s.db, s.dialect, { owner: 'late', leaseMs: 60_000, limit: 100, now })).toEqual([]);
+  });
+
+  it("takes back a dead worker's deliveries once its lease runs out, not before; a live worker keeps its own", async () => {
+    const s = await open();
+    const now = Date.now();
+    await seed(s, 4, now);
+    const mine = await claimDeliveries(s.db, s.dialect, { owner: 'dead', leaseMs: 1000, limit: 10, now });
+    expect(mine.length).toBe(2);
+    expect(await claimDeliveries(s.db, s.dialect, { owner: 'other', leaseMs: 1000, limit: 10, now: now + 500 })).toEqual([]);
+    const taken = await claimDeliveries(s.db, s.dialect, { owner: 'other', leaseMs: 1000, limit: 10, now: now + 1500 });
+    expect(taken.map((d) => d.lease_owner)).toEqual(['other', 'other']);
+    expect(await renewLease(s.db, mine[0]!.id, 'dead', 1000)).toBe(false);
+    expect(await renewLease(s.db, mine[0]!.id, 'other', 1000)).toBe(true);
+  });
+
+  it('spaces an account’s calls across workers and honours a platform hold', async () => {
+    const s = await open();
+    const now = Date.now();
+    const budget = { limit: 4, windowMs: 1000, perDay: 6 };
+    const first = await Promise.all(Array.from({ length: 5 }, () => reserveSlot(s.db, 'acc_1', 'pinterest:org_write', budget, now)));
+    expect(first.filter((r) => r.ok)).toHaveLength(1);
+    expect(first.find((r) => !r.ok)).toEqual({ ok: false, retryAt: now + 250 });
+    expect(await reserveSlot(s.db, 'acc_1', 'pinterest:org_write', budget, now + 250)).toEqual({ ok: true, at: now + 250 });
+    await holdUntil(s.db, 'acc_1', 'pinterest:org_write', now + 60_000);
+    expect(await reserveSlot(s.db, 'acc_1', 'pinterest:org_write', budget, now + 1000)).toEqual({ ok: false, retryAt: now + 60_000 });
+    // The daily cap: 6 a day, two already used.
+    const later = now + 60_000;
+    const results = [];
+    for (let i = 0; i < 6; i++) results.push(await reserveSlot(s.db, 'acc_1', 'pinterest:org_write', budget, later + i * 250));
+    expect(results.filter((r) => r.ok)).toHaveLength(4);
+  });
+});

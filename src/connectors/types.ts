@@ -47,7 +47,12 @@ export interface Publisher {
   platform: string;
   /** The platform rate category a publish spends, budgeted per account by the scheduler. */
   rateCategory: string;
-  publish(input: { payload: unknown; withToken: <T>(call: (accessToken: string) => Promise<T>) => Promise<T> }): Promise<Published>;
+  publish(input: {
+    payload: unknown;
+    withToken: <T>(call: (accessToken: string) => Promise<T>) => Promise<T>;
+    /** Bytes of media Pinion stores, for payloads that reference them. */
+    readMedia(mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
+  }): Promise<Published>;
   /**
    * After an attempt whose outcome is unknown (timeout, dropped connection, crash): what that
    * attempt published, if anything. `since` is when it started; `exclude` holds ids already

@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import { listAccounts, type Account, type Accounts } from '../accounts/index.js';
 import { adaptPin, type PinCreate } from '../connectors/pinterest/adapt.js';
+import type { MediaInfo } from '../connectors/pinterest/adapt-media.js';
+
+/** What planning may know of a workspace's stored media: type and Pinterest's checks of its bytes. */
+export type MediaLookup = (workspaceId: string, mediaId: string) => Promise<MediaInfo | undefined>;
 import type { FieldIssue, PlatformId } from '../connectors/index.js';
 import type { Database } from '../store/index.js';
 import type { WorkspaceSettings } from '../workspaces/index.js';
@@ -31,7 +35,7 @@ const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.fie
  * store a post and, unchanged, by the dry run, so the preview is never a different code path.
  */
 export async function planPost(
-  deps: { db: Kysely<Database>; accounts: Accounts },
+  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup },
   input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number },
 ): Promise<PostPlan> {
   const { request } = input;
@@ -42,6 +46,7 @@ export async function planPost(
   const deliveries: PlannedDelivery[] = [];
 
   const workspaceAccounts = await listAccounts(deps.db, input.workspaceId);
+  const media = await lookUpMedia(request, async (id) => deps.mediaInfo?.(input.workspaceId, id));
   const named = request.accounts ?? [];
   named.forEach((name, i) => {
     if (!workspaceAccounts.some((a) => a.id === name || a.username === name)) errors.push({ field: `accounts.${i}`, message: `no connected account "${name}" in this workspace` });
@@ -67,7 +72,7 @@ export async function planPost(
         errors.push({ field: 'accounts', message: `${platform} account ${account.username} must be reconnected before posting` });
         continue;
       }
-      const planned = await planPinterest(deps.accounts, account, request, (link) => withUtm(link, utm));
+      const planned = await planPinterest(deps.accounts, account, request, (link) => withUtm(link, utm), media);
       errors.push(...planned.errors);
       if (planned.delivery) deliveries.push(planned.delivery);
     }
@@ -75,7 +80,22 @@ export async function planPost(
   return { scheduledAt: time.at, deliveries, errors: unique(errors), warnings: unique([...warnings, ...deliveries.flatMap((d) => d.warnings)]) };
 }
 
-async function planPinterest(accounts: Accounts, account: Account, request: PostRequest, tag: (link: string) => string): Promise<{ delivery?: PlannedDelivery; errors: FieldIssue[] }> {
+/** Looks up every media id the post names, once, so adapting stays synchronous and pure. */
+async function lookUpMedia(request: PostRequest, info: (id: string) => Promise<MediaInfo | undefined>) {
+  const o = request.platform_options?.pinterest;
+  const ids = [request.media_id, o?.cover_media_id, ...(o?.carousel ?? []).map((i) => i.media_id)].filter((x): x is string => x !== undefined);
+  const found = new Map<string, MediaInfo | undefined>();
+  for (const id of new Set(ids)) found.set(id, await info(id));
+  return (id: string) => found.get(id);
+}
+
+async function planPinterest(
+  accounts: Accounts,
+  account: Account,
+  request: PostRequest,
+  tag: (link: string) => string,
+  media: (id: string) => MediaInfo | undefined,
+): Promise<{ delivery?: PlannedDelivery; errors: FieldIssue[] }> {
   const options = request.platform_options?.pinterest ?? {};
   const errors: FieldIssue[] = [];
   const OPT = 'platform_options.pinterest';
@@ -93,7 +113,7 @@ async function planPinterest(accounts: Accounts, account: Account, request: Post
     if (!section) errors.push({ field: options.board_section_id ? `${OPT}.board_section_id` : `${OPT}.board_section`, message: `no section "${sectionRef}" on board ${board.name}` });
     sectionId = section?.id;
   }
-  const adapted = adaptPin({ content: request.content, link: request.link, mediaUrl: request.media_url, options, boardId: board.id, sectionId, tag });
+  const adapted = adaptPin({ content: request.content, link: request.link, mediaUrl: request.media_url, mediaId: request.media_id, media, options, boardId: board.id, sectionId, tag });
   errors.push(...adapted.errors);
   if (errors.length) return { errors };
   return { delivery: { platform: 'pinterest', account, payload: adapted.payload, warnings: adapted.warnings }, errors };

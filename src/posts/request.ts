@@ -16,7 +16,8 @@ export const UtmSchema = Type.Object(
 
 export const CarouselItemSchema = Type.Object(
   {
-    media_url: HttpUrl('Image URL of this slide'),
+    media_url: Type.Optional(HttpUrl('Image URL of this slide')),
+    media_id: Type.Optional(Type.String({ minLength: 1, description: 'An image uploaded to Pinion (med_…), instead of media_url' })),
     title: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
     link: Type.Optional(Type.String()),
@@ -37,6 +38,9 @@ export const PinterestOptionsSchema = Type.Object(
     alt_text: Type.Optional(Type.String({ description: 'Alt text, up to 500 characters' })),
     dominant_color: Type.Optional(Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' })),
     carousel: Type.Optional(Type.Array(CarouselItemSchema, { description: 'Carousel pin: 2 to 5 images, each with its own title, description and link' })),
+    cover_image_url: Type.Optional(Type.String({ description: 'Video pins: cover image URL' })),
+    cover_media_id: Type.Optional(Type.String({ minLength: 1, description: 'Video pins: cover image uploaded to Pinion (med_…)' })),
+    cover_key_frame_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Video pins: use the frame at this second as the cover' })),
   },
   { additionalProperties: false },
 );
@@ -46,6 +50,7 @@ export const PostRequestSchema = Type.Object(
     content: Type.Optional(Type.String({ maxLength: 10_000, description: 'The post text; Pinterest uses it as the pin description unless one is given' })),
     platforms: Type.Array(Type.Union(PLATFORM_IDS.map((p) => Type.Literal(p))), { minItems: 1, uniqueItems: true }),
     media_url: Type.Optional(HttpUrl('Image URL')),
+    media_id: Type.Optional(Type.String({ minLength: 1, description: 'An image or video uploaded to Pinion (med_…), instead of media_url' })),
     link: Type.Optional(Type.String({ description: 'Destination link' })),
     scheduled_at: Type.Optional(
       Type.String({ minLength: 1, description: 'ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. Omitted: as soon as possible. No upper limit.' }),

@@ -19,6 +19,8 @@ export interface PublishPassOptions {
   tokens: TokenKeeper;
   publisherFor(platform: string): Publisher;
   budgetFor(platform: string): Budget;
+  /** Bytes of a stored media item of a workspace, for payloads that reference Pinion media. */
+  readMedia?(workspaceId: string, mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
   concurrency: number;
   leaseMs: number;
   pollIntervalMs: number;
@@ -108,7 +110,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     if (Number(recorded.numUpdatedRows) !== 1) return; // the lease was lost; its new holder will look first
 
     try {
-      const result = await publisher.publish({ payload, withToken });
+      const result = await publisher.publish({ payload, withToken, readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))) });
       if (await markPublished(db, d, { ...result, adopted: false })) opts.onPublished?.(d, Date.now() - d.scheduled_at);
     } catch (err) {
       const definite = isConnectorError(err) && DEFINITE.has(err.kind);

@@ -1,6 +1,7 @@
 import type { PinterestOptions } from '../../posts/request.js';
 import type { FieldIssue } from '../types.js';
 import { PINTEREST } from './platform.js';
+import { isHttpUrl, pinMediaSource, type MediaInfo, type MediaSource } from './adapt-media.js';
 
 /** The body of POST /v5/pins (PinCreate) as Pinion sends it. */
 export interface PinCreate {
@@ -11,9 +12,7 @@ export interface PinCreate {
   link?: string;
   alt_text?: string;
   dominant_color?: string;
-  media_source:
-    | { source_type: 'image_url'; url: string }
-    | { source_type: 'multiple_image_urls'; items: Array<{ url: string; title?: string; description?: string; link?: string }> };
+  media_source: MediaSource;
 }
 
 export interface PinDraft {
@@ -21,6 +20,10 @@ export interface PinDraft {
   /** The post-wide link; Pinterest's own `link` option wins over it. */
   link?: string;
   mediaUrl?: string;
+  /** Media stored in Pinion (image or video), instead of mediaUrl. */
+  mediaId?: string;
+  /** What planning looked up about each media id the post names. */
+  media: (id: string) => MediaInfo | undefined;
   options: PinterestOptions;
   boardId: string;
   sectionId?: string;
@@ -31,15 +34,6 @@ export interface PinDraft {
 const OPT = 'platform_options.pinterest';
 /** Pinterest counts characters, not UTF-16 units; an emoji is one. */
 const length = (s: string) => [...s].length;
-
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Turns a post into exactly the PinCreate Pinterest will receive, checking it against the
@@ -73,30 +67,7 @@ export function adaptPin(d: PinDraft): { payload: PinCreate; errors: FieldIssue[
     }
   }
 
-  let media_source: PinCreate['media_source'] = { source_type: 'image_url', url: d.mediaUrl ?? '' };
-  if (o.carousel) {
-    if (d.mediaUrl) errors.push({ field: 'media_url', message: `give either media_url or ${OPT}.carousel, not both` });
-    if (o.carousel.length < limits.carouselMin || o.carousel.length > limits.carouselMax) {
-      errors.push({ field: `${OPT}.carousel`, message: `must have ${limits.carouselMin} to ${limits.carouselMax} images (has ${o.carousel.length})` });
-    }
-    const items = o.carousel.map((item, i) => {
-      const at = `${OPT}.carousel.${i}`;
-      if (!isHttpUrl(item.media_url)) errors.push({ field: `${at}.media_url`, message: 'must be an http(s) URL' });
-      tooLong(`${at}.title`, item.title, limits.title);
-      tooLong(`${at}.description`, item.description, limits.description);
-      let itemLink = item.link;
-      if (itemLink !== undefined) {
-        if (!isHttpUrl(itemLink)) errors.push({ field: `${at}.link`, message: 'must be an http(s) URL' });
-        else itemLink = d.tag(itemLink);
-      }
-      return { url: item.media_url, ...(item.title !== undefined && { title: item.title }), ...(item.description !== undefined && { description: item.description }), ...(itemLink !== undefined && { link: itemLink }) };
-    });
-    media_source = { source_type: 'multiple_image_urls', items };
-  } else if (!d.mediaUrl) {
-    errors.push({ field: 'media_url', message: `Pinterest needs an image: give media_url or ${OPT}.carousel` });
-  } else if (!isHttpUrl(d.mediaUrl)) {
-    errors.push({ field: 'media_url', message: 'must be an http(s) URL' });
-  }
+  const media_source = pinMediaSource({ mediaUrl: d.mediaUrl, mediaId: d.mediaId, options: o, tag: d.tag, media: d.media }, { errors, warnings });
 
   if (o.alt_text === undefined) warnings.push({ field: `${OPT}.alt_text`, message: 'is missing; alt text makes the pin accessible and helps search' });
 

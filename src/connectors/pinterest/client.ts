@@ -34,6 +34,12 @@ export interface PinterestPin {
   board_section_id?: string | null;
   creative_type?: string | null;
 }
+export interface PinterestMediaUpload {
+  media_id: string;
+  media_type: 'video';
+  upload_url: string;
+  upload_parameters: Record<string, string>;
+}
 export interface Page<T> {
   items: T[];
   bookmark?: string | null;
@@ -130,6 +136,15 @@ export class PinterestClient implements OAuthFlow {
 
   createPin(accessToken: string, pin: PinCreate): Promise<PinterestPin> {
     return callPinterest(this.http, { method: 'POST', path: '/pins', auth: { bearer: accessToken }, json: pin });
+  }
+
+  /** Registers a video upload; Pinterest answers with an S3 presigned-POST form to send the bytes to. */
+  registerVideo(accessToken: string): Promise<PinterestMediaUpload> {
+    return callPinterest(this.http, { method: 'POST', path: '/media', auth: { bearer: accessToken }, json: { media_type: 'video' } });
+  }
+
+  getMedia(accessToken: string, mediaId: string): Promise<{ media_id: string; status: 'registered' | 'processing' | 'succeeded' | 'failed' }> {
+    return callPinterest(this.http, { method: 'GET', path: `/media/${encodeURIComponent(mediaId)}`, auth: { bearer: accessToken } });
   }
 
   /** One page of a board's pins, newest first. */

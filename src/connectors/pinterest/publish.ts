@@ -1,6 +1,8 @@
 import type { Publisher, Published } from '../types.js';
 import type { PinCreate } from './adapt.js';
 import type { PinterestClient, PinterestPin } from './client.js';
+import { resolveMediaRefs } from './media-refs.js';
+import { uploadVideo, type VideoUploadOptions } from './video.js';
 
 /** Clocks of Pinion and Pinterest may differ; pins this much older than the attempt still count. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -24,13 +26,17 @@ function matches(pin: PinterestPin, sent: PinCreate): boolean {
 }
 
 /** Pinterest's publish flow as plain steps: create the pin; after an unknown outcome, look for it first. */
-export function pinterestPublisher(client: PinterestClient): Publisher {
+export function pinterestPublisher(client: PinterestClient, videoOptions: VideoUploadOptions = {}): Publisher {
   return {
     platform: 'pinterest',
     rateCategory: 'org_write',
 
-    async publish({ payload, withToken }) {
-      const pin = await withToken((token) => client.createPin(token, payload as PinCreate));
+    async publish({ payload, withToken, readMedia }) {
+      const ready = await resolveMediaRefs(payload as Record<string, unknown>, {
+        read: readMedia,
+        uploadVideo: (video) => uploadVideo(client, withToken, video.bytes, video.mime, videoOptions),
+      });
+      const pin = await withToken((t) => client.createPin(t, ready as unknown as PinCreate));
       return { externalId: pin.id, url: pinUrl(pin.id) };
     },
 

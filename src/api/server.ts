@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/index.js';
 import { createMetrics, instrumentHttp } from '../observability/index.js';
 import { requireApiKey } from './auth.js';
@@ -19,6 +20,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 
 export interface BuildServerOptions {
   logger: Logger;
+  /** The Prometheus registry /metrics serves; shared with an in-process worker. */
+  metrics?: Registry;
   /** Extra plugins mounted beside the API, such as the sandbox emulators at their prefixes. */
   mounts?: Array<{ prefix: string; plugin: FastifyPluginAsync }>;
 }
@@ -57,7 +60,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   // The server URL is known only once listening (port 0), so it is filled in per request.
   app.get('/openapi.json', { schema: { hide: true } }, async () => ({ ...app.swagger(), servers: [{ url: ctx.publicUrl }] }));
 
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   instrumentHttp(app, metrics);
   await app.register(async (scope) => healthRoutes(scope, ctx));
   await app.register(async (scope) => oauthCallbackRoutes(scope, ctx));

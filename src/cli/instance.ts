@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { createAccounts, type Accounts } from '../accounts/index.js';
 import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
-import { createLogger, type Logger } from '../observability/index.js';
+import { createLogger, createMetrics, publishMetrics, type Logger } from '../observability/index.js';
+import type { Registry } from 'prom-client';
 import type { PinterestSandbox, PinterestSandboxOptions } from '../sandbox/pinterest/index.js';
 import { Worker, publishPass, type BackgroundPass } from '../scheduler/index.js';
 import { budgetFor, publisherFor } from '../connectors/index.js';
@@ -39,8 +40,9 @@ export interface StartOptions {
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
-function backgroundPasses(ctx: ApiContext, log: Logger): BackgroundPass[] {
+function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): BackgroundPass[] {
   const s = ctx.config.scheduler;
+  const reported = publishMetrics(metrics);
   const publishing = publishPass({
     db: ctx.store.db,
     dialect: ctx.store.dialect,
@@ -54,6 +56,7 @@ function backgroundPasses(ctx: ApiContext, log: Logger): BackgroundPass[] {
     maxAttempts: s.maxAttempts,
     retryBaseMs: s.retryBaseSeconds * 1000,
     retryMaxMs: s.retryMaxSeconds * 1000,
+    onPublished: (d, latenessMs, adopted) => reported.published(d.platform, latenessMs, adopted),
   });
   return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log })];
 }
@@ -94,6 +97,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       log.error({ err, accountId: account.id }, 'could not record the account.needs_reauth webhook event');
     }
   });
+  const metrics = createMetrics();
   const ctx: ApiContext = { config, store, publicUrl: publicUrlOf(config), accounts };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
@@ -101,6 +105,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
   if (options.api) {
     app = await buildServer(ctx, {
       logger: log,
+      metrics,
       mounts: sandbox ? [{ prefix: SANDBOX_PREFIX, plugin: sandbox.plugin }] : [],
     });
     const address = await app.listen({ host: config.host, port: config.port });
@@ -116,7 +121,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     config.pinterest.clientSecret ??= SANDBOX_APP.clientSecret;
   }
 
-  const worker = options.worker ? new Worker(backgroundPasses(ctx, log), log) : undefined;
+  const worker = options.worker ? new Worker(backgroundPasses(ctx, log, metrics), log) : undefined;
   worker?.start();
   if (worker) ctx.onDeliveriesChanged = () => worker.wake('publish-deliveries');
 

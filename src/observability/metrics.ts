@@ -36,3 +36,26 @@ export function instrumentHttp(app: FastifyInstance, registry: Registry): void {
     return registry.metrics();
   });
 }
+
+/** What the worker reports: how many deliveries went out, and how late against their scheduled time. */
+export function publishMetrics(registry: Registry): { published(platform: string, latenessMs: number, adopted: boolean): void } {
+  const published = new Counter({
+    name: 'pinion_deliveries_published_total',
+    help: 'Deliveries published, by platform; adopted=true when an unconfirmed attempt was found published',
+    labelNames: ['platform', 'adopted'],
+    registers: [registry],
+  });
+  const lateness = new Histogram({
+    name: 'pinion_publish_lateness_seconds',
+    help: 'Time from a delivery’s scheduled time to its publication',
+    labelNames: ['platform'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+    registers: [registry],
+  });
+  return {
+    published(platform, latenessMs, adopted) {
+      published.inc({ platform, adopted: String(adopted) });
+      lateness.observe({ platform }, Math.max(0, latenessMs) / 1000);
+    },
+  };
+}

@@ -28,7 +28,7 @@ export interface PublishPassOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   /** Told of every publish, with how late it went out (for metrics). */
-  onPublished?(d: DeliveryRow, latenessMs: number): void;
+  onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean): void;
 }
 
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
@@ -87,7 +87,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       }
       if (found) {
         log.info({ deliveryId: d.id, externalId: found.externalId }, 'adopted the pin an unconfirmed attempt had created');
-        if (await markPublished(db, d, { ...found, adopted: true })) opts.onPublished?.(d, Date.now() - d.scheduled_at);
+        if (await markPublished(db, d, { ...found, adopted: true })) opts.onPublished?.(d, Date.now() - d.scheduled_at, true);
         return;
       }
     }
@@ -111,7 +111,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
 
     try {
       const result = await publisher.publish({ payload, withToken, readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))) });
-      if (await markPublished(db, d, { ...result, adopted: false })) opts.onPublished?.(d, Date.now() - d.scheduled_at);
+      if (await markPublished(db, d, { ...result, adopted: false })) opts.onPublished?.(d, Date.now() - d.scheduled_at, false);
     } catch (err) {
       const definite = isConnectorError(err) && DEFINITE.has(err.kind);
       if (!definite) log.warn({ deliveryId: d.id, err }, 'publish outcome unknown; will look for the pin before trying again');

@@ -53,6 +53,9 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
     await settled(p!, [id]);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(pinsOf(sandboxUserId)).toHaveLength(1);
+    const metrics = await (await fetch(`${p!.url}/metrics`)).text();
+    expect(metrics).toContain('pinion_deliveries_published_total{platform="pinterest",adopted="false"} 1');
+    expect(metrics).toMatch(/pinion_publish_lateness_seconds_count\{platform="pinterest"\} 1/);
   });
 
   it("fails at once with Pinterest's own message when the content is refused", async () => {

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from './context.js';
 import type { FaultConfig } from './faults.js';
@@ -63,6 +64,18 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: SandboxConte
       bytes: m.bytes?.length ?? 0,
     })),
   }));
+
+  // A picture to pin when there is no internet to fetch one from: any size, 2:3 by default.
+  app.get('/_sandbox/sample.jpg', async (request, reply) => {
+    const q = request.query as Query;
+    const size = (v: string | undefined, d: number) => Math.min(4000, Math.max(1, Number.parseInt(v ?? '', 10) || d));
+    const [width, height] = [size(q.w, 1000), size(q.h, 1500)];
+    const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 230, g: 0, b: 35 } } })
+      .composite([{ input: Buffer.from(`<svg width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${Math.min(width, height) / 3}" fill="white"/></svg>`) }])
+      .jpeg()
+      .toBuffer();
+    return reply.type('image/jpeg').send(bytes);
+  });
 
   app.get('/_sandbox/users', async () => ({
     items: [...state.users.values()].map((u) => ({ id: u.id, username: u.username, account_type: u.accountType })),

@@ -16,9 +16,9 @@ export interface Exchange {
 }
 
 /** A fetch that remembers every exchange, so the conformance test checks real traffic. */
-export function recordingFetch(log: Exchange[]): typeof fetch {
+export function recordingFetch(log: Exchange[], base: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await base(input, init);
     const text = await response.clone().text();
     const type = response.headers.get('content-type') ?? '';
     const rawBody = init?.body;

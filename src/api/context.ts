@@ -1,5 +1,6 @@
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config/index.js';
+import type { MediaLibrary } from '../media/index.js';
 import type { Store } from '../store/index.js';
 import type { Caller, ApiScope } from '../workspaces/index.js';
 
@@ -10,6 +11,8 @@ export interface ApiContext {
   /** Base URL this server is reached at, for links it hands out. */
   publicUrl: string;
   accounts: Accounts;
+  /** Stored images and videos of every workspace. */
+  media: MediaLibrary;
   /** Called after posts are created or changed, so an in-process worker can look at once. */
   onDeliveriesChanged?: () => void;
 }

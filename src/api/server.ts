@@ -17,6 +17,7 @@ import { postRoutes } from './routes/posts.js';
 import { bulkPostRoutes } from './routes/posts-bulk.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { mediaRoutes, mediaUploadRoutes } from './routes/media.js';
 
 export interface BuildServerOptions {
   logger: Logger;
@@ -29,7 +30,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -64,6 +65,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   instrumentHttp(app, metrics);
   await app.register(async (scope) => healthRoutes(scope, ctx));
   await app.register(async (scope) => oauthCallbackRoutes(scope, ctx));
+  await app.register(async (scope) => mediaUploadRoutes(scope, ctx));
 
   await app.register(
     async (v1) => {

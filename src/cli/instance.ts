@@ -9,6 +9,7 @@ import { Worker, publishPass, type BackgroundPass } from '../scheduler/index.js'
 import { budgetFor, publisherFor } from '../connectors/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { emitEvent, webhookPasses } from '../webhooks/index.js';
+import { createMediaLibrary } from '../media/index.js';
 
 export const SANDBOX_PREFIX = '/sandbox/pinterest';
 /** The app credentials the embedded Pinterest sandbox accepts out of the box. */
@@ -57,6 +58,11 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     retryBaseMs: s.retryBaseSeconds * 1000,
     retryMaxMs: s.retryMaxSeconds * 1000,
     onPublished: (d, latenessMs, adopted) => reported.published(d.platform, latenessMs, adopted),
+    readMedia: async (workspaceId, mediaId) => {
+      const media = await ctx.media.get(workspaceId, mediaId);
+      if (!media) throw new Error(`media ${mediaId} was deleted`);
+      return { bytes: await ctx.media.read(media), mime: media.mime };
+    },
   });
   return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log })];
 }
@@ -98,7 +104,16 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     }
   });
   const metrics = createMetrics();
-  const ctx: ApiContext = { config, store, publicUrl: publicUrlOf(config), accounts };
+  let publicUrl = publicUrlOf(config);
+  let media;
+  try {
+    // publicUrl is read per call: with port 0 it is known only after listening.
+    media = await createMediaLibrary(config, { db: store.db, vault: accounts.vault, publicUrl: () => publicUrl });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const ctx: ApiContext = { config, store, publicUrl, accounts, media };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
 
@@ -111,6 +126,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     const address = await app.listen({ host: config.host, port: config.port });
     const port = Number(new URL(address).port);
     ctx.publicUrl = publicUrlOf(config, port);
+    publicUrl = ctx.publicUrl;
     url = ctx.publicUrl;
   }
   if (sandbox) {
@@ -119,6 +135,8 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     config.pinterest.authorizeUrl = `${url}${SANDBOX_PREFIX}/oauth/`;
     config.pinterest.clientId ??= SANDBOX_APP.clientId;
     config.pinterest.clientSecret ??= SANDBOX_APP.clientSecret;
+    // The sandbox serves its own media (on this, usually loopback, address): media_url may point at it.
+    config.media.fetchAllowHosts.push(new URL(url).host);
   }
 
   const worker = options.worker ? new Worker(backgroundPasses(ctx, log, metrics), log) : undefined;

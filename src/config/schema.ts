@@ -52,6 +52,37 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    media: Type.Object(
+      {
+        /** Largest image stored (Pinterest takes up to 20 MB). Files go under `mediaDir`. */
+        maxImageBytes: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024 }),
+        /** Largest video stored; uploads stream to disk, never into memory. */
+        maxVideoBytes: Type.Integer({ default: 2 * 1024 * 1024 * 1024, minimum: 1024 }),
+        /** Largest file fetched from a media_url (held in memory while probed; upload larger videos instead). */
+        fetchMaxBytes: Type.Integer({ default: 100 * 1024 * 1024, minimum: 1024 }),
+        fetchTimeoutMs: Type.Integer({ default: 15_000, minimum: 100 }),
+        /** `host` or `host:port` a media_url may reach even though private (an internal CDN). The sandbox adds itself. */
+        fetchAllowHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+        /** How long a presigned upload URL stays valid. */
+        presignTtlSeconds: Type.Integer({ default: 900, minimum: 30, maximum: 7 * 86_400 }),
+        /** `local`: content-addressed files under mediaDir. `s3`: an S3-compatible bucket (settings below). */
+        store: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
+        s3: Type.Object(
+          {
+            /** For S3-compatible services (MinIO, R2, …); omit for AWS. */
+            endpoint: Type.Optional(Type.String({ pattern: '^https?://' })),
+            bucket: Type.Optional(Type.String({ minLength: 1 })),
+            region: Type.String({ default: 'us-east-1', minLength: 1 }),
+            accessKeyId: Type.Optional(Type.String({ minLength: 1 })),
+            secretAccessKey: Type.Optional(Type.String({ minLength: 1 })),
+            forcePathStyle: Type.Boolean({ default: true }),
+            prefix: Type.String({ default: '' }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     pinterest: Type.Object(
       {
         /**
@@ -95,6 +126,19 @@ export const ENV_VARS: Record<string, string> = {
   PINION_ENCRYPTION_KEYS: 'encryptionKeys',
   PINION_TOKEN_REFRESH_MARGIN: 'accounts.refreshMarginSeconds',
   PINION_WORKER_CONCURRENCY: 'scheduler.concurrency',
+  PINION_MEDIA_MAX_IMAGE_BYTES: 'media.maxImageBytes',
+  PINION_MEDIA_MAX_VIDEO_BYTES: 'media.maxVideoBytes',
+  PINION_MEDIA_FETCH_MAX_BYTES: 'media.fetchMaxBytes',
+  PINION_MEDIA_FETCH_TIMEOUT_MS: 'media.fetchTimeoutMs',
+  PINION_MEDIA_PRESIGN_TTL: 'media.presignTtlSeconds',
+  PINION_MEDIA_STORE: 'media.store',
+  PINION_S3_ENDPOINT: 'media.s3.endpoint',
+  PINION_S3_BUCKET: 'media.s3.bucket',
+  PINION_S3_REGION: 'media.s3.region',
+  PINION_S3_ACCESS_KEY_ID: 'media.s3.accessKeyId',
+  PINION_S3_SECRET_ACCESS_KEY: 'media.s3.secretAccessKey',
+  PINION_S3_FORCE_PATH_STYLE: 'media.s3.forcePathStyle',
+  PINION_S3_PREFIX: 'media.s3.prefix',
   PINTEREST_WRITE_BUDGET_PER_MINUTE: 'pinterest.writeBudget.limit',
   PINTEREST_WRITE_BUDGET_PER_DAY: 'pinterest.writeBudget.perDay',
   PINTEREST_API_BASE_URL: 'pinterest.apiBaseUrl',

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/index.js';
@@ -33,6 +36,8 @@ export async function startTestPinion(
     ...loadConfig({ env: {}, file: undefined }),
     port: 0,
     databaseUrl: database.url,
+    // Each instance its own media folder: content-addressed files of one test must not be another's.
+    mediaDir: mkdtempSync(join(tmpdir(), 'pinion-media-')),
     logLevel: 'debug',
     encryptionKeys: [generateKeySpec('test')],
     ...opts.config,

@@ -39,7 +39,7 @@ function decodeCursor(s: string): { scheduledAt: number; id: string } {
 export async function planFor(ctx: ApiContext, workspaceId: string, request: PostRequest) {
   const workspace = await findWorkspace(ctx.store.db, workspaceId);
   try {
-    return await planPost({ db: ctx.store.db, accounts: ctx.accounts }, { workspaceId, settings: workspace?.settings ?? {}, request });
+    return await planPost({ db: ctx.store.db, accounts: ctx.accounts, mediaInfo: (ws, id) => ctx.media.info(ws, id) }, { workspaceId, settings: workspace?.settings ?? {}, request });
   } catch (err) {
     throw connectorProblem(err);
   }

@@ -4,6 +4,7 @@ import * as m0001 from './0001_workspaces_and_keys.js';
 import * as m0002 from './0002_accounts.js';
 import * as m0003 from './0003_posts.js';
 import * as m0004 from './0004_webhooks.js';
+import * as m0005 from './0005_media.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_accounts': m0002,
   '0003_posts': m0003,
   '0004_webhooks': m0004,
+  '0005_media': m0005,
 };
 
 function migrator(store: Store): Migrator {

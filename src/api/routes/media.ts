@@ -1,0 +1,227 @@
+import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import { Type, type Static } from '@sinclair/typebox';
+import { MediaFetchError, MediaRejected, UploadRefused, type Media } from '../../media/index.js';
+import type { ApiContext } from '../context.js';
+import { HttpProblem, notFound } from '../problem.js';
+import { IdParams, ListOf, isoTime } from '../schemas.js';
+
+const Kind = Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('other')]);
+const Issue = Type.Object({ field: Type.String(), message: Type.String() });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+export const MediaView = Type.Object(
+  {
+    id: Type.String(),
+    kind: Kind,
+    mime: Type.String({ description: 'Read from the bytes (magic number), not from the file name or Content-Type' }),
+    size: Type.Integer({ description: 'Bytes' }),
+    width: Nullable(Type.Integer()),
+    height: Nullable(Type.Integer()),
+    duration_ms: Nullable(Type.Integer()),
+    codec: Nullable(Type.String({ description: 'Video codec, RFC 6381 (avc1.64001f)' })),
+    sha256: Type.String(),
+    source: Type.Union(['upload', 'url', 'presigned', 'converted'].map((s) => Type.Literal(s))),
+    source_url: Nullable(Type.String()),
+    filename: Nullable(Type.String()),
+    converted_from: Nullable(Type.String()),
+    content_url: Type.String({ description: 'GET it with your API key to download the bytes' }),
+    pinterest: Type.Object({ errors: Type.Array(Issue), warnings: Type.Array(Issue) }, { description: 'Would Pinterest take this file? Errors stop a post; warnings are advice' }),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Media' },
+);
+const FetchBody = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL of an image or video; Pinion downloads it' }) }, { additionalProperties: false });
+const UploadBody = Type.Object(
+  {
+    max_bytes: Type.Optional(Type.Integer({ minimum: 1, description: 'Largest file the URL takes (default: the image limit)' })),
+    content_type: Type.Optional(Type.String({ pattern: '^(image|video)/[a-z0-9.+-]+$', description: 'If given, the uploaded bytes must be of this type' })),
+  },
+  { additionalProperties: false },
+);
+const UploadAnswer = Type.Object({
+  upload_id: Type.String(),
+  upload_url: Type.String({ description: 'PUT the raw bytes here, no API key needed: the URL is the permission. Works once.' }),
+  method: Type.Literal('PUT'),
+  max_bytes: Type.Integer(),
+  expires_at: Type.String({ format: 'date-time' }),
+});
+const ConvertBody = Type.Object(
+  {
+    target: Type.Literal('pinterest'),
+    crop: Type.Optional(Type.Boolean({ description: 'Crop and resize to 1000×1500 (2:3) around the most salient part' })),
+  },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  { kind: Type.Optional(Kind), cursor: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) },
+  { additionalProperties: false },
+);
+const UploadParams = Type.Object({ uploadId: Type.String({ minLength: 1, maxLength: 100 }) });
+
+export function mediaView(ctx: ApiContext, m: Media): Static<typeof MediaView> {
+  return {
+    id: m.id,
+    kind: m.kind,
+    mime: m.mime,
+    size: m.size,
+    width: m.width,
+    height: m.height,
+    duration_ms: m.durationMs,
+    codec: m.codec,
+    sha256: m.sha256,
+    source: m.source,
+    source_url: m.sourceUrl,
+    filename: m.filename,
+    converted_from: m.convertedFrom,
+    content_url: `${ctx.publicUrl}/api/v1/media/${m.id}/content`,
+    pinterest: ctx.media.pinterestCheck(m),
+    created_at: isoTime(m.createdAt),
+  };
+}
+
+/** Library and fetch failures as the problems a caller can act on. */
+function mediaProblem(err: unknown, field = 'file'): unknown {
+  if (err instanceof MediaRejected) return new HttpProblem(err.status, err.slug, `The ${err.field === 'file' ? field : err.field} ${err.message}`, [{ field: err.field === 'file' ? field : err.field, message: err.message }]);
+  if (err instanceof MediaFetchError) {
+    return new HttpProblem(422, 'media-fetch-failed', `Could not fetch the URL: ${err.message}`, [{ field: 'url', message: err.message }], { reason: err.reason });
+  }
+  if (err instanceof UploadRefused) return new HttpProblem(err.status, err.slug, err.message);
+  if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return new HttpProblem(413, 'file-too-large', 'The file is larger than allowed', [{ field, message: 'is too large' }]);
+  return err;
+}
+
+export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const tags = ['media'];
+  const mediaOf = async (workspaceId: string, id: string) => {
+    const m = await ctx.media.get(workspaceId, id);
+    if (!m) throw notFound('Media');
+    return m;
+  };
+
+  // Multipart is parsed only here; the rest of the API stays JSON.
+  await app.register(async (scope) => {
+    // One byte over the cap: busboy silently truncates at its limit, the spool refuses past it (413).
+    await scope.register(multipart, { limits: { fileSize: ctx.config.media.maxVideoBytes + 1, files: 1, fields: 10 } });
+    scope.post(
+      '/media',
+      {
+        config: { scope: 'media:write' },
+        schema: {
+          tags,
+          summary: 'Upload an image or video as multipart/form-data (field "file"); it is probed, checked for Pinterest and stored',
+          consumes: ['multipart/form-data'],
+          response: { 201: MediaView },
+        },
+      },
+      async (request, reply) => {
+        if (!request.isMultipart()) throw new HttpProblem(415, 'unsupported-media-type', 'Send the file as multipart/form-data in the field "file"');
+        const part = await request.file();
+        if (!part || part.fieldname !== 'file') {
+          part?.file.resume();
+          throw new HttpProblem(422, 'validation', 'The request has invalid fields', [{ field: 'file', message: 'is required: send the file in the multipart field "file"' }]);
+        }
+        try {
+          const media = await ctx.media.ingestStream(request.caller.workspaceId, part.file, { source: 'upload', filename: part.filename || undefined, maxBytes: ctx.config.media.maxVideoBytes });
+          return reply.code(201).send(mediaView(ctx, media));
+        } catch (err) {
+          throw mediaProblem(err);
+        }
+      },
+    );
+  });
+
+  app.post<{ Body: Static<typeof FetchBody> }>(
+    '/media::fetch',
+    {
+      config: { scope: 'media:write' },
+      schema: { tags, summary: 'Download an image or video from a URL and store it (private and loopback addresses are refused)', body: FetchBody, response: { 201: MediaView } },
+    },
+    async (request, reply) => {
+      try {
+        return reply.code(201).send(mediaView(ctx, await ctx.media.fetchUrl(request.caller.workspaceId, request.body.url)));
+      } catch (err) {
+        throw mediaProblem(err, 'url');
+      }
+    },
+  );
+
+  app.post<{ Body: Static<typeof UploadBody> }>(
+    '/media/uploads',
+    { config: { scope: 'media:write' }, schema: { tags, summary: 'Get a presigned URL to PUT one file to, without an API key', body: UploadBody, response: { 201: UploadAnswer } } },
+    async (request, reply) => {
+      const max = request.body.max_bytes;
+      const limit = ctx.config.media.maxVideoBytes;
+      if (max !== undefined && max > limit) throw new HttpProblem(422, 'validation', 'The request has invalid fields', [{ field: 'max_bytes', message: `must be at most ${limit}` }]);
+      const grant = await ctx.media.presign(request.caller.workspaceId, { maxBytes: max, contentType: request.body.content_type });
+      return reply.code(201).send({ upload_id: grant.uploadId, upload_url: grant.uploadUrl, method: 'PUT' as const, max_bytes: grant.maxBytes, expires_at: isoTime(grant.expiresAt) });
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/media',
+    { config: { scope: 'media:read' }, schema: { tags, summary: 'List media, newest first', querystring: ListQuery, response: { 200: ListOf(MediaView) } } },
+    async (request) => {
+      const { media, next } = await ctx.media.list(request.caller.workspaceId, { limit: request.query.limit ?? 50, before: request.query.cursor, kind: request.query.kind });
+      return { data: media.map((m) => mediaView(ctx, m)), next_cursor: next ?? null };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/media/:id',
+    { config: { scope: 'media:read' }, schema: { tags, summary: 'Get a media item with its probe results and Pinterest checks', params: IdParams, response: { 200: MediaView } } },
+    async (request) => mediaView(ctx, await mediaOf(request.caller.workspaceId, request.params.id)),
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/media/:id/content',
+    { config: { scope: 'media:read' }, schema: { tags, summary: 'Download the stored bytes', params: IdParams } },
+    async (request, reply) => {
+      const m = await mediaOf(request.caller.workspaceId, request.params.id);
+      return reply
+        .type(m.mime)
+        .header('content-length', m.size)
+        // The bytes behind an id never change; nosniff keeps browsers from reinterpreting them.
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(await ctx.media.stream(m));
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ConvertBody> }>(
+    '/media/:id/convert',
+    {
+      config: { scope: 'media:write' },
+      schema: { tags, summary: 'Make a Pinterest-ready copy: JPEG (PNG if transparent), optionally cropped to 1000×1500', params: IdParams, body: ConvertBody, response: { 201: MediaView } },
+    },
+    async (request, reply) => {
+      const m = await mediaOf(request.caller.workspaceId, request.params.id);
+      try {
+        return reply.code(201).send(mediaView(ctx, await ctx.media.convert(m, { crop: request.body.crop })));
+      } catch (err) {
+        throw mediaProblem(err, 'id');
+      }
+    },
+  );
+}
+
+/** The presigned PUT target, outside /api/v1: the signed URL, not an API key, authorises it. */
+export async function mediaUploadRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  await app.register(async (scope) => {
+    // Raw bytes of any type, streamed to disk by the library rather than parsed here.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    scope.put<{ Params: Static<typeof UploadParams>; Querystring: Record<string, string> }>(
+      '/media/uploads/:uploadId',
+      { schema: { tags: ['media'], summary: 'PUT the file to a presigned upload URL (from POST /api/v1/media/uploads)', params: UploadParams, response: { 201: MediaView } } },
+      async (request, reply) => {
+        const length = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
+        try {
+          const media = await ctx.media.acceptUpload(request.params.uploadId, request.query, request.raw, length);
+          return reply.code(201).send(mediaView(ctx, media));
+        } catch (err) {
+          throw mediaProblem(err);
+        }
+      },
+    );
+  });
+}

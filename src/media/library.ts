@@ -1,0 +1,252 @@
+import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { newId, type Database } from '../store/index.js';
+import { convertForPinterest } from './convert.js';
+import { pinterestMediaCheck, type MediaIssue } from './pinterest-rules.js';
+import { probe, probeFile, type MediaKind, type MediaProbe } from './probe.js';
+import { safeFetch, type SafeFetchOptions } from './safe-fetch.js';
+import { spool, SpoolTooLarge } from './spool.js';
+import type { MediaStore } from './store.js';
+import { PresignedUploads, type Sealer } from './uploads.js';
+
+export type MediaSource = 'upload' | 'url' | 'presigned' | 'converted';
+
+export interface Media {
+  id: string;
+  workspaceId: string;
+  sha256: string;
+  mime: string;
+  kind: MediaKind;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  codec: string | null;
+  source: MediaSource;
+  sourceUrl: string | null;
+  filename: string | null;
+  convertedFrom: string | null;
+  createdAt: Date;
+}
+
+/** Bytes Pinion will not keep, with the HTTP status and problem slug that say why. */
+export class MediaRejected extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    message: string,
+    readonly field = 'file',
+  ) {
+    super(message);
+    this.name = 'MediaRejected';
+  }
+}
+
+export interface MediaSettings {
+  maxImageBytes: number;
+  maxVideoBytes: number;
+  fetchMaxBytes: number;
+  fetchTimeoutMs: number;
+  fetchAllowHosts: string[];
+  presignTtlSeconds: number;
+}
+
+export interface IngestOptions {
+  source: MediaSource;
+  filename?: string;
+  sourceUrl?: string;
+  convertedFrom?: string;
+}
+
+type Row = Database['media'];
+const toMedia = (r: Row): Media => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  sha256: r.sha256,
+  mime: r.mime,
+  kind: r.kind,
+  size: r.size,
+  width: r.width,
+  height: r.height,
+  durationMs: r.duration_ms,
+  codec: r.codec,
+  source: r.source,
+  sourceUrl: r.source_url,
+  filename: r.filename,
+  convertedFrom: r.converted_from,
+  createdAt: new Date(r.created_at),
+});
+
+/** The probe a stored media stands for, so checks made at upload can be made again from the row. */
+export const probeOf = (m: Media): MediaProbe => ({
+  mime: m.mime,
+  kind: m.kind,
+  size: m.size,
+  ...(m.width !== null ? { width: m.width } : {}),
+  ...(m.height !== null ? { height: m.height } : {}),
+  ...(m.durationMs !== null ? { durationMs: m.durationMs } : {}),
+  ...(m.codec !== null ? { codec: m.codec } : {}),
+});
+
+/** A workspace's media: bytes in the media store, what they are in the database. */
+export class MediaLibrary {
+  readonly uploads: PresignedUploads;
+
+  constructor(
+    private readonly deps: { db: Kysely<Database>; store: MediaStore; spoolDir: string; settings: MediaSettings; vault: Sealer; publicUrl: () => string },
+  ) {
+    this.uploads = new PresignedUploads(deps.db, deps.vault);
+  }
+
+  get settings(): MediaSettings {
+    return this.deps.settings;
+  }
+
+  /** Pinterest's verdict on stored media. */
+  pinterestCheck(media: Media): { errors: MediaIssue[]; warnings: MediaIssue[] } {
+    return pinterestMediaCheck(probeOf(media));
+  }
+
+  /** What post planning needs of a stored media (the connector's MediaInfo shape), or undefined. */
+  async info(workspaceId: string, id: string): Promise<{ id: string; kind: MediaKind; mime: string; errors: MediaIssue[]; warnings: MediaIssue[] } | undefined> {
+    const media = await this.get(workspaceId, id);
+    return media && { id: media.id, kind: media.kind, mime: media.mime, ...this.pinterestCheck(media) };
+  }
+
+  async ingest(workspaceId: string, bytes: Buffer, options: IngestOptions): Promise<Media> {
+    return this.ingestStream(workspaceId, (async function* () {
+      yield bytes;
+    })(), options);
+  }
+
+  /**
+   * Stores a stream: spooled to disk (hashed and capped on the way), probed from the file, then
+   * moved into the media store. The same bytes again in this workspace return the stored media.
+   */
+  async ingestStream(workspaceId: string, source: Readable | AsyncIterable<Buffer>, options: IngestOptions & { maxBytes?: number; expectMime?: string }): Promise<Media> {
+    const cap = options.maxBytes ?? Math.max(this.settings.maxImageBytes, this.settings.maxVideoBytes);
+    let spooled;
+    try {
+      spooled = await spool(source, this.deps.spoolDir, cap);
+    } catch (err) {
+      if (err instanceof SpoolTooLarge) throw new MediaRejected(413, 'file-too-large', `is larger than the ${cap} bytes allowed`);
+      throw err;
+    }
+    try {
+      const existing = await this.findBySha(workspaceId, spooled.sha256);
+      const probed = existing ? probeOf(existing) : await probeFile(spooled.path);
+      if (options.expectMime && options.expectMime !== probed.mime) {
+        throw new MediaRejected(422, 'content-type-mismatch', `is ${probed.mime}, but this upload was announced as ${options.expectMime}`);
+      }
+      if (existing) return existing;
+      this.accept(probed);
+      await this.deps.store.putFile(spooled.sha256, spooled.path, probed.mime);
+      return await this.insert(workspaceId, spooled.sha256, probed, options);
+    } finally {
+      await rm(spooled.path, { force: true });
+    }
+  }
+
+  /** Fetches a media_url safely (no private addresses, capped, timed) and stores what it returns. */
+  async fetchUrl(workspaceId: string, url: string): Promise<Media> {
+    const s = this.settings;
+    const fetchOptions: SafeFetchOptions = { allowHosts: s.fetchAllowHosts, maxBytes: s.fetchMaxBytes, timeoutMs: s.fetchTimeoutMs };
+    const { bytes, finalUrl } = await safeFetch(url, fetchOptions);
+    return this.ingest(workspaceId, bytes, { source: 'url', sourceUrl: finalUrl, filename: fileNameOf(finalUrl) });
+  }
+
+  /** Only images and videos that decode are kept; other bytes are refused with the reason. */
+  private accept(p: MediaProbe): void {
+    if (p.kind === 'other') throw new MediaRejected(422, 'not-media', `is ${p.mime === 'application/octet-stream' ? 'not a file type Pinion recognises' : p.mime}, not an image or a video`);
+    if (p.unreadable) throw new MediaRejected(422, 'broken-media', `is a broken ${p.mime} file that cannot be decoded (${p.unreadable})`);
+    const max = p.kind === 'image' ? this.settings.maxImageBytes : this.settings.maxVideoBytes;
+    if (p.size > max) throw new MediaRejected(413, 'file-too-large', `is a ${p.size}-byte ${p.kind}; ${p.kind}s are stored up to ${max} bytes`);
+  }
+
+  private async insert(workspaceId: string, sha256: string, p: MediaProbe, options: IngestOptions): Promise<Media> {
+    const row: Row = {
+      id: newId('med'),
+      workspace_id: workspaceId,
+      sha256,
+      mime: p.mime,
+      kind: p.kind,
+      size: p.size,
+      width: p.width ?? null,
+      height: p.height ?? null,
+      duration_ms: p.durationMs ?? null,
+      codec: p.codec ?? null,
+      source: options.source,
+      source_url: options.sourceUrl ?? null,
+      filename: options.filename?.slice(0, 255) ?? null,
+      converted_from: options.convertedFrom ?? null,
+      created_at: Date.now(),
+    };
+    // A concurrent ingest of the same bytes wins the unique (workspace, sha256) race; return its row.
+    await this.deps.db.insertInto('media').values(row).onConflict((oc) => oc.columns(['workspace_id', 'sha256']).doNothing()).execute();
+    return (await this.findBySha(workspaceId, sha256))!;
+  }
+
+  private async findBySha(workspaceId: string, sha256: string): Promise<Media | undefined> {
+    const row = await this.deps.db.selectFrom('media').selectAll().where('workspace_id', '=', workspaceId).where('sha256', '=', sha256).executeTakeFirst();
+    return row && toMedia(row);
+  }
+
+  async get(workspaceId: string, id: string): Promise<Media | undefined> {
+    const row = await this.deps.db.selectFrom('media').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    return row && toMedia(row);
+  }
+
+  /** Newest first; `before` is the last id of the previous page. */
+  async list(workspaceId: string, options: { limit: number; before?: string; kind?: MediaKind }): Promise<{ media: Media[]; next?: string }> {
+    let q = this.deps.db.selectFrom('media').selectAll().where('workspace_id', '=', workspaceId);
+    if (options.before) q = q.where('id', '<', options.before);
+    if (options.kind) q = q.where('kind', '=', options.kind);
+    const rows = await q.orderBy('id', 'desc').limit(options.limit + 1).execute();
+    const media = rows.slice(0, options.limit).map(toMedia);
+    return { media, next: rows.length > options.limit ? media[media.length - 1]!.id : undefined };
+  }
+
+  read(media: Media): Promise<Buffer> {
+    return this.deps.store.get(media.sha256);
+  }
+
+  stream(media: Media): Promise<Readable> {
+    return this.deps.store.stream(media.sha256);
+  }
+
+  /** A new media made for Pinterest from an image: JPEG (PNG if transparent), 1000×1500 when cropping. */
+  async convert(media: Media, options: { crop?: boolean }): Promise<Media> {
+    if (media.kind !== 'image') throw new MediaRejected(422, 'not-convertible', `is a ${media.kind}; only images are converted`, 'id');
+    const converted = await convertForPinterest(await this.read(media), options);
+    return this.ingest(media.workspaceId, converted.bytes, { source: 'converted', convertedFrom: media.id, filename: media.filename ?? undefined });
+  }
+
+  /** Hands out a signed, expiring, single-use URL that takes one file of at most `maxBytes`. */
+  async presign(workspaceId: string, options: { maxBytes?: number; contentType?: string }): Promise<{ uploadUrl: string; expiresAt: Date; uploadId: string; maxBytes: number }> {
+    const maxBytes = options.maxBytes ?? this.settings.maxImageBytes;
+    const grant = await this.uploads.create(workspaceId, { maxBytes, contentType: options.contentType, ttlMs: this.settings.presignTtlSeconds * 1000 });
+    return { ...grant, uploadUrl: `${this.deps.publicUrl()}/media/uploads/${grant.uploadId}?${grant.query}` };
+  }
+
+  /** Takes the bytes PUT to a presigned URL, once. The signature is the only authority; it is checked first. */
+  async acceptUpload(uploadId: string, query: Record<string, string | undefined>, body: Readable | AsyncIterable<Buffer>, declaredLength?: number): Promise<Media> {
+    const grant = await this.uploads.claim(uploadId, query, declaredLength);
+    try {
+      const media = await this.ingestStream(grant.workspaceId, body, { source: 'presigned', maxBytes: grant.maxBytes, expectMime: grant.contentType ?? undefined });
+      await this.uploads.complete(uploadId, media.id);
+      return media;
+    } catch (err) {
+      // A failed transfer must not burn the URL: the client may try again while it is valid.
+      await this.uploads.release(uploadId);
+      throw err;
+    }
+  }
+}
+
+function fileNameOf(url: string): string | undefined {
+  const last = new URL(url).pathname.split('/').filter(Boolean).pop();
+  return last ? decodeURIComponent(last) : undefined;
+}
+
+export { probe };

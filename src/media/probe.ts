@@ -1,0 +1,92 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
+import { createFile, Log, MP4BoxBuffer, type Movie } from 'mp4box';
+import sharp from 'sharp';
+
+export type MediaKind = 'image' | 'video' | 'other';
+
+/** What the bytes are, read from the bytes themselves: never from a filename or a Content-Type header. */
+export interface MediaProbe {
+  mime: string;
+  kind: MediaKind;
+  size: number;
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  /** RFC 6381 codec string of the first video track, e.g. `avc1.42c01e`. */
+  codec?: string;
+  /** Why the bytes could not be read as the type their magic number claims (a broken image). */
+  unreadable?: string;
+}
+
+/** ISO-BMFF containers mp4box can read: MP4, MOV, M4V. */
+const ISO_BMFF = new Set(['video/mp4', 'video/quicktime', 'video/x-m4v', 'video/3gpp']);
+
+// mp4box logs parse details to the console by default; a server's log is pino's.
+Log.setLogLevel(Log.error);
+
+export async function probe(bytes: Buffer): Promise<MediaProbe> {
+  const type = await fileTypeFromBuffer(bytes);
+  return describe(type?.mime ?? 'application/octet-stream', bytes.length, bytes, async function* () {
+    yield bytes;
+  });
+}
+
+/** As `probe`, reading a file in chunks so a 2 GB video is never held in memory. */
+export async function probeFile(path: string): Promise<MediaProbe> {
+  const [type, info] = await Promise.all([fileTypeFromFile(path), stat(path)]);
+  return describe(type?.mime ?? 'application/octet-stream', info.size, path, () => createReadStream(path, { highWaterMark: 1 << 20 }));
+}
+
+async function describe(mime: string, size: number, source: Buffer | string, chunks: () => AsyncIterable<Buffer>): Promise<MediaProbe> {
+  const kind: MediaKind = mime.startsWith('image/') ? 'image' : mime.startsWith('video/') ? 'video' : 'other';
+  const out: MediaProbe = { mime, kind, size };
+  if (kind === 'image') {
+    try {
+      // metadata() reads headers only; stats() decodes every pixel, which is what finds a truncated image.
+      const image = sharp(source, { failOn: 'error' });
+      const meta = await image.metadata();
+      await image.stats();
+      out.width = meta.autoOrient?.width ?? meta.width;
+      out.height = meta.autoOrient?.height ?? meta.height;
+    } catch (err) {
+      out.unreadable = (err as Error).message;
+    }
+  } else if (ISO_BMFF.has(mime)) {
+    const movie = await readMovie(chunks());
+    if (!movie) out.unreadable = 'no readable movie header (moov) in the file';
+    else {
+      const track = movie.videoTracks[0];
+      const seconds = movie.duration && movie.timescale ? movie.duration / movie.timescale : track ? track.duration / track.timescale : 0;
+      if (seconds > 0) out.durationMs = Math.round(seconds * 1000);
+      if (track) {
+        out.codec = track.codec;
+        out.width = track.video?.width ?? track.track_width;
+        out.height = track.video?.height ?? track.track_height;
+      }
+    }
+  }
+  return out;
+}
+
+/** Feeds the file to mp4box until it has the movie header; mdat payloads are skipped, not kept. */
+async function readMovie(chunks: AsyncIterable<Buffer>): Promise<Movie | undefined> {
+  const file = createFile(false);
+  let movie: Movie | undefined;
+  file.onReady = (info) => (movie = info);
+  file.onError = () => {};
+  let offset = 0;
+  try {
+    for await (const chunk of chunks) {
+      const ab = MP4BoxBuffer.fromArrayBuffer(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.length) as ArrayBuffer, offset);
+      offset += chunk.length;
+      file.appendBuffer(ab);
+      if (movie) break;
+    }
+    file.flush();
+  } catch {
+    return undefined;
+  }
+  return movie;
+}

@@ -1,0 +1,179 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+export type MediaFetchReason = 'scheme' | 'private_address' | 'dns' | 'too_large' | 'timeout' | 'http_status' | 'too_many_redirects' | 'network';
+
+/** Why Pinion would not, or could not, fetch a URL; `reason` is stable, the message is for people. */
+export class MediaFetchError extends Error {
+  constructor(
+    readonly reason: MediaFetchReason,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'MediaFetchError';
+  }
+}
+
+export interface SafeFetchOptions {
+  /** `host` or `host:port` exempt from the private-address check (the embedded sandbox, a test server). */
+  allowHosts?: string[];
+  maxBytes: number;
+  /** For the whole fetch, redirects and body included. */
+  timeoutMs: number;
+  maxRedirects?: number;
+}
+
+export interface SafeFetchResult {
+  bytes: Buffer;
+  contentType: string | null;
+  finalUrl: string;
+}
+
+/**
+ * Only addresses on the public internet: a URL a user hands us must not reach our own
+ * network (cloud metadata at 169.254.169.254, the database, localhost admin ports).
+ * ipaddr.js classifies; anything but `unicast` (private, loopback, linkLocal, carrierGradeNat,
+ * uniqueLocal, unspecified, multicast, broadcast, reserved, …) is refused.
+ */
+export function isPublicAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  let ip = ipaddr.parse(address);
+  // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it carries.
+  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  return ip.range() === 'unicast';
+}
+
+const stripBrackets = (host: string) => host.replace(/^\[|\]$/g, '');
+
+function allowed(url: URL, allowHosts: readonly string[]): boolean {
+  const host = stripBrackets(url.hostname).toLowerCase();
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return allowHosts.some((entry) => {
+    const e = entry.toLowerCase();
+    return e === host || e === `${host}:${port}` || e === `[${host}]:${port}` || e === `[${host}]`;
+  });
+}
+
+/**
+ * A lookup that answers only with public addresses. Node connects to the address this returns,
+ * so the address checked is the address used: a DNS answer cannot change between check and connect.
+ */
+function checkedLookup(onRefused: (address: string) => void): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const bad = addresses.find((a) => !isPublicAddress(a.address));
+      if (bad || !addresses.length) {
+        onRefused(bad?.address ?? '(none)');
+        const refusal = Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'EPINION_PRIVATE' });
+        return callback(refusal, '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
+/** Checks a URL before any connection: scheme, and a literal IP's range (Node skips lookup for those). */
+function vet(url: URL, allowHosts: readonly string[]): boolean {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MediaFetchError('scheme', `only http and https URLs can be fetched, not ${url.protocol}`);
+  if (url.username || url.password) throw new MediaFetchError('scheme', 'URLs with credentials are not fetched');
+  if (allowed(url, allowHosts)) return true;
+  const host = stripBrackets(url.hostname);
+  if (isIP(host) && !isPublicAddress(host)) throw new MediaFetchError('private_address', `${host} is not a public address`);
+  // `localhost` may be answered from /etc/hosts; the lookup would refuse it too, but say so plainly.
+  if (host.toLowerCase() === 'localhost' || host.toLowerCase().endsWith('.localhost')) throw new MediaFetchError('private_address', `${host} is not a public address`);
+  return false;
+}
+
+/**
+ * GET a user-supplied URL without letting it reach private networks: http(s) only, every hop
+ * (redirects included) checked, DNS answers pinned, the body capped at `maxBytes` and the whole
+ * exchange at `timeoutMs`.
+ */
+export async function safeFetch(rawUrl: string, options: SafeFetchOptions): Promise<SafeFetchResult> {
+  const allowHosts = options.allowHosts ?? [];
+  const maxRedirects = options.maxRedirects ?? 5;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  try {
+    let url = parse(rawUrl);
+    for (let hop = 0; ; hop++) {
+      const exempt = vet(url, allowHosts);
+      const response = await get(url, exempt, controller.signal, options.timeoutMs);
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400 && response.headers.location) {
+        response.resume();
+        if (hop >= maxRedirects) throw new MediaFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
+        url = parse(new URL(response.headers.location, url).toString());
+        continue;
+      }
+      if (status < 200 || status >= 300) {
+        response.resume();
+        throw new MediaFetchError('http_status', `the server answered ${status}`, status);
+      }
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > options.maxBytes) {
+        response.destroy();
+        throw new MediaFetchError('too_large', `the file is ${declared} bytes; at most ${options.maxBytes} are fetched`);
+      }
+      const bytes = await readCapped(response, options.maxBytes, controller.signal, options.timeoutMs);
+      return { bytes, contentType: response.headers['content-type'] ?? null, finalUrl: url.toString() };
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parse(raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new MediaFetchError('scheme', 'is not a valid URL');
+  }
+}
+
+function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    let refusedAddress: string | undefined;
+    const client = url.protocol === 'https:' ? https : http;
+    const request = client.get(url, {
+      signal,
+      // No connection reuse: every hop gets its own checked lookup.
+      agent: false,
+      headers: { 'user-agent': 'Pinion media fetcher', accept: 'image/*, video/*;q=0.9, */*;q=0.1' },
+      ...(exempt ? {} : { lookup: checkedLookup((a) => (refusedAddress = a)) }),
+    });
+    request.on('response', resolve);
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      if (refusedAddress !== undefined) reject(new MediaFetchError('private_address', `${url.hostname} resolves to ${refusedAddress}, which is not a public address`));
+      else if (signal.aborted) reject(new MediaFetchError('timeout', `no complete answer within ${timeoutMs} ms`));
+      else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') reject(new MediaFetchError('dns', `${url.hostname} could not be resolved`));
+      else reject(new MediaFetchError('network', `could not fetch: ${err.code ?? err.message}`));
+    });
+  });
+}
+
+async function readCapped(response: IncomingMessage, maxBytes: number, signal: AbortSignal, timeoutMs: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        response.destroy();
+        throw new MediaFetchError('too_large', `the file is larger than ${maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof MediaFetchError) throw err;
+    if (signal.aborted) throw new MediaFetchError('timeout', `no complete answer within ${timeoutMs} ms`);
+    throw new MediaFetchError('network', `the download broke off: ${(err as Error).message}`);
+  }
+  return Buffer.concat(chunks);
+}

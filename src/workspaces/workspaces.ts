@@ -13,6 +13,8 @@ export interface UtmSettings {
 
 export interface WorkspaceSettings {
   utm?: UtmSettings;
+  /** Convert uploaded images for Pinterest when a post uses them (JPEG/PNG; 1000×1500 when `crop`). */
+  media?: { pinterest_convert?: { crop?: boolean } };
 }
 
 export interface Workspace {

@@ -95,5 +95,22 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     expect((await getPost(p!, ok.json.id)).deliveries[0]!.payload).toBeDefined();
   });
 
+  it('converts uploaded images for Pinterest when the workspace says so', async () => {
+    await setup();
+    const patched = await p!.api('PATCH', '/api/v1/workspace', { body: { settings: { media: { pinterest_convert: { crop: true } } } } });
+    expect(patched.status).toBe(200);
+    const webp = await upload((await fixtures()).webp, 'wide.webp');
+    const { status, json } = await schedule({ media_id: webp.id, platform_options: { pinterest: { board: 'Products' } } });
+    expect(status).toBe(201);
+    const note = json.warnings.find((w: { field: string }) => w.field === 'media_id');
+    expect(note.message).toMatch(new RegExp(`${webp.id} \\(image/webp, 1200×800\\) was converted .*\\(image/jpeg, 1000×1500\\)`));
+    const used = json.request.media_id as string;
+    expect(used).not.toBe(webp.id);
+    expect(json.deliveries[0].payload.media_source).toEqual({ source_type: 'image_base64', content_type: 'image/jpeg', data: `pinion-media:${used}` });
+    const [done] = await settled(p!, [json.id]);
+    const pin = p!.sandbox!.state.pins.get(done!.deliveries[0]!.external_id!)!;
+    expect([pin.items[0]!.image.width, pin.items[0]!.image.height]).toEqual([1000, 1500]);
+  });
+
   const pinsCount = (userId: string) => p!.sandbox!.state.pinsOf(userId).length;
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { cancelPost, createPost, getPost, listPosts, planPost, PostConflict, PostRequestSchema, updatePost, type PostFilter, type PostRequest } from '../../posts/index.js';
 import { findWorkspace } from '../../workspaces/index.js';
+import { convertPostMedia } from '../../posts/auto-convert.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, invalid, notFound } from '../problem.js';
 import { IdParams, ListOf } from '../schemas.js';
@@ -72,12 +73,15 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      const plan = await planFor(ctx, request.caller.workspaceId, request.body);
+      const workspace = await findWorkspace(db, request.caller.workspaceId);
+      const { request: body, notes } = await convertPostMedia(ctx.media, request.caller.workspaceId, workspace?.settings ?? {}, request.body);
+      const plan = await planFor(ctx, request.caller.workspaceId, body);
+      plan.warnings.push(...notes);
       const bad = rejectIfInvalid(plan);
       if (bad) throw bad;
       try {
         const requestHash = key ? createHash('sha256').update(JSON.stringify(request.body)).digest('hex') : undefined;
-        const { post, replayed } = await createPost(db, { workspaceId: request.caller.workspaceId, request: request.body, plan, idempotencyKey: key, requestHash });
+        const { post, replayed } = await createPost(db, { workspaceId: request.caller.workspaceId, request: body, plan, idempotencyKey: key, requestHash });
         if (replayed) reply.header('idempotent-replayed', 'true');
         else ctx.onDeliveriesChanged?.();
         return reply.code(replayed ? 200 : 201).send(postView(post, replayed ? undefined : plan.warnings));

@@ -14,6 +14,19 @@ const Settings = Type.Object(
         { additionalProperties: false, description: 'Workspace UTM defaults, used when a post says utm: true, or always when enabled' },
       ),
     ),
+    media: Type.Optional(
+      Type.Object(
+        {
+          pinterest_convert: Type.Optional(
+            Type.Object({ crop: Type.Optional(Type.Boolean({ description: 'Also crop/resize to 1000×1500 (2:3)' })) }, {
+              additionalProperties: false,
+              description: 'Convert uploaded images a post uses that Pinterest would not take as they are (WEBP, GIF…) to JPEG/PNG',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

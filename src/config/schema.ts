@@ -63,6 +63,8 @@ export const ConfigSchema = Type.Object(
         fetchTimeoutMs: Type.Integer({ default: 15_000, minimum: 100 }),
         /** `host` or `host:port` a media_url may reach even though private (an internal CDN). The sandbox adds itself. */
         fetchAllowHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+        /** Fetch and probe the image URLs a post names when it is made, so a broken or private image is refused then, not at publish time. */
+        checkPostUrls: Type.Boolean({ default: true }),
         /** How long a presigned upload URL stays valid. */
         presignTtlSeconds: Type.Integer({ default: 900, minimum: 30, maximum: 7 * 86_400 }),
         /** `local`: content-addressed files under mediaDir. `s3`: an S3-compatible bucket (settings below). */

@@ -5,7 +5,7 @@ import { newId, type Database } from '../store/index.js';
 import { convertForPinterest } from './convert.js';
 import { pinterestMediaCheck, type MediaIssue } from './pinterest-rules.js';
 import { probe, probeFile, type MediaKind, type MediaProbe } from './probe.js';
-import { safeFetch, type SafeFetchOptions } from './safe-fetch.js';
+import { MediaFetchError, safeFetch, type SafeFetchOptions } from './safe-fetch.js';
 import { spool, SpoolTooLarge } from './spool.js';
 import type { MediaStore } from './store.js';
 import { PresignedUploads, type Sealer } from './uploads.js';
@@ -154,6 +154,28 @@ export class MediaLibrary {
     const fetchOptions: SafeFetchOptions = { allowHosts: s.fetchAllowHosts, maxBytes: s.fetchMaxBytes, timeoutMs: s.fetchTimeoutMs };
     const { bytes, finalUrl } = await safeFetch(url, fetchOptions);
     return this.ingest(workspaceId, bytes, { source: 'url', sourceUrl: finalUrl, filename: fileNameOf(finalUrl) });
+  }
+
+  /**
+   * Checks an image URL a post names the way Pinterest will fetch it. Refusals that will not go
+   * away (private address, not an image, broken, too big) are errors; a host that does not answer
+   * now is only a warning, since Pinterest fetches the image when the pin is published.
+   */
+  async inspectImageUrl(url: string): Promise<{ errors: string[]; warnings: string[] }> {
+    const s = this.settings;
+    let bytes: Buffer;
+    try {
+      ({ bytes } = await safeFetch(url, { allowHosts: s.fetchAllowHosts, maxBytes: s.maxImageBytes, timeoutMs: s.fetchTimeoutMs }));
+    } catch (err) {
+      if (err instanceof MediaFetchError && (err.reason === 'scheme' || err.reason === 'private_address' || err.reason === 'too_large')) {
+        return { errors: [`cannot be used: ${err.message}`], warnings: [] };
+      }
+      return { errors: [], warnings: [`could not be checked now (${(err as Error).message}); Pinterest fetches it when the pin is published`] };
+    }
+    const p = await probe(bytes);
+    if (p.kind !== 'image') return { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image`], warnings: [] };
+    const check = pinterestMediaCheck(p);
+    return { errors: check.errors.map((e) => e.message), warnings: check.warnings.map((w) => w.message) };
   }
 
   /** Only images and videos that decode are kept; other bytes are refused with the reason. */

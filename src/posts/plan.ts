@@ -35,7 +35,7 @@ const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.fie
  * store a post and, unchanged, by the dry run, so the preview is never a different code path.
  */
 export async function planPost(
-  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup },
+  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkImageUrl?: UrlCheck },
   input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number },
 ): Promise<PostPlan> {
   const { request } = input;
@@ -47,6 +47,11 @@ export async function planPost(
 
   const workspaceAccounts = await listAccounts(deps.db, input.workspaceId);
   const media = await lookUpMedia(request, async (id) => deps.mediaInfo?.(input.workspaceId, id));
+  if (deps.checkImageUrl) {
+    const checked = await checkUrls(request, deps.checkImageUrl);
+    errors.push(...checked.errors);
+    warnings.push(...checked.warnings);
+  }
   const named = request.accounts ?? [];
   named.forEach((name, i) => {
     if (!workspaceAccounts.some((a) => a.id === name || a.username === name)) errors.push({ field: `accounts.${i}`, message: `no connected account "${name}" in this workspace` });
@@ -78,6 +83,25 @@ export async function planPost(
     }
   }
   return { scheduledAt: time.at, deliveries, errors: unique(errors), warnings: unique([...warnings, ...deliveries.flatMap((d) => d.warnings)]) };
+}
+
+/** Fetches and probes an image URL: messages about it, errors stopping the post. */
+export type UrlCheck = (url: string) => Promise<{ errors: string[]; warnings: string[] }>;
+
+/** Every image URL the post names, checked at once (they are independent and mostly remote). */
+async function checkUrls(request: PostRequest, check: UrlCheck): Promise<{ errors: FieldIssue[]; warnings: FieldIssue[] }> {
+  const o = request.platform_options?.pinterest;
+  const named: Array<[string, string | undefined]> = [
+    ['media_url', request.media_url],
+    ['platform_options.pinterest.cover_image_url', o?.cover_image_url],
+    ...(o?.carousel ?? []).map((item, i): [string, string | undefined] => [`platform_options.pinterest.carousel.${i}.media_url`, item.media_url]),
+  ];
+  const urls = named.filter((n): n is [string, string] => n[1] !== undefined && /^https?:\/\//i.test(n[1]));
+  const results = await Promise.all(urls.map(([, url]) => check(url)));
+  return {
+    errors: urls.flatMap(([field], i) => results[i]!.errors.map((message) => ({ field, message }))),
+    warnings: urls.flatMap(([field], i) => results[i]!.warnings.map((message) => ({ field, message }))),
+  };
 }
 
 /** Looks up every media id the post names, once, so adapting stays synchronous and pure. */

@@ -32,12 +32,15 @@ export async function startTestPinion(
       cb();
     },
   });
+  const defaults = loadConfig({ env: {}, file: undefined });
   const config: Config = {
-    ...loadConfig({ env: {}, file: undefined }),
+    ...defaults,
     port: 0,
     databaseUrl: database.url,
     // Each instance its own media folder: content-addressed files of one test must not be another's.
     mediaDir: mkdtempSync(join(tmpdir(), 'pinion-media-')),
+    // Tests serve their images from loopback servers; the refusal of private addresses is tested with its own config.
+    media: { ...defaults.media, fetchAllowHosts: ['127.0.0.1'] },
     logLevel: 'debug',
     encryptionKeys: [generateKeySpec('test')],
     ...opts.config,

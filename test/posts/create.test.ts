@@ -45,6 +45,24 @@ describe.each(DIALECTS)('creating posts on %s', (dialect) => {
     expect(await (await p.api('GET', `/api/v1/posts/${created.id}`)).json()).toMatchObject({ id: created.id, status: 'scheduled' });
   });
 
+  it('fetches and probes image URLs when the post is made: broken, not an image, private address, all refused', async () => {
+    const cases: Array<[string, RegExp]> = [
+      [`${images.url}/broken.png`, /not a recognised file type, not an image|broken/],
+      [`${images.url}/truncated.png`, /broken/],
+      ['http://10.0.0.1/apron.jpg', /cannot be used: .*is not a public address/i],
+      ['http://169.254.169.254/latest/meta-data', /cannot be used: .*is not a public address/i],
+    ];
+    for (const [url, message] of cases) {
+      const res = await post({ ...base(), media_url: url });
+      expect(res.status, url).toBe(422);
+      const problem = await res.json();
+      expect(problem.errors.find((e: { field: string }) => e.field === 'media_url')?.message, url).toMatch(message);
+    }
+    const unreachable = await post({ ...base(), media_url: `${images.url}/missing.png` });
+    expect(unreachable.status).toBe(201);
+    expect((await unreachable.json()).warnings).toContainEqual({ field: 'media_url', message: expect.stringMatching(/could not be checked now .*Pinterest fetches it when the pin is published/) });
+  });
+
   it('has no scheduling cap: a post years ahead is fine', async () => {
     const res = await post({ ...base(), scheduled_at: '2040-12-24T18:00:00Z' });
     expect(res.status).toBe(201);

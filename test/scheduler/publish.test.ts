@@ -58,12 +58,16 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
     expect(metrics).toMatch(/pinion_publish_lateness_seconds_count\{platform="pinterest"\} 1/);
   });
 
-  it("fails at once with Pinterest's own message when the content is refused", async () => {
+  it("fails at once with Pinterest's own message when Pinterest refuses what Pinion only warned about", async () => {
     await setup();
-    const { id } = await schedule({ media_url: `${images!.url}/broken.png` });
-    const [done] = await settled(p!, [id]);
+    // 50×50 passes Pinion's checks with a warning; Pinterest refuses it as too small (code 233).
+    const res = await p!.api('POST', '/api/v1/posts', { body: { content: 'Tiny', platforms: ['pinterest'], media_url: `${images!.url}/small.png`, platform_options: { pinterest: { board: 'Products' } } } });
+    expect(res.status).toBe(201);
+    const created = await res.json();
+    expect(created.warnings).toContainEqual({ field: 'media_url', message: expect.stringMatching(/is 50×50; Pinterest advises at least 600×900/) });
+    const [done] = await settled(p!, [created.id]);
     expect(done!.status).toBe('failed');
-    expect(done!.deliveries[0]).toMatchObject({ attempts: 1, last_error: { kind: 'rejected', message: expect.stringMatching(/image is broken.*code 235/) } });
+    expect(done!.deliveries[0]).toMatchObject({ attempts: 1, last_error: { kind: 'rejected', message: expect.stringMatching(/image is too small.*code 233/) } });
     const failed = await p!.store.db.selectFrom('webhook_events').selectAll().where('type', '=', 'post.failed').execute();
     expect(failed).toHaveLength(1);
   });

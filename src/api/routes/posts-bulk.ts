@@ -8,6 +8,7 @@ import { PostView, postView } from './post-view.js';
 
 export const BULK_MAX = 500;
 const BULK_BODY_LIMIT = 10 * 1024 * 1024;
+const PLAN_CONCURRENCY = 8;
 
 const BulkBody = Type.Object({ posts: Type.Array(PostRequestSchema, { minItems: 1, maxItems: BULK_MAX }) }, { additionalProperties: false });
 const BulkAnswer = Type.Object({ data: Type.Array(PostView), warnings: Type.Array(Type.Object({ index: Type.Integer(), field: Type.String(), message: Type.String() })) });
@@ -20,8 +21,13 @@ async function scheduleAll(ctx: ApiContext, workspaceId: string, requests: Array
   const errors: Array<{ field: string; message: string; line?: number; index?: number }> = [];
   const warnings: Array<{ field: string; message: string; index: number }> = [];
   const inputs: NewPost[] = [];
+  // Planning fetches image URLs: a few posts at a time, so a slow image host does not serialise 500 posts.
+  const plans = [];
+  for (let i = 0; i < requests.length; i += PLAN_CONCURRENCY) {
+    plans.push(...(await Promise.all(requests.slice(i, i + PLAN_CONCURRENCY).map((r) => planFor(ctx, workspaceId, r.request)))));
+  }
   for (const [index, { request, label }] of requests.entries()) {
-    const plan = await planFor(ctx, workspaceId, request);
+    const plan = plans[index]!;
     errors.push(...plan.errors.map((e) => ({ ...label(e.field), message: e.message })));
     warnings.push(...plan.warnings.map((w) => ({ index, field: w.field, message: w.message })));
     inputs.push({ workspaceId, request, plan });

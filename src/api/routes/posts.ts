@@ -40,7 +40,13 @@ function decodeCursor(s: string): { scheduledAt: number; id: string } {
 export async function planFor(ctx: ApiContext, workspaceId: string, request: PostRequest) {
   const workspace = await findWorkspace(ctx.store.db, workspaceId);
   try {
-    return await planPost({ db: ctx.store.db, accounts: ctx.accounts, mediaInfo: (ws, id) => ctx.media.info(ws, id) }, { workspaceId, settings: workspace?.settings ?? {}, request });
+    const deps = {
+      db: ctx.store.db,
+      accounts: ctx.accounts,
+      mediaInfo: (ws: string, id: string) => ctx.media.info(ws, id),
+      checkImageUrl: ctx.config.media.checkPostUrls ? (url: string) => ctx.media.inspectImageUrl(url) : undefined,
+    };
+    return await planPost(deps, { workspaceId, settings: workspace?.settings ?? {}, request });
   } catch (err) {
     throw connectorProblem(err);
   }

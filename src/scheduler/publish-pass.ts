@@ -45,14 +45,15 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const { db, log } = opts;
 
-  async function retryOrFail(d: DeliveryRow, err: unknown, attempts: number, attemptPending: boolean, category: string): Promise<void> {
+  /** `attempts` counts the attempt that just failed, if a publish call was made (`called`). */
+  async function retryOrFail(d: DeliveryRow, err: unknown, attempts: number, attemptPending: boolean, category: string, called: boolean): Promise<void> {
     const e = isConnectorError(err) ? err : new ConnectorError('retryable', (err as Error).message ?? String(err));
     const error = { kind: e.kind, message: e.message };
     if (e.kind === 'rate_limited') {
       const retryAt = e.details.retryAt?.getTime() ?? Date.now() + 60_000;
       await holdUntil(db, d.account_id, category, retryAt);
       // A 429 was not the delivery's fault: it does not use up an attempt.
-      await requeue(db, d, owner, { runAt: retryAt, attemptPending, attempts: Math.max(0, attempts - 1), error });
+      await requeue(db, d, owner, { runAt: retryAt, attemptPending, attempts: called ? attempts - 1 : attempts, error });
       return;
     }
     if (PERMANENT.has(e.kind)) return markFailed(db, d, error, attempts);
@@ -83,7 +84,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       try {
         found = await publisher.findPublished({ payload, since, exclude: new Set(owned.map((o) => o.external_id!)), withToken });
       } catch (err) {
-        return retryOrFail(d, err, d.attempts, true, category);
+        return retryOrFail(d, err, d.attempts, true, category, false);
       }
       if (found) {
         log.info({ deliveryId: d.id, externalId: found.externalId }, 'adopted the pin an unconfirmed attempt had created');
@@ -115,7 +116,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     } catch (err) {
       const definite = isConnectorError(err) && DEFINITE.has(err.kind);
       if (!definite) log.warn({ deliveryId: d.id, err }, 'publish outcome unknown; will look for the pin before trying again');
-      await retryOrFail(d, err, attempts, !definite, category);
+      await retryOrFail(d, err, attempts, !definite, category, true);
     }
   }
 

@@ -7,9 +7,9 @@ import { Logger, makeWorkerUtils, run, type Runner, type WorkerEvents } from 'gr
 import { sql } from 'kysely';
 import { publishPass, Worker } from '../src/scheduler/index.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/index.js';
-import { benchPostgres, createDatabase } from './lib/pg.js';
+import { backendCpuSeconds, benchPostgres, createDatabase } from './lib/pg.js';
 import { countingLogger, insertDeliveries, noopPublisher, passOptions, seedAccounts } from './lib/pinion-db.js';
-import { QUICK, elapsed, mib, num, peakRssBytes, ratio, record, table } from './lib/report.js';
+import { QUICK, elapsed, mib, ms, num, peakRssBytes, ratio, record, table } from './lib/report.js';
 
 const JOBS = Number(process.env.BENCH_DISPATCH_JOBS ?? (QUICK ? 5_000 : 50_000));
 const WORKERS = [1, 4];
@@ -28,9 +28,24 @@ const TIMEOUT_MS = 15 * 60_000;
 
 interface Outcome {
   seconds: number;
+  /** CPU used while draining, as a share of one core, by this Node process and by its PostgreSQL backends. */
+  cpu: number;
+  pgCpu: number;
   perSecond: number;
   seedSeconds: number;
   notes: string;
+}
+
+const DB = 'bench_dispatch';
+
+/** Starts counting CPU of this process and of the database's backends; the result gives shares of one core. */
+function cpuMeter(): (seconds: number) => { cpu: number; pgCpu: number } {
+  const node0 = process.cpuUsage();
+  const pg0 = backendCpuSeconds(DB);
+  return (seconds) => {
+    const used = process.cpuUsage(node0);
+    return { cpu: (used.user + used.system) / 1e6 / seconds, pgCpu: (backendCpuSeconds(DB) - pg0) / seconds };
+  };
 }
 
 function until(check: () => boolean, what: string): Promise<void> {
@@ -65,9 +80,11 @@ async function runPinion(url: string, setup: Store, seed: { workspaceId: string;
   const passes = stores.map((store) => publishPass(passOptions(store, { publisher, log, concurrency: CONCURRENCY, pollIntervalMs: POLL_MS, onPublished: () => void published++ })));
   const worker = new Worker(passes, log);
   const start = process.hrtime.bigint();
+  const meter = cpuMeter();
   worker.start();
   await until(() => published >= JOBS, `${JOBS} publishes`);
   const seconds = elapsed(start) / 1000;
+  const cpu = meter(seconds);
   await worker.stop();
   await Promise.all(stores.map((s) => s.close()));
 
@@ -78,7 +95,7 @@ async function runPinion(url: string, setup: Store, seed: { workspaceId: string;
   const c = counts.rows[0]!;
   if (c.published !== JOBS || publisher.calls !== JOBS) throw new Error(`Pinion published ${c.published} rows with ${publisher.calls} calls, expected ${JOBS}`);
   if (lines.length) throw new Error(`the publish pass logged ${lines.length} warnings/errors, first: ${lines[0]}`);
-  return { seconds, perSecond: JOBS / seconds, seedSeconds, notes: `${c.requeued} requeued by pacing; 0 warnings` };
+  return { seconds, ...cpu, perSecond: JOBS / seconds, seedSeconds, notes: `${c.requeued} requeued by pacing; 0 warnings` };
 }
 
 async function runGraphile(url: string, workers: number, tuned: boolean): Promise<Outcome> {
@@ -102,6 +119,7 @@ async function runGraphile(url: string, workers: number, tuned: boolean): Promis
     if (error) failed++;
   });
   const start = process.hrtime.bigint();
+  const meter = cpuMeter();
   const runners: Runner[] = await Promise.all(
     Array.from({ length: workers }, () =>
       run({
@@ -120,18 +138,19 @@ async function runGraphile(url: string, workers: number, tuned: boolean): Promis
   );
   await until(() => completed >= JOBS, `${JOBS} graphile-worker jobs`);
   const seconds = elapsed(start) / 1000;
+  const cpu = meter(seconds);
   await Promise.all(runners.map((r) => r.stop()));
   const left = await utils.withPgClient((c) => c.query<{ n: number }>('select count(*)::int as n from graphile_worker._private_jobs'));
   await utils.release();
   if (failed || left.rows[0]!.n !== 0) throw new Error(`graphile-worker: ${failed} failed jobs, ${left.rows[0]!.n} left in the queue`);
   if (errors.length) throw new Error(`graphile-worker logged ${errors.length} errors, first: ${errors[0]}`);
-  return { seconds, perSecond: JOBS / seconds, seedSeconds, notes: tuned ? 'localQueue.size 32, completeJobBatchDelay 0' : 'default settings' };
+  return { seconds, ...cpu, perSecond: JOBS / seconds, seedSeconds, notes: tuned ? 'localQueue.size 32, completeJobBatchDelay 0' : 'default settings' };
 }
 
 async function main(): Promise<void> {
   const server = await benchPostgres();
   try {
-    const url = await createDatabase(server.adminUrl, 'bench_dispatch');
+    const url = await createDatabase(server.adminUrl, DB);
     const setup = openStore(url, { poolSize: 2 });
     await migrateToLatest(setup);
     const seed = await seedAccounts(setup.db, ACCOUNTS);
@@ -143,21 +162,21 @@ async function main(): Promise<void> {
     console.log(`   server: ${server.settings}`);
     console.log(`   per worker: concurrency ${CONCURRENCY}, pool ${POOL} connections, poll ${POLL_MS} ms; ${ACCOUNTS} accounts round robin; budget 1e9/s per account`);
     const rows = [['workers', 'Pinion', 'graphile-worker', 'Pinion ÷ graphile', 'graphile tuned', 'Pinion ÷ tuned']];
-    const detail = [['run', 'seed', 'drain', 'throughput', 'notes']];
+    const detail = [['run', 'seed', 'drain', 'throughput', 'node CPU', 'PG CPU', 'CPU per job', 'notes']];
     for (const w of WORKERS) {
       const p = await runPinion(url, setup, seed, w);
       const g = await runGraphile(url, w, false);
       const t = await runGraphile(url, w, true);
       rows.push([String(w), `${num(p.perSecond)}/s`, `${num(g.perSecond)}/s`, ratio(p.perSecond, g.perSecond), `${num(t.perSecond)}/s`, ratio(p.perSecond, t.perSecond)]);
       for (const [name, o] of [[`Pinion ×${w}`, p], [`graphile ×${w}`, g], [`graphile tuned ×${w}`, t]] as const) {
-        detail.push([name, `${o.seedSeconds.toFixed(1)} s`, `${o.seconds.toFixed(2)} s`, `${num(o.perSecond)}/s`, o.notes]);
+        detail.push([name, `${o.seedSeconds.toFixed(1)} s`, `${o.seconds.toFixed(2)} s`, `${num(o.perSecond)}/s`, `${(o.cpu * 100).toFixed(0)}%`, `${(o.pgCpu * 100).toFixed(0)}%`, ms(((o.cpu + o.pgCpu) * o.seconds * 1000) / JOBS, 3), o.notes]);
       }
       record('dispatch', `Pinion, ${w} worker(s)`, `${num(p.perSecond)}/s`);
       record('dispatch', `graphile-worker, ${w} runner(s)`, `${num(g.perSecond)}/s (tuned ${num(t.perSecond)}/s)`);
       record('dispatch', `Pinion ÷ graphile-worker, ${w}`, `${ratio(p.perSecond, g.perSecond)} (÷ tuned ${ratio(p.perSecond, t.perSecond)})`);
     }
     table('Dispatch throughput (jobs completed per second, from start of workers to the last completion)', rows);
-    table('Dispatch details', detail);
+    table('Dispatch details (CPU as a share of one core while draining; CPU per job = Node + PostgreSQL backends)', detail);
     console.log(`\n   peak RSS of this process: ${mib(peakRssBytes())}`);
     record('dispatch', 'peak RSS (dispatch process)', mib(peakRssBytes()));
     await setup.close();

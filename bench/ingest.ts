@@ -32,6 +32,15 @@ function load(job: LoadJob): Promise<LoadSummary> {
   });
 }
 
+/** A local image for media_url, served by a child process; `stop` ends it. */
+function imageServer(): Promise<{ url: string; bytes: number; stop(): void }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./lib/image-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+    child.once('message', (m) => resolve({ ...(m as { url: string; bytes: number }), stop: () => child.kill() }));
+    child.once('error', reject);
+  });
+}
+
 async function ok(res: Response, what: string, status = 200): Promise<Response> {
   if (res.status !== status) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
   return res;
@@ -61,12 +70,25 @@ interface Measured {
   rows?: number;
 }
 
-async function measurePinion(): Promise<Measured> {
+/**
+ * Pinion's media settings for one run: `checkPostUrls` (fetch and probe media_url when a post is
+ * made) is a newer setting, so it is set only where this version of Pinion has it.
+ */
+function mediaSettings(defaults: Config['media'], checkUrls: boolean): Config['media'] {
+  const media: Record<string, unknown> = { ...defaults, fetchAllowHosts: ['127.0.0.1'] };
+  if ('checkPostUrls' in defaults) media.checkPostUrls = checkUrls;
+  return media as Config['media'];
+}
+
+async function measurePinion(mediaUrl: string, checkUrls: boolean): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-ingest-'));
+  const defaults = loadConfig({ env: {}, file: undefined });
   const config: Config = {
-    ...loadConfig({ env: {}, file: undefined }),
+    ...defaults,
     port: 0,
     databaseUrl: `sqlite:${join(dir, 'pinion.db')}`,
+    mediaDir: join(dir, 'media'),
+    media: mediaSettings(defaults.media, checkUrls),
     encryptionKeys: [generateKeySpec('bench')],
     sandbox: true,
   };
@@ -80,7 +102,7 @@ async function measurePinion(): Promise<Measured> {
     const body = JSON.stringify({
       content: 'A pin scheduled by the ingest benchmark, with a description of a usual length.',
       platforms: ['pinterest'],
-      media_url: 'https://cdn.shop.example/images/bench.jpg',
+      media_url: mediaUrl,
       link: 'https://shop.example/products/bench',
       scheduled_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       platform_options: { pinterest: { board: 'Products', title: 'Bench pin' } },
@@ -117,27 +139,46 @@ async function measureHelloWorld(): Promise<Measured> {
 async function main(): Promise<void> {
   console.log(`\n== Ingest: POST /api/v1/posts on SQLite vs Fastify hello-world, ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP} s warm-up`);
   console.log('   load generator: autocannon in a separate process; Pinion logs at its default level (info) to /dev/null');
-  const pinion = await measurePinion();
+  const image = await imageServer();
+  const runs: Array<{ label: string; m: Measured }> = [];
+  try {
+    const checks = 'checkPostUrls' in loadConfig({ env: {}, file: undefined }).media;
+    console.log(
+      checks
+        ? `   media_url: a ${num(image.bytes)}-byte JPEG served by a separate process on 127.0.0.1; with the URL check on (the default) every POST fetches and probes it`
+        : '   media_url: this version of Pinion does not check media URLs when a post is made',
+    );
+    if (checks) runs.push({ label: 'Pinion POST /posts, URL check off', m: await measurePinion(image.url, false) });
+    runs.push({ label: checks ? 'Pinion POST /posts, defaults (URL check on)' : 'Pinion POST /posts', m: await measurePinion(image.url, true) });
+  } finally {
+    image.stop();
+  }
   const hello = await measureHelloWorld();
-  const failed = pinion.load.non2xx + pinion.load.errors + pinion.load.timeouts;
 
-  table('Ingest (successful responses per second; latency of 2xx responses)', [
-    ['route', 'req/s', 'p50', 'p99', '2xx', 'non-2xx', 'errors'],
-    ['Pinion POST /api/v1/posts', num(pinion.load.perSecond), ms(pinion.load.p50, 2), ms(pinion.load.p99, 2), num(pinion.load.ok), num(pinion.load.non2xx), num(pinion.load.errors + pinion.load.timeouts)],
-    ['Fastify GET / hello-world', num(hello.load.perSecond), ms(hello.load.p50, 2), ms(hello.load.p99, 2), num(hello.load.ok), num(hello.load.non2xx), num(hello.load.errors + hello.load.timeouts)],
-    ['Pinion ÷ hello-world', ratio(pinion.load.perSecond, hello.load.perSecond), ratio(pinion.load.p50, hello.load.p50), ratio(pinion.load.p99, hello.load.p99), '', '', ''],
-  ]);
-  console.log(`\n   posts stored during the measured run: ${num(pinion.rows ?? 0)} (warm-up included; 2xx in the measured ${SECONDS} s: ${num(pinion.load.ok)})`);
-  if (Object.keys(pinion.load.statusCodes).some((c) => !c.startsWith('2'))) console.log(`   Pinion status codes: ${JSON.stringify(pinion.load.statusCodes)}`);
+  const rows = [['route', 'req/s', 'p50', 'p99', '2xx', 'non-2xx', 'errors', 'req/s ÷ hello']];
+  for (const { label, m } of [...runs, { label: 'Fastify GET / hello-world', m: hello }]) {
+    const l = m.load;
+    rows.push([label, num(l.perSecond), ms(l.p50, 2), ms(l.p99, 2), num(l.ok), num(l.non2xx), num(l.errors + l.timeouts), ratio(l.perSecond, hello.load.perSecond)]);
+  }
+  table('Ingest (successful responses per second; latency of 2xx responses)', rows);
+  for (const { label, m } of runs) {
+    console.log(`   ${label}: ${num(m.rows ?? 0)} posts stored (warm-up included) for ${num(m.load.ok)} 2xx in the measured ${SECONDS} s`);
+    if (Object.keys(m.load.statusCodes).some((c) => !c.startsWith('2'))) console.log(`     status codes: ${JSON.stringify(m.load.statusCodes)}`);
+  }
   console.log(`   peak RSS of this process (Pinion + sandbox, then hello-world): ${mib(peakRssBytes())}`);
 
-  record('ingest', 'Pinion POST /posts', `${num(pinion.load.perSecond)} req/s, p50 ${ms(pinion.load.p50, 2)}, p99 ${ms(pinion.load.p99, 2)}, ${pinion.load.non2xx} non-2xx`);
+  for (const { label, m } of runs) {
+    record('ingest', label, `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello), p50 ${ms(m.load.p50, 2)}, p99 ${ms(m.load.p99, 2)}, ${m.load.non2xx} non-2xx`);
+  }
   record('ingest', 'Fastify hello-world', `${num(hello.load.perSecond)} req/s, p50 ${ms(hello.load.p50, 2)}, p99 ${ms(hello.load.p99, 2)}`);
-  record('ingest', 'Pinion ÷ hello-world (req/s)', ratio(pinion.load.perSecond, hello.load.perSecond));
   record('ingest', 'peak RSS (ingest process)', mib(peakRssBytes()));
 
-  // Most requests failing means the figure measures an error path, not ingest.
-  if (failed > pinion.load.ok) throw new Error(`most POSTs failed (${failed} failed, ${pinion.load.ok} succeeded): ${JSON.stringify(pinion.load.statusCodes)}`);
+  for (const { label, m } of runs) {
+    const failed = m.load.non2xx + m.load.errors + m.load.timeouts;
+    if ((m.rows ?? 0) < m.load.ok) throw new Error(`${label}: only ${m.rows} posts stored for ${m.load.ok} 2xx answers`);
+    // Most requests failing means the figure measures an error path, not ingest.
+    if (failed > m.load.ok) throw new Error(`${label}: most POSTs failed (${failed} failed, ${m.load.ok} succeeded): ${JSON.stringify(m.load.statusCodes)}`);
+  }
 }
 
 await main();

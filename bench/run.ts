@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -30,7 +30,7 @@ async function serverVersion(url: string): Promise<string> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query<{ v: string }>('show server_version')).rows[0]!.v;
+    return (await c.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
   } finally {
     await c.end();
   }
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   console.log(`Pinion benchmarks, ${QUICK ? 'QUICK (BENCH_QUICK=1)' : 'full'} run, ${new Date(started).toISOString()}`);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-'));
   const results = join(dir, 'results.jsonl');
@@ -82,9 +82,11 @@ async function main(): Promise<number> {
   }
   rmSync(dir, { recursive: true, force: true });
   console.log('\n================================================================');
-  table('Summary (every figure measured in this run)', rows);
+  table('Summary (every figure measured in this run)', rows, 3);
   times.push(['total', failures ? `${failures} failed` : 'ok', `${((Date.now() - started) / 1000).toFixed(0)} s`]);
   table('Wall time', times);
+  // Other work on the machine skews every figure; the load average says whether there was any.
+  console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   return failures ? 1 : 0;
 }
 

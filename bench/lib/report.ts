@@ -16,10 +16,10 @@ export const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleSt
 export const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(3)}×` : 'n/a');
 export const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
 
-/** Prints rows as an aligned text table; the first row is the header. */
-export function table(title: string, rows: string[][]): void {
+/** Prints rows as an aligned text table; the first row is the header. The first `left` columns are text, the rest figures. */
+export function table(title: string, rows: string[][], left = 1): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const line = (r: string[]) => r.map((cell, c) => (c < left ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
   console.log(`\n${title}`);
   console.log(line(rows[0]!));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -74,6 +74,20 @@ describe('pinion CLI', () => {
     }
   });
 
+  it('`sandbox` serves the Pinterest emulator on its own port', async () => {
+    const d = await pinionDaemon(['sandbox', '--port', '0', '--json'], /"url"/, { PINION_CONFIG: '' });
+    try {
+      const { url, client_id } = JSON.parse(d.stdout()) as { url: string; client_id: string };
+      expect(client_id).toBe('pinion-sandbox');
+      const res = await fetch(`${url}/v5/user_account`);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: expect.any(Number), message: expect.any(String) });
+      expect((await fetch(`${url}/oauth/?client_id=pinion-sandbox&redirect_uri=http://127.0.0.1:9/cb&response_type=code&scope=pins:read`)).status).toBe(200);
+    } finally {
+      expect(await d.stop()).toBe(0);
+    }
+  });
+
   it('`serve` and `worker` run against a migrated database and stop on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinion-serve-'));
     const env = { DATABASE_URL: `sqlite:${dir}/p.db`, PINION_CONFIG: '' };

@@ -1,8 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { startThrowawayPostgres } from '../../test/setup/pg-cluster.js';
 import pg from 'pg';
 
 export interface PgCluster {
@@ -20,37 +17,10 @@ export interface PgCluster {
  */
 const SETTINGS = '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=512MB';
 
-/** A throwaway cluster on 127.0.0.1 in its own temp dir, like test/setup/postgres.ts. */
+/** A throwaway cluster on 127.0.0.1 in its own temp dir, the same one the tests start. */
 export async function startPostgres(): Promise<PgCluster> {
-  const bin = findPostgresBin();
-  if (!bin) throw new Error('PostgreSQL binaries (initdb, pg_ctl) not found: install postgresql or set BENCH_PG_URL=postgres://…');
-  const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const port = await freePort();
-  const asPostgres = (cmd: string, args: string[]) => {
-    // initdb refuses to run as root; the image's `postgres` user owns the cluster instead.
-    const isRoot = process.getuid?.() === 0;
-    const [file, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
-    const r = spawnSync(file, argv as string[], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
-  };
-  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${SETTINGS}`, 'start']);
-  let stopped = false;
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    settings: SETTINGS.replace(/-c /g, ''),
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      try {
-        asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
+  const cluster = await startThrowawayPostgres(SETTINGS, 'pinion-bench-pg');
+  return { ...cluster, settings: SETTINGS.replace(/-c /g, '') };
 }
 
 /** A fresh database on the given server; returns its URL. */
@@ -77,31 +47,6 @@ export async function benchPostgres(): Promise<{ adminUrl: string; settings: str
   if (given) return { adminUrl: given, settings: process.env.BENCH_PG_SETTINGS ?? '(server given by BENCH_PG_URL)', release() {} };
   const cluster = await startPostgres();
   return { adminUrl: cluster.url, settings: cluster.settings, release: () => cluster.stop() };
-}
-
-function findPostgresBin(): string | undefined {
-  try {
-    const initdb = execFileSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).trim();
-    if (initdb) return initdb.replace(/\/initdb$/, '');
-  } catch {
-    /* not on PATH: Debian puts it under /usr/lib/postgresql/<version>/bin */
-  }
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  for (const v of versions) if (existsSync(join(root, v, 'bin', 'initdb'))) return join(root, v, 'bin');
-  return undefined;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 /**

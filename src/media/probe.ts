@@ -44,10 +44,12 @@ async function describe(mime: string, size: number, source: Buffer | string, chu
   const out: MediaProbe = { mime, kind, size };
   if (kind === 'image') {
     try {
-      // metadata() reads headers only; stats() decodes every pixel, which is what finds a truncated image.
+      // metadata() reads headers only; a truncated image shows only when its pixels are decoded.
+      // Decoding to a thumbnail lets JPEG and WebP shrink on load: every byte of the entropy-coded
+      // data is still read (so truncation still fails), at a fraction of a full decode's cost.
       const image = sharp(source, { failOn: 'error' });
       const meta = await image.metadata();
-      await image.stats();
+      await image.resize({ width: 64, height: 64, fit: 'inside', fastShrinkOnLoad: true }).raw().toBuffer();
       out.width = meta.autoOrient?.width ?? meta.width;
       out.height = meta.autoOrient?.height ?? meta.height;
     } catch (err) {

@@ -1,9 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startThrowawayPostgres } from './pg-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,60 +18,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('postgresUrl', given);
     return async () => {};
   }
-  const bin = findPostgresBin();
-  if (!bin) {
-    throw new Error(
-      'PostgreSQL is needed for the store tests: install it (apt-get install -y postgresql) or set PINION_TEST_POSTGRES_URL=postgres://…',
-    );
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'pinion-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const port = await freePort();
-  const asPostgres = (cmd: string, args: string[]) => {
-    // initdb refuses to run as root; the image's `postgres` user owns the cluster instead.
-    const isRoot = process.getuid?.() === 0;
-    const [file, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
-    const r = spawnSync(file, argv as string[], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
-  };
-  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  asPostgres('pg_ctl', [
-    '-D', data, '-l', join(dir, 'log'), '-w', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
-    'start',
-  ]);
-  project.provide('postgresUrl', `postgres://postgres@127.0.0.1:${port}/postgres`);
-  return async () => {
-    try {
-      asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
-function findPostgresBin(): string | undefined {
-  try {
-    const initdb = execFileSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).trim();
-    if (initdb) return initdb.replace(/\/initdb$/, '');
-  } catch {
-    /* not on PATH: Debian puts it under /usr/lib/postgresql/<version>/bin */
-  }
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  for (const v of versions) if (existsSync(join(root, v, 'bin', 'initdb'))) return join(root, v, 'bin');
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+  // Durability off: the tests check behaviour, not this machine's disk flushes.
+  const cluster = await startThrowawayPostgres('-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300', 'pinion-pg');
+  project.provide('postgresUrl', cluster.url);
+  return async () => cluster.stop();
 }

@@ -8,8 +8,8 @@ export interface ClaimSample {
 
 /**
  * Times every claimDeliveries call the real publish pass makes, without touching src/: a claim is
- * two UPDATE … RETURNING statements on deliveries (the lease-expired one, whose WHERE names
- * lease_until, then the due one); no other statement of the pass returns rows from an UPDATE.
+ * two UPDATE … RETURNING statements on deliveries (the lease-expired one, then the due one,
+ * told apart by run_at); no other statement of the pass returns rows from an UPDATE.
  * A call's time runs from compiling the first to the result of the second, so it includes
  * waiting for a pooled connection, as the worker does. One pass at a time (calls in sequence).
  */
@@ -22,7 +22,9 @@ export class ClaimTimer implements KyselyPlugin {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     const node = args.node;
     if (node.kind === 'UpdateQueryNode' && node.returning) {
-      const expired = JSON.stringify(node.where ?? {}).includes('"lease_until"');
+      // The due claim picks by run_at (in its CTE); the
+      // lease-expired one never names run_at.
+      const expired = !JSON.stringify([node.with ?? null, node.where ?? null]).includes('"run_at"');
       this.kinds.set(args.queryId, expired ? 'expired' : 'due');
       if (expired) {
         this.callStart = process.hrtime.bigint();

@@ -64,7 +64,7 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
       return { bytes: await ctx.media.read(media), mime: media.mime };
     },
   });
-  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log })];
+  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts } })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */

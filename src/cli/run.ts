@@ -45,6 +45,8 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
   }
 
   const log = stderrLogger(config);
+  // The embedded default is a developer's own machine: webhooks to an app on localhost are the point.
+  if (command === 'start') config.webhooks.allowHosts.push('localhost', '127.0.0.1', '[::1]');
   const instance = await startPinion({
     config,
     api: command !== 'worker',

@@ -4,6 +4,9 @@ import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { ConfigSchema, ENV_VARS, type Config } from './schema.js';
 
+/** Settings that are lists; in the environment they are written comma-separated. */
+const LIST_PATHS = new Set(['encryptionKeys', 'media.fetchAllowHosts', 'webhooks.allowHosts']);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -45,7 +48,7 @@ export function loadConfig(input: LoadConfigInput = {}): Config {
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    setPath(raw, path, path === 'encryptionKeys' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+    setPath(raw, path, LIST_PATHS.has(path) ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
     sourceOf.set(path, `environment variable ${name}`);
   }
   for (const [path, value] of Object.entries(input.overrides ?? {})) {

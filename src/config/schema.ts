@@ -85,6 +85,16 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    webhooks: Type.Object(
+      {
+        /**
+         * `host` or `host:port` a webhook may be sent to even though private (a receiver on this
+         * machine or network). Others must resolve to public addresses. `pinion start` adds loopback.
+         */
+        allowHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     pinterest: Type.Object(
       {
         /**
@@ -132,6 +142,8 @@ export const ENV_VARS: Record<string, string> = {
   PINION_MEDIA_MAX_VIDEO_BYTES: 'media.maxVideoBytes',
   PINION_MEDIA_FETCH_MAX_BYTES: 'media.fetchMaxBytes',
   PINION_MEDIA_FETCH_TIMEOUT_MS: 'media.fetchTimeoutMs',
+  PINION_MEDIA_FETCH_ALLOW_HOSTS: 'media.fetchAllowHosts',
+  PINION_WEBHOOK_ALLOW_HOSTS: 'webhooks.allowHosts',
   PINION_MEDIA_PRESIGN_TTL: 'media.presignTtlSeconds',
   PINION_MEDIA_STORE: 'media.store',
   PINION_S3_ENDPOINT: 'media.s3.endpoint',

@@ -1,8 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { isAllowedHost, literalRefusal, publicOnlyLookup } from '../net/index.js';
+
+export { isPublicAddress } from '../net/index.js';
 
 export type MediaFetchReason = 'scheme' | 'private_address' | 'dns' | 'too_large' | 'timeout' | 'http_status' | 'too_many_redirects' | 'network';
 
@@ -33,60 +33,13 @@ export interface SafeFetchResult {
   finalUrl: string;
 }
 
-/**
- * Only addresses on the public internet: a URL a user hands us must not reach our own
- * network (cloud metadata at 169.254.169.254, the database, localhost admin ports).
- * ipaddr.js classifies; anything but `unicast` (private, loopback, linkLocal, carrierGradeNat,
- * uniqueLocal, unspecified, multicast, broadcast, reserved, …) is refused.
- */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let ip = ipaddr.parse(address);
-  // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it carries.
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-  return ip.range() === 'unicast';
-}
-
-const stripBrackets = (host: string) => host.replace(/^\[|\]$/g, '');
-
-function allowed(url: URL, allowHosts: readonly string[]): boolean {
-  const host = stripBrackets(url.hostname).toLowerCase();
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return allowHosts.some((entry) => {
-    const e = entry.toLowerCase();
-    return e === host || e === `${host}:${port}` || e === `[${host}]:${port}` || e === `[${host}]`;
-  });
-}
-
-/**
- * A lookup that answers only with public addresses. Node connects to the address this returns,
- * so the address checked is the address used: a DNS answer cannot change between check and connect.
- */
-function checkedLookup(onRefused: (address: string) => void): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 0);
-      const bad = addresses.find((a) => !isPublicAddress(a.address));
-      if (bad || !addresses.length) {
-        onRefused(bad?.address ?? '(none)');
-        const refusal = Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'EPINION_PRIVATE' });
-        return callback(refusal, '', 0);
-      }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  };
-}
-
 /** Checks a URL before any connection: scheme, and a literal IP's range (Node skips lookup for those). */
 function vet(url: URL, allowHosts: readonly string[]): boolean {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MediaFetchError('scheme', `only http and https URLs can be fetched, not ${url.protocol}`);
   if (url.username || url.password) throw new MediaFetchError('scheme', 'URLs with credentials are not fetched');
-  if (allowed(url, allowHosts)) return true;
-  const host = stripBrackets(url.hostname);
-  if (isIP(host) && !isPublicAddress(host)) throw new MediaFetchError('private_address', `${host} is not a public address`);
-  // `localhost` may be answered from /etc/hosts; the lookup would refuse it too, but say so plainly.
-  if (host.toLowerCase() === 'localhost' || host.toLowerCase().endsWith('.localhost')) throw new MediaFetchError('private_address', `${host} is not a public address`);
+  if (isAllowedHost(url, allowHosts)) return true;
+  const refusal = literalRefusal(url);
+  if (refusal) throw new MediaFetchError('private_address', refusal);
   return false;
 }
 
@@ -146,7 +99,7 @@ function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number):
       // No connection reuse: every hop gets its own checked lookup.
       agent: false,
       headers: { 'user-agent': 'Pinion media fetcher', accept: 'image/*, video/*;q=0.9, */*;q=0.1' },
-      ...(exempt ? {} : { lookup: checkedLookup((a) => (refusedAddress = a)) }),
+      ...(exempt ? {} : { lookup: publicOnlyLookup((a) => (refusedAddress = a)) }),
     });
     request.on('response', resolve);
     request.on('error', (err: NodeJS.ErrnoException) => {

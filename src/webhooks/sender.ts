@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { TokenVault } from '../accounts/index.js';
 import type { Logger } from '../observability/index.js';
 import type { BackgroundPass } from '../scheduler/index.js';
+import { isAllowedHost, literalRefusal, publicOnlyLookup } from '../net/index.js';
 import { newId, type Database } from '../store/index.js';
 import { signatureHeader } from './signing.js';
 
@@ -21,6 +24,8 @@ export interface WebhookSendConfig {
   /** Attempts before a delivery is given up as failed. */
   maxAttempts?: number;
   idleIntervalMs?: number;
+  /** `host` or `host:port` that may be private; every other receiver must resolve to public addresses. */
+  allowHosts?: string[];
 }
 
 const DEFAULTS: Required<WebhookSendConfig> = {
@@ -32,6 +37,7 @@ const DEFAULTS: Required<WebhookSendConfig> = {
   jitter: 0.2,
   maxAttempts: 12,
   idleIntervalMs: 1000,
+  allowHosts: [],
 };
 const EXCERPT_BYTES = 1024;
 
@@ -128,7 +134,7 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
         'pinion-delivery-id': d.id,
         'pinion-signature': signatureHeader(vault.decrypt(d.secret, d.endpoint_id), body),
       };
-      outcome = await post(d.url, body, headers, c.timeoutMs, signal);
+      outcome = await post(d.url, body, headers, { timeoutMs: c.timeoutMs, allowHosts: c.allowHosts }, signal);
     } catch (err) {
       outcome = { statusCode: null, error: describe(err), excerpt: null };
     }
@@ -190,37 +196,56 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
   };
 }
 
-async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, stop: AbortSignal): Promise<Outcome> {
-  const timeout = AbortSignal.timeout(timeoutMs);
+/**
+ * One POST to a receiver. The address is checked the way media fetches are (no private,
+ * loopback or link-local addresses unless allowlisted), at connect time so a DNS answer that
+ * changes after the endpoint was registered still cannot reach the internal network.
+ */
+async function post(rawUrl: string, body: string, headers: Record<string, string>, opts: { timeoutMs: number; allowHosts: string[] }, stop: AbortSignal): Promise<Outcome> {
+  const url = new URL(rawUrl);
+  const exempt = isAllowedHost(url, opts.allowHosts);
+  const refusal = exempt ? undefined : literalRefusal(url);
+  if (refusal) return { statusCode: null, error: `not sent: ${refusal}`, excerpt: null };
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = AbortSignal.any([timeout, stop]);
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal });
-  } catch (err) {
-    if (stop.aborted) return { statusCode: null, error: null, excerpt: null, interrupted: true };
-    if (timeout.aborted) return { statusCode: null, error: `timed out after ${timeoutMs} ms`, excerpt: null };
-    return { statusCode: null, error: describe(err), excerpt: null };
-  }
-  return { statusCode: res.status, error: null, excerpt: await excerpt(res) };
+  let refusedAddress: string | undefined;
+  const outcome = await new Promise<Outcome>((resolve) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const request = client.request(url, {
+      method: 'POST',
+      signal,
+      agent: false,
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      ...(exempt ? {} : { lookup: publicOnlyLookup((a) => (refusedAddress = a)) }),
+    });
+    request.on('response', (res) => {
+      excerpt(res).then((text) => resolve({ statusCode: res.statusCode ?? null, error: null, excerpt: text }));
+    });
+    request.on('error', (err) => {
+      if (stop.aborted) resolve({ statusCode: null, error: null, excerpt: null, interrupted: true });
+      else if (refusedAddress !== undefined) resolve({ statusCode: null, error: `not sent: ${url.hostname} resolves to ${refusedAddress}, which is not a public address`, excerpt: null });
+      else if (timeout.aborted) resolve({ statusCode: null, error: `timed out after ${opts.timeoutMs} ms`, excerpt: null });
+      else resolve({ statusCode: null, error: describe(err), excerpt: null });
+    });
+    request.end(body);
+  });
+  return outcome;
 }
 
 /** The first KB of the response, for the delivery log; the rest is not read. */
-async function excerpt(res: Response): Promise<string | null> {
-  if (!res.body) return null;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+async function excerpt(res: http.IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
   let size = 0;
   try {
-    while (size < EXCERPT_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= EXCERPT_BYTES) break;
     }
   } catch {
     // A body cut off by the timeout still leaves what arrived.
   } finally {
-    reader.cancel().catch(() => {});
+    res.destroy();
   }
   const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, EXCERPT_BYTES));
   return text || null;

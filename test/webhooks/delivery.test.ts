@@ -5,7 +5,8 @@ import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { runUntil, startReceiver, verify } from './receiver.js';
 
-const FAST: WebhookSendConfig = { baseDelayMs: 40, maxDelayMs: 200, maxAttempts: 4, timeoutMs: 2000, idleIntervalMs: 20 };
+// The receiver listens on loopback, which Pinion sends to only when allowlisted.
+const FAST: WebhookSendConfig = { baseDelayMs: 40, maxDelayMs: 200, maxAttempts: 4, timeoutMs: 2000, idleIntervalMs: 20, allowHosts: ['127.0.0.1'] };
 
 describe('the retry schedule', () => {
   it('doubles from 30 s up to 6 h, with at most 20 % jitter either way', () => {

@@ -17,6 +17,7 @@ import {
   type Delivery,
   type WebhookEndpoint,
 } from '../../webhooks/index.js';
+import { isAllowedHost, literalRefusal } from '../../net/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, invalid, notFound } from '../problem.js';
 import { IdParams, ListOf, isoTime } from '../schemas.js';
@@ -116,11 +117,17 @@ const deliveryView = (d: Delivery): Static<typeof DeliveryView> => ({
   })),
 });
 
-/** fetch refuses URLs with user:password, so such an endpoint could never be reached. */
-function checkUrl(url: string | undefined): void {
+/**
+ * Refuses what could never be sent: credentials in the URL, and receivers on private, loopback
+ * or link-local addresses (unless allowlisted). Names that resolve to such addresses are refused
+ * when sending, since DNS can change after this check.
+ */
+function checkUrl(url: string | undefined, allowHosts: readonly string[]): void {
   if (url === undefined) return;
   const u = new URL(url);
   if (u.username || u.password) throw invalid([{ field: 'url', message: 'must not contain credentials; authenticate with the signature instead' }]);
+  const refusal = isAllowedHost(u, allowHosts) ? undefined : literalRefusal(u);
+  if (refusal) throw invalid([{ field: 'url', message: `${refusal}; webhooks go to public addresses unless the host is in webhooks.allowHosts (PINION_WEBHOOK_ALLOW_HOSTS)` }]);
 }
 
 export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -139,7 +146,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     '/webhooks',
     { config: write, schema: { tags, summary: 'Create a webhook endpoint; its signing secret is shown once', body: CreateBody, response: { 201: WithSecret } } },
     async (request, reply) => {
-      checkUrl(request.body.url);
+      checkUrl(request.body.url, ctx.config.webhooks.allowHosts);
       const { endpoint, secret } = await createEndpoint(db, vault, { workspaceId: request.caller.workspaceId, ...request.body });
       request.log.info({ endpointId: endpoint.id }, 'webhook endpoint created');
       return reply.code(201).send({ ...view(endpoint), secret });
@@ -165,7 +172,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       schema: { tags, summary: 'Change a webhook endpoint; disabling it fails its pending deliveries when they come due', params: IdParams, body: PatchBody, response: { 200: EndpointView } },
     },
     async (request) => {
-      checkUrl(request.body.url);
+      checkUrl(request.body.url, ctx.config.webhooks.allowHosts);
       const endpoint = await updateEndpoint(db, request.caller.workspaceId, request.params.id, request.body);
       if (!endpoint) throw notFound('Webhook endpoint');
       return view(endpoint);

@@ -40,6 +40,12 @@ export async function refreshPostStatus(db: Kysely<Database>, postId: string): P
   return status;
 }
 
+/** Posts whose deliveries a worker has just claimed: shown as publishing while the platform is called. */
+export async function markPostsPublishing(db: Kysely<Database>, postIds: string[]): Promise<void> {
+  if (!postIds.length) return;
+  await db.updateTable('posts').set({ status: 'publishing', updated_at: Date.now() }).where('id', 'in', [...new Set(postIds)]).where('status', '=', 'scheduled').execute();
+}
+
 function deliveryRows(postId: string, workspaceId: string, plan: PostPlan, now: number) {
   return plan.deliveries.map((d) => ({
     id: newId('dlv'),

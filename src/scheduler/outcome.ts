@@ -65,4 +65,6 @@ export async function requeue(db: Kysely<Database>, d: DeliveryRow, owner: strin
     .where('lease_owner', '=', owner)
     .where('status', '=', 'publishing')
     .execute();
+  // The post shows publishing while a delivery is claimed; waiting again, it may be scheduled again.
+  await refreshPostStatus(db, d.post_id);
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { TokenKeeper } from '../accounts/index.js';
 import { ConnectorError, isConnectorError, type Publisher } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
-import type { DeliveryRow } from '../posts/index.js';
+import { markPostsPublishing, type DeliveryRow } from '../posts/index.js';
 import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs } from './backoff.js';
 import { claimDeliveries, renewLease } from './claim.js';
@@ -140,6 +140,8 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     idleIntervalMs: opts.pollIntervalMs,
     async run() {
       const claimed = await claimDeliveries(db, opts.dialect, { owner, leaseMs: opts.leaseMs, limit: opts.concurrency });
+      // Only what the API shows; the deliveries are claimed either way.
+      await markPostsPublishing(db, claimed.map((d) => d.post_id)).catch((err) => log.warn({ err }, 'could not show posts as publishing'));
       await Promise.all(claimed.map(withLease));
       return claimed.length === opts.concurrency;
     },

@@ -58,6 +58,29 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
     expect(metrics).toMatch(/pinion_publish_lateness_seconds_count\{platform="pinterest"\} 1/);
   });
 
+  it('shows the post as publishing while Pinterest is being called, and scheduled again while a retry waits', async () => {
+    images = await startImageServer();
+    const scheduler = { ...FAST_SCHEDULER, maxAttempts: 2, retryBaseSeconds: 2, retryMaxSeconds: 2 };
+    p = await startTestPinion({ dialect, worker: true, sandbox: { faults: { latencyMs: 800, errorRate: 1, only: ['POST /v5/pins'] } }, config: { scheduler, pinterest: fastPinterest() } });
+    await pinterestAccount(p);
+    const { id } = await schedule();
+    const busy = await waitFor(async () => {
+      const post = await getPost(p!, id);
+      return post.deliveries[0]!.status === 'publishing' && post;
+    }, 'a delivery in flight', 5000, 10);
+    expect(busy.status).toBe('publishing');
+    // The sandbox answers 500: the delivery waits for its retry, and the post with it.
+    const waiting = await waitFor(async () => {
+      const post = await getPost(p!, id);
+      return post.deliveries[0]!.status === 'scheduled' && post.deliveries[0]!.attempts === 1 && post;
+    }, 'the retry to be queued', 5000, 10);
+    expect(waiting.status).toBe('scheduled');
+    const listed = await (await p!.api('GET', '/api/v1/posts?status=scheduled')).json();
+    expect(listed.data.map((x: { id: string }) => x.id)).toContain(id);
+    const [done] = await settled(p!, [id]);
+    expect(done!.status).toBe('failed');
+  });
+
   it("fails at once with Pinterest's own message when Pinterest refuses what Pinion only warned about", async () => {
     await setup();
     // 50×50 passes Pinion's checks with a warning; Pinterest refuses it as too small (code 233).

@@ -156,6 +156,7 @@ export function passOptions(store: Store, opts: { publisher: Publisher; log: Log
     maxAttempts: 8,
     retryBaseMs: 30_000,
     retryMaxMs: 3_600_000,
+    unknownOutcomeGiveUpMs: 86_400_000,
     onPublished: opts.onPublished,
   };
 }

@@ -57,6 +57,7 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     maxAttempts: s.maxAttempts,
     retryBaseMs: s.retryBaseSeconds * 1000,
     retryMaxMs: s.retryMaxSeconds * 1000,
+    unknownOutcomeGiveUpMs: s.unknownOutcomeGiveUpSeconds * 1000,
     onPublished: (d, latenessMs, adopted) => reported.published(d.platform, latenessMs, adopted),
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);

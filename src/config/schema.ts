@@ -49,6 +49,11 @@ export const ConfigSchema = Type.Object(
         /** First retry delay; each further retry doubles it, with jitter, up to retryMaxSeconds. */
         retryBaseSeconds: Type.Number({ default: 30, minimum: 0.01 }),
         retryMaxSeconds: Type.Number({ default: 3600, minimum: 0.01 }),
+        /**
+         * An attempt got no answer and the platform cannot be searched for its result for this long:
+         * the delivery fails (kind unknown_outcome) for a person to check, rather than wait forever.
+         */
+        unknownOutcomeGiveUpSeconds: Type.Number({ default: 86_400, minimum: 0.1 }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -27,6 +27,8 @@ export interface PublishPassOptions {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** How long an unknown outcome may stay unresolved because the platform cannot be searched; then the delivery fails. */
+  unknownOutcomeGiveUpMs: number;
   /** Told of every publish, with how late it went out (for metrics). */
   onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean): void;
 }
@@ -84,6 +86,13 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       try {
         found = await publisher.findPublished({ payload, since, exclude: new Set(owned.map((o) => o.external_id!)), withToken });
       } catch (err) {
+        const limited = isConnectorError(err) && err.kind === 'rate_limited';
+        if (!limited && Date.now() - since > opts.unknownOutcomeGiveUpMs) {
+          // Publishing again could duplicate the pin, and waiting has not helped: a person decides.
+          const message = `Could not find out whether ${d.platform} made this post: the attempt of ${new Date(since).toISOString()} got no answer, and looking for its result has failed since (last: ${(err as Error).message}). Pinion will not publish it again; check the board.`;
+          log.warn({ deliveryId: d.id, err }, 'gave up on an unknown publish outcome');
+          return markFailed(db, d, { kind: 'unknown_outcome', message }, d.attempts);
+        }
         return retryOrFail(d, err, d.attempts, true, category, false);
       }
       if (found) {

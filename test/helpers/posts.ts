@@ -46,7 +46,7 @@ export async function settled(p: TestPinion, ids: string[], timeoutMs = 30_000):
 }
 
 /** Scheduler settings that make tests quick: fast polling, short leases and retries. */
-export const FAST_SCHEDULER = { pollIntervalMs: 50, concurrency: 8, leaseSeconds: 2, maxAttempts: 8, retryBaseSeconds: 0.05, retryMaxSeconds: 0.4 };
+export const FAST_SCHEDULER = { pollIntervalMs: 50, concurrency: 8, leaseSeconds: 2, maxAttempts: 8, retryBaseSeconds: 0.05, retryMaxSeconds: 0.4, unknownOutcomeGiveUpSeconds: 86_400 };
 
 export function fastPinterest(overrides: Partial<{ limit: number; windowSeconds: number; perDay: number; timeoutMs: number }> = {}) {
   return {

@@ -127,6 +127,24 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
     expect(pinsOf(sandboxUserId)).toHaveLength(1);
   });
 
+  it('fails a post whose outcome stays unknown because the board cannot be searched, without posting again', async () => {
+    images = await startImageServer();
+    const scheduler = { ...FAST_SCHEDULER, unknownOutcomeGiveUpSeconds: 1.5 };
+    const faults: FaultConfig = { timeoutRate: 1, hangMs: 3000, only: ['POST /v5/pins', 'GET /v5/boards/{board_id}/pins'] };
+    p = await startTestPinion({ dialect, worker: true, sandbox: { faults }, config: { scheduler, pinterest: fastPinterest({ timeoutMs: 300 }) } });
+    const { sandboxUserId } = await pinterestAccount(p);
+    const { id } = await schedule();
+    const [done] = await settled(p, [id]);
+    expect(done!.status).toBe('failed');
+    expect(done!.deliveries[0]).toMatchObject({
+      attempts: 1,
+      last_error: { kind: 'unknown_outcome', message: expect.stringMatching(/^Could not find out whether pinterest made this post: .*Pinion will not publish it again; check the board\.$/) },
+    });
+    expect(p.sandbox!.stats().users[sandboxUserId]!.create_pin_calls).toBe(1);
+    const failed = await p.store.db.selectFrom('webhook_events').selectAll().where('type', '=', 'post.failed').execute();
+    expect(JSON.parse(failed[0]!.payload).error.kind).toBe('unknown_outcome');
+  });
+
   it('under mixed faults publishes every post exactly once: no duplicates, none lost', async () => {
     const faults: FaultConfig = { errorRate: 0.2, timeoutRate: 0.1, dropAfterCommitRate: 0.25, seed: 7, hangMs: 2000, only: ['POST /v5/pins', 'GET /v5/boards/{board_id}/pins'] };
     // Over half the calls fail here; enough attempts that none gives up, since this is about duplicates and losses.

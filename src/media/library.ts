@@ -229,6 +229,30 @@ export class MediaLibrary {
     return { media, next: rows.length > options.limit ? media[media.length - 1]!.id : undefined };
   }
 
+  /**
+   * Deletes a media item, and its bytes once no workspace holds the same content. Refused while
+   * a post waiting to publish uses it: the pin would fail at its time instead of now.
+   * (A same-bytes upload racing the last delete can find its file gone; it then fails to read
+   * at publish with a clear error rather than publish something else.)
+   */
+  async remove(media: Media): Promise<void> {
+    const users = await this.deps.db
+      .selectFrom('deliveries')
+      .select('post_id')
+      .where('workspace_id', '=', media.workspaceId)
+      .where('status', 'in', ['scheduled', 'publishing'])
+      .where('payload', 'like', `%"pinion-media:${media.id}"%`)
+      .limit(5)
+      .execute();
+    if (users.length) {
+      const posts = [...new Set(users.map((u) => u.post_id))].join(', ');
+      throw new MediaRejected(409, 'media-in-use', `is used by posts not yet published (${posts}); cancel or change them first`, 'id');
+    }
+    await this.deps.db.deleteFrom('media').where('id', '=', media.id).where('workspace_id', '=', media.workspaceId).execute();
+    const others = await this.deps.db.selectFrom('media').select('id').where('sha256', '=', media.sha256).limit(1).execute();
+    if (!others.length) await this.deps.store.delete(media.sha256);
+  }
+
   read(media: Media): Promise<Buffer> {
     return this.deps.store.get(media.sha256);
   }

@@ -112,5 +112,34 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     expect([pin.items[0]!.image.width, pin.items[0]!.image.height]).toEqual([1000, 1500]);
   });
 
+  it('deletes media only when no waiting post uses it, and its bytes once no workspace holds them', async () => {
+    await setup();
+    const bytes = (await fixtures()).jpeg;
+    const image = await upload(bytes, 'apron.jpg');
+    const otherKey = await p!.newKey('other-shop');
+    const theirs = (await (await uploadFile(p!, bytes, 'same.jpg', { key: otherKey })).json()) as MediaJson;
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    const { json: post } = await schedule({ media_id: image.id, scheduled_at: later, platform_options: { pinterest: { board: 'Products' } } });
+
+    const busy = await p!.api('DELETE', `/api/v1/media/${image.id}`);
+    expect(busy.status).toBe(409);
+    expect(busy.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await busy.json()).errors).toEqual([{ field: 'id', message: `is used by posts not yet published (${post.id}); cancel or change them first` }]);
+    expect((await p!.api('GET', `/api/v1/media/${image.id}`)).status).toBe(200);
+    expect((await p!.api('DELETE', `/api/v1/media/${image.id}`, { key: otherKey })).status).toBe(404);
+
+    expect((await p!.api('POST', `/api/v1/posts/${post.id}/cancel`)).status).toBe(200);
+    expect((await p!.api('DELETE', `/api/v1/media/${image.id}`)).status).toBe(204);
+    expect((await p!.api('GET', `/api/v1/media/${image.id}`)).status).toBe(404);
+    expect((await p!.api('DELETE', `/api/v1/media/${image.id}`)).status).toBe(404);
+    const reuse = await schedule({ media_id: image.id, platform_options: { pinterest: { board: 'Products' } } });
+    expect(reuse.status).toBe(422);
+    // The other workspace's copy shares the bytes: they stay until it is deleted too.
+    expect(filesUnder(p!.config.mediaDir)).toHaveLength(1);
+    expect(Buffer.from(await (await p!.api('GET', `/api/v1/media/${theirs.id}/content`, { key: otherKey })).arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await p!.api('DELETE', `/api/v1/media/${theirs.id}`, { key: otherKey })).status).toBe(204);
+    expect(filesUnder(p!.config.mediaDir)).toHaveLength(0);
+  });
+
   const pinsCount = (userId: string) => p!.sandbox!.state.pinsOf(userId).length;
 });

@@ -187,6 +187,23 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     },
   );
 
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    '/media/:id',
+    {
+      config: { scope: 'media:write' },
+      schema: { tags, summary: 'Delete a media item (and its bytes, once nothing else holds them); refused while a post waiting to publish uses it', params: IdParams, response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      const m = await mediaOf(request.caller.workspaceId, request.params.id);
+      try {
+        await ctx.media.remove(m);
+      } catch (err) {
+        throw mediaProblem(err, 'id');
+      }
+      return reply.code(204).send();
+    },
+  );
+
   app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ConvertBody> }>(
     '/media/:id/convert',
     {

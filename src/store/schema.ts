@@ -118,6 +118,9 @@ export interface WebhookEndpointTable {
   events: string;
   /** Signing secret sealed by the token vault (bound to the endpoint id): needed to sign, so not hashed. */
   secret: string;
+  /** After a rotation with overlap: the old secret, sealed like `secret`, still signing until `previous_secret_until`. */
+  previous_secret: string | null;
+  previous_secret_until: number | null;
   enabled: number;
   created_at: number;
   updated_at: number;

@@ -16,6 +16,8 @@ export interface WebhookEndpoint {
   createdAt: Date;
   updatedAt: Date;
   disabledAt: Date | null;
+  /** Until when the secret replaced by the last rotation still signs too; null when it does not. */
+  previousSecretUntil: Date | null;
 }
 
 export const toEndpoint = (r: EndpointRow): WebhookEndpoint => ({
@@ -28,6 +30,7 @@ export const toEndpoint = (r: EndpointRow): WebhookEndpoint => ({
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
   disabledAt: r.disabled_at === null ? null : new Date(r.disabled_at),
+  previousSecretUntil: r.previous_secret_until !== null && r.previous_secret_until > Date.now() ? new Date(r.previous_secret_until) : null,
 });
 
 // `*` subsumes everything else, so it is stored alone.
@@ -49,6 +52,8 @@ export async function createEndpoint(
     description: input.description ?? null,
     events: eventsColumn(input.events),
     secret: vault.encrypt(secret, id),
+    previous_secret: null,
+    previous_secret_until: null,
     enabled: 1,
     created_at: now,
     updated_at: now,
@@ -100,14 +105,35 @@ export async function deleteEndpoint(db: Kysely<Database>, workspaceId: string, 
   return Number(result.numDeletedRows) === 1;
 }
 
-/** Replaces the secret at once: the old one stops signing with the next attempt. */
-export async function rotateSecret(db: Kysely<Database>, vault: TokenVault, workspaceId: string, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string } | undefined> {
+/**
+ * Replaces the secret. With `keepPreviousSeconds`, requests are signed with both the new and the
+ * old secret until then, so receivers can switch over without missing a delivery; with 0 the
+ * old one stops at once. Rotating again during an overlap drops the older secret.
+ */
+export async function rotateSecret(
+  db: Kysely<Database>,
+  vault: TokenVault,
+  workspaceId: string,
+  id: string,
+  options: { keepPreviousSeconds?: number } = {},
+): Promise<{ endpoint: WebhookEndpoint; secret: string } | undefined> {
+  const current = await getEndpointRow(db, workspaceId, id);
+  if (!current) return undefined;
   const secret = newSecret();
+  const now = Date.now();
+  const keep = options.keepPreviousSeconds ?? 0;
   const result = await db
     .updateTable('webhook_endpoints')
-    .set({ secret: vault.encrypt(secret, id), updated_at: Date.now() })
+    .set({
+      secret: vault.encrypt(secret, id),
+      previous_secret: keep > 0 ? current.secret : null,
+      previous_secret_until: keep > 0 ? now + keep * 1000 : null,
+      updated_at: now,
+    })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
+    // Two rotations at once: one wins, the other reports not found rather than keep a secret nobody saw.
+    .where('secret', '=', current.secret)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return undefined;
   const row = await getEndpointRow(db, workspaceId, id);

@@ -16,28 +16,36 @@ export function webhookPasses(opts: { db: Kysely<Database>; vault: TokenVault; l
   return [sendWebhooksPass(opts), reencryptSecretsPass(opts)];
 }
 
-/** Moves endpoint secrets sealed with an older encryption key onto the current one. */
+/**
+ * Moves endpoint secrets sealed with an older encryption key onto the current one, and forgets
+ * rotated-out secrets whose overlap has ended.
+ */
 function reencryptSecretsPass(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger }): BackgroundPass {
+  const { db, vault, log } = opts;
+  const current = `v1.${vault.primaryKeyId}.%`;
   return {
     name: 'reencrypt-webhook-secrets',
     idleIntervalMs: 10 * 60_000,
     async run() {
-      const stale = await opts.db
+      await db.updateTable('webhook_endpoints').set({ previous_secret: null, previous_secret_until: null }).where('previous_secret_until', '<', Date.now()).execute();
+      const stale = await db
         .selectFrom('webhook_endpoints')
-        .select(['id', 'secret'])
-        .where('secret', 'not like', `v1.${opts.vault.primaryKeyId}.%`)
+        .select(['id', 'secret', 'previous_secret'])
+        .where((eb) => eb.or([eb('secret', 'not like', current), eb.and([eb('previous_secret', 'is not', null), eb('previous_secret', 'not like', current)])]))
         .limit(100)
         .execute();
+      const reseal = (sealed: string, id: string) => vault.encrypt(vault.decrypt(sealed, id), id);
       for (const row of stale) {
-        // Conditional on the old value, so a rotate-secret landing meanwhile is never overwritten.
-        await opts.db
+        // Conditional on the old values, so a rotate-secret landing meanwhile is never overwritten.
+        await db
           .updateTable('webhook_endpoints')
-          .set({ secret: opts.vault.encrypt(opts.vault.decrypt(row.secret, row.id), row.id) })
+          .set({ secret: reseal(row.secret, row.id), previous_secret: row.previous_secret && reseal(row.previous_secret, row.id) })
           .where('id', '=', row.id)
           .where('secret', '=', row.secret)
+          .where((eb) => (row.previous_secret === null ? eb('previous_secret', 'is', null) : eb('previous_secret', '=', row.previous_secret)))
           .execute();
       }
-      if (stale.length) opts.log.info({ count: stale.length }, 're-encrypted webhook secrets with the current key');
+      if (stale.length) log.info({ count: stale.length }, 're-encrypted webhook secrets with the current key');
       return stale.length === 100;
     },
   };

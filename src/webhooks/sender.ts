@@ -102,7 +102,7 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
       .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.attempts', 'd.endpoint_id', 'w.url', 'w.secret', 'w.enabled', 'e.id as event_id', 'e.type', 'e.payload', 'e.created_at'])
+      .select(['d.id', 'd.attempts', 'd.endpoint_id', 'w.url', 'w.secret', 'w.previous_secret', 'w.previous_secret_until', 'w.enabled', 'e.id as event_id', 'e.type', 'e.payload', 'e.created_at'])
       .where('d.id', 'in', ids)
       .where('d.lease_owner', '=', owner)
       .execute();
@@ -132,7 +132,7 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
         'pinion-event-id': d.event_id,
         'pinion-event-type': d.type,
         'pinion-delivery-id': d.id,
-        'pinion-signature': signatureHeader(vault.decrypt(d.secret, d.endpoint_id), body),
+        'pinion-signature': signatureHeader(secretsOf(d, vault), body),
       };
       outcome = await post(d.url, body, headers, { timeoutMs: c.timeoutMs, allowHosts: c.allowHosts }, signal);
     } catch (err) {
@@ -255,6 +255,13 @@ function describe(err: unknown): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   const detail = e.cause?.message ?? e.cause?.code;
   return `${e.message}${detail ? `: ${detail}` : ''}`.slice(0, 500);
+}
+
+/** The endpoint's secret, and the one it replaced while that still signs. */
+function secretsOf(d: { endpoint_id: string; secret: string; previous_secret: string | null; previous_secret_until: number | null }, vault: TokenVault): string[] {
+  const current = vault.decrypt(d.secret, d.endpoint_id);
+  const overlap = d.previous_secret !== null && d.previous_secret_until !== null && d.previous_secret_until > Date.now();
+  return overlap ? [current, vault.decrypt(d.previous_secret!, d.endpoint_id)] : [current];
 }
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -12,8 +12,11 @@ export function signature(secret: string, timestamp: number, body: string): stri
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
-/** The `pinion-signature` header: `t=<unix seconds>,v1=<hex>`. */
-export function signatureHeader(secret: string, body: string, now = Date.now()): string {
+/**
+ * The `pinion-signature` header: `t=<unix seconds>,v1=<hex>`, with one `v1` per secret while a
+ * rotated-out secret still signs (the current secret's first). A receiver accepts any `v1` it can match.
+ */
+export function signatureHeader(secrets: string | string[], body: string, now = Date.now()): string {
   const t = Math.floor(now / 1000);
-  return `t=${t},v1=${signature(secret, t, body)}`;
+  return [`t=${t}`, ...[secrets].flat().map((s) => `v1=${signature(s, t, body)}`)].join(',');
 }

@@ -69,6 +69,40 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
     expect(receiver.requests.length).toBe(1);
   });
 
+  it('signs with the old secret too while a rotation overlap lasts, then with the new one alone', async () => {
+    const { endpoint, pass, emit, receiver } = await setup();
+    const rotate = async (body?: unknown) => (await p!.api('POST', `/api/v1/webhooks/${endpoint.id}/rotate-secret`, { body })).json();
+    const overlap = await rotate({ keep_previous_seconds: 2 });
+    expect(Date.parse(overlap.previous_secret_expires_at) - Date.now()).toBeGreaterThan(1000);
+    expect((await (await p!.api('GET', `/api/v1/webhooks/${endpoint.id}`)).json()).previous_secret_expires_at).toBe(overlap.previous_secret_expires_at);
+    await emit();
+    await runUntil(pass(), () => receiver.requests.length === 1);
+    const during = receiver.requests[0]!;
+    const t = Number(/t=(\d+)/.exec(String(during.headers['pinion-signature']))![1]);
+    // New secret first, so a receiver holding either can verify.
+    expect(during.headers['pinion-signature']).toBe(`t=${t},v1=${signature(overlap.secret, t, during.body)},v1=${signature(endpoint.secret, t, during.body)}`);
+    expect(verify(overlap.secret, during) && verify(endpoint.secret, during)).toBe(true);
+
+    await new Promise((r) => setTimeout(r, 2100));
+    await emit();
+    await runUntil(pass(), () => receiver.requests.length === 2);
+    const after = receiver.requests[1]!;
+    expect(verify(overlap.secret, after)).toBe(true);
+    expect(verify(endpoint.secret, after)).toBe(false);
+    expect((await (await p!.api('GET', `/api/v1/webhooks/${endpoint.id}`)).json()).previous_secret_expires_at).toBeNull();
+
+    // Without an overlap the replaced secret stops at once.
+    const sharp = await rotate();
+    expect(sharp.previous_secret_expires_at).toBeNull();
+    await emit();
+    await runUntil(pass(), () => receiver.requests.length === 3);
+    expect(verify(sharp.secret, receiver.requests[2]!)).toBe(true);
+    expect(verify(overlap.secret, receiver.requests[2]!)).toBe(false);
+    expect((await p!.api('POST', `/api/v1/webhooks/${endpoint.id}/rotate-secret`, { body: { keep_previous_seconds: 8 * 86_400 } })).status).toBe(422);
+    const row = await p!.store.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpoint.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row) + p!.logs.join('')).not.toContain(overlap.secret);
+  });
+
   it('retries with backoff until the receiver answers 2xx, logging every attempt', async () => {
     // A minute of backoff: nothing comes due on its own during the test, redeliver brings it forward.
     const { pass, emit, receiver, deliveries } = await setup({ ...FAST, baseDelayMs: 60_000, maxDelayMs: 3600_000 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
+import { generateKeySpec, TokenVault } from '../../src/accounts/vault.js';
+import { webhookPasses } from '../../src/webhooks/index.js';
 
 describe.each(DIALECTS)('managing webhook endpoints on %s', (dialect) => {
   let p: TestPinion;
@@ -113,6 +115,23 @@ describe.each(DIALECTS)('managing webhook endpoints on %s', (dialect) => {
     expect((await create({ url: 'https://example.com/x', events: ['*'] }, reader)).status).toBe(403);
     expect((await p.api('GET', '/api/v1/webhooks', { key: reader })).status).toBe(200);
     expect((await p.api('GET', '/api/v1/webhooks', { key: stranger })).status).toBe(403);
+  });
+
+  it('re-seals current and overlapping secrets when the encryption key is rotated', async () => {
+    const created = await (await create({ url: 'https://example.com/hooks/rekey', events: ['*'] })).json();
+    const rotated = await (await p.api('POST', `/api/v1/webhooks/${created.id}/rotate-secret`, { body: { keep_previous_seconds: 3600 } })).json();
+    const oldKey = p.config.encryptionKeys[0]!;
+    const vault = new TokenVault([
+      { id: 'k2', key: Buffer.from(generateKeySpec('k2').split(':')[1]!, 'base64') },
+      { id: oldKey.split(':')[0]!, key: Buffer.from(oldKey.split(':')[1]!, 'base64') },
+    ]);
+    const pass = webhookPasses({ db: p.store.db, vault, log: p.log }).find((x) => x.name === 'reencrypt-webhook-secrets')!;
+    await pass.run(new AbortController().signal);
+    const row = await p.store.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
+    expect(row.secret).toMatch(/^v1\.k2\./);
+    expect(row.previous_secret).toMatch(/^v1\.k2\./);
+    expect(vault.decrypt(row.secret, created.id)).toBe(rotated.secret);
+    expect(vault.decrypt(row.previous_secret!, created.id)).toBe(created.secret);
   });
 
   it('documents every webhook route in the OpenAPI description', async () => {

@@ -46,13 +46,14 @@ export async function startReceiver() {
 
 /** Verifies a request the way the README tells users to, with node:crypto alone. */
 export function verify(secret: string, req: Received, toleranceSeconds = 300): boolean {
-  const header = String(req.headers['pinion-signature'] ?? '');
-  const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > toleranceSeconds || !parts.v1) return false;
+  const parts = String(req.headers['pinion-signature'] ?? '').split(',').map((kv) => kv.split('='));
+  const t = Number(parts.find(([k]) => k === 't')?.[1]);
+  if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > toleranceSeconds) return false;
   const expected = createHmac('sha256', secret).update(`${t}.${req.body}`).digest();
-  const given = Buffer.from(parts.v1, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return parts.some(([k, v]) => {
+    const given = Buffer.from(k === 'v1' ? (v ?? '') : '', 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
 }
 
 /** Runs the pass until `done()` holds, bounded so a bug fails the test instead of hanging it. */

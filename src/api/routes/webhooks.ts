@@ -40,6 +40,7 @@ const EndpointView = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
     disabled_at: Time,
+    previous_secret_expires_at: { ...Time, description: 'While set, the secret replaced by the last rotation signs too (a second v1), until this time' },
   },
   { $id: 'WebhookEndpoint' },
 );
@@ -47,6 +48,14 @@ const WithSecret = Type.Intersect([
   Type.Omit(EndpointView, []),
   Type.Object({ secret: Type.String({ description: 'Signing secret (whsec_…). Shown only in this response.' }) }),
 ]);
+const RotateBody = Type.Object(
+  {
+    keep_previous_seconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 7 * 86_400, description: 'Sign with the old secret too (a second v1 in pinion-signature) for this long, so receivers can switch over; default 0: it stops at once' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const CreateBody = Type.Object({ url: Url, events: Events, description: Type.Optional(Description) }, { additionalProperties: false });
 const PatchBody = Type.Object(
   { url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Description), enabled: Type.Optional(Type.Boolean()) },
@@ -95,6 +104,7 @@ const view = (e: WebhookEndpoint): Static<typeof EndpointView> => ({
   created_at: isoTime(e.createdAt),
   updated_at: isoTime(e.updatedAt),
   disabled_at: e.disabledAt && isoTime(e.disabledAt),
+  previous_secret_expires_at: e.previousSecretUntil && isoTime(e.previousSecretUntil),
 });
 const deliveryView = (d: Delivery): Static<typeof DeliveryView> => ({
   id: d.id,
@@ -188,11 +198,24 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     },
   );
 
-  app.post<{ Params: Static<typeof IdParams> }>(
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof RotateBody> | undefined }>(
     '/webhooks/:id/rotate-secret',
-    { config: write, schema: { tags, summary: 'Replace the signing secret at once; the new one is shown once', params: IdParams, response: { 200: WithSecret } } },
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Replace the signing secret (shown once); the old one stops at once, or keeps signing beside it for keep_previous_seconds',
+        params: IdParams,
+        body: RotateBody,
+        response: { 200: WithSecret },
+      },
+      // The body is optional: a bare POST rotates with no overlap.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request) => {
-      const rotated = await rotateSecret(db, vault, request.caller.workspaceId, request.params.id);
+      const rotated = await rotateSecret(db, vault, request.caller.workspaceId, request.params.id, { keepPreviousSeconds: request.body?.keep_previous_seconds });
       if (!rotated) throw notFound('Webhook endpoint');
       request.log.info({ endpointId: rotated.endpoint.id }, 'webhook secret rotated');
       return { ...view(rotated.endpoint), secret: rotated.secret };

@@ -1,22 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookPasses } from '../../src/webhooks/index.js';
 import { DIALECTS } from '../helpers/stores.js';
-import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
+import { startTestPinion } from '../helpers/pinion.js';
 import { connectedAccount } from '../helpers/connect.js';
-import { runUntil, startReceiver, verify } from './receiver.js';
+import { closedAfterEach, runUntil, startReceiver, verify } from './receiver.js';
 
 describe.each(DIALECTS)('telling webhooks an account needs reconnecting on %s', (dialect) => {
-  let p: TestPinion | undefined;
-  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
-  afterEach(async () => {
-    await receiver?.close();
-    await p?.close();
-    p = receiver = undefined;
-  });
+  const track = closedAfterEach();
 
   it('emits account.needs_reauth when the platform refuses a refresh', async () => {
-    p = await startTestPinion({ dialect, sandbox: {} });
-    receiver = await startReceiver();
+    const p = track(await startTestPinion({ dialect, sandbox: {} }));
+    const receiver = track(await startReceiver());
     const subscribed = await (await p.api('POST', '/api/v1/webhooks', { body: { url: receiver.url, events: ['account.needs_reauth'] } })).json();
     await p.api('POST', '/api/v1/webhooks', { body: { url: `${receiver.url}/posts-only`, events: ['post.published'] } });
     const account = await connectedAccount(p, 'gone_user');
@@ -26,7 +20,7 @@ describe.each(DIALECTS)('telling webhooks an account needs reconnecting on %s', 
     expect((await p.api('POST', `/api/v1/accounts/${account.id}/refresh`)).status).toBe(409);
 
     const pass = webhookPasses({ db: p.store.db, vault: p.accounts.vault, log: p.log, config: { allowHosts: ['127.0.0.1'] } }).find((x) => x.name === 'send-webhooks')!;
-    await runUntil(pass, () => receiver!.requests.length >= 1);
+    await runUntil(pass, () => receiver.requests.length >= 1);
     await pass.run(new AbortController().signal);
     expect(receiver.requests).toHaveLength(1);
     const [req] = receiver.requests;

@@ -65,7 +65,7 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
       return { bytes: await ctx.media.read(media), mime: media.mime };
     },
   });
-  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts } })];
+  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */

@@ -97,6 +97,8 @@ export const ConfigSchema = Type.Object(
          * machine or network). Others must resolve to public addresses. `pinion start` adds loopback.
          */
         allowHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+        /** Events, their deliveries and attempt log are kept this long (pending deliveries until they end). */
+        retentionDays: Type.Integer({ default: 30, minimum: 1 }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -3,6 +3,7 @@ import type { TokenVault } from '../accounts/index.js';
 import type { Logger } from '../observability/index.js';
 import type { BackgroundPass } from '../scheduler/index.js';
 import type { Database } from '../store/index.js';
+import { pruneWebhookLogPass } from './retention.js';
 import { sendWebhooksPass, type WebhookSendConfig } from './sender.js';
 
 export { EVENT_TYPES, TEST_EVENT, emitEvent, insertEvent, type EventType } from './events.js';
@@ -11,9 +12,11 @@ export { backoffMs, sendWebhooksPass, type WebhookSendConfig } from './sender.js
 export { createEndpoint, deleteEndpoint, getEndpointRow, listEndpoints, rotateSecret, toEndpoint, updateEndpoint, type WebhookEndpoint } from './endpoints.js';
 export { getDelivery, listDeliveries, redeliver, type Attempt, type Delivery } from './deliveries.js';
 
-/** The webhook passes every worker runs: sending due deliveries, and re-sealing secrets after a key rotation. */
-export function webhookPasses(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; config?: WebhookSendConfig }): BackgroundPass[] {
-  return [sendWebhooksPass(opts), reencryptSecretsPass(opts)];
+export { pruneWebhookLogPass } from './retention.js';
+
+/** The webhook passes every worker runs: sending due deliveries, re-sealing secrets after a key rotation, and pruning the log. */
+export function webhookPasses(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; config?: WebhookSendConfig; retentionDays?: number }): BackgroundPass[] {
+  return [sendWebhooksPass(opts), reencryptSecretsPass(opts), pruneWebhookLogPass({ ...opts, retentionDays: opts.retentionDays ?? 30 })];
 }
 
 /**

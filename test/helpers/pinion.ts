@@ -41,7 +41,7 @@ export async function startTestPinion(
     mediaDir: mkdtempSync(join(tmpdir(), 'pinion-media-')),
     // Tests serve their images from loopback servers; the refusal of private addresses is tested with its own config.
     media: { ...defaults.media, fetchAllowHosts: ['127.0.0.1'] },
-    webhooks: { allowHosts: ['127.0.0.1'] },
+    webhooks: { ...defaults.webhooks, allowHosts: ['127.0.0.1'] },
     logLevel: 'debug',
     encryptionKeys: [generateKeySpec('test')],
     ...opts.config,

@@ -103,6 +103,32 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
     expect(JSON.stringify(row) + p!.logs.join('')).not.toContain(overlap.secret);
   });
 
+  it('forgets events past the retention period with their delivery log, but not one still being delivered', async () => {
+    const { pass, emit, receiver, deliveries } = await setup({ ...FAST, baseDelayMs: 60_000 });
+    const old = [await emit('post.published', { n: 1 }), await emit('post.published', { n: 2 })];
+    await runUntil(pass(), () => receiver.requests.length === 2);
+    receiver.failNext(1);
+    const stuck = await emit('post.failed', { n: 3 });
+    await runUntil(pass(), () => receiver.requests.length === 3);
+    const recent = await emit('post.published', { n: 4 });
+    await runUntil(pass(), () => receiver.requests.length === 4);
+    const db = p!.store.db;
+    await db.updateTable('webhook_events').set({ created_at: Date.now() - 31 * 86_400_000 }).where('id', 'in', [...old, stuck]).execute();
+    const oldDeliveries = (await db.selectFrom('webhook_deliveries').select('id').where('event_id', 'in', old).execute()).map((d) => d.id);
+
+    const prune = webhookPasses({ db, vault: p!.accounts.vault, log: p!.log, retentionDays: 30 }).find((x) => x.name === 'prune-webhook-log')!;
+    await prune.run(new AbortController().signal);
+
+    const left = (await deliveries()).data.map((d: { event: { id: string }; status: string }) => [d.event.id, d.status]);
+    expect(left).toEqual([
+      [recent, 'succeeded'],
+      [stuck, 'pending'],
+    ]);
+    expect(await db.selectFrom('webhook_attempts').select('id').where('delivery_id', 'in', oldDeliveries).execute()).toEqual([]);
+    expect(await db.selectFrom('webhook_events').select('id').where('id', 'in', old).execute()).toEqual([]);
+    expect(p!.logs.join('')).toContain('pruned old webhook events');
+  });
+
   it('retries with backoff until the receiver answers 2xx, logging every attempt', async () => {
     // A minute of backoff: nothing comes due on its own during the test, redeliver brings it forward.
     const { pass, emit, receiver, deliveries } = await setup({ ...FAST, baseDelayMs: 60_000, maxDelayMs: 3600_000 });

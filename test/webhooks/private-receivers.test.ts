@@ -14,7 +14,7 @@ const machineIsPrivate = resolved !== undefined && !isPublicAddress(resolved.add
 describe('webhooks never reach private addresses unless allowlisted', () => {
   const track = closedAfterEach();
 
-  const start = async () => track(await startTestPinion({ worker: true, config: { webhooks: { allowHosts: [] } } }));
+  const start = async () => track(await startTestPinion({ worker: true, config: { webhooks: { allowHosts: [], retentionDays: 30 } } }));
 
   it('refuses a receiver on a loopback, private or link-local address when it is registered', async () => {
     const p = await start();
@@ -50,7 +50,7 @@ describe('webhooks never reach private addresses unless allowlisted', () => {
   });
 
   it('sends to a private receiver once its host is allowlisted', async () => {
-    const p = track(await startTestPinion({ worker: true, config: { webhooks: { allowHosts: ['127.0.0.1'] } } }));
+    const p = track(await startTestPinion({ worker: true, config: { webhooks: { allowHosts: ['127.0.0.1'], retentionDays: 30 } } }));
     const receiver = track(await startReceiver());
     const endpoint = await (await p.api('POST', '/api/v1/webhooks', { body: { url: receiver.url, events: ['*'] } })).json();
     await p.api('POST', `/api/v1/webhooks/${endpoint.id}/test`);

@@ -5,7 +5,7 @@ import * as m0002 from './0002_accounts.js';
 import * as m0003 from './0003_posts.js';
 import * as m0004 from './0004_webhooks.js';
 import * as m0005 from './0005_media.js';
-import * as m0006 from './0006_webhook_secret_overlap.js';
+import * as m0006 from './0006_webhook_overlap_and_retention.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,7 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_posts': m0003,
   '0004_webhooks': m0004,
   '0005_media': m0005,
-  '0006_webhook_secret_overlap': m0006,
+  '0006_webhook_overlap_and_retention': m0006,
 };
 
 function migrator(store: Store): Migrator {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isConnectorError } from '../connectors/index.js';
 import type { PinterestBoard, PinterestClient, PinterestSection } from '../connectors/pinterest/index.js';
 import type { Database } from '../store/index.js';
 import type { TokenKeeper } from './tokens.js';
@@ -16,6 +17,17 @@ export interface Section {
   name: string;
 }
 
+/**
+ * Writes made for a person (a board, a section) count against the same per-account platform
+ * write budget as publishing, so creating boards never pushes a pin into a 429, nor the reverse.
+ */
+export interface WriteBudget {
+  /** Resolves when a write may be made now; throws a rate-limited ConnectorError when not soon. */
+  take(accountId: string): Promise<void>;
+  /** The platform answered 429: nobody writes for this account until `until`. */
+  hold(accountId: string, until: number): Promise<void>;
+}
+
 type BoardRow = Database['boards'];
 const toBoard = (r: BoardRow): Board => ({ id: r.external_id, name: r.name, description: r.description, privacy: r.privacy, pinCount: r.pin_count });
 const sameName = (a: string, b: string) => a.trim().localeCompare(b.trim(), undefined, { sensitivity: 'accent' }) === 0;
@@ -30,7 +42,18 @@ export class BoardDirectory {
     private readonly db: Kysely<Database>,
     private readonly tokens: TokenKeeper,
     private readonly client: PinterestClient,
+    private readonly budget?: WriteBudget,
   ) {}
+
+  private async write<T>(accountId: string, call: (token: string) => Promise<T>): Promise<T> {
+    await this.budget?.take(accountId);
+    try {
+      return await this.tokens.withAccessToken(accountId, call);
+    } catch (err) {
+      if (isConnectorError(err) && err.kind === 'rate_limited') await this.budget?.hold(accountId, err.details.retryAt?.getTime() ?? Date.now() + 60_000);
+      throw err;
+    }
+  }
 
   async list(accountId: string, opts: { refresh?: boolean } = {}): Promise<{ boards: Board[]; fetchedAt: Date }> {
     const account = await this.db.selectFrom('accounts').select('boards_fetched_at').where('id', '=', accountId).executeTakeFirstOrThrow();
@@ -53,7 +76,7 @@ export class BoardDirectory {
   }
 
   async create(accountId: string, input: { name: string; description?: string; privacy?: 'PUBLIC' | 'PROTECTED' | 'SECRET' }): Promise<Board> {
-    const created = await this.tokens.withAccessToken(accountId, (token) => this.client.createBoard(token, input));
+    const created = await this.write(accountId, (token) => this.client.createBoard(token, input));
     await this.upsertBoards(accountId, [created], Date.now());
     return toBoard((await this.db.selectFrom('boards').selectAll().where('account_id', '=', accountId).where('external_id', '=', created.id).executeTakeFirstOrThrow()));
   }
@@ -71,7 +94,7 @@ export class BoardDirectory {
   }
 
   async createSection(accountId: string, boardId: string, name: string): Promise<Section> {
-    const created = await this.tokens.withAccessToken(accountId, (token) => this.client.createSection(token, boardId, name));
+    const created = await this.write(accountId, (token) => this.client.createSection(token, boardId, name));
     await this.upsertSections(accountId, boardId, [created], Date.now());
     return { id: created.id, boardId, name: created.name };
   }

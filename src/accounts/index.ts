@@ -1,18 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/index.js';
-import { oauthFlow, pinterestClient, type PlatformId } from '../connectors/index.js';
+import { budgetFor, ConnectorError, oauthFlow, pinterestClient, type PlatformId } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
-import type { BackgroundPass } from '../scheduler/index.js';
+import { holdUntil, reserveSlot, sleep, type BackgroundPass } from '../scheduler/index.js';
 import type { Database } from '../store/index.js';
 import type { Account } from './accounts.js';
-import { BoardDirectory } from './boards.js';
+import { BoardDirectory, type WriteBudget } from './boards.js';
 import { refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
 import { TokenKeeper } from './tokens.js';
 import { loadVault, TokenVault } from './vault.js';
 
 export { toAccount, listAccounts, getAccountRow, disconnectAccount, type Account, type AccountRow } from './accounts.js';
 export { startConnect, finishConnect, ConnectError, callbackUrl } from './connect.js';
-export { BoardDirectory, type Board, type Section } from './boards.js';
+export { BoardDirectory, type Board, type Section, type WriteBudget } from './boards.js';
 export { TokenKeeper } from './tokens.js';
 export { TokenVault, loadVault, generateKeySpec } from './vault.js';
 
@@ -44,7 +44,7 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
   return {
     vault,
     tokens,
-    boards: () => (boards ??= new BoardDirectory(opts.db, tokens, pinterestClient(opts.config))),
+    boards: () => (boards ??= new BoardDirectory(opts.db, tokens, pinterestClient(opts.config), pinterestWriteBudget(opts.db, opts.config))),
     listeners,
     passes: [
       refreshIdleAccountsPass({
@@ -56,5 +56,30 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
       }),
       reencryptTokensPass({ db: opts.db, vault, log: opts.log }),
     ],
+  };
+}
+
+/** The category the publish pass spends for pins (`platform:rateCategory`). */
+const PINTEREST_WRITES = 'pinterest:org_write';
+/** A person creating a board waits this long at most for a slot; beyond it they are told when to retry. */
+const MAX_WAIT_MS = 10_000;
+
+function pinterestWriteBudget(db: Kysely<Database>, config: Config): WriteBudget {
+  // Pacing only: the daily cap is a cap on pins.
+  const budget = { ...budgetFor(config, 'pinterest'), perDay: 0 };
+  return {
+    async take(accountId) {
+      const deadline = Date.now() + MAX_WAIT_MS;
+      for (;;) {
+        const slot = await reserveSlot(db, accountId, PINTEREST_WRITES, budget);
+        if (slot.ok) return;
+        if (slot.retryAt > deadline) {
+          const at = new Date(slot.retryAt);
+          throw new ConnectorError('rate_limited', `This account's Pinterest write budget is spent until ${at.toISOString()} (publishing shares it); try again then`, { retryAt: at });
+        }
+        await sleep(Math.max(0, slot.retryAt - Date.now()));
+      }
+    },
+    hold: (accountId, until) => holdUntil(db, accountId, PINTEREST_WRITES, until),
   };
 }

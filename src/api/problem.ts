@@ -65,6 +65,9 @@ export const invalid = (errors: FieldError[], detail = 'The request has invalid 
   new HttpProblem(422, 'validation', detail, errors);
 
 export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  // A problem that says when to come back says it in the standard header too.
+  const retryAt = problem.extra?.retry_at;
+  if (typeof retryAt === 'string') reply.header('retry-after', Math.max(1, Math.ceil((Date.parse(retryAt) - Date.now()) / 1000)));
   return reply.code(problem.status).type('application/problem+json').send(problem.toProblem());
 }
 

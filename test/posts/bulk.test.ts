@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { pinterestAccount, startImageServer } from '../helpers/posts.js';
 import { pinion } from '../helpers/cli.js';
+import { fixtures, startMediaServer } from '../media/support.js';
 
 describe('bulk create and CSV import', () => {
   let p: TestPinion;
@@ -47,6 +48,19 @@ describe('bulk create and CSV import', () => {
     const res = await p.api('POST', '/api/v1/posts:bulk', { body: { posts: Array.from({ length: 500 }, (_, i) => one(i)) } });
     expect(res.status).toBe(201);
     expect(await stored()).toBe(before + 500);
+  });
+
+  it('fetches an image URL that many rows share once, not once a row', async () => {
+    const jpeg = (await fixtures()).jpeg;
+    const files = await startMediaServer({ '/shared.jpg': { type: 'image/jpeg', bytes: jpeg }, '/other.jpg': { type: 'image/jpeg', bytes: jpeg } });
+    try {
+      const posts = Array.from({ length: 60 }, (_, i) => ({ ...one(i), media_url: `${files.url}/${i % 20 === 0 ? 'other' : 'shared'}.jpg` }));
+      const res = await p.api('POST', '/api/v1/posts:bulk', { body: { posts } });
+      expect(res.status).toBe(201);
+      expect([...files.hits].sort()).toEqual(['/other.jpg', '/shared.jpg']);
+    } finally {
+      await files.close();
+    }
   });
 
   it('imports a CSV and names line and column of every bad cell', async () => {

@@ -3,12 +3,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import { columnOf, createPosts, parsePostsCsv, PostRequestSchema, type NewPost, type PostRequest } from '../../posts/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
-import { planFor } from './posts.js';
+import { imageUrlCheck, planFor } from './posts.js';
 import { PostView, postView } from './post-view.js';
 
 export const BULK_MAX = 500;
 const BULK_BODY_LIMIT = 10 * 1024 * 1024;
-const PLAN_CONCURRENCY = 8;
+const PLAN_CONCURRENCY = 16;
 
 const BulkBody = Type.Object({ posts: Type.Array(PostRequestSchema, { minItems: 1, maxItems: BULK_MAX }) }, { additionalProperties: false });
 const BulkAnswer = Type.Object({ data: Type.Array(PostView), warnings: Type.Array(Type.Object({ index: Type.Integer(), field: Type.String(), message: Type.String() })) });
@@ -21,11 +21,15 @@ async function scheduleAll(ctx: ApiContext, workspaceId: string, requests: Array
   const errors: Array<{ field: string; message: string; line?: number; index?: number }> = [];
   const warnings: Array<{ field: string; message: string; index: number }> = [];
   const inputs: NewPost[] = [];
-  // Planning fetches image URLs: a few posts at a time, so a slow image host does not serialise 500 posts.
-  const plans = [];
-  for (let i = 0; i < requests.length; i += PLAN_CONCURRENCY) {
-    plans.push(...(await Promise.all(requests.slice(i, i + PLAN_CONCURRENCY).map((r) => planFor(ctx, workspaceId, r.request)))));
-  }
+  // Planning fetches image URLs: several posts at a time, so a slow image host does not serialise
+  // 500 posts, and each URL once, however many rows name it.
+  const check = imageUrlCheck(ctx, new Map());
+  const plans: Array<Awaited<ReturnType<typeof planFor>>> = new Array(requests.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < requests.length; i = next++) plans[i] = await planFor(ctx, workspaceId, requests[i]!.request, check);
+  };
+  await Promise.all(Array.from({ length: Math.min(PLAN_CONCURRENCY, requests.length) }, lane));
   for (const [index, { request, label }] of requests.entries()) {
     const plan = plans[index]!;
     errors.push(...plan.errors.map((e) => ({ ...label(e.field), message: e.message })));

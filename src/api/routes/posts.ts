@@ -36,15 +36,26 @@ function decodeCursor(s: string): { scheduledAt: number; id: string } {
   throw new HttpProblem(400, 'validation', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor this API returned' }]);
 }
 
+/** How image URLs named by posts are checked, if the config says they are; `memo` checks each URL once. */
+export function imageUrlCheck(ctx: ApiContext, memo?: Map<string, ReturnType<ApiContext['media']['inspectImageUrl']>>) {
+  if (!ctx.config.media.checkPostUrls) return undefined;
+  if (!memo) return (url: string) => ctx.media.inspectImageUrl(url);
+  return (url: string) => {
+    let result = memo.get(url);
+    if (!result) memo.set(url, (result = ctx.media.inspectImageUrl(url)));
+    return result;
+  };
+}
+
 /** Checks a request against the workspace's accounts and boards; platform outages become problems. */
-export async function planFor(ctx: ApiContext, workspaceId: string, request: PostRequest) {
+export async function planFor(ctx: ApiContext, workspaceId: string, request: PostRequest, checkImageUrl = imageUrlCheck(ctx)) {
   const workspace = await findWorkspace(ctx.store.db, workspaceId);
   try {
     const deps = {
       db: ctx.store.db,
       accounts: ctx.accounts,
       mediaInfo: (ws: string, id: string) => ctx.media.info(ws, id),
-      checkImageUrl: ctx.config.media.checkPostUrls ? (url: string) => ctx.media.inspectImageUrl(url) : undefined,
+      checkImageUrl,
     };
     return await planPost(deps, { workspaceId, settings: workspace?.settings ?? {}, request });
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 import type { DeliveryStatus, PostStatus } from '../store/schema.js';
 import type { PostPlan } from './plan.js';
@@ -21,23 +21,27 @@ export interface Post {
 
 export class PostConflict extends Error {}
 
-/** The post's status follows from its deliveries'. */
-export function summarise(statuses: DeliveryStatus[]): PostStatus {
-  const all = (s: DeliveryStatus) => statuses.length > 0 && statuses.every((x) => x === s);
-  if (all('cancelled')) return 'cancelled';
-  if (statuses.includes('publishing')) return 'publishing';
-  if (statuses.includes('scheduled')) return statuses.includes('published') ? 'publishing' : 'scheduled';
-  const live = statuses.filter((s) => s !== 'cancelled');
-  if (live.every((s) => s === 'published')) return 'published';
-  if (live.every((s) => s === 'failed')) return 'failed';
-  return 'partially_published';
+/**
+ * The post's status follows from its deliveries': all cancelled → cancelled; any publishing, or
+ * some published while others wait → publishing; any waiting → scheduled; of the rest (cancelled
+ * aside) all published → published, all failed → failed, else partially_published. Worked out
+ * by the database inside the statement that stores it: one round trip at every outcome.
+ */
+function statusFromDeliveries(postId: string) {
+  const n = (status: DeliveryStatus) => sql`count(case when status = ${status} then 1 end)`;
+  return sql<PostStatus>`(select case
+    when count(*) > 0 and ${n('cancelled')} = count(*) then 'cancelled'
+    when ${n('publishing')} > 0 then 'publishing'
+    when ${n('scheduled')} > 0 then (case when ${n('published')} > 0 then 'publishing' else 'scheduled' end)
+    when ${n('published')} = count(*) - ${n('cancelled')} then 'published'
+    when ${n('failed')} = count(*) - ${n('cancelled')} then 'failed'
+    else 'partially_published' end
+    from deliveries where post_id = ${postId})`;
 }
 
-export async function refreshPostStatus(db: Kysely<Database>, postId: string): Promise<PostStatus> {
-  const rows = await db.selectFrom('deliveries').select('status').where('post_id', '=', postId).execute();
-  const status = summarise(rows.map((r) => r.status));
+export async function refreshPostStatus(db: Kysely<Database>, postId: string): Promise<void> {
+  const status = statusFromDeliveries(postId);
   await db.updateTable('posts').set({ status, updated_at: Date.now() }).where('id', '=', postId).where('status', '!=', status).execute();
-  return status;
 }
 
 /** Posts whose deliveries a worker has just claimed: shown as publishing while the platform is called. */
@@ -149,11 +153,21 @@ const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
   deliveries,
 });
 
+/**
+ * A post and its deliveries are read in two statements; one snapshot for both (PostgreSQL
+ * otherwise gives each statement its own) keeps the post's status in step with its deliveries'.
+ * SQLite transactions are serializable already.
+ */
+const snapshot = <T>(db: Kysely<Database>, read: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+  db.isTransaction ? read(db) : db.transaction().setIsolationLevel('repeatable read').execute(read);
+
 export async function getPost(db: Kysely<Database>, workspaceId: string, id: string): Promise<Post | undefined> {
-  const row = await db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-  if (!row) return undefined;
-  const deliveries = await db.selectFrom('deliveries').selectAll().where('post_id', '=', id).orderBy('id').execute();
-  return toPost(row, deliveries);
+  return snapshot(db, async (trx) => {
+    const row = await trx.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const deliveries = await trx.selectFrom('deliveries').selectAll().where('post_id', '=', id).orderBy('id').execute();
+    return toPost(row, deliveries);
+  });
 }
 
 export interface PostFilter {
@@ -167,6 +181,10 @@ export interface PostFilter {
 
 /** Posts in due order; the cursor is the last (scheduled_at, id) seen, so pages never skip or repeat. */
 export async function listPosts(db: Kysely<Database>, workspaceId: string, f: PostFilter): Promise<{ posts: Post[]; next?: { scheduledAt: number; id: string } }> {
+  return snapshot(db, (trx) => listPostsIn(trx, workspaceId, f));
+}
+
+async function listPostsIn(db: Kysely<Database>, workspaceId: string, f: PostFilter): Promise<{ posts: Post[]; next?: { scheduledAt: number; id: string } }> {
   let q = db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.platform) q = q.where('id', 'in', db.selectFrom('deliveries').select('post_id').where('workspace_id', '=', workspaceId).where('platform', '=', f.platform));
@@ -208,13 +226,16 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
 
 /** Cancels every delivery not yet started; those already publishing or published go on. */
 export async function cancelPost(db: Kysely<Database>, workspaceId: string, id: string): Promise<{ post: Post; cancelled: number }> {
-  const result = await db
-    .updateTable('deliveries')
-    .set({ status: 'cancelled', updated_at: Date.now() })
-    .where('post_id', '=', id)
-    .where('workspace_id', '=', workspaceId)
-    .where('status', '=', 'scheduled')
-    .executeTakeFirst();
-  await refreshPostStatus(db, id);
-  return { post: (await getPost(db, workspaceId, id))!, cancelled: Number(result.numUpdatedRows) };
+  const cancelled = await db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('deliveries')
+      .set({ status: 'cancelled', updated_at: Date.now() })
+      .where('post_id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .where('status', '=', 'scheduled')
+      .executeTakeFirst();
+    await refreshPostStatus(trx, id);
+    return Number(result.numUpdatedRows);
+  });
+  return { post: (await getPost(db, workspaceId, id))!, cancelled };
 }

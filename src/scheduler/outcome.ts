@@ -49,22 +49,24 @@ export async function markFailed(db: Kysely<Database>, d: DeliveryRow, error: { 
 
 /** Back to the queue until `runAt`, keeping (or clearing) the mark of an attempt whose outcome is unknown. */
 export async function requeue(db: Kysely<Database>, d: DeliveryRow, owner: string, opts: { runAt: number; attemptPending: boolean; attempts?: number; error?: { kind: string; message: string } }): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({
-      status: 'scheduled',
-      run_at: opts.runAt,
-      attempt_pending: opts.attemptPending ? 1 : 0,
-      ...(opts.attempts !== undefined && { attempts: opts.attempts }),
-      ...(opts.error && { last_error: opts.error.message, last_error_kind: opts.error.kind }),
-      lease_owner: null,
-      lease_until: null,
-      updated_at: Date.now(),
-    })
-    .where('id', '=', d.id)
-    .where('lease_owner', '=', owner)
-    .where('status', '=', 'publishing')
-    .execute();
-  // The post shows publishing while a delivery is claimed; waiting again, it may be scheduled again.
-  await refreshPostStatus(db, d.post_id);
+  await db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('deliveries')
+      .set({
+        status: 'scheduled',
+        run_at: opts.runAt,
+        attempt_pending: opts.attemptPending ? 1 : 0,
+        ...(opts.attempts !== undefined && { attempts: opts.attempts }),
+        ...(opts.error && { last_error: opts.error.message, last_error_kind: opts.error.kind }),
+        lease_owner: null,
+        lease_until: null,
+        updated_at: Date.now(),
+      })
+      .where('id', '=', d.id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'publishing')
+      .executeTakeFirst();
+    // The post showed publishing while the delivery was claimed; waiting again, it may be scheduled again.
+    if (Number(r.numUpdatedRows) === 1) await refreshPostStatus(trx, d.post_id);
+  });
 }

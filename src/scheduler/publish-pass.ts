@@ -148,9 +148,12 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     owner,
     idleIntervalMs: opts.pollIntervalMs,
     async run() {
-      const claimed = await claimDeliveries(db, opts.dialect, { owner, leaseMs: opts.leaseMs, limit: opts.concurrency });
-      // Only what the API shows; the deliveries are claimed either way.
-      await markPostsPublishing(db, claimed.map((d) => d.post_id)).catch((err) => log.warn({ err }, 'could not show posts as publishing'));
+      // One transaction, so nobody sees a delivery publishing while its post still says scheduled.
+      const claimed = await db.transaction().execute(async (trx) => {
+        const rows = await claimDeliveries(trx, opts.dialect, { owner, leaseMs: opts.leaseMs, limit: opts.concurrency });
+        await markPostsPublishing(trx, rows.map((d) => d.post_id));
+        return rows;
+      });
       await Promise.all(claimed.map(withLease));
       return claimed.length === opts.concurrency;
     },

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 import type { DeliveryStatus, PostStatus } from '../store/schema.js';
 import type { PostPlan } from './plan.js';
@@ -21,26 +21,22 @@ export interface Post {
 
 export class PostConflict extends Error {}
 
-/**
- * The post's status follows from its deliveries': all cancelled → cancelled; any publishing, or
- * some published while others wait → publishing; any waiting → scheduled; of the rest (cancelled
- * aside) all published → published, all failed → failed, else partially_published. Worked out
- * by the database inside the statement that stores it: one round trip at every outcome.
- */
-function statusFromDeliveries(postId: string) {
-  const n = (status: DeliveryStatus) => sql`count(case when status = ${status} then 1 end)`;
-  return sql<PostStatus>`(select case
-    when count(*) > 0 and ${n('cancelled')} = count(*) then 'cancelled'
-    when ${n('publishing')} > 0 then 'publishing'
-    when ${n('scheduled')} > 0 then (case when ${n('published')} > 0 then 'publishing' else 'scheduled' end)
-    when ${n('published')} = count(*) - ${n('cancelled')} then 'published'
-    when ${n('failed')} = count(*) - ${n('cancelled')} then 'failed'
-    else 'partially_published' end
-    from deliveries where post_id = ${postId})`;
+/** The post's status follows from its deliveries'. */
+export function summarise(statuses: DeliveryStatus[]): PostStatus {
+  const all = (s: DeliveryStatus) => statuses.length > 0 && statuses.every((x) => x === s);
+  if (all('cancelled')) return 'cancelled';
+  if (statuses.includes('publishing')) return 'publishing';
+  if (statuses.includes('scheduled')) return statuses.includes('published') ? 'publishing' : 'scheduled';
+  const live = statuses.filter((s) => s !== 'cancelled');
+  if (live.every((s) => s === 'published')) return 'published';
+  if (live.every((s) => s === 'failed')) return 'failed';
+  return 'partially_published';
 }
 
+/** Stores the status that follows from the post's deliveries; call it in the transaction that changed them. */
 export async function refreshPostStatus(db: Kysely<Database>, postId: string): Promise<void> {
-  const status = statusFromDeliveries(postId);
+  const rows = await db.selectFrom('deliveries').select('status').where('post_id', '=', postId).execute();
+  const status = summarise(rows.map((r) => r.status));
   await db.updateTable('posts').set({ status, updated_at: Date.now() }).where('id', '=', postId).where('status', '!=', status).execute();
 }
 

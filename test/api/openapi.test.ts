@@ -18,6 +18,9 @@ describe('OpenAPI document and docs page', () => {
     const create = doc.paths['/api/v1/keys'].post;
     expect(create.security).toEqual([{ bearerAuth: [] }]);
     expect(create.requestBody.content['application/json'].schema.required).toEqual(['name']);
+    // The multipart upload documents its file field, though the JSON validator never reads it.
+    const upload = doc.paths['/api/v1/media'].post.requestBody.content['multipart/form-data'].schema;
+    expect(upload).toMatchObject({ required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } });
     expect(doc.paths['/healthz']).toBeDefined();
     expect(doc.paths['/metrics']).toBeUndefined();
   });

@@ -1,21 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closedAfterEach } from '../helpers/cleanup.js';
 import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { connectedAccount } from '../helpers/connect.js';
 import { FAST_SCHEDULER, fastPinterest, getPost, startImageServer, waitFor } from '../helpers/posts.js';
 
 describe.each(DIALECTS)("board writes share the account's Pinterest write budget with publishing on %s", (dialect) => {
+  const track = closedAfterEach();
   let p: TestPinion | undefined;
   let images: Awaited<ReturnType<typeof startImageServer>> | undefined;
-  afterEach(async () => {
-    await p?.close();
-    await images?.close();
-    p = images = undefined;
-  });
 
   // Two writes a minute: one every 30 s, far beyond the 10 s a board request waits for a slot.
   const start = async () => {
-    p = await startTestPinion({ dialect, worker: true, sandbox: {}, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ limit: 2, windowSeconds: 60 }) } });
+    p = track(await startTestPinion({ dialect, worker: true, sandbox: {}, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ limit: 2, windowSeconds: 60 }) } }));
     const account = await connectedAccount(p, 'paced');
     return { account, user: p.sandbox!.state.findUserByUsername('paced')! };
   };
@@ -39,7 +36,7 @@ describe.each(DIALECTS)("board writes share the account's Pinterest write budget
 
   it('holds a pin back after a board took the slot, rather than risk a 429', async () => {
     const { account, user } = await start();
-    images = await startImageServer();
+    images = track(await startImageServer());
     expect((await p!.api('POST', `/api/v1/accounts/${account.id}/boards`, { body: { name: 'Products' } })).status).toBe(201);
     const made = Date.now();
     const res = await p!.api('POST', '/api/v1/posts', { body: { content: 'Now', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } } });
@@ -55,9 +52,9 @@ describe.each(DIALECTS)("board writes share the account's Pinterest write budget
   });
 
   it("after Pinterest answers a board write with 429, pins wait for Pinterest's reset too", async () => {
-    images = await startImageServer();
+    images = track(await startImageServer());
     // Pinion's own budget is generous here; Pinterest's (the sandbox's) allows one write a minute.
-    p = await startTestPinion({ dialect, worker: true, sandbox: { rateLimits: { org_write: { limit: 1, windowSeconds: 60 } } }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ limit: 1000, windowSeconds: 1 }) } });
+    p = track(await startTestPinion({ dialect, worker: true, sandbox: { rateLimits: { org_write: { limit: 1, windowSeconds: 60 } } }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ limit: 1000, windowSeconds: 1 }) } }));
     const account = await connectedAccount(p, 'limited');
     const user = p.sandbox!.state.findUserByUsername('limited')!;
     expect((await p.api('POST', `/api/v1/accounts/${account.id}/boards`, { body: { name: 'Products' } })).status).toBe(201);

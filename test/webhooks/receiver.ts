@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
 import type { BackgroundPass } from '../../src/scheduler/index.js';
+
+export { closedAfterEach } from '../helpers/cleanup.js';
 
 export interface Received {
   path: string;
@@ -66,13 +67,4 @@ export async function runUntil(pass: BackgroundPass, done: () => boolean | Promi
     await pass.run(signal);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-/** Closes, after each test and newest first, whatever the test opened through the returned `track`. */
-export function closedAfterEach(): <T extends { close(): Promise<void> }>(opened: T) => T {
-  const open: Array<{ close(): Promise<void> }> = [];
-  afterEach(async () => {
-    for (const x of open.splice(0).reverse()) await x.close();
-  });
-  return (opened) => (open.push(opened), opened);
 }

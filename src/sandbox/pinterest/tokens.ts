@@ -36,24 +36,13 @@ export function issueTokenPair(
 ): TokenResponse {
   const now = Date.now();
   const { accessTokenTtlSeconds, refreshTokenTtlSeconds } = ctx.options;
-  const access: IssuedToken = {
-    token: randomToken('pina_'),
-    kind: 'access',
-    clientId,
-    userId,
-    scopes: [...scopes],
-    expiresAt: now + accessTokenTtlSeconds * 1000,
+  const issue = (kind: IssuedToken['kind'], prefix: string, ttlSeconds: number): IssuedToken => {
+    const t: IssuedToken = { token: randomToken(prefix), kind, clientId, userId, scopes: [...scopes], expiresAt: now + ttlSeconds * 1000 };
+    ctx.state.tokens.set(t.token, t);
+    return t;
   };
-  const refresh: IssuedToken = {
-    token: randomToken('pinr_'),
-    kind: 'refresh',
-    clientId,
-    userId,
-    scopes: [...scopes],
-    expiresAt: now + refreshTokenTtlSeconds * 1000,
-  };
-  ctx.state.tokens.set(access.token, access);
-  ctx.state.tokens.set(refresh.token, refresh);
+  const access = issue('access', 'pina_', accessTokenTtlSeconds);
+  const refresh = issue('refresh', 'pinr_', refreshTokenTtlSeconds);
   return {
     access_token: access.token,
     refresh_token: refresh.token,

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/index.js';
-import { budgetFor, ConnectorError, oauthFlow, pinterestClient, type PlatformId } from '../connectors/index.js';
+import { budgetFor, ConnectorError, oauthFlow, pinterestClient, PLATFORMS, type PlatformId } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
-import { holdUntil, reserveSlot, sleep, type BackgroundPass } from '../scheduler/index.js';
+import { budgetCategory, holdUntil, reserveSlot, sleep, type BackgroundPass } from '../scheduler/index.js';
 import type { Database } from '../store/index.js';
 import type { Account } from './accounts.js';
 import { BoardDirectory, type WriteBudget } from './boards.js';
@@ -59,19 +59,19 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
   };
 }
 
-/** The category the publish pass spends for pins (`platform:rateCategory`). */
-const PINTEREST_WRITES = 'pinterest:org_write';
 /** A person creating a board waits this long at most for a slot; beyond it they are told when to retry. */
 const MAX_WAIT_MS = 10_000;
 
 function pinterestWriteBudget(db: Kysely<Database>, config: Config): WriteBudget {
   // Pacing only: the daily cap is a cap on pins.
   const budget = { ...budgetFor(config, 'pinterest'), perDay: 0 };
+  // The same budget the publish pass spends for pins. (Worked out here, not at module load: scheduler and accounts import each other.)
+  const category = budgetCategory('pinterest', PLATFORMS.pinterest.writeCategory);
   return {
     async take(accountId) {
       const deadline = Date.now() + MAX_WAIT_MS;
       for (;;) {
-        const slot = await reserveSlot(db, accountId, PINTEREST_WRITES, budget);
+        const slot = await reserveSlot(db, accountId, category, budget);
         if (slot.ok) return;
         if (slot.retryAt > deadline) {
           const at = new Date(slot.retryAt);
@@ -80,6 +80,6 @@ function pinterestWriteBudget(db: Kysely<Database>, config: Config): WriteBudget
         await sleep(Math.max(0, slot.retryAt - Date.now()));
       }
     },
-    hold: (accountId, until) => holdUntil(db, accountId, PINTEREST_WRITES, until),
+    hold: (accountId, until) => holdUntil(db, accountId, category, until),
   };
 }

@@ -9,7 +9,7 @@ import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs } from './backoff.js';
 import { claimDeliveries, renewLease } from './claim.js';
 import { markFailed, markPublished, requeue } from './outcome.js';
-import { holdUntil, reserveSlot, type Budget } from './rate-budget.js';
+import { budgetCategory, holdUntil, reserveSlot, type Budget } from './rate-budget.js';
 import type { BackgroundPass } from './worker.js';
 
 export interface PublishPassOptions {
@@ -68,7 +68,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
 
   async function publishOne(d: DeliveryRow): Promise<void> {
     const publisher = opts.publisherFor(d.platform);
-    const category = `${d.platform}:${publisher.rateCategory}`;
+    const category = budgetCategory(d.platform, publisher.rateCategory);
     const payload = JSON.parse(d.payload) as unknown;
     const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
 

@@ -11,6 +11,9 @@ export interface Budget {
 
 const DAY_MS = 86_400_000;
 
+/** Budgets are kept per account and per platform rate category, e.g. `pinterest:org_write`. */
+export const budgetCategory = (platform: string, rateCategory: string) => `${platform}:${rateCategory}`;
+
 /**
  * Per-account rate budgets shared by every worker, kept in the database. Calls are spaced at
  * least window/limit apart, which keeps any window at or under the limit however the

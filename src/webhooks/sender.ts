@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { TokenVault } from '../accounts/index.js';
 import type { Logger } from '../observability/index.js';
-import type { BackgroundPass } from '../scheduler/index.js';
+import { inParallel, type BackgroundPass } from '../scheduler/index.js';
 import { isAllowedHost, literalRefusal, publicOnlyLookup } from '../net/index.js';
 import { newId, type Database } from '../store/index.js';
 import { signatureHeader } from './signing.js';
@@ -262,12 +262,4 @@ function secretsOf(d: { endpoint_id: string; secret: string; previous_secret: st
   const current = vault.decrypt(d.secret, d.endpoint_id);
   const overlap = d.previous_secret !== null && d.previous_secret_until !== null && d.previous_secret_until > Date.now();
   return overlap ? [current, vault.decrypt(d.previous_secret!, d.endpoint_id)] : [current];
-}
-
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { columnOf, createPosts, parsePostsCsv, PostRequestSchema, type NewPost, type PostRequest } from '../../posts/index.js';
+import { inParallel } from '../../scheduler/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { imageUrlCheck, planFor } from './posts.js';
@@ -25,11 +26,9 @@ async function scheduleAll(ctx: ApiContext, workspaceId: string, requests: Array
   // 500 posts, and each URL once, however many rows name it.
   const check = imageUrlCheck(ctx, new Map());
   const plans: Array<Awaited<ReturnType<typeof planFor>>> = new Array(requests.length);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < requests.length; i = next++) plans[i] = await planFor(ctx, workspaceId, requests[i]!.request, check);
-  };
-  await Promise.all(Array.from({ length: Math.min(PLAN_CONCURRENCY, requests.length) }, lane));
+  await inParallel(requests, PLAN_CONCURRENCY, async ({ request }, i) => {
+    plans[i] = await planFor(ctx, workspaceId, request, check);
+  });
   for (const [index, { request, label }] of requests.entries()) {
     const plan = plans[index]!;
     errors.push(...plan.errors.map((e) => ({ ...label(e.field), message: e.message })));

@@ -24,6 +24,8 @@ export const PINTEREST = {
     org_write: { limit: 100, windowSeconds: 60 },
     org_read: { limit: 1000, windowSeconds: 60 },
   },
+  /** The category pins, boards and sections are written under: Pinion's write budget paces it. */
+  writeCategory: 'org_write',
   tokens: {
     /** Pinterest quotes 30 days for access tokens and 60 (continuous, rotating) for refresh tokens. */
     accessTtlSeconds: 30 * 24 * 3600,

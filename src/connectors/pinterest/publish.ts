@@ -2,6 +2,7 @@ import type { Publisher, Published } from '../types.js';
 import type { PinCreate } from './adapt.js';
 import type { PinterestClient, PinterestPin } from './client.js';
 import { resolveMediaRefs } from './media-refs.js';
+import { PINTEREST } from './platform.js';
 import { uploadVideo, type VideoUploadOptions } from './video.js';
 
 /** Clocks of Pinion and Pinterest may differ; pins this much older than the attempt still count. */
@@ -29,7 +30,7 @@ function matches(pin: PinterestPin, sent: PinCreate): boolean {
 export function pinterestPublisher(client: PinterestClient, videoOptions: VideoUploadOptions = {}): Publisher {
   return {
     platform: 'pinterest',
-    rateCategory: 'org_write',
+    rateCategory: PINTEREST.writeCategory,
 
     async publish({ payload, withToken, readMedia }) {
       const ready = await resolveMediaRefs(payload as Record<string, unknown>, {

@@ -12,7 +12,7 @@ import { loadVault, TokenVault } from './vault.js';
 
 export { toAccount, listAccounts, getAccountRow, disconnectAccount, type Account, type AccountRow } from './accounts.js';
 export { startConnect, finishConnect, ConnectError, callbackUrl } from './connect.js';
-export { BoardDirectory, type Board, type Section, type WriteBudget } from './boards.js';
+export { BoardDirectory, type Board, type Section } from './boards.js';
 export { TokenKeeper } from './tokens.js';
 export { TokenVault, loadVault, generateKeySpec } from './vault.js';
 

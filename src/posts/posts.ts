@@ -22,7 +22,7 @@ export interface Post {
 export class PostConflict extends Error {}
 
 /** The post's status follows from its deliveries'. */
-export function summarise(statuses: DeliveryStatus[]): PostStatus {
+function summarise(statuses: DeliveryStatus[]): PostStatus {
   const all = (s: DeliveryStatus) => statuses.length > 0 && statuses.every((x) => x === s);
   if (all('cancelled')) return 'cancelled';
   if (statuses.includes('publishing')) return 'publishing';

@@ -12,7 +12,6 @@ export { backoffMs, sendWebhooksPass, type WebhookSendConfig } from './sender.js
 export { createEndpoint, deleteEndpoint, getEndpointRow, listEndpoints, rotateSecret, toEndpoint, updateEndpoint, type WebhookEndpoint } from './endpoints.js';
 export { getDelivery, listDeliveries, redeliver, type Attempt, type Delivery } from './deliveries.js';
 
-export { pruneWebhookLogPass } from './retention.js';
 
 /** The webhook passes every worker runs: sending due deliveries, re-sealing secrets after a key rotation, and pruning the log. */
 export function webhookPasses(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; config?: WebhookSendConfig; retentionDays?: number }): BackgroundPass[] {

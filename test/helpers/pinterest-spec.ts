@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type AjvCustomizer } from 'openapi-backend';
 import type { Exchange } from '../sandbox/pinterest/support.js';
 
-const SPEC_PATH = new URL('../../../shared/specs/pinterest/openapi.json', import.meta.url);
+const SPEC_PATH = new URL('../../specs/pinterest/openapi.json', import.meta.url);
 
 /**
  * Ajv refuses `nullable` without a sibling `type` (the spec has it on allOf-wrapped refs such as Pin.creative_type).

@@ -1,5 +1,5 @@
 /**
- * Pinterest as data: what the API v5 contract (../shared/specs/pinterest, v5.23.0) allows and
+ * Pinterest as data: what the API v5 contract (specs/pinterest, v5.23.0) allows and
  * needs. Code that validates, adapts or paces posts reads these numbers from here.
  */
 export const PINTEREST = {

@@ -5,7 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { Logger, makeWorkerUtils, run, type Runner, type WorkerEvents } from 'graphile-worker';
 import { sql } from 'kysely';
-import { publishPass, Worker } from '../src/scheduler/index.js';
+import { publishPass } from '../src/scheduler/index.js';
+import { Worker } from '../src/shared/index.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/index.js';
 import { backendCpuSeconds, benchPostgres, createDatabase } from './lib/pg.js';
 import { countingLogger, insertDeliveries, noopPublisher, passOptions, seedAccounts } from './lib/pinion-db.js';

@@ -19,14 +19,16 @@ export async function startConnect(
   input: { workspaceId: string; platform: PlatformId; oauth: OAuthFlow; publicUrl: string; redirectUrl?: string; ttlMs: number },
 ): Promise<{ authorizeUrl: string; expiresAt: Date }> {
   const state = randomBytes(32).toString('base64url');
+  const codeVerifier = randomBytes(48).toString('base64url');
+  const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
   const now = Date.now();
   await db
     .insertInto('oauth_states')
-    .values({ state_hash: hashState(state), workspace_id: input.workspaceId, platform: input.platform, redirect_url: input.redirectUrl ?? null, created_at: now, expires_at: now + input.ttlMs, used_at: null })
+    .values({ state_hash: hashState(state), workspace_id: input.workspaceId, platform: input.platform, redirect_url: input.redirectUrl ?? null, code_verifier: codeVerifier, created_at: now, expires_at: now + input.ttlMs, used_at: null })
     .execute();
   // Expired states are of no use to anyone; clearing them here keeps the table small without a job.
   await db.deleteFrom('oauth_states').where('expires_at', '<', now - 86_400_000).execute();
-  return { authorizeUrl: input.oauth.authorizeUrl({ redirectUri: callbackUrl(input.publicUrl, input.platform), state }), expiresAt: new Date(now + input.ttlMs) };
+  return { authorizeUrl: input.oauth.authorizeUrl({ redirectUri: callbackUrl(input.publicUrl, input.platform), state, codeChallenge }), expiresAt: new Date(now + input.ttlMs) };
 }
 
 export class ConnectError extends Error {
@@ -66,7 +68,7 @@ export async function finishConnect(
     throw new ConnectError('access_denied', input.error === 'access_denied' ? 'Access was denied on the platform' : `The platform returned no code (${input.error ?? 'no error given'})`, state.redirect_url);
   }
   try {
-    const tokens = await input.oauth.exchangeCode({ code: input.code, redirectUri: callbackUrl(input.publicUrl, input.platform) });
+    const tokens = await input.oauth.exchangeCode({ code: input.code, redirectUri: callbackUrl(input.publicUrl, input.platform), codeVerifier: state.code_verifier ?? '' });
     const identity = await input.oauth.identify(tokens.accessToken);
     const account = await saveConnectedAccount(db, vault, { workspaceId: state.workspace_id, platform: input.platform, identity, tokens });
     return { account, redirectUrl: state.redirect_url };

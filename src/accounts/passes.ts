@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../observability/index.js';
-import type { BackgroundPass } from '../scheduler/index.js';
+import type { BackgroundPass } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { TokenKeeper } from './tokens.js';
 import type { TokenVault } from './vault.js';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { ConnectorError, isConnectorError, type OAuthFlow } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
-import { sleep } from '../scheduler/index.js';
+import { sleep } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { sealedTokens, toAccount, type Account, type AccountRow } from './accounts.js';
 import type { TokenVault } from './vault.js';

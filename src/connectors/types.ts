@@ -18,9 +18,12 @@ export interface AccountIdentity {
 
 /** The OAuth side of a platform: all the accounts code needs to connect and keep a grant alive. */
 export interface OAuthFlow {
-  /** URL to send the person to; `state` comes back on the callback. */
-  authorizeUrl(input: { redirectUri: string; state: string }): string;
-  exchangeCode(input: { code: string; redirectUri: string }): Promise<TokenSet>;
+  /**
+   * URL to send the person to; `state` comes back on the callback. `codeChallenge` is the S256
+   * PKCE challenge of a verifier Pinion keeps; platforms without PKCE ignore it.
+   */
+  authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string }): string;
+  exchangeCode(input: { code: string; redirectUri: string; codeVerifier: string }): Promise<TokenSet>;
   /** Returns the new token set; platforms that rotate refresh tokens return the new one. */
   refresh(refreshToken: string): Promise<TokenSet>;
   identify(accessToken: string): Promise<AccountIdentity>;
@@ -28,15 +31,32 @@ export interface OAuthFlow {
   revoke?(token: string): Promise<boolean>;
 }
 
-/** A problem with one input field, in the caller's terms (`platform_options.pinterest.title`). */
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+export type { FieldIssue } from '../shared/index.js';
 
 export interface Published {
   externalId: string;
   url: string;
+}
+
+export type WithToken = <T>(call: (accessToken: string) => Promise<T>) => Promise<T>;
+
+export interface PublishInput {
+  payload: unknown;
+  withToken: WithToken;
+  /** Bytes of media Pinion stores, for payloads that reference them. */
+  readMedia(mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
+  /**
+   * What an earlier attempt of this delivery saved with `checkpoint` (a thread's parts already
+   * out, an upload session), or null. A publisher resumes from it instead of starting again.
+   */
+  progress: unknown;
+  /** Saves progress durably before the publisher goes on: after a crash the next attempt resumes here. */
+  checkpoint(progress: unknown): Promise<void>;
+  /**
+   * Takes one more slot of the account's write budget, waiting for it if needed: for writes after
+   * the first in one delivery (a thread's next part). The first write's slot is already taken.
+   */
+  spend(): Promise<void>;
 }
 
 /**
@@ -47,16 +67,13 @@ export interface Publisher {
   platform: string;
   /** The platform rate category a publish spends, budgeted per account by the scheduler. */
   rateCategory: string;
-  publish(input: {
-    payload: unknown;
-    withToken: <T>(call: (accessToken: string) => Promise<T>) => Promise<T>;
-    /** Bytes of media Pinion stores, for payloads that reference them. */
-    readMedia(mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
-  }): Promise<Published>;
+  publish(input: PublishInput): Promise<Published>;
   /**
    * After an attempt whose outcome is unknown (timeout, dropped connection, crash): what that
    * attempt published, if anything. `since` is when it started; `exclude` holds ids already
    * owned by other deliveries, which must never be adopted.
    */
-  findPublished(input: { payload: unknown; since: number; exclude: Set<string>; withToken: <T>(call: (accessToken: string) => Promise<T>) => Promise<T> }): Promise<Published | null>;
+  findPublished(input: { payload: unknown; since: number; exclude: Set<string>; withToken: WithToken; progress?: unknown }): Promise<Published | null>;
+  /** Deletes a post Pinion made twice (an unknown outcome found later to have succeeded), where the platform allows it. */
+  remove?(input: { externalId: string; withToken: WithToken }): Promise<void>;
 }

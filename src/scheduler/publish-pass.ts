@@ -6,11 +6,10 @@ import { ConnectorError, isConnectorError, type Publisher } from '../connectors/
 import type { Logger } from '../observability/index.js';
 import { markPostsPublishing, type DeliveryRow } from '../posts/index.js';
 import type { Database, Dialect } from '../store/index.js';
-import { retryDelayMs } from './backoff.js';
+import { retryDelayMs, sleep, type BackgroundPass } from '../shared/index.js';
 import { claimDeliveries, renewLease } from './claim.js';
 import { markFailed, markPublished, requeue } from './outcome.js';
-import { budgetCategory, holdUntil, reserveSlot, type Budget } from './rate-budget.js';
-import type { BackgroundPass } from './worker.js';
+import { budgetCategory, holdUntil, reserveSlot, type Budget } from '../budgets/index.js';
 
 export interface PublishPassOptions {
   db: Kysely<Database>;
@@ -120,7 +119,30 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     if (Number(recorded.numUpdatedRows) !== 1) return; // the lease was lost; its new holder will look first
 
     try {
-      const result = await publisher.publish({ payload, withToken, readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))) });
+      const result = await publisher.publish({
+        payload,
+        withToken,
+        readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))),
+        progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
+        checkpoint: async (progress) => {
+          const saved = await db
+            .updateTable('deliveries')
+            .set({ progress: JSON.stringify(progress) })
+            .where('id', '=', d.id)
+            .where('lease_owner', '=', owner)
+            .where('status', '=', 'publishing')
+            .executeTakeFirst();
+          // Without the lease another worker may be publishing this delivery: stop before writing more.
+          if (Number(saved.numUpdatedRows) !== 1) throw new ConnectorError('unknown_outcome', 'Lost the lease on this delivery while publishing it');
+        },
+        spend: async () => {
+          for (;;) {
+            const next = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform));
+            if (next.ok) return;
+            await sleep(Math.max(0, next.retryAt - Date.now()));
+          }
+        },
+      });
       if (await markPublished(db, d, { ...result, adopted: false })) opts.onPublished?.(d, Date.now() - d.scheduled_at, false);
     } catch (err) {
       const definite = isConnectorError(err) && DEFINITE.has(err.kind);

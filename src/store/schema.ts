@@ -85,6 +85,8 @@ export interface OAuthStateTable {
   workspace_id: string;
   platform: string;
   redirect_url: string | null;
+  /** PKCE verifier for this connect, sent with the code exchange (platforms without PKCE ignore it). */
+  code_verifier: string | null;
   created_at: number;
   expires_at: number;
   used_at: number | null;
@@ -214,6 +216,8 @@ export interface DeliveryTable {
   adopted: number;
   last_error: string | null;
   last_error_kind: string | null;
+  /** JSON: what the publisher saved part-way (a thread's parts already out), so the next attempt resumes. */
+  progress: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TokenVault } from '../accounts/index.js';
 import type { Logger } from '../observability/index.js';
-import type { BackgroundPass } from '../scheduler/index.js';
+import type { BackgroundPass } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { pruneWebhookLogPass } from './retention.js';
 import { sendWebhooksPass, type WebhookSendConfig } from './sender.js';

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { TokenVault } from '../accounts/index.js';
 import type { Logger } from '../observability/index.js';
-import { inParallel, type BackgroundPass } from '../scheduler/index.js';
+import { inParallel, type BackgroundPass } from '../shared/index.js';
 import { isAllowedHost, literalRefusal, publicOnlyLookup } from '../net/index.js';
 import { newId, type Database } from '../store/index.js';
 import { signatureHeader } from './signing.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimDeliveries, renewLease, reserveSlot, holdUntil } from '../../src/scheduler/index.js';
+import { claimDeliveries, renewLease } from '../../src/scheduler/index.js';
+import { reserveSlot, holdUntil } from '../../src/budgets/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffMs, emitEvent, signature, webhookPasses, type WebhookSendConfig } from '../../src/webhooks/index.js';
-import type { BackgroundPass } from '../../src/scheduler/index.js';
+import type { BackgroundPass } from '../../src/shared/index.js';
 import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { runUntil, startReceiver, verify } from './receiver.js';

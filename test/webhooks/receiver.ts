@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BackgroundPass } from '../../src/scheduler/index.js';
+import type { BackgroundPass } from '../../src/shared/index.js';
 
 export { closedAfterEach } from '../helpers/cleanup.js';
 

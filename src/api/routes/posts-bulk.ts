@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { columnOf, createPosts, parsePostsCsv, PostRequestSchema, type NewPost, type PostRequest } from '../../posts/index.js';
-import { inParallel } from '../../scheduler/index.js';
+import { inParallel } from '../../shared/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { imageUrlCheck, planFor } from './posts.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/index.js';
+import { sleep } from './clock.js';
 
 /**
  * A unit of background work a worker repeats: publishing due deliveries, refreshing tokens,
@@ -21,7 +21,7 @@ export class Worker {
 
   constructor(
     private readonly passes: BackgroundPass[],
-    private readonly log: Logger,
+    private readonly log: { error(obj: object, msg: string): void },
   ) {}
 
   get passNames(): string[] {
@@ -65,29 +65,4 @@ export class Worker {
       await sleep(wait, AbortSignal.any([signal, woken.signal]));
     }
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
-
-/** Runs `fn` on every item, at most `limit` at a time; each lane takes the next item as it finishes one. */
-export async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -1,0 +1,1 @@
+export { reserveSlot, holdUntil, budgetCategory, type Budget } from './rate-budget.js';

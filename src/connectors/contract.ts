@@ -1,0 +1,181 @@
+import type { TObject, TSchema } from '@sinclair/typebox';
+import type { FieldIssue } from '../shared/index.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/index.js';
+import type { OAuthFlow, Publisher } from './types.js';
+
+/**
+ * The one contract every platform folder fulfils. Everything outside `connectors/<platform>/`
+ * (posts, scheduler, accounts, media, api, config) loops over the registry of these and never
+ * names a platform.
+ */
+
+/** How a platform counts text: what planning measures and fits against. */
+export interface TextRules {
+  /** Longest text the platform takes, in its own unit. */
+  max: number;
+  /** Counts text the platform's way (code points, weighted twitter-text length, UTF-8 bytes…). */
+  count(text: string): number;
+  /** What the number means, for messages ("characters", "weighted characters"). */
+  unit: string;
+}
+
+/** The facts of a platform, as data: what validation, adaptation, pacing and the docs read. */
+export interface PlatformFacts {
+  id: string;
+  /** Human name ("Pinterest", "X"). */
+  name: string;
+  /** OAuth scopes Pinion asks for. */
+  scopes: readonly string[];
+  text: TextRules;
+  /** How a post's link reaches the platform. */
+  links: 'field' | 'in_text' | 'none';
+  capabilities: {
+    images: boolean;
+    /** Most images in one post (1 where the platform has no multi-image post). */
+    maxImages: number;
+    video: boolean;
+    carousel: boolean;
+    threads: boolean;
+    altText: boolean;
+    /** Does a post need media at all (Instagram, TikTok, YouTube do). */
+    mediaRequired: boolean;
+    /** Named places inside an account a post goes to (Pinterest boards). */
+    boards: boolean;
+  };
+  /** The write budget per account, shared by all workers: calls spaced so no window holds more than `limit`. */
+  writeBudget: { category: string; limit: number; windowSeconds: number; perDay: number };
+  /** Where the production API lives. */
+  defaults: { apiBaseUrl: string; authorizeUrl: string; timeoutMs: number };
+  /**
+   * How long after a write whose answer was lost the platform may still make the post appear
+   * (slow commit, list lag). The outcome search keeps looking at least this long before Pinion
+   * concludes nothing was made.
+   */
+  outcomeWindowSeconds: number;
+}
+
+/** Per-platform settings, the same shape for every platform (`platforms.<id>` in config). */
+export interface PlatformConfig {
+  clientId?: string;
+  clientSecret?: string;
+  apiBaseUrl: string;
+  authorizeUrl: string;
+  timeoutMs: number;
+  writeBudget: { limit: number; windowSeconds: number; perDay: number };
+  outcomeWindowSeconds: number;
+}
+
+/** What planning may know of a stored media item: type, size and the platform's checks of its bytes. */
+export interface MediaInfo {
+  id: string;
+  kind: 'image' | 'video' | 'other';
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+}
+
+/** The platform-neutral post, with the platform's own overrides already applied. */
+export interface Draft {
+  /** Text for this platform: `platform_options.<p>.content`, else the post's `content`. */
+  content?: string;
+  /** Where `content` came from, for messages (`content` or `platform_options.x.content`). */
+  contentField: string;
+  link?: string;
+  linkField: string;
+  mediaUrl?: string;
+  mediaId?: string;
+  /** The platform's options, checked against its options schema already. */
+  options: Record<string, unknown>;
+  /** Every adaptation must be refused instead (the post said `strict: true`). */
+  strict: boolean;
+  /** Applied to every link once chosen (UTM tagging). */
+  tag(link: string): string;
+  /** Stored media the post names, looked up once. */
+  media(id: string): MediaInfo | undefined;
+}
+
+/** What a platform needs of Pinion to plan for one account. */
+export interface PlanContext {
+  account: { id: string; username: string; externalId: string; accountType: string | null };
+  /** Calls the platform with this account's valid token (for lookups such as boards). */
+  withToken<T>(call: (accessToken: string) => Promise<T>): Promise<T>;
+  db: Kysely<Database>;
+  config: PlatformConfig;
+}
+
+/** A change Pinion made so the post fits the platform, reported as a warning (or an error with `strict`). */
+export interface Adaptation extends FieldIssue {
+  kind: 'text_fitted' | 'link_placed' | 'link_dropped' | 'media_dropped' | 'split_into_thread' | 'other';
+}
+
+export interface Plan {
+  payload: unknown;
+  errors: FieldIssue[];
+  warnings: FieldIssue[];
+  adaptations: Adaptation[];
+}
+
+/** Media rules: whether the platform takes these bytes as they are. */
+export interface MediaRules {
+  check(media: MediaInfo & { unreadable?: string }): { errors: FieldIssue[]; warnings: FieldIssue[] };
+  /** What an image is converted to for this platform (POST /media/:id/convert, workspace auto-convert). */
+  convert?: { formats: readonly ('image/jpeg' | 'image/png')[]; width: number; height: number };
+}
+
+/** Named places inside an account (Pinterest boards and their sections). */
+export interface BoardsCapability {
+  list(ctx: PlanContext, opts?: { refresh?: boolean }): Promise<{ boards: Board[]; fetchedAt: Date }>;
+  resolve(ctx: PlanContext, idOrName: string): Promise<Board | undefined>;
+  create(ctx: PlanContext, input: { name: string; description?: string; privacy?: string }): Promise<Board>;
+  sections(ctx: PlanContext, boardId: string, opts?: { refresh?: boolean }): Promise<Section[]>;
+  resolveSection(ctx: PlanContext, boardId: string, idOrName: string): Promise<Section | undefined>;
+  createSection(ctx: PlanContext, boardId: string, name: string): Promise<Section>;
+}
+export interface Board {
+  id: string;
+  name: string;
+  description: string | null;
+  privacy: string | null;
+  pinCount: number | null;
+}
+export interface Section {
+  id: string;
+  boardId: string;
+  name: string;
+}
+
+/** The emulator of a platform, mounted by `pinion start` and served by `pinion sandbox`. */
+export interface SandboxEntry {
+  /** Loads the emulator's code only when a sandbox is wanted: production carries none. */
+  load(): Promise<{ create(options: Record<string, unknown>): SandboxInstance }>;
+  /** The app credentials the emulator accepts out of the box. */
+  app: { clientId: string; clientSecret: string };
+  /** Where the connector must point to use an emulator mounted at `baseUrl`. */
+  configFor(baseUrl: string): Pick<PlatformConfig, 'apiBaseUrl' | 'authorizeUrl'>;
+}
+export interface SandboxInstance {
+  plugin: import('fastify').FastifyPluginAsync;
+  reset(): void;
+}
+
+export interface Connector {
+  facts: PlatformFacts;
+  /** TypeBox schema of `platform_options.<id>` (the common overrides content/link/media_url/media_id are added by posts/). */
+  options: TObject;
+  /** CSV columns that land in this platform's options: column name → option name. */
+  csvColumns?: Record<string, string>;
+  oauth(config: PlatformConfig): OAuthFlow;
+  /** Turns a draft into exactly what the platform will receive, with every problem and adaptation. */
+  plan(draft: Draft, ctx: PlanContext): Promise<Plan>;
+  /** Image URLs and media ids the post's options name (besides media_url/media_id), for checks and lookups. */
+  mediaRefs?(options: Record<string, unknown>): { urls: Array<[field: string, url: string]>; ids: Array<[field: string, id: string]> };
+  media: MediaRules;
+  publisher(config: PlatformConfig): Publisher;
+  boards?: BoardsCapability;
+  sandbox?: SandboxEntry;
+}
+
+export type { TSchema };

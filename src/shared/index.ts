@@ -1,0 +1,6 @@
+export { type Clock, systemClock, sleep, ManualClock } from './clock.js';
+export { inParallel } from './pool.js';
+export { retryDelayMs } from './backoff.js';
+export { ownerId } from './owner.js';
+export type { FieldIssue } from './field-issue.js';
+export { Worker, type BackgroundPass } from './background.js';

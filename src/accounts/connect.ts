@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { OAuthFlow, PlatformId } from '../connectors/index.js';
+import type { OAuthFlow } from '../connectors/index.js';
 import type { Database } from '../store/index.js';
 import { saveConnectedAccount, type Account } from './accounts.js';
 import type { TokenVault } from './vault.js';
@@ -16,7 +16,7 @@ export const callbackUrl = (publicUrl: string, platform: string) => `${publicUrl
  */
 export async function startConnect(
   db: Kysely<Database>,
-  input: { workspaceId: string; platform: PlatformId; oauth: OAuthFlow; publicUrl: string; redirectUrl?: string; ttlMs: number },
+  input: { workspaceId: string; platform: string; oauth: OAuthFlow; publicUrl: string; redirectUrl?: string; ttlMs: number },
 ): Promise<{ authorizeUrl: string; expiresAt: Date }> {
   const state = randomBytes(32).toString('base64url');
   const codeVerifier = randomBytes(48).toString('base64url');
@@ -48,7 +48,7 @@ export class ConnectError extends Error {
 export async function finishConnect(
   db: Kysely<Database>,
   vault: TokenVault,
-  input: { platform: PlatformId; oauth: OAuthFlow; publicUrl: string; state?: string; code?: string; error?: string },
+  input: { platform: string; oauth: OAuthFlow; publicUrl: string; state?: string; code?: string; error?: string },
 ): Promise<{ account: Account; redirectUrl: string | null }> {
   if (!input.state) throw new ConnectError('invalid_state', 'The callback carries no state');
   const hash = hashState(input.state);

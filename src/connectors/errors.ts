@@ -27,3 +27,8 @@ export class ConnectorError extends Error {
 }
 
 export const isConnectorError = (e: unknown): e is ConnectorError => e instanceof ConnectorError;
+
+/** The platform has no app credentials configured (client id and secret): an instance-level problem, not the account's. */
+export class PlatformNotConfigured extends Error {
+  override name = 'PlatformNotConfigured';
+}

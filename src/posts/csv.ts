@@ -1,28 +1,26 @@
 import { parse } from 'csv-parse/sync';
 import { Value } from '@sinclair/typebox/value';
-import type { FieldIssue } from '../connectors/index.js';
+import { CONNECTORS, type FieldIssue } from '../connectors/index.js';
 import { PostRequestSchema, type PostRequest } from './request.js';
 
-/** CSV columns and where each lands in a post request; Pinterest's options have plain names. */
+/**
+ * CSV columns and where each lands in a post request. Platforms add plain-named columns for
+ * their options (a board, a title); `<platform>.<option>` reaches any option of any platform.
+ */
 const COLUMNS: Record<string, string> = {
   content: 'content',
   platforms: 'platforms',
   media_url: 'media_url',
+  media_id: 'media_id',
   link: 'link',
   scheduled_at: 'scheduled_at',
   timezone: 'timezone',
   accounts: 'accounts',
   utm: 'utm',
-  board: 'platform_options.pinterest.board',
-  board_id: 'platform_options.pinterest.board_id',
-  board_section: 'platform_options.pinterest.board_section',
-  board_section_id: 'platform_options.pinterest.board_section_id',
-  title: 'platform_options.pinterest.title',
-  description: 'platform_options.pinterest.description',
-  alt_text: 'platform_options.pinterest.alt_text',
-  dominant_color: 'platform_options.pinterest.dominant_color',
-  pinterest_link: 'platform_options.pinterest.link',
+  strict: 'strict',
+  ...Object.fromEntries(CONNECTORS.flatMap((c) => Object.entries(c.csvColumns ?? {}).map(([col, option]) => [col, `platform_options.${c.facts.id}.${option}`]))),
 };
+export const CSV_COLUMNS = Object.keys(COLUMNS);
 const LIST_COLUMNS = new Set(['platforms', 'accounts']);
 const toColumn = new Map(Object.entries(COLUMNS).map(([col, path]) => [path, col]));
 
@@ -67,7 +65,7 @@ export function parsePostsCsv(text: string, maxRows: number): { rows: CsvRow[]; 
     const request: Record<string, unknown> = {};
     for (const [col, raw] of Object.entries(record)) {
       if (raw === '') continue;
-      const value = LIST_COLUMNS.has(col) ? raw.split(/[\s,;]+/).filter(Boolean) : col === 'utm' ? raw.toLowerCase() === 'true' : raw;
+      const value = LIST_COLUMNS.has(col) ? raw.split(/[\s,;]+/).filter(Boolean) : col === 'utm' || col === 'strict' ? raw.toLowerCase() === 'true' : raw;
       set(request, COLUMNS[col]!, value);
     }
     const problems = [...Value.Errors(PostRequestSchema, request)];

@@ -7,11 +7,13 @@ import { createLogger } from '../../src/observability/index.js';
 import { generateKeySpec } from '../../src/accounts/index.js';
 import { startPinion, type PinionInstance } from '../../src/cli/instance.js';
 import type { Dialect } from '../../src/store/index.js';
-import type { PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
+import type { PinterestSandbox, PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
 import { API_SCOPES, createApiKey, ensureWorkspace, type ApiScope } from '../../src/workspaces/index.js';
 import { freshDatabaseUrl } from './stores.js';
 
 export interface TestPinion extends PinionInstance {
+  /** The embedded Pinterest emulator (with the sandbox on). */
+  sandbox?: PinterestSandbox;
   /** An all-scopes key of workspace "default". */
   apiKey: string;
   /** Every log line the instance wrote, to check that no secret leaks. */
@@ -52,7 +54,7 @@ export async function startTestPinion(
     worker: opts.worker ?? false,
     migrate: opts.migrate ?? true,
     logger: createLogger('debug', sink),
-    sandboxOptions: opts.sandbox,
+    sandboxOptions: { pinterest: { ...opts.sandbox } },
     shutdownGraceMs: 200,
   });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {
@@ -62,6 +64,7 @@ export async function startTestPinion(
   const apiKey = opts.migrate === false ? '' : await newKey('default');
   return {
     ...instance,
+    sandbox: instance.sandboxes.get('pinterest') as PinterestSandbox | undefined,
     apiKey,
     logs,
     newKey,

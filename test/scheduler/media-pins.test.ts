@@ -21,7 +21,7 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     p = undefined;
   });
   async function setup() {
-    p = await startTestPinion({ dialect, worker: true, sandbox: { mediaProcessingMs: 200 }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest() } });
+    p = await startTestPinion({ dialect, worker: true, sandbox: { mediaProcessingMs: 200 }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest() } });
     return pinterestAccount(p);
   }
   const upload = async (bytes: Buffer, name: string) => (await (await uploadFile(p!, bytes, name)).json()) as MediaJson;
@@ -97,7 +97,7 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
 
   it('converts uploaded images for Pinterest when the workspace says so', async () => {
     await setup();
-    const patched = await p!.api('PATCH', '/api/v1/workspace', { body: { settings: { media: { pinterest_convert: { crop: true } } } } });
+    const patched = await p!.api('PATCH', '/api/v1/workspace', { body: { settings: { media: { convert: { pinterest: { crop: true } } } } } });
     expect(patched.status).toBe(200);
     const webp = await upload((await fixtures()).webp, 'wide.webp');
     const { status, json } = await schedule({ media_id: webp.id, platform_options: { pinterest: { board: 'Products' } } });

@@ -1,17 +1,11 @@
-import type { PinterestOptions } from '../../posts/request.js';
+import type { MediaInfo } from '../contract.js';
 import type { FieldIssue } from '../types.js';
+import { pinterestMediaCheck } from './media-rules.js';
 import { mediaRef } from './media-refs.js';
+import type { PinterestOptions } from './options.js';
 import { PINTEREST } from './platform.js';
 
-/** What planning knows of a media item Pinion stores. */
-export interface MediaInfo {
-  id: string;
-  kind: 'image' | 'video' | 'other';
-  mime: string;
-  /** Pinterest's verdict on these bytes (type, size, dimensions), from probing them. */
-  errors: FieldIssue[];
-  warnings: FieldIssue[];
-}
+export type { MediaInfo };
 
 export type MediaSource =
   | { source_type: 'image_url'; url: string }
@@ -41,8 +35,10 @@ function storedImage(field: string, info: MediaInfo | undefined, id: string, out
     out.errors.push({ field, message: `no media ${id} in this workspace` });
     return false;
   }
-  out.errors.push(...info.errors.map((e) => ({ field, message: e.message })));
-  out.warnings.push(...info.warnings.map((w) => ({ field, message: w.message })));
+  // Pinterest's verdict on these bytes (type, size, dimensions), from probing them at upload.
+  const check = pinterestMediaCheck(info);
+  out.errors.push(...check.errors.map((e) => ({ field, message: e.message })));
+  out.warnings.push(...check.warnings.map((w) => ({ field, message: w.message })));
   if (info.kind === 'image' && !BASE64_TYPES.has(info.mime)) {
     out.errors.push({ field, message: `is ${info.mime}; Pinterest takes uploaded images as JPEG or PNG: convert it first (POST /api/v1/media/${id}/convert)` });
   }

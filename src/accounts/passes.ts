@@ -10,7 +10,7 @@ const BATCH = 20;
 const FAILURE_COOLDOWN_MS = 5 * 60_000;
 
 /**
- * Refreshes accounts nobody has used lately before their grant dies: Pinterest's refresh token
+ * Refreshes accounts nobody has used lately before their grant dies: a platform's refresh token
  * lives 60 days and is renewed only by refreshing, so an account idle that long would be lost.
  */
 export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: TokenKeeper; log: Logger; windowMs: number; marginMs: number }): BackgroundPass {

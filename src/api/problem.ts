@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 
-/** One bad input: `field` is a dotted path into the request (`platform_options.pinterest.title`). */
+/** One bad input: `field` is a dotted path into the request (`platform_options.<platform>.title`). */
 export interface FieldError {
   field: string;
   message: string;

@@ -89,7 +89,7 @@ export const ConfigSchema = Type.Object(
     ),
     media: Type.Object(
       {
-        /** Largest image stored (Pinterest takes up to 20 MB). Files go under `mediaDir`. */
+        /** Largest image stored. Files go under `mediaDir`. */
         maxImageBytes: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024 }),
         /** Largest video stored; uploads stream to disk, never into memory. */
         maxVideoBytes: Type.Integer({ default: 2 * 1024 * 1024 * 1024, minimum: 1024 }),

@@ -114,7 +114,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
         config: { scope: 'media:write' },
         schema: {
           tags,
-          summary: 'Upload an image or video as multipart/form-data (field "file"); it is probed, checked for Pinterest and stored',
+          summary: 'Upload an image or video as multipart/form-data (field "file"); it is probed, checked for every platform and stored',
           consumes: ['multipart/form-data'],
           // For the OpenAPI document only: the multipart parser, not the JSON validator, reads this body.
           body: Type.Object({ file: Type.String({ contentMediaType: 'application/octet-stream', description: 'The image (JPEG, PNG, WEBP, GIF) or video (MP4, MOV) file' }) }, { required: ['file'] }),
@@ -177,7 +177,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/media/:id',
-    { config: { scope: 'media:read' }, schema: { tags, summary: 'Get a media item with its probe results and Pinterest checks', params: IdParams, response: { 200: MediaView } } },
+    { config: { scope: 'media:read' }, schema: { tags, summary: 'Get a media item with its probe results and every platform’s checks', params: IdParams, response: { 200: MediaView } } },
     async (request) => mediaView(ctx, await mediaOf(request.caller.workspaceId, request.params.id)),
   );
 

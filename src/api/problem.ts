@@ -90,6 +90,7 @@ export function fieldErrors(validation: AjvError[], context?: string): FieldErro
       path = join(path, String(e.params.additionalProperty));
       message = 'is not a known field';
     }
+    if (e.keyword === 'enum') message = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
     if (!path && context && context !== 'body') path = context;
     const field = path || '(body)';
     // anyOf/oneOf produce one error per branch; the first specific message per field is the useful one.

@@ -43,7 +43,7 @@ export async function callX<T>(options: XHttpOptions, input: CallInput): Promise
   } else if (input.multipart) {
     body = input.multipart; // fetch sets the multipart boundary itself
   }
-  const operation = `${input.method} ${input.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+  const operation = `${input.method} ${input.path.replace(/(?<=.)\/\d+(?=\/|$)/g, '/{id}')}`;
   const write = makesPosts(input);
 
   let res: Response;
@@ -95,7 +95,10 @@ export function readError(text: string, fallback: string): Said {
   const first = Array.isArray(parsed.errors) ? (parsed.errors[0] as Record<string, unknown> | undefined) : undefined;
   const type = str(parsed.type) ?? str(first?.type);
   const message =
-    [str(parsed.detail) ?? str(parsed.title), str(first?.message) ?? str(first?.detail)].filter((m, i, all) => m !== undefined && all.indexOf(m) === i).join(': ') ||
+    [str(parsed.detail) ?? str(parsed.title), str(first?.message) ?? str(first?.detail)]
+      .filter((m, i, all): m is string => m !== undefined && all.indexOf(m) === i)
+      .map((m, i, all) => (i < all.length - 1 ? m.replace(/[.\s]+$/u, '') : m))
+      .join(': ') ||
     str(parsed.error_description) ||
     str(parsed.message) ||
     str(parsed.error) ||

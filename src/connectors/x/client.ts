@@ -11,7 +11,8 @@ export interface XAppConfig extends XHttpOptions {
 
 /** CreatePostsRequest, the fields Pinion sends. */
 export interface PostCreate {
-  text: string;
+  /** Omitted for a post of media only (the spec's default is ""). */
+  text?: string;
   media?: { media_ids: string[] };
   reply?: { in_reply_to_tweet_id: string };
   reply_settings?: 'following' | 'mentionedUsers' | 'subscribers' | 'verified';

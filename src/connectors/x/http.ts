@@ -20,11 +20,11 @@ export interface CallInput {
 }
 
 /**
- * Calls whose lost answer leaves a post that may exist: creating and deleting posts. A lost
- * media upload leaves at most an unused upload X expires, and a lost token call is retried
- * like a read, so those are plain retryable failures.
+ * The one call whose lost answer leaves a post that may exist: creating a post. A lost media
+ * upload leaves at most an unused upload X expires, deleting again finds the post gone, and a
+ * lost token call is retried like a read, so those are plain retryable failures.
  */
-const makesPosts = (input: CallInput) => input.method !== 'GET' && (input.path === '/2/tweets' || input.path.startsWith('/2/tweets/'));
+const makesPosts = (input: CallInput) => input.method === 'POST' && input.path === '/2/tweets';
 
 /** One X API v2 call with its failure classified, so callers never read status codes. */
 export async function callX<T>(options: XHttpOptions, input: CallInput): Promise<T> {

@@ -20,7 +20,7 @@ export async function startFakeX(opts: { userId: string }) {
   let seq = 1_800_000_000_000_000_000n;
   const posts: FakePost[] = [];
   const media = new Map<string, { segments: number; polls: number; alt?: string; category: string }>();
-  const faults = { dropAfterCommit: new Set<string>(), pageSize: 100, order: (p: FakePost[]) => p };
+  const faults = { dropAfterCommit: new Set<string>(), pageSize: 100, order: (p: FakePost[]) => p, timelineLag: false };
   const shown = (p: FakePost) => p.text.replace(/https?:\/\/\S+/g, 'https://t.co/abc123XYZ').replace(/&/g, '&amp;') + (p.media_ids?.length ? ' https://t.co/media987' : '');
 
   const handle = (req: Received, res: ServerResponse) => {
@@ -28,6 +28,9 @@ export async function startFakeX(opts: { userId: string }) {
     if (!auth) return send(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
     if (req.method === 'POST' && req.path === '/2/tweets') {
       const body = JSON.parse(req.body) as { text: string; reply?: { in_reply_to_tweet_id: string }; media?: { media_ids: string[] } };
+      if (posts.some((p) => p.text === body.text)) {
+        return send(res, 403, { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 });
+      }
       const id = String(seq++);
       const parent = body.reply ? posts.find((p) => p.id === body.reply!.in_reply_to_tweet_id) : undefined;
       posts.push({ id, text: body.text, created_at: new Date().toISOString().replace(/\.\d{3}Z$/, '.000Z'), conversation_id: parent?.conversation_id ?? id, author_id: opts.userId, in_reply_to: parent?.id, media_ids: body.media?.media_ids });
@@ -44,7 +47,8 @@ export async function startFakeX(opts: { userId: string }) {
     }
     if (req.method === 'GET' && req.path === `/2/users/${opts.userId}/tweets`) {
       const since = Date.parse(req.query.get('start_time') ?? '');
-      const list = faults.order(posts.filter((p) => Date.parse(p.created_at) >= since));
+      // With timelineLag, the newest post is not listed yet.
+      const list = faults.order(posts.filter((p) => Date.parse(p.created_at) >= since).slice(0, faults.timelineLag ? -1 : undefined));
       const from = Number(req.query.get('pagination_token') ?? 0);
       const page = list.slice(from, from + faults.pageSize);
       const fields = (req.query.get('post.fields') ?? '').split(',');

@@ -20,6 +20,7 @@ describe('publishing to X', () => {
     x.faults.dropAfterCommit.clear();
     x.faults.pageSize = 100;
     x.faults.order = (p) => p;
+    x.faults.timelineLag = false;
   });
 
   /** A delivery as the scheduler runs it: progress saved durably between attempts, slots counted. */
@@ -100,6 +101,20 @@ describe('publishing to X', () => {
     expect(x.posts[2]!.in_reply_to).toBe(x.posts[1]!.id);
     expect(result.externalId).toBe(x.posts[0]!.id);
     expect(d.state.spent).toBe(spentBefore); // part 3 was this attempt's first write: its slot was taken by the scheduler
+  });
+
+  it('when the timeline lags and X refuses the part as a duplicate, the outcome stays unknown instead of failing', async () => {
+    const publisher = xPublisher(client, { pollMs: 1 });
+    const d = delivery(thread(['uno 1/2', 'dos 2/2']));
+    x.faults.dropAfterCommit.add('dos 2/2');
+    await expect(publisher.publish(d.input())).rejects.toMatchObject({ kind: 'unknown_outcome' });
+    x.faults.timelineLag = true;
+    const err = await publisher.publish(d.input()).catch((e: ConnectorError) => e);
+    expect(err).toMatchObject({ kind: 'unknown_outcome', message: expect.stringContaining('duplicate') });
+    expect(x.posts.map((p) => p.text)).toEqual(['uno 1/2', 'dos 2/2']);
+    x.faults.timelineLag = false;
+    await expect(publisher.publish(d.input())).resolves.toMatchObject({ externalId: x.posts[0]!.id });
+    expect(x.posts).toHaveLength(2);
   });
 
   it('after a lost answer on the last part, the search adopts the whole thread', async () => {

@@ -59,7 +59,12 @@ function longest(positions: number[], ok: (end: number) => boolean): number | un
 }
 
 /** Where to cut `text` so `fits(prefix, kind)` holds, by the rule above; undefined when nothing fits. */
-function bestCut(text: string, fits: (prefix: string, kind: CutKind) => boolean): { end: number; kind: CutKind } | undefined {
+function bestCut(full: string, fits: (prefix: string, kind: CutKind) => boolean): { end: number; kind: CutKind } | undefined {
+  // Only a prefix within the limit can fit: look no further than the first one past it, so a
+  // 10,000-character text costs no more than a short one.
+  let reach = 512;
+  while (reach < full.length && weightedLength(full.slice(0, reach)) <= X_LIMITS.textMax) reach *= 2;
+  const text = full.slice(0, reach);
   const b = boundaries(text);
   const prefixFits = (kind: CutKind) => (end: number) => text.slice(0, end).trim() !== '' && fits(text.slice(0, end), kind);
   const word = longest(b.word, prefixFits('word'));

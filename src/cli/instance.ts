@@ -10,7 +10,7 @@ import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/in
 import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { emitEvent, webhookPasses } from '../webhooks/index.js';
-import { createMediaLibrary } from '../media/index.js';
+import { createMediaLibrary, probe, safeFetch } from '../media/index.js';
 
 /** Where each platform's emulator is mounted: `/sandbox/<platform>`. */
 export const sandboxPrefix = (platform: string) => `/sandbox/${platform}`;
@@ -60,6 +60,11 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     retryMaxMs: s.retryMaxSeconds * 1000,
     unknownOutcomeGiveUpMs: s.unknownOutcomeGiveUpSeconds * 1000,
     onPublished: (d, latenessMs, adopted) => reported.published(d.platform, latenessMs, adopted),
+    readUrl: async (url) => {
+      const m = ctx.config.media;
+      const { bytes } = await safeFetch(url, { allowHosts: m.fetchAllowHosts, maxBytes: m.fetchMaxBytes, timeoutMs: m.fetchTimeoutMs });
+      return { bytes, mime: (await probe(bytes)).mime };
+    },
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);

@@ -45,6 +45,8 @@ export interface PublishInput {
   withToken: WithToken;
   /** Bytes of media Pinion stores, for payloads that reference them. */
   readMedia(mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
+  /** Downloads a media URL the post names, refusing private addresses: for platforms that take no media by URL. */
+  readUrl(url: string): Promise<{ bytes: Buffer; mime: string }>;
   /**
    * What an earlier attempt of this delivery saved with `checkpoint` (a thread's parts already
    * out, an upload session), or null. A publisher resumes from it instead of starting again.

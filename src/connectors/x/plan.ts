@@ -1,4 +1,4 @@
-import type { Adaptation, Draft, Plan, PlanContext } from '../contract.js';
+import type { Adaptation, Draft, Plan, AccountContext } from '../contract.js';
 import type { FieldIssue } from '../types.js';
 import { checkXMedia, mediaRef } from './media.js';
 import type { ReplySettings, XOptions } from './options.js';
@@ -44,7 +44,7 @@ export function isHttpUrl(s: string): boolean {
 type Change = Adaptation & { refused: string };
 
 /** Turns a draft into the XPayload X will receive, with every problem and every change Pinion made. */
-export async function planX(draft: Draft, ctx: PlanContext): Promise<Plan> {
+export async function planX(draft: Draft, ctx: AccountContext): Promise<Plan> {
   const errors: FieldIssue[] = [];
   const warnings: FieldIssue[] = [];
   const changes: Change[] = [];

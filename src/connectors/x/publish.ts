@@ -45,11 +45,9 @@ export function xPublisher(client: XClient, opts: XPublisherOptions = {}): Publi
 
   async function mediaBytes(item: XMediaItem, input: XPublishInput): Promise<MediaBytes> {
     const id = refId(item.source);
-    const readUrl = input.readUrl ?? opts.readUrl;
     try {
       if (id !== undefined) return await input.readMedia(id);
-      if (!readUrl) throw new ConnectorError('misconfigured', 'This Pinion build gives the X publisher no way to download media_url images');
-      return await readUrl(item.source);
+      return await (opts.readUrl ?? input.readUrl)(item.source);
     } catch (err) {
       if (err instanceof ConnectorError) throw err;
       // The media was deleted, or the URL no longer serves it: retrying will not bring it back.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Draft, MediaInfo, PlanContext } from '../../../src/connectors/contract.js';
+import type { Draft, MediaInfo, AccountContext } from '../../../src/connectors/contract.js';
 import { X_FACTS, xConnector, type XPayload } from '../../../src/connectors/x/index.js';
 import { fitText, splitThread, trailingHashtags } from '../../../src/connectors/x/text.js';
 
@@ -9,9 +9,10 @@ const LINK = 'https://shop.example.com/products/linen-apron-in-natural-colour?re
 const ctx = {
   account: { id: 'acc_1', username: 'pinion_shop', externalId: '1234567890', accountType: null },
   withToken: () => Promise.reject(new Error('planning X makes no calls')),
+  writes: { take: () => Promise.reject(new Error('planning X makes no writes')), hold: async () => {} },
   db: undefined as never,
   config: { apiBaseUrl: 'https://api.x.com', authorizeUrl: 'https://x.com/i/oauth2/authorize', timeoutMs: 30_000, writeBudget: { limit: 300, windowSeconds: 10800, perDay: 0 }, outcomeWindowSeconds: 120 },
-} satisfies PlanContext;
+} satisfies AccountContext;
 
 const stored: Record<string, MediaInfo> = {
   med_jpg: { id: 'med_jpg', kind: 'image', mime: 'image/jpeg', size: 200_000, width: 1600, height: 900, durationMs: null },

@@ -30,12 +30,14 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
 
   if (command === 'sandbox') {
     const running = await serveSandboxes(config);
-    const app = CONNECTORS.find((c) => c.sandbox)!.sandbox!.app;
-    print(out, { url: running.url, sandboxes: running.sandboxes, client_id: app.clientId, client_secret: app.clientSecret }, () =>
+    const apps = Object.fromEntries(CONNECTORS.filter((c) => c.sandbox).map((c) => [c.facts.id, { client_id: c.sandbox!.app.clientId, client_secret: c.sandbox!.app.clientSecret }]));
+    // `client_id`/`client_secret` at the top are the first platform's, as before there were several.
+    const first = Object.values(apps)[0]!;
+    print(out, { url: running.url, sandboxes: running.sandboxes, apps, ...first }, () =>
       [
         `Platform sandboxes listening on ${running.url}`,
-        ...Object.entries(running.sandboxes).map(([platform, url]) => `  ${platform.padEnd(12)} ${url}  (inspection: ${url}/_sandbox/)`),
-        `  App:         client_id=${app.clientId} client_secret=${app.clientSecret} (every sandbox)`,
+        ...Object.entries(running.sandboxes).map(([platform, url]) => `  ${platform.padEnd(10)} ${url}  app client_id=${apps[platform]!.client_id} client_secret=${apps[platform]!.client_secret}`),
+        'Each has its inspection routes under <url>/_sandbox/.',
       ].join('\n'),
     );
     await untilSignal();

@@ -24,7 +24,7 @@ export interface TestPinion extends PinionInstance {
 
 /** A real Pinion on a free port with a fresh database, as a user would run it. */
 export async function startTestPinion(
-  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions } = {},
+  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions; sandboxes?: Record<string, Record<string, unknown>> } = {},
 ): Promise<TestPinion> {
   const database = await freshDatabaseUrl(opts.dialect ?? 'sqlite');
   const logs: string[] = [];
@@ -49,12 +49,13 @@ export async function startTestPinion(
     ...opts.config,
   };
   const instance = await startPinion({
-    config: { ...config, sandbox: config.sandbox || opts.sandbox !== undefined },
+    config: { ...config, sandbox: config.sandbox || opts.sandbox !== undefined || opts.sandboxes !== undefined },
     api: true,
     worker: opts.worker ?? false,
     migrate: opts.migrate ?? true,
     logger: createLogger('debug', sink),
-    sandboxOptions: { pinterest: { ...opts.sandbox } },
+    // Each platform's emulator options by platform id; `sandbox` is Pinterest's, the first platform's, for brevity.
+    sandboxOptions: { ...opts.sandboxes, pinterest: { ...opts.sandboxes?.pinterest, ...opts.sandbox } },
     shutdownGraceMs: 200,
   });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {

@@ -1,0 +1,3 @@
+// What every platform emulator shares: seeded fault injection and the connection-level faults it causes.
+export { FaultInjector, type FaultConfig, type FaultDecision } from './faults.js';
+export { HeldConnections, dropConnection } from './connection.js';

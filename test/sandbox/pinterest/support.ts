@@ -5,44 +5,7 @@ import { startPinterestSandbox, type PinterestSandbox, type PinterestSandboxOpti
 
 export const ALL_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
 
-export interface Exchange {
-  method: string;
-  url: URL;
-  requestHeaders: Record<string, string>;
-  requestBody: unknown;
-  status: number;
-  responseHeaders: Headers;
-  responseBody: unknown;
-}
-
-/** A fetch that remembers every exchange, so the conformance test checks real traffic. */
-export function recordingFetch(log: Exchange[], base: typeof fetch = globalThis.fetch): typeof fetch {
-  return async (input, init) => {
-    const response = await base(input, init);
-    const text = await response.clone().text();
-    const type = response.headers.get('content-type') ?? '';
-    const rawBody = init?.body;
-    let requestBody: unknown = rawBody;
-    const requestHeaders = Object.fromEntries(new Headers(init?.headers).entries());
-    if (typeof rawBody === 'string') {
-      const contentType = requestHeaders['content-type'] ?? '';
-      requestBody = contentType.includes('json') ? JSON.parse(rawBody) : Object.fromEntries(new URLSearchParams(rawBody));
-    } else if (rawBody instanceof URLSearchParams) {
-      requestBody = Object.fromEntries(rawBody);
-      requestHeaders['content-type'] ??= 'application/x-www-form-urlencoded';
-    }
-    log.push({
-      method: (init?.method ?? 'GET').toUpperCase(),
-      url: new URL(typeof input === 'string' || input instanceof URL ? input : input.url),
-      requestHeaders,
-      requestBody,
-      status: response.status,
-      responseHeaders: response.headers,
-      responseBody: text === '' ? undefined : type.includes('json') ? JSON.parse(text) : text,
-    });
-    return response;
-  };
-}
+export { recordingFetch, type Exchange } from '../../helpers/recording-fetch.js';
 
 export class Client {
   constructor(

@@ -31,7 +31,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: XContext): void {
   });
 
   /**
-   * A user's posts, newest first (docs x-api/posts/timelines). start_time is inclusive, end_time exclusive,
+   * A user's posts, newest first (docs x-api/posts/timelines). start_time is inclusive, end_time exclusive (guess),
    * since_id/until_id exclusive. The connector uses it to find a post whose answer was lost.
    */
   defineOperation(app, ctx, { method: 'GET', path: '/2/users/{id}/tweets', scopes: ['tweet.read', 'users.read'] }, async ({ request }) => {

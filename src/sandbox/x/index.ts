@@ -104,7 +104,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     instance.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error instanceof XProblem) return sendProblem(reply, error);
       const status = error.statusCode ?? 500;
-      if (status >= 400 && status < 500) return sendProblem(reply, problems.invalidRequest([{ parameters: { body: [''] }, message: error.message }], error.message));
+      if (status >= 400 && status < 500) return sendProblem(reply, problems.invalidParameter('body', '', error.message, error.message));
       return sendProblem(reply, problems.injected(500));
     });
     instance.setNotFoundHandler((_request, reply) => sendProblem(reply, problems.routeNotFound()));

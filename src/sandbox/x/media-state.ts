@@ -80,7 +80,9 @@ export function uploadView(media: Media, processingMs: number, now: number): Rec
     const done = state === 'succeeded' || state === 'failed';
     view['processing_info'] = {
       state,
-      ...(done ? { progress_percent: 100 } : { check_after_secs: Math.max(1, Math.ceil((processingMs - elapsed) / 1000)), progress_percent: Math.min(99, Math.floor((elapsed / processingMs) * 100)) }),
+      ...(done
+        ? { progress_percent: 100 }
+        : { check_after_secs: Math.max(1, Math.ceil((processingMs - elapsed) / 1000)), progress_percent: Math.min(99, Math.floor((elapsed / processingMs) * 100)) }),
     };
   }
   return view;

@@ -34,17 +34,17 @@ async function readUpload(request: FastifyRequest): Promise<UploadForm> {
           continue;
         }
         media = await part.toBuffer();
-        if (part.file.truncated) throw problems.invalidRequest([{ parameters: { media: ['(file)'] }, message: 'The media part is larger than any upload X accepts.' }]);
+        if (part.file.truncated) throw problems.invalidParameter('media', '(file)', 'The media part is larger than any upload X accepts.');
       } else {
         fields[part.fieldname] = part.value;
       }
     }
     return { fields, media };
   }
-  if (!isObject(request.body)) throw problems.invalidRequest([{ parameters: { body: [''] }, message: 'Send multipart/form-data with a `media` file part, or JSON with base64 `media`.' }]);
+  if (!isObject(request.body)) throw problems.invalidParameter('body', '', 'Send multipart/form-data with a `media` file part, or JSON with base64 `media`.');
   const { media, ...fields } = request.body;
   if (media !== undefined && (typeof media !== 'string' || !/^[A-Za-z0-9+/=_-]*$/.test(media))) {
-    throw problems.invalidRequest([{ parameters: { media: ['(invalid)'] }, message: '`media` must be base64 in a JSON body.' }]);
+    throw problems.invalidParameter('media', '(invalid)', '`media` must be base64 in a JSON body.');
   }
   return { fields, media: media === undefined ? undefined : Buffer.from(media, 'base64') };
 }
@@ -91,7 +91,7 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
     media.image = image && { width: image.width, height: image.height, type: image.type };
     if (!media.usable) media.failureReason = media.kind === 'gif' ? 'not a decodable GIF' : 'not a decodable image';
     if (media.kind === 'image' && !media.usable) {
-      throw problems.invalidRequest([{ parameters: { media: [media.id] }, message: 'The media could not be decoded as an image (JPEG, PNG, GIF, WEBP).' }], 'media type unrecognized.');
+      throw problems.invalidParameter('media', media.id, 'The media could not be decoded as an image (JPEG, PNG, GIF, WEBP).', 'media type unrecognized.');
     }
   };
 
@@ -100,7 +100,7 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
 
     defineOperation(scope, ctx, { method: 'POST', path: '/2/media/upload/initialize', scopes: SCOPES }, async (call) => {
       const body = call.request.body;
-      if (!isObject(body)) throw problems.invalidRequest([{ parameters: { body: [''] }, message: 'Send a JSON object with media_type and total_bytes.' }]);
+      if (!isObject(body)) throw problems.invalidParameter('body', '', 'Send a JSON object with media_type and total_bytes.');
       const issues = new Issues();
       checkKeys(body, ['additional_owners', 'media_category', 'media_type', 'shared', 'total_bytes'], '', issues);
       const mediaType = optionalEnum(body, 'media_type', MEDIA_TYPES, '', issues);
@@ -108,14 +108,16 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
       const category = optionalEnum(body, 'media_category', CATEGORIES, '', issues);
       const totalBytes = integerIn(body['total_bytes'] ?? 'missing', 'total_bytes', 1, 17_179_869_184, issues);
       const owners = body['additional_owners'];
-      if (owners !== undefined && !(Array.isArray(owners) && owners.every((o) => typeof o === 'string' && NUMERIC_ID.test(o)))) issues.add('additional_owners', owners, '`additional_owners` must be an array of user ids.');
+      if (owners !== undefined && !(Array.isArray(owners) && owners.every((o) => typeof o === 'string' && NUMERIC_ID.test(o)))) {
+        issues.add('additional_owners', owners, '`additional_owners` must be an array of user ids.');
+      }
       issues.throwIfAny();
       const kind = mediaKindOf(mediaType as string, category);
-      if ('refused' in kind) throw problems.invalidRequest([{ parameters: { media_type: [String(mediaType)] }, message: kind.refused }]);
+      if ('refused' in kind) throw problems.invalidParameter('media_type', String(mediaType), kind.refused);
       const media = newMedia(call, mediaType as string, kind.kind, kind.category, totalBytes as number, (owners as string[] | undefined) ?? []);
       if (tooLarge(media, totalBytes as number)) {
         state.media.delete(media.id);
-        throw problems.invalidRequest([{ parameters: { total_bytes: [String(totalBytes)] }, message: `total_bytes exceeds the ${SIZE_LIMITS[media.kind]} byte limit for ${media.kind}.` }]);
+        throw problems.invalidParameter('total_bytes', String(totalBytes), `total_bytes exceeds the ${SIZE_LIMITS[media.kind]} byte limit for ${media.kind}.`);
       }
       return { status: 200, body: { data: { id: media.id, media_key: media.key, expires_after_secs: options.mediaExpiresAfterSeconds } } };
     });
@@ -139,9 +141,13 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
       if (media.finalizedAt !== null) return { status: 200, body: { data: view(media) } };
       const indexes = [...media.segments.keys()].sort((a, b) => a - b);
       const issues = new Issues();
-      if (indexes.length === 0 || indexes.some((n, i) => n !== i)) issues.add('segment_index', indexes.join(','), `Segments must be 0..n-1 without gaps; received [${indexes.join(',')}].`);
+      if (indexes.length === 0 || indexes.some((n, i) => n !== i)) {
+        issues.add('segment_index', indexes.join(','), `Segments must be 0..n-1 without gaps; received [${indexes.join(',')}].`);
+      }
       const bytes = Buffer.concat(indexes.map((i) => media.segments.get(i) as Buffer));
-      if (indexes.length > 0 && bytes.length !== media.totalBytes) issues.add('total_bytes', String(media.totalBytes), `total_bytes was ${media.totalBytes} at initialize but ${bytes.length} bytes were appended.`);
+      if (indexes.length > 0 && bytes.length !== media.totalBytes) {
+        issues.add('total_bytes', String(media.totalBytes), `total_bytes was ${media.totalBytes} at initialize but ${bytes.length} bytes were appended.`);
+      }
       if (tooLarge(media, bytes.length)) issues.add('media', String(bytes.length), `The ${media.kind} is larger than ${SIZE_LIMITS[media.kind]} bytes.`);
       issues.throwIfAny();
       await finalize(media, bytes);
@@ -165,14 +171,16 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
       checkKeys(fields, ['additional_owners', 'media_category'], '', issues);
       const category = optionalEnum(fields, 'media_category', CATEGORIES, '', issues);
       if (fields['media_category'] === undefined) issues.add('media_category', '', '`media_category` is required, e.g. tweet_image.');
-      else if (category && !IMAGE_CATEGORIES.includes(category)) issues.add('media_category', category, 'The one-shot upload takes images only (media/introduction.mdx); use initialize/append/finalize for video and GIF.');
+      else if (category && !IMAGE_CATEGORIES.includes(category)) {
+        issues.add('media_category', category, 'The one-shot upload takes images only (media/introduction.mdx); use initialize/append/finalize for video and GIF.');
+      }
       if (!bytes) issues.add('media', '', 'A `media` part with the image bytes is required.');
       issues.throwIfAny();
       const owners = typeof fields['additional_owners'] === 'string' ? fields['additional_owners'].split(',').filter((s) => NUMERIC_ID.test(s)) : [];
       const media = newMedia(call, 'image/jpeg', 'image', category as string, null, owners);
       if (tooLarge(media, (bytes as Buffer).length)) {
         state.media.delete(media.id);
-        throw problems.invalidRequest([{ parameters: { media: [String((bytes as Buffer).length)] }, message: `Images must be at most ${SIZE_LIMITS.image} bytes.` }]);
+        throw problems.invalidParameter('media', String((bytes as Buffer).length), `Images must be at most ${SIZE_LIMITS.image} bytes.`);
       }
       await finalize(media, bytes as Buffer).catch((error: unknown) => {
         state.media.delete(media.id);
@@ -185,7 +193,7 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
 
   defineOperation(app, ctx, { method: 'POST', path: '/2/media/metadata', scopes: SCOPES }, async (call) => {
     const body = call.request.body;
-    if (!isObject(body)) throw problems.invalidRequest([{ parameters: { body: [''] }, message: 'Send a JSON object {id, metadata: {alt_text: {text}}}.' }]);
+    if (!isObject(body)) throw problems.invalidParameter('body', '', 'Send a JSON object {id, metadata: {alt_text: {text}}}.');
     const issues = new Issues();
     checkKeys(body, ['id', 'metadata'], '', issues);
     const id = optionalString(body, 'id', '', issues, NUMERIC_ID);

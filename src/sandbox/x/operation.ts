@@ -63,7 +63,12 @@ type Prepared = { run: () => Promise<OperationResult> };
  * Order per request: latency → authentication → call counted → scope check → rate limit → fault decision → handler.
  * Faults without side effects (5xx, hang) are decided before the handler runs; drop-after-commit only after it has committed.
  */
-function route(app: FastifyInstance, ctx: XContext, spec: Pick<OperationSpec, 'method' | 'path' | 'bodyLimit'>, prepare: (request: FastifyRequest, reply: FastifyReply) => Prepared): void {
+function route(
+  app: FastifyInstance,
+  ctx: XContext,
+  spec: Pick<OperationSpec, 'method' | 'path' | 'bodyLimit'>,
+  prepare: (request: FastifyRequest, reply: FastifyReply) => Prepared,
+): void {
   const name = operationName(spec);
   app.route({
     method: spec.method,
@@ -111,7 +116,12 @@ export function defineOperation(app: FastifyInstance, ctx: XContext, spec: Opera
 }
 
 /** The OAuth token endpoints: the client authenticates inside the handler; counted and faulted like the rest, not rate limited. */
-export function defineClientOperation(app: FastifyInstance, ctx: XContext, spec: Pick<OperationSpec, 'method' | 'path'>, handler: (request: FastifyRequest) => Promise<OperationResult>): void {
+export function defineClientOperation(
+  app: FastifyInstance,
+  ctx: XContext,
+  spec: Pick<OperationSpec, 'method' | 'path'>,
+  handler: (request: FastifyRequest) => Promise<OperationResult>,
+): void {
   const name = operationName(spec);
   route(app, ctx, spec, (request) => {
     ctx.state.countCall(name);

@@ -45,7 +45,7 @@ function nested(body: Body, field: string, allowed: string[], issues: Issues): B
 /** Shape checks from the spec's CreatePostsRequest (additionalProperties: false throughout). */
 function parseCreate(raw: unknown): CreateRequest {
   const issues = new Issues();
-  if (!isObject(raw)) throw problems.invalidRequest([{ parameters: { body: [String(raw)] }, message: 'The request body must be a JSON object.' }]);
+  if (!isObject(raw)) throw problems.invalidParameter('body', String(raw), 'The request body must be a JSON object.');
   checkKeys(raw, CREATE_FIELDS, '', issues);
   const text = optionalString(raw, 'text', '', issues);
   const media = nested(raw, 'media', MEDIA_FIELDS, issues);
@@ -60,7 +60,8 @@ function parseCreate(raw: unknown): CreateRequest {
   let poll: CreateRequest['poll'] = null;
   if (pollBody) {
     const options = pollBody['options'];
-    const validOptions = Array.isArray(options) && options.length >= 2 && options.length <= 4 && options.every((o) => typeof o === 'string' && [...o].length >= 1 && [...o].length <= 25);
+    const choice = (o: unknown) => typeof o === 'string' && [...o].length >= 1 && [...o].length <= 25;
+    const validOptions = Array.isArray(options) && options.length >= 2 && options.length <= 4 && options.every(choice);
     if (!validOptions) issues.add('poll.options', options, '`poll.options` must hold 2 to 4 choices of 1 to 25 characters.');
     const duration = integerIn(pollBody['duration_minutes'] ?? 'missing', 'poll.duration_minutes', 5, 10_080, issues);
     optionalEnum(pollBody, 'reply_settings', REPLY_SETTINGS, 'poll.', issues);
@@ -72,7 +73,9 @@ function parseCreate(raw: unknown): CreateRequest {
   optionalString(raw, 'community_id', '', issues, NUMERIC_ID);
   const geo = nested(raw, 'geo', ['place_id'], issues);
   if (geo) optionalString(geo, 'place_id', 'geo.', issues);
-  if (raw['edit_options'] !== undefined) issues.add('edit_options', raw['edit_options'], 'Editing posts (`edit_options`) is not emulated by the sandbox; delete and create instead.');
+  if (raw['edit_options'] !== undefined) {
+    issues.add('edit_options', raw['edit_options'], 'Editing posts (`edit_options`) is not emulated by the sandbox; delete and create instead.');
+  }
   const combined = EXCLUSIVE.filter((field) => raw[field] !== undefined);
   if (combined.length > 1) issues.add(combined.join(','), combined, `Only one of [${EXCLUSIVE.join(', ')}] may be given; this request has ${combined.join(' and ')}.`);
   if ((text === undefined || text === '') && !media) issues.add('text', text ?? '', '`text` is required unless `media` is given.');
@@ -86,7 +89,7 @@ function checkAgainstState(ctx: XContext, user: XUser, input: CreateRequest): vo
   if (twitterText.parseTweet(input.text).weightedLength > 280) {
     // Seen in the wild as 400 and as 403 (tooLongStatus); the wording points at twitter-text, as X's does.
     const detail = 'Your Tweet text is too long. For more information on how X counts characters, see https://github.com/twitter/twitter-text.';
-    throw options.tooLongStatus === 403 ? problems.forbidden(detail) : problems.invalidRequest([{ parameters: { text: [input.text] }, message: detail }], detail);
+    throw options.tooLongStatus === 403 ? problems.forbidden(detail) : problems.invalidParameter('text', input.text, detail, detail);
   }
   const issues = new Issues();
   const kinds = new Set<string>();
@@ -95,11 +98,15 @@ function checkAgainstState(ctx: XContext, user: XUser, input: CreateRequest): vo
     const owned = media && (media.ownerId === user.id || media.additionalOwners.includes(user.id));
     const stateNow = media ? processingState(media, options.mediaProcessingMs, ctx.clock.now()) : undefined;
     if (!media || !owned || media.expiresAt <= ctx.clock.now()) issues.add('media.media_ids', id, `Media ${id} does not exist, has expired or does not belong to this user.`);
-    else if (stateNow !== 'succeeded') issues.add('media.media_ids', id, `Media ${id} is not ready (${stateNow ?? 'upload not finalized'}); wait until processing_info.state is succeeded.`);
+    else if (stateNow !== 'succeeded') {
+      issues.add('media.media_ids', id, `Media ${id} is not ready (${stateNow ?? 'upload not finalized'}); wait until processing_info.state is succeeded.`);
+    }
     if (media) kinds.add(media.kind);
   }
   // media/quickstart/best-practices.mdx: up to 4 photos, or 1 GIF, or 1 video.
-  if (input.mediaIds.length > 1 && (kinds.has('video') || kinds.has('gif'))) issues.add('media.media_ids', input.mediaIds, 'A post can carry up to 4 images, or 1 GIF, or 1 video.');
+  if (input.mediaIds.length > 1 && (kinds.has('video') || kinds.has('gif'))) {
+    issues.add('media.media_ids', input.mediaIds, 'A post can carry up to 4 images, or 1 GIF, or 1 video.');
+  }
   issues.throwIfAny('Your media IDs are invalid.');
   if (input.replyTo !== undefined && !state.liveTweet(input.replyTo)) throw problems.forbidden('You attempted to reply to a Tweet that is deleted or not visible to you.');
   if (input.quoteTweetId !== undefined && !state.liveTweet(input.quoteTweetId)) throw problems.forbidden('You attempted to quote a Tweet that is deleted or not visible to you.');
@@ -162,6 +169,6 @@ export function registerTweetRoutes(app: FastifyInstance, ctx: XContext): void {
 
 export function validId(params: unknown): string {
   const id = pathId(params);
-  if (!NUMERIC_ID.test(id)) throw problems.invalidRequest([{ parameters: { id: [id] }, message: `The \`id\` path parameter value [${id}] does not match ^[0-9]{1,19}$` }]);
+  if (!NUMERIC_ID.test(id)) throw problems.invalidParameter('id', id, `The \`id\` path parameter value [${id}] does not match ^[0-9]{1,19}$`);
   return id;
 }

@@ -7,7 +7,11 @@ import { compareIds, type Tweet } from './state.js';
 import { validId } from './tweets.js';
 import { EXPANSION_PARAMS, POST_FIELD_PARAMS, postFields, tweetView, userFields, userView } from './views.js';
 
-const TIMELINE_PARAMS = ['max_results', 'pagination_token', 'start_time', 'end_time', 'since_id', 'until_id', 'exclude', 'user.fields', ...POST_FIELD_PARAMS, ...EXPANSION_PARAMS];
+const TIMELINE_PARAMS = [
+  ...['max_results', 'pagination_token', 'start_time', 'end_time', 'since_id', 'until_id', 'exclude', 'user.fields'],
+  ...POST_FIELD_PARAMS,
+  ...EXPANSION_PARAMS,
+];
 
 /** Opaque to clients; it names the last post served, so deletions between pages neither skip nor repeat posts. */
 const encodeToken = (id: string) => Buffer.from(`before:${id}`).toString('base64url');
@@ -49,7 +53,9 @@ export function registerUserRoutes(app: FastifyInstance, ctx: XContext): void {
       if (value !== undefined && !NUMERIC_ID.test(String(value))) issues.add(name, value, `The \`${name}\` query parameter value [${String(value)}] is not a numeric id.`);
     }
     const exclude = query['exclude'] === undefined ? [] : String(query['exclude']).split(',');
-    for (const value of exclude) if (value !== 'replies' && value !== 'retweets') issues.add('exclude', value, `The \`exclude\` query parameter value [${value}] is not one of [replies,retweets]`);
+    for (const value of exclude) {
+      if (value !== 'replies' && value !== 'retweets') issues.add('exclude', value, `The \`exclude\` query parameter value [${value}] is not one of [replies,retweets]`);
+    }
     const fields = postFields(query, issues);
     userFields(query, issues);
     issues.throwIfAny();

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { fakeMp4, jpeg, png, startSandbox, userClient } from './support.js';
@@ -25,6 +26,15 @@ describe('one-shot image upload', () => {
     expect(post.status).toBe(201);
     const view = await client.call('GET', `/2/tweets/${post.body.data.id}?tweet.fields=attachments`);
     expect(view.body.data.attachments).toEqual({ media_keys: [`3_${id}`] });
+  });
+
+  it('also takes JSON with base64 media, as the spec allows', async () => {
+    const { client } = userClient(sandbox.sandbox, sandbox.url);
+    const bytes = await png(30, 20);
+    const uploaded = await client.call('POST', '/2/media/upload', { media_category: 'tweet_image', media: bytes.toString('base64') });
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.body.data.image).toEqual({ image_type: 'image/png', w: 30, h: 20 });
+    expect((await client.call('POST', '/2/media/upload', { media_category: 'tweet_image', media: 'not base64!' })).status).toBe(400);
   });
 
   it('refuses bytes that are not an image, images over 5 MB, and video categories', async () => {
@@ -56,6 +66,16 @@ describe('chunked upload', () => {
     await clock.advance(5_000);
     expect((await status(client, id)).processing_info.state).toBe('succeeded');
     expect((await client.call('POST', '/2/tweets', { text: 'video', media: { media_ids: [id] } })).status).toBe(201);
+  });
+
+  it('processes an animated GIF uploaded in chunks as tweet_gif, keyed 16_', async () => {
+    const { client } = userClient(sandbox.sandbox, sandbox.url);
+    const gif = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 0, g: 200, b: 0 } } }).gif().toBuffer();
+    const { id, finalize } = await client.uploadChunked(gif, 'image/gif', 'tweet_gif', 100);
+    expect(finalize.body.data).toMatchObject({ media_key: `16_${id}`, processing_info: { state: 'pending' } });
+    await clock.advance(10_000);
+    expect((await status(client, id)).processing_info.state).toBe('succeeded');
+    expect((await client.call('POST', '/2/tweets', { text: 'gif', media: { media_ids: [id] } })).status).toBe(201);
   });
 
   it('fails a "video" whose bytes are not MP4/QuickTime', async () => {

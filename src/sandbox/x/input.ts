@@ -6,7 +6,7 @@ export const NUMERIC_ID = /^[0-9]{1,19}$/;
 
 /** Collects every problem with a request, so one 400 names each bad field (as X's `errors[]` does). */
 export class Issues {
-  private readonly list: FieldError[] = [];
+  readonly list: FieldError[] = [];
 
   add(parameter: string, value: unknown, message: string): void {
     this.list.push(fieldError(parameter, value, message));

@@ -91,23 +91,33 @@ function checkAgainstState(ctx: XContext, user: XUser, input: CreateRequest): vo
     const detail = 'Your Tweet text is too long. For more information on how X counts characters, see https://github.com/twitter/twitter-text.';
     throw options.tooLongStatus === 403 ? problems.forbidden(detail) : problems.invalidParameter('text', input.text, detail, detail);
   }
+  // X's answer is one entry "Your media IDs are invalid." (observed); the sandbox adds one entry per reason.
   const issues = new Issues();
   const kinds = new Set<string>();
+  const invalid: string[] = [];
   for (const id of input.mediaIds) {
     const media = state.media.get(id);
     const owned = media && (media.ownerId === user.id || media.additionalOwners.includes(user.id));
     const stateNow = media ? processingState(media, options.mediaProcessingMs, ctx.clock.now()) : undefined;
-    if (!media || !owned || media.expiresAt <= ctx.clock.now()) issues.add('media.media_ids', id, `Media ${id} does not exist, has expired or does not belong to this user.`);
-    else if (stateNow !== 'succeeded') {
-      issues.add('media.media_ids', id, `Media ${id} is not ready (${stateNow ?? 'upload not finalized'}); wait until processing_info.state is succeeded.`);
+    const reason = !media || !owned || media.expiresAt <= ctx.clock.now()
+      ? `Media ${id} does not exist, has expired or does not belong to this user.`
+      : stateNow !== 'succeeded'
+        ? `Media ${id} is not ready (${stateNow ?? 'upload not finalized'}); wait until processing_info.state is succeeded.`
+        : undefined;
+    if (reason) {
+      issues.add('media.media_ids', id, reason);
+      invalid.push(id);
     }
     if (media) kinds.add(media.kind);
   }
   // media/quickstart/best-practices.mdx: up to 4 photos, or 1 GIF, or 1 video.
   if (input.mediaIds.length > 1 && (kinds.has('video') || kinds.has('gif'))) {
     issues.add('media.media_ids', input.mediaIds, 'A post can carry up to 4 images, or 1 GIF, or 1 video.');
+    invalid.push(...input.mediaIds);
   }
-  issues.throwIfAny('Your media IDs are invalid.');
+  if (invalid.length > 0) {
+    throw problems.invalidRequest([{ parameters: { 'media.media_ids': [...new Set(invalid)] }, message: 'Your media IDs are invalid.' }, ...issues.list]);
+  }
   if (input.replyTo !== undefined && !state.liveTweet(input.replyTo)) throw problems.forbidden('You attempted to reply to a Tweet that is deleted or not visible to you.');
   if (input.quoteTweetId !== undefined && !state.liveTweet(input.quoteTweetId)) throw problems.forbidden('You attempted to quote a Tweet that is deleted or not visible to you.');
   if (options.rejectDuplicates && input.text !== '') {

@@ -59,7 +59,8 @@ describe('chunked upload', () => {
 
     const early = await client.call('POST', '/2/tweets', { text: 'too soon', media: { media_ids: [id] } });
     expect(early.status).toBe(400);
-    expect(early.body.detail).toBe('Your media IDs are invalid.');
+    expect(early.body.errors[0]).toEqual({ parameters: { 'media.media_ids': [id] }, message: 'Your media IDs are invalid.' });
+    expect(early.body.errors[1].message).toMatch(/not ready \(pending\)/);
 
     await clock.advance(5_000);
     expect((await status(client, id)).processing_info).toEqual({ state: 'in_progress', check_after_secs: 5, progress_percent: 50 });

@@ -14,6 +14,7 @@ export interface ResolvedOptions {
   oauthGrantError: 'invalid_request' | 'invalid_grant';
   mediaProcessingMs: number;
   mediaExpiresAfterSeconds: number;
+  showTextAsX: boolean;
   editHistoryFields: Array<'edit_history_tweet_ids' | 'edit_history_post_ids'>;
 }
 

@@ -47,6 +47,8 @@ export interface XSandboxOptions {
   mediaProcessingMs?: number;
   /** Lifetime of uploaded media; default 86400. */
   mediaExpiresAfterSeconds?: number;
+  /** Answer post text as X shows it (links as t.co, `&<>` escaped, a t.co link for media); default true. */
+  showTextAsX?: boolean;
   /** Edit-history field name(s) on posts: the docs say edit_history_tweet_ids, the spec edit_history_post_ids. Default both. */
   editHistoryFields?: ResolvedOptions['editHistoryFields'];
   faults?: FaultConfig;
@@ -88,6 +90,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     oauthGrantError: options.oauthGrantError ?? 'invalid_request',
     mediaProcessingMs: options.mediaProcessingMs ?? 1500,
     mediaExpiresAfterSeconds: options.mediaExpiresAfterSeconds ?? 86_400,
+    showTextAsX: options.showTextAsX ?? true,
     editHistoryFields: options.editHistoryFields ?? ['edit_history_tweet_ids', 'edit_history_post_ids'],
   };
   const state = new XState(options.apps ?? DEFAULT_APPS, clock);

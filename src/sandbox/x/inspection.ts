@@ -11,6 +11,7 @@ export function tweetSummary(tweet: Tweet, state: XState) {
     author_id: tweet.authorId,
     username: state.users.get(tweet.authorId)?.username ?? null,
     text: tweet.text,
+    shown_text: tweet.shownText,
     created_at: tweet.createdAt.toISOString(),
     deleted_at: tweet.deletedAt?.toISOString() ?? null,
     media_ids: tweet.mediaIds,

@@ -41,7 +41,10 @@ export type ReplySettings = 'following' | 'mentionedUsers' | 'subscribers' | 've
 export interface Tweet {
   id: string;
   authorId: string;
+  /** As sent; duplicates are judged on it. */
   text: string;
+  /** As X shows it in answers (see shown-text.ts), or as sent when `showTextAsX` is off. */
+  shownText: string;
   createdAt: Date;
   mediaIds: string[];
   inReplyToTweetId: string | null;

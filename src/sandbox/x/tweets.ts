@@ -5,6 +5,7 @@ import { notFoundEntry, problems } from './errors.js';
 import { checkKeys, checkQuery, idArray, integerIn, isObject, Issues, NUMERIC_ID, optionalBoolean, optionalEnum, optionalString, pathId, type Body } from './input.js';
 import { processingState } from './media-state.js';
 import { defineOperation } from './operation.js';
+import { shownText } from './shown-text.js';
 import type { ReplySettings, Tweet, XUser } from './state.js';
 import { EXPANSION_PARAMS, POST_FIELD_PARAMS, postFields, tweetView } from './views.js';
 
@@ -139,6 +140,7 @@ export function registerTweetRoutes(app: FastifyInstance, ctx: XContext): void {
       id,
       authorId: user.id,
       text: input.text,
+      shownText: ctx.options.showTextAsX ? shownText(input.text, id, input.mediaIds.length > 0) : input.text,
       createdAt: new Date(ctx.clock.now()),
       mediaIds: input.mediaIds,
       inReplyToTweetId: parent?.id ?? null,

@@ -44,7 +44,7 @@ export const userFields = (query: Record<string, unknown>, issues: Issues) => fi
 
 /** id, text and the edit history are always present (data-dictionary.mdx "Default fields"). */
 export function tweetView(tweet: Tweet, fields: Set<string>, state: XState, options: ResolvedOptions): Record<string, unknown> {
-  const view: Record<string, unknown> = { id: tweet.id, text: tweet.text };
+  const view: Record<string, unknown> = { id: tweet.id, text: tweet.shownText };
   for (const name of options.editHistoryFields) view[name] = [tweet.id];
   if (fields.has('created_at')) view['created_at'] = tweet.createdAt.toISOString();
   if (fields.has('author_id')) view['author_id'] = tweet.authorId;

@@ -24,6 +24,24 @@ describe('POST /2/tweets', () => {
     expect(sandbox.sandbox.state.timeline(user.id).map((t) => t.text)).toEqual(['Hello from Pinion']);
   });
 
+  it('answers the text as X shows it: links as t.co, & < > escaped; the same in every answer', async () => {
+    const { client, user } = alice();
+    const created = await client.call('POST', '/2/tweets', { text: 'Fish & chips <3 at https://example.com/menu?a=1 and example.org' });
+    expect(created.status).toBe(201);
+    const shown: string = created.body.data.text;
+    expect(shown).toMatch(/^Fish &amp; chips &lt;3 at https:\/\/t\.co\/\w{10} and https:\/\/t\.co\/\w{10}$/);
+    const listed = await client.call('GET', `/2/users/${user.id}/tweets`);
+    expect(listed.body.data[0].text).toBe(shown);
+    expect((await client.call('POST', '/2/tweets', { text: 'Fish & chips <3 at https://example.com/menu?a=1 and example.org' })).status).toBe(403);
+    const plain = await startSandbox({ showTextAsX: false });
+    try {
+      const sent = await userClient(plain.sandbox, plain.url).client.call('POST', '/2/tweets', { text: 'a & b https://example.com' });
+      expect(sent.body.data.text).toBe('a & b https://example.com');
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('counts text the twitter-text way: 280 weighted characters pass, 281 do not, CJK counts double, URLs 23', async () => {
     const { client, user } = alice();
     expect((await client.call('POST', '/2/tweets', { text: 'a'.repeat(280) })).status).toBe(201);

@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-import type { FaultInjector } from './faults.js';
+import type { FaultInjector, HeldConnections } from '../common/index.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { SandboxState } from './state.js';
 
@@ -21,8 +20,8 @@ export interface SandboxContext {
   options: ResolvedOptions;
   faults: FaultInjector;
   limiter: RateLimiter;
-  /** Sockets held open by the "timeout" fault, destroyed on close so tests don't leak handles. */
-  hungSockets: Set<Socket>;
+  /** Sockets held open by the "timeout" fault. */
+  held: HeldConnections;
   /** Where clients reach the sandbox root (no trailing slash), for upload_url and image URLs. */
   baseUrl(request: FastifyRequest): string;
 }

@@ -3,7 +3,7 @@ import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
 import { registerBoardRoutes } from './boards.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { PinterestError } from './errors.js';
-import { FaultInjector, type FaultConfig } from './faults.js';
+import { FaultInjector, HeldConnections, type FaultConfig } from '../common/index.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { registerMediaRoutes, registerUploadRoute } from './media.js';
 import { registerAuthorizeRoutes } from './oauth-authorize.js';
@@ -14,7 +14,7 @@ import { RateLimiter, type RateLimitBudget, type RateLimitCategory } from './rat
 import { SandboxState, type SandboxApp, type SandboxUser } from './state.js';
 import { issueTokenPair, type TokenResponse } from './tokens.js';
 
-export type { FaultConfig } from './faults.js';
+export type { FaultConfig } from '../common/index.js';
 export type { RateLimitBudget, RateLimitCategory } from './rate-limit.js';
 export type { Board, BoardSection, MediaUpload, Pin, SandboxApp, SandboxUser } from './state.js';
 export type { TokenResponse } from './tokens.js';
@@ -79,7 +79,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     options: resolved,
     faults: new FaultInjector(options.faults),
     limiter: new RateLimiter(options.rateLimits),
-    hungSockets: new Set(),
+    held: new HeldConnections(),
     baseUrl: (request) => resolved.publicBaseUrl ?? `${request.protocol}://${request.host}${mountedPrefix}`,
   };
 
@@ -98,7 +98,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
       return sendError(reply, new PinterestError(status, status === 500 ? 500 : 1, status === 500 ? 'Internal server error.' : error.message));
     });
     instance.addHook('preClose', async () => {
-      for (const socket of ctx.hungSockets) socket.destroy();
+      ctx.held.releaseAll();
     });
 
     await instance.register(

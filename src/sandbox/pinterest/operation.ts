@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dropConnection } from '../common/index.js';
 import type { SandboxContext } from './context.js';
 import { PinterestError, errors } from './errors.js';
 import type { RateLimitCategory } from './rate-limit.js';
@@ -129,10 +130,10 @@ export function defineOperation(
 
         const fault = ctx.faults.decide(name, spec.method);
         if (fault === 'error') throw errors.injectedServerError(ctx.faults.pickErrorStatus());
-        if (fault === 'timeout') return hang(ctx, request, reply);
+        if (fault === 'timeout') return ctx.held.hold(request, reply, ctx.faults.hangMs);
 
         const result = await run();
-        if (fault === 'drop-after-commit') return drop(request, reply);
+        if (fault === 'drop-after-commit') return dropConnection(request, reply);
         reply.code(result.status);
         if (result.body === undefined) return reply.send();
         return reply.type('application/json').send(result.body);
@@ -142,23 +143,4 @@ export function defineOperation(
       }
     },
   });
-}
-
-function hang(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.hijack();
-  const socket = request.raw.socket;
-  ctx.hungSockets.add(socket);
-  const timer = setTimeout(() => socket.destroy(), ctx.faults.hangMs);
-  timer.unref();
-  socket.once('close', () => {
-    clearTimeout(timer);
-    ctx.hungSockets.delete(socket);
-  });
-  return reply;
-}
-
-function drop(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.hijack();
-  request.raw.socket.destroy();
-  return reply;
 }

@@ -1,13 +1,13 @@
 export interface FaultConfig {
-  /** Added to every /v5 response. */
+  /** Added to every emulated API response. */
   latencyMs?: number;
-  /** 0..1 fraction of /v5 requests answered 500/503 before any side effect. */
+  /** 0..1 fraction of API requests answered 500/503 before any side effect. */
   errorRate?: number;
-  /** 0..1 fraction of /v5 requests never answered; the socket is destroyed after `hangMs` or on close. */
+  /** 0..1 fraction of API requests never answered; the socket is destroyed after `hangMs` or on close. */
   timeoutRate?: number;
   /** 0..1 fraction of write requests whose side effect is committed, then the socket is destroyed with no response. */
   dropAfterCommitRate?: number;
-  /** Apply faults only to these operations, e.g. ['POST /v5/pins']. */
+  /** Apply faults only to these operations, named `METHOD /path-as-in-the-spec`. */
   only?: string[];
   /** Seed for reproducible fault sequences. */
   seed?: number;

@@ -8,8 +8,11 @@
  * - rejected: the platform refused this content or request; retrying will not help.
  * - not_found: the object (board, section, pin) does not exist.
  * - unknown_outcome: a write was sent and no answer came back; it may or may not have happened.
+ * - misconfigured: the platform refused this Pinion instance's own app credentials (client id or
+ *   secret), not one account's grant; an operator must fix the configuration. Not retryable, and
+ *   no account is to be marked for reconnection because of it.
  */
-export type ConnectorErrorKind = 'retryable' | 'rate_limited' | 'auth_expired' | 'auth_revoked' | 'rejected' | 'not_found' | 'unknown_outcome';
+export type ConnectorErrorKind = 'retryable' | 'rate_limited' | 'auth_expired' | 'auth_revoked' | 'rejected' | 'not_found' | 'unknown_outcome' | 'misconfigured';
 
 export class ConnectorError extends Error {
   constructor(

@@ -52,7 +52,9 @@ export async function startTestPinion(
     worker: opts.worker ?? false,
     migrate: opts.migrate ?? true,
     logger: createLogger('debug', sink),
-    sandboxOptions: opts.sandbox,
+    // The sandbox's lists lag writes by default as production's do; the scheduler's second look after that lag is its own
+    // change, so tests see lists at once unless they ask for lag (`sandbox: { listLagMs }`).
+    sandboxOptions: { listLagMs: 0, ...opts.sandbox },
     shutdownGraceMs: 200,
   });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {

@@ -62,7 +62,7 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
       if (privacy === 'PUBLIC_AND_SECRET') return b.privacy !== 'PROTECTED';
       return b.privacy === privacy;
     });
-    const page = paginate(listed(boards, ctx.options.listLagMs), query, 'by-name');
+    const page = paginate(listed(boards, ctx.options.listLagMs), query, ctx.options.boardOrder);
     return { status: 200, body: { items: page.items.map((b) => boardView(b, state, ctx.view(request))), bookmark: page.bookmark } };
   });
 

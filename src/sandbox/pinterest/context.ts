@@ -16,6 +16,7 @@ export interface ResolvedOptions {
   invalidClientCode: number;
   imageFetchFailure: 'could-not-fetch' | 'broken';
   listLagMs: number;
+  boardOrder: 'by-name' | 'oldest-first';
   mediaProcessingMs: number;
   publicBaseUrl?: string;
   imageFetchTimeoutMs: number;

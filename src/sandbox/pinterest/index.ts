@@ -52,6 +52,8 @@ export interface PinterestSandboxOptions {
   imageFetchFailure?: 'could-not-fetch' | 'broken';
   /** List endpoints (boards, board/section pins, pins) leave out what was created less than this long ago; default 2000 (a guess). */
   listLagMs?: number;
+  /** Order of `GET /v5/boards`: 'by-name' (default, as production lists them) or 'oldest-first'. */
+  boardOrder?: 'by-name' | 'oldest-first';
   faults?: FaultConfig;
   /** Time a video stays 'processing' after upload; default 1500. */
   mediaProcessingMs?: number;
@@ -91,6 +93,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     invalidClientCode: options.invalidClientCode ?? 2,
     imageFetchFailure: options.imageFetchFailure ?? 'could-not-fetch',
     listLagMs: options.listLagMs ?? 2000,
+    boardOrder: options.boardOrder ?? 'by-name',
     mediaProcessingMs: options.mediaProcessingMs ?? 1500,
     imageFetchTimeoutMs: options.imageFetchTimeoutMs ?? 10_000,
     imageFetchMaxBytes: options.imageFetchMaxBytes ?? 20 * 1024 * 1024,

@@ -92,6 +92,17 @@ describe('boards as production lists them', () => {
     expect(Math.abs(Date.parse(`${created}Z`) - Date.now())).toBeLessThan(10_000);
   });
 
+  it("lists boards oldest first when asked (boardOrder: 'oldest-first')", async () => {
+    const other = await startSandbox({ boardOrder: 'oldest-first' });
+    try {
+      const { client } = userClient(other.sandbox, other.url);
+      for (const name of ['Workout', 'Hairstyle']) await client.call('POST', '/v5/boards', { name });
+      expect((await client.call('GET', '/v5/boards')).body.items.map((b: { name: string }) => b.name)).toEqual(['Workout', 'Hairstyle']);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('pages by name with bookmarks that survive a deletion', async () => {
     const { client } = userClient(sandbox.sandbox, sandbox.url);
     const ids: Record<string, string> = {};

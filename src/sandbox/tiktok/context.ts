@@ -74,8 +74,9 @@ export function defineOperation(
         let auth: { user: SandboxUser; token: IssuedToken };
         try {
           auth = authenticate(ctx, request);
-        } finally {
+        } catch (error) {
           ctx.state.countCall(name);
+          throw error;
         }
         ctx.state.countCall(name, auth.user.openId);
         const missing = spec.scopes.find((s) => !auth.token.scopes.includes(s));

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { startTestPinion, type TestPinion } from '../../helpers/pinion.js';
 import { FAST_SCHEDULER } from '../../helpers/posts.js';
 import type { TikTokSandboxOptions } from '../../../src/sandbox/tiktok/index.js';
-import type { Config } from '../../../src/config/index.js';
+import { loadConfig, type Config } from '../../../src/config/index.js';
 
 /**
  * A structurally valid MP4 (ftyp, moov with one H.264 track, mdat) of about `bytes` bytes: enough
@@ -24,12 +24,20 @@ export function mp4(opts: { bytes?: number; durationMs?: number; width?: number;
 
 export const jpeg = (w = 1080, h = 1350) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 250, g: 40, b: 80 } } }).jpeg().toBuffer();
 
-/** Pinion with its worker, the TikTok emulator mounted (quick processing unless said otherwise). */
+/**
+ * Pinion with its worker and the TikTok emulator mounted, made quick: short processing, and
+ * Pinion's own pacing of inits (6 a minute, one every 10 s) loosened so retries follow at once.
+ */
 export async function startTikTokPinion(sandbox: TikTokSandboxOptions = {}, config: Partial<Config> = {}, scheduler: Partial<Config['scheduler']> = {}): Promise<TestPinion> {
+  const platforms = loadConfig({ env: {} }).platforms;
   return startTestPinion({
     worker: true,
     sandboxes: { tiktok: { processingMs: 150, ...sandbox } as Record<string, unknown> },
-    config: { scheduler: { ...FAST_SCHEDULER, ...scheduler } as Config['scheduler'], ...config },
+    config: {
+      scheduler: { ...FAST_SCHEDULER, ...scheduler } as Config['scheduler'],
+      platforms: { ...platforms, tiktok: { ...platforms.tiktok!, timeoutMs: 5000, writeBudget: { limit: 600, windowSeconds: 60, perDay: 0 } } },
+      ...config,
+    },
   });
 }
 

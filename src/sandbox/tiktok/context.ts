@@ -19,6 +19,8 @@ export interface ResolvedOptions {
   unaudited: boolean;
   verifiedUrlPrefixes?: string[];
   acceptResentChunks: boolean;
+  /** Answer API errors with HTTP 200 (the error only in the body), as TikTok sometimes does. */
+  errorsWithHttp200: boolean;
   publicBaseUrl?: string;
 }
 
@@ -40,8 +42,8 @@ export interface Call {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function sendError(reply: FastifyReply, error: TikTokError | OAuthError): FastifyReply {
-  return reply.code(error.status).type('application/json').send(error.toBody());
+export function sendError(reply: FastifyReply, error: TikTokError | OAuthError, http200 = false): FastifyReply {
+  return reply.code(http200 ? 200 : error.status).type('application/json').send(error.toBody());
 }
 
 function authenticate(ctx: SandboxContext, request: FastifyRequest): { user: SandboxUser; token: IssuedToken } {
@@ -89,7 +91,7 @@ export function defineOperation(
         if (fault === 'drop-after-commit') return drop(request, reply);
         return reply.code(200).type('application/json').send(body);
       } catch (error) {
-        if (error instanceof TikTokError || error instanceof OAuthError) return sendError(reply, error);
+        if (error instanceof TikTokError || error instanceof OAuthError) return sendError(reply, error, ctx.options.errorsWithHttp200);
         throw error;
       }
     },

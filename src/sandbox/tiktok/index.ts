@@ -45,6 +45,8 @@ export interface TikTokSandboxOptions {
   verifiedUrlPrefixes?: string[];
   /** A chunk sent again with the same bytes is a no-op (default true); false: 416. */
   acceptResentChunks?: boolean;
+  /** Answer API errors (not OAuth or upload errors) with HTTP 200, the error only in the body; default false. */
+  errorsWithHttp200?: boolean;
   /** Per-token per-minute limits; defaults init 6, creator_info 20, status 30, other 600. */
   rateLimits?: Partial<Record<RateCategory, number>>;
   /** The rate limit window; default 60000 ms. */
@@ -79,6 +81,7 @@ export function createTikTokSandbox(options: TikTokSandboxOptions = {}): TikTokS
     pendingShareCap: options.pendingShareCap ?? 5,
     unaudited: options.unaudited ?? false,
     acceptResentChunks: options.acceptResentChunks ?? true,
+    errorsWithHttp200: options.errorsWithHttp200 ?? false,
     ...(options.verifiedUrlPrefixes && { verifiedUrlPrefixes: options.verifiedUrlPrefixes }),
     ...(options.publicBaseUrl !== undefined && { publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, '') }),
   };

@@ -54,7 +54,7 @@ const lostPull = (since: number) =>
 export function tiktokPublisher(client: TikTokClient, opts: PublishOptions = {}): Publisher {
   const clock = opts.clock ?? systemClock;
 
-  async function poll(payload: TikTokPayload, publishId: string, withToken: WithToken): Promise<Published> {
+  async function poll(payload: TikTokPayload, publishId: string, withToken: WithToken, forget: () => Promise<void>): Promise<Published> {
     const timeoutMs = opts.processingTimeoutMs ?? 10 * 60_000;
     const giveUpAt = clock.now() + timeoutMs;
     let wait = opts.pollMs ?? 1000;
@@ -72,6 +72,8 @@ export function tiktokPublisher(client: TikTokClient, opts: PublishOptions = {})
       }
       if (finished(payload, status)) return publishedOf(payload, publishId, status);
       if (status.status === 'FAILED') {
+        // Nothing was posted: a later try of this delivery (by a person) starts a new publish.
+        await forget();
         throw new ConnectorError('rejected', `TikTok could not publish the ${payload.kind} (publish ${publishId}): ${status.fail_reason || 'no reason given'}`, { operation: 'status/fetch' });
       }
       if (clock.now() >= giveUpAt) throw new ConnectorError('retryable', `TikTok was still processing publish ${publishId} (${status.status}) after ${Math.round(timeoutMs / 1000)} s`);
@@ -140,7 +142,7 @@ export function tiktokPublisher(client: TikTokClient, opts: PublishOptions = {})
             continue;
           }
         }
-        return poll(payload, publish.id, input.withToken);
+        return poll(payload, publish.id, input.withToken, () => input.checkpoint({} satisfies TikTokProgress));
       }
     },
 

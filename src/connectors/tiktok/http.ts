@@ -47,13 +47,21 @@ export async function callTikTok<T>(options: TikTokHttpOptions, input: CallInput
   const { status, text, headers: resHeaders } = await send(options, url, { method: input.method, headers, body }, operation, input.write === true);
   let parsed: unknown;
   try {
-    parsed = text ? JSON.parse(text) : undefined;
+    parsed = text ? JSON.parse(quoteBigIds(text)) : undefined;
   } catch {
     parsed = undefined;
   }
   const problem = classifyAnswer(status, parsed, text, operation, resHeaders);
   if (problem) throw problem;
   return parsed as T;
+}
+
+/**
+ * TikTok's post ids are 19-digit numbers, beyond what a JavaScript number holds exactly: the ids
+ * in publicaly_available_post_id are turned into strings before parsing.
+ */
+export function quoteBigIds(json: string): string {
+  return json.replace(/("publicaly_available_post_id"\s*:\s*\[)([^\]]*)\]/g, (_m, head: string, list: string) => `${head}${list.replace(/(^|[\s,])(-?\d{16,})(?=[\s,]|$)/g, '$1"$2"')}]`);
 }
 
 /** One chunk of a FILE_UPLOAD: PUT to the upload_url with its Content-Range. A lost answer is only retryable: a chunk can be sent again. */

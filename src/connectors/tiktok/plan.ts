@@ -84,8 +84,9 @@ export async function planTikTok(client: () => TikTokClient, creators: CreatorIn
   if (info) {
     // The creator's settings decide now, at validation, not at publish time.
     const allow = { allowComment: o.allow_comment === true, allowDuet: o.allow_duet === true, allowStitch: o.allow_stitch === true };
-    const needsPrivacy = photo || mode === 'direct';
-    const issues = creatorProblems(info, { ...allow, privacy_level: needsPrivacy ? o.privacy_level : (o.privacy_level ?? info.privacy_level_options[0]), durationMs, mediaField }, AT);
+    // A draft sent to the inbox gets its audience in the app; a direct post must name it.
+    const privacy = mode === 'direct' ? o.privacy_level : (o.privacy_level ?? info.privacy_level_options[0]);
+    const issues = creatorProblems(info, { ...allow, privacy_level: privacy, durationMs, mediaField }, AT);
     errors.push(...issues);
   }
   if (errors.length) return { payload: null, errors, warnings, adaptations };
@@ -99,7 +100,8 @@ export async function planTikTok(client: () => TikTokClient, creators: CreatorIn
   };
   let post_info: Record<string, unknown> | undefined;
   if (photo) {
-    post_info = { ...(o.title !== undefined && { title: o.title }), ...(text && { description: text }), ...common, ...(o.auto_add_music !== undefined && { auto_add_music: o.auto_add_music }) };
+    const music = o.auto_add_music !== undefined ? { auto_add_music: o.auto_add_music } : {};
+    post_info = { ...(o.title !== undefined && { title: o.title }), ...(text && { description: text }), ...common, ...music };
   } else if (mode === 'direct') {
     post_info = {
       ...(text && { title: text }),
@@ -110,7 +112,14 @@ export async function planTikTok(client: () => TikTokClient, creators: CreatorIn
       ...(o.is_aigc !== undefined && { is_aigc: o.is_aigc }),
     };
   }
-  const payload: TikTokPayload = { kind: photo ? 'photo' : 'video', mode, username, ...(post_info && { post_info }), ...(video && { video }), ...(photos && { photo: photos }) };
+  const payload: TikTokPayload = {
+    kind: photo ? 'photo' : 'video',
+    mode,
+    username,
+    ...(post_info && { post_info }),
+    ...(video && { video }),
+    ...(photos && { photo: photos }),
+  };
   return { payload, errors, warnings, adaptations };
 }
 

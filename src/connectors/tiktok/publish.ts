@@ -42,7 +42,9 @@ const finished = (payload: TikTokPayload, s: StatusData) => s.status === 'PUBLIS
 const lostPull = (since: number) =>
   new ConnectorError(
     'unknown_outcome',
-    `TikTok was asked at ${new Date(since).toISOString()} to download and post this, and its answer was lost. The Content Posting API has no list of the creator's posts to look in, so Pinion cannot tell whether it was posted and will not ask again; check the TikTok profile`,
+    `TikTok was asked at ${new Date(since).toISOString()} to download and post this, and its answer was lost. ` +
+      "The Content Posting API has no list of the creator's posts to look in, so Pinion cannot tell whether it was posted " +
+      'and will not ask again; check the TikTok profile',
   );
 
 /**
@@ -88,14 +90,20 @@ export function tiktokPublisher(client: TikTokClient, opts: PublishOptions = {})
     await input.checkpoint({ sending: { since: clock.now(), source } } satisfies TikTokProgress);
     try {
       if (payload.photo) {
-        const body = { media_type: 'PHOTO', post_mode: payload.mode === 'inbox' ? 'MEDIA_UPLOAD' : 'DIRECT_POST', post_info: payload.post_info ?? {}, source_info: { source: 'PULL_FROM_URL', ...payload.photo } };
+        const body = {
+          media_type: 'PHOTO',
+          post_mode: payload.mode === 'inbox' ? 'MEDIA_UPLOAD' : 'DIRECT_POST',
+          post_info: payload.post_info ?? {},
+          source_info: { source: 'PULL_FROM_URL', ...payload.photo },
+        };
         const { publish_id } = await input.withToken((t) => client.initPhoto(t, body));
         return { id: publish_id };
       }
       const video = payload.video!;
       const inbox = payload.mode === 'inbox';
       if (video.source === 'PULL_FROM_URL') {
-        const { publish_id } = await input.withToken((t) => client.initVideo(t, { ...(!inbox && { post_info: payload.post_info }), source_info: { source: 'PULL_FROM_URL', video_url: video.video_url } }, inbox));
+        const body = { ...(!inbox && { post_info: payload.post_info }), source_info: { source: 'PULL_FROM_URL' as const, video_url: video.video_url } };
+        const { publish_id } = await input.withToken((t) => client.initVideo(t, body, inbox));
         return { id: publish_id };
       }
       const session = await uploadVideo.init(client, input.withToken, payload, bytes!, clock.now());
@@ -120,7 +128,13 @@ export function tiktokPublisher(client: TikTokClient, opts: PublishOptions = {})
         // Before each post, what the creator may post now: settings can change after validation.
         const info = await input.withToken((t) => client.creatorInfo(t));
         const privacy = payload.post_info?.privacy_level as string | undefined;
-        const issues = creatorProblems(info, { privacy_level: privacy ?? info.privacy_level_options[0], allowComment: payload.post_info?.disable_comment === false, allowDuet: payload.post_info?.disable_duet === false, allowStitch: payload.post_info?.disable_stitch === false }, 'platform_options.tiktok');
+        const asked = {
+          privacy_level: privacy ?? info.privacy_level_options[0],
+          allowComment: payload.post_info?.disable_comment === false,
+          allowDuet: payload.post_info?.disable_duet === false,
+          allowStitch: payload.post_info?.disable_stitch === false,
+        };
+        const issues = creatorProblems(info, asked, 'platform_options.tiktok');
         if (issues.length) throw new ConnectorError('rejected', `The TikTok account's settings changed since the post was accepted: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
       }
       const bytes = payload.video?.source === 'FILE_UPLOAD' ? await videoBytes(payload.video.media, input) : undefined;

@@ -109,7 +109,16 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     const postInfo = inbox ? {} : obj(body.post_info);
     if (!postInfo) throw errors.invalidParam('post_info is required');
     if (!inbox) checkPostInfo(ctx, user, postInfo, 'video');
-    const p: Publish = { id: randomId(inbox ? 'v_inbox_file~v2.' : 'v_pub_file~v2.', 9), openId: user.openId, clientKey: token.clientKey, kind: 'video', mode: inbox ? 'inbox' : 'direct', source: 'FILE_UPLOAD', postInfo, createdAt: Date.now() };
+    const p: Publish = {
+      id: randomId(inbox ? 'v_inbox_file~v2.' : 'v_pub_file~v2.', 9),
+      openId: user.openId,
+      clientKey: token.clientKey,
+      kind: 'video',
+      mode: inbox ? 'inbox' : 'direct',
+      source: 'FILE_UPLOAD',
+      postInfo,
+      createdAt: Date.now(),
+    };
     let uploadUrl: string | undefined;
     if (source.source === 'FILE_UPLOAD') {
       const [size, chunk, count] = [source.video_size, source.chunk_size, source.total_chunk_count] as number[];
@@ -148,7 +157,17 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     const cover = source.photo_cover_index ?? 0;
     if (!int(cover) || (cover as number) < 0 || (cover as number) >= images.length) throw errors.invalidParam('source_info.photo_cover_index must index photo_images');
     checkCaps(ctx, user, mode);
-    const p: Publish = { id: randomId('p_pub_url~v2.', 9), openId: user.openId, clientKey: token.clientKey, kind: 'photo', mode, source: 'PULL_FROM_URL', postInfo, createdAt: Date.now(), pull: { urls: images as string[], downloadedBytes: 0, done: false } };
+    const p: Publish = {
+      id: randomId('p_pub_url~v2.', 9),
+      openId: user.openId,
+      clientKey: token.clientKey,
+      kind: 'photo',
+      mode,
+      source: 'PULL_FROM_URL',
+      postInfo,
+      createdAt: Date.now(),
+      pull: { urls: images as string[], downloadedBytes: 0, done: false },
+    };
     state.publishes.set(p.id, p);
     startPull(ctx, p);
     return ok({ publish_id: p.id });

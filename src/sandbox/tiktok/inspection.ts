@@ -29,7 +29,20 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: SandboxConte
     for (const p of state.publishes.values()) advance(ctx, p);
     const { open_id } = query(request.query);
     const posts = [...state.posts.values()].filter((p) => open_id === undefined || p.openId === open_id);
-    return { items: posts.map((p) => ({ id: p.id, open_id: p.openId, publish_id: p.publishId, kind: p.kind, title: p.title, description: p.description, privacy_level: p.privacyLevel, bytes: p.bytes, images: p.images, created_at: new Date(p.createdAt).toISOString() })) };
+    return {
+      items: posts.map((p) => ({
+        id: p.id,
+        open_id: p.openId,
+        publish_id: p.publishId,
+        kind: p.kind,
+        title: p.title,
+        description: p.description,
+        privacy_level: p.privacyLevel,
+        bytes: p.bytes,
+        images: p.images,
+        created_at: new Date(p.createdAt).toISOString(),
+      })),
+    };
   });
 
   app.get('/_sandbox/publishes', async () => ({

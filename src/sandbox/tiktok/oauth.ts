@@ -27,7 +27,15 @@ export function issueTokens(ctx: SandboxContext, openId: string, clientKey: stri
   };
   const access = issue('access', 'act.', accessTokenTtlSeconds);
   const refresh = issue('refresh', 'rft.', refreshTokenTtlSeconds);
-  return { open_id: openId, scope: scopes.join(','), access_token: access.token, expires_in: accessTokenTtlSeconds, refresh_token: refresh.token, refresh_expires_in: refreshTokenTtlSeconds, token_type: 'Bearer' };
+  return {
+    open_id: openId,
+    scope: scopes.join(','),
+    access_token: access.token,
+    expires_in: accessTokenTtlSeconds,
+    refresh_token: refresh.token,
+    refresh_expires_in: refreshTokenTtlSeconds,
+    token_type: 'Bearer',
+  };
 }
 
 /** Login Kit: the authorize page (with Approve and Deny), the token endpoint (code and refresh grants) and revoke. */
@@ -73,7 +81,8 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const username = (f.username ?? 'creator').trim() || 'creator';
     const user = state.findUserByUsername(username) ?? state.createUser({ username });
     const code = randomId('code_', 16);
-    state.codes.set(code, { code, clientKey: f.client_key!, openId: user.openId, scopes, redirectUri: f.redirect_uri!, ...(f.code_challenge && { codeChallenge: f.code_challenge }), expiresAt: Date.now() + 600_000 });
+    const challenge = f.code_challenge ? { codeChallenge: f.code_challenge } : {};
+    state.codes.set(code, { code, clientKey: f.client_key!, openId: user.openId, scopes, redirectUri: f.redirect_uri!, ...challenge, expiresAt: Date.now() + 600_000 });
     back.searchParams.set('code', code);
     back.searchParams.set('scopes', scopes.join(','));
     return reply.redirect(back.toString(), 302);

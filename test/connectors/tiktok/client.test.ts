@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../src/connectors/errors.js';
-import { TikTokClient, tiktokPublisher, type TikTokPayload } from '../../../src/connectors/tiktok/index.js';
+import { TikTokClient, chunkPlan, tiktokPublisher, type TikTokPayload, type TikTokProgress } from '../../../src/connectors/tiktok/index.js';
+import { mp4 } from './support.js';
 import { startTikTokSandbox, type TikTokSandboxOptions } from '../../../src/sandbox/tiktok/index.js';
 
 const ALL = ['user.info.basic', 'video.publish', 'video.upload'];
@@ -76,5 +77,39 @@ describe('the TikTok client', () => {
     const found = await publisher.findPublished({ payload, since, exclude: new Set(), withToken, progress });
     expect(found).toEqual({ externalId: expect.stringMatching(/^\d{19}$/), url: `https://www.tiktok.com/@maker/video/${found!.externalId}` });
     expect(await publisher.findPublished({ payload, since, exclude: new Set([found!.externalId]), withToken, progress })).toBeNull();
+  });
+
+  it('starts a new publish when the saved upload URL has expired before the bytes were in (that publish can never post), spending one more write', async () => {
+    const { client, tokens, user } = await start();
+    const later = 2 * 3_600_000; // the retry comes two hours after the first attempt
+    const clock = { now: () => Date.now() + later, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))) };
+    const publisher = tiktokPublisher(client, { clock, pollMs: 20 });
+    const bytes = mp4();
+    const payload: TikTokPayload = { kind: 'video', mode: 'direct', username: 'maker', post_info: { privacy_level: 'SELF_ONLY', disable_comment: true }, video: { source: 'FILE_UPLOAD', media: 'pinion-media:med_1' } };
+    const plan = chunkPlan(bytes.length);
+    const first = await client.initVideo(tokens.access_token, { post_info: payload.post_info, source_info: { source: 'FILE_UPLOAD', ...plan } }, false);
+    let progress: TikTokProgress = { publish: { id: first.publish_id, upload: { ...plan, url: first.upload_url!, mime: 'video/mp4', issuedAt: Date.now(), done: 0 } } };
+    let spent = 0;
+    const published = await publisher.publish({
+      payload,
+      withToken: (call) => call(tokens.access_token),
+      readMedia: async () => ({ bytes, mime: 'video/mp4' }),
+      readUrl: () => Promise.reject(new Error('no URLs here')),
+      progress,
+      checkpoint: async (p) => {
+        progress = structuredClone(p) as TikTokProgress;
+      },
+      spend: async () => {
+        spent++;
+      },
+    });
+    const posts = server!.sandbox.state.postsOf(user.openId);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.publishId).not.toBe(first.publish_id);
+    // A private post gets no public id: the publish id stands for it.
+    expect(published).toEqual({ externalId: posts[0]!.publishId, url: 'https://www.tiktok.com/@maker' });
+    expect(server!.sandbox.state.publishes.get(first.publish_id)!.upload!.receivedBytes).toBe(0);
+    expect(spent).toBe(1);
+    expect(progress.publish!.id).toBe(posts[0]!.publishId);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TestPinion } from '../../helpers/pinion.js';
 import { getPost, settled, waitFor } from '../../helpers/posts.js';
 import { tiktokAccount } from '../../helpers/tiktok.js';
-import { startMediaServer } from '../../media/support.js';
+import { mediaConfig, startMediaServer } from '../../media/support.js';
 import { jpeg, mp4, startTikTokPinion, uploadVideo } from './support.js';
 
 const MB = 1024 * 1024;
@@ -60,6 +60,26 @@ describe('publishing to TikTok through the API', () => {
     const [post] = sandbox.state.postsOf(user.openId);
     expect(post).toMatchObject({ kind: 'photo', title: 'Spring', description: 'Three looks for spring', images: 2, bytes: image.length * 2 });
     expect(done!.deliveries[0]!.url).toBe(`https://www.tiktok.com/@maker/photo/${post!.id}`);
+  });
+
+  it('takes a video by URL: uploaded by Pinion (FILE_UPLOAD) by default, pulled by TikTok (PULL_FROM_URL) when asked', async () => {
+    const bytes = mp4({ bytes: 300_000 });
+    server = await startMediaServer({ '/clip.mp4': { type: 'video/mp4', bytes } });
+    // Pinion's check of post URLs takes images only (src/media inspectImageUrl): off, so a video URL can be named.
+    p = await startTikTokPinion({}, { media: mediaConfig({ checkPostUrls: false, fetchAllowHosts: ['127.0.0.1'] }) });
+    const { user, sandbox } = await tiktokAccount(p);
+    const url = `${server.url}/clip.mp4`;
+    const uploaded = await schedule({ content: 'uploaded', media_url: url, platform_options: { tiktok: { privacy_level: 'SELF_ONLY' } } });
+    const pulled = await schedule({ content: 'pulled', media_url: url, platform_options: { tiktok: { privacy_level: 'SELF_ONLY', pull_from_url: true } } });
+    expect(uploaded.json.deliveries[0].payload.video).toEqual({ source: 'FILE_UPLOAD', media: url });
+    expect(pulled.json.deliveries[0].payload.video).toEqual({ source: 'PULL_FROM_URL', video_url: url });
+    const done = await settled(p, [uploaded.json.id, pulled.json.id]);
+    expect(done.map((d) => d.status)).toEqual(['published', 'published']);
+    const posts = sandbox.state.postsOf(user.openId);
+    expect(posts.map((x) => [x.title, x.bytes]).sort()).toEqual([['pulled', bytes.length], ['uploaded', bytes.length]]);
+    const sources = [...sandbox.state.publishes.values()].map((x) => x.source).sort();
+    expect(sources).toEqual(['FILE_UPLOAD', 'PULL_FROM_URL']);
+    expect(server.hits.filter((h) => h === '/clip.mp4')).toHaveLength(2); // once by Pinion, once by TikTok
   });
 
   it('sends a video to the creator’s inbox as a draft when post_mode is inbox', async () => {

@@ -43,5 +43,7 @@ export function tiktokMediaCheck(p: MediaInfo & { unreadable?: string }): { erro
 
 export const tiktokMedia: MediaRules = {
   check: tiktokMediaCheck,
+  // Videos by URL are pulled by TikTok (PULL_FROM_URL) or downloaded and uploaded by Pinion.
+  byUrl: ['image', 'video'],
   convert: { formats: ['image/jpeg'], width: 1080, height: 1920 },
 };

@@ -60,8 +60,7 @@ describe('TikTok publishes exactly once', () => {
 
   it('never asks TikTok to pull again after a PULL_FROM_URL init whose answer was lost: the delivery fails as unknown_outcome for a person to check', async () => {
     server = await startMediaServer({ '/clip.mp4': { type: 'video/mp4', bytes: mp4() } });
-    // Pinion's check of post URLs takes images only (src/media inspectImageUrl): off, so a video URL can be named.
-    const media = mediaConfig({ checkPostUrls: false, fetchAllowHosts: ['127.0.0.1'] });
+    const media = mediaConfig({ fetchAllowHosts: ['127.0.0.1'] });
     p = await startTikTokPinion({ faults: { dropAfterCommitRate: 1, only: [VIDEO_INIT], times: 1 } }, { media }, { unknownOutcomeGiveUpSeconds: 1.5 });
     const { sandbox, user } = await tiktokAccount(p);
     const post = await schedule({ media_url: `${server.url}/clip.mp4`, platform_options: { tiktok: { privacy_level: 'SELF_ONLY', pull_from_url: true } } });

@@ -74,7 +74,7 @@ export async function callLinkedIn<T>(options: LinkedInHttpOptions, input: CallI
     headers['linkedin-version'] = input.version;
     headers['x-restli-protocol-version'] = '2.0.0';
   }
-  let body: string | Uint8Array | undefined;
+  let body: string | Blob | undefined;
   if (input.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(input.json);
@@ -83,7 +83,7 @@ export async function callLinkedIn<T>(options: LinkedInHttpOptions, input: CallI
     body = new URLSearchParams(input.form).toString();
   } else if (input.bytes) {
     headers['content-type'] = 'application/octet-stream';
-    body = new Uint8Array(input.bytes);
+    body = new Blob([new Uint8Array(input.bytes)]);
   }
   const { operation } = input;
   const write = input.createsPost === true;

@@ -143,7 +143,11 @@ export class LinkedInClient implements OAuthFlow {
   /** One grant, several accounts: the member, and each company page they may post as (organizationAcls). */
   async accounts(tokens: TokenSet): Promise<Array<{ identity: AccountIdentity; tokens: TokenSet }>> {
     const member = await this.identify(tokens.accessToken);
-    const orgs = await this.administeredOrganizations(tokens.accessToken);
+    const orgs = await this.administeredOrganizations(tokens.accessToken).catch((err: unknown) => {
+      // An app without the Community Management API may not read roles: the member alone is connectable.
+      if (err instanceof ConnectorError && err.kind === 'rejected' && err.details.status === 403) return [];
+      throw err;
+    });
     return [member, ...orgs].map((identity) => ({ identity, tokens }));
   }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtures, uploadFile, type MediaJson } from '../../media/support.js';
 import type { TestPinion } from '../../helpers/pinion.js';
-import { linkedInAccounts, linkedInSandbox } from '../../helpers/linkedin.js';
+import { connectLinkedIn, linkedInAccounts, linkedInSandbox } from '../../helpers/linkedin.js';
 import { publish, startLinkedInPinion } from './support.js';
 
 describe('publishing to LinkedIn through the API', () => {
@@ -20,6 +20,14 @@ describe('publishing to LinkedIn through the API', () => {
     expect(accounts).toHaveLength(2);
     expect(person).toMatchObject({ status: 'active', external_id: `urn:li:person:${member.id}`, account_type: 'member' });
     expect(page).toMatchObject({ status: 'active', external_id: `urn:li:organization:${org.id}`, account_type: 'organization' });
+  });
+
+  it('connecting a member who administers no page makes one account', async () => {
+    p = await startLinkedInPinion();
+    const { callbackRes } = await connectLinkedIn(p, { name: 'Grace Hopper' });
+    expect(await callbackRes.text()).toContain('Grace Hopper on linkedin is connected');
+    const list = (await (await p.api('GET', '/api/v1/accounts?platform=linkedin')).json()) as { data: Array<{ username: string; account_type: string }> };
+    expect(list.data).toEqual([expect.objectContaining({ username: 'Grace Hopper', account_type: 'member' })]);
   });
 
   it('publishes text with reserved characters escaped, mentions and hashtags kept, and stores the URN with its URL', async () => {

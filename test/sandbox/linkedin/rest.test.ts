@@ -27,7 +27,7 @@ describe('LinkedIn emulator', () => {
     if (init.restli !== false) headers['x-restli-protocol-version'] = '2.0.0';
     if (init.json !== undefined) headers['content-type'] = 'application/json';
     if (init.body) headers['content-type'] = 'application/octet-stream';
-    return fetch(`${s!.url}${path}`, { method: init.method ?? 'GET', headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    return fetch(`${s!.url}${path}`, { method: init.method ?? 'GET', headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body && new Blob([new Uint8Array(init.body)]) });
   };
   const text = (author: string, commentary = 'Hello') => ({ author, commentary, visibility: 'PUBLIC', distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] }, lifecycleState: 'PUBLISHED' });
 

@@ -2,7 +2,7 @@ import { ConnectorError } from '../errors.js';
 import type { Published } from '../types.js';
 import type { LinkedInClient, LinkedInPost } from './client.js';
 import type { LinkedInPayload } from './plan.js';
-import { LINKEDIN_LIMITS, postUrl } from './platform.js';
+import { LINKEDIN_LIMITS, postUrl, versionOf } from './platform.js';
 
 /** The search's answer: the post kept, and any later copies to delete. (Declared here until the contract carries it.) */
 export type FoundPublished = Published & { duplicates?: Published[] };
@@ -44,7 +44,7 @@ export async function recentPosts(client: LinkedInClient, token: string, p: Link
   const count = LINKEDIN_LIMITS.pageSize;
   const posts: LinkedInPost[] = [];
   for (let page = 0, start = 0; page < MAX_PAGES; page++) {
-    const res = await client.authorPosts(token, p.version, p.author, start, count);
+    const res = await client.authorPosts(token, versionOf(p), p.author, start, count);
     posts.push(...res.posts.filter((x) => (x.createdAt ?? x.publishedAt ?? Infinity) >= cutoff));
     start += res.posts.length;
     const ended = res.posts.length < count || (res.total !== undefined && start >= res.total);

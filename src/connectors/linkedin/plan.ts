@@ -3,7 +3,7 @@ import type { AccountContext, Adaptation, Draft, Plan } from '../contract.js';
 import type { FieldIssue } from '../types.js';
 import { checkLinkedInMedia, mediaRef } from './media.js';
 import type { LinkedInOptions, Visibility } from './options.js';
-import { DEFAULT_LINKEDIN_VERSION, LINKEDIN_LIMITS } from './platform.js';
+import { LINKEDIN_LIMITS } from './platform.js';
 import { escapeLittleText, littleTextLength } from './text.js';
 
 /**
@@ -12,8 +12,12 @@ import { escapeLittleText, littleTextLength } from './text.js';
  * media by URL) and replaces them with image and video URNs.
  */
 export interface LinkedInPayload {
-  /** `LinkedIn-Version` of every call of this delivery. */
-  version: string;
+  /**
+   * `LinkedIn-Version` of every call of this delivery, when the post named one; otherwise the
+   * version of the Pinion that publishes it, so a post scheduled long ahead is not sent with a
+   * version LinkedIn has sunset meanwhile.
+   */
+  version?: string;
   /** `urn:li:person:…` or `urn:li:organization:…`: the connected account. */
   author: string;
   /** Already in little-text format (reserved characters escaped, mentions and hashtags kept). */
@@ -84,7 +88,7 @@ export async function planLinkedIn(draft: Draft, ctx: AccountContext): Promise<P
   }
 
   const payload: LinkedInPayload = {
-    version: o.api_version ?? DEFAULT_LINKEDIN_VERSION,
+    ...(o.api_version !== undefined && { version: o.api_version }),
     author: ctx.account.externalId,
     commentary: escapeLittleText(text),
     visibility: o.visibility ?? 'PUBLIC',

@@ -73,3 +73,6 @@ export const LINKEDIN_FACTS: PlatformFacts = {
 
 /** Where a person sees the post: LinkedIn's feed URL of its URN. */
 export const postUrl = (urn: string) => `https://www.linkedin.com/feed/update/${urn}/`;
+
+/** The version a delivery's calls carry: the post's own, else this Pinion's. */
+export const versionOf = (payload: { version?: string }) => payload.version ?? DEFAULT_LINKEDIN_VERSION;

@@ -5,7 +5,7 @@ import type { LinkedInClient, PostContent, PostCreate } from './client.js';
 import { pickFound, recentPosts, type FoundPublished, type KnownMedia } from './find.js';
 import { refId } from './media.js';
 import type { LinkedInMediaItem, LinkedInPayload } from './plan.js';
-import { DEFAULT_LINKEDIN_VERSION, LINKEDIN_FACTS, postUrl } from './platform.js';
+import { DEFAULT_LINKEDIN_VERSION, LINKEDIN_FACTS, postUrl, versionOf } from './platform.js';
 import { reuseImage, uploadImage, uploadVideo, type MediaBytes, type UploadOptions, type VideoProgress } from './upload.js';
 
 /**
@@ -54,7 +54,7 @@ export function linkedInPublisher(client: LinkedInClient, opts: UploadOptions = 
   }
 
   async function content(p: LinkedInPayload, input: PublishInput, progress: LinkedInProgress): Promise<PostContent | undefined> {
-    const target = { client, withToken: input.withToken, version: p.version, owner: p.author };
+    const target = { client, withToken: input.withToken, version: versionOf(p), owner: p.author };
     const save = () => input.checkpoint(progress);
     const image = async (slot: string, item: LinkedInMediaItem) => {
       const saved = progress.images[slot];
@@ -123,7 +123,7 @@ export function linkedInPublisher(client: LinkedInClient, opts: UploadOptions = 
       if (c) body.content = c;
       progress.sending = { since: clock.now() };
       await input.checkpoint(progress);
-      const urn = await input.withToken((t) => client.createPost(t, p.version, body));
+      const urn = await input.withToken((t) => client.createPost(t, versionOf(p), body));
       return { externalId: urn, url: postUrl(urn) };
     },
 

@@ -4,7 +4,7 @@ import type { LinkedInPost } from '../../../src/connectors/linkedin/client.js';
 import type { LinkedInPayload } from '../../../src/connectors/linkedin/index.js';
 
 const author = 'urn:li:person:ada';
-const payload = (over: Partial<LinkedInPayload> = {}): LinkedInPayload => ({ version: '202610', author, commentary: 'Hello \\(world\\)', visibility: 'PUBLIC', disable_reshare: false, ...over });
+const payload = (over: Partial<LinkedInPayload> = {}): LinkedInPayload => ({ author, commentary: 'Hello \\(world\\)', visibility: 'PUBLIC', disable_reshare: false, ...over });
 const post = (id: number, createdAt: number, over: Partial<LinkedInPost> = {}): LinkedInPost => ({ id: `urn:li:share:${id}`, author, commentary: 'Hello \\(world\\)', createdAt, ...over });
 const shuffle = <T>(xs: T[], seed: number) => xs.map((x, i) => ({ x, k: (i * 7919 + seed * 104729) % 97 })).sort((a, b) => a.k - b.k).map((e) => e.x);
 

@@ -33,10 +33,13 @@ describe('planning a LinkedIn post (posts:validate)', () => {
     (await (await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['linkedin'], accounts: [accountId], ...body } })).json()) as Validated;
   const fields = (issues: Issue[] | undefined) => (issues ?? []).map((i) => i.field);
 
-  it('sends the member as author, escaped commentary and the default LinkedIn-Version', async () => {
+  it('sends the member as author and escaped commentary; a LinkedIn-Version only when the post names one', async () => {
     const v = await validate(person.id, { content: 'Hi (all)' });
     expect(v.valid).toBe(true);
-    expect(v.deliveries[0]!.payload).toMatchObject({ author: expect.stringMatching(/^urn:li:person:/), commentary: 'Hi \\(all\\)', visibility: 'PUBLIC', version: '202610' });
+    expect(v.deliveries[0]!.payload).toMatchObject({ author: expect.stringMatching(/^urn:li:person:/), commentary: 'Hi \\(all\\)', visibility: 'PUBLIC' });
+    expect(v.deliveries[0]!.payload.version).toBeUndefined();
+    const pinned = await validate(person.id, { content: 'Hi', platform_options: { linkedin: { api_version: '202609' } } });
+    expect(pinned.deliveries[0]!.payload.version).toBe('202609');
   });
 
   it('titles the article card from the first line when no title is given, and says so', async () => {

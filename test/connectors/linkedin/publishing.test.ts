@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtures, uploadFile, type MediaJson } from '../../media/support.js';
+import { fixtures, startMediaServer, uploadFile, type MediaJson } from '../../media/support.js';
 import type { TestPinion } from '../../helpers/pinion.js';
 import { connectLinkedIn, linkedInAccounts, linkedInSandbox } from '../../helpers/linkedin.js';
 import { publish, startLinkedInPinion } from './support.js';
@@ -86,6 +86,21 @@ describe('publishing to LinkedIn through the API', () => {
     const images = (post.content!.multiImage as { images: Array<{ id: string; altText: string }> }).images;
     expect(images.map((i) => i.altText)).toEqual(['A', 'B', 'C']);
     expect(images.map((i) => linkedInSandbox(p!).state.images.get(i.id)!.bytes!.length)).toEqual([f.jpeg.length, f.smallPng.length, f.gif.length]);
+  });
+
+  it('downloads an image given by URL and uploads it, since LinkedIn takes no image by URL', async () => {
+    p = await startLinkedInPinion();
+    const { person } = await linkedInAccounts(p);
+    const f = await fixtures();
+    const server = await startMediaServer({ '/apron.jpg': { type: 'image/jpeg', bytes: f.jpeg } });
+    try {
+      const done = await publish(p, person.id, { content: 'By URL', media_url: `${server.url}/apron.jpg`, platform_options: { linkedin: { alt_text: 'An apron' } } });
+      expect(done.status).toBe('published');
+      const media = posts()[0]!.content!.media as { id: string };
+      expect(linkedInSandbox(p).state.images.get(media.id)!.bytes!.equals(f.jpeg)).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 
   it('uploads a video in parts with their ETags, finalizes it and posts once it is AVAILABLE', async () => {

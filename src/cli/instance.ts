@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAccounts, type Accounts } from '../accounts/index.js';
 import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
-import { createLogger, createMetrics, publishMetrics, type Logger } from '../observability/index.js';
+import { createLogger, createMetrics, publishMetrics, tokenMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
 import { publishPass } from '../scheduler/index.js';
 import { Worker, type BackgroundPass } from '../shared/index.js';
@@ -127,6 +127,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     }
   });
   const metrics = createMetrics();
+  accounts.tokens.refreshFailed.push(tokenMetrics(metrics).refreshFailed);
   let publicUrl = publicUrlOf(config);
   let media;
   try {

@@ -1,5 +1,5 @@
-import type { Socket } from 'node:net';
 import type { FastifyRequest } from 'fastify';
+import type { HeldConnections } from '../common/index.js';
 import type { FaultInjector } from './faults.js';
 import type { SandboxState } from './state.js';
 
@@ -28,8 +28,8 @@ export interface SandboxContext {
   state: SandboxState;
   options: ResolvedOptions;
   faults: FaultInjector;
-  /** Sockets held open by the "timeout" fault, destroyed on close so tests do not leak handles. */
-  hungSockets: Set<Socket>;
+  /** Connections held open by the "timeout" fault, released on close so tests do not leak handles. */
+  held: HeldConnections;
   /** Where clients reach the sandbox root (no trailing slash), for upload URLs. */
   baseUrl(request: FastifyRequest): string;
 }

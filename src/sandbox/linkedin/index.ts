@@ -1,5 +1,6 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
+import { HeldConnections } from '../common/index.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { LinkedInError } from './errors.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
@@ -96,7 +97,7 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
     state,
     options: resolved,
     faults: new FaultInjector(options.faults),
-    hungSockets: new Set(),
+    held: new HeldConnections(),
     baseUrl: (request) => resolved.publicBaseUrl ?? `${request.protocol}://${request.host}${mountedPrefix}`,
   };
   const reset = () => {
@@ -115,9 +116,7 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
       return sendError(reply, new LinkedInError(status, { status, code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'ILLEGAL_ARGUMENT', message: status === 500 ? 'Internal Server Error' : error.message }));
     });
     instance.setNotFoundHandler((_request, reply) => sendError(reply, new LinkedInError(404, { status: 404, code: 'NOT_FOUND', message: 'No such resource' })));
-    instance.addHook('preClose', async () => {
-      for (const socket of ctx.hungSockets) socket.destroy();
-    });
+    instance.addHook('preClose', async () => ctx.held.releaseAll());
     registerOAuthRoutes(instance, ctx);
     registerOrganizationRoutes(instance, ctx);
     registerPostRoutes(instance, ctx);

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { escapeHtml, htmlPage as page, redirectWith } from '../common/index.js';
 import type { SandboxContext } from './context.js';
 import { errors } from './errors.js';
 import { defineOperation } from './operation.js';
@@ -9,15 +10,6 @@ export const KNOWN_SCOPES = ['openid', 'profile', 'email', 'w_member_social', 'r
 
 type Params = Record<string, unknown>;
 const str = (params: Params, name: string) => (typeof params[name] === 'string' ? (params[name] as string) : undefined);
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
-
-function redirectWith(reply: FastifyReply, redirectUri: string, params: Record<string, string | undefined>): FastifyReply {
-  const target = new URL(redirectUri);
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) target.searchParams.set(key, value);
-  return reply.redirect(target.toString(), 302);
-}
 
 /** Errors about the client or redirect_uri are a page, never a redirect (RFC 6749 §4.1.2.1). */
 function validate(ctx: SandboxContext, params: Params): { app: SandboxApp; redirectUri: string; scopes: string[]; state?: string } | { pageError: string } {
@@ -25,7 +17,7 @@ function validate(ctx: SandboxContext, params: Params): { app: SandboxApp; redir
   if (!app) return { pageError: 'The passed in client_id is invalid.' };
   const redirectUri = str(params, 'redirect_uri');
   if (!redirectUri || !/^https?:\/\//.test(redirectUri)) return { pageError: 'The redirect_uri is missing or not a valid URL.' };
-  if (app.redirectUris && !app.redirectUris.includes(redirectUri)) return { pageError: "The redirect_uri does not match the registered value." };
+  if (app.redirectUris && !app.redirectUris.includes(redirectUri)) return { pageError: 'The redirect_uri does not match the registered value.' };
   const scopes = (str(params, 'scope') ?? '').split(/[\s,]+/).filter(Boolean);
   return { app, redirectUri, scopes, state: str(params, 'state') };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dropConnection } from '../common/index.js';
 import type { SandboxContext } from './context.js';
 import { LinkedInError, errors } from './errors.js';
 import type { IssuedToken, Member } from './state.js';
@@ -107,11 +108,11 @@ export function defineOperation(app: FastifyInstance, ctx: SandboxContext, spec:
 
         const fault = ctx.faults.decide(name, spec.method);
         if (fault === 'error') throw errors.injected(ctx.faults.pickErrorStatus());
-        if (fault === 'timeout') return hang(ctx, request, reply);
-        if (fault === 'drop') return drop(request, reply);
+        if (fault === 'timeout') return ctx.held.hold(request, reply, ctx.faults.hangMs);
+        if (fault === 'drop') return dropConnection(request, reply);
 
         const result = await handler({ request, member, token });
-        if (fault === 'drop-after-commit') return drop(request, reply);
+        if (fault === 'drop-after-commit') return dropConnection(request, reply);
         for (const [k, v] of Object.entries(result.headers ?? {})) reply.header(k, v);
         reply.code(result.status);
         if (result.body === undefined) return reply.send();
@@ -122,23 +123,4 @@ export function defineOperation(app: FastifyInstance, ctx: SandboxContext, spec:
       }
     },
   });
-}
-
-function hang(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.hijack();
-  const socket = request.raw.socket;
-  ctx.hungSockets.add(socket);
-  const timer = setTimeout(() => socket.destroy(), ctx.faults.hangMs);
-  timer.unref();
-  socket.once('close', () => {
-    clearTimeout(timer);
-    ctx.hungSockets.delete(socket);
-  });
-  return reply;
-}
-
-function drop(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.hijack();
-  request.raw.socket.destroy();
-  return reply;
 }

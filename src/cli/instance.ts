@@ -5,9 +5,9 @@ import { publicUrlOf, type Config } from '../config/index.js';
 import { createLogger, createMetrics, publishMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
 import type { PinterestSandbox, PinterestSandboxOptions } from '../sandbox/pinterest/index.js';
-import { publishPass } from '../scheduler/index.js';
+import { publishPass, type DeliveryOutcome } from '../scheduler/index.js';
 import { Worker, type BackgroundPass } from '../shared/index.js';
-import { budgetFor, publisherFor } from '../connectors/index.js';
+import { budgetFor, outcomeWindowFor, publisherFor } from '../connectors/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { emitEvent, webhookPasses } from '../webhooks/index.js';
 import { createMediaLibrary } from '../media/index.js';
@@ -41,6 +41,28 @@ export interface StartOptions {
   sandboxOptions?: PinterestSandboxOptions;
 }
 
+/** The webhook event telling of a delivery's end state. A delivery that needs attention did not verifiably go out: post.failed. */
+function outcomeEvent(o: DeliveryOutcome): Parameters<typeof emitEvent>[1] {
+  const d = o.delivery;
+  const base = { post_id: d.post_id, delivery_id: d.id, platform: d.platform, account_id: d.account_id };
+  if (o.type === 'published') {
+    return {
+      workspaceId: d.workspace_id,
+      type: 'post.published',
+      data: {
+        ...base,
+        external_id: o.externalId,
+        url: o.url,
+        published_at: new Date(o.publishedAt).toISOString(),
+        scheduled_at: new Date(d.scheduled_at).toISOString(),
+        adopted: o.adopted,
+        ...(o.duplicates.length && { duplicates: o.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })), warning: o.warning }),
+      },
+    };
+  }
+  return { workspaceId: d.workspace_id, type: 'post.failed', data: { ...base, error: o.error, attempts: o.attempts, ...(o.type === 'needs_attention' && { needs_attention: true }) } };
+}
+
 /** The background passes every worker runs; capabilities add theirs here. */
 function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): BackgroundPass[] {
   const s = ctx.config.scheduler;
@@ -52,6 +74,7 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     tokens: ctx.accounts.tokens,
     publisherFor: (platform) => publisherFor(ctx.config, platform),
     budgetFor: (platform) => budgetFor(ctx.config, platform),
+    outcomeWindowFor: (platform) => outcomeWindowFor(ctx.config, platform),
     concurrency: s.concurrency,
     leaseMs: s.leaseSeconds * 1000,
     pollIntervalMs: s.pollIntervalMs,
@@ -60,6 +83,8 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     retryMaxMs: s.retryMaxSeconds * 1000,
     unknownOutcomeGiveUpMs: s.unknownOutcomeGiveUpSeconds * 1000,
     onPublished: (d, latenessMs, adopted) => reported.published(d.platform, latenessMs, adopted),
+    // Webhooks hear of every end state in the transaction that records it.
+    onOutcome: (trx, outcome) => emitEvent(trx, outcomeEvent(outcome)).then(() => undefined),
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);

@@ -121,6 +121,12 @@ export const ConfigSchema = Type.Object(
         authorizeUrl: Type.String({ default: 'https://www.pinterest.com/oauth/', pattern: '^https?://' }),
         /** Per call to Pinterest; a publish that times out is treated as an unknown outcome, never blindly retried. */
         timeoutMs: Type.Integer({ default: 30_000, minimum: 100 }),
+        /**
+         * How long after a publish that got no answer Pinterest may still make the pin (its slowest
+         * commit seen, with room). Pinion looks for the pin over this window and publishes again
+         * only if a look after it found nothing; meanwhile the delivery is `awaiting_check`.
+         */
+        outcomeWindowSeconds: Type.Number({ default: 600, minimum: 0.01 }),
         clientId: Type.Optional(Type.String({ minLength: 1 })),
         clientSecret: Type.Optional(Type.String({ minLength: 1 })),
       },

@@ -4,7 +4,7 @@ import type { OAuthFlow, Publisher } from './types.js';
 import { pinterestPublisher } from './pinterest/publish.js';
 
 export { ConnectorError, isConnectorError, type ConnectorErrorKind } from './errors.js';
-export type { TokenSet, AccountIdentity, OAuthFlow, FieldIssue, Publisher, Published } from './types.js';
+export type { TokenSet, AccountIdentity, OAuthFlow, FieldIssue, Publisher, Published, FoundPublished, WithToken } from './types.js';
 
 /** Every platform Pinion can connect, as data. Adding one adds an entry here and a folder beside this file. */
 export const PLATFORMS = { pinterest: PINTEREST } as const;
@@ -48,5 +48,18 @@ export function budgetFor(config: Config, platform: string): { limit: number; wi
     }
     default:
       throw new PlatformNotConfigured(`No budget for platform "${platform}"`);
+  }
+}
+
+/**
+ * How long after a publish that got no answer the platform may still make the post: the window
+ * the scheduler looks for it in before publishing again.
+ */
+export function outcomeWindowFor(config: Config, platform: string): number {
+  switch (platform as PlatformId) {
+    case 'pinterest':
+      return config.pinterest.outcomeWindowSeconds * 1000;
+    default:
+      throw new PlatformNotConfigured(`No outcome window for platform "${platform}"`);
   }
 }

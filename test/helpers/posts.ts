@@ -48,11 +48,13 @@ export async function settled(p: TestPinion, ids: string[], timeoutMs = 30_000):
 /** Scheduler settings that make tests quick: fast polling, short leases and retries. */
 export const FAST_SCHEDULER = { pollIntervalMs: 50, concurrency: 8, leaseSeconds: 2, maxAttempts: 8, retryBaseSeconds: 0.05, retryMaxSeconds: 0.4, unknownOutcomeGiveUpSeconds: 86_400 };
 
-export function fastPinterest(overrides: Partial<{ limit: number; windowSeconds: number; perDay: number; timeoutMs: number }> = {}) {
+export function fastPinterest(overrides: Partial<{ limit: number; windowSeconds: number; perDay: number; timeoutMs: number; outcomeWindowSeconds: number }> = {}) {
   return {
     apiBaseUrl: 'https://api.pinterest.com',
     authorizeUrl: 'https://www.pinterest.com/oauth/',
     timeoutMs: overrides.timeoutMs ?? 1500,
+    // The sandbox commits at once (unless told to commit late): a short window keeps retries quick.
+    outcomeWindowSeconds: overrides.outcomeWindowSeconds ?? 1,
     writeBudget: { limit: overrides.limit ?? 90, windowSeconds: overrides.windowSeconds ?? 60, perDay: overrides.perDay ?? 0 },
   };
 }

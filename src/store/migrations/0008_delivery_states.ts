@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * Delivery states owned by one module: `awaiting_check` (an attempt got no answer) needs the end
+ * of the time its result is looked for; a platform found holding a delivery twice records the
+ * other posts and a warning. The status column is text, so the new states need no change there.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('deliveries').addColumn('check_until', 'bigint').execute();
+  await db.schema.alterTable('deliveries').addColumn('duplicates', 'text').execute();
+  await db.schema.alterTable('deliveries').addColumn('warning', 'text').execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('deliveries').dropColumn('warning').execute();
+  await db.schema.alterTable('deliveries').dropColumn('duplicates').execute();
+  await db.schema.alterTable('deliveries').dropColumn('check_until').execute();
+}

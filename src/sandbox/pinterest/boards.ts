@@ -111,7 +111,7 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
 
   defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}/pins', category: 'org_read', scopes: PIN_LIST }, async ({ request, user }) => {
     const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
-    const page = paginate([...state.pins.values()].filter((p) => p.boardId === board.id), request.query as Record<string, unknown>, 'newest-first');
+    const page = paginate([...state.pins.values()].filter((p) => p.boardId === board.id), request.query as Record<string, unknown>, ctx.options.listOrder);
     return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.baseUrl(request))), bookmark: page.bookmark } };
   });
 
@@ -153,7 +153,7 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
   defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}/sections/{section_id}/pins', category: 'org_read', scopes: PIN_LIST }, async ({ request, user }) => {
     const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
     const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
-    const page = paginate([...state.pins.values()].filter((p) => p.sectionId === section.id), request.query as Record<string, unknown>, 'newest-first');
+    const page = paginate([...state.pins.values()].filter((p) => p.sectionId === section.id), request.query as Record<string, unknown>, ctx.options.listOrder);
     return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.baseUrl(request))), bookmark: page.bookmark } };
   });
 }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../shared/index.js';
 import type { FaultInjector } from './faults.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { SandboxState } from './state.js';
@@ -13,6 +14,8 @@ export interface ResolvedOptions {
   publicBaseUrl?: string;
   imageFetchTimeoutMs: number;
   imageFetchMaxBytes: number;
+  /** The order lists of pins run in (the spec does not say; Pinion must not depend on it). */
+  listOrder: 'newest-first' | 'oldest-first';
 }
 
 /** Everything the route modules share; one per sandbox instance. */
@@ -20,6 +23,8 @@ export interface SandboxContext {
   state: SandboxState;
   options: ResolvedOptions;
   faults: FaultInjector;
+  /** Time of pin creation and of late commits; tests share a ManualClock with Pinion's scheduler. */
+  clock: Clock;
   limiter: RateLimiter;
   /** Sockets held open by the "timeout" fault, destroyed on close so tests don't leak handles. */
   hungSockets: Set<Socket>;

@@ -7,6 +7,11 @@ export interface FaultConfig {
   timeoutRate?: number;
   /** 0..1 fraction of write requests whose side effect is committed, then the socket is destroyed with no response. */
   dropAfterCommitRate?: number;
+  /**
+   * With `dropAfterCommitRate`: the answer is lost at once and the write is committed only this many
+   * ms later (by the sandbox's clock), as a platform that commits slowly after the caller gave up.
+   */
+  commitDelayMs?: number;
   /** Apply faults only to these operations, e.g. ['POST /v5/pins']. */
   only?: string[];
   /** Seed for reproducible fault sequences. */
@@ -50,6 +55,10 @@ export class FaultInjector {
 
   get(): FaultConfig {
     return { ...this.config };
+  }
+
+  get commitDelayMs(): number {
+    return this.config.commitDelayMs ?? 0;
   }
 
   get hangMs(): number {

@@ -131,6 +131,12 @@ export function defineOperation(
         if (fault === 'error') throw errors.injectedServerError(ctx.faults.pickErrorStatus());
         if (fault === 'timeout') return hang(ctx, request, reply);
 
+        if (fault === 'drop-after-commit' && ctx.faults.commitDelayMs > 0) {
+          // The caller hears nothing; the write lands later, whether or not the caller is still there.
+          const late = ctx.faults.commitDelayMs;
+          void ctx.clock.sleep(late).then(run).catch(() => undefined);
+          return drop(request, reply);
+        }
         const result = await run();
         if (fault === 'drop-after-commit') return drop(request, reply);
         reply.code(result.status);

@@ -206,9 +206,20 @@ export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, op
   return [...reclaimed, ...claimed];
 }
 
-/** Keeps the lease of a delivery this worker is still working on. False when it was lost. */
-export async function renewLease(db: Kysely<Database>, id: string, owner: string, leaseMs: number, now = Date.now()): Promise<boolean> {
-  const r = await db.updateTable('deliveries').set({ lease_until: now + leaseMs }).where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'publishing').executeTakeFirst();
+/**
+ * Keeps the lease of a delivery this worker is still working on. False when it was lost. While
+ * a publish call is out, `checkUntil` moves the end of its outcome window along: should this
+ * worker die, the call's connection closes before the lease runs out, and the platform may still
+ * make the post for a window after that.
+ */
+export async function renewLease(db: Kysely<Database>, id: string, owner: string, leaseMs: number, now = Date.now(), checkUntil?: number): Promise<boolean> {
+  const r = await db
+    .updateTable('deliveries')
+    .set({ lease_until: now + leaseMs, ...(checkUntil !== undefined && { check_until: checkUntil }) })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'publishing')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

@@ -20,9 +20,9 @@ export interface PublishPassOptions {
   publisherFor(platform: string): Publisher;
   budgetFor(platform: string): Budget;
   /**
-   * How long after an unanswered attempt a platform may still make the post (its slowest commit):
-   * the attempt's result is looked for over this window, and the delivery is published again only
-   * after a look made once it has passed found nothing.
+   * How long after an attempt was given up (no answer) a platform may still make the post (its
+   * slowest commit): the attempt's result is looked for over this window, and the delivery is
+   * published again only when a look made after it has passed found nothing.
    */
   outcomeWindowFor(platform: string): number;
   /** Bytes of a stored media item of a workspace, for payloads that reference Pinion media. */
@@ -60,6 +60,8 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   const { db, log } = opts;
   const clock = opts.clock ?? systemClock;
   const now = () => clock.now();
+  /** Deliveries whose publish call is out, with their platform's outcome window. */
+  const calling = new Map<string, number>();
   const backoff = (attempts: number) => retryDelayMs(attempts, opts.retryBaseMs, opts.retryMaxMs);
   const fail = (d: DeliveryRow, error: { kind: string; message: string }, attempts: number, to: 'failed' | 'needs_attention' = 'failed') =>
     markFailed(db, d, error, attempts, now(), opts.onOutcome, to);
@@ -136,10 +138,13 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     if (!slot.ok) return requeue(db, d, owner, { to: 'scheduled', runAt: slot.retryAt, now: now() });
 
     const attempts = d.attempts + 1;
+    const window = opts.outcomeWindowFor(d.platform);
     // The reserved slot's time: never later than the call, so a later search for the post starts early enough.
-    const checkUntil = slot.at + opts.outcomeWindowFor(d.platform);
+    // Should this worker die, the call ends before its lease does; the window runs from there (the heartbeat moves it on).
+    const checkUntil = slot.at + opts.leaseMs + window;
     if (!(await recordAttempt(db, d, owner, { attempts, startedAt: slot.at, checkUntil, now: now() }))) return; // the lease was lost; its new holder will look first
 
+    calling.set(d.id, window);
     try {
       const result = await publisher.publish({
         payload,
@@ -160,13 +165,20 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       });
       if (await markPublished(db, d, { ...result, adopted: false }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false);
     } catch (err) {
-      await afterFailedAttempt(d, err, attempts, checkUntil, category);
+      calling.delete(d.id);
+      // The window runs from when Pinion stopped waiting for an answer: the platform may commit any time after.
+      await afterFailedAttempt(d, err, attempts, now() + window, category);
+    } finally {
+      calling.delete(d.id);
     }
   }
 
+
   async function withLease(d: DeliveryRow): Promise<void> {
     const heartbeat = setInterval(() => {
-      renewLease(db, d.id, owner, opts.leaseMs, now()).catch((err) => log.warn({ err, deliveryId: d.id }, 'lease renewal failed'));
+      const window = calling.get(d.id);
+      const at = now();
+      renewLease(db, d.id, owner, opts.leaseMs, at, window === undefined ? undefined : at + opts.leaseMs + window).catch((err) => log.warn({ err, deliveryId: d.id }, 'lease renewal failed'));
     }, Math.max(100, opts.leaseMs / 3));
     try {
       await publishOne(d);

@@ -3,6 +3,8 @@ import { budgetFor, outcomeWindowFor, publisherFor } from '../../src/connectors/
 import type { FaultConfig, PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
 import { publishPass, type DeliveryOutcome } from '../../src/scheduler/index.js';
 import { ManualClock } from '../../src/shared/index.js';
+import { PinterestClient } from '../../src/connectors/pinterest/index.js';
+import { ALL_SCOPES } from '../sandbox/pinterest/support.js';
 import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { FAST_SCHEDULER, fastPinterest, getPost, pinterestAccount, startImageServer, type PostJson } from '../helpers/posts.js';
@@ -24,11 +26,23 @@ describe.each(DIALECTS)('a publish whose answer is lost while Pinterest commits 
     p = undefined;
   });
 
-  async function setup(sandbox: PinterestSandboxOptions) {
-    const clock = new ManualClock(Date.now());
+  async function setup(sandbox: PinterestSandboxOptions, olderTwins = 0) {
+    const clock = new ManualClock(Date.now() - 2 * 3600_000);
     images = await startImageServer();
     p = await startTestPinion({ dialect, sandbox: { ...sandbox, clock }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ outcomeWindowSeconds: WINDOW_S }) } });
     const { sandboxUserId } = await pinterestAccount(p);
+    // The same pin made by hand an hour or two ago: never to be taken for this attempt's.
+    if (olderTwins) {
+      p.sandbox!.setFaults({});
+      const board = [...p.sandbox!.state.boards.values()].find((b) => b.ownerId === sandboxUserId)!;
+      const token = p.sandbox!.issueTokens(sandboxUserId, ALL_SCOPES).access_token;
+      const client = new PinterestClient({ apiBaseUrl: p.config.pinterest.apiBaseUrl, authorizeUrl: p.config.pinterest.authorizeUrl, clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' });
+      for (let i = 0; i < olderTwins; i++) {
+        await client.createPin(token, { board_id: board.id, title: 'Apron', description: 'Late apron', link: 'https://shop.example/apron', media_source: { source_type: 'image_url', url: `${images.url}/good.jpg` } });
+        await clock.advance(20 * 60_000);
+      }
+      p.sandbox!.setFaults(sandbox.faults ?? {});
+    }
     const res = await p.api('POST', '/api/v1/posts', {
       body: { content: 'Late apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link: 'https://shop.example/apron', platform_options: { pinterest: { board: 'Products', title: 'Apron' } } },
     });
@@ -64,7 +78,7 @@ describe.each(DIALECTS)('a publish whose answer is lost while Pinterest commits 
     const pins = () => p!.sandbox!.state.pinsOf(sandboxUserId);
     const post = () => getPost(p!, id);
     /** Moves time on in steps, running the pass at each, until `until` s after the first attempt. */
-    async function runFor(seconds: number, step = 5, each?: (elapsedS: number) => Promise<void> | void) {
+    async function runFor(seconds: number, step = 10, each?: (elapsedS: number) => Promise<void> | void) {
       while (clock.now() - started < seconds * 1000) {
         const before = pins().length;
         await clock.advance(step * 1000);
@@ -81,22 +95,25 @@ describe.each(DIALECTS)('a publish whose answer is lost while Pinterest commits 
 
   const delivery = (post: PostJson) => post.deliveries[0]!;
 
-  for (const [label, delayS] of [
-    ['65 s', 65],
-    ['5 minutes', 300],
+  for (const [label, delayS, listOrder] of [
+    ['65 s', 65, 'newest_first'],
+    ['65 s', 65, 'oldest_first'],
+    ['5 minutes', 300, 'newest_first'],
   ] as const) {
-    it(`finds and adopts the pin Pinterest commits ${label} after the request, without posting again`, async () => {
-      const t = await setup({ faults: DROP_LATE(delayS * 1000) });
+    it(`finds and adopts the pin Pinterest commits ${label} after the request, without posting again (boards listed ${listOrder})`, async () => {
+      const t = await setup({ faults: DROP_LATE(delayS * 1000), listOrder }, 3);
       p!.sandbox!.setFaults({});
       expect(delivery(await t.post())).toMatchObject({ status: 'awaiting_check', attempts: 1, last_error: { kind: 'unknown_outcome' } });
-      await t.runFor(WINDOW_S + 120, 5, async () => {
-        expect(t.creates()).toBe(1);
+      await t.runFor(WINDOW_S + 120, 10, async () => {
+        expect(t.creates()).toBe(4);
       });
       const done = await t.post();
       expect(done.status).toBe('published');
-      expect(delivery(done)).toMatchObject({ status: 'published', adopted: true, attempts: 1, external_id: t.pins()[0]!.id, duplicates: [], warning: null });
-      expect(t.pins()).toHaveLength(1);
-      expect(t.creates()).toBe(1);
+      // The newest pin: the late one, not one of the older twins.
+      expect(delivery(done)).toMatchObject({ status: 'published', adopted: true, attempts: 1, external_id: t.pins().at(-1)!.id, duplicates: [], warning: null });
+      expect(t.pins().filter((x) => x.id === delivery(done).external_id)).toHaveLength(1);
+      expect(t.pins()).toHaveLength(4);
+      expect(t.creates()).toBe(4);
     });
   }
 

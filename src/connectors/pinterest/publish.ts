@@ -11,6 +11,12 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 /** Pages of a board read at most when looking for an unconfirmed attempt's pin (250 pins each). */
 const PAGE_BUDGET = 20;
 
+/** How the search after an unknown outcome reads a board; tests shrink both. */
+export interface SearchOptions {
+  pageBudget?: number;
+  pageSize?: number;
+}
+
 const pinUrl = (id: string) => `https://www.pinterest.com/pin/${id}/`;
 const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '') === (b ?? '');
 
@@ -51,7 +57,9 @@ function matches(pin: PinterestPin, sent: PinCreate): boolean {
 }
 
 /** Pinterest's publish flow as plain steps: create the pin; after an unknown outcome, look for it first. */
-export function pinterestPublisher(client: PinterestClient, videoOptions: VideoUploadOptions = {}): Publisher {
+export function pinterestPublisher(client: PinterestClient, videoOptions: VideoUploadOptions = {}, search: SearchOptions = {}): Publisher {
+  const pageBudget = search.pageBudget ?? PAGE_BUDGET;
+  const pageSize = search.pageSize ?? PINTEREST.limits.pageSizeMax;
   return {
     platform: 'pinterest',
     rateCategory: PINTEREST.writeCategory,
@@ -68,8 +76,8 @@ export function pinterestPublisher(client: PinterestClient, videoOptions: VideoU
     /**
      * Reads the board's pins until every pin made since `since` has been seen, whatever order
      * Pinterest lists them in: to the end of the list, or, while the list has shown itself newest
-     * first (every time so far no later than the one before), to the first pin older than the
-     * window. Past the page budget it throws rather than answer "not found" without having looked.
+     * first (times seen to fall and never to rise), to the end of the first page that reaches
+     * before the window. Past the page budget it throws rather than answer "not found" without having looked.
      */
     async findPublished({ payload, since, exclude, withToken }) {
       const sent = payload as PinCreate;
@@ -77,28 +85,33 @@ export function pinterestPublisher(client: PinterestClient, videoOptions: VideoU
       return withToken(async (token) => {
         const found: Array<{ pin: PinterestPin; at: number }> = [];
         let bookmark: string | undefined;
+        // Newest first only once the times have been seen to fall, and never to rise.
         let newestFirst = true;
+        let fell = false;
+        let oldest = Number.POSITIVE_INFINITY;
         let previous = Number.POSITIVE_INFINITY;
         let read = 0;
         for (let page = 0; ; page++) {
-          if (page >= PAGE_BUDGET) {
+          if (page >= pageBudget) {
             throw new ConnectorError(
               'retryable',
-              `Looked through ${PAGE_BUDGET} pages (${read} pins) of board ${sent.board_id} without reaching every pin since ${new Date(from).toISOString()}; the page budget is spent, so whether the unanswered attempt made a pin is still unknown`,
+              `Looked through ${pageBudget} pages (${read} pins) of board ${sent.board_id} without reaching every pin since ${new Date(from).toISOString()}; the page budget is spent, so whether the unanswered attempt made a pin is still unknown`,
             );
           }
-          const res = await client.listBoardPins(token, sent.board_id, { bookmark, pageSize: PINTEREST.limits.pageSizeMax });
-          let covered = false;
+          const res = await client.listBoardPins(token, sent.board_id, { bookmark, pageSize });
           for (const pin of res.items) {
             read++;
             const at = pinTime(pin.created_at);
             // A pin without a readable time could be ours, and leaves the order unknown: read on to the end.
             if (!(at <= previous)) newestFirst = false;
+            if (at < previous) fell = true;
             if (!Number.isNaN(at)) previous = at;
+            oldest = Math.min(oldest, at);
             if (!(at < from) && !exclude.has(pin.id) && matches(pin, sent)) found.push({ pin, at });
-            if (newestFirst && at < from) covered = true;
           }
           bookmark = res.bookmark ?? undefined;
+          // Listed newest first and already past the window's start: every pin after this is older still.
+          const covered = newestFirst && fell && oldest < from;
           if (covered || !bookmark) break;
         }
         if (!found.length) return null;

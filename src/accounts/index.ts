@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import { budgetFor, ConnectorError, oauthFlow, pinterestClient, PLATFORMS, type PlatformId } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
 import { budgetCategory, holdUntil, reserveSlot } from '../budgets/index.js';
-import { sleep, type BackgroundPass } from '../shared/index.js';
+import { sleep, type BackgroundPass, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Account } from './accounts.js';
 import { BoardDirectory, type WriteBudget } from './boards.js';
@@ -28,7 +28,7 @@ export interface Accounts {
   listeners: { needsReauth: Array<(account: Account) => Promise<void>> };
 }
 
-export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger }): Accounts {
+export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger; clock?: Clock }): Accounts {
   const vault = loadVault(opts.config);
   const listeners: Accounts['listeners'] = { needsReauth: [] };
   const tokens = new TokenKeeper({
@@ -37,6 +37,7 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
     log: opts.log,
     oauth: (platform) => oauthFlow(opts.config, platform as PlatformId),
     refreshMarginMs: opts.config.accounts.refreshMarginSeconds * 1000,
+    clock: opts.clock,
     onNeedsReauth: async (account) => {
       for (const listener of listeners.needsReauth) await listener(account);
     },
@@ -54,6 +55,7 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
         log: opts.log,
         windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
         marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
+        clock: opts.clock,
       }),
       reencryptTokensPass({ db: opts.db, vault, log: opts.log }),
     ],

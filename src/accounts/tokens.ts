@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { ConnectorError, isConnectorError, type OAuthFlow } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
-import { sleep } from '../shared/index.js';
+import { systemClock, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { sealedTokens, toAccount, type Account, type AccountRow } from './accounts.js';
 import type { TokenVault } from './vault.js';
@@ -21,6 +21,8 @@ export interface TokenKeeperOptions {
   leaseMs?: number;
   /** How long a caller waits for another process's refresh before giving up (retryable). */
   waitMs?: number;
+  /** Expiry checks, leases and waits; tests pass a ManualClock. */
+  clock?: Clock;
 }
 
 /**
@@ -35,8 +37,10 @@ export class TokenKeeper {
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly leaseMs: number;
   private readonly waitMs: number;
+  private readonly clock: Clock;
 
   constructor(private readonly opts: TokenKeeperOptions) {
+    this.clock = opts.clock ?? systemClock;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.waitMs = opts.waitMs ?? 45_000;
   }
@@ -44,7 +48,7 @@ export class TokenKeeper {
   /** Runs `call` with a valid access token: refreshed ahead of expiry, and once more after a 401. */
   async withAccessToken<T>(accountId: string, call: (accessToken: string) => Promise<T>): Promise<T> {
     let row = await this.load(accountId);
-    if (row.access_expires_at !== null && row.access_expires_at - Date.now() < this.opts.refreshMarginMs) {
+    if (row.access_expires_at !== null && row.access_expires_at - this.clock.now() < this.opts.refreshMarginMs) {
       row = await this.refresh(accountId, row.token_version);
     }
     try {
@@ -69,7 +73,7 @@ export class TokenKeeper {
   }
 
   private async refreshOnce(accountId: string, seenVersion: number | undefined): Promise<AccountRow> {
-    const giveUpAt = Date.now() + this.waitMs;
+    const giveUpAt = this.clock.now() + this.waitMs;
     for (;;) {
       const claimed = await this.claimLease(accountId);
       const row = await this.load(accountId);
@@ -82,8 +86,8 @@ export class TokenKeeper {
         return this.refreshHoldingLease(row);
       }
       if (alreadyDone) return row;
-      if (Date.now() > giveUpAt) throw new ConnectorError('retryable', `Timed out waiting for another process to refresh account ${accountId}`);
-      await sleep(50 + Math.random() * 100);
+      if (this.clock.now() > giveUpAt) throw new ConnectorError('retryable', `Timed out waiting for another process to refresh account ${accountId}`);
+      await this.clock.sleep(50 + Math.random() * 100);
     }
   }
 
@@ -99,11 +103,11 @@ export class TokenKeeper {
         .set((eb) => ({
           ...sealedTokens(vault, row.id, tokens),
           token_version: eb('token_version', '+', 1),
-          refreshed_at: Date.now(),
+          refreshed_at: this.clock.now(),
           last_error: null,
           refresh_lock_until: null,
           refresh_lock_owner: null,
-          updated_at: Date.now(),
+          updated_at: this.clock.now(),
         }))
         .where('id', '=', row.id)
         .execute();
@@ -117,7 +121,7 @@ export class TokenKeeper {
       const dead = isConnectorError(err) && err.kind === 'auth_revoked';
       await db
         .updateTable('accounts')
-        .set({ ...(dead ? { status: 'needs_reauth' as const } : {}), last_error: message, refresh_lock_until: null, refresh_lock_owner: null, updated_at: Date.now() })
+        .set({ ...(dead ? { status: 'needs_reauth' as const } : {}), last_error: message, refresh_lock_until: null, refresh_lock_owner: null, updated_at: this.clock.now() })
         .where('id', '=', row.id)
         .execute();
       if (dead) {
@@ -132,7 +136,7 @@ export class TokenKeeper {
 
   /** Takes the account's refresh lease if nobody holds a live one. */
   private async claimLease(accountId: string): Promise<boolean> {
-    const now = Date.now();
+    const now = this.clock.now();
     const result = await this.opts.db
       .updateTable('accounts')
       .set({ refresh_lock_until: now + this.leaseMs, refresh_lock_owner: this.owner })

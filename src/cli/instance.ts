@@ -6,7 +6,7 @@ import { createLogger, createMetrics, publishMetrics, type Logger } from '../obs
 import type { Registry } from 'prom-client';
 import type { PinterestSandbox, PinterestSandboxOptions } from '../sandbox/pinterest/index.js';
 import { publishPass, type DeliveryOutcome } from '../scheduler/index.js';
-import { Worker, type BackgroundPass } from '../shared/index.js';
+import { systemClock, Worker, type BackgroundPass, type Clock } from '../shared/index.js';
 import { budgetFor, outcomeWindowFor, publisherFor } from '../connectors/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { emitEvent, webhookPasses } from '../webhooks/index.js';
@@ -39,6 +39,8 @@ export interface StartOptions {
   shutdownGraceMs?: number;
   /** Options of the embedded Pinterest sandbox (tests shorten token lifetimes, inject faults). */
   sandboxOptions?: PinterestSandboxOptions;
+  /** Time for the worker's passes and the token keeper; default the system clock (tests pass a ManualClock). */
+  clock?: Clock;
 }
 
 /** The webhook event telling of a delivery's end state. A delivery that needs attention did not verifiably go out: post.failed. */
@@ -64,7 +66,7 @@ function outcomeEvent(o: DeliveryOutcome): Parameters<typeof emitEvent>[1] {
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
-function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): BackgroundPass[] {
+function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock: Clock): BackgroundPass[] {
   const s = ctx.config.scheduler;
   const reported = publishMetrics(metrics);
   const publishing = publishPass({
@@ -72,6 +74,7 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     dialect: ctx.store.dialect,
     log,
     tokens: ctx.accounts.tokens,
+    clock,
     publisherFor: (platform) => publisherFor(ctx.config, platform),
     budgetFor: (platform) => budgetFor(ctx.config, platform),
     outcomeWindowFor: (platform) => outcomeWindowFor(ctx.config, platform),
@@ -91,13 +94,14 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
       return { bytes: await ctx.media.read(media), mime: media.mime };
     },
   });
-  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays })];
+  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
 export async function startPinion(options: StartOptions): Promise<PinionInstance> {
   const config = structuredClone(options.config);
   const log = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
   const store = openStore(config.databaseUrl);
   try {
     if (options.migrate) await migrateToLatest(store);
@@ -113,7 +117,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
   // The public URL is known only after listening when port 0 asks for any free port.
   let accounts: Accounts;
   try {
-    accounts = createAccounts({ db: store.db, config, log });
+    accounts = createAccounts({ db: store.db, config, log, clock });
   } catch (err) {
     await store.close();
     throw err;
@@ -166,7 +170,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     config.media.fetchAllowHosts.push(new URL(url).host);
   }
 
-  const worker = options.worker ? new Worker(backgroundPasses(ctx, log, metrics), log) : undefined;
+  const worker = options.worker ? new Worker(backgroundPasses(ctx, log, metrics, clock), log, clock) : undefined;
   worker?.start();
   if (worker) ctx.onDeliveriesChanged = () => worker.wake('publish-deliveries');
 

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/observability/index.js';
 import { generateKeySpec } from '../../src/accounts/index.js';
 import { startPinion, type PinionInstance } from '../../src/cli/instance.js';
 import type { Dialect } from '../../src/store/index.js';
+import type { Clock } from '../../src/shared/index.js';
 import type { PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
 import { API_SCOPES, createApiKey, ensureWorkspace, type ApiScope } from '../../src/workspaces/index.js';
 import { freshDatabaseUrl } from './stores.js';
@@ -22,7 +23,7 @@ export interface TestPinion extends PinionInstance {
 
 /** A real Pinion on a free port with a fresh database, as a user would run it. */
 export async function startTestPinion(
-  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions } = {},
+  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions; clock?: Clock } = {},
 ): Promise<TestPinion> {
   const database = await freshDatabaseUrl(opts.dialect ?? 'sqlite');
   const logs: string[] = [];
@@ -53,6 +54,7 @@ export async function startTestPinion(
     migrate: opts.migrate ?? true,
     logger: createLogger('debug', sink),
     sandboxOptions: opts.sandbox,
+    clock: opts.clock,
     shutdownGraceMs: 200,
   });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {

@@ -30,7 +30,7 @@ export interface PostJson {
   id: string;
   status: string;
   scheduled_at: string;
-  deliveries: Array<{ id: string; status: string; attempts: number; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown>; check_until: string | null; duplicates: Array<{ external_id: string; url: string; removed: boolean }>; warning: string | null }>;
+  deliveries: Array<{ id: string; status: string; attempts: number; next_attempt_at: string | null; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown>; check_until: string | null; duplicates: Array<{ external_id: string; url: string; removed: boolean }>; warning: string | null }>;
 }
 
 export async function getPost(p: TestPinion, id: string, key?: string): Promise<PostJson> {

@@ -186,24 +186,28 @@ export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, op
     .returningAll()
     .execute();
 
-  const room = opts.limit - reclaimed.length;
-  if (room <= 0) return reclaimed;
-  const due: DeliveryStatus[] = ['scheduled', 'awaiting_check'];
-  const claimed = await db
-    .with(
-      (cte) => cte('picked').materialized(),
-      (qb) => {
-        const q = qb.selectFrom('deliveries').select('id').where('status', 'in', due).where('run_at', '<=', now).orderBy('run_at').limit(room);
-        return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
-      },
-    )
-    .updateTable('deliveries')
-    .set(lease)
-    .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
-    .$if(dialect === 'postgres', (qb) => qb.where('status', 'in', due))
-    .returningAll()
-    .execute();
-  return [...reclaimed, ...claimed];
+  const claimed = [...reclaimed];
+  // One statement per status, so each walks the (status, run_at) index in order: looks owed first, then new work.
+  for (const status of ['awaiting_check', 'scheduled'] as const) {
+    const room = opts.limit - claimed.length;
+    if (room <= 0) break;
+    const rows = await db
+      .with(
+        (cte) => cte('picked').materialized(),
+        (qb) => {
+          const q = qb.selectFrom('deliveries').select('id').where('status', '=', status).where('run_at', '<=', now).orderBy('run_at').limit(room);
+          return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+        },
+      )
+      .updateTable('deliveries')
+      .set(lease)
+      .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+      .$if(dialect === 'postgres', (qb) => qb.where('status', '=', status))
+      .returningAll()
+      .execute();
+    claimed.push(...rows);
+  }
+  return claimed;
 }
 
 /**

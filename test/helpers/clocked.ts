@@ -54,10 +54,10 @@ export async function clockedPinion(opts: { dialect: Dialect; sandbox?: Pinteres
     images,
     /** Runs one batch of the pass at the clock's time. */
     run: () => pass.run(new AbortController().signal),
-    /** A post due now (by the API's real time), as a user would make it. */
-    async schedule(title = 'Apron') {
+    /** A post due now (by the API's real time) unless `extra.scheduled_at` says otherwise, as a user would make it. */
+    async schedule(title = 'Apron', extra: Record<string, unknown> = {}) {
       const res = await p.api('POST', '/api/v1/posts', {
-        body: { content: 'Linen apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link: 'https://shop.example/apron', platform_options: { pinterest: { board: 'Products', title } } },
+        body: { content: 'Linen apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link: 'https://shop.example/apron', platform_options: { pinterest: { board: 'Products', title } }, ...extra },
       });
       if (res.status !== 201) throw new Error(`post refused: ${res.status} ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };

@@ -14,6 +14,20 @@ describe.each(DIALECTS)('retries, leases and give-up times on a clock, on %s', (
     t = undefined;
   });
 
+  it('publishes at the scheduled time and not a moment before', async () => {
+    t = await clockedPinion({ dialect });
+    const at = Math.ceil((Date.now() + 3600_000) / 1000) * 1000;
+    const id = await t.schedule('Apron', { scheduled_at: new Date(at).toISOString() });
+    await t.clock.advance(at - t.clock.now() - 1);
+    await t.run();
+    expect(await t.delivery(id)).toMatchObject({ status: 'scheduled', attempts: 0 });
+    expect(t.pins()).toEqual([]);
+    await t.clock.advance(1);
+    await t.run();
+    expect(await t.delivery(id)).toMatchObject({ status: 'published', attempts: 1, published_at: new Date(at).toISOString(), external_id: t.pins()[0]!.id });
+    expect(t.outcomes).toMatchObject([{ type: 'published', publishedAt: at, adopted: false }]);
+  });
+
   it('retries a server error after its backoff and not before, looks each time, and gives up after the last attempt', async () => {
     t = await clockedPinion({ dialect, sandbox: { faults: { errorRate: 1, only: ['POST /v5/pins'] } }, pass: { maxAttempts: 3 } });
     const id = await t.schedule();

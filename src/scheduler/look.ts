@@ -16,7 +16,7 @@ export type Look =
  * committed after its window, then a second attempt), the oldest is kept and the others deleted
  * where the platform allows it; both ids and a warning are recorded on the delivery.
  */
-export async function lookForAttempt(input: { db: Kysely<Database>; log: Logger; publisher: Publisher; d: DeliveryRow; payload: unknown; withToken: WithToken; now: number; window: number }): Promise<Look> {
+export async function lookForAttempt(input: { db: Kysely<Database>; log: Logger; publisher: Publisher; d: DeliveryRow; payload: unknown; withToken: WithToken }): Promise<Look> {
   const { db, log, publisher, d, withToken } = input;
   const since = d.attempt_started_at ?? d.updated_at;
   // An earlier attempt may have made the post late, after its own window: look from the first attempt (never before the due time).

@@ -97,7 +97,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
 
     if (d.attempt_pending) {
-      const look = await lookForAttempt({ db, log, publisher, d, payload, withToken, now: now(), window: opts.outcomeWindowFor(d.platform) });
+      const look = await lookForAttempt({ db, log, publisher, d, payload, withToken });
       if (look.kind === 'found') {
         const { found, duplicates, warning } = look;
         log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');

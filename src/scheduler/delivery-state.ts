@@ -14,7 +14,8 @@ export type { DeliveryStatus };
  * - publishing → publishing (lease taken over, attempt recorded) | scheduled (retry later; nothing
  *   was published) | awaiting_check (an attempt got no answer) | published | failed | needs_attention
  * - awaiting_check → publishing (claimed to look for the attempt's result)
- * - published, failed, cancelled, needs_attention: final
+ * - published → published (a last look found the post made twice: the other ids and a warning recorded)
+ * - failed, cancelled, needs_attention: final
  *
  * Editing a post replaces deliveries that are `scheduled` with nothing pending; that is a delete
  * guarded the same way, not a move.
@@ -23,7 +24,7 @@ export const TRANSITIONS: Readonly<Record<DeliveryStatus, readonly DeliveryStatu
   scheduled: ['publishing', 'cancelled'],
   publishing: ['publishing', 'scheduled', 'awaiting_check', 'published', 'failed', 'needs_attention'],
   awaiting_check: ['publishing'],
-  published: [],
+  published: ['published'],
   failed: [],
   cancelled: [],
   needs_attention: [],
@@ -233,6 +234,25 @@ export async function renewLease(db: Kysely<Database>, id: string, owner: string
  */
 export async function recordAttempt(db: Kysely<Database>, d: DeliveryRow, owner: string, a: { attempts: number; startedAt: number; checkUntil: number; now: number }): Promise<boolean> {
   return moveDelivery(db, d.id, { from: ['publishing'], to: 'publishing', owner, set: { attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil }, now: a.now });
+}
+
+/**
+ * Published deliveries due a last look for a late duplicate (see check_until), each taken by one
+ * worker: clearing check_until is the claim, so whoever clears it looks, once.
+ */
+export async function takeFollowUps(db: Kysely<Database>, now: number, limit: number): Promise<DeliveryRow[]> {
+  const due = await db.selectFrom('deliveries').select('id').where('status', '=', 'published').where('check_until', '<=', now).orderBy('check_until').limit(limit).execute();
+  const taken: DeliveryRow[] = [];
+  for (const { id } of due) {
+    const row = await db.updateTable('deliveries').set({ check_until: null }).where('id', '=', id).where('status', '=', 'published').where('check_until', '<=', now).returningAll().executeTakeFirst();
+    if (row) taken.push(row);
+  }
+  return taken;
+}
+
+/** Records other posts found for a published delivery, and the warning about them. */
+export async function recordDuplicates(db: Kysely<Database>, d: DeliveryRow, duplicates: string, warning: string, now: number): Promise<boolean> {
+  return moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { duplicates, warning }, now });
 }
 
 /** Saves what a publisher did part-way; false when this worker no longer holds the delivery. */

@@ -16,7 +16,7 @@ export type Look =
  * committed after its window, then a second attempt), the oldest is kept and the others deleted
  * where the platform allows it; both ids and a warning are recorded on the delivery.
  */
-export async function lookForAttempt(input: { db: Kysely<Database>; log: Logger; publisher: Publisher; d: DeliveryRow; payload: unknown; withToken: WithToken }): Promise<Look> {
+export async function lookForAttempt(input: { db: Kysely<Database>; log: Logger; publisher: Publisher; d: DeliveryRow; payload: unknown; withToken: WithToken; keep?: string }): Promise<Look> {
   const { db, log, publisher, d, withToken } = input;
   const since = d.attempt_started_at ?? d.updated_at;
   // An earlier attempt may have made the post late, after its own window: look from the first attempt (never before the due time).
@@ -36,9 +36,15 @@ export async function lookForAttempt(input: { db: Kysely<Database>; log: Logger;
     return { kind: 'error', err };
   }
   if (!found) return { kind: 'none' };
+  const all = [found, ...(found.duplicates ?? [])];
+  // Keep the post the delivery already records, if any; without it (deleted by a person?) delete nothing.
+  const kept = input.keep === undefined ? found : all.find((x) => x.externalId === input.keep);
+  if (!kept) return { kind: 'none' };
+  found = { externalId: kept.externalId, url: kept.url };
+  const extras = all.filter((x) => x.externalId !== kept.externalId);
 
   const duplicates: Duplicate[] = [];
-  for (const extra of found.duplicates ?? []) {
+  for (const extra of extras) {
     let removed = false;
     if (publisher.remove) {
       try {

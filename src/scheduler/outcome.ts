@@ -32,7 +32,7 @@ const released = { attempt_pending: 0, lease_owner: null, lease_until: null, che
 export async function markPublished(
   db: Kysely<Database>,
   d: DeliveryRow,
-  result: { externalId: string; url: string; adopted: boolean; duplicates?: Duplicate[]; warning?: string | null },
+  result: { externalId: string; url: string; adopted: boolean; duplicates?: Duplicate[]; warning?: string | null; followUpAt?: number | null },
   now: number,
   listener?: OutcomeListener,
 ): Promise<boolean> {
@@ -44,6 +44,8 @@ export async function markPublished(
       to: 'published',
       set: {
         ...released,
+        // Published again after an unanswered attempt: one more look for that attempt's pin, made late.
+        check_until: result.followUpAt ?? null,
         external_id: result.externalId,
         external_url: result.url,
         published_at: now,

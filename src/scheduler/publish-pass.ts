@@ -6,7 +6,7 @@ import { ConnectorError, isConnectorError, type Publisher } from '../connectors/
 import type { Logger } from '../observability/index.js';
 import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
-import { claimDeliveries, recordAttempt, renewLease, saveProgress, type DeliveryRow } from './delivery-state.js';
+import { claimDeliveries, moveDelivery, recordAttempt, recordDuplicates, renewLease, saveProgress, takeFollowUps, type DeliveryRow } from './delivery-state.js';
 import { markFailed, markPublished, requeue, type OutcomeListener } from './outcome.js';
 import { markPostsPublishing } from './post-status.js';
 import { lookForAttempt } from './look.js';
@@ -96,12 +96,15 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     const payload = JSON.parse(d.payload) as unknown;
     const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
 
+    let afterUnanswered = false;
     if (d.attempt_pending) {
       const look = await lookForAttempt({ db, log, publisher, d, payload, withToken });
       if (look.kind === 'found') {
         const { found, duplicates, warning } = look;
         log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');
-        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true);
+        // Adopting a later attempt's post: an earlier unanswered one may still land, so one more look a window later.
+        const followUpAt = d.attempts > 1 ? now() + opts.outcomeWindowFor(d.platform) : null;
+        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true);
         return;
       }
       if (look.kind === 'error') {
@@ -129,6 +132,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         return requeue(db, d, owner, { to: 'awaiting_check', runAt: Math.min(d.check_until, now() + every), checkUntil: d.check_until, now: now() });
       }
       // A look after the window found nothing: the attempt made nothing, so publishing again is safe.
+      afterUnanswered = d.check_until !== null;
     }
     if (d.attempts >= opts.maxAttempts) {
       return fail(d, { kind: d.last_error_kind ?? 'retryable', message: `Gave up after ${d.attempts} attempts: ${d.last_error ?? 'no answer'}` }, d.attempts);
@@ -163,7 +167,9 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
           }
         },
       });
-      if (await markPublished(db, d, { ...result, adopted: false }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false);
+      // Should the unanswered attempt still land after all, one more look a window later finds it and deletes it.
+      const followUpAt = afterUnanswered ? now() + window : null;
+      if (await markPublished(db, d, { ...result, adopted: false, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false);
     } catch (err) {
       calling.delete(d.id);
       // The window runs from when Pinion stopped waiting for an answer: the platform may commit any time after.
@@ -173,6 +179,25 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     }
   }
 
+
+  /**
+   * The last look at a delivery published again after an unanswered attempt: should that attempt
+   * have landed after its window, there are two posts; the one the delivery records is kept.
+   */
+  async function followUp(d: DeliveryRow): Promise<void> {
+    const publisher = opts.publisherFor(d.platform);
+    const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
+    const look = await lookForAttempt({ db, log, publisher, d, payload: JSON.parse(d.payload) as unknown, withToken, keep: d.external_id ?? undefined });
+    if (look.kind === 'error') {
+      log.warn({ deliveryId: d.id, err: look.err }, 'could not look for a late duplicate; will look again');
+      await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { check_until: now() + backoff(1) }, now: now() });
+      return;
+    }
+    if (look.kind === 'found' && look.duplicates.length) {
+      const duplicates = JSON.stringify(look.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })));
+      await recordDuplicates(db, d, duplicates, look.warning!, now());
+    }
+  }
 
   async function withLease(d: DeliveryRow): Promise<void> {
     const heartbeat = setInterval(() => {
@@ -203,7 +228,9 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         return rows;
       });
       await Promise.all(claimed.map(withLease));
-      return claimed.length === opts.concurrency;
+      const followUps = await takeFollowUps(db, now(), opts.concurrency);
+      await Promise.all(followUps.map((d) => followUp(d).catch((err) => log.error({ err, deliveryId: d.id }, 'follow-up look failed'))));
+      return claimed.length === opts.concurrency || followUps.length === opts.concurrency;
     },
   };
 }

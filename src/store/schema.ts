@@ -225,9 +225,10 @@ export interface DeliveryTable {
   /** JSON: what the publisher saved part-way (a thread's parts already out), so the next attempt resumes. */
   progress: string | null;
   /**
-   * Until when the result of the last attempt is looked for before publishing again: the attempt's
-   * start plus the platform's outcome window. Null when the last attempt got an answer (a server
-   * error), which needs one look only.
+   * Until when the result of the last attempt is looked for before publishing again: when Pinion
+   * stopped waiting for its answer plus the platform's outcome window. Null when the last attempt
+   * got an answer (a server error), which needs one look only. On a delivery published again after
+   * an unanswered attempt found nothing: when to look once more for that attempt's pin, made late.
    */
   check_until: number | null;
   /** JSON: other posts the platform turned out to hold for this delivery, `[{ external_id, url, removed }]`. */

@@ -18,8 +18,9 @@ describe('the post status that follows from its deliveries', () => {
     expect(summarise(['scheduled', 'cancelled'])).toBe('scheduled');
   });
 
-  it('has final states that lead nowhere, and nothing that leads back to scheduled but a retry', () => {
-    for (const s of ['published', 'failed', 'cancelled', 'needs_attention'] as const) expect(TRANSITIONS[s]).toEqual([]);
+  it('has final states that lead nowhere (published only to itself, to record a late duplicate), and nothing that leads back to scheduled but a retry', () => {
+    for (const s of ['failed', 'cancelled', 'needs_attention'] as const) expect(TRANSITIONS[s]).toEqual([]);
+    expect(TRANSITIONS.published).toEqual(['published']);
     expect(ALL.filter((s) => TRANSITIONS[s].includes('scheduled'))).toEqual(['publishing']);
     expect(ALL.filter((s) => TRANSITIONS[s].includes('awaiting_check'))).toEqual(['publishing']);
   });

@@ -115,4 +115,19 @@ describe.each(DIALECTS)('a publish whose answer is lost while Pinterest commits 
     expect(t.outcomes.map((o) => o.type)).toEqual(['published']);
     expect(t.outcomes[0]).toMatchObject({ externalId: d.external_id, duplicates: [{ externalId: d.duplicates[0]!.external_id, removed: true }] });
   });
+
+  it('deletes the first attempt\'s pin when Pinterest makes it after its window, once the post went out again', async () => {
+    // The first attempt lands 100 s after its window has run out; the second is answered at once.
+    const t = await setup({ faults: DROP_LATE((WINDOW_S + 100) * 1000) });
+    t.p.sandbox!.setFaults({});
+    await t.runFor(WINDOW_S + 60);
+    const published = delivery(await t.post());
+    expect(published).toMatchObject({ status: 'published', adopted: false, attempts: 2, duplicates: [] });
+    await t.runFor(2 * WINDOW_S + 120);
+    const d = delivery(await t.post());
+    expect(t.creates()).toBe(2);
+    expect(t.pins().map((x) => x.id)).toEqual([published.external_id]);
+    expect(d).toMatchObject({ status: 'published', external_id: published.external_id, duplicates: [{ external_id: expect.any(String), removed: true }] });
+    expect(d.warning).toMatch(new RegExp(`held this delivery 2 times.*kept ${published.external_id}, deleted \\d+\\.`));
+  });
 });

@@ -9,9 +9,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('deliveries').addColumn('check_until', 'bigint').execute();
   await db.schema.alterTable('deliveries').addColumn('duplicates', 'text').execute();
   await db.schema.alterTable('deliveries').addColumn('warning', 'text').execute();
+  // Published deliveries due a last look for a late duplicate, found without walking every published row.
+  await db.schema.createIndex('deliveries_follow_up').on('deliveries').columns(['status', 'check_until']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('deliveries_follow_up').execute();
   await db.schema.alterTable('deliveries').dropColumn('warning').execute();
   await db.schema.alterTable('deliveries').dropColumn('duplicates').execute();
   await db.schema.alterTable('deliveries').dropColumn('check_until').execute();

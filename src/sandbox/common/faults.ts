@@ -9,6 +9,11 @@ export interface FaultConfig {
   dropAfterCommitRate?: number;
   /** 0..1 fraction of write requests refused as the platform's spam block (Pinterest: 429 code 9), before any side effect. */
   spamBlockRate?: number;
+  /**
+   * With `dropAfterCommitRate`: the answer is lost at once and the write is committed only this many
+   * ms later (by the sandbox's clock), as a platform that commits slowly after the caller gave up.
+   */
+  commitDelayMs?: number;
   /** Apply faults only to these operations, named `METHOD /path-as-in-the-spec`. */
   only?: string[];
   /** Seed for reproducible fault sequences. */
@@ -46,12 +51,17 @@ export class FaultInjector {
       const rate = config[key];
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`${key} must be within 0..1`);
     }
+    if (config.commitDelayMs !== undefined && !(config.commitDelayMs >= 0 && Number.isFinite(config.commitDelayMs))) throw new RangeError('commitDelayMs must be a number of ms, 0 or more');
     this.config = { ...config };
     this.random = config.seed === undefined ? Math.random : seededRandom(config.seed);
   }
 
   get(): FaultConfig {
     return { ...this.config };
+  }
+
+  get commitDelayMs(): number {
+    return this.config.commitDelayMs ?? 0;
   }
 
   get hangMs(): number {

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPinterestSandbox } from '../../src/sandbox/pinterest/index.js';
 import { inParallel } from '../../src/shared/index.js';
 import type { Dialect } from '../../src/store/index.js';
 import { createDatabase, dropDatabase } from '../../test/setup/pg-cluster.js';
 import { connectAccount, startChaosPinion, type ChaosPinion } from './pinion.js';
 import { BOARD, listPosts, newPost, pinTag, tagOf } from './posts.js';
 import { Racer, type Answers } from './racer.js';
+import { startCountingSandbox } from './sandbox.js';
 import { between, pick, seededRandom, type ChaosSettings } from './settings.js';
 import { broken, tally, TERMINAL, type PinSeen, type PostSeen, type Tally } from './tally.js';
 import { WorkerPool } from './workers.js';
@@ -19,8 +19,8 @@ export interface PhaseResult {
   tally: Tally;
   /** POST /posts answers other than 201, by status (after retries with the same Idempotency-Key). */
   refusedPosts: Record<string, number>;
-  /** 5xx answers Pinion's API gave to anything (never expected). */
-  apiErrors: number;
+  /** 5xx answers Pinion's API gave to anything (never expected): request and answer. */
+  apiErrors: string[];
   edits: Answers;
   cancels: Answers;
   kills: number;
@@ -28,6 +28,9 @@ export interface PhaseResult {
   unexpectedExits: string[];
   /** create-pin calls the sandbox received (each fault, 429 and retry included). */
   createPinCalls: number;
+  /** What the sandbox answered to /v5 calls made during the chaos (status → count), and how many it never answered. */
+  sandboxAnswers: Record<string, number>;
+  sandboxUnanswered: number;
   settled: boolean;
   seconds: number;
   /** Where the logs are kept when something broke; removed otherwise. */
@@ -55,17 +58,17 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
   const dir = mkdtempSync(join(tmpdir(), `pinion-chaos-${target.store}-`));
   const dbName = `pinion_chaos_${randomBytes(5).toString('hex')}`;
   const databaseUrl = target.store === 'sqlite' ? `sqlite:${join(dir, 'pinion.db')}` : await createDatabase(required(target.postgresAdminUrl), dbName);
-  const sandbox = await startPinterestSandbox({ rateLimits: { org_write: settings.sandboxWriteLimit } });
+  const sandbox = await startCountingSandbox({ rateLimits: { org_write: settings.sandboxWriteLimit } });
   let pinion: ChaosPinion | undefined;
   let pool: WorkerPool | undefined;
   let keep = false;
   try {
     pinion = await startChaosPinion({ dir, databaseUrl, sandboxUrl: sandbox.url, settings });
     const p = pinion;
-    let apiErrors = 0;
+    const apiErrors: string[] = [];
     const api: ChaosPinion['api'] = async (...args) => {
       const res = await p.api(...args);
-      if (res.status >= 500) apiErrors++;
+      if (res.status >= 500) apiErrors.push(`${args[0]} ${args[1]} → ${res.status} ${(await res.clone().text()).slice(0, 500)}`);
       return res;
     };
     const counted: ChaosPinion = { ...p, api };
@@ -74,6 +77,7 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
     for (let k = 1; k <= settings.accounts; k++) accounts.push(await connectAccount(counted, `chaos_${k}`, BOARD));
     // Faults start once the accounts are set up: the run is about publishing, not connecting.
     sandbox.sandbox.setFaults(settings.faults);
+    const before = { calls: sandbox.answers.calls, byStatus: { ...sandbox.answers.byStatus } };
     pool = new WorkerPool(p.workerEnv, dir);
     await pool.start(target.workers);
     progress(`${target.store}: ${target.workers} worker(s) up, ${settings.accounts} accounts connected; making ${settings.posts} posts due within ${settings.dueWithinMs / 1000} s`);
@@ -82,7 +86,10 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
     const chaosEnd = firstDue + settings.dueWithinMs + settings.chaosTailMs;
     const indexOf = new Map<string, number>();
     const refusedPosts: Record<string, number> = {};
-    const racer = new Racer(counted, random, indexOf);
+    // Half the edits and cancels go to posts seen retrying, the other half to any post at random moments.
+    const edits = Math.round(settings.posts * settings.editShare);
+    const cancels = Math.round(settings.posts * settings.cancelShare);
+    const racer = new Racer(counted, random, indexOf, { edit: Math.ceil(edits / 2), cancel: Math.ceil(cancels / 2) });
     let latest: PostSeen[] = [];
 
     const making = inParallel(
@@ -115,15 +122,17 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
       }
     })();
 
-    const plan = [
-      ...Array.from({ length: Math.round(settings.posts * settings.editShare) }, () => 'edit' as const),
-      ...Array.from({ length: Math.round(settings.posts * settings.cancelShare) }, () => 'cancel' as const),
-    ].map((action) => ({ action, at: firstDue + random() * (chaosEnd - firstDue) }));
+    const plan = [...Array.from({ length: Math.floor(edits / 2) }, () => 'edit' as const), ...Array.from({ length: Math.floor(cancels / 2) }, () => 'cancel' as const)].map((action) => ({ action, at: firstDue + random() * (chaosEnd - firstDue) }));
     plan.sort((a, b) => a.at - b.at);
     const racing = (async () => {
       for (const step of plan) {
         await sleep(Math.max(0, step.at - Date.now()));
-        const post = racer.choose(latest);
+        let post = racer.choose(latest);
+        // Before the first list comes back there is nothing to choose from yet.
+        while (!post && Date.now() < chaosEnd) {
+          await sleep(200);
+          post = racer.choose(latest);
+        }
         if (!post) continue;
         await (step.action === 'edit' ? racer.edit(post) : racer.cancel(post));
       }
@@ -140,6 +149,7 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
     void racing.then(() => (raced = true), () => (raced = true));
     while (Date.now() < settleBy) {
       latest = await listPosts(counted);
+      if (Date.now() < chaosEnd) await racer.react(latest);
       const open = latest.filter((x) => x.deliveries.some((d) => !TERMINAL.has(d.status))).length;
       if (Date.now() - lastReport > 5_000) {
         lastReport = Date.now();
@@ -149,7 +159,7 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
         settled = true;
         break;
       }
-      await sleep(500);
+      await sleep(Date.now() < chaosEnd ? 200 : 500);
     }
     await Promise.all([making, killing, racing]);
     await pool.allUp();
@@ -171,10 +181,12 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
       workerStarts: pool.starts,
       unexpectedExits: pool.unexpectedExits,
       createPinCalls: sandbox.sandbox.stats().operations['POST /v5/pins'] ?? 0,
+      sandboxAnswers: Object.fromEntries(Object.entries(sandbox.answers.byStatus).map(([k, v]) => [k, v - (before.byStatus[k] ?? 0)])),
+      sandboxUnanswered: sandbox.answers.unanswered() - (before.calls - Object.values(before.byStatus).reduce((a, b) => a + b, 0)),
       settled,
       seconds: (Date.now() - started) / 1000,
     };
-    keep = broken(figures) > 0 || apiErrors > 0 || pool.unexpectedExits.length > 0;
+    keep = broken(figures) > 0 || apiErrors.length > 0 || pool.unexpectedExits.length > 0;
     if (keep) result.keptDir = dir;
     return result;
   } catch (err) {

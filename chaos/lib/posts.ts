@@ -5,7 +5,7 @@ export const BOARD = 'Chaos';
 
 /** Every version of a post's title and description carries its tag, so its pins are found whatever text they were made with. */
 export const tagOf = (i: number) => `#${i}`;
-const TAG = /(?:^Chaos |Chaos post )(#\d+)(?!\d)/;
+const TAG = /(?:^Chaos |^Chaos post )(#\d+)(?!\w)/;
 export const pinTag = (pin: PinSeen): string | undefined => TAG.exec(pin.title ?? '')?.[1] ?? TAG.exec(pin.description ?? '')?.[1];
 
 /** A pin due at `at` on `account`, with a unique title and description. */

@@ -16,25 +16,50 @@ export interface Answers {
 const answers = (): Answers => ({ tried: 0, applied: 0, refused: 0, other: {} });
 
 /**
- * Edits and cancels a user makes while the workers publish. Half of them go to posts that show a
- * retry (an attempt failed or got no answer and the delivery waits to go again): the moment an
- * edit or a cancel can do most harm. The rest go to any post not finished.
+ * Edits and cancels a user makes while the workers publish. Some come at random moments to any
+ * post not yet finished; the others go, as soon as the API shows it, to a post whose attempt just
+ * failed or got no answer and that waits to go again (three in four of them, while the share kept
+ * for them lasts): the moment an edit or a cancel can do the most harm, and the one a user
+ * watching the list is most likely to act on.
  */
 export class Racer {
   readonly edits = answers();
   readonly cancels = answers();
   private readonly versions = new Map<string, number>();
+  private readonly seenRetrying = new Set<string>();
 
   constructor(
     private readonly p: ChaosPinion,
     private readonly random: () => number,
     private readonly indexOf: Map<string, number>,
+    /** Edits and cancels kept for posts seen retrying. */
+    private readonly onRetry: { edit: number; cancel: number },
   ) {}
 
+  /** Any post not finished (or, when all are, any post: the answer is then a 409). */
   choose(posts: PostSeen[]): PostSeen | undefined {
     const open = posts.filter((x) => x.deliveries.some((d) => !TERMINAL.has(d.status)));
-    const retrying = open.filter((x) => x.deliveries.some((d) => d.status !== 'publishing' && (d.attempts > 0 || d.last_error)));
-    return (this.random() < 0.5 ? pick(this.random, retrying) : undefined) ?? pick(this.random, open) ?? pick(this.random, posts);
+    return pick(this.random, open) ?? pick(this.random, posts);
+  }
+
+  /** Acts on posts that show a retry for the first time, while the budget for them lasts. */
+  async react(posts: PostSeen[]): Promise<void> {
+    for (const post of posts) {
+      // Waiting to go again (scheduled, or whatever name a waiting state has) after an error other
+      // than a rate limit (which says nothing went wrong with the post itself).
+      const retrying = post.deliveries.some((d) => !TERMINAL.has(d.status) && d.status !== 'publishing' && d.last_error && d.last_error.kind !== 'rate_limited');
+      if (!retrying || this.seenRetrying.has(post.id)) continue;
+      this.seenRetrying.add(post.id);
+      const { edit, cancel } = this.onRetry;
+      if (edit + cancel === 0 || this.random() < 0.25) continue;
+      if (this.random() * (edit + cancel) < edit) {
+        this.onRetry.edit--;
+        await this.edit(post);
+      } else {
+        this.onRetry.cancel--;
+        await this.cancel(post);
+      }
+    }
   }
 
   async edit(post: PostSeen): Promise<void> {

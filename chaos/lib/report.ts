@@ -23,13 +23,15 @@ export function printReport(results: PhaseResult[]): void {
     ['cancelled', ...col((r) => r.tally.cancelled)],
     ['stray pins', ...col((r) => r.tally.strayPins.length)],
     ['create-pin calls', ...col((r) => r.createPinCalls)],
+    ['sandbox answers', ...col((r) => Object.entries(r.sandboxAnswers).map(([k, v]) => `${k}: ${v}`).join(', '))],
+    ['  never answered', ...col((r) => r.sandboxUnanswered)],
     ['workers killed (-9)', ...col((r) => r.kills)],
     ['worker starts', ...col((r) => r.workerStarts)],
     ['unexpected worker exits', ...col((r) => r.unexpectedExits.length)],
     ['edits', ...col((r) => share(r.edits))],
     ['cancels', ...col((r) => share(r.cancels))],
     ['posts refused', ...col((r) => (Object.keys(r.refusedPosts).length ? JSON.stringify(r.refusedPosts) : 0))],
-    ['API 5xx answers', ...col((r) => r.apiErrors)],
+    ['API 5xx answers', ...col((r) => r.apiErrors.length)],
     ['settled', ...col((r) => (r.settled ? 'yes' : 'NO (timed out)'))],
     ['time', ...col((r) => `${r.seconds.toFixed(0)} s`)],
   ];
@@ -46,6 +48,7 @@ export function printReport(results: PhaseResult[]): void {
     show('pin not what was sent', r.tally.wrongContent);
     show('wrongly failed', r.tally.wronglyFailed);
     for (const exit of r.unexpectedExits.slice(0, 3)) console.log(`\n${r.store}: ${exit}`);
+    for (const answer of r.apiErrors.slice(0, 5)) console.log(`\n${r.store}: API answered ${answer}`);
     if (r.keptDir) console.log(`\n${r.store}: logs kept in ${r.keptDir}`);
   }
 }

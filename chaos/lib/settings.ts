@@ -37,14 +37,18 @@ export interface ChaosSettings extends Required<ChaosOptions> {
  * The settings of a run. Faults apply to every /v5 call once the accounts are set up: 8 % answer
  * 500/503, 4 % hang for a second then lose the connection (nothing done), 6 % of writes are done
  * and then lose the connection (the pin exists, Pinion never hears so), and every call waits 50 ms.
- * The sandbox lets 3 pins a second through per user while Pinion spaces 4 a second, so 429s come too.
+ * The sandbox lets through a little less than the pins falling due per user and second, and
+ * Pinion's write budget is one a second above that, so creates also meet 429s.
  */
 export function chaosSettings(options: ChaosOptions): ChaosSettings {
   const { quick } = options;
+  const accounts = options.accounts ?? 5;
+  const dueWithinMs = quick ? 10_000 : 60_000;
+  const perSecond = Math.max(1, Math.floor((0.9 * options.posts) / accounts / (dueWithinMs / 1000)));
   return {
     ...options,
-    accounts: options.accounts ?? 5,
-    dueWithinMs: quick ? 10_000 : 60_000,
+    accounts,
+    dueWithinMs,
     chaosTailMs: quick ? 5_000 : 15_000,
     killEveryMs: quick ? [1_500, 4_000] : [3_000, 9_000],
     restartAfterMs: [300, 2_500],
@@ -52,9 +56,10 @@ export function chaosSettings(options: ChaosOptions): ChaosSettings {
     cancelShare: 0.05,
     settleMs: quick ? 60_000 : 240_000,
     faults: { latencyMs: 50, errorRate: 0.08, timeoutRate: 0.04, hangMs: 1_000, dropAfterCommitRate: 0.06, seed: options.seed },
-    sandboxWriteLimit: { limit: 3, windowSeconds: 1 },
-    writeBudgetPerMinute: 240,
-    scheduler: { pollIntervalMs: 100, concurrency: 8, leaseSeconds: 4, maxAttempts: 8, retryBaseSeconds: 0.3, retryMaxSeconds: 3, unknownOutcomeGiveUpSeconds: 600 },
+    sandboxWriteLimit: { limit: perSecond, windowSeconds: 1 },
+    writeBudgetPerMinute: (perSecond + 1) * 60,
+    // Retries a second apart (then 2, 4, 5 s): long enough for a user to act on a post waiting to go again.
+    scheduler: { pollIntervalMs: 100, concurrency: 8, leaseSeconds: 4, maxAttempts: 8, retryBaseSeconds: 1, retryMaxSeconds: 5, unknownOutcomeGiveUpSeconds: 600 },
   };
 }
 

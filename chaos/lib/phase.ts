@@ -19,8 +19,10 @@ export interface PhaseResult {
   tally: Tally;
   /** POST /posts answers other than 201, by status (after retries with the same Idempotency-Key). */
   refusedPosts: Record<string, number>;
-  /** 5xx answers Pinion's API gave to anything (never expected): request and answer. */
+  /** 5xx answers Pinion's API gave of its own (never expected): request and answer. */
   apiErrors: string[];
+  /** 5xx answers that pass on a platform's failure (a board looked up while the sandbox failed). */
+  platformErrors: number;
   edits: Answers;
   cancels: Answers;
   kills: number;
@@ -66,9 +68,15 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
     pinion = await startChaosPinion({ dir, databaseUrl, sandboxUrl: sandbox.url, settings });
     const p = pinion;
     const apiErrors: string[] = [];
+    let platformErrors = 0;
     const api: ChaosPinion['api'] = async (...args) => {
       const res = await p.api(...args);
-      if (res.status >= 500) apiErrors.push(`${args[0]} ${args[1]} → ${res.status} ${(await res.clone().text()).slice(0, 500)}`);
+      if (res.status >= 500) {
+        const body = await res.clone().text();
+        // A platform's failure passed on (502/503 problem of type platform-…) is an honest answer, not Pinion's fault.
+        if (/"type":"urn:pinion:problem:platform-/.test(body)) platformErrors++;
+        else apiErrors.push(`${args[0]} ${args[1]} → ${res.status} ${body.slice(0, 500)}`);
+      }
       return res;
     };
     const counted: ChaosPinion = { ...p, api };
@@ -96,7 +104,8 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
       Array.from({ length: settings.posts }, (_, i) => i),
       8,
       async (i) => {
-        const at = firstDue + Math.floor((i * settings.dueWithinMs) / settings.posts);
+        // Due on round moments, as people schedule: each brings a burst per account that meets the rate limit.
+        const at = firstDue + Math.floor((i * settings.dueWithinMs) / settings.posts / settings.dueEveryMs) * settings.dueEveryMs;
         const body = newPost(i, accounts[i % accounts.length]!, at, `${sandbox.url}/_sandbox/sample.jpg?w=200&h=300`);
         // A user whose request failed sends it again with the same key; Pinion answers the post already made.
         for (let attempt = 1; ; attempt++) {
@@ -175,6 +184,7 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
       tally: figures,
       refusedPosts,
       apiErrors,
+      platformErrors,
       edits: racer.edits,
       cancels: racer.cancels,
       kills: pool.kills,

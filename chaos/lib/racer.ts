@@ -18,9 +18,8 @@ const answers = (): Answers => ({ tried: 0, applied: 0, refused: 0, other: {} })
 /**
  * Edits and cancels a user makes while the workers publish. Some come at random moments to any
  * post not yet finished; the others go, as soon as the API shows it, to a post whose attempt just
- * failed or got no answer and that waits to go again (three in four of them, while the share kept
- * for them lasts): the moment an edit or a cancel can do the most harm, and the one a user
- * watching the list is most likely to act on.
+ * failed or got no answer and that waits to go again: the moment an edit or a cancel can do the
+ * most harm, and the one a user watching the list is most likely to act on.
  */
 export class Racer {
   readonly edits = answers();
@@ -42,16 +41,20 @@ export class Racer {
     return pick(this.random, open) ?? pick(this.random, posts);
   }
 
-  /** Acts on posts that show a retry for the first time, while the budget for them lasts. */
+  /**
+   * Acts on posts that show a retry for the first time, while the share kept for them lasts:
+   * always when Pinion says it does not know whether the last attempt worked (the pin may well
+   * exist), half the time after another error. A rate limit says nothing about the post: left alone.
+   */
   async react(posts: PostSeen[]): Promise<void> {
     for (const post of posts) {
-      // Waiting to go again (scheduled, or whatever name a waiting state has) after an error other
-      // than a rate limit (which says nothing went wrong with the post itself).
-      const retrying = post.deliveries.some((d) => !TERMINAL.has(d.status) && d.status !== 'publishing' && d.last_error && d.last_error.kind !== 'rate_limited');
-      if (!retrying || this.seenRetrying.has(post.id)) continue;
+      // Waiting to go again (scheduled, or whatever name a waiting state has), not being worked on now.
+      const waiting = post.deliveries.filter((d) => !TERMINAL.has(d.status) && d.status !== 'publishing' && d.last_error && d.last_error.kind !== 'rate_limited');
+      if (!waiting.length || this.seenRetrying.has(post.id)) continue;
       this.seenRetrying.add(post.id);
       const { edit, cancel } = this.onRetry;
-      if (edit + cancel === 0 || this.random() < 0.25) continue;
+      const unknown = waiting.some((d) => d.last_error!.kind === 'unknown_outcome');
+      if (edit + cancel === 0 || (!unknown && this.random() < 0.5)) continue;
       if (this.random() * (edit + cancel) < edit) {
         this.onRetry.edit--;
         await this.edit(post);

@@ -32,6 +32,7 @@ export function printReport(results: PhaseResult[]): void {
     ['cancels', ...col((r) => share(r.cancels))],
     ['posts refused', ...col((r) => (Object.keys(r.refusedPosts).length ? JSON.stringify(r.refusedPosts) : 0))],
     ['API 5xx answers', ...col((r) => r.apiErrors.length)],
+    ['API 5xx for a platform failure', ...col((r) => r.platformErrors)],
     ['settled', ...col((r) => (r.settled ? 'yes' : 'NO (timed out)'))],
     ['time', ...col((r) => `${r.seconds.toFixed(0)} s`)],
   ];

@@ -12,8 +12,10 @@ export interface ChaosOptions {
 }
 
 export interface ChaosSettings extends Required<ChaosOptions> {
-  /** Posts fall due evenly over this long, from a couple of seconds after they start being made. */
+  /** Posts fall due over this long, from a couple of seconds after they start being made, ... */
   dueWithinMs: number;
+  /** ... in groups, one every this long (people schedule on round times). */
+  dueEveryMs: number;
   /** Kills, edits and cancels go on until this long after the last post falls due. */
   chaosTailMs: number;
   /** Time between two kills (each a random worker, SIGKILL), and before the killed one starts again. */
@@ -34,28 +36,29 @@ export interface ChaosSettings extends Required<ChaosOptions> {
 }
 
 /**
- * The settings of a run. Faults apply to every /v5 call once the accounts are set up: 8 % answer
- * 500/503, 4 % hang for a second then lose the connection (nothing done), 6 % of writes are done
+ * The settings of a run. Faults apply to every /v5 call once the accounts are set up: 6 % answer
+ * 500/503, 4 % hang for a second then lose the connection (nothing done), 8 % of writes are done
  * and then lose the connection (the pin exists, Pinion never hears so), and every call waits 50 ms.
- * The sandbox lets through a little less than the pins falling due per user and second, and
+ * The sandbox lets through about the pins falling due per user and second (at least 2), and
  * Pinion's write budget is one a second above that, so creates also meet 429s.
  */
 export function chaosSettings(options: ChaosOptions): ChaosSettings {
   const { quick } = options;
   const accounts = options.accounts ?? 5;
   const dueWithinMs = quick ? 10_000 : 60_000;
-  const perSecond = Math.max(1, Math.floor((0.9 * options.posts) / accounts / (dueWithinMs / 1000)));
+  const perSecond = Math.max(2, Math.floor((0.9 * options.posts) / accounts / (dueWithinMs / 1000)));
   return {
     ...options,
     accounts,
     dueWithinMs,
+    dueEveryMs: quick ? 2_500 : 5_000,
     chaosTailMs: quick ? 5_000 : 15_000,
     killEveryMs: quick ? [1_500, 4_000] : [3_000, 9_000],
     restartAfterMs: [300, 2_500],
     editShare: 0.1,
     cancelShare: 0.05,
     settleMs: quick ? 60_000 : 240_000,
-    faults: { latencyMs: 50, errorRate: 0.08, timeoutRate: 0.04, hangMs: 1_000, dropAfterCommitRate: 0.06, seed: options.seed },
+    faults: { latencyMs: 50, errorRate: 0.06, timeoutRate: 0.04, hangMs: 1_000, dropAfterCommitRate: 0.08, seed: options.seed },
     sandboxWriteLimit: { limit: perSecond, windowSeconds: 1 },
     writeBudgetPerMinute: (perSecond + 1) * 60,
     // Retries a second apart (then 2, 4, 5 s): long enough for a user to act on a post waiting to go again.

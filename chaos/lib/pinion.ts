@@ -16,6 +16,10 @@ export interface ChaosPinion {
   workerEnv: NodeJS.ProcessEnv;
   /** Warnings and errors the API process logged. */
   logs: string[];
+  /** 5xx answers the API gave of its own (never expected): request and answer. */
+  apiErrors: string[];
+  /** 5xx answers that pass on a platform's failure (a board looked up while the sandbox failed): honest answers. */
+  platformErrors: number;
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
@@ -59,18 +63,28 @@ export async function startChaosPinion(opts: { dir: string; databaseUrl: string;
   });
   const { workspace } = await ensureWorkspace(instance.store.db, 'chaos');
   const { key } = await createApiKey(instance.store.db, { workspaceId: workspace.id, name: 'chaos', scopes: [...API_SCOPES] });
-  return {
+  const pinion: ChaosPinion = {
     url: instance.url,
     workerEnv,
     logs,
-    api: (method, path, body, headers = {}) =>
-      fetch(`${instance.url}${path}`, {
+    apiErrors: [],
+    platformErrors: 0,
+    async api(method, path, body, headers = {}) {
+      const res = await fetch(`${instance.url}${path}`, {
         method,
         headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
-      }),
+      });
+      if (res.status >= 500) {
+        const text = await res.clone().text();
+        if (/"type":"urn:pinion:problem:platform-/.test(text)) pinion.platformErrors++;
+        else pinion.apiErrors.push(`${method} ${path} → ${res.status} ${text.slice(0, 500)}`);
+      }
+      return res;
+    },
     close: () => instance.close(),
   };
+  return pinion;
 }
 
 /** Connects a sandbox user through the real OAuth flow and makes its board; returns the account's username. */

@@ -1,4 +1,6 @@
+import { inParallel } from '../../src/shared/index.js';
 import type { ChaosPinion } from './pinion.js';
+import type { ChaosSettings } from './settings.js';
 import type { PinSeen, PostSeen } from './tally.js';
 
 export const BOARD = 'Chaos';
@@ -42,4 +44,30 @@ export async function listPosts(p: ChaosPinion): Promise<PostSeen[]> {
     cursor = page.next_cursor;
   } while (cursor);
   return all;
+}
+
+/**
+ * Makes the run's posts through the API, 8 at a time, accounts in turn, due from `firstDue` on round
+ * moments (as people schedule: each moment brings a burst per account that meets the rate limit).
+ * A request answered 5xx is sent again with the same Idempotency-Key, as a careful client would.
+ * `indexOf` learns each post's number as soon as it is made.
+ */
+export async function makePosts(p: ChaosPinion, opts: { settings: ChaosSettings; accounts: string[]; firstDue: number; imageUrl: string; indexOf: Map<string, number> }): Promise<Record<string, number>> {
+  const { settings, accounts } = opts;
+  const refused: Record<string, number> = {};
+  await inParallel(
+    Array.from({ length: settings.posts }, (_, i) => i),
+    8,
+    async (i) => {
+      const at = opts.firstDue + Math.floor((i * settings.dueWithinMs) / settings.posts / settings.dueEveryMs) * settings.dueEveryMs;
+      const body = newPost(i, accounts[i % accounts.length]!, at, opts.imageUrl);
+      for (let attempt = 1; ; attempt++) {
+        const res = await p.api('POST', '/api/v1/posts', body, { 'idempotency-key': `chaos-${i}` });
+        const answer = (await res.json()) as { id?: string };
+        if (res.status === 201 || res.status === 200) return void opts.indexOf.set(answer.id!, i);
+        if (res.status < 500 || attempt === 3) return void (refused[res.status] = (refused[res.status] ?? 0) + 1);
+      }
+    },
+  );
+  return refused;
 }

@@ -13,6 +13,7 @@ export interface Answers {
   other: Record<string, number>;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const answers = (): Answers => ({ tried: 0, applied: 0, refused: 0, other: {} });
 
 /**
@@ -37,8 +38,26 @@ export class Racer {
 
   /** Any post not finished (or, when all are, any post: the answer is then a 409). */
   choose(posts: PostSeen[]): PostSeen | undefined {
-    const open = posts.filter((x) => x.deliveries.some((d) => !TERMINAL.has(d.status)));
-    return pick(this.random, open) ?? pick(this.random, posts);
+    const ours = posts.filter((x) => this.indexOf.has(x.id));
+    const open = ours.filter((x) => x.deliveries.some((d) => !TERMINAL.has(d.status)));
+    return pick(this.random, open) ?? pick(this.random, ours);
+  }
+
+  /** `edits` edits and `cancels` cancels at random moments from now to `until`, each on a post chosen from the latest list. */
+  async atRandomMoments(opts: { edits: number; cancels: number; until: number; latest: () => PostSeen[] }): Promise<void> {
+    const start = Date.now();
+    const actions = [...Array<'edit'>(opts.edits).fill('edit'), ...Array<'cancel'>(opts.cancels).fill('cancel')];
+    const plan = actions.map((action) => ({ action, at: start + this.random() * (opts.until - start) })).sort((a, b) => a.at - b.at);
+    for (const step of plan) {
+      await sleep(Math.max(0, step.at - Date.now()));
+      let post = this.choose(opts.latest());
+      // Before the first posts are made and listed there is nothing to choose from yet.
+      while (!post && Date.now() < opts.until) {
+        await sleep(200);
+        post = this.choose(opts.latest());
+      }
+      if (post) await (step.action === 'edit' ? this.edit(post) : this.cancel(post));
+    }
   }
 
   /**
@@ -50,7 +69,7 @@ export class Racer {
     for (const post of posts) {
       // Waiting to go again (scheduled, or whatever name a waiting state has), not being worked on now.
       const waiting = post.deliveries.filter((d) => !TERMINAL.has(d.status) && d.status !== 'publishing' && d.last_error && d.last_error.kind !== 'rate_limited');
-      if (!waiting.length || this.seenRetrying.has(post.id)) continue;
+      if (!waiting.length || this.seenRetrying.has(post.id) || !this.indexOf.has(post.id)) continue;
       this.seenRetrying.add(post.id);
       const { edit, cancel } = this.onRetry;
       const unknown = waiting.some((d) => d.last_error!.kind === 'unknown_outcome');

@@ -1,13 +1,34 @@
 import Fastify from 'fastify';
 import { createPinterestSandbox, type PinterestSandbox, type PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
 
-export interface SandboxAnswers {
-  /** /v5 requests received. */
+interface Counts {
   calls: number;
-  /** Answers sent, by status. */
   byStatus: Record<string, number>;
-  /** Requests never answered: hung then cut, or done and then cut (the sandbox's hang and drop faults). */
-  unanswered(): number;
+}
+
+/** Counts of the sandbox's /v5 answers: what it sent, by status, and the calls it never answered. */
+export class SandboxAnswers {
+  private calls = 0;
+  private readonly byStatus: Record<string, number> = {};
+
+  received(): void {
+    this.calls++;
+  }
+
+  answered(status: number): void {
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+  }
+
+  snapshot(): Counts {
+    return { calls: this.calls, byStatus: { ...this.byStatus } };
+  }
+
+  /** Answers since `before`; calls not answered are those hung then cut, or done and then cut (the hang and drop faults). */
+  since(before: Counts): { byStatus: Record<string, number>; unanswered: number } {
+    const byStatus = Object.fromEntries(Object.entries(this.byStatus).map(([k, v]) => [k, v - (before.byStatus[k] ?? 0)]));
+    const answered = Object.values(byStatus).reduce((a, b) => a + b, 0);
+    return { byStatus, unanswered: this.calls - before.calls - answered };
+  }
 }
 
 /**
@@ -17,14 +38,14 @@ export interface SandboxAnswers {
 export async function startCountingSandbox(options: PinterestSandboxOptions): Promise<{ url: string; sandbox: PinterestSandbox; answers: SandboxAnswers; close(): Promise<void> }> {
   const app = Fastify();
   const sandbox = createPinterestSandbox(options);
-  const answers: SandboxAnswers = { calls: 0, byStatus: {}, unanswered: () => answers.calls - Object.values(answers.byStatus).reduce((a, b) => a + b, 0) };
+  const answers = new SandboxAnswers();
   const isApi = (url: string) => url.startsWith('/v5/');
   app.addHook('onRequest', async (request) => {
-    if (isApi(request.url)) answers.calls++;
+    if (isApi(request.url)) answers.received();
   });
   // A hijacked reply (the hang and drop faults) never gets here.
   app.addHook('onResponse', async (request, reply) => {
-    if (isApi(request.url)) answers.byStatus[reply.statusCode] = (answers.byStatus[reply.statusCode] ?? 0) + 1;
+    if (isApi(request.url)) answers.answered(reply.statusCode);
   });
   await app.register(sandbox.plugin);
   await app.listen({ host: '127.0.0.1', port: 0 });

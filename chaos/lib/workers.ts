@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinionDaemon } from '../../test/helpers/cli.js';
+import { between, pick } from './settings.js';
 
 interface Slot {
   child?: ChildProcess;
@@ -106,5 +107,14 @@ export class WorkerPool {
       this.unexpectedExits.push(`worker ${slot} exited (${signal ?? `code ${code}`}): ${daemon.stderr().slice(-2000)}`);
       void this.launch(slot);
     });
+  }
+}
+
+/** Until `until`: every `everyMs` (random within), kill -9 a random running worker and start it again `restartAfterMs` later. */
+export async function killAtRandom(pool: WorkerPool, random: () => number, opts: { everyMs: [number, number]; restartAfterMs: [number, number]; until: number }): Promise<void> {
+  while (Date.now() < opts.until) {
+    await new Promise((r) => setTimeout(r, between(random, opts.everyMs)));
+    const victim = pick(random, pool.running());
+    if (victim !== undefined && Date.now() < opts.until) void pool.killAndRestart(victim, between(random, opts.restartAfterMs));
   }
 }

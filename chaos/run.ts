@@ -47,7 +47,9 @@ async function main(): Promise<number> {
   );
 
   let cluster: PgCluster | undefined;
+  // Whatever happens, the throwaway server goes away with the run (and the workers with it: see workers.ts).
   process.once('SIGINT', () => (cluster?.stop(), process.exit(130)));
+  process.once('SIGTERM', () => (cluster?.stop(), process.exit(143)));
   const results: PhaseResult[] = [];
   const progress = (line: string) => console.log(`  ${line}`);
   try {

@@ -84,16 +84,23 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
     const racer = new Racer(p, random, indexOf, { edit: Math.ceil(edits / 2), cancel: Math.ceil(cancels / 2) });
     let latest: PostSeen[] = [];
     const done = { making: false, racing: false };
-    const making = makePosts(p, { settings, accounts, firstDue, imageUrl: `${sandbox.url}/_sandbox/sample.jpg?w=200&h=300`, indexOf }).finally(() => (done.making = true));
+    const making = makePosts(p, { settings, accounts, firstDue, imageUrl: sandbox.imageUrl, indexOf }).finally(() => (done.making = true));
     const killing = killAtRandom(workers, random, { everyMs: settings.killEveryMs, restartAfterMs: settings.restartAfterMs, until: chaosEnd });
     const racing = racer.atRandomMoments({ edits: Math.floor(edits / 2), cancels: Math.floor(cancels / 2), until: chaosEnd, latest: () => latest }).finally(() => (done.racing = true));
 
-    // The racer chooses from what the API showed last; the same list tells when everything has settled.
+    // The whole list, every second, tells when everything has settled and gives the random moments their choice;
+    // in between, the posts due and waiting (a short list) show the racer which ones wait to retry.
     let settled = false;
     let lastReport = 0;
+    let lastFull = 0;
     while (Date.now() < chaosEnd + settings.settleMs) {
+      if (Date.now() < chaosEnd) await racer.react(await listPosts(p, `status=scheduled&to=${encodeURIComponent(new Date().toISOString())}`));
+      if (Date.now() - lastFull < 1_000) {
+        await sleep(200);
+        continue;
+      }
+      lastFull = Date.now();
       latest = await listPosts(p);
-      if (Date.now() < chaosEnd) await racer.react(latest);
       if (Date.now() - lastReport > 5_000) {
         lastReport = Date.now();
         progress(`${target.store}: ${((Date.now() - started) / 1000).toFixed(0)} s, ${latest.length} posts, ${open(latest)} not finished, ${workers.kills} kills, ${racer.edits.applied}/${racer.edits.tried} edits and ${racer.cancels.applied}/${racer.cancels.tried} cancels applied`);
@@ -102,7 +109,6 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
         settled = true;
         break;
       }
-      await sleep(Date.now() < chaosEnd ? 200 : 500);
     }
     const refusedPosts = await making;
     await Promise.all([killing, racing]);

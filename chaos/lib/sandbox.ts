@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import sharp from 'sharp';
 import { createPinterestSandbox, type PinterestSandbox, type PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
 
 interface Counts {
@@ -33,10 +34,16 @@ export class SandboxAnswers {
 
 /**
  * The Pinterest sandbox on its own loopback port, served as `pinion sandbox` serves it (the API at
- * the root), plus a count of its answers by status, so a run shows the faults that really happened.
+ * the root), plus a count of its answers by status, so a run shows the faults that really happened,
+ * and one small image made once for every post (Pinion checks it when a post is made, the sandbox
+ * fetches it for every pin: rendering it each time would slow the run for nothing).
  */
-export async function startCountingSandbox(options: PinterestSandboxOptions): Promise<{ url: string; sandbox: PinterestSandbox; answers: SandboxAnswers; close(): Promise<void> }> {
+export async function startCountingSandbox(
+  options: PinterestSandboxOptions,
+): Promise<{ url: string; imageUrl: string; sandbox: PinterestSandbox; answers: SandboxAnswers; close(): Promise<void> }> {
   const app = Fastify();
+  const image = await sharp({ create: { width: 200, height: 300, channels: 3, background: { r: 230, g: 0, b: 35 } } }).jpeg().toBuffer();
+  app.get('/chaos/image.jpg', (_request, reply) => reply.type('image/jpeg').send(image));
   const sandbox = createPinterestSandbox(options);
   const answers = new SandboxAnswers();
   const isApi = (url: string) => url.startsWith('/v5/');
@@ -50,5 +57,6 @@ export async function startCountingSandbox(options: PinterestSandboxOptions): Pr
   await app.register(sandbox.plugin);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, sandbox, answers, close: () => app.close() };
+  const url = `http://127.0.0.1:${port}`;
+  return { url, imageUrl: `${url}/chaos/image.jpg`, sandbox, answers, close: () => app.close() };
 }

@@ -13,6 +13,12 @@ interface Slot {
   down: boolean;
 }
 
+/** Every worker started here: if the run itself is stopped (Ctrl-C, a crash), none is left behind. */
+const everyWorker = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of everyWorker) child.kill('SIGKILL');
+});
+
 /**
  * `pinion worker` processes run from the source tree (as the tests run the CLI), configured the
  * way an operator would: environment variables plus a config file. They can be killed with
@@ -96,10 +102,12 @@ export class WorkerPool {
       return;
     }
     s.child = daemon.child;
+    everyWorker.add(daemon.child);
     s.stderr = daemon.stderr;
     s.down = false;
     const began = new Date().toISOString();
     daemon.child.once('exit', (code, signal) => {
+      everyWorker.delete(daemon.child);
       appendFileSync(join(this.logDir, `worker-${slot}.log`), `--- started ${began}, ended ${new Date().toISOString()} (${signal ?? `code ${code}`})\n${daemon.stderr()}`);
       if (s.ending || this.closed) return;
       // Not ours: a crash is a finding of the run. Start it again so the run goes on.

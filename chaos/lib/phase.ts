@@ -75,7 +75,8 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
     await workers.start(target.workers);
     progress(`${target.store}: ${target.workers} worker(s) up, ${settings.accounts} accounts connected; making ${settings.posts} posts due within ${settings.dueWithinMs / 1000} s`);
 
-    const firstDue = Date.now() + 2_000;
+    // Time to make the posts (about 15 ms each on a quiet machine) before the first falls due.
+    const firstDue = Date.now() + 2_000 + settings.posts * 15;
     const chaosEnd = firstDue + settings.dueWithinMs + settings.chaosTailMs;
     const indexOf = new Map<string, number>();
     // Half the edits and cancels go to posts seen retrying, the other half to any post at random moments.

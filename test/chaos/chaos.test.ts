@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { runPhase } from '../../chaos/lib/phase.js';
 import { chaosSettings } from '../../chaos/lib/settings.js';
+import type { Finding } from '../../chaos/lib/tally.js';
 import { DIALECTS } from '../helpers/stores.js';
 
 /**
@@ -18,11 +19,12 @@ describe.each(DIALECTS)('the chaos suite at CI size on %s', (store) => {
     });
     const t = result.tally;
     const why = `seed ${seed}${result.keptDir ? `, logs in ${result.keptDir}` : ''}`;
+    const seen = (findings: Finding[]) => findings.map((f) => `${f.tag} ${f.post}: ${f.what}`);
     expect(t.posts, why).toBe(60);
-    expect(t.lost, why).toEqual([]);
-    expect(t.duplicated, why).toEqual([]);
-    expect(t.cancelledYetPinned, why).toEqual([]);
-    expect(t.wrongContent, why).toEqual([]);
+    expect(seen(t.lost), why).toEqual([]);
+    expect(seen(t.duplicated), why).toEqual([]);
+    expect(seen(t.cancelledYetPinned), why).toEqual([]);
+    expect(seen(t.wrongContent), why).toEqual([]);
     expect(result.apiErrors, why).toEqual([]);
     expect(result.unexpectedExits, why).toEqual([]);
     // The chaos did happen: without it the figures above would prove nothing.

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../../src/shared/index.js';
 import type { Dialect } from '../../src/store/index.js';
 import { createDatabase, dropDatabase } from '../../test/setup/pg-cluster.js';
 import { connectAccount, startChaosPinion, type ChaosPinion } from './pinion.js';
 import { BOARD, listPosts, makePosts, pinTag, tagOf } from './posts.js';
 import { Racer, type Answers } from './racer.js';
 import { startCountingSandbox } from './sandbox.js';
-import { seededRandom, type ChaosSettings } from './settings.js';
+import type { ChaosSettings } from './settings.js';
 import { broken, tally, TERMINAL, type PinSeen, type PostSeen, type Tally } from './tally.js';
 import { killAtRandom, WorkerPool } from './workers.js';
 

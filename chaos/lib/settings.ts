@@ -66,17 +66,5 @@ export function chaosSettings(options: ChaosOptions): ChaosSettings {
   };
 }
 
-/** mulberry32: small, seedable, good enough to pick victims and moments reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const between = (random: () => number, [min, max]: [number, number]) => min + random() * (max - min);
 export const pick = <T>(random: () => number, items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];

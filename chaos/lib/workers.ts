@@ -6,12 +6,17 @@ import { between, pick } from './settings.js';
 
 interface Slot {
   child?: ChildProcess;
-  stderr?: () => string;
   /** Set when this run ends the process itself (kill -9 or stop), so its exit is expected. */
   ending: boolean;
   /** Starting or waiting to start again. */
   down: boolean;
 }
+
+/**
+ * Pinion settings this shell may carry (a real Pinterest URL, another database) must not reach the
+ * run's workers: they get the run's environment and nothing else of Pinion's.
+ */
+const unset: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((k) => /^(PINION_|PINTEREST_|DATABASE_URL$)/.test(k)).map((k) => [k, undefined]));
 
 /** Every worker started here: if the run itself is stopped (Ctrl-C, a crash), none is left behind. */
 const everyWorker = new Set<ChildProcess>();
@@ -91,7 +96,7 @@ export class WorkerPool {
     this.starts++;
     let daemon;
     try {
-      daemon = await pinionDaemon(['worker', '--json'], /"worker": true/, this.env);
+      daemon = await pinionDaemon(['worker', '--json'], /"worker": true/, { ...unset, ...this.env });
     } catch (err) {
       this.unexpectedExits.push(`worker ${slot} did not start: ${(err as Error).message.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 1000));
@@ -103,7 +108,6 @@ export class WorkerPool {
     }
     s.child = daemon.child;
     everyWorker.add(daemon.child);
-    s.stderr = daemon.stderr;
     s.down = false;
     const began = new Date().toISOString();
     daemon.child.once('exit', (code, signal) => {

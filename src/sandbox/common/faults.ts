@@ -1,3 +1,5 @@
+import { seededRandom } from '../../shared/index.js';
+
 export interface FaultConfig {
   /** Added to every emulated API response. */
   latencyMs?: number;
@@ -23,18 +25,6 @@ export interface FaultConfig {
 }
 
 export type FaultDecision = 'none' | 'spam-block' | 'error' | 'timeout' | 'drop-after-commit';
-
-/** mulberry32: tiny, deterministic, good enough to pick faults reproducibly. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 

@@ -7,8 +7,12 @@
  * has one delivery here (one account), so "two pins for one post" is two pins for one delivery.
  */
 
-/** The statuses that end a delivery; anything else (scheduled, publishing, awaiting_check, …) is still under way. */
-export const TERMINAL = new Set(['published', 'failed', 'cancelled']);
+/**
+ * The statuses that end a delivery; anything else (scheduled, publishing, awaiting_check, …) is still under way.
+ * `needs_attention` ends it too: Pinion could not verify the outcome and left it to a person, which a run counts
+ * as a failure (wrong if the pin exists, or whatever the reason, since every answer here is eventually given).
+ */
+export const TERMINAL = new Set(['published', 'failed', 'cancelled', 'needs_attention']);
 /** Error kinds that say the platform refused the post itself; every other failure was for a passing reason. */
 const REFUSED_BY_PLATFORM = new Set(['rejected', 'not_found', 'auth_revoked']);
 
@@ -101,9 +105,9 @@ export function tally(posts: Array<{ tag: string; post: PostSeen }>, pins: PinSe
         if (pin.title !== text(sent.title) || pin.description !== text(sent.description)) {
           note(t.wrongContent, `pin ${pin.id} says "${pin.title}", the delivery sent "${text(sent.title)}"`);
         }
-      } else if (d.status === 'failed') {
+      } else if (d.status === 'failed' || d.status === 'needs_attention') {
         t.failed++;
-        const kind = d.last_error?.kind ?? 'unknown';
+        const kind = d.status === 'needs_attention' ? 'needs_attention' : (d.last_error?.kind ?? 'unknown');
         t.failedByKind[kind] = (t.failedByKind[kind] ?? 0) + 1;
         if (own.length) note(t.wronglyFailed, `failed (${kind}) although pin ${own[0]!.id} exists`);
         else if (!REFUSED_BY_PLATFORM.has(kind)) note(t.wronglyFailed, `failed for a passing reason (${kind}): ${d.last_error?.message ?? ''}`);

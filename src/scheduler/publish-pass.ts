@@ -9,7 +9,7 @@ import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs, sleep, type BackgroundPass } from '../shared/index.js';
 import { claimDeliveries, renewLease } from './claim.js';
 import { markFailed, markPublished, requeue } from './outcome.js';
-import { budgetCategory, holdUntil, reserveSlot, type Budget } from '../budgets/index.js';
+import { budgetCategory, holdUntil, quotaUnits, reserveSlot, type Budget } from '../budgets/index.js';
 
 export interface PublishPassOptions {
   db: Kysely<Database>;
@@ -47,6 +47,7 @@ const PERMANENT = new Set(['rejected', 'not_found', 'auth_revoked']);
 export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner: string } {
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const { db, log } = opts;
+  const units = quotaUnits(db);
 
   /** `attempts` counts the attempt that just failed, if a publish call was made (`called`). */
   async function retryOrFail(d: DeliveryRow, err: unknown, attempts: number, attemptPending: boolean, category: string, called: boolean): Promise<void> {
@@ -85,7 +86,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         .execute();
       let found;
       try {
-        found = await publisher.findPublished({ payload, since, exclude: new Set(owned.map((o) => o.external_id!)), withToken, progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown) });
+        found = await publisher.findPublished({ payload, since, exclude: new Set(owned.map((o) => o.external_id!)), withToken, units, progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown) });
       } catch (err) {
         const limited = isConnectorError(err) && err.kind === 'rate_limited';
         if (!limited && Date.now() - since > opts.unknownOutcomeGiveUpMs) {
@@ -127,6 +128,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))),
         readUrl: (url) => (opts.readUrl ? opts.readUrl(url) : Promise.reject(new Error('no way to download media URLs'))),
         progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
+        units,
         checkpoint: async (progress) => {
           const saved = await db
             .updateTable('deliveries')

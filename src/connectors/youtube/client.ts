@@ -31,7 +31,7 @@ export interface VideoResource {
   id: string;
   snippet?: { title?: string; description?: string; publishedAt?: string };
   status?: { uploadStatus?: string; failureReason?: string; rejectionReason?: string; privacyStatus?: string };
-  processingDetails?: { processingStatus?: string; processingFailureReason?: string };
+  processingDetails?: { processingStatus?: string; processingFailureReason?: string; processingProgress?: { timeLeftMs?: string } };
 }
 
 export interface PlaylistItem {

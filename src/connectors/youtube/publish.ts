@@ -113,7 +113,9 @@ export function youtubePublisher(client: YouTubeClient, opts: YouTubePublisherOp
       if (clock.now() >= until) {
         throw new ConnectorError('retryable', `YouTube is still processing video ${videoId} after ${Math.round(processingWaitMs / 1000)} s; Pinion will look again`);
       }
-      await clock.sleep(pollMs);
+      // YouTube often says how long processing has left: wait that long (within bounds), else the poll interval.
+      const left = Number(video.processingDetails?.processingProgress?.timeLeftMs);
+      await clock.sleep(Number.isFinite(left) && left > 0 ? Math.min(Math.max(left, 200), 60_000) : pollMs);
     }
   }
 

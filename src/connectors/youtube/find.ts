@@ -41,7 +41,7 @@ export async function searchUploads(
   input: { payload: YouTubePayload; since: number; exclude: ReadonlySet<string>; withToken: WithToken; units?: DailyUnits },
 ): Promise<FoundPublished | null> {
   const { payload, withToken, units } = input;
-  await quota.spend(units, 'list');
+  await quota.spend(units, 'channels.list');
   const channel = await withToken((t) => client.myChannel(t));
   const playlist = channel.contentDetails?.relatedPlaylists?.uploads;
   if (!playlist) throw new ConnectorError('retryable', 'YouTube channels.list: the channel names no uploads playlist to search');
@@ -50,7 +50,7 @@ export async function searchUploads(
   let pages = 0;
   do {
     if (pages === SCAN_PAGES) throw new ConnectorError('retryable', `YouTube: the channel has more than ${SCAN_PAGES * 50} uploads; could not look through all of them for the unconfirmed upload`);
-    await quota.spend(units, 'list');
+    await quota.spend(units, 'playlistItems.list');
     const page = await withToken((t) => client.playlistPage(t, playlist, next));
     items.push(...page.items);
     next = page.next;
@@ -65,7 +65,7 @@ export async function searchUploads(
     .sort((a, b) => addedAt(a) - addedAt(b) || (videoIdOf(a)! < videoIdOf(b)! ? -1 : 1));
   const ids = [...new Set(matches.map((m) => videoIdOf(m)!))];
   if (!ids[0]) return null;
-  await quota.spend(units, 'list');
+  await quota.spend(units, 'videos.list');
   const [kept] = await withToken((t) => client.videos(t, [ids[0]!]));
   if (kept) {
     const refused = refusal(kept);

@@ -64,9 +64,10 @@ export const YOUTUBE_FACTS: PlatformFacts = {
    * Units per Google project per Pacific day. The docs disagree on videos.insert: its page says it
    * costs 1,600 units of the default 10,000; the quota page says inserts have their own bucket of
    * 100 calls. The stricter reading (1,600 from the shared 10,000: six uploads a day) is the default;
-   * `platforms.youtube.quota` sets both the allowance and every cost.
+   * `platforms.youtube.quota` sets both the allowance and every cost (keys are the method names in
+   * camel case, `videosInsert` for videos.insert, since config paths are dotted).
    */
-  quota: { unitsPerDay: 10_000, costs: { 'videos.insert': 1600, 'thumbnails.set': 50, 'videos.delete': 50, list: 1 } },
+  quota: { unitsPerDay: 10_000, costs: { videosInsert: 1600, thumbnailsSet: 50, videosDelete: 50, list: 1 } },
 };
 
 export const watchUrl = (videoId: string, short: boolean) => (short ? `https://www.youtube.com/shorts/${videoId}` : `https://www.youtube.com/watch?v=${videoId}`);

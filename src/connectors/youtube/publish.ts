@@ -105,7 +105,7 @@ export function youtubePublisher(client: YouTubeClient, opts: YouTubePublisherOp
   async function processed(videoId: string, withToken: WithToken, units: DailyUnits | undefined): Promise<VideoResource> {
     const until = clock.now() + processingWaitMs;
     for (;;) {
-      const [video] = await metered(units, 'list', () => withToken((t) => client.videos(t, [videoId])));
+      const [video] = await metered(units, 'videos.list', () => withToken((t) => client.videos(t, [videoId])));
       if (!video) throw new ConnectorError('rejected', `YouTube no longer lists video ${videoId}: it was deleted while processing`);
       const refused = refusal(video);
       if (refused) throw refused;

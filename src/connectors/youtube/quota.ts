@@ -24,8 +24,10 @@ export class ProjectQuota {
     this.bucket = `${YOUTUBE_FACTS.id}:${clientId}`;
   }
 
+  /** `videos.insert` costs `costs.videosInsert`; every list call costs `costs.list`. */
   cost(operation: string): number {
-    return this.settings.costs[operation] ?? YOUTUBE_FACTS.quota!.costs[operation] ?? 1;
+    const key = operation.endsWith('.list') ? 'list' : operation.replace(/\.(\w)/g, (_, c: string) => c.toUpperCase());
+    return this.settings.costs[key] ?? YOUTUBE_FACTS.quota!.costs[key] ?? 1;
   }
 
   /** Takes the cost of `operation` from today's units, or throws rate_limited until the next Pacific midnight. */

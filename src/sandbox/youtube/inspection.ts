@@ -9,7 +9,10 @@ export function sandboxStats(ctx: YouTubeContext) {
   const day = pacificDay(ctx.clock.now());
   return {
     operations: Object.fromEntries(ctx.state.calls),
-    quota: Object.fromEntries([...ctx.state.quotaUsed].filter(([k]) => k.endsWith(`|${day}`)).map(([k, used]) => [k.split('|')[0], { day, used, limit: ctx.options.unitsPerDay }])),
+    /** Units used today (Pacific) per project (OAuth client id). */
+    quota: Object.fromEntries(
+      [...ctx.state.quotaUsed].filter(([k]) => k.endsWith(`|${day}`)).map(([k, used]): [string, { day: string; used: number; limit: number }] => [k.split('|')[0]!, { day, used, limit: ctx.options.unitsPerDay }]),
+    ),
     videos: [...ctx.state.videos.values()].map((v) => ({
       id: v.id,
       channelId: v.channelId,

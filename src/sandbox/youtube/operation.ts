@@ -25,13 +25,23 @@ export function sendGoogleError(reply: FastifyReply, error: GoogleError): Fastif
   return reply.code(error.code).type('application/json; charset=UTF-8').send(error.body);
 }
 
-/** Faults, latency and error rendering, the same for every route. Faults are named `METHOD /path` as the route is written. */
-export function route(app: FastifyInstance, ctx: YouTubeContext, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<Result>): void {
-  const name = `${method} ${path}`;
+/**
+ * Faults, latency and error rendering, the same for every route. Faults and call counts are named
+ * `METHOD /path` as the route is written, or as `nameOf` tells requests of one route apart.
+ */
+export function route(
+  app: FastifyInstance,
+  ctx: YouTubeContext,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<Result>,
+  nameOf?: (request: FastifyRequest) => string,
+): void {
   app.route({
     method,
     url: path,
     handler: async (request, reply) => {
+      const name = nameOf?.(request) ?? `${method} ${path}`;
       ctx.state.countCall(name);
       const latency = ctx.faults.latencyFor(name);
       if (latency > 0) await sleep(latency);

@@ -38,6 +38,9 @@ function contentRange(header: string | undefined): { from: number; to: number; t
   return { from: Number(m[1]), to: Number(m[2]), total };
 }
 
+/** A status query (`Content-Range: bytes *\/total`) is counted and faulted as `PUT <path> (status)`, apart from the chunks. */
+const statusQueryName = (path: string) => (request: FastifyRequest) => (/^bytes \*\//.test(String(request.headers['content-range'] ?? '').trim()) ? `PUT ${path} (status)` : `PUT ${path}`);
+
 const rangeHeader = (received: number): Record<string, string> => (received > 0 ? { range: `bytes=0-${received - 1}` } : {});
 
 function sessionOf(ctx: YouTubeContext, request: FastifyRequest): UploadSession {
@@ -113,6 +116,6 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: YouTubeContext):
       ctx.state.videos.set(video.id, video);
       session.videoId = video.id;
       return { status: 201, body: videoResource(ctx, video, ctx.state.channels.get(video.channelId), session.part) };
-    });
+    }, statusQueryName(path));
   }
 }

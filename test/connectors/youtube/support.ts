@@ -1,7 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFile } from 'mp4box';
 import { loadConfig, type Config } from '../../../src/config/index.js';
 import type { YouTubeSandbox } from '../../../src/sandbox/youtube/index.js';
+import { pinionDaemon } from '../../helpers/cli.js';
 import type { TestPinion } from '../../helpers/pinion.js';
+import { FAST_SCHEDULER } from '../../helpers/posts.js';
 import { uploadFile } from '../../media/support.js';
 
 export { uploadFile };
@@ -42,4 +47,26 @@ export async function storedMedia(p: TestPinion, bytes: Buffer, name: string): P
   const res = await uploadFile(p, bytes, name);
   if (res.status !== 201) throw new Error(`upload of ${name}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
+}
+
+/**
+ * `pinion worker` processes against the test's database, media folder and embedded emulator: the
+ * shared helper's config carries no media folder, and a video post reads its stored bytes.
+ */
+export async function startMediaWorkers(p: TestPinion, count: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'pinion-yt-worker-'));
+  const file = join(dir, 'pinion.config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      databaseUrl: p.config.databaseUrl,
+      encryptionKeys: p.config.encryptionKeys,
+      mediaDir: p.config.mediaDir,
+      logLevel: 'warn',
+      scheduler: FAST_SCHEDULER,
+      platforms: p.config.platforms,
+    }),
+  );
+  const workers = await Promise.all(Array.from({ length: count }, () => pinionDaemon(['worker', '--json'], /"worker": true/, { PINION_CONFIG: file })));
+  return { workers, stop: () => Promise.all(workers.map((w) => w.stop())) };
 }

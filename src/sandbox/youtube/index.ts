@@ -52,6 +52,8 @@ export interface YouTubeSandbox {
   state: YouTubeState;
   setFaults(f: FaultConfig): void;
   createChannel(input: { handle: string; title?: string }): Channel;
+  /** An access token for a channel without the consent page (tests, scripts); the app is the first one by default. */
+  issueToken(channelId: string, scopes: string[], clientId?: string): string;
   /** The next completed uploads end in these outcomes, in order. */
   queueProcessing(...outcomes: ProcessingOutcome[]): void;
   stats(): ReturnType<typeof sandboxStats>;
@@ -106,6 +108,12 @@ export function createYouTubeSandbox(options: YouTubeSandboxOptions = {}): YouTu
     state,
     setFaults: (f) => ctx.faults.set(f),
     createChannel: (input) => state.createChannel(input),
+    issueToken: (channelId, scopes, clientId) => {
+      const app = clientId ?? [...state.apps.keys()][0]!;
+      const token = state.newToken('ya29.');
+      state.tokens.set(token, { kind: 'access', channelId, clientId: app, scopes, expiresAt: clock.now() + resolved.accessTokenTtlSeconds * 1000, grant: token });
+      return token;
+    },
     queueProcessing: (...outcomes) => state.nextOutcomes.push(...outcomes),
     stats: () => sandboxStats(ctx),
     reset,

@@ -95,7 +95,7 @@ export async function callGoogle<T>(options: GoogleHttpOptions, call: GoogleCall
 }
 
 /** Reasons of a 403 that mean "not now" rather than "never". */
-const SHORT_LIMITS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'backendError']);
+const SHORT_LIMITS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 const DAILY_LIMITS = new Set(['quotaExceeded', 'dailyLimitExceeded', 'uploadLimitExceeded']);
 /** The Google project itself cannot use the API: an operator must fix it, not the account's owner. */
 const APP_PROBLEMS = new Set(['accessNotConfigured', 'keyInvalid', 'projectNotLinked', 'SERVICE_DISABLED', 'ipRefererBlocked']);
@@ -118,7 +118,7 @@ export function classify(status: number, said: GoogleSaid, call: Pick<GoogleCall
     const at = nextQuotaReset(now());
     return new ConnectorError('rate_limited', `${say}; waiting for the quota reset at midnight Pacific (${new Date(at).toISOString()})`, { ...details, retryAt: new Date(at) });
   }
-  if (status === 429 || (said.reason && SHORT_LIMITS.has(said.reason))) return new ConnectorError('rate_limited', say, { ...details, retryAt: new Date(now() + 60_000) });
+  if (status === 429 || (status === 403 && said.reason && SHORT_LIMITS.has(said.reason))) return new ConnectorError('rate_limited', say, { ...details, retryAt: new Date(now() + 60_000) });
   if (said.reason && APP_PROBLEMS.has(said.reason)) return new ConnectorError('misconfigured', `${say}; check the Google Cloud project (YouTube Data API v3 enabled, credentials)`, details);
   // The grant lacks a scope this call needs: only a new consent gives it.
   if (status === 403 && (said.reason === 'insufficientPermissions' || said.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')) return new ConnectorError('auth_revoked', say, details);

@@ -73,19 +73,25 @@ function authenticate(ctx: YouTubeContext, request: FastifyRequest): { channel: 
   return { channel, token };
 }
 
-/** Takes the call's units from the project's (the OAuth client's) Pacific day; 403 quotaExceeded when they would run out. */
-export function chargeQuota(ctx: YouTubeContext, clientId: string, operation: QuotaOperation): void {
-  const cost = ctx.options.costs[operation];
-  const key = `${clientId}|${pacificDay(ctx.clock.now())}`;
-  const used = ctx.state.quotaUsed.get(key) ?? 0;
-  if (used + cost > ctx.options.unitsPerDay) throw errors.quotaExceeded();
-  ctx.state.quotaUsed.set(key, used + cost);
+/** Whether the call's units fit the project's (the OAuth client's) Pacific day: 403 quotaExceeded when they would not. */
+function quotaKey(ctx: YouTubeContext, clientId: string): string {
+  return `${clientId}|${pacificDay(ctx.clock.now())}`;
+}
+
+export function checkQuota(ctx: YouTubeContext, clientId: string, operation: QuotaOperation): void {
+  if ((ctx.state.quotaUsed.get(quotaKey(ctx, clientId)) ?? 0) + ctx.options.costs[operation] > ctx.options.unitsPerDay) throw errors.quotaExceeded();
+}
+
+function charge(ctx: YouTubeContext, clientId: string, units: number): void {
+  const key = quotaKey(ctx, clientId);
+  ctx.state.quotaUsed.set(key, (ctx.state.quotaUsed.get(key) ?? 0) + units);
 }
 
 /**
  * A Data API method as Discovery describes it (`youtube.videos.list`…). Order per request:
  * authentication → scopes (any one of the method's) → query parameters against Discovery →
- * quota units → handler.
+ * quota units → handler. A request refused as invalid costs one unit ("invalid requests incur a
+ * quota cost of at least one point"); any other costs the method's units.
  */
 export function apiMethod(app: FastifyInstance, ctx: YouTubeContext, spec: { id: string; path: string; quota: QuotaOperation | null; method?: 'PUT' }, handler: (call: Call) => Promise<Result>): void {
   const shape = DISCOVERY_SHAPES.methods[spec.id]!;
@@ -93,8 +99,22 @@ export function apiMethod(app: FastifyInstance, ctx: YouTubeContext, spec: { id:
   route(app, ctx, method, spec.path, async (request, reply) => {
     const { channel, token } = authenticate(ctx, request);
     if (!shape.scopes.some((s) => token.scopes.includes(s))) throw errors.insufficientScopes();
-    const query = checkQuery(shape, request.query as Record<string, string | string[]>);
-    if (spec.quota) chargeQuota(ctx, token.clientId, spec.quota);
-    return handler({ request, reply, channel, token, query });
+    let query: Record<string, string>;
+    try {
+      query = checkQuery(shape, request.query as Record<string, string | string[]>);
+    } catch (err) {
+      charge(ctx, token.clientId, 1);
+      throw err;
+    }
+    if (!spec.quota) return handler({ request, reply, channel, token, query });
+    checkQuota(ctx, token.clientId, spec.quota);
+    try {
+      const result = await handler({ request, reply, channel, token, query });
+      charge(ctx, token.clientId, ctx.options.costs[spec.quota]);
+      return result;
+    } catch (err) {
+      charge(ctx, token.clientId, err instanceof GoogleError && err.code === 400 ? 1 : ctx.options.costs[spec.quota]);
+      throw err;
+    }
   });
 }

@@ -90,7 +90,15 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: YouTubeContext):
       if (body.length !== range.to - range.from + 1) throw errors.badContentRange(`Content-Range covers ${range.to - range.from + 1} bytes, the body has ${body.length}.`);
       if (range.from > session.received) throw errors.badContentRange(`Content-Range starts at ${range.from}; the server holds bytes 0-${session.received - 1}.`);
       const last = total !== null && range.to + 1 >= total;
-      if (!last && ctx.options.enforceChunkMultiple && body.length % UNIT !== 0) throw errors.badContentRange(`Chunk of ${body.length} bytes: every chunk but the last must be a multiple of 262144 bytes (256 KiB).`);
+      // Google's words for a short chunk (google-api-php-client#2443); a longer one that is no multiple is refused too unless told otherwise.
+      if (!last && (body.length < UNIT || (ctx.options.enforceChunkMultiple && body.length % UNIT !== 0))) {
+        throw new GoogleError(
+          400,
+          'badRequest',
+          `Invalid request.  The number of bytes uploaded is required to be equal or greater than 262144, except for the final request (it's recommended to be the exact multiple of 262144).  The received request contained ${body.length} bytes, which does not meet this requirement.`,
+          'global',
+        );
+      }
       // Bytes the server already holds (a chunk sent again) are skipped, the rest appended.
       const fresh = body.subarray(session.received - range.from);
       session.chunks.push(fresh);

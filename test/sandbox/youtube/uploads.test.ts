@@ -35,7 +35,7 @@ describe('YouTube emulator: resumable videos.insert', () => {
     // A chunk that is not a multiple of 256 KiB (and not the last) is refused.
     const odd = await put(uri, `bytes ${256 * KiB}-${256 * KiB + 999}/${bytes.length}`, bytes.subarray(256 * KiB, 256 * KiB + 1000));
     expect(odd.status).toBe(400);
-    expect(((await odd.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]!.reason).toBe('badContent');
+    expect(((await odd.json()) as { error: { message: string } }).error.message).toContain('equal or greater than 262144, except for the final request');
 
     const second = await put(uri, `bytes ${256 * KiB}-${512 * KiB - 1}/${bytes.length}`, bytes.subarray(256 * KiB, 512 * KiB));
     expect(second.status).toBe(308);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAccounts, type Accounts } from '../accounts/index.js';
 import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
-import { createLogger, createMetrics, publishMetrics, type Logger } from '../observability/index.js';
+import { createLogger, createMetrics, publishMetrics, tokenMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
 import { publishPass } from '../scheduler/index.js';
 import { Worker, type BackgroundPass } from '../shared/index.js';
@@ -115,7 +115,19 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       log.error({ err, accountId: account.id }, 'could not record the account.needs_reauth webhook event');
     }
   });
+  accounts.listeners.expiring.push(async (account) => {
+    try {
+      await emitEvent(store.db, {
+        workspaceId: account.workspaceId,
+        type: 'account.expiring',
+        data: { account_id: account.id, platform: account.platform, username: account.username, expires_at: account.accessExpiresAt?.toISOString() ?? null, reason: 'The platform gives no refresh token: reconnect the account before it expires' },
+      });
+    } catch (err) {
+      log.error({ err, accountId: account.id }, 'could not record the account.expiring webhook event');
+    }
+  });
   const metrics = createMetrics();
+  accounts.tokens.refreshFailed.push(tokenMetrics(metrics).refreshFailed);
   let publicUrl = publicUrlOf(config);
   let media;
   try {
@@ -125,7 +137,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     await store.close();
     throw err;
   }
-  const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectImageUrl(url) : undefined;
+  const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectMediaUrl(url) : undefined;
   const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl } };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;

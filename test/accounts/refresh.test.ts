@@ -70,7 +70,7 @@ describe.each(DIALECTS)('keeping tokens alive on %s', (dialect) => {
     expect((await refused.json()).type).toBe('urn:pinion:problem:platform-auth-revoked');
     const got = await (await p.api('GET', `/api/v1/accounts/${account.id}`)).json();
     expect(got.status).toBe('needs_reauth');
-    expect(got.last_error).toMatch(/refresh token is invalid/);
+    expect(got.last_error).toMatch(/The authorization grant is invalid \(code 283\)/);
     const status = await p.api('GET', `/api/v1/accounts/${account.id}/status`);
     expect((await status.json()).status).toBe('needs_reauth');
 

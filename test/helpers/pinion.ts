@@ -55,7 +55,8 @@ export async function startTestPinion(
     migrate: opts.migrate ?? true,
     logger: createLogger('debug', sink),
     // Each platform's emulator options by platform id; `sandbox` is Pinterest's, the first platform's, for brevity.
-    sandboxOptions: { ...opts.sandboxes, pinterest: { ...opts.sandboxes?.pinterest, ...opts.sandbox } },
+    // Pinterest's lists lag writes by default as production's do; tests see lists at once unless they ask for lag.
+    sandboxOptions: { ...opts.sandboxes, pinterest: { listLagMs: 0, ...opts.sandboxes?.pinterest, ...opts.sandbox } },
     shutdownGraceMs: 200,
   });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {

@@ -31,7 +31,7 @@ export interface PostJson {
   id: string;
   status: string;
   scheduled_at: string;
-  deliveries: Array<{ id: string; status: string; attempts: number; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown> }>;
+  deliveries: Array<{ id: string; platform: string; status: string; attempts: number; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown> }>;
 }
 
 export async function getPost(p: TestPinion, id: string, key?: string): Promise<PostJson> {

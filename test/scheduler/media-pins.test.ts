@@ -61,10 +61,20 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     expect(ops['GET /v5/media/{media_id}']).toBeGreaterThanOrEqual(1);
   });
 
+  it('refuses a video pin without a cover when the post is made, naming the field, and stores nothing', async () => {
+    await setup();
+    const video = await upload((await fixtures()).mp4, 'clip.mp4');
+    const refused = await schedule({ media_id: video.id, platform_options: { pinterest: { board: 'Products', title: 'No cover' } } });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toContainEqual({ field: 'platform_options.pinterest.cover_image_url', message: expect.stringMatching(/needs a cover: give cover_image_url, cover_media_id or cover_key_frame_time/) });
+    const listed = await (await p!.api('GET', '/api/v1/posts')).json();
+    expect(listed.data).toHaveLength(0);
+  });
+
   it("fails the delivery with Pinterest's reason when the video cannot be processed", async () => {
     await setup();
     const video = await upload((await fixtures()).mp4, 'clip.mp4');
-    const { json } = await schedule({ media_id: video.id, scheduled_at: new Date(Date.now() + 1500).toISOString(), platform_options: { pinterest: { board: 'Products' } } });
+    const { json } = await schedule({ media_id: video.id, scheduled_at: new Date(Date.now() + 1500).toISOString(), platform_options: { pinterest: { board: 'Products', cover_key_frame_time: 0 } } });
     // The stored file is damaged before the post is due (a disk fault, a bad restore).
     const file = filesUnder(p!.config.mediaDir).find((f) => f.endsWith(video.sha256))!;
     writeFileSync(file, Buffer.from('not a video any more'));

@@ -103,7 +103,10 @@ export function pinMediaSource(
 function videoSource(mediaId: string, o: PinterestOptions, media: (id: string) => MediaInfo | undefined, out: Issues): MediaSource {
   const covers = [o.cover_image_url, o.cover_media_id, o.cover_key_frame_time].filter((c) => c !== undefined).length;
   if (covers > 1) out.errors.push({ field: `${OPT}.cover_image_url`, message: 'give one cover: cover_image_url, cover_media_id or cover_key_frame_time' });
-  if (covers === 0) out.warnings.push({ field: `${OPT}.cover_key_frame_time`, message: 'no cover given; Pinterest picks a frame' });
+  // Pinterest refuses a video pin without a cover (400, "A valid image url must be provided"), so say so before it is due.
+  if (covers === 0) {
+    out.errors.push({ field: `${OPT}.cover_image_url`, message: 'a video pin needs a cover: give cover_image_url, cover_media_id or cover_key_frame_time (seconds into the video)' });
+  }
   const source: MediaSource = { source_type: 'video_id', media_id: mediaRef(mediaId) };
   if (o.cover_image_url !== undefined) {
     if (!isHttpUrl(o.cover_image_url)) out.errors.push({ field: `${OPT}.cover_image_url`, message: 'must be an http(s) URL' });

@@ -5,6 +5,8 @@ import { isConnectorError } from '../errors.js';
 import type { PinterestBoard, PinterestClient, PinterestSection } from './client.js';
 
 type BoardRow = Database['boards'];
+/** How long a board missing from the platform's list is still trusted after it was made or last listed. */
+const LIST_LAG_GRACE_MS = 60_000;
 const toBoard = (r: BoardRow): Board => ({ id: r.external_id, name: r.name, description: r.description, privacy: r.privacy, pinCount: r.pin_count });
 const sameName = (a: string, b: string) => a.trim().localeCompare(b.trim(), undefined, { sensitivity: 'accent' }) === 0;
 
@@ -80,7 +82,8 @@ export class BoardDirectory implements BoardsCapability {
     const now = Date.now();
     await ctx.db.transaction().execute(async (trx) => {
       const keep = boards.map((b) => b.id);
-      let gone = trx.deleteFrom('boards').where('account_id', '=', accountId);
+      // Platform lists lag writes: a board made or seen moments ago may be missing from this list, so it is kept a while.
+      let gone = trx.deleteFrom('boards').where('account_id', '=', accountId).where('fetched_at', '<', now - LIST_LAG_GRACE_MS);
       if (keep.length) gone = gone.where('external_id', 'not in', keep);
       await gone.execute();
       await upsertBoards(trx, accountId, boards, now);

@@ -40,4 +40,12 @@ export const xConnector: Connector = {
   },
   media: xMediaRules,
   publisher: (config) => xPublisher(client(config)),
+  sandbox: {
+    load: async () => {
+      const { createXSandbox } = await import('../../sandbox/x/index.js');
+      return { create: (options) => createXSandbox(options) };
+    },
+    app: { clientId: 'pinion-x-sandbox', clientSecret: 'pinion-x-sandbox-secret' },
+    configFor: (baseUrl) => ({ apiBaseUrl: baseUrl, authorizeUrl: `${baseUrl}/i/oauth2/authorize` }),
+  },
 };

@@ -1,13 +1,21 @@
 import type { FastifyRequest } from 'fastify';
 import type { FaultInjector, HeldConnections } from '../common/index.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateLimiter, RateLimitHeaderStyle } from './rate-limit.js';
 import type { SandboxState } from './state.js';
+import type { ViewTarget } from './views.js';
 
 export interface ResolvedOptions {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   authorizationCodeTtlSeconds: number;
-  rateLimitHeaders: boolean;
+  rateLimitHeaders: RateLimitHeaderStyle | false;
+  timestamps: 'zoneless' | 'utc-z';
+  scopeSeparator: ' ' | ',';
+  tokenErrors: 'pinterest' | 'rfc6749';
+  invalidClientCode: number;
+  imageFetchFailure: 'could-not-fetch' | 'broken';
+  listLagMs: number;
+  boardOrder: 'by-name' | 'oldest-first';
   mediaProcessingMs: number;
   publicBaseUrl?: string;
   imageFetchTimeoutMs: number;
@@ -24,4 +32,6 @@ export interface SandboxContext {
   held: HeldConnections;
   /** Where clients reach the sandbox root (no trailing slash), for upload_url and image URLs. */
   baseUrl(request: FastifyRequest): string;
+  /** The base URL and time format responses are written with. */
+  view(request: FastifyRequest): ViewTarget;
 }

@@ -54,13 +54,22 @@ export function parseHttpUrl(raw: string): URL {
   return url;
 }
 
-/** Any failure to obtain the bytes (refused, timeout, non-2xx, oversize) is a "broken image" as far as the Pin is concerned. */
-export async function fetchImage(raw: string, timeoutMs: number, maxBytes: number): Promise<CheckedImage> {
+/**
+ * An image URL that does not answer (refused, timeout, non-2xx) is "Sorry we could not fetch the image." (400 code 1)
+ * as production says, or a "broken image" (403 code 235) with `imageFetchFailure: 'broken'`; bytes that are too many
+ * or not an image are broken either way.
+ */
+export async function fetchImage(raw: string, timeoutMs: number, maxBytes: number, onUnreachable: 'could-not-fetch' | 'broken' = 'could-not-fetch'): Promise<CheckedImage> {
   const url = parseHttpUrl(raw);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    if (!response.ok || !response.body) throw new Error(`status ${response.status}`);
+  } catch {
+    throw onUnreachable === 'could-not-fetch' ? errors.couldNotFetchImage() : errors.imageBroken();
+  }
   let bytes: Buffer;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-    if (!response.ok || !response.body) throw new Error(`status ${response.status}`);
     const chunks: Buffer[] = [];
     let total = 0;
     for await (const chunk of response.body) {

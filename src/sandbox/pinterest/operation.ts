@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dropConnection } from '../common/index.js';
 import type { SandboxContext } from './context.js';
 import { PinterestError, errors } from './errors.js';
-import type { RateLimitCategory } from './rate-limit.js';
+import { rateLimitHeaders, type RateLimitCategory } from './rate-limit.js';
 import type { IssuedToken, SandboxApp, SandboxUser } from './state.js';
 
 export interface OperationSpec {
@@ -55,12 +55,13 @@ export function authenticateBearer(ctx: SandboxContext, request: FastifyRequest)
 export function authenticateClient(ctx: SandboxContext, request: FastifyRequest): SandboxApp {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Basic\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) throw errors.invalidClient();
+  const refused = () => errors.invalidClient(ctx.options.invalidClientCode);
+  if (!match?.[1]) throw refused();
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw errors.invalidClient();
+  if (colon < 0) throw refused();
   const app = ctx.state.apps.get(decodeURIComponent(decoded.slice(0, colon)));
-  if (!app || app.clientSecret !== decodeURIComponent(decoded.slice(colon + 1))) throw errors.invalidClient();
+  if (!app || app.clientSecret !== decodeURIComponent(decoded.slice(colon + 1))) throw refused();
   return app;
 }
 
@@ -121,14 +122,11 @@ export function defineOperation(
         }
 
         const limit = ctx.limiter.take(subject, spec.category);
-        if (ctx.options.rateLimitHeaders) {
-          reply.header('x-ratelimit-limit', String(limit.limit));
-          reply.header('x-ratelimit-remaining', String(limit.remaining));
-          reply.header('x-ratelimit-reset', String(limit.resetSeconds));
-        }
+        if (ctx.options.rateLimitHeaders) reply.headers(rateLimitHeaders(limit, ctx.options.rateLimitHeaders));
         if (!limit.allowed) throw errors.rateLimited();
 
         const fault = ctx.faults.decide(name, spec.method);
+        if (fault === 'spam-block') throw errors.spamBlocked();
         if (fault === 'error') throw errors.injectedServerError(ctx.faults.pickErrorStatus());
         if (fault === 'timeout') return ctx.held.hold(request, reply, ctx.faults.hangMs);
 

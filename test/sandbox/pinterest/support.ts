@@ -32,7 +32,8 @@ export function basicAuth(clientId = 'pinion-sandbox', secret = 'pinion-sandbox-
 }
 
 export async function startSandbox(options: PinterestSandboxOptions = {}) {
-  const started = await startPinterestSandbox({ port: 0, mediaProcessingMs: 200, ...options });
+  // Lists see writes at once here unless a test asks for production's lag (`listLagMs`).
+  const started = await startPinterestSandbox({ port: 0, mediaProcessingMs: 200, listLagMs: 0, ...options });
   return started;
 }
 

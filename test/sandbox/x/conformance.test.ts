@@ -1,24 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/shared/clock.js';
-import { checkExchange, loadOpenApi, type Api } from '../../helpers/openapi-spec.js';
+import { checkExchange, type Api } from '../../helpers/openapi-spec.js';
+import { loadXValidator } from '../../helpers/x-spec.js';
 import { ALL_POSTING_SCOPES, approve, basicAuth, Client, fakeMp4, jpeg, pkce, recordingFetch, REDIRECT_URI, startSandbox, token, type Exchange } from './support.js';
 
-const SPEC = new URL('../../../specs/x/openapi.json', import.meta.url);
-
-/**
- * The one amendment to the official spec: its `Problem` oneOf omits `about:blank`, which X's error reference lists as
- * "Generic error (see HTTP status code)" (docs x-api/fundamentals/response-codes-and-errors.mdx) and which X answers
- * for 401, 403 and 429. It is added with the RFC 7807 members X sends; every other problem still has to match the spec.
- */
-function allowGenericProblem(spec: any): void {
-  spec.components.schemas.GenericProblem = {
-    type: 'object',
-    required: ['type', 'title', 'detail', 'status'],
-    properties: { type: { type: 'string', enum: ['about:blank'] }, title: { type: 'string' }, detail: { type: 'string' }, status: { type: 'integer' } },
-    additionalProperties: false,
-  };
-  spec.components.schemas.Problem.oneOf.push({ $ref: '#/components/schemas/GenericProblem' });
-}
 
 /** Every operation the sandbox emulates, by the spec's operationId. */
 const EMULATED = [
@@ -34,7 +19,7 @@ let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 const log: Exchange[] = [];
 
 beforeAll(async () => {
-  api = await loadOpenApi(SPEC, allowGenericProblem);
+  api = await loadXValidator();
   sandbox = await startSandbox({ clock, mediaProcessingMs: 2000, rateLimits: { 'GET /2/users/me': { user: { limit: 1000, windowSeconds: 900 } } } });
 });
 afterAll(() => sandbox.close());

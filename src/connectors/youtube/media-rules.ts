@@ -4,6 +4,8 @@ import { YT } from './platform.js';
 
 /** Bytes YouTube takes: any video (Google lists `video/*`) up to 256 GiB; images only as a video's cover. */
 export const youtubeMediaRules: MediaRules = {
+  /** A video URL is downloaded by Pinion at publish time and uploaded like stored media (YouTube fetches nothing by URL). */
+  byUrl: ['video'],
   check(media) {
     const errors: FieldIssue[] = [];
     const warnings: FieldIssue[] = [];

@@ -3,6 +3,7 @@ import { youtubeAccount } from '../../helpers/connect-youtube.js';
 import { png } from '../../helpers/media-fixtures.js';
 import { startTestPinion, type TestPinion } from '../../helpers/pinion.js';
 import { FAST_SCHEDULER, settled } from '../../helpers/posts.js';
+import { startMediaServer } from '../../media/support.js';
 import { fastYouTube, mp4, sandboxOf, storedMedia } from './support.js';
 
 describe('publishing a video to YouTube through Pinion', () => {
@@ -64,6 +65,25 @@ describe('publishing a video to YouTube through Pinion', () => {
     const made = sandboxOf(p).stats().videos[0]!;
     expect(post!.deliveries[0]!.url).toBe(`https://www.youtube.com/shorts/${made.id}`);
     expect(made.description).toBe('Quick tip #Shorts');
+  });
+
+  it('a video given by URL is downloaded by Pinion and uploaded the same way; an image URL is refused at validation', async () => {
+    p = await start();
+    await youtubeAccount(p, '@byurl');
+    const bytes = mp4(1280, 720, 10_000, 300 * 1024);
+    const files = await startMediaServer({ '/clip.mp4': { type: 'video/mp4', bytes }, '/photo.png': { type: 'image/png', bytes: await png(800, 800) } });
+    try {
+      const res = await p.api('POST', '/api/v1/posts', { body: { content: 'From a URL', media_url: `${files.url}/clip.mp4`, platforms: ['youtube'] } });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const [post] = await settled(p, [((await res.json()) as { id: string }).id]);
+      expect(post!.deliveries[0]!.status, JSON.stringify(post!.deliveries[0]!.last_error)).toBe('published');
+      expect(sandboxOf(p).stats().videos[0]!.size).toBe(bytes.length);
+      const image = await p.api('POST', '/api/v1/posts', { body: { content: 'A photo', media_url: `${files.url}/photo.png`, platforms: ['youtube'] } });
+      expect(image.status).toBe(422);
+      expect(await image.text()).toContain('media_url');
+    } finally {
+      await files.close();
+    }
   });
 
   it('refuses an image-only post at validation, naming the field and what to do', async () => {

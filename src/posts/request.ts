@@ -53,7 +53,7 @@ export const PostRequestSchema = Type.Object(
     media_id: Type.Optional(Type.String({ minLength: 1, description: 'An image or video uploaded to Pinion (med_…), instead of media_url' })),
     link: Type.Optional(Type.String({ description: 'Destination link' })),
     scheduled_at: Type.Optional(
-      Type.String({ minLength: 1, description: 'ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. Omitted: as soon as possible. No upper limit.' }),
+      Type.String({ minLength: 1, description: 'ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. Omitted: as soon as possible. At most 9999-12-31T23:59:59Z.' }),
     ),
     timezone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone, e.g. Europe/Paris' })),
     accounts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description: 'Account ids or usernames, when the workspace has several accounts on a platform' })),

@@ -3,6 +3,9 @@ import type { FieldError } from '../api/index.js';
 
 /** A little slack for clocks and slow requests: a time this far in the past still means "now". */
 const PAST_TOLERANCE_MS = 5 * 60_000;
+/** The latest time a post may be due: the end of year 9999, so every stored time renders as a four-digit-year ISO date. */
+export const LATEST_SCHEDULED_AT = '9999-12-31T23:59:59.999Z';
+const LATEST_MS = Date.parse(LATEST_SCHEDULED_AT);
 
 /**
  * When a post is due. An offset in the string makes the time exact; without one the wall-clock
@@ -32,6 +35,10 @@ export function resolveScheduledAt(input: { scheduled_at?: string; timezone?: st
     warnings.push({ field: 'scheduled_at', message: `${text} does not exist in ${input.timezone} (a daylight-saving gap); it will go at ${parsed.toISO()}` });
   }
   const at = parsed.toMillis();
+  if (!(at <= LATEST_MS)) {
+    errors.push({ field: 'scheduled_at', message: `is after the latest time a post can be due (${LATEST_SCHEDULED_AT}, the end of year 9999)` });
+    return { at: now, errors, warnings };
+  }
   if (at < now - PAST_TOLERANCE_MS) errors.push({ field: 'scheduled_at', message: `is in the past (${new Date(at).toISOString()})` });
   return { at: Math.max(at, now - PAST_TOLERANCE_MS), errors, warnings };
 }

@@ -99,4 +99,28 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
       await p.api('POST', `/api/v1/posts/${created.id}/cancel`);
     });
   });
+
+  describe('CSV headers', () => {
+    const row = () => `Apron,pinterest,${images.url}/good.jpg,2031-05-01T09:00:00Z,Products`;
+
+    it('refuses a column named after an object property (constructor, __proto__, toString) as unknown', async () => {
+      for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+        const before = await stored();
+        const problem = await refused(await csv([`content,platforms,media_url,scheduled_at,board,${name}`, `${row()},x`]), name.toLowerCase(), before);
+        expect(problem.errors!.find((e) => e.field === name.toLowerCase()), name).toMatchObject({ line: 1, message: expect.stringMatching(/is not a known column/) });
+      }
+    });
+
+    it('refuses a column given twice, naming it', async () => {
+      const before = await stored();
+      const problem = await refused(await csv(['content,platforms,media_url,scheduled_at,board,Title,title', `${row()},First,Second`]), 'title', before);
+      expect(problem.errors!.find((e) => e.field === 'title')).toMatchObject({ line: 1, message: expect.stringMatching(/more than once.*columns 6 and 7/) });
+    });
+
+    it('still imports a plain file', async () => {
+      const res = await csv(['content,platforms,media_url,scheduled_at,board,title', `${row()},Apron`]);
+      expect(res.status).toBe(201);
+      expect((await res.json()).data[0].request).toMatchObject({ content: 'Apron', platform_options: { pinterest: { board: 'Products', title: 'Apron' } } });
+    });
+  });
 });

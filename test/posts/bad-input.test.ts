@@ -123,4 +123,18 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
       expect((await res.json()).data[0].request).toMatchObject({ content: 'Apron', platform_options: { pinterest: { board: 'Products', title: 'Apron' } } });
     });
   });
+
+  it('refuses a crafted list cursor with 400 naming cursor', async () => {
+    const crafted = ['[1.5,"x"]', '[1e400,"x"]', '[-1e400,"x"]', '[9007199254740993,"x"]', '[1,"x\\u0000"]', '[1,2]', '{"a":1}', 'null', 'not json'];
+    for (const raw of crafted) {
+      const res = await p.api('GET', `/api/v1/posts?cursor=${Buffer.from(raw).toString('base64url')}`);
+      expect(res.headers.get('content-type'), raw).toMatch(/^application\/problem\+json/);
+      expect(res.status, raw).toBe(400);
+      expect((await res.json()).errors.map((e: { field: string }) => e.field), raw).toEqual(['cursor']);
+    }
+    for (let i = 0; i < 2; i++) expect((await p.api('POST', '/api/v1/posts', { body: base() })).status).toBe(201);
+    const list = await (await p.api('GET', '/api/v1/posts?limit=1')).json();
+    expect(list.next_cursor).toEqual(expect.any(String));
+    expect((await p.api('GET', `/api/v1/posts?limit=1&cursor=${list.next_cursor}`)).status).toBe(200);
+  });
 });

@@ -137,4 +137,32 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
     expect(list.next_cursor).toEqual(expect.any(String));
     expect((await p.api('GET', `/api/v1/posts?limit=1&cursor=${list.next_cursor}`)).status).toBe(200);
   });
+
+  describe('JSON of the wrong type', () => {
+    it('is refused in a body, not coerced', async () => {
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ platforms: 'pinterest' }, 'platforms'],
+        [{ content: 123 }, 'content'],
+        [{ content: true }, 'content'],
+        [{ content: null }, 'content'],
+        [{ platform_options: { pinterest: { board: 'Products', cover_key_frame_time: '3' } } }, 'platform_options.pinterest.cover_key_frame_time'],
+        [{ utm: 'true' }, 'utm'],
+      ];
+      for (const [extra, field] of cases) {
+        const before = await stored();
+        await refused(await p.api('POST', '/api/v1/posts', { body: base(extra) }), field, before);
+      }
+      const before = await stored();
+      await refused(await p.api('POST', '/api/v1/posts:bulk', { body: { posts: [base(), base({ content: 7 })] } }), 'posts.1.content', before);
+    });
+
+    it('is still read from a query string, where everything is text', async () => {
+      const res = await p.api('GET', '/api/v1/posts?limit=2');
+      expect(res.status).toBe(200);
+      expect((await res.json()).data.length).toBeLessThanOrEqual(2);
+      const bad = await p.api('GET', '/api/v1/posts?limit=two');
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).errors.map((e: { field: string }) => e.field)).toEqual(['limit']);
+    });
+  });
 });

@@ -18,7 +18,39 @@ function ajvWith(coerceTypes: Options['coerceTypes'], shared: Record<string, unk
 
 function compile(ajv: Ajv, schema: AnySchema & { $id?: string }): ValidateFunction {
   // A shared schema (app.addSchema) is compiled once; compiling its $id again would be refused.
-  return (schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
+  return withoutNul((schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema));
+}
+
+/** JSON Pointer to the first string (value or key) holding a NUL character, or undefined. */
+function nulAt(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (key.includes('\u0000')) return at;
+    const found = nulAt(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * PostgreSQL cannot store a NUL character in text and fails the whole statement; SQLite would
+ * store it. Refused with every request part, named like any other bad field, on both stores.
+ */
+function withoutNul(validate: ValidateFunction): ValidateFunction {
+  const checked = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+    const valid = validate(data, context);
+    checked.errors = validate.errors;
+    if (!valid) return false;
+    const at = nulAt(data);
+    if (at === undefined) return true;
+    checked.errors = [{ instancePath: at, schemaPath: '#', keyword: 'nul', params: {}, message: 'must not contain a NUL character (\\u0000)' }];
+    return false;
+  }) as ValidateFunction;
+  // Fastify passes the parent object to validators that have one, so Ajv can apply root defaults.
+  Object.assign(checked, { schemaEnv: validate.schemaEnv, schema: validate.schema });
+  return checked;
 }
 
 /**

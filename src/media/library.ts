@@ -141,8 +141,15 @@ export class MediaLibrary {
       }
       if (existing) return existing;
       this.accept(probed);
+      // Bytes and row go together: if the row cannot be stored, bytes this call added go again.
+      const hadBytes = await this.deps.store.exists(spooled.sha256);
       await this.deps.store.putFile(spooled.sha256, spooled.path, probed.mime);
-      return await this.insert(workspaceId, spooled.sha256, probed, options);
+      try {
+        return await this.insert(workspaceId, spooled.sha256, probed, options);
+      } catch (err) {
+        if (!hadBytes) await this.dropUnheldBytes(spooled.sha256);
+        throw err;
+      }
     } finally {
       await rm(spooled.path, { force: true });
     }
@@ -200,13 +207,23 @@ export class MediaLibrary {
       codec: p.codec ?? null,
       source: options.source,
       source_url: options.sourceUrl ?? null,
-      filename: options.filename?.slice(0, 255) ?? null,
+      filename: cleanFileName(options.filename),
       converted_from: options.convertedFrom ?? null,
       created_at: Date.now(),
     };
     // A concurrent ingest of the same bytes wins the unique (workspace, sha256) race; return its row.
     await this.deps.db.insertInto('media').values(row).onConflict((oc) => oc.columns(['workspace_id', 'sha256']).doNothing()).execute();
     return (await this.findBySha(workspaceId, sha256))!;
+  }
+
+  /** Removes stored bytes no media row holds; the bytes are content-addressed and shared by every row with their hash. */
+  private async dropUnheldBytes(sha256: string): Promise<void> {
+    try {
+      const holders = await this.deps.db.selectFrom('media').select('id').where('sha256', '=', sha256).limit(1).execute();
+      if (!holders.length) await this.deps.store.delete(sha256);
+    } catch {
+      // The failure being reported is the insert's; a file left over here is only disk space.
+    }
   }
 
   private async findBySha(workspaceId: string, sha256: string): Promise<Media | undefined> {
@@ -288,6 +305,15 @@ export class MediaLibrary {
       throw err;
     }
   }
+}
+
+/**
+ * A file name as given by a client or taken from a URL, without control characters (PostgreSQL
+ * refuses NUL in text; none of them belongs in a name), at most 255 characters; empty is none.
+ */
+function cleanFileName(name: string | undefined): string | null {
+  const clean = name?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
+  return clean ? clean : null;
 }
 
 function fileNameOf(url: string): string | undefined {

@@ -87,9 +87,12 @@ export function parsePostsCsv(text: string, maxRows: number): { rows: CsvRow[]; 
     record.forEach((raw, i) => {
       const col = columns[i]!;
       if (raw === '') return;
+      // PostgreSQL cannot store NUL in text; both stores refuse it, as the JSON API does.
+      if (raw.includes('\u0000')) return void errors.push({ line: info.lines, field: col, message: 'must not contain a NUL character (\\u0000)' });
       const value = LIST_COLUMNS.has(col) ? raw.split(/[\s,;]+/).filter(Boolean) : col === 'utm' ? raw.toLowerCase() === 'true' : raw;
       set(request, COLUMNS.get(col)!, value);
     });
+    if (errors.some((e) => e.line === info.lines)) continue;
     const problems = [...Value.Errors(PostRequestSchema, request)];
     if (problems.length) {
       for (const p of problems) {

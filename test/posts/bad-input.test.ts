@@ -117,6 +117,12 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
       expect(problem.errors!.find((e) => e.field === 'title')).toMatchObject({ line: 1, message: expect.stringMatching(/more than once.*columns 6 and 7/) });
     });
 
+    it('refuses a cell holding a NUL character, naming its line and column', async () => {
+      const before = await stored();
+      const problem = await refused(await csv(['content,platforms,media_url,scheduled_at,board', `Apr\u0000on,pinterest,${images.url}/good.jpg,2031-05-01T09:00:00Z,Products`]), 'content', before);
+      expect(problem.errors!.find((e) => e.field === 'content')).toMatchObject({ line: 2, message: expect.stringMatching(/NUL/) });
+    });
+
     it('still imports a plain file', async () => {
       const res = await csv(['content,platforms,media_url,scheduled_at,board,title', `${row()},Apron`]);
       expect(res.status).toBe(201);

@@ -60,4 +60,33 @@ describe.each(DIALECTS)('bad media input on %s', (dialect) => {
     const back = await p.api('GET', `/api/v1/media/${held.id}/content`);
     expect(Buffer.from(await back.arrayBuffer()).equals(f.gif)).toBe(true);
   });
+
+  describe('malformed multipart', () => {
+    async function refused(res: Response, before: unknown[], status = 400) {
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = await res.json();
+      expect(res.status, JSON.stringify(problem) + p.logs.filter((l) => l.includes('request failed')).join('\n')).toBe(status);
+      expect(problem.errors.map((e: { field: string }) => e.field)).toEqual(['file']);
+      expect(await mediaRows()).toEqual(before);
+      expect((await p.api('GET', '/api/v1/media')).status).toBe(200);
+    }
+
+    it('is refused when the content type has no boundary', async () => {
+      const before = await mediaRows();
+      const { body } = multipart([{ name: 'file', filename: 'a.png', bytes: f.smallPng }]);
+      await refused(await send(body, 'multipart/form-data'), before);
+    });
+
+    it('is refused when the body stops inside a part', async () => {
+      const before = await mediaRows();
+      const { body, type } = multipart([{ name: 'file', filename: 'a.png', bytes: f.transparentPng }]);
+      await refused(await send(body.subarray(0, body.length - 200), type), before);
+    });
+
+    it('is refused when a part has no header (no file field, then)', async () => {
+      const before = await mediaRows();
+      const type = 'multipart/form-data; boundary=xyz';
+      await refused(await send(Buffer.from('--xyz\r\nnot a header at all\r\n\r\nbytes\r\n--xyz--\r\n'), type), before, 422);
+    });
+  });
 });

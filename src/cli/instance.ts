@@ -83,7 +83,12 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
 
   // Loaded only when enabled: a production server carries no emulator code.
   const sandbox = config.sandbox
-    ? (await import('../sandbox/pinterest/index.js')).createPinterestSandbox({ apps: [{ ...SANDBOX_APP }], ...options.sandboxOptions })
+    ? (await import('../sandbox/pinterest/index.js')).createPinterestSandbox({
+        apps: [{ ...SANDBOX_APP }],
+        // Like media fetches: public addresses, plus media.fetchAllowHosts, which gains this instance's own host once listening.
+        imageFetchAllowHosts: () => config.media.fetchAllowHosts,
+        ...options.sandboxOptions,
+      })
     : undefined;
   // The public URL is known only after listening when port 0 asks for any free port.
   let accounts: Accounts;

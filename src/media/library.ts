@@ -5,7 +5,7 @@ import { newId, type Database } from '../store/index.js';
 import { convertForPinterest } from './convert.js';
 import { pinterestMediaCheck, type MediaIssue } from './pinterest-rules.js';
 import { probe, probeFile, type MediaKind, type MediaProbe } from './probe.js';
-import { MediaFetchError, safeFetch, type SafeFetchOptions } from './safe-fetch.js';
+import { MediaFetchError, safeFetch, type SafeFetchOptions } from '../net/index.js';
 import { spool, SpoolTooLarge } from './spool.js';
 import type { MediaStore } from './store.js';
 import { PresignedUploads, type Sealer } from './uploads.js';

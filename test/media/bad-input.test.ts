@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentPath, createMediaLibrary } from '../../src/media/index.js';
 import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
-import { fixtures } from './support.js';
+import { fixtures, startMediaServer } from './support.js';
 
 /** A multipart body written by hand, so a test can send what no well-behaved client would. */
 function multipart(parts: Array<{ name: string; filename?: string; type?: string; bytes: Buffer }>, boundary = 'pinion-test-boundary') {
@@ -88,5 +88,26 @@ describe.each(DIALECTS)('bad media input on %s', (dialect) => {
       const type = 'multipart/form-data; boundary=xyz';
       await refused(await send(Buffer.from('--xyz\r\nnot a header at all\r\n\r\nbytes\r\n--xyz--\r\n'), type), before, 422);
     });
+  });
+
+  it('refuses to fetch an IPv4 address written as IPv6, directly or after a redirect', async () => {
+    const files = await startMediaServer({ '/img.png': { type: 'image/png', bytes: f.smallPng } });
+    const port = new URL(files.url).port;
+    const hidden = [`http://[::127.0.0.1]:${port}/img.png`, `http://[::ffff:127.0.0.1]:${port}/img.png`, 'http://[::169.254.169.254]/latest/meta-data/', 'http://[64:ff9b::10.0.0.1]/x.png'];
+    const redirector = await startMediaServer(Object.fromEntries(hidden.map((to, i) => [`/to-${i}`, (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(302, { location: to }).end()])));
+    try {
+      const before = await mediaRows();
+      for (const url of [...hidden, ...hidden.map((_, i) => `${redirector.url}/to-${i}`)]) {
+        const res = await p.api('POST', '/api/v1/media:fetch', { body: { url } });
+        const problem = await res.json();
+        expect(res.status, url).toBe(422);
+        expect(problem, url).toMatchObject({ reason: 'private_address', errors: [{ field: 'url', message: expect.stringMatching(/not a public address/) }] });
+      }
+      expect(files.hits).toEqual([]);
+      expect(await mediaRows()).toEqual(before);
+    } finally {
+      await files.close();
+      await redirector.close();
+    }
   });
 });

@@ -171,4 +171,12 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
       expect((await bad.json()).errors.map((e: { field: string }) => e.field)).toEqual(['limit']);
     });
   });
+
+  it('refuses an image URL naming an IPv4 address written as IPv6', async () => {
+    for (const url of ['http://[::127.0.0.1]/a.jpg', 'http://[::169.254.169.254]/latest', 'http://[::ffff:10.0.0.1]/a.jpg', 'http://[64:ff9b::192.168.0.1]/a.jpg']) {
+      const before = await stored();
+      const problem = await refused(await p.api('POST', '/api/v1/posts', { body: base({ media_url: url }) }), 'media_url', before);
+      expect(problem.errors!.find((e) => e.field === 'media_url')!.message, url).toMatch(/is not a public address/);
+    }
+  });
 });

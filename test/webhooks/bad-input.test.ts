@@ -31,4 +31,12 @@ describe.each(DIALECTS)('bad webhook input on %s', (dialect) => {
     }
     expect((await (await p.api('GET', `/api/v1/webhooks/${existing.id}`)).json()).url).toBe('https://example.com/hooks');
   });
+
+  it('refuses a receiver at an IPv4 address written as IPv6', async () => {
+    for (const url of ['http://[::127.0.0.1]/hook', 'http://[::169.254.169.254]/', 'http://[::ffff:127.0.0.1]/', 'http://[64:ff9b::10.0.0.1]/']) {
+      const before = await endpoints();
+      await refused(await p.api('POST', '/api/v1/webhooks', { body: { url, events: ['*'] } }), 'url', before);
+      await refused(await p.api('PATCH', `/api/v1/webhooks/${existing.id}`, { body: { url } }), 'url', before);
+    }
+  });
 });

@@ -13,6 +13,8 @@ export interface ResolvedOptions {
   publicBaseUrl?: string;
   imageFetchTimeoutMs: number;
   imageFetchMaxBytes: number;
+  /** Hosts whose images are fetched even at a private address; read at each fetch. */
+  imageFetchAllowHosts: () => readonly string[];
 }
 
 /** Everything the route modules share; one per sandbox instance. */

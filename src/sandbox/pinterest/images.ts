@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { safeFetch } from '../../net/index.js';
 import { errors } from './errors.js';
 import type { StoredImage } from './state.js';
 
@@ -54,21 +55,17 @@ export function parseHttpUrl(raw: string): URL {
   return url;
 }
 
-/** Any failure to obtain the bytes (refused, timeout, non-2xx, oversize) is a "broken image" as far as the Pin is concerned. */
-export async function fetchImage(raw: string, timeoutMs: number, maxBytes: number): Promise<CheckedImage> {
+/**
+ * Fetches an image as Pinterest's servers would: from the public internet only. The sandbox runs
+ * inside a user's network, so a URL naming (or resolving to, or redirecting to) a private or
+ * loopback address is refused unless its host is in `allowHosts` (the instance itself, test servers).
+ * Any failure to obtain the bytes (refused, timeout, non-2xx, oversize) is a "broken image" as far as the Pin is concerned.
+ */
+export async function fetchImage(raw: string, options: { timeoutMs: number; maxBytes: number; allowHosts: readonly string[] }): Promise<CheckedImage> {
   const url = parseHttpUrl(raw);
   let bytes: Buffer;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-    if (!response.ok || !response.body) throw new Error(`status ${response.status}`);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of response.body) {
-      total += chunk.byteLength;
-      if (total > maxBytes) throw new Error('image too large');
-      chunks.push(Buffer.from(chunk));
-    }
-    bytes = Buffer.concat(chunks);
+    ({ bytes } = await safeFetch(url.toString(), { allowHosts: [...options.allowHosts], maxBytes: options.maxBytes, timeoutMs: options.timeoutMs }));
   } catch {
     throw errors.imageBroken();
   }

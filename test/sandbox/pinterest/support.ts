@@ -68,7 +68,8 @@ export function basicAuth(clientId = 'pinion-sandbox', secret = 'pinion-sandbox-
 }
 
 export async function startSandbox(options: PinterestSandboxOptions = {}) {
-  const started = await startPinterestSandbox({ port: 0, mediaProcessingMs: 200, ...options });
+  // Test images are served from loopback servers (startImageServer); other private hosts stay refused.
+  const started = await startPinterestSandbox({ port: 0, mediaProcessingMs: 200, imageFetchAllowHosts: ['127.0.0.1'], ...options });
   return started;
 }
 

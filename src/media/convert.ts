@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { PINTEREST_MEDIA } from './pinterest-rules.js';
+import { DEFAULT_MAX_INPUT_PIXELS } from './probe.js';
 
 export interface Converted {
   bytes: Buffer;
@@ -15,8 +16,8 @@ export interface Converted {
  * (sharp's attention strategy) and sized to 1000×1500, what the feed shows uncropped.
  * EXIF orientation is applied first so the output is upright without relying on metadata.
  */
-export async function convertForPinterest(bytes: Buffer, options: { crop?: boolean } = {}): Promise<Converted> {
-  const source = sharp(bytes, { failOn: 'error', pages: 1 });
+export async function convertForPinterest(bytes: Buffer, options: { crop?: boolean; maxInputPixels?: number } = {}): Promise<Converted> {
+  const source = sharp(bytes, { failOn: 'error', pages: 1, limitInputPixels: options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS });
   const meta = await source.metadata();
   let image = source.rotate();
   if (options.crop) {

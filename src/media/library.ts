@@ -50,6 +50,8 @@ export interface MediaSettings {
   fetchTimeoutMs: number;
   fetchAllowHosts: string[];
   presignTtlSeconds: number;
+  /** Images with more pixels are refused from their header, never decoded. */
+  maxInputPixels: number;
 }
 
 export interface IngestOptions {
@@ -135,7 +137,7 @@ export class MediaLibrary {
     }
     try {
       const existing = await this.findBySha(workspaceId, spooled.sha256);
-      const probed = existing ? probeOf(existing) : await probeFile(spooled.path);
+      const probed = existing ? probeOf(existing) : await probeFile(spooled.path, { maxInputPixels: this.settings.maxInputPixels });
       if (options.expectMime && options.expectMime !== probed.mime) {
         throw new MediaRejected(422, 'content-type-mismatch', `is ${probed.mime}, but this upload was announced as ${options.expectMime}`);
       }
@@ -179,7 +181,8 @@ export class MediaLibrary {
       }
       return { errors: [], warnings: [`could not be checked now (${(err as Error).message}); Pinterest fetches it when the pin is published`] };
     }
-    const p = await probe(bytes);
+    const p = await probe(bytes, { maxInputPixels: s.maxInputPixels });
+    if (p.tooManyPixels) return { errors: [tooManyPixels(p, s.maxInputPixels)], warnings: [] };
     if (p.kind !== 'image') return { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image`], warnings: [] };
     const check = pinterestMediaCheck(p);
     return { errors: check.errors.map((e) => e.message), warnings: check.warnings.map((w) => w.message) };
@@ -187,6 +190,7 @@ export class MediaLibrary {
 
   /** Only images and videos that decode are kept; other bytes are refused with the reason. */
   private accept(p: MediaProbe): void {
+    if (p.tooManyPixels) throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(p, this.settings.maxInputPixels));
     if (p.kind === 'other') throw new MediaRejected(422, 'not-media', `is ${p.mime === 'application/octet-stream' ? 'not a file type Pinion recognises' : p.mime}, not an image or a video`);
     if (p.unreadable) throw new MediaRejected(422, 'broken-media', `is a broken ${p.mime} file that cannot be decoded (${p.unreadable})`);
     const max = p.kind === 'image' ? this.settings.maxImageBytes : this.settings.maxVideoBytes;
@@ -281,7 +285,7 @@ export class MediaLibrary {
   /** A new media made for Pinterest from an image: JPEG (PNG if transparent), 1000×1500 when cropping. */
   async convert(media: Media, options: { crop?: boolean }): Promise<Media> {
     if (media.kind !== 'image') throw new MediaRejected(422, 'not-convertible', `is a ${media.kind}; only images are converted`, 'id');
-    const converted = await convertForPinterest(await this.read(media), options);
+    const converted = await convertForPinterest(await this.read(media), { ...options, maxInputPixels: this.settings.maxInputPixels });
     return this.ingest(media.workspaceId, converted.bytes, { source: 'converted', convertedFrom: media.id, filename: media.filename ?? undefined });
   }
 
@@ -306,6 +310,9 @@ export class MediaLibrary {
     }
   }
 }
+
+const tooManyPixels = (p: MediaProbe, max: number) =>
+  `is ${p.width}×${p.height} pixels (${Math.round(((p.width ?? 0) * (p.height ?? 0)) / 1e6)} Mpx); images are accepted up to ${max} pixels (media.maxInputPixels): scale it down first`;
 
 /**
  * A file name as given by a client or taken from a URL, without control characters (PostgreSQL

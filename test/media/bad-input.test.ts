@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { contentPath, createMediaLibrary } from '../../src/media/index.js';
 import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
@@ -16,6 +18,35 @@ function multipart(parts: Array<{ name: string; filename?: string; type?: string
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(chunks), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+const crc32 = (bytes: Buffer) => {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+};
+const chunk = (type: string, data: Buffer) => {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+};
+/**
+ * A PNG whose header says width×height (8-bit grey) with only the first rows' data: a few hundred
+ * bytes that would decode to width×height pixels. Refusing it must not need decoding it.
+ */
+function pngClaiming(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  const rows = deflateSync(Buffer.alloc(4 * (width + 1)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** Upload inputs an adversarial probe found answered 500 or left bytes behind. */
@@ -109,5 +140,54 @@ describe.each(DIALECTS)('bad media input on %s', (dialect) => {
       await files.close();
       await redirector.close();
     }
+  });
+
+  describe('images with more pixels than media.maxInputPixels', () => {
+    it('refuses a 16000×16000 PNG at probe time, quickly, with a clear 422', async () => {
+      const before = await mediaRows();
+      const bomb = pngClaiming(16_000, 16_000);
+      const started = Date.now();
+      const { body, type } = multipart([{ name: 'file', filename: 'bomb.png', type: 'image/png', bytes: bomb }]);
+      const res = await send(body, type);
+      const problem = await res.json();
+      expect(res.status, JSON.stringify(problem)).toBe(422);
+      expect(problem).toMatchObject({ type: 'urn:pinion:problem:too-many-pixels', errors: [{ field: 'file', message: expect.stringMatching(/16000×16000.*50000000.*media\.maxInputPixels/) }] });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(await mediaRows()).toEqual(before);
+      expect(stored(bomb)).toBe(false);
+    });
+
+    it('refuses one named by a post or fetched by URL', async () => {
+      const bomb = pngClaiming(16_000, 16_000);
+      const files = await startMediaServer({ '/bomb.png': { type: 'image/png', bytes: bomb } });
+      try {
+        const fetched = await p.api('POST', '/api/v1/media:fetch', { body: { url: `${files.url}/bomb.png` } });
+        expect(fetched.status).toBe(422);
+        expect((await fetched.json()).errors).toEqual([{ field: 'url', message: expect.stringMatching(/16000×16000/) }]);
+        const checked = await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['pinterest'], media_url: `${files.url}/bomb.png` } });
+        expect((await checked.json()).errors).toContainEqual({ field: 'media_url', message: expect.stringMatching(/16000×16000/) });
+      } finally {
+        await files.close();
+      }
+    });
+  });
+});
+
+describe('a lower media.maxInputPixels', () => {
+  let p: TestPinion;
+  beforeAll(async () => {
+    const defaults = loadConfig({ env: {}, file: undefined }).media;
+    p = await startTestPinion({ config: { media: { ...defaults, fetchAllowHosts: ['127.0.0.1'], maxInputPixels: 1_000_000 } } });
+  });
+  afterAll(async () => p?.close());
+
+  it('refuses a real image over it and keeps one under it', async () => {
+    const f = await fixtures();
+    const over = multipart([{ name: 'file', filename: 'big.jpg', bytes: f.jpeg }]); // 1000×1500
+    const res = await fetch(`${p.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': over.type }, body: new Uint8Array(over.body) });
+    expect(res.status).toBe(422);
+    expect((await res.json()).errors[0].message).toMatch(/1000×1500 pixels.*1000000/);
+    const under = multipart([{ name: 'file', filename: 'small.png', bytes: f.smallPng }]); // 400×300
+    expect((await fetch(`${p.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': under.type }, body: new Uint8Array(under.body) })).status).toBe(201);
   });
 });

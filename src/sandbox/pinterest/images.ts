@@ -8,6 +8,11 @@ import type { StoredImage } from './state.js';
  * than 100 px, well below its recommended 1000×1500, so realistic test images pass and thumbnails-as-pins do not.
  */
 export const MIN_IMAGE_SIDE = 100;
+/**
+ * Unverified: Pinterest publishes no pixel limit. Images with more are "broken" here rather than
+ * decoded: a 1 MB PNG can claim 16000×16000, which takes seconds and gigabytes to decode.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
 
 export interface CheckedImage extends StoredImage {
   /** Hex such as `#6e7874`, from sharp's dominant-colour statistic. */
@@ -31,7 +36,7 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
   let height: number | undefined;
   let dominant: { r: number; g: number; b: number };
   try {
-    const image = sharp(bytes, { failOn: 'error' });
+    const image = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS });
     const meta = await image.metadata();
     ({ format, width, height } = meta);
     dominant = (await image.stats()).dominant;
@@ -94,5 +99,5 @@ export function renditionSize(image: { width: number; height: number }, size: Im
 
 export async function renderImage(image: StoredImage, size: ImageSizeName): Promise<Buffer> {
   const { width, height } = renditionSize(image, size);
-  return sharp(image.bytes).resize(width, height, { fit: 'cover' }).jpeg().toBuffer();
+  return sharp(image.bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).resize(width, height, { fit: 'cover' }).jpeg().toBuffer();
 }

@@ -14,6 +14,7 @@ const COLUMNS = new Map<string, string>(Object.entries({
   link: 'link',
   scheduled_at: 'scheduled_at',
   timezone: 'timezone',
+  fold: 'fold',
   accounts: 'accounts',
   utm: 'utm',
   board: 'platform_options.pinterest.board',

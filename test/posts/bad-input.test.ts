@@ -179,4 +179,32 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
       expect(problem.errors!.find((e) => e.field === 'media_url')!.message, url).toMatch(/is not a public address/);
     }
   });
+
+  describe('local times', () => {
+    it('refuses an offset that does not exist, naming scheduled_at', async () => {
+      const before = await stored();
+      const problem = await refused(await p.api('POST', '/api/v1/posts', { body: base({ scheduled_at: '2031-05-01T09:00:00+99:00' }) }), 'scheduled_at', before);
+      expect(problem.errors![0]!.message).toMatch(/\+99:00.*-12:00 to \+14:00/);
+    });
+
+    it('says which of two equal wall-clock times it took, and takes the other when asked', async () => {
+      const fold = { scheduled_at: '2031-10-26T02:30', timezone: 'Europe/Paris' };
+      const earlier = await p.api('POST', '/api/v1/posts', { body: base(fold) });
+      const body = await earlier.json();
+      expect(earlier.status).toBe(201);
+      expect(body.scheduled_at).toBe('2031-10-26T00:30:00.000Z');
+      expect(body.warnings).toContainEqual({ field: 'scheduled_at', message: expect.stringMatching(/happens twice.*earlier/) });
+      const later = await (await p.api('POST', '/api/v1/posts', { body: base({ ...fold, fold: 'later' }) })).json();
+      expect(later.scheduled_at).toBe('2031-10-26T01:30:00.000Z');
+      expect((later.warnings ?? []).filter((w: { field: string }) => w.field === 'scheduled_at')).toEqual([]);
+      const before = await stored();
+      await refused(await p.api('POST', '/api/v1/posts', { body: base({ ...fold, fold: 'second' }) }), 'fold', before);
+    });
+
+    it('takes fold from a CSV column too', async () => {
+      const res = await csv(['content,platforms,media_url,scheduled_at,timezone,fold,board', `Apron,pinterest,${images.url}/good.jpg,2031-10-26T02:30,Europe/Paris,later,Products`]);
+      expect(res.status).toBe(201);
+      expect((await res.json()).data[0].scheduled_at).toBe('2031-10-26T01:30:00.000Z');
+    });
+  });
 });

@@ -66,7 +66,7 @@ export async function bulkPostRoutes(app: FastifyInstance, ctx: ApiContext): Pro
       schema: {
         tags,
         summary: `Import posts from CSV (text/csv, header row, up to ${BULK_MAX} rows): all or none; errors name the line and column`,
-        description: 'Columns: content, platforms, media_url, link, scheduled_at, timezone, accounts, utm, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link.',
+        description: 'Columns: content, platforms, media_url, link, scheduled_at, timezone, fold, accounts, utm, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link.',
         consumes: ['text/csv'],
         response: { 201: BulkAnswer },
       },

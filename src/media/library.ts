@@ -285,6 +285,8 @@ export class MediaLibrary {
   /** A new media made for Pinterest from an image: JPEG (PNG if transparent), 1000×1500 when cropping. */
   async convert(media: Media, options: { crop?: boolean }): Promise<Media> {
     if (media.kind !== 'image') throw new MediaRejected(422, 'not-convertible', `is a ${media.kind}; only images are converted`, 'id');
+    // Stored before media.maxInputPixels was lowered: refused here rather than decoded.
+    if ((media.width ?? 0) * (media.height ?? 0) > this.settings.maxInputPixels) throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(probeOf(media), this.settings.maxInputPixels), 'id');
     const converted = await convertForPinterest(await this.read(media), { ...options, maxInputPixels: this.settings.maxInputPixels });
     return this.ingest(media.workspaceId, converted.bytes, { source: 'converted', convertedFrom: media.id, filename: media.filename ?? undefined });
   }

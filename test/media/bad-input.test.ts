@@ -188,6 +188,17 @@ describe('a lower media.maxInputPixels', () => {
     expect(res.status).toBe(422);
     expect((await res.json()).errors[0].message).toMatch(/1000×1500 pixels.*1000000/);
     const under = multipart([{ name: 'file', filename: 'small.png', bytes: f.smallPng }]); // 400×300
-    expect((await fetch(`${p.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': under.type }, body: new Uint8Array(under.body) })).status).toBe(201);
+    const kept = await fetch(`${p.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': under.type }, body: new Uint8Array(under.body) });
+    expect(kept.status).toBe(201);
+
+    // The cap lowered afterwards (the settings are live): converting the stored image is refused, not decoded.
+    p.config.media.maxInputPixels = 100_000;
+    try {
+      const converted = await p.api('POST', `/api/v1/media/${(await kept.json()).id}/convert`, { body: { target: 'pinterest' } });
+      expect(converted.status).toBe(422);
+      expect(await converted.json()).toMatchObject({ type: 'urn:pinion:problem:too-many-pixels', errors: [{ field: 'id', message: expect.stringMatching(/400×300/) }] });
+    } finally {
+      p.config.media.maxInputPixels = 1_000_000;
+    }
   });
 });

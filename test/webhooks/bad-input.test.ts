@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
+import { emitEvent, webhookPasses } from '../../src/webhooks/index.js';
+import { runUntil } from './receiver.js';
 
 /** Webhook inputs an adversarial probe found answered 500: each is a 422 naming the field, and nothing changes. */
 describe.each(DIALECTS)('bad webhook input on %s', (dialect) => {
@@ -38,5 +40,17 @@ describe.each(DIALECTS)('bad webhook input on %s', (dialect) => {
       await refused(await p.api('POST', '/api/v1/webhooks', { body: { url, events: ['*'] } }), 'url', before);
       await refused(await p.api('PATCH', `/api/v1/webhooks/${existing.id}`, { body: { url } }), 'url', before);
     }
+  });
+
+  it('fails the delivery of an endpoint stored with such a URL (before they were refused), saying why', async () => {
+    const bad = await (await p.api('POST', '/api/v1/webhooks', { body: { url: 'https://example.com/bad', events: ['post.published'] } })).json();
+    await p.store.db.updateTable('webhook_endpoints').set({ url: 'http://256.256.256.256/' }).where('id', '=', bad.id).execute();
+    const workspaceId = (await (await p.api('GET', '/api/v1/workspace')).json()).id as string;
+    await emitEvent(p.store.db, { workspaceId, type: 'post.published', data: { post_id: 'pst_1' } });
+    const pass = webhookPasses({ db: p.store.db, vault: p.accounts.vault, log: p.log, config: { maxAttempts: 1, allowHosts: [] } }).find((x) => x.name === 'send-webhooks')!;
+    const deliveries = async () => (await (await p.api('GET', `/api/v1/webhooks/${bad.id}/deliveries`)).json()).data as Array<{ status: string; last_error: string | null }>;
+    await runUntil(pass, async () => (await deliveries())[0]?.status === 'failed');
+    expect((await deliveries())[0]!.last_error).toMatch(/cannot be parsed/);
+    await p.api('DELETE', `/api/v1/webhooks/${bad.id}`);
   });
 });

@@ -1,19 +1,17 @@
 import type { Kysely } from 'kysely';
-import type { Config } from '../config/index.js';
-import { budgetFor, ConnectorError, oauthFlow, pinterestClient, PLATFORMS, type PlatformId } from '../connectors/index.js';
-import type { Logger } from '../observability/index.js';
 import { budgetCategory, holdUntil, reserveSlot } from '../budgets/index.js';
+import { budgetOf, platformConfig, type Config } from '../config/index.js';
+import { connectorFor, ConnectorError, type AccountContext } from '../connectors/index.js';
+import type { Logger } from '../observability/index.js';
 import { sleep, type BackgroundPass } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Account } from './accounts.js';
-import { BoardDirectory, type WriteBudget } from './boards.js';
-import { refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
+import { expiringGrantsPass, refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
 import { TokenKeeper } from './tokens.js';
 import { loadVault, TokenVault } from './vault.js';
 
 export { toAccount, listAccounts, getAccountRow, disconnectAccount, type Account, type AccountRow } from './accounts.js';
 export { startConnect, finishConnect, ConnectError, callbackUrl } from './connect.js';
-export { BoardDirectory, type Board, type Section } from './boards.js';
 export { TokenKeeper } from './tokens.js';
 export { TokenVault, loadVault, generateKeySpec } from './vault.js';
 
@@ -21,31 +19,39 @@ export { TokenVault, loadVault, generateKeySpec } from './vault.js';
 export interface Accounts {
   vault: TokenVault;
   tokens: TokenKeeper;
-  /** Boards of Pinterest accounts. Created on first use, so a server without Pinterest credentials still starts. */
-  boards(): BoardDirectory;
+  /** What a platform's code needs to plan, look up or write for one account. */
+  context(account: { id: string; platform: string; username: string; externalId: string; accountType: string | null }): AccountContext;
   passes: BackgroundPass[];
-  /** Hooks later capabilities (webhooks) attach to. */
-  listeners: { needsReauth: Array<(account: Account) => Promise<void>> };
+  /**
+   * Hooks later capabilities (webhooks) attach to: a grant is dead (`needsReauth`), or will die
+   * soon and cannot be refreshed (`expiring`, told once per expiry).
+   */
+  listeners: { needsReauth: Array<(account: Account) => Promise<void>>; expiring: Array<(account: Account) => Promise<void>> };
 }
 
 export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger }): Accounts {
   const vault = loadVault(opts.config);
-  const listeners: Accounts['listeners'] = { needsReauth: [] };
+  const listeners: Accounts['listeners'] = { needsReauth: [], expiring: [] };
   const tokens = new TokenKeeper({
     db: opts.db,
     vault,
     log: opts.log,
-    oauth: (platform) => oauthFlow(opts.config, platform as PlatformId),
+    oauth: (platform) => connectorFor(platform).oauth(platformConfig(opts.config, platform)),
     refreshMarginMs: opts.config.accounts.refreshMarginSeconds * 1000,
     onNeedsReauth: async (account) => {
       for (const listener of listeners.needsReauth) await listener(account);
     },
   });
-  let boards: BoardDirectory | undefined;
   return {
     vault,
     tokens,
-    boards: () => (boards ??= new BoardDirectory(opts.db, tokens, pinterestClient(opts.config), pinterestWriteBudget(opts.db, opts.config))),
+    context: (account) => ({
+      account: { id: account.id, username: account.username, externalId: account.externalId, accountType: account.accountType },
+      withToken: (call) => tokens.withAccessToken(account.id, call),
+      writes: writeBudget(opts.db, opts.config, account.platform, account.id),
+      db: opts.db,
+      config: platformConfig(opts.config, account.platform),
+    }),
     listeners,
     passes: [
       refreshIdleAccountsPass({
@@ -56,31 +62,42 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
         marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
       }),
       reencryptTokensPass({ db: opts.db, vault, log: opts.log }),
+      expiringGrantsPass({
+        db: opts.db,
+        keeper: tokens,
+        log: opts.log,
+        windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
+        marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
+        onExpiring: async (account) => {
+          for (const listener of listeners.expiring) await listener(account);
+        },
+      }),
     ],
   };
 }
 
-/** A person creating a board waits this long at most for a slot; beyond it they are told when to retry. */
+/** A person's write (a board, say) waits this long at most for a slot; beyond it they are told when to retry. */
 const MAX_WAIT_MS = 10_000;
 
-function pinterestWriteBudget(db: Kysely<Database>, config: Config): WriteBudget {
-  // Pacing only: the daily cap is a cap on pins.
-  const budget = { ...budgetFor(config, 'pinterest'), perDay: 0 };
-  // The same budget the publish pass spends for pins. (Worked out here, not at module load: scheduler and accounts import each other.)
-  const category = budgetCategory('pinterest', PLATFORMS.pinterest.writeCategory);
+/** The account's write budget for writes a person asks for: the same budget publishing spends. */
+function writeBudget(db: Kysely<Database>, config: Config, platform: string, accountId: string): AccountContext['writes'] {
+  const connector = connectorFor(platform);
+  // Pacing only: the daily cap is a cap on posts.
+  const budget = { ...budgetOf(config, platform), perDay: 0 };
+  const category = budgetCategory(platform, connector.facts.writeBudget.category);
   return {
-    async take(accountId) {
+    async take() {
       const deadline = Date.now() + MAX_WAIT_MS;
       for (;;) {
         const slot = await reserveSlot(db, accountId, category, budget);
         if (slot.ok) return;
         if (slot.retryAt > deadline) {
           const at = new Date(slot.retryAt);
-          throw new ConnectorError('rate_limited', `This account's Pinterest write budget is spent until ${at.toISOString()} (publishing shares it); try again then`, { retryAt: at });
+          throw new ConnectorError('rate_limited', `This account's ${connector.facts.name} write budget is spent until ${at.toISOString()} (publishing shares it); try again then`, { retryAt: at });
         }
         await sleep(Math.max(0, slot.retryAt - Date.now()));
       }
     },
-    hold: (accountId, until) => holdUntil(db, accountId, category, until),
+    hold: (until) => holdUntil(db, accountId, category, until),
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../observability/index.js';
 import { sleep } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { sealedTokens, toAccount, type Account, type AccountRow } from './accounts.js';
+import { PlatformProblems } from './platform-problems.js';
 import type { TokenVault } from './vault.js';
 
 export interface TokenKeeperOptions {
@@ -31,6 +32,10 @@ export interface TokenKeeperOptions {
  * they arrive, and a refused refresh marks the account `needs_reauth`, never deletes it.
  */
 export class TokenKeeper {
+  /** Platforms whose app credentials were refused: an instance problem, reported by /readyz. */
+  readonly platformProblems = new PlatformProblems();
+  /** Told of every failed refresh with its kind (metrics). */
+  readonly refreshFailed: Array<(platform: string, kind: string) => void> = [];
   private readonly inflight = new Map<string, Promise<AccountRow>>();
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly leaseMs: number;
@@ -90,7 +95,10 @@ export class TokenKeeper {
   private async refreshHoldingLease(row: AccountRow): Promise<AccountRow> {
     const { db, vault, log } = this.opts;
     try {
-      if (!row.refresh_token) throw new ConnectorError('auth_revoked', 'The platform gave no refresh token; reconnect the account');
+      if (!row.refresh_token) {
+        const when = row.access_expires_at === null ? '' : ` ${row.access_expires_at <= Date.now() ? 'expired' : 'expires'} at ${new Date(row.access_expires_at).toISOString()} and`;
+        throw new ConnectorError('auth_revoked', `The access token${when} cannot be renewed: the platform gave no refresh token; reconnect the account`);
+      }
       const tokens = await this.opts.oauth(row.platform).refresh(vault.decrypt(row.refresh_token, row.id));
       // Written by id, not by lease owner: the platform has already rotated the refresh token, so
       // this new one must be kept even if the lease had run out meanwhile.
@@ -108,13 +116,19 @@ export class TokenKeeper {
         .where('id', '=', row.id)
         .execute();
       log.info({ accountId: row.id, platform: row.platform }, 'access token refreshed');
+      this.platformProblems.clear(row.platform);
       return this.load(row.id);
     } catch (err) {
       const current = await this.loadAny(row.id);
       // Our refresh token may have been refused because another process rotated it first.
       if (current.token_version !== row.token_version && current.status === 'active') return current;
       const message = (err as Error).message;
-      const dead = isConnectorError(err) && err.kind === 'auth_revoked';
+      const kind = isConnectorError(err) ? err.kind : 'unexpected';
+      for (const listener of this.refreshFailed) listener(row.platform, kind);
+      // Only the account's own grant being refused makes it need reconnecting; refused app credentials
+      // (misconfigured) would otherwise mark every account of the platform at once.
+      const dead = kind === 'auth_revoked';
+      if (kind === 'misconfigured') this.platformProblems.report(row.platform, 'misconfigured', message);
       await db
         .updateTable('accounts')
         .set({ ...(dead ? { status: 'needs_reauth' as const } : {}), last_error: message, refresh_lock_until: null, refresh_lock_owner: null, updated_at: Date.now() })
@@ -123,6 +137,8 @@ export class TokenKeeper {
       if (dead) {
         log.warn({ accountId: row.id, platform: row.platform, reason: message }, 'account needs reconnecting');
         await this.opts.onNeedsReauth?.(toAccount(await this.loadAny(row.id)));
+      } else if (kind === 'misconfigured') {
+        log.error({ accountId: row.id, platform: row.platform, reason: message }, 'the platform refused the app credentials; accounts are left as they are');
       } else {
         log.warn({ accountId: row.id, err }, 'token refresh failed; will retry');
       }

@@ -1,6 +1,7 @@
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config/index.js';
 import type { MediaLibrary } from '../media/index.js';
+import type { PostDeps } from '../posts/index.js';
 import type { Store } from '../store/index.js';
 import type { Caller, ApiScope } from '../workspaces/index.js';
 
@@ -13,6 +14,8 @@ export interface ApiContext {
   accounts: Accounts;
   /** Stored images and videos of every workspace. */
   media: MediaLibrary;
+  /** What making and changing posts needs (the same for every route that does). */
+  posts: PostDeps;
   /** Called after posts are created or changed, so an in-process worker can look at once. */
   onDeliveriesChanged?: () => void;
 }

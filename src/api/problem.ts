@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 
-/** One bad input: `field` is a dotted path into the request (`platform_options.pinterest.title`). */
+/** One bad input: `field` is a dotted path into the request (`platform_options.<platform>.title`). */
 export interface FieldError {
   field: string;
   message: string;
@@ -90,6 +90,7 @@ export function fieldErrors(validation: AjvError[], context?: string): FieldErro
       path = join(path, String(e.params.additionalProperty));
       message = 'is not a known field';
     }
+    if (e.keyword === 'enum') message = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
     if (!path && context && context !== 'body') path = context;
     const field = path || '(body)';
     // anyOf/oneOf produce one error per branch; the first specific message per field is the useful one.

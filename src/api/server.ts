@@ -51,7 +51,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
       info: {
         title: 'Pinion API',
         version: '1',
-        description: 'Schedule posts to Pinterest and other platforms. Authenticate with `Authorization: Bearer <API key>`. Errors are `application/problem+json`.',
+        description: 'Schedule posts to social platforms with one request. Authenticate with `Authorization: Bearer <API key>`. Errors are `application/problem+json`.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Pinion API key (pin_…)' } } },
     },

@@ -11,7 +11,7 @@ export interface Budget {
 
 const DAY_MS = 86_400_000;
 
-/** Budgets are kept per account and per platform rate category, e.g. `pinterest:org_write`. */
+/** Budgets are kept per account and per platform rate category, e.g. `<platform>:<category>`. */
 export const budgetCategory = (platform: string, rateCategory: string) => `${platform}:${rateCategory}`;
 
 /**

@@ -2,19 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { createAccounts, type Accounts } from '../accounts/index.js';
 import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
-import { createLogger, createMetrics, publishMetrics, type Logger } from '../observability/index.js';
+import { createLogger, createMetrics, publishMetrics, tokenMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
-import type { PinterestSandbox, PinterestSandboxOptions } from '../sandbox/pinterest/index.js';
 import { publishPass } from '../scheduler/index.js';
 import { Worker, type BackgroundPass } from '../shared/index.js';
-import { budgetFor, publisherFor } from '../connectors/index.js';
+import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/index.js';
+import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { emitEvent, webhookPasses } from '../webhooks/index.js';
-import { createMediaLibrary } from '../media/index.js';
+import { createMediaLibrary, probe, safeFetch } from '../media/index.js';
 
-export const SANDBOX_PREFIX = '/sandbox/pinterest';
-/** The app credentials the embedded Pinterest sandbox accepts out of the box. */
-export const SANDBOX_APP = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
+/** Where each platform's emulator is mounted: `/sandbox/<platform>`. */
+export const sandboxPrefix = (platform: string) => `/sandbox/${platform}`;
 
 export interface PinionInstance {
   url: string;
@@ -22,7 +21,8 @@ export interface PinionInstance {
   store: Store;
   app?: FastifyInstance;
   worker?: Worker;
-  sandbox?: PinterestSandbox;
+  /** The emulators mounted in this process, by platform id (with the sandbox on). */
+  sandboxes: Map<string, SandboxInstance>;
   accounts: Accounts;
   log: Logger;
   close(): Promise<void>;
@@ -37,8 +37,8 @@ export interface StartOptions {
   logger?: Logger;
   /** On close, requests still open after this long are cut off (default 10 s). */
   shutdownGraceMs?: number;
-  /** Options of the embedded Pinterest sandbox (tests shorten token lifetimes, inject faults). */
-  sandboxOptions?: PinterestSandboxOptions;
+  /** Options of the embedded emulators, by platform id (tests shorten token lifetimes, inject faults). */
+  sandboxOptions?: Record<string, Record<string, unknown>>;
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
@@ -50,8 +50,8 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     dialect: ctx.store.dialect,
     log,
     tokens: ctx.accounts.tokens,
-    publisherFor: (platform) => publisherFor(ctx.config, platform),
-    budgetFor: (platform) => budgetFor(ctx.config, platform),
+    publisherFor: (platform) => connectorFor(platform).publisher(platformConfig(ctx.config, platform)),
+    budgetFor: (platform) => budgetOf(ctx.config, platform),
     concurrency: s.concurrency,
     leaseMs: s.leaseSeconds * 1000,
     pollIntervalMs: s.pollIntervalMs,
@@ -60,6 +60,11 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     retryMaxMs: s.retryMaxSeconds * 1000,
     unknownOutcomeGiveUpMs: s.unknownOutcomeGiveUpSeconds * 1000,
     onPublished: (d, latenessMs, adopted) => reported.published(d.platform, latenessMs, adopted),
+    readUrl: async (url) => {
+      const m = ctx.config.media;
+      const { bytes } = await safeFetch(url, { allowHosts: m.fetchAllowHosts, maxBytes: m.fetchMaxBytes, timeoutMs: m.fetchTimeoutMs });
+      return { bytes, mime: (await probe(bytes, { maxInputPixels: m.maxInputPixels })).mime };
+    },
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);
@@ -82,14 +87,16 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
   }
 
   // Loaded only when enabled: a production server carries no emulator code.
-  const sandbox = config.sandbox
-    ? (await import('../sandbox/pinterest/index.js')).createPinterestSandbox({
-        apps: [{ ...SANDBOX_APP }],
-        // Like media fetches: public addresses, plus media.fetchAllowHosts, which gains this instance's own host once listening.
-        imageFetchAllowHosts: () => config.media.fetchAllowHosts,
-        ...options.sandboxOptions,
-      })
-    : undefined;
+  const sandboxes = new Map<string, SandboxInstance>();
+  if (config.sandbox) {
+    for (const c of CONNECTORS) {
+      if (!c.sandbox) continue;
+      const emulator = await c.sandbox.load();
+      // Emulators fetch media as the platform would, from public addresses only, plus media.fetchAllowHosts
+      // (which gains this instance's own host once listening, so they may fetch what they serve themselves).
+      sandboxes.set(c.facts.id, emulator.create({ fetchAllowHosts: () => config.media.fetchAllowHosts, ...options.sandboxOptions?.[c.facts.id] }));
+    }
+  }
   // The public URL is known only after listening when port 0 asks for any free port.
   let accounts: Accounts;
   try {
@@ -110,7 +117,19 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       log.error({ err, accountId: account.id }, 'could not record the account.needs_reauth webhook event');
     }
   });
+  accounts.listeners.expiring.push(async (account) => {
+    try {
+      await emitEvent(store.db, {
+        workspaceId: account.workspaceId,
+        type: 'account.expiring',
+        data: { account_id: account.id, platform: account.platform, username: account.username, expires_at: account.accessExpiresAt?.toISOString() ?? null, reason: 'The platform gives no refresh token: reconnect the account before it expires' },
+      });
+    } catch (err) {
+      log.error({ err, accountId: account.id }, 'could not record the account.expiring webhook event');
+    }
+  });
   const metrics = createMetrics();
+  accounts.tokens.refreshFailed.push(tokenMetrics(metrics).refreshFailed);
   let publicUrl = publicUrlOf(config);
   let media;
   try {
@@ -120,7 +139,8 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     await store.close();
     throw err;
   }
-  const ctx: ApiContext = { config, store, publicUrl, accounts, media };
+  const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectMediaUrl(url) : undefined;
+  const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl } };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
 
@@ -128,7 +148,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     app = await buildServer(ctx, {
       logger: log,
       metrics,
-      mounts: sandbox ? [{ prefix: SANDBOX_PREFIX, plugin: sandbox.plugin }] : [],
+      mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: sandbox.plugin })),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const port = Number(new URL(address).port);
@@ -136,13 +156,16 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     publicUrl = ctx.publicUrl;
     url = ctx.publicUrl;
   }
-  if (sandbox) {
-    // Point the Pinterest connector at the embedded emulator instead of api.pinterest.com.
-    config.pinterest.apiBaseUrl = `${url}${SANDBOX_PREFIX}`;
-    config.pinterest.authorizeUrl = `${url}${SANDBOX_PREFIX}/oauth/`;
-    config.pinterest.clientId ??= SANDBOX_APP.clientId;
-    config.pinterest.clientSecret ??= SANDBOX_APP.clientSecret;
-    // The sandbox serves its own media (on this, usually loopback, address): media_url may point at it.
+  if (sandboxes.size) {
+    // Point each connector at its embedded emulator instead of the platform's production API.
+    for (const platform of sandboxes.keys()) {
+      const entry = connectorFor(platform).sandbox!;
+      const settings = platformConfig(config, platform);
+      Object.assign(settings, entry.configFor(`${url}${sandboxPrefix(platform)}`));
+      settings.clientId ??= entry.app.clientId;
+      settings.clientSecret ??= entry.app.clientSecret;
+    }
+    // The sandboxes serve their own media (on this, usually loopback, address): media_url may point at them.
     config.media.fetchAllowHosts.push(new URL(url).host);
   }
 
@@ -157,7 +180,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     store,
     app,
     worker,
-    sandbox,
+    sandboxes,
     accounts,
     log,
     async close() {

@@ -11,14 +11,14 @@ const USAGE = `Usage: pinion <command> [options]
 
 Commands:
   start                 The whole product in one process on the embedded default: SQLite, local media,
-                        API + worker, Pinterest sandbox. Prints the URLs and a fresh API key.
+                        API + worker, every platform's sandbox. Prints the URLs and a fresh API key.
   serve [--with-worker] The API server (add the worker to run both in one process)
   worker                A worker: publishes due posts and runs background passes
   migrate               Apply database migrations
   keys create [--workspace W] [--name N] [--scopes s1,s2|all]
   keys list [--workspace W]
   keys revoke <key id>
-  sandbox               The Pinterest API v5 emulator on its own port (default 8090)
+  sandbox               Every platform's emulator on its own port (default 8090), at /sandbox/<platform>
   import <file.csv>     Schedule the posts of a CSV through a running Pinion (--api-url, --key or $PINION_API_KEY)
   encryption-key        Print a new token-encryption key for PINION_ENCRYPTION_KEYS
 

@@ -4,7 +4,8 @@ import { createLogger } from '../observability/index.js';
 import { migrateToLatest, openStore } from '../store/index.js';
 import { createApiKey, ensureWorkspace, API_SCOPES } from '../workspaces/index.js';
 import { print, type Output } from './output.js';
-import { SANDBOX_APP, SANDBOX_PREFIX, startPinion } from './instance.js';
+import { sandboxPrefix, startPinion } from './instance.js';
+import { CONNECTORS } from '../connectors/index.js';
 
 type LongCommand = 'start' | 'serve' | 'worker' | 'migrate' | 'sandbox';
 
@@ -28,15 +29,15 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
   }
 
   if (command === 'sandbox') {
-    const { startPinterestSandbox } = await import('../sandbox/pinterest/index.js');
-    const running = await startPinterestSandbox({ host: config.host, port: config.port, apps: [{ ...SANDBOX_APP }], logger: false });
-    print(out, { url: running.url, client_id: SANDBOX_APP.clientId, client_secret: SANDBOX_APP.clientSecret }, () =>
+    const running = await serveSandboxes(config);
+    const apps = Object.fromEntries(CONNECTORS.filter((c) => c.sandbox).map((c) => [c.facts.id, { client_id: c.sandbox!.app.clientId, client_secret: c.sandbox!.app.clientSecret }]));
+    // `client_id`/`client_secret` at the top are the first platform's, as before there were several.
+    const first = Object.values(apps)[0]!;
+    print(out, { url: running.url, sandboxes: running.sandboxes, apps, ...first }, () =>
       [
-        `Pinterest API v5 sandbox listening on ${running.url}`,
-        `  API base:      ${running.url}/v5`,
-        `  Authorize:     ${running.url}/oauth/`,
-        `  Inspection:    ${running.url}/_sandbox/pins`,
-        `  App:           client_id=${SANDBOX_APP.clientId} client_secret=${SANDBOX_APP.clientSecret}`,
+        `Platform sandboxes listening on ${running.url}`,
+        ...Object.entries(running.sandboxes).map(([platform, url]) => `  ${platform.padEnd(10)} ${url}  app client_id=${apps[platform]!.client_id} client_secret=${apps[platform]!.client_secret}`),
+        'Each has its inspection routes under <url>/_sandbox/.',
       ].join('\n'),
     );
     await untilSignal();
@@ -60,14 +61,15 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
     const { workspace } = await ensureWorkspace(instance.store.db, 'default');
     const { key } = await createApiKey(instance.store.db, { workspaceId: workspace.id, name: `start ${new Date().toISOString()}`, scopes: [...API_SCOPES] });
     const u = instance.url;
-    print(out, { api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandbox: `${u}${SANDBOX_PREFIX}`, api_key: key, workspace: workspace.name }, () =>
+    const sandboxes = Object.fromEntries([...instance.sandboxes.keys()].map((p) => [p, `${u}${sandboxPrefix(p)}`]));
+    print(out, { api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandboxes, api_key: key, workspace: workspace.name }, () =>
       [
-        `Pinion is running: ${instance.store.displayUrl}, media in ${config.mediaDir}, API and worker in this process${instance.sandbox ? ', Pinterest sandbox' : ''}.`,
+        `Pinion is running: ${instance.store.displayUrl}, media in ${config.mediaDir}, API and worker in this process${instance.sandboxes.size ? ', platform sandboxes' : ''}.`,
         '',
         `  API:       ${u}/api/v1`,
         `  Docs:      ${u}/docs`,
         `  OpenAPI:   ${u}/openapi.json`,
-        ...(instance.sandbox ? [`  Sandbox:   ${u}${SANDBOX_PREFIX}  (Pinterest API v5 emulator)`] : []),
+        ...Object.entries(sandboxes).map(([p, url]) => `  Sandbox:   ${url}  (${p} emulator)`),
         `  API key:   ${key}`,
         `             (workspace "${workspace.name}"; new at every start, shown once; revoke with: npm run pinion -- keys revoke <id>)`,
         '',
@@ -91,4 +93,23 @@ function untilSignal(): Promise<void> {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+}
+
+/** Every platform's emulator on one port, each under /sandbox/<platform>: what `pinion sandbox` serves. */
+async function serveSandboxes(config: Config): Promise<{ url: string; sandboxes: Record<string, string>; close(): Promise<void> }> {
+  const { default: Fastify } = await import('fastify');
+  // Never log request headers: they carry bearer tokens and client secrets.
+  const app = Fastify({ logger: false });
+  const mounted: string[] = [];
+  for (const c of CONNECTORS) {
+    if (!c.sandbox) continue;
+    const emulator = (await c.sandbox.load()).create({});
+    await app.register(emulator.plugin, { prefix: sandboxPrefix(c.facts.id) });
+    mounted.push(c.facts.id);
+  }
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  return { url, sandboxes: Object.fromEntries(mounted.map((p) => [p, `${url}${sandboxPrefix(p)}`])), close: () => app.close() };
 }

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
+import { PLATFORM_IDS } from '../connectors/index.js';
 import { ConfigSchema, ENV_VARS, type Config } from './schema.js';
 
 /** Settings that are lists; in the environment they are written comma-separated. */
@@ -18,7 +19,7 @@ export interface LoadConfigInput {
   env?: NodeJS.ProcessEnv;
   /** Path of a JSON config file; defaults to $PINION_CONFIG, then ./pinion.config.json if present. */
   file?: string;
-  /** Highest precedence: values from CLI flags or code, as dotted paths (`pinterest.clientId`). */
+  /** Highest precedence: values from CLI flags or code, as dotted paths (`platforms.<id>.clientId`). */
   overrides?: Record<string, unknown>;
 }
 
@@ -40,10 +41,17 @@ export function loadConfig(input: LoadConfigInput = {}): Config {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new ConfigError([`config file ${abs}: must contain a JSON object`]);
     }
+    const moved: string[] = [];
     for (const [k, v] of Object.entries(flatten(parsed as Record<string, unknown>))) {
+      // Platform settings used to sit at the top level; say where they went rather than "unknown setting".
+      if (PLATFORM_IDS.includes(k.split('.')[0]!)) {
+        moved.push(`config file ${abs}: "${k}" moved to "platforms.${k}"`);
+        continue;
+      }
       setPath(raw, k, v);
       sourceOf.set(k, `config file ${abs}`);
     }
+    if (moved.length) throw new ConfigError(moved);
   }
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const value = env[name];

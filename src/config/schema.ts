@@ -1,4 +1,34 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CONNECTORS, type Connector } from '../connectors/index.js';
+
+/** One platform's settings; defaults come from the platform's own facts. */
+function platformSettings(c: Connector) {
+  const f = c.facts;
+  return Type.Object(
+    {
+      /** The app's credentials at the platform (its developer portal); none means the platform cannot be connected. */
+      clientId: Type.Optional(Type.String({ minLength: 1 })),
+      clientSecret: Type.Optional(Type.String({ minLength: 1 })),
+      apiBaseUrl: Type.String({ default: f.defaults.apiBaseUrl, pattern: '^https?://' }),
+      authorizeUrl: Type.String({ default: f.defaults.authorizeUrl, pattern: '^https?://' }),
+      /** Per call to the platform; a write that times out is an unknown outcome, never blindly retried. */
+      timeoutMs: Type.Integer({ default: f.defaults.timeoutMs, minimum: 100 }),
+      /** Writes per account, shared by all workers: spaced evenly so no window ever holds more than `limit`. */
+      writeBudget: Type.Object(
+        {
+          limit: Type.Integer({ default: f.writeBudget.limit, minimum: 1 }),
+          windowSeconds: Type.Number({ default: f.writeBudget.windowSeconds, minimum: 0.1 }),
+          /** Writes per account per UTC day; 0 means no daily cap. */
+          perDay: Type.Integer({ default: f.writeBudget.perDay, minimum: 0 }),
+        },
+        { default: {}, additionalProperties: false },
+      ),
+      /** After a lost answer, how long Pinion keeps looking for the post before it may publish again. */
+      outcomeWindowSeconds: Type.Number({ default: f.outcomeWindowSeconds, minimum: 0 }),
+    },
+    { default: {}, additionalProperties: false },
+  );
+}
 
 /**
  * Every setting Pinion reads, with its default. One schema serves the config file, the
@@ -19,7 +49,7 @@ export const ConfigSchema = Type.Object(
     ),
     /** Largest request body accepted, in bytes; larger bodies get 413. */
     bodyLimitBytes: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 1_073_741_824 }),
-    /** Mount the Pinterest sandbox emulator at /sandbox/pinterest and point the connector at it. */
+    /** Mount every platform's sandbox emulator at /sandbox/<platform> and point the connectors at them. */
     sandbox: Type.Boolean({ default: false }),
     /**
      * Keys that encrypt platform tokens at rest, as `id:base64(32 bytes)`. The first encrypts;
@@ -59,7 +89,7 @@ export const ConfigSchema = Type.Object(
     ),
     media: Type.Object(
       {
-        /** Largest image stored (Pinterest takes up to 20 MB). Files go under `mediaDir`. */
+        /** Largest image stored. Files go under `mediaDir`. */
         maxImageBytes: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024 }),
         /** Largest video stored; uploads stream to disk, never into memory. */
         maxVideoBytes: Type.Integer({ default: 2 * 1024 * 1024 * 1024, minimum: 1024 }),
@@ -104,30 +134,8 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
-    pinterest: Type.Object(
-      {
-        /**
-         * Pins created per account, shared by all workers: spaced evenly so no window ever holds more than
-         * `limit`. Below Pinterest's 100/min (org_write, Standard) to leave room for other writes.
-         */
-        writeBudget: Type.Object(
-          {
-            limit: Type.Integer({ default: 90, minimum: 1 }),
-            windowSeconds: Type.Number({ default: 60, minimum: 0.1 }),
-            /** Pins per account per UTC day; 0 means no daily cap. */
-            perDay: Type.Integer({ default: 0, minimum: 0 }),
-          },
-          { default: {}, additionalProperties: false },
-        ),
-        apiBaseUrl: Type.String({ default: 'https://api.pinterest.com', pattern: '^https?://' }),
-        authorizeUrl: Type.String({ default: 'https://www.pinterest.com/oauth/', pattern: '^https?://' }),
-        /** Per call to Pinterest; a publish that times out is treated as an unknown outcome, never blindly retried. */
-        timeoutMs: Type.Integer({ default: 30_000, minimum: 100 }),
-        clientId: Type.Optional(Type.String({ minLength: 1 })),
-        clientSecret: Type.Optional(Type.String({ minLength: 1 })),
-      },
-      { default: {}, additionalProperties: false },
-    ),
+    /** Per platform, the same shape for every one: `platforms.<id>.clientId`, `.apiBaseUrl`, … */
+    platforms: Type.Object(Object.fromEntries(CONNECTORS.map((c) => [c.facts.id, platformSettings(c)])), { default: {}, additionalProperties: false }),
   },
   { additionalProperties: false },
 );
@@ -163,10 +171,28 @@ export const ENV_VARS: Record<string, string> = {
   PINION_S3_SECRET_ACCESS_KEY: 'media.s3.secretAccessKey',
   PINION_S3_FORCE_PATH_STYLE: 'media.s3.forcePathStyle',
   PINION_S3_PREFIX: 'media.s3.prefix',
-  PINTEREST_WRITE_BUDGET_PER_MINUTE: 'pinterest.writeBudget.limit',
-  PINTEREST_WRITE_BUDGET_PER_DAY: 'pinterest.writeBudget.perDay',
-  PINTEREST_API_BASE_URL: 'pinterest.apiBaseUrl',
-  PINTEREST_AUTHORIZE_URL: 'pinterest.authorizeUrl',
-  PINTEREST_CLIENT_ID: 'pinterest.clientId',
-  PINTEREST_CLIENT_SECRET: 'pinterest.clientSecret',
+  ...platformEnvVars(),
 };
+
+/** Per platform: `PINION_<ID>_CLIENT_ID` etc.; the older names a connector lists in `legacyEnv` keep working. */
+function platformEnvVars(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const settings: Array<[string, string]> = [
+    ['CLIENT_ID', 'clientId'],
+    ['CLIENT_SECRET', 'clientSecret'],
+    ['API_BASE_URL', 'apiBaseUrl'],
+    ['AUTHORIZE_URL', 'authorizeUrl'],
+    ['TIMEOUT_MS', 'timeoutMs'],
+    ['WRITE_BUDGET_LIMIT', 'writeBudget.limit'],
+    ['WRITE_BUDGET_WINDOW_SECONDS', 'writeBudget.windowSeconds'],
+    ['WRITE_BUDGET_PER_DAY', 'writeBudget.perDay'],
+    ['OUTCOME_WINDOW_SECONDS', 'outcomeWindowSeconds'],
+  ];
+  for (const c of CONNECTORS) {
+    const id = c.facts.id;
+    const upper = id.toUpperCase();
+    for (const [suffix, path] of settings) out[`PINION_${upper}_${suffix}`] = `platforms.${id}.${path}`;
+    for (const [legacy, path] of Object.entries(c.legacyEnv ?? {})) out[legacy] = `platforms.${id}.${path}`;
+  }
+  return out;
+}

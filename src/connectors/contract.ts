@@ -97,11 +97,17 @@ export interface Draft {
   media(id: string): MediaInfo | undefined;
 }
 
-/** What a platform needs of Pinion to plan for one account. */
-export interface PlanContext {
+/** One connected account, as a platform's code needs it to plan, look up or write for it. */
+export interface AccountContext {
   account: { id: string; username: string; externalId: string; accountType: string | null };
-  /** Calls the platform with this account's valid token (for lookups such as boards). */
+  /** Calls the platform with this account's valid token (refreshed as needed). */
   withToken<T>(call: (accessToken: string) => Promise<T>): Promise<T>;
+  /**
+   * The account's write budget, shared with publishing: `take` resolves when a write may be made
+   * now (or throws a rate-limited ConnectorError when not soon); `hold` stops writes until `until`
+   * after the platform answered 429.
+   */
+  writes: { take(): Promise<void>; hold(until: number): Promise<void> };
   db: Kysely<Database>;
   config: PlatformConfig;
 }
@@ -121,18 +127,20 @@ export interface Plan {
 /** Media rules: whether the platform takes these bytes as they are. */
 export interface MediaRules {
   check(media: MediaInfo & { unreadable?: string }): { errors: FieldIssue[]; warnings: FieldIssue[] };
+  /** Kinds of media the platform takes by URL (`media_url`); default images only: others must be uploaded to Pinion. */
+  byUrl?: readonly ('image' | 'video')[];
   /** What an image is converted to for this platform (POST /media/:id/convert, workspace auto-convert). */
   convert?: { formats: readonly ('image/jpeg' | 'image/png')[]; width: number; height: number };
 }
 
 /** Named places inside an account (Pinterest boards and their sections). */
 export interface BoardsCapability {
-  list(ctx: PlanContext, opts?: { refresh?: boolean }): Promise<{ boards: Board[]; fetchedAt: Date }>;
-  resolve(ctx: PlanContext, idOrName: string): Promise<Board | undefined>;
-  create(ctx: PlanContext, input: { name: string; description?: string; privacy?: string }): Promise<Board>;
-  sections(ctx: PlanContext, boardId: string, opts?: { refresh?: boolean }): Promise<Section[]>;
-  resolveSection(ctx: PlanContext, boardId: string, idOrName: string): Promise<Section | undefined>;
-  createSection(ctx: PlanContext, boardId: string, name: string): Promise<Section>;
+  list(ctx: AccountContext, opts?: { refresh?: boolean }): Promise<{ boards: Board[]; fetchedAt: Date }>;
+  resolve(ctx: AccountContext, idOrName: string): Promise<Board | undefined>;
+  create(ctx: AccountContext, input: { name: string; description?: string; privacy?: string }): Promise<Board>;
+  sections(ctx: AccountContext, boardId: string, opts?: { refresh?: boolean }): Promise<Section[]>;
+  resolveSection(ctx: AccountContext, boardId: string, idOrName: string): Promise<Section | undefined>;
+  createSection(ctx: AccountContext, boardId: string, name: string): Promise<Section>;
 }
 export interface Board {
   id: string;
@@ -165,11 +173,13 @@ export interface Connector {
   facts: PlatformFacts;
   /** TypeBox schema of `platform_options.<id>` (the common overrides content/link/media_url/media_id are added by posts/). */
   options: TObject;
+  /** Environment variables of earlier versions still read: name → setting under `platforms.<id>`. */
+  legacyEnv?: Record<string, string>;
   /** CSV columns that land in this platform's options: column name → option name. */
   csvColumns?: Record<string, string>;
   oauth(config: PlatformConfig): OAuthFlow;
   /** Turns a draft into exactly what the platform will receive, with every problem and adaptation. */
-  plan(draft: Draft, ctx: PlanContext): Promise<Plan>;
+  plan(draft: Draft, ctx: AccountContext): Promise<Plan>;
   /** Image URLs and media ids the post's options name (besides media_url/media_id), for checks and lookups. */
   mediaRefs?(options: Record<string, unknown>): { urls: Array<[field: string, url: string]>; ids: Array<[field: string, id: string]> };
   media: MediaRules;

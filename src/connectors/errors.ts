@@ -8,8 +8,10 @@
  * - rejected: the platform refused this content or request; retrying will not help.
  * - not_found: the object (board, section, pin) does not exist.
  * - unknown_outcome: a write was sent and no answer came back; it may or may not have happened.
+ * - misconfigured: the platform refused Pinion's own app (client id or secret wrong, app lacks access):
+ *   an operator must fix the configuration; the accounts are fine and must not be asked to reconnect.
  */
-export type ConnectorErrorKind = 'retryable' | 'rate_limited' | 'auth_expired' | 'auth_revoked' | 'rejected' | 'not_found' | 'unknown_outcome';
+export type ConnectorErrorKind = 'retryable' | 'rate_limited' | 'auth_expired' | 'auth_revoked' | 'rejected' | 'not_found' | 'unknown_outcome' | 'misconfigured';
 
 export class ConnectorError extends Error {
   constructor(
@@ -27,3 +29,8 @@ export class ConnectorError extends Error {
 }
 
 export const isConnectorError = (e: unknown): e is ConnectorError => e instanceof ConnectorError;
+
+/** The platform has no app credentials configured (client id and secret): an instance-level problem, not the account's. */
+export class PlatformNotConfigured extends Error {
+  override name = 'PlatformNotConfigured';
+}

@@ -8,10 +8,9 @@ import type { Sealer } from './uploads.js';
 
 export { safeFetch, isPublicAddress, MediaFetchError, type MediaFetchReason, type SafeFetchOptions, type SafeFetchResult } from '../net/index.js';
 export { probe, probeFile, type MediaProbe, type MediaKind } from './probe.js';
-export { pinterestMediaCheck, PINTEREST_MEDIA, type MediaIssue } from './pinterest-rules.js';
-export { convertForPinterest, type Converted } from './convert.js';
+export { convertImage, type Converted } from './convert.js';
 export { LocalMediaStore, contentPath, type MediaStore } from './store.js';
-export { MediaLibrary, MediaRejected, probeOf, type Media, type MediaSettings, type MediaSource, type IngestOptions } from './library.js';
+export { MediaLibrary, MediaRejected, probeOf, type Media, type MediaFacts, type MediaSettings, type MediaSource, type IngestOptions } from './library.js';
 export { UploadRefused, type Sealer } from './uploads.js';
 
 /** The media capability for this process: the store chosen by config, spooling under mediaDir. */

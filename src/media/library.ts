@@ -2,8 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { newId, type Database } from '../store/index.js';
-import { convertForPinterest } from './convert.js';
-import { pinterestMediaCheck, type MediaIssue } from './pinterest-rules.js';
+import { convertImage } from './convert.js';
 import { probe, probeFile, type MediaKind, type MediaProbe } from './probe.js';
 import { MediaFetchError, safeFetch, type SafeFetchOptions } from '../net/index.js';
 import { spool, SpoolTooLarge } from './spool.js';
@@ -11,6 +10,17 @@ import type { MediaStore } from './store.js';
 import { PresignedUploads, type Sealer } from './uploads.js';
 
 export type MediaSource = 'upload' | 'url' | 'presigned' | 'converted';
+
+/** What planning reads of a media item: the same fields as a connector's MediaInfo. */
+export interface MediaFacts {
+  id: string;
+  kind: MediaKind;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+}
 
 export interface Media {
   id: string;
@@ -105,15 +115,10 @@ export class MediaLibrary {
     return this.deps.settings;
   }
 
-  /** Pinterest's verdict on stored media. */
-  pinterestCheck(media: Media): { errors: MediaIssue[]; warnings: MediaIssue[] } {
-    return pinterestMediaCheck(probeOf(media));
-  }
-
-  /** What post planning needs of a stored media (the connector's MediaInfo shape), or undefined. */
-  async info(workspaceId: string, id: string): Promise<{ id: string; kind: MediaKind; mime: string; errors: MediaIssue[]; warnings: MediaIssue[] } | undefined> {
+  /** What post planning needs of a stored media (the connectors' MediaInfo shape), or undefined. */
+  async info(workspaceId: string, id: string): Promise<MediaFacts | undefined> {
     const media = await this.get(workspaceId, id);
-    return media && { id: media.id, kind: media.kind, mime: media.mime, ...this.pinterestCheck(media) };
+    return media && { id: media.id, kind: media.kind, mime: media.mime, size: media.size, width: media.width, height: media.height, durationMs: media.durationMs };
   }
 
   async ingest(workspaceId: string, bytes: Buffer, options: IngestOptions): Promise<Media> {
@@ -166,26 +171,27 @@ export class MediaLibrary {
   }
 
   /**
-   * Checks an image URL a post names the way Pinterest will fetch it. Refusals that will not go
-   * away (private address, not an image, broken, too big) are errors; a host that does not answer
-   * now is only a warning, since Pinterest fetches the image when the pin is published.
+   * Checks a media URL a post names the way a platform will fetch it. Refusals that will not go
+   * away (private address, neither image nor video, too big) are errors; a host that does not answer now is
+   * only a warning, since the platform fetches the image when the post is published. The probe
+   * is returned so each platform can judge the bytes by its own rules.
    */
-  async inspectImageUrl(url: string): Promise<{ errors: string[]; warnings: string[] }> {
+  async inspectMediaUrl(url: string): Promise<{ errors: string[]; warnings: string[]; probe?: MediaFacts & { unreadable?: string } }> {
     const s = this.settings;
     let bytes: Buffer;
     try {
-      ({ bytes } = await safeFetch(url, { allowHosts: s.fetchAllowHosts, maxBytes: s.maxImageBytes, timeoutMs: s.fetchTimeoutMs }));
+      ({ bytes } = await safeFetch(url, { allowHosts: s.fetchAllowHosts, maxBytes: s.fetchMaxBytes, timeoutMs: s.fetchTimeoutMs }));
     } catch (err) {
       if (err instanceof MediaFetchError && (err.reason === 'scheme' || err.reason === 'private_address' || err.reason === 'too_large')) {
         return { errors: [`cannot be used: ${err.message}`], warnings: [] };
       }
-      return { errors: [], warnings: [`could not be checked now (${(err as Error).message}); Pinterest fetches it when the pin is published`] };
+      return { errors: [], warnings: [`could not be checked now (${(err as Error).message}); the platform fetches it when the post is published`] };
     }
     const p = await probe(bytes, { maxInputPixels: s.maxInputPixels });
     if (p.tooManyPixels) return { errors: [tooManyPixels(p, s.maxInputPixels)], warnings: [] };
-    if (p.kind !== 'image') return { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image`], warnings: [] };
-    const check = pinterestMediaCheck(p);
-    return { errors: check.errors.map((e) => e.message), warnings: check.warnings.map((w) => w.message) };
+    if (p.kind === 'other') return { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image or a video`], warnings: [] };
+    const facts: MediaFacts = { id: url, kind: p.kind, mime: p.mime, size: p.size, width: p.width ?? null, height: p.height ?? null, durationMs: p.durationMs ?? null };
+    return { errors: [], warnings: [], probe: { ...facts, ...(p.unreadable !== undefined && { unreadable: p.unreadable }) } };
   }
 
   /** Only images and videos that decode are kept; other bytes are refused with the reason. */
@@ -282,12 +288,12 @@ export class MediaLibrary {
     return this.deps.store.stream(media.sha256);
   }
 
-  /** A new media made for Pinterest from an image: JPEG (PNG if transparent), 1000×1500 when cropping. */
-  async convert(media: Media, options: { crop?: boolean }): Promise<Media> {
+  /** A new media made for a platform from an image: one of its formats (PNG only if transparent), cropped to its size when asked. */
+  async convert(media: Media, options: Parameters<typeof convertImage>[1]): Promise<Media> {
     if (media.kind !== 'image') throw new MediaRejected(422, 'not-convertible', `is a ${media.kind}; only images are converted`, 'id');
     // Stored before media.maxInputPixels was lowered: refused here rather than decoded.
     if ((media.width ?? 0) * (media.height ?? 0) > this.settings.maxInputPixels) throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(probeOf(media), this.settings.maxInputPixels), 'id');
-    const converted = await convertForPinterest(await this.read(media), { ...options, maxInputPixels: this.settings.maxInputPixels });
+    const converted = await convertImage(await this.read(media), { ...options, maxInputPixels: this.settings.maxInputPixels });
     return this.ingest(media.workspaceId, converted.bytes, { source: 'converted', convertedFrom: media.id, filename: media.filename ?? undefined });
   }
 

@@ -1,2 +1,2 @@
 export { createLogger, redactUrlQuery, type Logger } from './logger.js';
-export { createMetrics, instrumentHttp, publishMetrics } from './metrics.js';
+export { createMetrics, instrumentHttp, publishMetrics, tokenMetrics } from './metrics.js';

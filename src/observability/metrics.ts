@@ -59,3 +59,14 @@ export function publishMetrics(registry: Registry): { published(platform: string
     },
   };
 }
+
+/** What the token keeper reports: refreshes that failed, by platform and kind (misconfigured, auth_revoked, retryable…). */
+export function tokenMetrics(registry: Registry): { refreshFailed(platform: string, kind: string): void } {
+  const failures = new Counter({
+    name: 'pinion_token_refresh_failures_total',
+    help: 'Access-token refreshes that failed, by platform and kind; kind="misconfigured" means the platform refused the app credentials',
+    labelNames: ['platform', 'kind'],
+    registers: [registry],
+  });
+  return { refreshFailed: (platform, kind) => failures.inc({ platform, kind }) };
+}

@@ -1,33 +1,30 @@
 import { parse } from 'csv-parse/sync';
 import { Value } from '@sinclair/typebox/value';
-import type { FieldIssue } from '../connectors/index.js';
+import { CONNECTORS, type FieldIssue } from '../connectors/index.js';
 import { PostRequestSchema, type PostRequest } from './request.js';
 
 /**
- * CSV columns and where each lands in a post request; Pinterest's options have plain names. A Map,
- * not an object: a header such as `constructor` or `__proto__` must not find Object's own properties.
+ * CSV columns and where each lands in a post request. Platforms add plain-named columns for
+ * their options (a board, a title); `<platform>.<option>` reaches any option of any platform.
+ * A Map, not an object: a header such as `constructor` or `__proto__` must not find Object's own properties.
  */
-const COLUMNS = new Map<string, string>(Object.entries({
-  content: 'content',
-  platforms: 'platforms',
-  media_url: 'media_url',
-  link: 'link',
-  scheduled_at: 'scheduled_at',
-  timezone: 'timezone',
-  fold: 'fold',
-  accounts: 'accounts',
-  utm: 'utm',
-  board: 'platform_options.pinterest.board',
-  board_id: 'platform_options.pinterest.board_id',
-  board_section: 'platform_options.pinterest.board_section',
-  board_section_id: 'platform_options.pinterest.board_section_id',
-  title: 'platform_options.pinterest.title',
-  description: 'platform_options.pinterest.description',
-  alt_text: 'platform_options.pinterest.alt_text',
-  dominant_color: 'platform_options.pinterest.dominant_color',
-  pinterest_link: 'platform_options.pinterest.link',
-}));
+const COLUMNS = new Map<string, string>([
+  ['content', 'content'],
+  ['platforms', 'platforms'],
+  ['media_url', 'media_url'],
+  ['media_id', 'media_id'],
+  ['link', 'link'],
+  ['scheduled_at', 'scheduled_at'],
+  ['timezone', 'timezone'],
+  ['fold', 'fold'],
+  ['accounts', 'accounts'],
+  ['utm', 'utm'],
+  ['strict', 'strict'],
+  ...CONNECTORS.flatMap((c) => Object.entries(c.csvColumns ?? {}).map(([col, option]): [string, string] => [col, `platform_options.${c.facts.id}.${option}`])),
+]);
+export const CSV_COLUMNS = [...COLUMNS.keys()];
 const LIST_COLUMNS = new Set(['platforms', 'accounts']);
+const BOOLEAN_COLUMNS = new Set(['utm', 'strict']);
 const toColumn = new Map([...COLUMNS].map(([col, path]) => [path, col]));
 
 export interface CsvRow {
@@ -90,7 +87,7 @@ export function parsePostsCsv(text: string, maxRows: number): { rows: CsvRow[]; 
       if (raw === '') return;
       // PostgreSQL cannot store NUL in text; both stores refuse it, as the JSON API does.
       if (raw.includes('\u0000')) return void errors.push({ line: info.lines, field: col, message: 'must not contain a NUL character (\\u0000)' });
-      const value = LIST_COLUMNS.has(col) ? raw.split(/[\s,;]+/).filter(Boolean) : col === 'utm' ? raw.toLowerCase() === 'true' : raw;
+      const value = LIST_COLUMNS.has(col) ? raw.split(/[\s,;]+/).filter(Boolean) : BOOLEAN_COLUMNS.has(col) ? raw.toLowerCase() === 'true' : raw;
       set(request, COLUMNS.get(col)!, value);
     });
     if (errors.some((e) => e.line === info.lines)) continue;

@@ -1,23 +1,26 @@
 import type { Kysely } from 'kysely';
 import { listAccounts, type Account, type Accounts } from '../accounts/index.js';
-import { adaptPin, type PinCreate } from '../connectors/pinterest/adapt.js';
-import type { MediaInfo } from '../connectors/pinterest/adapt-media.js';
-
-/** What planning may know of a workspace's stored media: type and Pinterest's checks of its bytes. */
-export type MediaLookup = (workspaceId: string, mediaId: string) => Promise<MediaInfo | undefined>;
-import type { FieldIssue, PlatformId } from '../connectors/index.js';
+import { connectorFor, platformProblem, type Adaptation, type Connector, type Draft, type FieldIssue, type MediaInfo } from '../connectors/index.js';
 import type { Database } from '../store/index.js';
 import type { WorkspaceSettings } from '../workspaces/index.js';
-import type { PostRequest } from './request.js';
+import type { PlatformOptions, PostRequest } from './request.js';
 import { resolveScheduledAt } from './schedule-time.js';
 import { utmFor, withUtm } from './utm.js';
 
+/** What planning may know of a workspace's stored media. */
+export type MediaLookup = (workspaceId: string, mediaId: string) => Promise<MediaInfo | undefined>;
+
+/** Fetches and probes a media URL: problems that stop the post, advice, and what the bytes are when they could be read. */
+export type UrlCheck = (url: string) => Promise<{ errors: string[]; warnings: string[]; probe?: MediaInfo & { unreadable?: string } }>;
+
 /** One delivery-to-be: what one account of one platform will receive. */
 export interface PlannedDelivery {
-  platform: PlatformId;
+  platform: string;
   account: Account;
-  payload: PinCreate;
+  payload: unknown;
   warnings: FieldIssue[];
+  /** What Pinion changed so the post fits this platform (also among the warnings). */
+  adaptations: Adaptation[];
 }
 
 export interface PostPlan {
@@ -33,9 +36,11 @@ const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.fie
 /**
  * Checks a post and works out exactly what each platform account will receive. Used both to
  * store a post and, unchanged, by the dry run, so the preview is never a different code path.
+ * Each platform's connector plans its own deliveries; this only chooses accounts and hands
+ * each the post as that platform should see it (its overrides applied).
  */
 export async function planPost(
-  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkImageUrl?: UrlCheck },
+  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkUrl?: UrlCheck },
   input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number },
 ): Promise<PostPlan> {
   const { request } = input;
@@ -45,100 +50,142 @@ export async function planPost(
   const utm = utmFor(request.utm, input.settings.utm);
   const deliveries: PlannedDelivery[] = [];
 
-  const workspaceAccounts = await listAccounts(deps.db, input.workspaceId);
-  const media = await lookUpMedia(request, async (id) => deps.mediaInfo?.(input.workspaceId, id));
-  if (deps.checkImageUrl) {
-    const checked = await checkUrls(request, deps.checkImageUrl);
+  const connectors: Array<[number, Connector]> = [];
+  request.platforms.forEach((platform, i) => {
+    const problem = platformProblem(platform);
+    if (problem) errors.push({ field: `platforms.${i}`, message: problem });
+    else connectors.push([i, connectorFor(platform)]);
+  });
+  const refs = mediaRefs(request, connectors.map(([, c]) => c));
+  const media = await lookUpMedia(refs.ids, async (id) => deps.mediaInfo?.(input.workspaceId, id));
+  if (deps.checkUrl) {
+    const checked = await checkUrls(refs.urls, deps.checkUrl, connectors.map(([, c]) => c), request);
     errors.push(...checked.errors);
     warnings.push(...checked.warnings);
   }
+
+  const workspaceAccounts = await listAccounts(deps.db, input.workspaceId);
   const named = request.accounts ?? [];
   named.forEach((name, i) => {
     if (!workspaceAccounts.some((a) => a.id === name || a.username === name)) errors.push({ field: `accounts.${i}`, message: `no connected account "${name}" in this workspace` });
   });
 
-  for (const platform of request.platforms) {
+  for (const [index, connector] of connectors) {
+    const { id: platform, name } = connector.facts;
     const onPlatform = workspaceAccounts.filter((a) => a.platform === platform && a.status !== 'disconnected');
     const chosen = named.length ? onPlatform.filter((a) => named.includes(a.id) || named.includes(a.username)) : onPlatform;
     if (!onPlatform.length) {
-      errors.push({ field: 'platforms', message: `no ${platform} account is connected to this workspace` });
+      errors.push({ field: `platforms.${index}`, message: `no ${name} account is connected to this workspace; connect one with POST /api/v1/accounts/connect {"platform":"${platform}"}` });
       continue;
     }
     if (!chosen.length) {
-      errors.push({ field: 'accounts', message: `names none of this workspace's ${platform} accounts (${onPlatform.map((a) => a.username).join(', ')})` });
+      errors.push({ field: 'accounts', message: `names none of this workspace's ${name} accounts (${onPlatform.map((a) => a.username).join(', ')})` });
       continue;
     }
     if (chosen.length > 1 && !named.length) {
-      errors.push({ field: 'accounts', message: `the workspace has ${chosen.length} ${platform} accounts (${chosen.map((a) => `${a.username} ${a.id}`).join(', ')}); list the ones to post to` });
+      errors.push({ field: 'accounts', message: `the workspace has ${chosen.length} ${name} accounts (${chosen.map((a) => `${a.username} ${a.id}`).join(', ')}); list the ones to post to` });
       continue;
     }
+    const draft = draftFor(request, connector, (link) => withUtm(link, utm), media);
     for (const account of chosen) {
       if (account.status === 'needs_reauth') {
-        errors.push({ field: 'accounts', message: `${platform} account ${account.username} must be reconnected before posting` });
+        errors.push({ field: 'accounts', message: `${name} account ${account.username} must be reconnected before posting (POST /api/v1/accounts/connect)` });
         continue;
       }
-      const planned = await planPinterest(deps.accounts, account, request, (link) => withUtm(link, utm), media);
-      errors.push(...planned.errors);
-      if (planned.delivery) deliveries.push(planned.delivery);
+      const plan = await connector.plan(draft, deps.accounts.context(account));
+      errors.push(...plan.errors);
+      // With strict, every change Pinion would make is a refusal instead.
+      if (request.strict) errors.push(...plan.adaptations.map((a) => ({ field: a.field, message: `${a.message} — refused because the post is strict` })));
+      if (plan.errors.length || (request.strict && plan.adaptations.length)) continue;
+      const issues = [...plan.warnings, ...plan.adaptations.map(({ field, message }) => ({ field, message }))];
+      deliveries.push({ platform, account, payload: plan.payload, warnings: issues, adaptations: plan.adaptations });
     }
   }
   return { scheduledAt: time.at, deliveries, errors: unique(errors), warnings: unique([...warnings, ...deliveries.flatMap((d) => d.warnings)]) };
 }
 
-/** Fetches and probes an image URL: messages about it, errors stopping the post. */
-export type UrlCheck = (url: string) => Promise<{ errors: string[]; warnings: string[] }>;
-
-/** Every image URL the post names, checked at once (they are independent and mostly remote). */
-async function checkUrls(request: PostRequest, check: UrlCheck): Promise<{ errors: FieldIssue[]; warnings: FieldIssue[] }> {
-  const o = request.platform_options?.pinterest;
-  const named: Array<[string, string | undefined]> = [
-    ['media_url', request.media_url],
-    ['platform_options.pinterest.cover_image_url', o?.cover_image_url],
-    ...(o?.carousel ?? []).map((item, i): [string, string | undefined] => [`platform_options.pinterest.carousel.${i}.media_url`, item.media_url]),
-  ];
-  const urls = named.filter((n): n is [string, string] => n[1] !== undefined && /^https?:\/\//i.test(n[1]));
-  const results = await Promise.all(urls.map(([, url]) => check(url)));
+/** The post as one platform sees it: its own content, link and media where given, else the post's. */
+function draftFor(request: PostRequest, connector: Connector, tag: (link: string) => string, media: (id: string) => MediaInfo | undefined): Draft {
+  const at = `platform_options.${connector.facts.id}`;
+  const o: PlatformOptions = request.platform_options?.[connector.facts.id] ?? {};
+  const { content, link, media_url, media_id, ...options } = o;
+  const own = <T>(value: T | undefined, field: string, fallback: T | undefined, fallbackField: string): [T | undefined, string] =>
+    value !== undefined ? [value, `${at}.${field}`] : [fallback, fallbackField];
+  const [text, contentField] = own(content, 'content', request.content, 'content');
+  const [url, linkField] = own(link, 'link', request.link, 'link');
+  const ownMedia = media_url !== undefined || media_id !== undefined;
   return {
-    errors: urls.flatMap(([field], i) => results[i]!.errors.map((message) => ({ field, message }))),
-    warnings: urls.flatMap(([field], i) => results[i]!.warnings.map((message) => ({ field, message }))),
+    content: text,
+    contentField,
+    link: url,
+    linkField,
+    mediaUrl: ownMedia ? media_url : request.media_url,
+    mediaId: ownMedia ? media_id : request.media_id,
+    options,
+    strict: request.strict ?? false,
+    tag,
+    media,
   };
 }
 
-/** Looks up every media id the post names, once, so adapting stays synchronous and pure. */
-async function lookUpMedia(request: PostRequest, info: (id: string) => Promise<MediaInfo | undefined>) {
-  const o = request.platform_options?.pinterest;
-  const ids = [request.media_id, o?.cover_media_id, ...(o?.carousel ?? []).map((i) => i.media_id)].filter((x): x is string => x !== undefined);
-  const found = new Map<string, MediaInfo | undefined>();
-  for (const id of new Set(ids)) found.set(id, await info(id));
-  return (id: string) => found.get(id);
+/** Every media URL and stored media id the post names, for every platform it goes to. */
+function mediaRefs(request: PostRequest, connectors: Connector[]) {
+  const urls: Array<[string, string]> = [];
+  const ids: Array<[string, string]> = [];
+  if (request.media_url) urls.push(['media_url', request.media_url]);
+  if (request.media_id) ids.push(['media_id', request.media_id]);
+  for (const c of connectors) {
+    const o = request.platform_options?.[c.facts.id];
+    if (!o) continue;
+    const at = `platform_options.${c.facts.id}`;
+    if (o.media_url) urls.push([`${at}.media_url`, o.media_url]);
+    if (o.media_id) ids.push([`${at}.media_id`, o.media_id]);
+    const own = c.mediaRefs?.(o);
+    if (own) {
+      urls.push(...own.urls);
+      ids.push(...own.ids);
+    }
+  }
+  return { urls, ids };
 }
 
-async function planPinterest(
-  accounts: Accounts,
-  account: Account,
-  request: PostRequest,
-  tag: (link: string) => string,
-  media: (id: string) => MediaInfo | undefined,
-): Promise<{ delivery?: PlannedDelivery; errors: FieldIssue[] }> {
-  const options = request.platform_options?.pinterest ?? {};
+/**
+ * Every URL checked at once (they are independent and mostly remote), then the bytes judged by
+ * each platform that will use them: a platform's own URLs by that platform, the post-wide
+ * `media_url` by every platform without its own media.
+ */
+async function checkUrls(named: Array<[string, string]>, check: UrlCheck, connectors: Connector[], request: PostRequest): Promise<{ errors: FieldIssue[]; warnings: FieldIssue[] }> {
+  const urls = named.filter(([, url]) => /^https?:\/\//i.test(url));
+  const results = await Promise.all(urls.map(([, url]) => check(url)));
   const errors: FieldIssue[] = [];
-  const OPT = 'platform_options.pinterest';
-  const boardRef = options.board_id ?? options.board;
-  if (!boardRef) return { errors: [{ field: `${OPT}.board_id`, message: 'is required for Pinterest (or board, a board name)' }] };
-  if (options.board_id && options.board) return { errors: [{ field: `${OPT}.board`, message: 'give either board_id or board, not both' }] };
-  const boardField = options.board_id ? `${OPT}.board_id` : `${OPT}.board`;
-  const board = await accounts.boards().resolve(account.id, boardRef);
-  if (!board) return { errors: [{ field: boardField, message: `no board "${boardRef}" on Pinterest account ${account.username}` }] };
+  const warnings: FieldIssue[] = [];
+  urls.forEach(([field], i) => {
+    const r = results[i]!;
+    errors.push(...r.errors.map((message) => ({ field, message })));
+    warnings.push(...r.warnings.map((message) => ({ field, message })));
+    if (!r.probe) return;
+    const users = connectors.filter((c) => {
+      const own = `platform_options.${c.facts.id}.`;
+      if (field.startsWith('platform_options.')) return field.startsWith(own);
+      const o = request.platform_options?.[c.facts.id];
+      return o?.media_url === undefined && o?.media_id === undefined;
+    });
+    for (const c of users) {
+      if (!(c.media.byUrl ?? ['image']).includes(r.probe.kind as 'image' | 'video')) {
+        errors.push({ field, message: `is ${r.probe.mime}; ${c.facts.name} takes ${(c.media.byUrl ?? ['image']).join(' and ')} by URL: upload it (POST /api/v1/media) and give media_id` });
+        continue;
+      }
+      const verdict = c.media.check(r.probe);
+      errors.push(...verdict.errors.map((e) => ({ field, message: e.message })));
+      warnings.push(...verdict.warnings.map((w) => ({ field, message: w.message })));
+    }
+  });
+  return { errors, warnings };
+}
 
-  let sectionId: string | undefined;
-  const sectionRef = options.board_section_id ?? options.board_section;
-  if (sectionRef) {
-    const section = await accounts.boards().resolveSection(account.id, board.id, sectionRef);
-    if (!section) errors.push({ field: options.board_section_id ? `${OPT}.board_section_id` : `${OPT}.board_section`, message: `no section "${sectionRef}" on board ${board.name}` });
-    sectionId = section?.id;
-  }
-  const adapted = adaptPin({ content: request.content, link: request.link, mediaUrl: request.media_url, mediaId: request.media_id, media, options, boardId: board.id, sectionId, tag });
-  errors.push(...adapted.errors);
-  if (errors.length) return { errors };
-  return { delivery: { platform: 'pinterest', account, payload: adapted.payload, warnings: adapted.warnings }, errors };
+/** Looks up every media id the post names, once, so adapting stays synchronous and pure. */
+async function lookUpMedia(named: Array<[string, string]>, info: (id: string) => Promise<MediaInfo | undefined>) {
+  const found = new Map<string, MediaInfo | undefined>();
+  for (const id of new Set(named.map(([, id]) => id))) found.set(id, await info(id));
+  return (id: string) => found.get(id);
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PLATFORM_IDS } from '../connectors/index.js';
+import { CONNECTORS, PLATFORM_IDS } from '../connectors/index.js';
 
 const HttpUrl = (description: string) => Type.String({ minLength: 1, maxLength: 4096, description });
 
@@ -14,41 +14,29 @@ export const UtmSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const CarouselItemSchema = Type.Object(
-  {
-    media_url: Type.Optional(HttpUrl('Image URL of this slide')),
-    media_id: Type.Optional(Type.String({ minLength: 1, description: 'An image uploaded to Pinion (med_…), instead of media_url' })),
-    title: Type.Optional(Type.String()),
-    description: Type.Optional(Type.String()),
-    link: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-);
+/** Fields any platform's options may carry to replace the post-wide value for that platform only. */
+const OVERRIDES = {
+  content: Type.Optional(Type.String({ maxLength: 10_000, description: 'Text for this platform only, instead of content; never shortened (an error if too long)' })),
+  link: Type.Optional(Type.String({ maxLength: 4096, description: 'Link for this platform only, instead of link' })),
+  media_url: Type.Optional(HttpUrl('Media URL for this platform only, instead of media_url')),
+  media_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Stored media for this platform only, instead of media_id' })),
+};
 
-/** Pinterest's options. Limits are checked against Pinterest's contract, so they live with the connector, not here. */
-export const PinterestOptionsSchema = Type.Object(
-  {
-    board_id: Type.Optional(Type.String({ minLength: 1, description: 'Board id' })),
-    board: Type.Optional(Type.String({ minLength: 1, description: 'Board name (looked up on the account), instead of board_id' })),
-    board_section_id: Type.Optional(Type.String({ minLength: 1 })),
-    board_section: Type.Optional(Type.String({ minLength: 1, description: 'Section name, instead of board_section_id' })),
-    title: Type.Optional(Type.String({ description: 'Pin title, up to 100 characters' })),
-    description: Type.Optional(Type.String({ description: 'Pin description, up to 800 characters (defaults to content)' })),
-    link: Type.Optional(Type.String({ description: 'Destination link for Pinterest only (defaults to link)' })),
-    alt_text: Type.Optional(Type.String({ description: 'Alt text, up to 500 characters' })),
-    dominant_color: Type.Optional(Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' })),
-    carousel: Type.Optional(Type.Array(CarouselItemSchema, { description: 'Carousel pin: 2 to 5 images, each with its own title, description and link' })),
-    cover_image_url: Type.Optional(Type.String({ description: 'Video pins: cover image URL' })),
-    cover_media_id: Type.Optional(Type.String({ minLength: 1, description: 'Video pins: cover image uploaded to Pinion (med_…)' })),
-    cover_key_frame_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Video pins: use the frame at this second as the cover' })),
-  },
-  { additionalProperties: false },
+/** `platform_options`: one entry per platform in the registry, its own options plus the common overrides. */
+const PlatformOptionsSchema = Type.Object(
+  Object.fromEntries(
+    CONNECTORS.map((c) => [
+      c.facts.id,
+      Type.Optional(Type.Object({ ...c.options.properties, ...OVERRIDES }, { additionalProperties: false, description: `${c.facts.name}: its options, and content/link/media for ${c.facts.name} only` })),
+    ]),
+  ),
+  { additionalProperties: false, description: 'Per-platform options and overrides, keyed by platform id' },
 );
 
 export const PostRequestSchema = Type.Object(
   {
-    content: Type.Optional(Type.String({ maxLength: 10_000, description: 'The post text; Pinterest uses it as the pin description unless one is given' })),
-    platforms: Type.Array(Type.Union(PLATFORM_IDS.map((p) => Type.Literal(p))), { minItems: 1, uniqueItems: true }),
+    content: Type.Optional(Type.String({ maxLength: 10_000, description: 'The post text, fitted to each platform (see strict)' })),
+    platforms: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 20, uniqueItems: true, description: `Platforms to publish to: ${PLATFORM_IDS.join(', ')}` }),
     media_url: Type.Optional(HttpUrl('Image URL')),
     media_id: Type.Optional(Type.String({ minLength: 1, description: 'An image or video uploaded to Pinion (med_…), instead of media_url' })),
     link: Type.Optional(Type.String({ description: 'Destination link' })),
@@ -63,11 +51,13 @@ export const PostRequestSchema = Type.Object(
     ),
     accounts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description: 'Account ids or usernames, when the workspace has several accounts on a platform' })),
     utm: Type.Optional(Type.Union([Type.Boolean(), UtmSchema], { description: 'true: the workspace UTM defaults; an object: these parameters; false: none' })),
-    platform_options: Type.Optional(Type.Object({ pinterest: Type.Optional(PinterestOptionsSchema) }, { additionalProperties: false })),
+    platform_options: Type.Optional(PlatformOptionsSchema),
+    strict: Type.Optional(Type.Boolean({ description: 'Refuse (422) instead of adapting: no text fitted, no link moved or dropped for any platform' })),
   },
   { additionalProperties: false, $id: 'PostRequest' },
 );
 
-export type PostRequest = Static<typeof PostRequestSchema>;
-export type PinterestOptions = Static<typeof PinterestOptionsSchema>;
+export type PostRequest = Omit<Static<typeof PostRequestSchema>, 'platform_options'> & { platform_options?: Record<string, PlatformOptions | undefined> };
+/** One platform's options with the common overrides; the platform's own fields are its connector's business. */
+export type PlatformOptions = { content?: string; link?: string; media_url?: string; media_id?: string } & Record<string, unknown>;
 export type UtmParams = Static<typeof UtmSchema>;

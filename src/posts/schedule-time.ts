@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import type { FieldError } from '../api/index.js';
+import type { FieldIssue as FieldError } from '../shared/index.js';
 
 /** A little slack for clocks and slow requests: a time this far in the past still means "now". */
 const PAST_TOLERANCE_MS = 5 * 60_000;

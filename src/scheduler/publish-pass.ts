@@ -20,6 +20,8 @@ export interface PublishPassOptions {
   budgetFor(platform: string): Budget;
   /** Bytes of a stored media item of a workspace, for payloads that reference Pinion media. */
   readMedia?(workspaceId: string, mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
+  /** Downloads a media URL safely (no private addresses), for platforms that take no media by URL. */
+  readUrl?(url: string): Promise<{ bytes: Buffer; mime: string }>;
   concurrency: number;
   leaseMs: number;
   pollIntervalMs: number;
@@ -33,7 +35,7 @@ export interface PublishPassOptions {
 }
 
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
-const DEFINITE = new Set(['rate_limited', 'rejected', 'not_found', 'auth_revoked', 'auth_expired']);
+const DEFINITE = new Set(['rate_limited', 'rejected', 'not_found', 'auth_revoked', 'auth_expired', 'misconfigured']);
 const PERMANENT = new Set(['rejected', 'not_found', 'auth_revoked']);
 
 /**
@@ -83,7 +85,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         .execute();
       let found;
       try {
-        found = await publisher.findPublished({ payload, since, exclude: new Set(owned.map((o) => o.external_id!)), withToken });
+        found = await publisher.findPublished({ payload, since, exclude: new Set(owned.map((o) => o.external_id!)), withToken, progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown) });
       } catch (err) {
         const limited = isConnectorError(err) && err.kind === 'rate_limited';
         if (!limited && Date.now() - since > opts.unknownOutcomeGiveUpMs) {
@@ -123,6 +125,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         payload,
         withToken,
         readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))),
+        readUrl: (url) => (opts.readUrl ? opts.readUrl(url) : Promise.reject(new Error('no way to download media URLs'))),
         progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
         checkpoint: async (progress) => {
           const saved = await db

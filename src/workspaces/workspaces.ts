@@ -13,8 +13,8 @@ export interface UtmSettings {
 
 export interface WorkspaceSettings {
   utm?: UtmSettings;
-  /** Convert uploaded images for Pinterest when a post uses them (JPEG/PNG; 1000×1500 when `crop`). */
-  media?: { pinterest_convert?: { crop?: boolean } };
+  /** Per platform id: convert uploaded images a post to that platform uses into what it takes (and its advised size with `crop`). */
+  media?: { convert?: Record<string, { crop?: boolean } | undefined> };
 }
 
 export interface Workspace {

@@ -70,3 +70,19 @@ describe.each(DIALECTS)('boards and sections on %s', (dialect) => {
     expect(problem.detail).toMatch(/Pinterest POST \/boards/);
   });
 });
+
+describe("boards while Pinterest's lists lag its writes", () => {
+  let p: TestPinion | undefined;
+  afterAll(async () => p?.close());
+
+  it('posts to a board made a moment ago by name, though the list does not show it yet', async () => {
+    p = await startTestPinion({ sandbox: { listLagMs: 2000 } });
+    const account = await connectedAccount(p, 'quick_poster');
+    expect((await p.api('POST', `/api/v1/accounts/${account.id}/boards`, { body: { name: 'Fresh' } })).status).toBe(201);
+    // The first listing of this account's boards happens now, while Pinterest's list still lacks the new board.
+    const listed = await (await p.api('GET', `/api/v1/accounts/${account.id}/boards?refresh=true`)).json();
+    expect(listed.data.map((b: { name: string }) => b.name)).toEqual(['Fresh']);
+    const post = await p.api('POST', '/api/v1/posts', { body: { content: 'Hi', platforms: ['pinterest'], media_url: 'https://cdn.example/x.jpg', platform_options: { pinterest: { board: 'Fresh' } } } });
+    expect((await post.json()).errors ?? []).not.toContainEqual(expect.objectContaining({ field: expect.stringMatching(/board/) }));
+  });
+});

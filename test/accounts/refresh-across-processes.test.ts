@@ -33,7 +33,7 @@ describe('refresh across worker processes on PostgreSQL', () => {
     const env = {
       DATABASE_URL: p.config.databaseUrl,
       PINION_ENCRYPTION_KEYS: p.config.encryptionKeys.join(','),
-      PINTEREST_API_BASE_URL: p.config.pinterest.apiBaseUrl,
+      PINTEREST_API_BASE_URL: p.config.platforms.pinterest!.apiBaseUrl,
       PINTEREST_CLIENT_ID: 'pinion-sandbox',
       PINTEREST_CLIENT_SECRET: 'pinion-sandbox-secret',
       PINION_CONFIG: '',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenKeeper, generateKeySpec, TokenVault, type AccountRow } from '../../src/accounts/index.js';
-import { oauthFlow } from '../../src/connectors/index.js';
+import { connectorFor } from '../../src/connectors/index.js';
+import { platformConfig } from '../../src/config/index.js';
 import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { connectedAccount } from '../helpers/connect.js';
@@ -17,7 +18,7 @@ describe.each(DIALECTS)('keeping tokens alive on %s', (dialect) => {
   const tokenCalls = () => p!.sandbox!.stats().operations['POST /v5/oauth/token'] ?? 0;
   const refreshTokenOf = async (id: string) => p!.accounts.vault.decrypt((await row(id)).refresh_token!, id);
   const tokenEndpoint = (refreshToken: string) =>
-    fetch(`${p!.config.pinterest.apiBaseUrl}/v5/oauth/token`, {
+    fetch(`${p!.config.platforms.pinterest!.apiBaseUrl}/v5/oauth/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('pinion-sandbox:pinion-sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
@@ -69,7 +70,7 @@ describe.each(DIALECTS)('keeping tokens alive on %s', (dialect) => {
     expect((await refused.json()).type).toBe('urn:pinion:problem:platform-auth-revoked');
     const got = await (await p.api('GET', `/api/v1/accounts/${account.id}`)).json();
     expect(got.status).toBe('needs_reauth');
-    expect(got.last_error).toMatch(/refresh token is invalid/);
+    expect(got.last_error).toMatch(/The authorization grant is invalid \(code 283\)/);
     const status = await p.api('GET', `/api/v1/accounts/${account.id}/status`);
     expect((await status.json()).status).toBe('needs_reauth');
 
@@ -109,7 +110,7 @@ describe.each(DIALECTS)('keeping tokens alive on %s', (dialect) => {
     const account = await connectedAccount(p, 'raced');
     const version = (await row(account.id)).token_version;
     const keeper = () =>
-      new TokenKeeper({ db: p!.store.db, vault: p!.accounts.vault, log: p!.log, oauth: (x) => oauthFlow(p!.config, x as 'pinterest'), refreshMarginMs: 0 });
+      new TokenKeeper({ db: p!.store.db, vault: p!.accounts.vault, log: p!.log, oauth: (x) => connectorFor(x).oauth(platformConfig(p!.config, x)), refreshMarginMs: 0 });
     const calls = tokenCalls();
     const [a, b, c] = await Promise.all([keeper().refresh(account.id, version), keeper().refresh(account.id, version), keeper().refresh(account.id, version)]);
     expect(tokenCalls()).toBe(calls + 1);

@@ -12,7 +12,7 @@ describe.each(DIALECTS)("board writes share the account's Pinterest write budget
 
   // Two writes a minute: one every 30 s, far beyond the 10 s a board request waits for a slot.
   const start = async () => {
-    p = track(await startTestPinion({ dialect, worker: true, sandbox: {}, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ limit: 2, windowSeconds: 60 }) } }));
+    p = track(await startTestPinion({ dialect, worker: true, sandbox: {}, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 2, windowSeconds: 60 }) } }));
     const account = await connectedAccount(p, 'paced');
     return { account, user: p.sandbox!.state.findUserByUsername('paced')! };
   };
@@ -54,7 +54,7 @@ describe.each(DIALECTS)("board writes share the account's Pinterest write budget
   it("after Pinterest answers a board write with 429, pins wait for Pinterest's reset too", async () => {
     images = track(await startImageServer());
     // Pinion's own budget is generous here; Pinterest's (the sandbox's) allows one write a minute.
-    p = track(await startTestPinion({ dialect, worker: true, sandbox: { rateLimits: { org_write: { limit: 1, windowSeconds: 60 } } }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ limit: 1000, windowSeconds: 1 }) } }));
+    p = track(await startTestPinion({ dialect, worker: true, sandbox: { rateLimits: { org_write: { limit: 1, windowSeconds: 60 } } }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 1000, windowSeconds: 1 }) } }));
     const account = await connectedAccount(p, 'limited');
     const user = p.sandbox!.state.findUserByUsername('limited')!;
     expect((await p.api('POST', `/api/v1/accounts/${account.id}/boards`, { body: { name: 'Products' } })).status).toBe(201);

@@ -74,11 +74,12 @@ describe('pinion CLI', () => {
     }
   });
 
-  it('`sandbox` serves the Pinterest emulator on its own port', async () => {
+  it('`sandbox` serves every platform emulator on its own port, each under /sandbox/<platform>', async () => {
     const d = await pinionDaemon(['sandbox', '--port', '0', '--json'], /"url"/, { PINION_CONFIG: '' });
     try {
-      const { url, client_id } = JSON.parse(d.stdout()) as { url: string; client_id: string };
+      const { sandboxes, client_id } = JSON.parse(d.stdout()) as { sandboxes: Record<string, string>; client_id: string };
       expect(client_id).toBe('pinion-sandbox');
+      const url = sandboxes.pinterest!;
       const res = await fetch(`${url}/v5/user_account`);
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ code: expect.any(Number), message: expect.any(String) });

@@ -10,7 +10,8 @@ describe('the README walkthrough on `pinion start`', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinion-first-'));
     const d = await pinionDaemon(['start', '--port', '0', '--json'], /"api_key"/, { PINION_CONFIG: '' }, dir);
     try {
-      const { api, api_key: key, sandbox } = JSON.parse(d.stdout()) as { api: string; api_key: string; sandbox: string };
+      const { api, api_key: key, sandboxes } = JSON.parse(d.stdout()) as { api: string; api_key: string; sandboxes: Record<string, string> };
+      const sandbox = sandboxes.pinterest!;
       const call = (method: string, path: string, body?: unknown) =>
         fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
 

@@ -14,16 +14,27 @@ describe('configuration', () => {
   it('defaults to the embedded store and Pinterest production URLs', () => {
     const c = loadConfig({ env: {} });
     expect(c).toMatchObject({ port: 8080, databaseUrl: 'sqlite:./data/pinion.db', sandbox: false });
-    expect(c.pinterest.apiBaseUrl).toBe('https://api.pinterest.com');
+    expect(c.platforms.pinterest!.apiBaseUrl).toBe('https://api.pinterest.com');
   });
 
   it('takes a config file, overridden by the environment, overridden by options', () => {
-    const path = file(JSON.stringify({ port: 9000, host: '0.0.0.0', pinterest: { clientId: 'from-file' } }));
-    const c = loadConfig({ env: { PINION_PORT: '9100', PINTEREST_CLIENT_ID: 'from-env', PINION_SANDBOX: 'true' }, file: path, overrides: { port: 9200 } });
+    const path = file(JSON.stringify({ port: 9000, host: '0.0.0.0', platforms: { pinterest: { clientId: 'from-file', clientSecret: 'file-secret' } } }));
+    const c = loadConfig({ env: { PINION_PORT: '9100', PINION_PINTEREST_CLIENT_ID: 'from-env', PINION_SANDBOX: 'true' }, file: path, overrides: { port: 9200 } });
     expect(c.port).toBe(9200);
     expect(c.host).toBe('0.0.0.0');
     expect(c.sandbox).toBe(true);
-    expect(c.pinterest.clientId).toBe('from-env');
+    expect(c.platforms.pinterest!.clientId).toBe('from-env');
+    expect(c.platforms.pinterest!.clientSecret).toBe('file-secret');
+  });
+
+  it('reads every platform in one shape, and still takes the older Pinterest names', () => {
+    const c = loadConfig({ env: { PINTEREST_CLIENT_ID: 'old-name', PINTEREST_WRITE_BUDGET_PER_MINUTE: '30', PINION_PINTEREST_OUTCOME_WINDOW_SECONDS: '900' } });
+    expect(c.platforms.pinterest).toMatchObject({ clientId: 'old-name', writeBudget: { limit: 30 }, outcomeWindowSeconds: 900 });
+  });
+
+  it('says where a platform setting moved when a config file uses the old place', () => {
+    const path = file(JSON.stringify({ pinterest: { clientId: 'x' } }));
+    expect(() => loadConfig({ env: {}, file: path })).toThrow(/"pinterest.clientId" moved to "platforms.pinterest.clientId"/);
   });
 
   it('lists every problem with where the bad value came from', () => {

@@ -19,7 +19,7 @@ describe("Pinion's Pinterest traffic conforms to the official v5.23 spec", () =>
     api = await loadValidator();
     globalThis.fetch = recordingFetch(log, original);
     images = await startImageServer();
-    p = await startTestPinion({ worker: true, sandbox: { faults: { dropAfterCommitRate: 1, only: ['POST /v5/pins'], seed: 1 } }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest() } });
+    p = await startTestPinion({ worker: true, sandbox: { faults: { dropAfterCommitRate: 1, only: ['POST /v5/pins'], seed: 1 } }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest() } });
   });
   afterAll(async () => {
     globalThis.fetch = original;

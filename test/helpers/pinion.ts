@@ -7,11 +7,13 @@ import { createLogger } from '../../src/observability/index.js';
 import { generateKeySpec } from '../../src/accounts/index.js';
 import { startPinion, type PinionInstance } from '../../src/cli/instance.js';
 import type { Dialect } from '../../src/store/index.js';
-import type { PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
+import type { PinterestSandbox, PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
 import { API_SCOPES, createApiKey, ensureWorkspace, type ApiScope } from '../../src/workspaces/index.js';
 import { freshDatabaseUrl } from './stores.js';
 
 export interface TestPinion extends PinionInstance {
+  /** The embedded Pinterest emulator (with the sandbox on). */
+  sandbox?: PinterestSandbox;
   /** An all-scopes key of workspace "default". */
   apiKey: string;
   /** Every log line the instance wrote, to check that no secret leaks. */
@@ -22,7 +24,7 @@ export interface TestPinion extends PinionInstance {
 
 /** A real Pinion on a free port with a fresh database, as a user would run it. */
 export async function startTestPinion(
-  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions } = {},
+  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions; sandboxes?: Record<string, Record<string, unknown>> } = {},
 ): Promise<TestPinion> {
   const database = await freshDatabaseUrl(opts.dialect ?? 'sqlite');
   const logs: string[] = [];
@@ -47,12 +49,14 @@ export async function startTestPinion(
     ...opts.config,
   };
   const instance = await startPinion({
-    config: { ...config, sandbox: config.sandbox || opts.sandbox !== undefined },
+    config: { ...config, sandbox: config.sandbox || opts.sandbox !== undefined || opts.sandboxes !== undefined },
     api: true,
     worker: opts.worker ?? false,
     migrate: opts.migrate ?? true,
     logger: createLogger('debug', sink),
-    sandboxOptions: opts.sandbox,
+    // Each platform's emulator options by platform id; `sandbox` is Pinterest's, the first platform's, for brevity.
+    // Pinterest's lists lag writes by default as production's do; tests see lists at once unless they ask for lag.
+    sandboxOptions: { ...opts.sandboxes, pinterest: { listLagMs: 0, ...opts.sandboxes?.pinterest, ...opts.sandbox } },
     shutdownGraceMs: 200,
   });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {
@@ -62,6 +66,7 @@ export async function startTestPinion(
   const apiKey = opts.migrate === false ? '' : await newKey('default');
   return {
     ...instance,
+    sandbox: instance.sandboxes.get('pinterest') as PinterestSandbox | undefined,
     apiKey,
     logs,
     newKey,

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { loadConfig, type Config } from '../../src/config/index.js';
 import { startImageServer } from '../sandbox/pinterest/support.js';
 import { connectedAccount } from './connect.js';
 import type { TestPinion } from './pinion.js';
@@ -30,7 +31,7 @@ export interface PostJson {
   id: string;
   status: string;
   scheduled_at: string;
-  deliveries: Array<{ id: string; status: string; attempts: number; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown> }>;
+  deliveries: Array<{ id: string; platform: string; status: string; attempts: number; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown> }>;
 }
 
 export async function getPost(p: TestPinion, id: string, key?: string): Promise<PostJson> {
@@ -48,11 +49,16 @@ export async function settled(p: TestPinion, ids: string[], timeoutMs = 30_000):
 /** Scheduler settings that make tests quick: fast polling, short leases and retries. */
 export const FAST_SCHEDULER = { pollIntervalMs: 50, concurrency: 8, leaseSeconds: 2, maxAttempts: 8, retryBaseSeconds: 0.05, retryMaxSeconds: 0.4, unknownOutcomeGiveUpSeconds: 86_400 };
 
-export function fastPinterest(overrides: Partial<{ limit: number; windowSeconds: number; perDay: number; timeoutMs: number }> = {}) {
+/** Every platform's default settings, with Pinterest's made quick for tests (short timeout, given budget). */
+export function fastPinterest(overrides: Partial<{ limit: number; windowSeconds: number; perDay: number; timeoutMs: number; outcomeWindowSeconds: number }> = {}): Config['platforms'] {
+  const platforms = loadConfig({ env: {} }).platforms;
   return {
-    apiBaseUrl: 'https://api.pinterest.com',
-    authorizeUrl: 'https://www.pinterest.com/oauth/',
-    timeoutMs: overrides.timeoutMs ?? 1500,
-    writeBudget: { limit: overrides.limit ?? 90, windowSeconds: overrides.windowSeconds ?? 60, perDay: overrides.perDay ?? 0 },
+    ...platforms,
+    pinterest: {
+      ...platforms.pinterest!,
+      timeoutMs: overrides.timeoutMs ?? 1500,
+      writeBudget: { limit: overrides.limit ?? 90, windowSeconds: overrides.windowSeconds ?? 60, perDay: overrides.perDay ?? 0 },
+      ...(overrides.outcomeWindowSeconds !== undefined && { outcomeWindowSeconds: overrides.outcomeWindowSeconds }),
+    },
   };
 }

@@ -19,7 +19,7 @@ export async function startWorkers(p: TestPinion, count: number, overrides: { sc
       encryptionKeys: p.config.encryptionKeys,
       logLevel: 'warn',
       scheduler: { ...FAST_SCHEDULER, ...overrides.scheduler },
-      pinterest: { ...p.config.pinterest, ...(overrides.writeBudget && { writeBudget: overrides.writeBudget }) },
+      platforms: { ...p.config.platforms, pinterest: { ...p.config.platforms.pinterest!, ...(overrides.writeBudget && { writeBudget: overrides.writeBudget }) } },
     }),
   );
   const workers = await Promise.all(Array.from({ length: count }, () => pinionDaemon(['worker', '--json'], /"worker": true/, { PINION_CONFIG: file })));

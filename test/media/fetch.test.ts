@@ -59,7 +59,7 @@ describe.each(DIALECTS)('storing media from a URL on %s', (dialect) => {
   it('stores a too-small image with a warning', async () => {
     const { status, body } = await fetchMedia(`${files.url}/small.png`);
     expect(status).toBe(201);
-    expect(body.pinterest.warnings.map((w) => w.field)).toContain('width');
+    expect(body.checks.pinterest!.warnings.map((w) => w.field)).toContain('width');
   });
 
   it('refuses a broken image and a non-image behind an image URL', async () => {

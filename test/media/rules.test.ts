@@ -1,14 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertForPinterest, pinterestMediaCheck, probe, type MediaProbe } from '../../src/media/index.js';
+import { convertImage, probe } from '../../src/media/index.js';
+import type { MediaInfo } from '../../src/connectors/index.js';
+import { pinterestMediaCheck, pinterestMedia } from '../../src/connectors/pinterest/media-rules.js';
+
+type Probed = MediaInfo & { unreadable?: string };
+const convertForPinterest = (bytes: Buffer, o: { crop?: boolean } = {}) => {
+  const target = pinterestMedia.convert!;
+  return convertImage(bytes, { formats: target.formats, ...(o.crop && { crop: { width: target.width, height: target.height } }) });
+};
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { fixtures, mediaConfig, uploadFile } from './support.js';
 
 const fields = (issues: Array<{ field: string }>) => issues.map((i) => i.field);
 
 describe("Pinterest's media rules", () => {
-  const image = (over: Partial<MediaProbe>): MediaProbe => ({ mime: 'image/jpeg', kind: 'image', size: 100_000, width: 1000, height: 1500, ...over });
+  const image = (over: Partial<Probed>): Probed => ({ id: 'm', mime: 'image/jpeg', kind: 'image', size: 100_000, width: 1000, height: 1500, durationMs: null, ...over });
 
   it('accepts a 2:3 JPEG, PNG, WEBP or GIF without advice', () => {
     for (const mime of ['image/jpeg', 'image/png', 'image/webp', 'image/gif']) expect(pinterestMediaCheck(image({ mime }))).toEqual({ errors: [], warnings: [] });
@@ -17,7 +25,7 @@ describe("Pinterest's media rules", () => {
   it('errs on other image types, images over 20 MB, and files that are neither image nor video', () => {
     expect(fields(pinterestMediaCheck(image({ mime: 'image/tiff' })).errors)).toEqual(['mime']);
     expect(fields(pinterestMediaCheck(image({ size: 20 * 1024 * 1024 + 1 })).errors)).toEqual(['size']);
-    expect(fields(pinterestMediaCheck({ mime: 'application/pdf', kind: 'other', size: 10 }).errors)).toEqual(['mime']);
+    expect(fields(pinterestMediaCheck({ id: 'm', mime: 'application/pdf', kind: 'other', size: 10, width: null, height: null, durationMs: null }).errors)).toEqual(['mime']);
     expect(fields(pinterestMediaCheck(image({ unreadable: 'truncated' })).errors)).toEqual(['file']);
   });
 
@@ -29,7 +37,7 @@ describe("Pinterest's media rules", () => {
   });
 
   it('takes MP4 and MOV up to 2 GB', () => {
-    const video = (over: Partial<MediaProbe>): MediaProbe => ({ mime: 'video/mp4', kind: 'video', size: 1e6, durationMs: 10_000, ...over });
+    const video = (over: Partial<Probed>): Probed => ({ id: 'v', mime: 'video/mp4', kind: 'video', size: 1e6, width: null, height: null, durationMs: 10_000, ...over });
     expect(pinterestMediaCheck(video({}))).toEqual({ errors: [], warnings: [] });
     expect(pinterestMediaCheck(video({ mime: 'video/quicktime' })).errors).toEqual([]);
     expect(fields(pinterestMediaCheck(video({ mime: 'video/webm' })).errors)).toEqual(['mime']);

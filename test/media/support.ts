@@ -91,5 +91,5 @@ export interface MediaJson {
   filename: string | null;
   converted_from: string | null;
   content_url: string;
-  pinterest: { errors: Array<{ field: string; message: string }>; warnings: Array<{ field: string; message: string }> };
+  checks: Record<string, { errors: Array<{ field: string; message: string }>; warnings: Array<{ field: string; message: string }> }>;
 }

@@ -24,7 +24,7 @@ describe.each(DIALECTS)('uploading media on %s', (dialect) => {
     expect(status).toBe(201);
     expect(body).toMatchObject({ kind: 'image', mime: 'image/jpeg', width: 1000, height: 1500, size: f.jpeg.length, source: 'upload', filename: 'apron.png' });
     expect(body.id).toMatch(/^med_/);
-    expect(body.pinterest).toEqual({ errors: [], warnings: [] });
+    expect(body.checks.pinterest).toEqual({ errors: [], warnings: [] });
     expect(await (await p.api('GET', `/api/v1/media/${body.id}`)).json()).toMatchObject({ id: body.id, sha256: body.sha256 });
   });
 
@@ -48,9 +48,9 @@ describe.each(DIALECTS)('uploading media on %s', (dialect) => {
     const { status, body } = await upload(f.smallPng, 'small.png');
     expect(status).toBe(201);
     expect(body).toMatchObject({ mime: 'image/png', width: 400, height: 300 });
-    expect(body.pinterest.errors).toEqual([]);
-    expect(body.pinterest.warnings.map((w) => w.field)).toEqual(['width', 'aspect_ratio']);
-    expect(body.pinterest.warnings[0]!.message).toContain('600×900');
+    expect(body.checks.pinterest!.errors).toEqual([]);
+    expect(body.checks.pinterest!.warnings.map((w) => w.field)).toEqual(['width', 'aspect_ratio']);
+    expect(body.checks.pinterest!.warnings[0]!.message).toContain('600×900');
   });
 
   it('refuses a broken image and a file that is not media, naming the field', async () => {
@@ -77,9 +77,9 @@ describe.each(DIALECTS)('uploading media on %s', (dialect) => {
     const { status, body } = await upload(f.mp4, 'clip.mp4');
     expect(status).toBe(201);
     expect(body).toMatchObject({ kind: 'video', mime: 'video/mp4', width: 320, height: 240, duration_ms: 3000, codec: 'avc1.42c01e' });
-    expect(body.pinterest.errors).toEqual([]);
+    expect(body.checks.pinterest!.errors).toEqual([]);
     // 3 s is under the advised 4 s.
-    expect(body.pinterest.warnings.map((w) => w.field)).toEqual(['duration_ms']);
+    expect(body.checks.pinterest!.warnings.map((w) => w.field)).toEqual(['duration_ms']);
   });
 
   it('converts to a 1000×1500 JPEG on request', async () => {
@@ -88,7 +88,7 @@ describe.each(DIALECTS)('uploading media on %s', (dialect) => {
     expect(res.status).toBe(201);
     const converted = (await res.json()) as MediaJson;
     expect(converted).toMatchObject({ mime: 'image/jpeg', width: 1000, height: 1500, source: 'converted', converted_from: source.id });
-    expect(converted.pinterest).toEqual({ errors: [], warnings: [] });
+    expect(converted.checks.pinterest).toEqual({ errors: [], warnings: [] });
     const bytes = Buffer.from(await (await p.api('GET', `/api/v1/media/${converted.id}/content`)).arrayBuffer());
     const meta = await sharp(bytes).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1000, 1500]);

@@ -85,9 +85,13 @@ describe('bulk create and CSV import', () => {
     const bad = await p.api('POST', '/api/v1/posts:import', { body: badCsv, headers: { 'content-type': 'text/csv' } });
     expect(bad.status).toBe(422);
     const errors = (await bad.json()).errors as Array<{ line: number; field: string }>;
+    // Every bad row at once: the unknown platform is named by the planner now, beside the other rows' problems.
     expect(errors.map((e) => [e.line, e.field.split('.')[0]])).toEqual([
+      [3, 'title'],
       [4, 'platforms'],
+      [5, 'board'],
     ]);
+    expect(errors.find((e) => e.line === 4)).toMatchObject({ message: expect.stringMatching(/not a platform Pinion knows \(known: pinterest/) });
     expect(await count()).toBe(before);
     const planErrors = await p.api('POST', '/api/v1/posts:import', { body: badCsv.split('\n').filter((l) => !l.includes('myspace')).join('\n'), headers: { 'content-type': 'text/csv' } });
     expect(((await planErrors.json()).errors as Array<{ line: number; field: string }>).map((e) => [e.line, e.field])).toEqual([

@@ -60,7 +60,7 @@ describe.each(DIALECTS)('creating posts on %s', (dialect) => {
     }
     const unreachable = await post({ ...base(), media_url: `${images.url}/missing.png` });
     expect(unreachable.status).toBe(201);
-    expect((await unreachable.json()).warnings).toContainEqual({ field: 'media_url', message: expect.stringMatching(/could not be checked now .*Pinterest fetches it when the pin is published/) });
+    expect((await unreachable.json()).warnings).toContainEqual({ field: 'media_url', message: expect.stringMatching(/could not be checked now .*the platform fetches it when the post is published/) });
   });
 
   it('has no scheduling cap: a post years ahead is fine', async () => {
@@ -86,13 +86,30 @@ describe.each(DIALECTS)('creating posts on %s', (dialect) => {
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     const fields = (await res.json()).errors.map((e: { field: string }) => e.field).sort();
-    expect(fields).toEqual(['content', 'link', 'platform_options.pinterest.alt_text', 'platform_options.pinterest.title', 'scheduled_at']);
+    expect(fields).toEqual(['link', 'platform_options.pinterest.alt_text', 'platform_options.pinterest.title', 'scheduled_at']);
     expect((await (await p.api('GET', '/api/v1/posts?limit=200')).json()).data.length).toBe(before);
+  });
+
+  it('fits post-wide text that is too long, says so, and refuses instead when the post is strict', async () => {
+    const long = `${'A sentence about linen aprons. '.repeat(30)}#linen #apron`;
+    const fitted = await post({ ...base(), content: long });
+    expect(fitted.status).toBe(201);
+    const body = await fitted.json();
+    const description = body.deliveries[0].payload.description as string;
+    expect([...description].length).toBeLessThanOrEqual(800);
+    expect(description).toMatch(/aprons\. #linen #apron$/);
+    expect(body.warnings).toContainEqual({ field: 'content', message: expect.stringMatching(/Pinterest takes 800, so the description was cut/) });
+    const strict = await post({ ...base(), content: long, strict: true });
+    expect(strict.status).toBe(422);
+    expect((await strict.json()).errors).toContainEqual({ field: 'content', message: expect.stringMatching(/refused because the post is strict/) });
+    // Text written for Pinterest itself is never cut: too long is an error.
+    const own = await post({ ...base(), platform_options: { pinterest: { board: 'Products', description: 'd'.repeat(801) } } });
+    expect((await own.json()).errors).toContainEqual({ field: 'platform_options.pinterest.description', message: 'must be at most 800 characters for Pinterest (has 801)' });
   });
 
   it('checks the board exists on the account, and carousels have 2 to 5 images', async () => {
     const noBoard = await (await post({ ...base(), platform_options: { pinterest: { board: 'Nope' } } })).json();
-    expect(noBoard.errors).toEqual([{ field: 'platform_options.pinterest.board', message: 'no board "Nope" on Pinterest account shop' }]);
+    expect(noBoard.errors).toEqual([{ field: 'platform_options.pinterest.board', message: 'no board "Nope" on Pinterest account shop (closest: Products)' }]);
     const missing = await (await post({ ...base(), platform_options: { pinterest: {} } })).json();
     expect(missing.errors[0].field).toBe('platform_options.pinterest.board_id');
     const one = { media_url: `${images.url}/good.jpg` };

@@ -69,6 +69,6 @@ describe.each(DIALECTS)('listing, changing and cancelling posts on %s', (dialect
     expect((await p.api('POST', `/api/v1/posts/${id}/cancel`, { key: other })).status).toBe(404);
     expect((await (await p.api('GET', '/api/v1/posts', { key: other })).json()).data).toEqual([]);
     const noAccount = await p.api('POST', '/api/v1/posts', { key: other, body: body('2033-07-07T10:00:00Z') });
-    expect((await noAccount.json()).errors[0]).toMatchObject({ field: 'platforms', message: 'no pinterest account is connected to this workspace' });
+    expect((await noAccount.json()).errors[0]).toMatchObject({ field: 'platforms.0', message: 'no Pinterest account is connected to this workspace; connect one with POST /api/v1/accounts/connect {"platform":"pinterest"}' });
   });
 });

@@ -15,7 +15,7 @@ describe.each(DIALECTS)('a worker killed mid-publish on %s', (dialect) => {
   it('kill -9 and restart: every post published exactly once', async () => {
     images = await startImageServer();
     // Slow pin creation, so the kill lands while calls are in flight; the API process runs no worker.
-    p = await startTestPinion({ dialect, sandbox: { faults: { latencyMs: 700, only: ['POST /v5/pins'] } }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ limit: 1000, windowSeconds: 1 }) } });
+    p = await startTestPinion({ dialect, sandbox: { faults: { latencyMs: 700, only: ['POST /v5/pins'] } }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 1000, windowSeconds: 1 }) } });
     const { sandboxUserId } = await pinterestAccount(p);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {

@@ -9,7 +9,7 @@ describe('three workers on one PostgreSQL', () => {
   beforeAll(async () => {
     images = await startImageServer();
     // Pinterest allows 5 pins a second per user here; Pinion's shared budget is 4.
-    p = await startTestPinion({ dialect: 'postgres', sandbox: { rateLimits: { org_write: { limit: 5, windowSeconds: 1 } } }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest({ limit: 4, windowSeconds: 1 }) } });
+    p = await startTestPinion({ dialect: 'postgres', sandbox: { rateLimits: { org_write: { limit: 5, windowSeconds: 1 } } }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 4, windowSeconds: 1 }) } });
   });
   afterAll(async () => {
     await p?.close();

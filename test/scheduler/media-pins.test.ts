@@ -21,7 +21,7 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     p = undefined;
   });
   async function setup() {
-    p = await startTestPinion({ dialect, worker: true, sandbox: { mediaProcessingMs: 200 }, config: { scheduler: FAST_SCHEDULER, pinterest: fastPinterest() } });
+    p = await startTestPinion({ dialect, worker: true, sandbox: { mediaProcessingMs: 200 }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest() } });
     return pinterestAccount(p);
   }
   const upload = async (bytes: Buffer, name: string) => (await (await uploadFile(p!, bytes, name)).json()) as MediaJson;
@@ -61,10 +61,20 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     expect(ops['GET /v5/media/{media_id}']).toBeGreaterThanOrEqual(1);
   });
 
+  it('refuses a video pin without a cover when the post is made, naming the field, and stores nothing', async () => {
+    await setup();
+    const video = await upload((await fixtures()).mp4, 'clip.mp4');
+    const refused = await schedule({ media_id: video.id, platform_options: { pinterest: { board: 'Products', title: 'No cover' } } });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toContainEqual({ field: 'platform_options.pinterest.cover_image_url', message: expect.stringMatching(/needs a cover: give cover_image_url, cover_media_id or cover_key_frame_time/) });
+    const listed = await (await p!.api('GET', '/api/v1/posts')).json();
+    expect(listed.data).toHaveLength(0);
+  });
+
   it("fails the delivery with Pinterest's reason when the video cannot be processed", async () => {
     await setup();
     const video = await upload((await fixtures()).mp4, 'clip.mp4');
-    const { json } = await schedule({ media_id: video.id, scheduled_at: new Date(Date.now() + 1500).toISOString(), platform_options: { pinterest: { board: 'Products' } } });
+    const { json } = await schedule({ media_id: video.id, scheduled_at: new Date(Date.now() + 1500).toISOString(), platform_options: { pinterest: { board: 'Products', cover_key_frame_time: 0 } } });
     // The stored file is damaged before the post is due (a disk fault, a bad restore).
     const file = filesUnder(p!.config.mediaDir).find((f) => f.endsWith(video.sha256))!;
     writeFileSync(file, Buffer.from('not a video any more'));
@@ -97,7 +107,7 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
 
   it('converts uploaded images for Pinterest when the workspace says so', async () => {
     await setup();
-    const patched = await p!.api('PATCH', '/api/v1/workspace', { body: { settings: { media: { pinterest_convert: { crop: true } } } } });
+    const patched = await p!.api('PATCH', '/api/v1/workspace', { body: { settings: { media: { convert: { pinterest: { crop: true } } } } } });
     expect(patched.status).toBe(200);
     const webp = await upload((await fixtures()).webp, 'wide.webp');
     const { status, json } = await schedule({ media_id: webp.id, platform_options: { pinterest: { board: 'Products' } } });

@@ -15,7 +15,7 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
 
   async function setup(sandbox: PinterestSandboxOptions = {}, budget: Parameters<typeof fastPinterest>[0] = {}, maxAttempts = FAST_SCHEDULER.maxAttempts) {
     images = await startImageServer();
-    p = await startTestPinion({ dialect, worker: true, sandbox, config: { scheduler: { ...FAST_SCHEDULER, maxAttempts }, pinterest: fastPinterest(budget) } });
+    p = await startTestPinion({ dialect, worker: true, sandbox, config: { scheduler: { ...FAST_SCHEDULER, maxAttempts }, platforms: fastPinterest(budget) } });
     return pinterestAccount(p);
   }
   const schedule = async (extra: Record<string, unknown> = {}, title = 'A pin') => {
@@ -61,7 +61,7 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
   it('shows the post as publishing while Pinterest is being called, and scheduled again while a retry waits', async () => {
     images = await startImageServer();
     const scheduler = { ...FAST_SCHEDULER, maxAttempts: 2, retryBaseSeconds: 2, retryMaxSeconds: 2 };
-    p = await startTestPinion({ dialect, worker: true, sandbox: { faults: { latencyMs: 800, errorRate: 1, only: ['POST /v5/pins'] } }, config: { scheduler, pinterest: fastPinterest() } });
+    p = await startTestPinion({ dialect, worker: true, sandbox: { faults: { latencyMs: 800, errorRate: 1, only: ['POST /v5/pins'] } }, config: { scheduler, platforms: fastPinterest() } });
     await pinterestAccount(p);
     const { id } = await schedule();
     const busy = await waitFor(async () => {
@@ -131,7 +131,7 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
     images = await startImageServer();
     const scheduler = { ...FAST_SCHEDULER, unknownOutcomeGiveUpSeconds: 1.5 };
     const faults: FaultConfig = { timeoutRate: 1, hangMs: 3000, only: ['POST /v5/pins', 'GET /v5/boards/{board_id}/pins'] };
-    p = await startTestPinion({ dialect, worker: true, sandbox: { faults }, config: { scheduler, pinterest: fastPinterest({ timeoutMs: 300 }) } });
+    p = await startTestPinion({ dialect, worker: true, sandbox: { faults }, config: { scheduler, platforms: fastPinterest({ timeoutMs: 300 }) } });
     const { sandboxUserId } = await pinterestAccount(p);
     const { id } = await schedule();
     const [done] = await settled(p, [id]);

@@ -28,7 +28,7 @@ describe.each(DIALECTS)('telling webhooks an account needs reconnecting on %s', 
     expect(verify(subscribed.secret, req!)).toBe(true);
     expect(JSON.parse(req!.body)).toMatchObject({
       type: 'account.needs_reauth',
-      data: { account_id: account.id, platform: 'pinterest', username: 'gone_user', reason: expect.stringMatching(/refresh token is invalid/) },
+      data: { account_id: account.id, platform: 'pinterest', username: 'gone_user', reason: expect.stringMatching(/The authorization grant is invalid \(code 283\)/) },
     });
   });
 });

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { disconnectAccount, getAccountRow, listAccounts, startConnect, toAccount, type Account } from '../../accounts/index.js';
-import { PLATFORM_IDS, PlatformNotConfigured, isConnectorError, oauthFlow, type PlatformId } from '../../connectors/index.js';
+import { platformConfig } from '../../config/index.js';
+import { PLATFORM_IDS, PlatformNotConfigured, connectorFor, isConnectorError } from '../../connectors/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, notFound } from '../problem.js';
 import { IdParams, ListOf, isoTime } from '../schemas.js';
 import { connectorProblem } from './connector-problem.js';
 
-const Platform = Type.Union(PLATFORM_IDS.map((p) => Type.Literal(p)));
+const Platform = Type.Unsafe<string>({ type: 'string', enum: [...PLATFORM_IDS], description: 'A platform Pinion publishes to' });
 const Status = Type.Union([Type.Literal('active'), Type.Literal('needs_reauth'), Type.Literal('disconnected')]);
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 export const AccountView = Type.Object(
@@ -42,7 +43,7 @@ const ListQuery = Type.Object({ platform: Type.Optional(Platform), status: Type.
 const time = (d: Date | null) => (d ? isoTime(d) : null);
 export const accountView = (a: Account): Static<typeof AccountView> => ({
   id: a.id,
-  platform: a.platform as PlatformId,
+  platform: a.platform,
   external_id: a.externalId,
   username: a.username,
   display_name: a.displayName,
@@ -56,6 +57,9 @@ export const accountView = (a: Account): Static<typeof AccountView> => ({
   last_error: a.lastError,
   created_at: isoTime(a.createdAt),
 });
+
+/** The OAuth side of a platform with this instance's settings; throws PlatformNotConfigured without app credentials. */
+export const oauthFlowOf = (ctx: ApiContext, platform: string) => connectorFor(platform).oauth(platformConfig(ctx.config, platform));
 
 /** The account of the caller's workspace, or 404: other workspaces' accounts do not exist here. */
 export async function accountOf(ctx: ApiContext, workspaceId: string, id: string) {
@@ -74,7 +78,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     async (request) => {
       let oauth;
       try {
-        oauth = oauthFlow(ctx.config, request.body.platform);
+        oauth = oauthFlowOf(ctx, request.body.platform);
       } catch (err) {
         if (err instanceof PlatformNotConfigured) throw new HttpProblem(409, 'platform-not-configured', err.message);
         throw err;
@@ -113,7 +117,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       const row = await accountOf(ctx, request.caller.workspaceId, request.params.id);
       if (row.status === 'active') {
         try {
-          await ctx.accounts.tokens.withAccessToken(row.id, (token) => oauthFlow(ctx.config, row.platform as PlatformId).identify(token));
+          await ctx.accounts.tokens.withAccessToken(row.id, (token) => oauthFlowOf(ctx, row.platform).identify(token));
         } catch (err) {
           // A dead grant is the answer (status needs_reauth), not an error of this request.
           if (!isConnectorError(err) || err.kind !== 'auth_revoked') throw connectorProblem(err);
@@ -143,14 +147,14 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       config: { scope: 'accounts:write' },
       schema: {
         tags,
-        summary: 'Disconnect an account: its tokens are deleted (and revoked where the platform allows; Pinterest does not for user tokens)',
+        summary: 'Disconnect an account: its tokens are deleted (and revoked where the platform allows it)',
         params: IdParams,
         response: { 200: AccountView },
       },
     },
     async (request) => {
       const row = await accountOf(ctx, request.caller.workspaceId, request.params.id);
-      const flow = oauthFlow(ctx.config, row.platform as PlatformId);
+      const flow = oauthFlowOf(ctx, row.platform);
       if (flow.revoke && row.access_token) {
         await flow.revoke(ctx.accounts.vault.decrypt(row.access_token, row.id)).catch((err) => request.log.warn({ err, accountId: row.id }, 'revoke failed'));
       }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { Board, Section } from '../../accounts/index.js';
+import { connectorFor, type AccountContext, type Board, type BoardsCapability, type Section } from '../../connectors/index.js';
+import { toAccount, type AccountRow } from '../../accounts/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, notFound } from '../problem.js';
 import { ListOf } from '../schemas.js';
@@ -35,13 +36,14 @@ const CreateSection = Type.Object({ name: Type.String({ minLength: 1, maxLength:
 const boardView = (b: Board) => ({ id: b.id, name: b.name, description: b.description, privacy: b.privacy, pin_count: b.pinCount });
 const sectionView = (s: Section) => ({ id: s.id, board_id: s.boardId, name: s.name });
 
-/** Boards and sections of a Pinterest account; boards are addressed by id or by name. */
+/** Boards and sections of an account whose platform has them; boards are addressed by id or by name. */
 export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const tags = ['boards'];
-  const pinterestAccount = async (workspaceId: string, id: string) => {
-    const row = await accountOf(ctx, workspaceId, id);
-    if (row.platform !== 'pinterest') throw new HttpProblem(400, 'no-boards', `${row.platform} accounts have no boards`);
-    return row;
+  const withBoards = async (workspaceId: string, id: string): Promise<{ boards: BoardsCapability; at: AccountContext }> => {
+    const row: AccountRow = await accountOf(ctx, workspaceId, id);
+    const connector = connectorFor(row.platform);
+    if (!connector.boards) throw new HttpProblem(400, 'no-boards', `${connector.facts.name} accounts have no boards`);
+    return { boards: connector.boards, at: ctx.accounts.context({ ...toAccount(row) }) };
   };
   const platform = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -50,8 +52,8 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       throw connectorProblem(err);
     }
   };
-  const boardOf = async (accountId: string, idOrName: string) => {
-    const board = await platform(() => ctx.accounts.boards().resolve(accountId, idOrName));
+  const boardOf = async ({ boards, at }: { boards: BoardsCapability; at: AccountContext }, idOrName: string) => {
+    const board = await platform(() => boards.resolve(at, idOrName));
     if (!board) throw notFound(`Board "${idOrName}"`);
     return board;
   };
@@ -60,8 +62,8 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/accounts/:id/boards',
     { config: { scope: 'accounts:read' }, schema: { tags, summary: "List the account's boards (all pages, cached)", params: AccountParams, querystring: RefreshQuery, response: { 200: BoardList } } },
     async (request) => {
-      const account = await pinterestAccount(request.caller.workspaceId, request.params.id);
-      const { boards, fetchedAt } = await platform(() => ctx.accounts.boards().list(account.id, { refresh: request.query.refresh }));
+      const a = await withBoards(request.caller.workspaceId, request.params.id);
+      const { boards, fetchedAt } = await platform(() => a.boards.list(a.at, { refresh: request.query.refresh }));
       return { data: boards.map(boardView), next_cursor: null, fetched_at: fetchedAt.toISOString() };
     },
   );
@@ -70,8 +72,8 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/accounts/:id/boards',
     { config: { scope: 'accounts:write' }, schema: { tags, summary: 'Create a board', params: AccountParams, body: CreateBoard, response: { 201: BoardView } } },
     async (request, reply) => {
-      const account = await pinterestAccount(request.caller.workspaceId, request.params.id);
-      const board = await platform(() => ctx.accounts.boards().create(account.id, request.body));
+      const a = await withBoards(request.caller.workspaceId, request.params.id);
+      const board = await platform(() => a.boards.create(a.at, request.body));
       return reply.code(201).send(boardView(board));
     },
   );
@@ -80,8 +82,8 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/accounts/:id/boards/:board',
     { config: { scope: 'accounts:read' }, schema: { tags, summary: 'Get a board by id or name', params: BoardParams, response: { 200: BoardView } } },
     async (request) => {
-      const account = await pinterestAccount(request.caller.workspaceId, request.params.id);
-      return boardView(await boardOf(account.id, request.params.board));
+      const a = await withBoards(request.caller.workspaceId, request.params.id);
+      return boardView(await boardOf(a, request.params.board));
     },
   );
 
@@ -89,9 +91,9 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/accounts/:id/boards/:board/sections',
     { config: { scope: 'accounts:read' }, schema: { tags, summary: "List a board's sections (cached)", params: BoardParams, querystring: RefreshQuery, response: { 200: ListOf(SectionView) } } },
     async (request) => {
-      const account = await pinterestAccount(request.caller.workspaceId, request.params.id);
-      const board = await boardOf(account.id, request.params.board);
-      const sections = await platform(() => ctx.accounts.boards().sections(account.id, board.id, { refresh: request.query.refresh }));
+      const a = await withBoards(request.caller.workspaceId, request.params.id);
+      const board = await boardOf(a, request.params.board);
+      const sections = await platform(() => a.boards.sections(a.at, board.id, { refresh: request.query.refresh }));
       return { data: sections.map(sectionView), next_cursor: null };
     },
   );
@@ -100,9 +102,9 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/accounts/:id/boards/:board/sections',
     { config: { scope: 'accounts:write' }, schema: { tags, summary: 'Create a board section', params: BoardParams, body: CreateSection, response: { 201: SectionView } } },
     async (request, reply) => {
-      const account = await pinterestAccount(request.caller.workspaceId, request.params.id);
-      const board = await boardOf(account.id, request.params.board);
-      const section = await platform(() => ctx.accounts.boards().createSection(account.id, board.id, request.body.name));
+      const a = await withBoards(request.caller.workspaceId, request.params.id);
+      const board = await boardOf(a, request.params.board);
+      const section = await platform(() => a.boards.createSection(a.at, board.id, request.body.name));
       return reply.code(201).send(sectionView(section));
     },
   );

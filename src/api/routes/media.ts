@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type, type Static } from '@sinclair/typebox';
-import { MediaFetchError, MediaRejected, UploadRefused, type Media } from '../../media/index.js';
+import { CONNECTORS, connectorFor, type MediaInfo } from '../../connectors/index.js';
+import { MediaFetchError, MediaRejected, UploadRefused, probeOf, type Media } from '../../media/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, notFound } from '../problem.js';
 import { IdParams, ListOf, isoTime } from '../schemas.js';
@@ -25,7 +26,9 @@ export const MediaView = Type.Object(
     filename: Nullable(Type.String()),
     converted_from: Nullable(Type.String()),
     content_url: Type.String({ description: 'GET it with your API key to download the bytes' }),
-    pinterest: Type.Object({ errors: Type.Array(Issue), warnings: Type.Array(Issue) }, { description: 'Would Pinterest take this file? Errors stop a post; warnings are advice' }),
+    checks: Type.Record(Type.String(), Type.Object({ errors: Type.Array(Issue), warnings: Type.Array(Issue) }), {
+      description: 'Per platform id: would that platform take this file? Errors stop a post to it; warnings are advice',
+    }),
     created_at: Type.String({ format: 'date-time' }),
   },
   { $id: 'Media' },
@@ -47,8 +50,11 @@ const UploadAnswer = Type.Object({
 });
 const ConvertBody = Type.Object(
   {
-    target: Type.Literal('pinterest'),
-    crop: Type.Optional(Type.Boolean({ description: 'Crop and resize to 1000×1500 (2:3) around the most salient part' })),
+    target: Type.Union(
+      CONNECTORS.filter((c) => c.media.convert).map((c) => Type.Literal(c.facts.id)),
+      { description: 'The platform to convert for' },
+    ),
+    crop: Type.Optional(Type.Boolean({ description: 'Also crop and resize to the platform’s advised size around the most salient part' })),
   },
   { additionalProperties: false },
 );
@@ -74,7 +80,7 @@ export function mediaView(ctx: ApiContext, m: Media): Static<typeof MediaView> {
     filename: m.filename,
     converted_from: m.convertedFrom,
     content_url: `${ctx.publicUrl}/api/v1/media/${m.id}/content`,
-    pinterest: ctx.media.pinterestCheck(m),
+    checks: Object.fromEntries(CONNECTORS.map((c) => [c.facts.id, c.media.check(probeOf(m) as MediaInfo & { unreadable?: string })])),
     created_at: isoTime(m.createdAt),
   };
 }
@@ -114,7 +120,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
         config: { scope: 'media:write' },
         schema: {
           tags,
-          summary: 'Upload an image or video as multipart/form-data (field "file"); it is probed, checked for Pinterest and stored',
+          summary: 'Upload an image or video as multipart/form-data (field "file"); it is probed, checked for every platform and stored',
           consumes: ['multipart/form-data'],
           // For the OpenAPI document only: the multipart parser, not the JSON validator, reads this body.
           body: Type.Object({ file: Type.String({ contentMediaType: 'application/octet-stream', description: 'The image (JPEG, PNG, WEBP, GIF) or video (MP4, MOV) file' }) }, { required: ['file'] }),
@@ -189,7 +195,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/media/:id',
-    { config: { scope: 'media:read' }, schema: { tags, summary: 'Get a media item with its probe results and Pinterest checks', params: IdParams, response: { 200: MediaView } } },
+    { config: { scope: 'media:read' }, schema: { tags, summary: 'Get a media item with its probe results and every platform’s checks', params: IdParams, response: { 200: MediaView } } },
     async (request) => mediaView(ctx, await mediaOf(request.caller.workspaceId, request.params.id)),
   );
 
@@ -229,12 +235,20 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/media/:id/convert',
     {
       config: { scope: 'media:write' },
-      schema: { tags, summary: 'Make a Pinterest-ready copy: JPEG (PNG if transparent), optionally cropped to 1000×1500', params: IdParams, body: ConvertBody, response: { 201: MediaView } },
+      schema: {
+        tags,
+        summary: 'Make a copy a platform takes as it is: its image format (PNG only if transparent), optionally cropped to its advised size',
+        params: IdParams,
+        body: ConvertBody,
+        response: { 201: MediaView },
+      },
     },
     async (request, reply) => {
       const m = await mediaOf(request.caller.workspaceId, request.params.id);
+      const target = connectorFor(request.body.target).media.convert!;
       try {
-        return reply.code(201).send(mediaView(ctx, await ctx.media.convert(m, { crop: request.body.crop })));
+        const crop = request.body.crop ? { crop: { width: target.width, height: target.height } } : {};
+        return reply.code(201).send(mediaView(ctx, await ctx.media.convert(m, { formats: target.formats, ...crop })));
       } catch (err) {
         throw mediaProblem(err, 'id');
       }

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConnectError, finishConnect } from '../../accounts/index.js';
-import { PLATFORM_IDS, oauthFlow, type PlatformId } from '../../connectors/index.js';
+import { findConnector } from '../../connectors/index.js';
+import { notFound } from '../problem.js';
+import { oauthFlowOf } from './accounts.js';
 import type { ApiContext } from '../context.js';
 
-const Params = Type.Object({ platform: Type.Union(PLATFORM_IDS.map((p) => Type.Literal(p))) });
+const Params = Type.Object({ platform: Type.String({ minLength: 1, maxLength: 40 }) });
 const Query = Type.Object({ code: Type.Optional(Type.String()), state: Type.Optional(Type.String()), error: Type.Optional(Type.String()), error_description: Type.Optional(Type.String()) });
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -28,15 +30,20 @@ export async function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext)
     '/oauth/callback/:platform',
     { schema: { tags: ['accounts'], summary: 'OAuth callback (the platform redirects here; not called directly)', params: Params, querystring: Query } },
     async (request, reply) => {
-      const platform = request.params.platform as PlatformId;
+      const { platform } = request.params;
+      if (!findConnector(platform)) throw notFound(`Platform "${platform}"`);
       try {
-        const { account, redirectUrl } = await finishConnect(ctx.store.db, ctx.accounts.vault, {
+        const { account, accounts, redirectUrl } = await finishConnect(ctx.store.db, ctx.accounts.vault, {
           platform,
-          oauth: oauthFlow(ctx.config, platform),
+          oauth: oauthFlowOf(ctx, platform),
           publicUrl: ctx.publicUrl,
           ...request.query,
         });
         if (redirectUrl) return reply.redirect(withParams(redirectUrl, { status: 'connected', account_id: account.id, platform }), 302);
+        if (accounts.length > 1) {
+          const names = accounts.map((a) => `${a.username} (account ${a.id})`).join(', ');
+          return reply.type('text/html').send(page('Accounts connected', `${accounts.length} accounts on ${platform} are connected to Pinion: ${names}. You can close this window.`));
+        }
         return reply.type('text/html').send(page('Account connected', `${account.username} on ${platform} is connected to Pinion (account ${account.id}). You can close this window.`));
       } catch (err) {
         if (!(err instanceof ConnectError)) throw err;

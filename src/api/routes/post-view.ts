@@ -43,7 +43,16 @@ export const PostView = Type.Object(
 export const ValidationView = Type.Object({
   valid: Type.Boolean(),
   scheduled_at: Type.String({ format: 'date-time' }),
-  deliveries: Type.Array(Type.Object({ platform: Type.String(), account_id: Type.String(), account: Type.String(), payload: Type.Unknown(), warnings: Type.Array(Issue) })),
+  deliveries: Type.Array(
+    Type.Object({
+      platform: Type.String(),
+      account_id: Type.String(),
+      account: Type.String(),
+      payload: Type.Unknown({ description: 'Exactly what the platform will receive' }),
+      warnings: Type.Array(Issue),
+      adaptations: Type.Array(Type.Object({ kind: Type.String(), field: Type.String(), message: Type.String() }), { description: 'What Pinion changed so the post fits this platform' }),
+    }),
+  ),
   errors: Type.Array(Issue),
   warnings: Type.Array(Issue),
 });
@@ -80,7 +89,7 @@ export function validationView(plan: PostPlan): Static<typeof ValidationView> {
   return {
     valid: plan.errors.length === 0,
     scheduled_at: isoTime(plan.scheduledAt),
-    deliveries: plan.deliveries.map((d) => ({ platform: d.platform, account_id: d.account.id, account: d.account.username, payload: d.payload, warnings: d.warnings })),
+    deliveries: plan.deliveries.map((d) => ({ platform: d.platform, account_id: d.account.id, account: d.account.username, payload: d.payload, warnings: d.warnings, adaptations: d.adaptations })),
     errors: plan.errors,
     warnings: plan.warnings,
   };

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { columnOf, createPosts, parsePostsCsv, PostRequestSchema, type NewPost, type PostRequest } from '../../posts/index.js';
+import { columnOf, createPosts, CSV_COLUMNS, memoised, parsePostsCsv, PostRequestSchema, type NewPost, type PostRequest } from '../../posts/index.js';
 import { inParallel } from '../../shared/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
-import { imageUrlCheck, planFor } from './posts.js';
+import { prepare } from './posts.js';
 import { PostView, postView } from './post-view.js';
 
 export const BULK_MAX = 500;
@@ -24,13 +24,13 @@ async function scheduleAll(ctx: ApiContext, workspaceId: string, requests: Array
   const inputs: NewPost[] = [];
   // Planning fetches image URLs: several posts at a time, so a slow image host does not serialise
   // 500 posts, and each URL once, however many rows name it.
-  const check = imageUrlCheck(ctx, new Map());
-  const plans: Array<Awaited<ReturnType<typeof planFor>>> = new Array(requests.length);
+  const checkUrl = memoised(ctx.posts.checkUrl);
+  const prepared: Array<Awaited<ReturnType<typeof prepare>>> = new Array(requests.length);
   await inParallel(requests, PLAN_CONCURRENCY, async ({ request }, i) => {
-    plans[i] = await planFor(ctx, workspaceId, request, check);
+    prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl });
   });
-  for (const [index, { request, label }] of requests.entries()) {
-    const plan = plans[index]!;
+  for (const [index, { label }] of requests.entries()) {
+    const { request, plan } = prepared[index]!;
     errors.push(...plan.errors.map((e) => ({ ...label(e.field), message: e.message })));
     warnings.push(...plan.warnings.map((w) => ({ index, field: w.field, message: w.message })));
     inputs.push({ workspaceId, request, plan });
@@ -66,7 +66,7 @@ export async function bulkPostRoutes(app: FastifyInstance, ctx: ApiContext): Pro
       schema: {
         tags,
         summary: `Import posts from CSV (text/csv, header row, up to ${BULK_MAX} rows): all or none; errors name the line and column`,
-        description: 'Columns: content, platforms, media_url, link, scheduled_at, timezone, fold, accounts, utm, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link.',
+        description: `Columns: ${CSV_COLUMNS.join(', ')}; \`<platform>.<option>\` reaches any platform option.`,
         consumes: ['text/csv'],
         response: { 201: BulkAnswer },
       },

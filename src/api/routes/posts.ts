@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { cancelPost, createPost, getPost, listPosts, planPost, PostConflict, PostRequestSchema, updatePost, type PostFilter, type PostRequest } from '../../posts/index.js';
-import { findWorkspace } from '../../workspaces/index.js';
-import { convertPostMedia } from '../../posts/auto-convert.js';
+import { cancelPost, createPost, getPost, listPosts, PostConflict, PostRequestSchema, preparePost, updatePost, type PostFilter, type PostRequest, type UrlCheck } from '../../posts/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, invalid, notFound } from '../problem.js';
 import { IdParams, ListOf } from '../schemas.js';
@@ -45,34 +43,16 @@ function decodeCursor(s: string): { scheduledAt: number; id: string } {
   throw new HttpProblem(400, 'validation', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor this API returned' }]);
 }
 
-/** How image URLs named by posts are checked, if the config says they are; `memo` checks each URL once. */
-export function imageUrlCheck(ctx: ApiContext, memo?: Map<string, ReturnType<ApiContext['media']['inspectImageUrl']>>) {
-  if (!ctx.config.media.checkPostUrls) return undefined;
-  if (!memo) return (url: string) => ctx.media.inspectImageUrl(url);
-  return (url: string) => {
-    let result = memo.get(url);
-    if (!result) memo.set(url, (result = ctx.media.inspectImageUrl(url)));
-    return result;
-  };
-}
-
-/** Checks a request against the workspace's accounts and boards; platform outages become problems. */
-export async function planFor(ctx: ApiContext, workspaceId: string, request: PostRequest, checkImageUrl = imageUrlCheck(ctx)) {
-  const workspace = await findWorkspace(ctx.store.db, workspaceId);
+/** Plans a request for the caller's workspace; platform outages become problems. */
+export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck } = {}) {
   try {
-    const deps = {
-      db: ctx.store.db,
-      accounts: ctx.accounts,
-      mediaInfo: (ws: string, id: string) => ctx.media.info(ws, id),
-      checkImageUrl,
-    };
-    return await planPost(deps, { workspaceId, settings: workspace?.settings ?? {}, request });
+    return await preparePost(ctx.posts, workspaceId, request, opts);
   } catch (err) {
     throw connectorProblem(err);
   }
 }
 
-const rejectIfInvalid = (plan: Awaited<ReturnType<typeof planFor>>) => {
+const rejectIfInvalid = (plan: Awaited<ReturnType<typeof prepare>>['plan']) => {
   if (plan.errors.length) {
     const problem = invalid(plan.errors, 'The post cannot be scheduled as it is');
     return new HttpProblem(problem.status, problem.slug, problem.message, problem.errors, { warnings: plan.warnings });
@@ -99,10 +79,7 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      const workspace = await findWorkspace(db, request.caller.workspaceId);
-      const { request: body, notes } = await convertPostMedia(ctx.media, request.caller.workspaceId, workspace?.settings ?? {}, request.body);
-      const plan = await planFor(ctx, request.caller.workspaceId, body);
-      plan.warnings.push(...notes);
+      const { request: body, plan } = await prepare(ctx, request.caller.workspaceId, request.body);
       const bad = rejectIfInvalid(plan);
       if (bad) throw bad;
       try {
@@ -124,7 +101,7 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       config: { scope: 'posts:read' },
       schema: { tags, summary: 'Dry run: check a post and show exactly what each platform would receive, with every warning; stores nothing', body: PostRequestSchema, response: { 200: ValidationView } },
     },
-    async (request) => validationView(await planFor(ctx, request.caller.workspaceId, request.body)),
+    async (request) => validationView((await prepare(ctx, request.caller.workspaceId, request.body, { dryRun: true })).plan),
   );
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(
@@ -163,8 +140,7 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     async (request) => {
       const existing = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!existing) throw notFound('Post');
-      const merged = { ...existing.request, ...request.body } as PostRequest;
-      const plan = await planFor(ctx, request.caller.workspaceId, merged);
+      const { request: merged, plan } = await prepare(ctx, request.caller.workspaceId, { ...existing.request, ...request.body } as PostRequest);
       const bad = rejectIfInvalid(plan);
       if (bad) throw bad;
       try {

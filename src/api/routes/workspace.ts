@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { UtmSchema } from '../../posts/request.js';
+import { CONNECTORS } from '../../connectors/index.js';
+import { UtmSchema } from '../../posts/index.js';
 import { findWorkspace, updateWorkspaceSettings, type Workspace } from '../../workspaces/index.js';
 import type { ApiContext } from '../context.js';
 import { notFound } from '../problem.js';
@@ -17,11 +18,21 @@ const Settings = Type.Object(
     media: Type.Optional(
       Type.Object(
         {
-          pinterest_convert: Type.Optional(
-            Type.Object({ crop: Type.Optional(Type.Boolean({ description: 'Also crop/resize to 1000×1500 (2:3)' })) }, {
-              additionalProperties: false,
-              description: 'Convert uploaded images a post uses that Pinterest would not take as they are (WEBP, GIF…) to JPEG/PNG',
-            }),
+          convert: Type.Optional(
+            Type.Object(
+              Object.fromEntries(
+                CONNECTORS.filter((c) => c.media.convert).map((c) => [
+                  c.facts.id,
+                  Type.Optional(
+                    Type.Object({ crop: Type.Optional(Type.Boolean({ description: `Also crop/resize to ${c.media.convert!.width}×${c.media.convert!.height}` })) }, {
+                      additionalProperties: false,
+                      description: `Convert uploaded images a post to ${c.facts.name} uses that it would not take as they are to ${c.media.convert!.formats.join('/')}`,
+                    }),
+                  ),
+                ]),
+              ),
+              { additionalProperties: false, description: 'Per platform: convert uploaded images before a post to it is stored' },
+            ),
           ),
         },
         { additionalProperties: false },
@@ -45,7 +56,7 @@ export async function workspaceRoutes(app: FastifyInstance, ctx: ApiContext): Pr
 
   app.patch<{ Body: Static<typeof SettingsBody> }>(
     '/workspace',
-    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Change workspace settings (UTM defaults)', body: SettingsBody, response: { 200: WorkspaceView } } },
+    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Change workspace settings (UTM defaults, media conversion per platform)', body: SettingsBody, response: { 200: WorkspaceView } } },
     async (request) => view(await updateWorkspaceSettings(ctx.store.db, request.caller.workspaceId, request.body.settings)),
   );
 }

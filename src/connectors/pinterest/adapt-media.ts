@@ -1,17 +1,11 @@
-import type { PinterestOptions } from '../../posts/request.js';
+import type { MediaInfo } from '../contract.js';
 import type { FieldIssue } from '../types.js';
+import { pinterestMediaCheck } from './media-rules.js';
 import { mediaRef } from './media-refs.js';
+import type { PinterestOptions } from './options.js';
 import { PINTEREST } from './platform.js';
 
-/** What planning knows of a media item Pinion stores. */
-export interface MediaInfo {
-  id: string;
-  kind: 'image' | 'video' | 'other';
-  mime: string;
-  /** Pinterest's verdict on these bytes (type, size, dimensions), from probing them. */
-  errors: FieldIssue[];
-  warnings: FieldIssue[];
-}
+export type { MediaInfo };
 
 export type MediaSource =
   | { source_type: 'image_url'; url: string }
@@ -41,8 +35,10 @@ function storedImage(field: string, info: MediaInfo | undefined, id: string, out
     out.errors.push({ field, message: `no media ${id} in this workspace` });
     return false;
   }
-  out.errors.push(...info.errors.map((e) => ({ field, message: e.message })));
-  out.warnings.push(...info.warnings.map((w) => ({ field, message: w.message })));
+  // Pinterest's verdict on these bytes (type, size, dimensions), from probing them at upload.
+  const check = pinterestMediaCheck(info);
+  out.errors.push(...check.errors.map((e) => ({ field, message: e.message })));
+  out.warnings.push(...check.warnings.map((w) => ({ field, message: w.message })));
   if (info.kind === 'image' && !BASE64_TYPES.has(info.mime)) {
     out.errors.push({ field, message: `is ${info.mime}; Pinterest takes uploaded images as JPEG or PNG: convert it first (POST /api/v1/media/${id}/convert)` });
   }
@@ -107,7 +103,10 @@ export function pinMediaSource(
 function videoSource(mediaId: string, o: PinterestOptions, media: (id: string) => MediaInfo | undefined, out: Issues): MediaSource {
   const covers = [o.cover_image_url, o.cover_media_id, o.cover_key_frame_time].filter((c) => c !== undefined).length;
   if (covers > 1) out.errors.push({ field: `${OPT}.cover_image_url`, message: 'give one cover: cover_image_url, cover_media_id or cover_key_frame_time' });
-  if (covers === 0) out.warnings.push({ field: `${OPT}.cover_key_frame_time`, message: 'no cover given; Pinterest picks a frame' });
+  // Pinterest refuses a video pin without a cover (400, "A valid image url must be provided"), so say so before it is due.
+  if (covers === 0) {
+    out.errors.push({ field: `${OPT}.cover_image_url`, message: 'a video pin needs a cover: give cover_image_url, cover_media_id or cover_key_frame_time (seconds into the video)' });
+  }
   const source: MediaSource = { source_type: 'video_id', media_id: mediaRef(mediaId) };
   if (o.cover_image_url !== undefined) {
     if (!isHttpUrl(o.cover_image_url)) out.errors.push({ field: `${OPT}.cover_image_url`, message: 'must be an http(s) URL' });

@@ -1,6 +1,7 @@
+import { systemClock } from '../../shared/index.js';
 import { ConnectorError } from '../errors.js';
 import type { AccountIdentity, OAuthFlow, TokenSet } from '../types.js';
-import { callPinterest, type PinterestHttpOptions } from './http.js';
+import { callPinterest, isImageFetchFailure, type PinterestHttpOptions } from './http.js';
 import { PINTEREST } from './platform.js';
 import type { PinCreate } from './adapt.js';
 
@@ -8,6 +9,28 @@ export interface PinterestAppConfig extends PinterestHttpOptions {
   authorizeUrl: string;
   clientId: string;
   clientSecret: string;
+  /** Create calls made for one pin while Pinterest cannot fetch its image (code 1), before giving up; default 3. */
+  imageFetchAttempts?: number;
+  /** Wait before the first retry of such a call, doubled each time; default 2000. */
+  imageFetchRetryDelayMs?: number;
+}
+
+/** `{"code":283,"message":"The authorization grant is invalid"}`: this grant (refresh token or code) is dead. */
+const GRANT_INVALID = 283;
+
+/**
+ * What a refused token call means. Code 283 is the account's own grant; any other 401 refuses the
+ * app's client id or secret, which no account can fix: an instance problem, never a reason to
+ * ask every person to reconnect. A 400 (RFC 6749's `invalid_grant` status) or 404 is the grant too.
+ */
+function tokenFailure(err: unknown): unknown {
+  if (!(err instanceof ConnectorError)) return err;
+  if (err.details.platformCode === GRANT_INVALID) return new ConnectorError('auth_revoked', err.message, err.details);
+  if (err.details.status === 401 || err.details.status === 403) {
+    return new ConnectorError('misconfigured', `${err.message}. Pinterest refused Pinion's app credentials: check platforms.pinterest.clientId and clientSecret (PINION_PINTEREST_CLIENT_ID, PINION_PINTEREST_CLIENT_SECRET)`, err.details);
+  }
+  if (err.kind === 'rejected' || err.kind === 'not_found') return new ConnectorError('auth_revoked', err.message, err.details);
+  return err;
 }
 
 /** Pinterest's Board, as the API returns it (fields Pinion uses). */
@@ -85,8 +108,15 @@ export class PinterestClient implements OAuthFlow {
   }
 
   async exchangeCode({ code, redirectUri }: { code: string; redirectUri: string }): Promise<TokenSet> {
-    const t = await this.token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, continuous_refresh: 'true' });
-    return toTokenSet(t);
+    try {
+      const t = await this.token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, continuous_refresh: 'true' });
+      return toTokenSet(t);
+    } catch (err) {
+      const failure = tokenFailure(err);
+      // A dead code is this attempt's problem only: the person starts the connection again.
+      if (failure instanceof ConnectorError && failure.kind === 'auth_revoked') throw new ConnectorError('rejected', failure.message, failure.details);
+      throw failure;
+    }
   }
 
   async refresh(refreshToken: string): Promise<TokenSet> {
@@ -96,11 +126,8 @@ export class PinterestClient implements OAuthFlow {
       // Never lose the grant: a platform that does not rotate keeps the old refresh token valid.
       return { ...set, refreshToken: set.refreshToken ?? refreshToken };
     } catch (err) {
-      // A refused refresh token is a dead grant: only the person can bring it back.
-      if (err instanceof ConnectorError && (err.kind === 'rejected' || err.kind === 'auth_expired' || err.kind === 'not_found')) {
-        throw new ConnectorError('auth_revoked', err.message, err.details);
-      }
-      throw err;
+      // A refused refresh token is a dead grant: only the person can bring it back. Refused app credentials are not.
+      throw tokenFailure(err);
     }
   }
 
@@ -134,8 +161,24 @@ export class PinterestClient implements OAuthFlow {
     return callPinterest(this.http, { method: 'POST', path: `/boards/${encodeURIComponent(boardId)}/sections`, auth: { bearer: accessToken }, json: { name } });
   }
 
-  createPin(accessToken: string, pin: PinCreate): Promise<PinterestPin> {
-    return callPinterest(this.http, { method: 'POST', path: '/pins', auth: { bearer: accessToken }, json: pin });
+  /**
+   * Creates the pin. When Pinterest could not fetch its image (code 1) nothing was created, so the
+   * same call is made again after a growing pause, a bounded number of times, then refused for good.
+   */
+  async createPin(accessToken: string, pin: PinCreate): Promise<PinterestPin> {
+    const attempts = Math.max(1, this.app.imageFetchAttempts ?? 3);
+    const clock = this.app.clock ?? systemClock;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await callPinterest<PinterestPin>(this.http, { method: 'POST', path: '/pins', auth: { bearer: accessToken }, json: pin });
+      } catch (err) {
+        if (!isImageFetchFailure(err)) throw err;
+        if (attempt >= attempts) {
+          throw new ConnectorError('rejected', `${err.message}; tried ${attempts} times: make sure the image URL answers Pinterest from the internet`, err.details);
+        }
+        await clock.sleep((this.app.imageFetchRetryDelayMs ?? 2000) * 2 ** (attempt - 1));
+      }
+    }
   }
 
   /** Registers a video upload; Pinterest answers with an S3 presigned-POST form to send the bytes to. */

@@ -1,11 +1,26 @@
+import { systemClock, type Clock } from '../../shared/index.js';
 import { ConnectorError } from '../errors.js';
+import { parseRateLimit, waitAfterRateLimit } from './rate-limit.js';
 
 export interface PinterestHttpOptions {
   /** `https://api.pinterest.com` in production; the sandbox's base URL in tests and `pinion start`. */
   apiBaseUrl: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** How long to leave an account alone after Pinterest blocks a write as spam (429 code 9); default 15 minutes. */
+  spamBlockBackoffMs?: number;
+  clock?: Clock;
 }
+
+/** 429 code 9: Pinterest's anti-spam block, not a window that resets in seconds. */
+export const SPAM_BLOCK_CODE = 9;
+export const DEFAULT_SPAM_BLOCK_BACKOFF_MS = 15 * 60_000;
+
+/** `{"code":1,"message":"Sorry we could not fetch the image."}`: Pinterest's fetch of an image URL failed this time. */
+export function isImageFetchFailure(err: unknown): err is ConnectorError {
+  return err instanceof ConnectorError && err.kind === 'retryable' && err.details.status !== undefined && err.details.status < 500 && err.details.platformCode === 1;
+}
+const COULD_NOT_FETCH = /could not fetch the image/i;
 
 export interface CallInput {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -50,10 +65,11 @@ export async function callPinterest<T>(options: PinterestHttpOptions, input: Cal
     throw new ConnectorError(isWrite ? 'unknown_outcome' : 'retryable', `Pinterest ${operation}: connection lost while reading the answer`, { operation, status: res.status });
   }
   if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
-  throw classify(res, text, operation);
+  throw classify(res, text, operation, options);
 }
 
-function classify(res: Response, text: string, operation: string): ConnectorError {
+function classify(res: Response, text: string, operation: string, options: PinterestHttpOptions): ConnectorError {
+  const now = (options.clock ?? systemClock).now();
   let code: number | undefined;
   let message = text.slice(0, 300) || res.statusText;
   try {
@@ -66,14 +82,14 @@ function classify(res: Response, text: string, operation: string): ConnectorErro
   const details = { status: res.status, platformCode: code, operation };
   const say = `Pinterest ${operation}: ${message}${code !== undefined ? ` (code ${code})` : ''}`;
   if (res.status === 401) return new ConnectorError('auth_expired', say, details);
-  if (res.status === 429) return new ConnectorError('rate_limited', say, { ...details, retryAt: retryAt(res) });
+  if (res.status === 429 && code === SPAM_BLOCK_CODE) {
+    const retryAt = new Date(now + (options.spamBlockBackoffMs ?? DEFAULT_SPAM_BLOCK_BACKOFF_MS));
+    return new ConnectorError('rate_limited', `${say}: Pinterest blocked this as spam-like activity; Pinion leaves the account alone until ${retryAt.toISOString()}`, { ...details, retryAt });
+  }
+  if (res.status === 429) return new ConnectorError('rate_limited', say, { ...details, retryAt: new Date(now + waitAfterRateLimit(parseRateLimit(res.headers))) });
+  // Transient on Pinterest's side (the image host did not answer it in time); the caller retries it a bounded number of times.
+  if (res.status < 500 && code === 1 && COULD_NOT_FETCH.test(message)) return new ConnectorError('retryable', say, details);
   if (res.status >= 500 || res.status === 408) return new ConnectorError('retryable', say, details);
   if (res.status === 404) return new ConnectorError('not_found', say, details);
   return new ConnectorError('rejected', say, details);
-}
-
-/** Pinterest sends x-ratelimit-reset as seconds until the window resets (unverified); Retry-After is honoured too. */
-function retryAt(res: Response): Date {
-  const reset = Number(res.headers.get('x-ratelimit-reset') ?? res.headers.get('retry-after'));
-  return new Date(Date.now() + (Number.isFinite(reset) && reset > 0 ? reset * 1000 : 60_000));
 }

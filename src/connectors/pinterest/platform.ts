@@ -43,6 +43,20 @@ export const PINTEREST = {
     /** POST /oauth/token/revoke accepts only system-user tokens, so user grants cannot be revoked. */
     revokeUserTokens: false,
   },
+  defaults: {
+    apiBaseUrl: 'https://api.pinterest.com',
+    authorizeUrl: 'https://www.pinterest.com/oauth/',
+    /** Per call; a publish that times out is an unknown outcome, never blindly retried. */
+    timeoutMs: 30_000,
+    /** Pins per account, paced below Pinterest's 100/min (org_write, Standard) to leave room for other writes. */
+    writeBudget: { limit: 90, windowSeconds: 60, perDay: 0 },
+    /**
+     * How long after a lost answer a pin may still appear in the board's list: Pinterest may commit
+     * after Pinion's timeout and its list endpoints lag writes. Ten minutes covers the slowest commit
+     * seen in the sandbox's slow-commit fault (5 min) with room to spare.
+     */
+    outcomeWindowSeconds: 600,
+  },
 } as const;
 
 export type PinterestRateCategory = keyof typeof PINTEREST.rateLimits;

@@ -3,6 +3,7 @@ import type { PinCreate } from './adapt.js';
 import type { PinterestClient, PinterestPin } from './client.js';
 import { resolveMediaRefs } from './media-refs.js';
 import { PINTEREST } from './platform.js';
+import { parsePinterestTime } from './time.js';
 import { uploadVideo, type VideoUploadOptions } from './video.js';
 
 /** Clocks of Pinion and Pinterest may differ; pins this much older than the attempt still count. */
@@ -48,7 +49,7 @@ export function pinterestPublisher(client: PinterestClient, videoOptions: VideoU
         for (let page = 0; page < SCAN_PAGES; page++) {
           const res = await client.listBoardPins(token, sent.board_id, { bookmark });
           for (const pin of res.items) {
-            const created = pin.created_at ? Date.parse(pin.created_at) : Number.NaN;
+            const created = parsePinterestTime(pin.created_at);
             if (created < since - CLOCK_SKEW_MS) return null; // newest first: nothing older can be ours
             if (!exclude.has(pin.id) && matches(pin, sent)) return { externalId: pin.id, url: pinUrl(pin.id) } satisfies Published;
           }

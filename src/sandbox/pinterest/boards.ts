@@ -3,7 +3,7 @@ import type { SandboxContext } from './context.js';
 import { PinterestError, errors } from './errors.js';
 import { jsonBody, optionalEnum, optionalText, pathId } from './input.js';
 import { defineOperation } from './operation.js';
-import { paginate } from './pagination.js';
+import { listed, paginate } from './pagination.js';
 import type { Board, BoardPrivacy, BoardSection, SandboxUser } from './state.js';
 import { accountView, boardView, pinView, sectionView } from './views.js';
 
@@ -12,8 +12,9 @@ const WRITE = ['boards:read', 'boards:write'];
 const PIN_LIST = ['boards:read', 'pins:read'];
 const LIST_PRIVACY = ['ALL', 'PUBLIC', 'PROTECTED', 'SECRET', 'PUBLIC_AND_SECRET'] as const;
 
-// Board-level operations use the spec's 5.18 example {code:404,"Board not found."}; pin operations use code 40.
-const boardMissing = () => new PinterestError(404, 404, 'Board not found.');
+// Production answers a missing board with code 40 on board operations too (GET /v5/boards/{id} in http_logs.txt),
+// not the spec's 5.18 example code 404.
+const boardMissing = () => errors.boardNotFound();
 const sectionMissing = () => new PinterestError(404, 404, 'Board section not found.');
 
 function ownedBoard(ctx: SandboxContext, user: SandboxUser, boardId: string): Board {
@@ -61,8 +62,8 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
       if (privacy === 'PUBLIC_AND_SECRET') return b.privacy !== 'PROTECTED';
       return b.privacy === privacy;
     });
-    const page = paginate(boards, query, 'oldest-first');
-    return { status: 200, body: { items: page.items.map((b) => boardView(b, state, ctx.baseUrl(request))), bookmark: page.bookmark } };
+    const page = paginate(listed(boards, ctx.options.listLagMs), query, ctx.options.boardOrder);
+    return { status: 200, body: { items: page.items.map((b) => boardView(b, state, ctx.view(request))), bookmark: page.bookmark } };
   });
 
   defineOperation(app, ctx, { method: 'POST', path: '/boards', category: 'org_write', scopes: WRITE }, async ({ request, user }) => {
@@ -80,12 +81,12 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const now = new Date();
     const board: Board = { id: state.newId(), ownerId: user.id, name, description, privacy, isAdsOnly, createdAt: now, pinsModifiedAt: now };
     state.boards.set(board.id, board);
-    return { status: 201, body: boardView(board, state, ctx.baseUrl(request)) };
+    return { status: 201, body: boardView(board, state, ctx.view(request)) };
   });
 
   defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}', category: 'org_read', scopes: READ }, async ({ request, user }) => {
     const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
-    return { status: 200, body: boardView(board, state, ctx.baseUrl(request)) };
+    return { status: 200, body: boardView(board, state, ctx.view(request)) };
   });
 
   defineOperation(app, ctx, { method: 'PATCH', path: '/boards/{board_id}', category: 'org_write', scopes: WRITE }, async ({ request, user }) => {
@@ -100,7 +101,7 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
     if (name !== undefined) board.name = name;
     if (description !== undefined) board.description = description;
     if (privacy !== undefined) board.privacy = privacy;
-    return { status: 200, body: boardView(board, state, ctx.baseUrl(request)) };
+    return { status: 200, body: boardView(board, state, ctx.view(request)) };
   });
 
   defineOperation(app, ctx, { method: 'DELETE', path: '/boards/{board_id}', category: 'org_write', scopes: WRITE }, async ({ request, user }) => {
@@ -111,8 +112,9 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
 
   defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}/pins', category: 'org_read', scopes: PIN_LIST }, async ({ request, user }) => {
     const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
-    const page = paginate([...state.pins.values()].filter((p) => p.boardId === board.id), request.query as Record<string, unknown>, 'newest-first');
-    return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.baseUrl(request))), bookmark: page.bookmark } };
+    const pins = listed([...state.pins.values()].filter((p) => p.boardId === board.id), ctx.options.listLagMs);
+    const page = paginate(pins, request.query as Record<string, unknown>, 'newest-first');
+    return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
   });
 
   defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}/sections', category: 'org_read', scopes: READ }, async ({ request, user }) => {
@@ -153,7 +155,8 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
   defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}/sections/{section_id}/pins', category: 'org_read', scopes: PIN_LIST }, async ({ request, user }) => {
     const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
     const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
-    const page = paginate([...state.pins.values()].filter((p) => p.sectionId === section.id), request.query as Record<string, unknown>, 'newest-first');
-    return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.baseUrl(request))), bookmark: page.bookmark } };
+    const pins = listed([...state.pins.values()].filter((p) => p.sectionId === section.id), ctx.options.listLagMs);
+    const page = paginate(pins, request.query as Record<string, unknown>, 'newest-first');
+    return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
   });
 }

@@ -1,20 +1,27 @@
-import type { Socket } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-import type { FaultInjector } from './faults.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { FaultInjector, HeldConnections } from '../common/index.js';
+import type { RateLimiter, RateLimitHeaderStyle } from './rate-limit.js';
 import type { SandboxState } from './state.js';
+import type { ViewTarget } from './views.js';
 
 export interface ResolvedOptions {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   authorizationCodeTtlSeconds: number;
-  rateLimitHeaders: boolean;
+  rateLimitHeaders: RateLimitHeaderStyle | false;
+  timestamps: 'zoneless' | 'utc-z';
+  scopeSeparator: ' ' | ',';
+  tokenErrors: 'pinterest' | 'rfc6749';
+  invalidClientCode: number;
+  imageFetchFailure: 'could-not-fetch' | 'broken';
+  listLagMs: number;
+  boardOrder: 'by-name' | 'oldest-first';
   mediaProcessingMs: number;
   publicBaseUrl?: string;
   imageFetchTimeoutMs: number;
   imageFetchMaxBytes: number;
   /** Hosts whose images are fetched even at a private address; read at each fetch. */
-  imageFetchAllowHosts: () => readonly string[];
+  fetchAllowHosts: () => readonly string[];
 }
 
 /** Everything the route modules share; one per sandbox instance. */
@@ -23,8 +30,10 @@ export interface SandboxContext {
   options: ResolvedOptions;
   faults: FaultInjector;
   limiter: RateLimiter;
-  /** Sockets held open by the "timeout" fault, destroyed on close so tests don't leak handles. */
-  hungSockets: Set<Socket>;
+  /** Sockets held open by the "timeout" fault. */
+  held: HeldConnections;
   /** Where clients reach the sandbox root (no trailing slash), for upload_url and image URLs. */
   baseUrl(request: FastifyRequest): string;
+  /** The base URL and time format responses are written with. */
+  view(request: FastifyRequest): ViewTarget;
 }

@@ -48,10 +48,20 @@ export const errors = {
   mediaNotReady: (status: string) =>
     new PinterestError(400, 1, `Media upload is not ready to be used for a Pin (status: ${status}).`),
   routeNotFound: () => new PinterestError(404, 404, 'Not found.'),
-  // Unverified: the token endpoint documents only `default`; these follow OAuth 2 conventions (RFC 6749 §5.2 statuses).
-  invalidClient: () => new PinterestError(401, 401, 'Client authentication failed.'),
+  // Token endpoint (the spec documents only `default`). A refused grant is 401 code 283 in production (issue 19's
+  // evidence; pinterest/pinterest-api-demo#16 shows the same code and message from the older endpoint).
+  grantInvalid: () => new PinterestError(401, 283, 'The authorization grant is invalid'),
+  // Guess: refused client credentials answer 401 like every Pinterest authentication failure; the code is an option.
+  invalidClient: (code: number) => new PinterestError(401, code, 'Authentication failed.'),
+  // The RFC 6749 reading (`tokenErrors: 'rfc6749'`): 400 for a refused grant.
   invalidGrant: (detail: string) => new PinterestError(400, 400, `Invalid grant: ${detail}`),
   invalidTokenRequest: (detail: string) => new PinterestError(400, 400, `Invalid request: ${detail}`),
+  // Production answers code 1 when its fetch of an image URL fails (issue 19's evidence); the status is a guess.
+  couldNotFetchImage: () => new PinterestError(400, 1, 'Sorry we could not fetch the image.'),
+  // Docs (creating video Pins): a video Pin needs a cover; the code is a guess.
+  videoCoverRequired: () => new PinterestError(400, 1, 'A valid image url must be provided'),
+  // 429 code 9, the anti-spam block (issue 19's evidence for the code); the message is a guess.
+  spamBlocked: () => new PinterestError(429, 9, "Sorry! You've hit a block we have in place to combat spam. Please try again later."),
   injectedServerError: (status: 500 | 503) =>
     new PinterestError(status, status, status === 503 ? 'Service unavailable.' : 'Internal server error.'),
 };

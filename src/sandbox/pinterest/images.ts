@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { safeFetch } from '../../net/index.js';
+import { MediaFetchError, safeFetch } from '../../net/index.js';
 import { errors } from './errors.js';
 import type { StoredImage } from './state.js';
 
@@ -64,15 +64,21 @@ export function parseHttpUrl(raw: string): URL {
  * Fetches an image as Pinterest's servers would: from the public internet only. The sandbox runs
  * inside a user's network, so a URL naming (or resolving to, or redirecting to) a private or
  * loopback address is refused unless its host is in `allowHosts` (the instance itself, test servers).
- * Any failure to obtain the bytes (refused, timeout, non-2xx, oversize) is a "broken image" as far as the Pin is concerned.
+ * An image URL that does not answer (refused, timeout, non-2xx) is "Sorry we could not fetch the image." (400 code 1)
+ * as production says, or a "broken image" (403 code 235) with `imageFetchFailure: 'broken'`; bytes that are too many
+ * or not an image are broken either way.
  */
-export async function fetchImage(raw: string, options: { timeoutMs: number; maxBytes: number; allowHosts: readonly string[] }): Promise<CheckedImage> {
+export async function fetchImage(
+  raw: string,
+  options: { timeoutMs: number; maxBytes: number; allowHosts: readonly string[]; onUnreachable?: 'could-not-fetch' | 'broken' },
+): Promise<CheckedImage> {
   const url = parseHttpUrl(raw);
   let bytes: Buffer;
   try {
     ({ bytes } = await safeFetch(url.toString(), { allowHosts: [...options.allowHosts], maxBytes: options.maxBytes, timeoutMs: options.timeoutMs }));
-  } catch {
-    throw errors.imageBroken();
+  } catch (err) {
+    if (err instanceof MediaFetchError && err.reason === 'too_large') throw errors.imageBroken();
+    throw (options.onUnreachable ?? 'could-not-fetch') === 'could-not-fetch' ? errors.couldNotFetchImage() : errors.imageBroken();
   }
   return checkImage(bytes);
 }

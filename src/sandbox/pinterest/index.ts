@@ -3,19 +3,19 @@ import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
 import { registerBoardRoutes } from './boards.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { PinterestError } from './errors.js';
-import { FaultInjector, type FaultConfig } from './faults.js';
+import { FaultInjector, HeldConnections, type FaultConfig } from '../common/index.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { registerMediaRoutes, registerUploadRoute } from './media.js';
 import { registerAuthorizeRoutes } from './oauth-authorize.js';
 import { registerTokenRoutes } from './oauth-token.js';
 import { sendError } from './operation.js';
 import { registerPinRoutes } from './pins.js';
-import { RateLimiter, type RateLimitBudget, type RateLimitCategory } from './rate-limit.js';
+import { RateLimiter, type RateLimitBudget, type RateLimitCategory, type RateLimitHeaderStyle } from './rate-limit.js';
 import { SandboxState, type SandboxApp, type SandboxUser } from './state.js';
 import { issueTokenPair, type TokenResponse } from './tokens.js';
 
-export type { FaultConfig } from './faults.js';
-export type { RateLimitBudget, RateLimitCategory } from './rate-limit.js';
+export type { FaultConfig } from '../common/index.js';
+export type { RateLimitBudget, RateLimitCategory, RateLimitHeaderStyle } from './rate-limit.js';
 export type { Board, BoardSection, MediaUpload, Pin, SandboxApp, SandboxUser } from './state.js';
 export type { TokenResponse } from './tokens.js';
 export { SandboxState } from './state.js';
@@ -32,8 +32,28 @@ export interface PinterestSandboxOptions {
   authorizationCodeTtlSeconds?: number;
   /** Defaults: org_write 100/60s, org_read 1000/60s (Standard tier per SUMMARY §8). */
   rateLimits?: Partial<Record<RateLimitCategory, RateLimitBudget>>;
-  /** Emit x-ratelimit-limit/remaining/reset; default true. */
-  rateLimitHeaders?: boolean;
+  /** Universal per-user-per-app window; default 100 per second (Standard access). */
+  perSecondLimit?: RateLimitBudget;
+  /**
+   * x-ratelimit-limit/remaining/reset. Default (true, 'structured'): production's list form `100, 100;w=1, 1000;w=60`
+   * with the first item and reset describing the per-second window; 'nearest': the window nearest exhaustion first;
+   * 'plain': the category window as single numbers; false: none.
+   */
+  rateLimitHeaders?: boolean | RateLimitHeaderStyle;
+  /** `created_at` and other times: 'zoneless' UTC as production sends them (default), or 'utc-z' with a trailing Z. */
+  timestamps?: 'zoneless' | 'utc-z';
+  /** Separator of `scope` in token responses: ' ' (default, as production sends it) or ','. */
+  scopeSeparator?: ' ' | ',';
+  /** Refused grants: 'pinterest' (default) 401 code 283; 'rfc6749' 400 code 400 as OAuth 2 prescribes. */
+  tokenErrors?: 'pinterest' | 'rfc6749';
+  /** Code of the 401 for refused client credentials at the token endpoint; default 2 (a guess). */
+  invalidClientCode?: number;
+  /** An image URL Pinterest cannot fetch: 'could-not-fetch' (default) 400 code 1, or 'broken' 403 code 235. */
+  imageFetchFailure?: 'could-not-fetch' | 'broken';
+  /** List endpoints (boards, board/section pins, pins) leave out what was created less than this long ago; default 2000 (a guess). */
+  listLagMs?: number;
+  /** Order of `GET /v5/boards`: 'by-name' (default, as production lists them) or 'oldest-first'. */
+  boardOrder?: 'by-name' | 'oldest-first';
   faults?: FaultConfig;
   /** Time a video stays 'processing' after upload; default 1500. */
   mediaProcessingMs?: number;
@@ -48,7 +68,7 @@ export interface PinterestSandboxOptions {
    * server, the sandbox itself); every other image URL must reach a public address, as with
    * Pinterest. A function is read at each fetch. Default: none (standalone: the sandbox's own address).
    */
-  imageFetchAllowHosts?: readonly string[] | (() => readonly string[]);
+  fetchAllowHosts?: readonly string[] | (() => readonly string[]);
 }
 
 export interface PinterestSandbox {
@@ -72,11 +92,18 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 30 * 24 * 3600,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 60 * 24 * 3600,
     authorizationCodeTtlSeconds: options.authorizationCodeTtlSeconds ?? 600,
-    rateLimitHeaders: options.rateLimitHeaders ?? true,
+    rateLimitHeaders: options.rateLimitHeaders === false ? false : options.rateLimitHeaders === true || options.rateLimitHeaders === undefined ? 'structured' : options.rateLimitHeaders,
+    timestamps: options.timestamps ?? 'zoneless',
+    scopeSeparator: options.scopeSeparator ?? ' ',
+    tokenErrors: options.tokenErrors ?? 'pinterest',
+    invalidClientCode: options.invalidClientCode ?? 2,
+    imageFetchFailure: options.imageFetchFailure ?? 'could-not-fetch',
+    listLagMs: options.listLagMs ?? 2000,
+    boardOrder: options.boardOrder ?? 'by-name',
     mediaProcessingMs: options.mediaProcessingMs ?? 1500,
     imageFetchTimeoutMs: options.imageFetchTimeoutMs ?? 10_000,
     imageFetchMaxBytes: options.imageFetchMaxBytes ?? 20 * 1024 * 1024,
-    imageFetchAllowHosts: typeof options.imageFetchAllowHosts === 'function' ? options.imageFetchAllowHosts : () => (options.imageFetchAllowHosts as readonly string[] | undefined) ?? [],
+    fetchAllowHosts: typeof options.fetchAllowHosts === 'function' ? options.fetchAllowHosts : () => (options.fetchAllowHosts as readonly string[] | undefined) ?? [],
     ...(options.publicBaseUrl !== undefined ? { publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, '') } : {}),
   };
   const state = new SandboxState(options.apps ?? [DEFAULT_APP]);
@@ -85,9 +112,10 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     state,
     options: resolved,
     faults: new FaultInjector(options.faults),
-    limiter: new RateLimiter(options.rateLimits),
-    hungSockets: new Set(),
+    limiter: new RateLimiter(options.rateLimits, options.perSecondLimit),
+    held: new HeldConnections(),
     baseUrl: (request) => resolved.publicBaseUrl ?? `${request.protocol}://${request.host}${mountedPrefix}`,
+    view: (request) => ({ baseUrl: ctx.baseUrl(request), timestamps: resolved.timestamps }),
   };
 
   const reset = () => {
@@ -105,7 +133,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
       return sendError(reply, new PinterestError(status, status === 500 ? 500 : 1, status === 500 ? 'Internal server error.' : error.message));
     });
     instance.addHook('preClose', async () => {
-      for (const socket of ctx.hungSockets) socket.destroy();
+      ctx.held.releaseAll();
     });
 
     await instance.register(
@@ -148,7 +176,7 @@ export async function startPinterestSandbox(
   });
   // It serves its own sample images: pins may use them (its address is known once listening).
   let self: string[] = [];
-  const sandbox = createPinterestSandbox({ imageFetchAllowHosts: () => self, ...options });
+  const sandbox = createPinterestSandbox({ fetchAllowHosts: () => self, ...options });
   await app.register(sandbox.plugin);
   await app.listen({ host, port });
   const address = app.server.address();

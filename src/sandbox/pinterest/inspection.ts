@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from './context.js';
-import type { FaultConfig } from './faults.js';
+import type { FaultConfig } from '../common/index.js';
 import { IMAGE_SIZES, renderImage, type ImageSizeName } from './images.js';
 import type { AccountType, Pin, SandboxState } from './state.js';
 import { issueTokenPair } from './tokens.js';

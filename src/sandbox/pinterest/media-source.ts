@@ -49,13 +49,21 @@ function carouselItems(source: Body): Body[] {
   return items.map((item, i) => asObject(item, `media_source.items[${i}]`));
 }
 
+/** `cover_image_key_frame_time`: whole seconds into the video (spec: integer ≥ 0). */
+function keyFrameTime(source: Body): boolean {
+  const value = source['cover_image_key_frame_time'];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw errors.invalidParameters('cover_image_key_frame_time must be a whole number of seconds, at least 0');
+  return true;
+}
+
 /** Turns a PinCreate media_source into stored images, fetching and decoding them as Pinterest would. */
 export async function resolveMediaSource(ctx: SandboxContext, user: SandboxUser, raw: unknown): Promise<ResolvedMedia> {
   if (raw === undefined) throw errors.invalidParameters('media_source is required');
   const source = asObject(raw, 'media_source');
   const fetchUrl = (url: unknown) => {
     if (typeof url !== 'string') throw errors.invalidParameters('url must be a string');
-    return fetchImage(url, { timeoutMs: ctx.options.imageFetchTimeoutMs, maxBytes: ctx.options.imageFetchMaxBytes, allowHosts: ctx.options.imageFetchAllowHosts() });
+    return fetchImage(url, { timeoutMs: ctx.options.imageFetchTimeoutMs, maxBytes: ctx.options.imageFetchMaxBytes, allowHosts: ctx.options.fetchAllowHosts(), onUnreachable: ctx.options.imageFetchFailure });
   };
   const fromBase64 = (data: unknown, contentType: unknown) => {
     if (typeof data !== 'string') throw errors.invalidParameters('data must be a base64 string');
@@ -86,11 +94,13 @@ export async function resolveMediaSource(ctx: SandboxContext, user: SandboxUser,
       if (!media || media.ownerId !== user.id) throw errors.mediaNotFound();
       const status = mediaStatus(media, ctx.options.mediaProcessingMs);
       if (status !== 'succeeded') throw errors.mediaNotReady(status);
-      // Without a cover the sandbox cannot extract a key frame (it does not decode video), so the pin has no images.
+      // Pinterest's docs: a video Pin needs a cover, an image or a key frame ("A valid image url must be provided").
       let cover: CheckedImage | undefined;
       if (source['cover_image_url'] !== undefined) cover = await fetchUrl(source['cover_image_url']);
       else if (source['cover_image_data'] !== undefined) cover = await fromBase64(source['cover_image_data'], source['cover_image_content_type']);
+      else if (!keyFrameTime(source)) throw errors.videoCoverRequired();
       if (cover) return single(cover, isStandard(source), 'VIDEO', mediaId);
+      // A key-frame cover: the sandbox does not decode video, so the pin has no images.
       return { creativeType: 'VIDEO', items: [], videoMediaId: mediaId, isStandard: isStandard(source), dominantColor: null };
     }
     case 'pin_url':

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { escapeHtml, htmlPage as page, redirectWith } from '../common/index.js';
 import type { SandboxContext } from './context.js';
 import { randomToken, type SandboxApp } from './state.js';
 import { KNOWN_SCOPES, parseScopes } from './tokens.js';
@@ -17,22 +18,6 @@ const str = (params: Params, name: string): string | undefined => {
   const value = params[name];
   return typeof value === 'string' ? value : undefined;
 };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}fieldset{margin:1rem 0}button{margin-right:.5rem;padding:.4rem 1rem}</style>
-</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
-}
-
-function redirectWith(reply: FastifyReply, redirectUri: string, params: Record<string, string | undefined>): FastifyReply {
-  const target = new URL(redirectUri);
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) target.searchParams.set(key, value);
-  return reply.redirect(target.toString(), 302);
-}
 
 /**
  * Errors about the client or redirect_uri are shown as a page, never redirected, so a forged request

@@ -11,6 +11,8 @@ function formField(body: unknown, name: string): string | undefined {
 }
 
 export function registerTokenRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  // Production answers every refused grant (unknown, used, expired or revoked code or refresh token) with 401 code 283.
+  const refusedGrant = (detail: string) => (ctx.options.tokenErrors === 'rfc6749' ? errors.invalidGrant(detail) : errors.grantInvalid());
   defineOperation(app, ctx, { method: 'POST', path: '/oauth/token', category: 'org_read', scopes: [], auth: 'client' }, async ({ request, app: client }) => {
     const grantType = formField(request.body, 'grant_type');
     const { state } = ctx;
@@ -21,25 +23,25 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: SandboxContext): 
       const grant = state.authorizationCodes.get(code);
       // Single use: a code is gone after its first exchange attempt, successful or not.
       if (grant) state.authorizationCodes.delete(code);
-      if (!grant || grant.clientId !== client.clientId) throw errors.invalidGrant('authorization code is invalid');
-      if (grant.expiresAt <= Date.now()) throw errors.invalidGrant('authorization code has expired');
-      if (grant.redirectUri !== redirectUri) throw errors.invalidGrant('redirect_uri does not match the authorization request');
+      if (!grant || grant.clientId !== client.clientId) throw refusedGrant('authorization code is invalid');
+      if (grant.expiresAt <= Date.now()) throw refusedGrant('authorization code has expired');
+      if (grant.redirectUri !== redirectUri) throw refusedGrant('redirect_uri does not match the authorization request');
       return { status: 200, body: issueTokenPair(ctx, grant.userId, grant.scopes, client.clientId, 'authorization_code') };
     }
     if (grantType === 'refresh_token') {
       const raw = formField(request.body, 'refresh_token');
       if (!raw) throw errors.invalidTokenRequest('refresh_token is required');
       const old = state.tokens.get(raw);
-      if (!old || old.kind !== 'refresh' || old.clientId !== client.clientId) throw errors.invalidGrant('refresh token is invalid');
+      if (!old || old.kind !== 'refresh' || old.clientId !== client.clientId) throw refusedGrant('refresh token is invalid');
       if (old.expiresAt <= Date.now()) {
         state.tokens.delete(raw);
-        throw errors.invalidGrant('refresh token has expired');
+        throw refusedGrant('refresh token has expired');
       }
       let scopes = old.scopes;
       const requested = formField(request.body, 'scope');
       if (requested !== undefined) {
         const narrowed = parseScopes(requested);
-        if (!narrowed.every((s) => old.scopes.includes(s))) throw errors.invalidGrant('scope exceeds the original grant');
+        if (!narrowed.every((s) => old.scopes.includes(s))) throw refusedGrant('scope exceeds the original grant');
         scopes = narrowed;
       }
       // Rotation: the presented refresh token dies the moment a new one is issued.

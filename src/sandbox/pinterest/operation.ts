@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dropConnection } from '../common/index.js';
 import type { SandboxContext } from './context.js';
 import { PinterestError, errors } from './errors.js';
-import type { RateLimitCategory } from './rate-limit.js';
+import { rateLimitHeaders, type RateLimitCategory } from './rate-limit.js';
 import type { IssuedToken, SandboxApp, SandboxUser } from './state.js';
 
 export interface OperationSpec {
@@ -54,12 +55,13 @@ export function authenticateBearer(ctx: SandboxContext, request: FastifyRequest)
 export function authenticateClient(ctx: SandboxContext, request: FastifyRequest): SandboxApp {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Basic\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) throw errors.invalidClient();
+  const refused = () => errors.invalidClient(ctx.options.invalidClientCode);
+  if (!match?.[1]) throw refused();
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw errors.invalidClient();
+  if (colon < 0) throw refused();
   const app = ctx.state.apps.get(decodeURIComponent(decoded.slice(0, colon)));
-  if (!app || app.clientSecret !== decodeURIComponent(decoded.slice(colon + 1))) throw errors.invalidClient();
+  if (!app || app.clientSecret !== decodeURIComponent(decoded.slice(colon + 1))) throw refused();
   return app;
 }
 
@@ -120,19 +122,16 @@ export function defineOperation(
         }
 
         const limit = ctx.limiter.take(subject, spec.category);
-        if (ctx.options.rateLimitHeaders) {
-          reply.header('x-ratelimit-limit', String(limit.limit));
-          reply.header('x-ratelimit-remaining', String(limit.remaining));
-          reply.header('x-ratelimit-reset', String(limit.resetSeconds));
-        }
+        if (ctx.options.rateLimitHeaders) reply.headers(rateLimitHeaders(limit, ctx.options.rateLimitHeaders));
         if (!limit.allowed) throw errors.rateLimited();
 
         const fault = ctx.faults.decide(name, spec.method);
+        if (fault === 'spam-block') throw errors.spamBlocked();
         if (fault === 'error') throw errors.injectedServerError(ctx.faults.pickErrorStatus());
-        if (fault === 'timeout') return hang(ctx, request, reply);
+        if (fault === 'timeout') return ctx.held.hold(request, reply, ctx.faults.hangMs);
 
         const result = await run();
-        if (fault === 'drop-after-commit') return drop(request, reply);
+        if (fault === 'drop-after-commit') return dropConnection(request, reply);
         reply.code(result.status);
         if (result.body === undefined) return reply.send();
         return reply.type('application/json').send(result.body);
@@ -142,23 +141,4 @@ export function defineOperation(
       }
     },
   });
-}
-
-function hang(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.hijack();
-  const socket = request.raw.socket;
-  ctx.hungSockets.add(socket);
-  const timer = setTimeout(() => socket.destroy(), ctx.faults.hangMs);
-  timer.unref();
-  socket.once('close', () => {
-    clearTimeout(timer);
-    ctx.hungSockets.delete(socket);
-  });
-  return reply;
-}
-
-function drop(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.hijack();
-  request.raw.socket.destroy();
-  return reply;
 }

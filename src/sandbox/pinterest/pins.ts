@@ -4,7 +4,7 @@ import { errors } from './errors.js';
 import { jsonBody, optionalId, optionalLink, optionalText, pathId, type Body } from './input.js';
 import { resolveMediaSource } from './media-source.js';
 import { defineOperation } from './operation.js';
-import { paginate } from './pagination.js';
+import { listed, paginate } from './pagination.js';
 import type { Board, Pin, SandboxUser } from './state.js';
 import { pinView } from './views.js';
 
@@ -75,20 +75,20 @@ export function registerPinRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     };
     state.pins.set(pin.id, pin);
     board.pinsModifiedAt = pin.createdAt;
-    return { status: 201, body: pinView(pin, user, state, ctx.baseUrl(request)) };
+    return { status: 201, body: pinView(pin, user, state, ctx.view(request)) };
   });
 
   defineOperation(app, ctx, { method: 'GET', path: '/pins', category: 'org_read', scopes: PIN_READ }, async ({ request, user }) => {
     const query = request.query as Record<string, unknown>;
     const types = listFilter(query['creative_types']);
-    const pins = state.pinsOf(user.id).filter((p) => types === undefined || types.includes(p.creativeType));
+    const pins = listed(state.pinsOf(user.id), ctx.options.listLagMs).filter((p) => types === undefined || types.includes(p.creativeType));
     const page = paginate(pins, query, 'newest-first');
-    return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.baseUrl(request))), bookmark: page.bookmark } };
+    return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
   });
 
   defineOperation(app, ctx, { method: 'GET', path: '/pins/{pin_id}', category: 'org_read', scopes: PIN_READ }, async ({ request, user }) => {
     const pin = ownPin(ctx, user, pathId(request.params, 'pin_id'));
-    return { status: 200, body: pinView(pin, user, state, ctx.baseUrl(request)) };
+    return { status: 200, body: pinView(pin, user, state, ctx.view(request)) };
   });
 
   defineOperation(app, ctx, { method: 'PATCH', path: '/pins/{pin_id}', category: 'org_write', scopes: PIN_WRITE }, async ({ request, user }) => {
@@ -122,7 +122,7 @@ export function registerPinRoutes(app: FastifyInstance, ctx: SandboxContext): vo
       item.link = optionalLink(s, 'link') ?? item.link;
     });
     board.pinsModifiedAt = new Date();
-    return { status: 200, body: pinView(pin, user, state, ctx.baseUrl(request)) };
+    return { status: 200, body: pinView(pin, user, state, ctx.view(request)) };
   });
 
   defineOperation(app, ctx, { method: 'DELETE', path: '/pins/{pin_id}', category: 'org_write', scopes: PIN_WRITE }, async ({ request, user }) => {
@@ -156,6 +156,6 @@ export function registerPinRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     };
     state.pins.set(pin.id, pin);
     board.pinsModifiedAt = pin.createdAt;
-    return { status: 201, body: pinView(pin, user, state, ctx.baseUrl(request)) };
+    return { status: 201, body: pinView(pin, user, state, ctx.view(request)) };
   });
 }

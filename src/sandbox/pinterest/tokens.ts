@@ -17,7 +17,7 @@ export interface TokenResponse {
   expires_in: number;
   refresh_token_expires_in: number;
   refresh_token_expires_at: number;
-  /** Comma-separated, the same separator the authorize URL uses (unverified for the response). */
+  /** Space-separated as production sends it (`scopeSeparator` option: ','), though the authorize URL uses commas. */
   scope: string;
 }
 
@@ -51,6 +51,6 @@ export function issueTokenPair(
     expires_in: accessTokenTtlSeconds,
     refresh_token_expires_in: refreshTokenTtlSeconds,
     refresh_token_expires_at: Math.floor(refresh.expiresAt / 1000),
-    scope: scopes.join(','),
+    scope: scopes.join(ctx.options.scopeSeparator),
   };
 }

@@ -1,6 +1,18 @@
 import { IMAGE_SIZES, renditionSize } from './images.js';
 import type { Board, BoardSection, MediaStatus, MediaUpload, Pin, SandboxState, SandboxUser, StoredImage } from './state.js';
 
+/** Where and how a response is written: the sandbox's public root, and the time format. */
+export interface ViewTarget {
+  baseUrl: string;
+  timestamps: 'zoneless' | 'utc-z';
+}
+
+/** Production writes UTC times without a zone and without fractions ("2022-12-05T01:19:00"). */
+export function timestamp(date: Date, style: ViewTarget['timestamps']): string {
+  const iso = date.toISOString().slice(0, 19);
+  return style === 'zoneless' ? iso : `${iso}Z`;
+}
+
 /** Media status is derived from the clock, so polling sees processing → succeeded without a background job. */
 export function mediaStatus(media: MediaUpload, processingMs: number, now = Date.now()): MediaStatus {
   if (media.bytes === null || media.uploadedAt === null) return 'registered';
@@ -54,11 +66,12 @@ function pinMedia(pin: Pin, baseUrl: string) {
   return { media_type: 'image', ...(cover ? { images: imageSizes(baseUrl, pin.id, 0, cover.image) } : {}) };
 }
 
-export function pinView(pin: Pin, viewer: SandboxUser, state: SandboxState, baseUrl: string) {
+export function pinView(pin: Pin, viewer: SandboxUser, state: SandboxState, view: ViewTarget) {
+  const { baseUrl } = view;
   const owner = state.users.get(pin.ownerId);
   return {
     id: pin.id,
-    created_at: pin.createdAt.toISOString(),
+    created_at: timestamp(pin.createdAt, view.timestamps),
     link: pin.link,
     title: pin.title,
     description: pin.description,
@@ -76,7 +89,8 @@ export function pinView(pin: Pin, viewer: SandboxUser, state: SandboxState, base
   };
 }
 
-export function boardView(board: Board, state: SandboxState, baseUrl: string) {
+export function boardView(board: Board, state: SandboxState, view: ViewTarget) {
+  const { baseUrl } = view;
   const owner = state.users.get(board.ownerId);
   const pins = [...state.pins.values()]
     .filter((p) => p.boardId === board.id && p.items.length > 0)
@@ -89,8 +103,8 @@ export function boardView(board: Board, state: SandboxState, baseUrl: string) {
     description: board.description,
     privacy: board.privacy,
     owner: { username: owner?.username ?? '' },
-    created_at: board.createdAt.toISOString(),
-    board_pins_modified_at: board.pinsModifiedAt.toISOString(),
+    created_at: timestamp(board.createdAt, view.timestamps),
+    board_pins_modified_at: timestamp(board.pinsModifiedAt, view.timestamps),
     pin_count: [...state.pins.values()].filter((p) => p.boardId === board.id).length,
     follower_count: 0,
     collaborator_count: 0,

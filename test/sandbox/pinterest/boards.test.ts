@@ -3,7 +3,7 @@ import { startSandbox, userClient } from './support.js';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimits: { org_write: { limit: 10_000, windowSeconds: 60 } } });
+  sandbox = await startSandbox({ rateLimits: { org_write: { limit: 10_000, windowSeconds: 60 } }, perSecondLimit: { limit: 10_000, windowSeconds: 1 } });
 });
 afterAll(() => sandbox.close());
 
@@ -25,7 +25,8 @@ describe('boards', () => {
     expect((await client.call('DELETE', `/v5/boards/${created.body.id}`)).status).toBe(204);
     const gone = await client.call('GET', `/v5/boards/${created.body.id}`);
     expect(gone.status).toBe(404);
-    expect(gone.body).toEqual({ code: 404, message: 'Board not found.' });
+    // As production answers it (pinterest/pinterest-python-sdk http_logs.txt: GET /v5/boards/{id} → 404 code 40).
+    expect(gone.body).toEqual({ code: 40, message: 'Board not found.' });
   });
 
   it('rejects a duplicate board name for the same user but not for another user', async () => {
@@ -70,10 +71,61 @@ describe('boards', () => {
     expect(seen).toHaveLength(260);
     expect(new Set(seen).size).toBe(260);
     expect(seen[0]).toBe('Board 0');
+    expect(seen).toEqual([...seen].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en')));
 
     expect((await client.call('GET', '/v5/boards?page_size=251')).status).toBe(400);
     expect((await client.call('GET', '/v5/boards?page_size=0')).status).toBe(400);
     expect((await client.call('GET', '/v5/boards?bookmark=garbage')).status).toBe(400);
+  });
+});
+
+describe('boards as production lists them', () => {
+  it('lists boards by name, not by creation, and writes times in UTC without a zone', async () => {
+    const { client } = userClient(sandbox.sandbox, sandbox.url);
+    for (const name of ['Workout', 'Hairstyle', '11.29.26', 'mens casual outfits', 'Home Interior']) {
+      expect((await client.call('POST', '/v5/boards', { name })).status).toBe(201);
+    }
+    const list = await client.call('GET', '/v5/boards');
+    expect(list.body.items.map((b: { name: string }) => b.name)).toEqual(['11.29.26', 'Hairstyle', 'Home Interior', 'mens casual outfits', 'Workout']);
+    const created = list.body.items[0].created_at as string;
+    expect(created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(Math.abs(Date.parse(`${created}Z`) - Date.now())).toBeLessThan(10_000);
+  });
+
+  it("lists boards oldest first when asked (boardOrder: 'oldest-first')", async () => {
+    const other = await startSandbox({ boardOrder: 'oldest-first' });
+    try {
+      const { client } = userClient(other.sandbox, other.url);
+      for (const name of ['Workout', 'Hairstyle']) await client.call('POST', '/v5/boards', { name });
+      expect((await client.call('GET', '/v5/boards')).body.items.map((b: { name: string }) => b.name)).toEqual(['Workout', 'Hairstyle']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('pages by name with bookmarks that survive a deletion', async () => {
+    const { client } = userClient(sandbox.sandbox, sandbox.url);
+    const ids: Record<string, string> = {};
+    for (const name of ['d', 'B', 'a', 'C', 'e']) ids[name] = (await client.call('POST', '/v5/boards', { name })).body.id;
+    const first = await client.call('GET', '/v5/boards?page_size=2');
+    expect(first.body.items.map((b: { name: string }) => b.name)).toEqual(['a', 'B']);
+    await client.call('DELETE', `/v5/boards/${ids['B']}`);
+    const second = await client.call('GET', `/v5/boards?page_size=2&bookmark=${encodeURIComponent(first.body.bookmark)}`);
+    expect(second.body.items.map((b: { name: string }) => b.name)).toEqual(['C', 'd']);
+  });
+
+  it('leaves a new board out of the list for listLagMs, while reading it by id works at once', async () => {
+    const lagging = await startSandbox({ listLagMs: 400 });
+    try {
+      const { client } = userClient(lagging.sandbox, lagging.url);
+      const board = (await client.call('POST', '/v5/boards', { name: 'Fresh' })).body;
+      expect((await client.call('GET', `/v5/boards/${board.id}`)).status).toBe(200);
+      expect((await client.call('GET', '/v5/boards')).body.items).toEqual([]);
+      await new Promise((r) => setTimeout(r, 450));
+      expect((await client.call('GET', '/v5/boards')).body.items.map((b: { id: string }) => b.id)).toEqual([board.id]);
+    } finally {
+      await lagging.close();
+    }
   });
 });
 

@@ -34,6 +34,10 @@ describe('conformance to the official Pinterest v5.23 OpenAPI spec', () => {
     expect(api.validator.validateResponse({ id: 'abc' }, pinsCreate!, 201).valid).toBe(false);
     expect(api.validator.validateResponse({ id: '1', media: { media_type: 'hologram' } }, pinsCreate!, 201).valid).toBe(false);
     expect(api.validator.validateResponse({ id: '1', created_at: 'yesterday' }, pinsCreate!, 201).valid).toBe(false);
+    expect(api.validator.validateResponse({ id: '1', created_at: '2022-13-05T01:19:00' }, pinsCreate!, 201).valid).toBe(false);
+    // Production's zone-less times (see ZONE_OPTIONAL_DATE_TIME) pass, as do zoned ones.
+    expect(api.validator.validateResponse({ id: '1', created_at: '2022-12-05T01:19:00' }, pinsCreate!, 201).valid).toBe(true);
+    expect(api.validator.validateResponse({ id: '1', created_at: '2022-12-05T01:19:00Z' }, pinsCreate!, 201).valid).toBe(true);
     expect(api.validator.validateResponse({ code: '8', message: 'x' }, pinsCreate!, 429).valid).toBe(false);
     expect(api.validator.validateResponse({ id: '1', creative_type: null }, pinsCreate!, 201).valid).toBe(true);
     const fake: Exchange = {

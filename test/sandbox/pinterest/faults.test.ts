@@ -21,14 +21,17 @@ describe('rate limits', () => {
   it('answers 429 code 8 once a user spends the org_write budget, with x-ratelimit headers', async () => {
     const { client, board } = await userWithBoard();
     const second = await client.call('POST', '/v5/pins', { board_id: board.id, media_source });
-    expect(second.headers.get('x-ratelimit-limit')).toBe('3');
-    expect(second.headers.get('x-ratelimit-remaining')).toBe('1');
-    expect(Number(second.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+    // Production's structured list: the first item, Remaining and Reset describe the per-second window.
+    expect(second.headers.get('x-ratelimit-limit')).toBe('100, 100;w=1, 3;w=60');
+    expect(Number(second.headers.get('x-ratelimit-remaining'))).toBeGreaterThan(90);
+    expect(second.headers.get('x-ratelimit-reset')).toBe('1');
     await client.call('POST', '/v5/pins', { board_id: board.id, media_source });
     const limited = await client.call('POST', '/v5/pins', { board_id: board.id, media_source });
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe(8);
-    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    // The per-minute window ran out, yet the headers still describe the per-second one, which has room: reset 1 s.
+    expect(limited.headers.get('x-ratelimit-reset')).toBe('1');
+    expect(Number(limited.headers.get('x-ratelimit-remaining'))).toBeGreaterThan(0);
     // Reads are a separate category, and other users have their own budget.
     expect((await client.call('GET', '/v5/boards')).status).toBe(200);
     const other = await userWithBoard();
@@ -36,7 +39,65 @@ describe('rate limits', () => {
   });
 });
 
+describe('rate-limit header readings', () => {
+  it("'nearest' puts the window nearest exhaustion first, 'plain' sends the category window alone", async () => {
+    for (const [style, limit] of [['nearest', '3, 100;w=1, 3;w=60'], ['plain', '3']] as const) {
+      const other = await startSandbox({ rateLimits: { org_write: { limit: 3, windowSeconds: 60 } }, rateLimitHeaders: style });
+      try {
+        const { client } = userClient(other.sandbox, other.url);
+        const board = (await client.call('POST', '/v5/boards', { name: 'B' })).body;
+        // The board and two pins spend the 3 writes a minute.
+        for (let i = 0; i < 2; i++) expect((await client.call('POST', '/v5/pins', { board_id: board.id, media_source })).status).toBe(201);
+        const limited = await client.call('POST', '/v5/pins', { board_id: board.id, media_source });
+        expect(limited.status).toBe(429);
+        expect(limited.headers.get('x-ratelimit-limit')).toBe(limit);
+        expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+        expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeGreaterThan(50);
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
+  it('refuses calls past the per-second window with reset 1 and remaining 0, and no headers when asked', async () => {
+    const other = await startSandbox({ perSecondLimit: { limit: 2, windowSeconds: 1 }, rateLimitHeaders: false });
+    try {
+      const { client } = userClient(other.sandbox, other.url);
+      expect((await client.call('GET', '/v5/boards')).status).toBe(200);
+      expect((await client.call('GET', '/v5/boards')).status).toBe(200);
+      const limited = await client.call('GET', '/v5/boards');
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('x-ratelimit-limit')).toBeNull();
+    } finally {
+      await other.close();
+    }
+    const shown = await startSandbox({ perSecondLimit: { limit: 1, windowSeconds: 1 } });
+    try {
+      const { client } = userClient(shown.sandbox, shown.url);
+      await client.call('GET', '/v5/boards');
+      const limited = await client.call('GET', '/v5/boards');
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('x-ratelimit-limit')).toBe('1, 1;w=1, 1000;w=60');
+      expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(limited.headers.get('x-ratelimit-reset')).toBe('1');
+    } finally {
+      await shown.close();
+    }
+  });
+});
+
 describe('fault injection', () => {
+  it('blocks writes as spam with 429 code 9, before any side effect', async () => {
+    const { client, board, user } = await userWithBoard();
+    sandbox.sandbox.setFaults({ spamBlockRate: 1 });
+    const blocked = await client.call('POST', '/v5/pins', { board_id: board.id, media_source });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body).toEqual({ code: 9, message: expect.stringMatching(/spam/) });
+    expect(sandbox.sandbox.state.pinsOf(user.id)).toHaveLength(0);
+    // Reads are not writes: they go through.
+    expect((await client.call('GET', '/v5/boards')).status).toBe(200);
+  });
+
   it('answers 5xx without side effects', async () => {
     const { client, board, user } = await userWithBoard();
     sandbox.sandbox.setFaults({ errorRate: 1, only: ['POST /v5/pins'] });

@@ -29,7 +29,7 @@ describe('the sandbox fetches pin images from public addresses only', () => {
     for (const url of [`http://localhost:${port}/good.jpg`, `http://[::127.0.0.1]:${port}/good.jpg`, `http://[::ffff:127.0.0.1]:${port}/good.jpg`, 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/a.jpg']) {
       const res = await pinFrom(client, board.id, url);
       // What Pinterest answers for an image it could not fetch.
-      expect([res.status, res.body.code], url).toEqual([403, 235]);
+      expect([res.status, res.body.code], url).toEqual([400, 1]);
     }
     expect(sandbox.sandbox.state.pins.size).toBe(0);
     expect((await pinFrom(client, board.id, `${images.url}/good.jpg`)).status).toBe(201);
@@ -53,8 +53,8 @@ describe('the sandbox embedded in Pinion', () => {
     const board = (await client.call('POST', '/v5/boards', { name: 'Pins' })).body;
     const pin = (url: string) => client.call('POST', '/v5/pins', { board_id: board.id, title: 't', media_source: { source_type: 'image_url', url } });
     const port = new URL(images.url).port;
-    expect((await pin(`http://localhost:${port}/good.jpg`)).status).toBe(403);
-    expect((await pin(`http://[::127.0.0.1]:${port}/good.jpg`)).status).toBe(403);
+    expect((await pin(`http://localhost:${port}/good.jpg`)).status).toBe(400);
+    expect((await pin(`http://[::127.0.0.1]:${port}/good.jpg`)).status).toBe(400);
     expect((await pin(`${images.url}/good.jpg`)).status).toBe(201);
     expect((await pin(`${p.url}/sandbox/pinterest/_sandbox/sample.jpg`)).status).toBe(201);
   });

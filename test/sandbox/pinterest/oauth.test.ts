@@ -78,10 +78,15 @@ describe('OAuth authorization code flow', () => {
 
   it('exchanges a code once, with Basic client auth and the same redirect_uri', async () => {
     const code = await codeFor('boards:read,user_accounts:read');
-    expect((await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, basicAuth('pinion-sandbox', 'wrong'))).status).toBe(401);
+    const wrongSecret = await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, basicAuth('pinion-sandbox', 'wrong'));
+    expect(wrongSecret.status).toBe(401);
+    // Refused app credentials are told apart from a refused grant by their code (2 here; 283 is the grant).
+    expect(wrongSecret.body).toEqual({ code: 2, message: 'Authentication failed.' });
 
     const code2 = await codeFor('boards:read,user_accounts:read');
-    expect((await token({ grant_type: 'authorization_code', code: code2, redirect_uri: 'http://127.0.0.1:9/other' })).status).toBe(400);
+    const otherUri = await token({ grant_type: 'authorization_code', code: code2, redirect_uri: 'http://127.0.0.1:9/other' });
+    expect(otherUri.status).toBe(401);
+    expect(otherUri.body).toEqual({ code: 283, message: 'The authorization grant is invalid' });
 
     const code3 = await codeFor('boards:read,user_accounts:read');
     const ok = await token({ grant_type: 'authorization_code', code: code3, redirect_uri: redirectUri });
@@ -89,12 +94,13 @@ describe('OAuth authorization code flow', () => {
     expect(ok.body.access_token).toMatch(/^pina_/);
     expect(ok.body.refresh_token).toMatch(/^pinr_/);
     expect(ok.body.token_type).toBe('bearer');
-    expect(ok.body.scope).toBe('boards:read,user_accounts:read');
+    // Space-separated in the answer, though the authorize URL took commas.
+    expect(ok.body.scope).toBe('boards:read user_accounts:read');
     expect(ok.body.expires_in).toBe(1);
 
     const reused = await token({ grant_type: 'authorization_code', code: code3, redirect_uri: redirectUri });
-    expect(reused.status).toBe(400);
-    expect(reused.body).toEqual({ code: expect.any(Number), message: expect.any(String) });
+    expect(reused.status).toBe(401);
+    expect(reused.body).toEqual({ code: 283, message: 'The authorization grant is invalid' });
 
     const me = await new Client(sandbox.url, ok.body.access_token).call('GET', '/v5/user_account');
     expect(me.status).toBe(200);
@@ -112,10 +118,33 @@ describe('OAuth authorization code flow', () => {
     expect(refreshed.body.refresh_token_expires_in).toBe(60 * 24 * 3600);
 
     const reuse = await token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
-    expect(reuse.status).toBe(400);
+    expect(reuse.status).toBe(401);
+    expect(reuse.body).toEqual({ code: 283, message: 'The authorization grant is invalid' });
+    const unknown = await token({ grant_type: 'refresh_token', refresh_token: 'pinr_never-issued' });
+    expect(unknown.body).toEqual({ code: 283, message: 'The authorization grant is invalid' });
 
     const again = await token({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token });
     expect(again.status).toBe(200);
+  });
+
+  it("answers refused grants the RFC 6749 way (400) and scopes with commas when asked, and refused clients with the chosen code", async () => {
+    const other = await startSandbox({ tokenErrors: 'rfc6749', scopeSeparator: ',', invalidClientCode: 401 });
+    try {
+      const call = async (form: Record<string, string>, auth = basicAuth()) => {
+        const res = await fetch(`${other.url}/v5/oauth/token`, { method: 'POST', headers: { authorization: auth }, body: new URLSearchParams(form) });
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      const user = other.sandbox.createUser();
+      const pair = other.sandbox.issueTokens(user.id, ['boards:read', 'pins:read']);
+      expect(pair.scope).toBe('boards:read,pins:read');
+      const bad = await call({ grant_type: 'refresh_token', refresh_token: 'pinr_nope' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe(400);
+      const client = await call({ grant_type: 'refresh_token', refresh_token: pair.refresh_token }, basicAuth('pinion-sandbox', 'wrong'));
+      expect(client).toEqual({ status: 401, body: { code: 401, message: 'Authentication failed.' } });
+    } finally {
+      await other.close();
+    }
   });
 
   it('rejects an expired access token with 401', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPinterestSandbox } from '../../../src/sandbox/pinterest/index.js';
 import { fakeMp4, png, sleep, startImageServer, startSandbox, uploadMedia, userClient } from './support.js';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -105,13 +106,92 @@ describe('pin creation from each media source', () => {
     expect(created.body.media).toMatchObject({ media_type: 'video', duration: null });
     expect(created.body.media.cover_image_url).toContain(sandbox.url);
   });
+
+  it('refuses a video pin without a cover image or key frame, as the docs say', async () => {
+    const { client, board, user } = await setup();
+    const upload = (await client.call('POST', '/v5/media', { media_type: 'video' })).body;
+    expect((await uploadMedia(upload, fakeMp4())).status).toBe(204);
+    await sleep(200);
+    const bare = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'video_id', media_id: upload.media_id } });
+    expect(bare.status).toBe(400);
+    expect(bare.body).toEqual({ code: 1, message: 'A valid image url must be provided' });
+    expect(sandbox.sandbox.state.pinsOf(user.id)).toHaveLength(0);
+    const keyFrame = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'video_id', media_id: upload.media_id, cover_image_key_frame_time: 2 } });
+    expect(keyFrame.status).toBe(201);
+    expect(keyFrame.body.creative_type).toBe('VIDEO');
+  });
+});
+
+describe('pins as production writes and lists them', () => {
+  it('writes created_at in UTC without a zone, or with Z when asked', async () => {
+    const { client, board } = await setup();
+    const media_source = { source_type: 'image_base64', content_type: 'image/png', data: goodBase64 };
+    const created = (await client.call('POST', '/v5/pins', { board_id: board.id, media_source })).body;
+    expect(created.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(Math.abs(Date.parse(`${created.created_at}Z`) - Date.now())).toBeLessThan(10_000);
+    const listed = (await client.call('GET', `/v5/boards/${board.id}/pins`)).body.items[0];
+    expect(listed.created_at).toBe(created.created_at);
+
+    const zoned = await startSandbox({ timestamps: 'utc-z' });
+    try {
+      const { client: c } = userClient(zoned.sandbox, zoned.url);
+      const b = (await c.call('POST', '/v5/boards', { name: 'Z' })).body;
+      const pin = (await c.call('POST', '/v5/pins', { board_id: b.id, media_source })).body;
+      expect(pin.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(b.created_at).toMatch(/Z$/);
+    } finally {
+      await zoned.close();
+    }
+  });
+
+  it('lags lists behind writes by default (2 s), while the pin reads by id at once', async () => {
+    const lagging = await startPinterestSandbox({ port: 0 });
+    try {
+      const { client } = userClient(lagging.sandbox, lagging.url);
+      const board = (await client.call('POST', '/v5/boards', { name: 'Lag' })).body;
+      const media_source = { source_type: 'image_base64', content_type: 'image/png', data: goodBase64 };
+      const pin = (await client.call('POST', '/v5/pins', { board_id: board.id, media_source })).body;
+      expect((await client.call('GET', `/v5/pins/${pin.id}`)).status).toBe(200);
+      expect((await client.call('GET', `/v5/boards/${board.id}/pins`)).body.items).toEqual([]);
+      expect((await client.call('GET', '/v5/pins')).body.items).toEqual([]);
+      expect((await client.call('GET', '/v5/boards')).body.items).toEqual([]);
+      await sleep(2100);
+      expect((await client.call('GET', `/v5/boards/${board.id}/pins`)).body.items.map((p: { id: string }) => p.id)).toEqual([pin.id]);
+      expect((await client.call('GET', '/v5/pins')).body.items).toHaveLength(1);
+    } finally {
+      await lagging.close();
+    }
+  });
 });
 
 describe('pin validation', () => {
+  it('answers an image URL it cannot fetch with code 1 "Sorry we could not fetch the image.", or 235 when asked', async () => {
+    const { client, board, user } = await setup();
+    const create = (c: typeof client, boardId: string, url: string) => c.call('POST', '/v5/pins', { board_id: boardId, media_source: { source_type: 'image_url', url } });
+    const closed = await startImageServer();
+    await closed.close();
+    for (const url of [`${images.url}/missing.png`, `${closed.url}/good.png`]) {
+      const response = await create(client, board.id, url);
+      expect(response.status, url).toBe(400);
+      expect(response.body).toEqual({ code: 1, message: 'Sorry we could not fetch the image.' });
+    }
+    expect(sandbox.sandbox.state.pinsOf(user.id)).toHaveLength(0);
+    const older = await startSandbox({ imageFetchFailure: 'broken' });
+    try {
+      const { client: c } = userClient(older.sandbox, older.url);
+      const b = (await c.call('POST', '/v5/boards', { name: 'Pins' })).body;
+      const response = await create(c, b.id, `${images.url}/missing.png`);
+      expect(response.status).toBe(403);
+      expect(response.body.code).toBe(235);
+    } finally {
+      await older.close();
+    }
+  });
+
   it('answers broken images with 403 code 235 and small ones with 403 code 233', async () => {
     const { client, board, user } = await setup();
     const create = (url: string) => client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'image_url', url } });
-    for (const path of ['/broken.png', '/truncated.png', '/missing.png']) {
+    for (const path of ['/broken.png', '/truncated.png']) {
       const response = await create(`${images.url}${path}`);
       expect(response.status, path).toBe(403);
       expect(response.body).toEqual({ code: 235, message: 'Sorry, this image is broken. Please pick a different image.' });

@@ -1,48 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
 import { startPinterestSandbox, type PinterestSandbox, type PinterestSandboxOptions } from '../../../src/sandbox/pinterest/index.js';
+import { jpeg, png } from '../../helpers/media-fixtures.js';
 
 export const ALL_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
 
-export interface Exchange {
-  method: string;
-  url: URL;
-  requestHeaders: Record<string, string>;
-  requestBody: unknown;
-  status: number;
-  responseHeaders: Headers;
-  responseBody: unknown;
-}
-
-/** A fetch that remembers every exchange, so the conformance test checks real traffic. */
-export function recordingFetch(log: Exchange[], base: typeof fetch = globalThis.fetch): typeof fetch {
-  return async (input, init) => {
-    const response = await base(input, init);
-    const text = await response.clone().text();
-    const type = response.headers.get('content-type') ?? '';
-    const rawBody = init?.body;
-    let requestBody: unknown = rawBody;
-    const requestHeaders = Object.fromEntries(new Headers(init?.headers).entries());
-    if (typeof rawBody === 'string') {
-      const contentType = requestHeaders['content-type'] ?? '';
-      requestBody = contentType.includes('json') ? JSON.parse(rawBody) : Object.fromEntries(new URLSearchParams(rawBody));
-    } else if (rawBody instanceof URLSearchParams) {
-      requestBody = Object.fromEntries(rawBody);
-      requestHeaders['content-type'] ??= 'application/x-www-form-urlencoded';
-    }
-    log.push({
-      method: (init?.method ?? 'GET').toUpperCase(),
-      url: new URL(typeof input === 'string' || input instanceof URL ? input : input.url),
-      requestHeaders,
-      requestBody,
-      status: response.status,
-      responseHeaders: response.headers,
-      responseBody: text === '' ? undefined : type.includes('json') ? JSON.parse(text) : text,
-    });
-    return response;
-  };
-}
+export { recordingFetch, type Exchange } from '../../helpers/recording-fetch.js';
+export { fakeMp4, jpeg, png } from '../../helpers/media-fixtures.js';
 
 export class Client {
   constructor(
@@ -68,8 +32,9 @@ export function basicAuth(clientId = 'pinion-sandbox', secret = 'pinion-sandbox-
 }
 
 export async function startSandbox(options: PinterestSandboxOptions = {}) {
-  // Test images are served from loopback servers (startImageServer); other private hosts stay refused.
-  const started = await startPinterestSandbox({ port: 0, mediaProcessingMs: 200, imageFetchAllowHosts: ['127.0.0.1'], ...options });
+  // Lists see writes at once here unless a test asks for production's lag (`listLagMs`). Test images are served
+  // from loopback servers (startImageServer); other private hosts stay refused.
+  const started = await startPinterestSandbox({ port: 0, mediaProcessingMs: 200, listLagMs: 0, fetchAllowHosts: ['127.0.0.1'], ...options });
   return started;
 }
 
@@ -79,13 +44,7 @@ export function userClient(sandbox: PinterestSandbox, url: string, scopes = ALL_
   return { user, client: new Client(url, tokens.access_token, doFetch) };
 }
 
-export async function png(width: number, height: number, color = { r: 200, g: 40, b: 90 }): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: color } }).png().toBuffer();
-}
 
-export async function jpeg(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 10, g: 120, b: 200 } } }).jpeg().toBuffer();
-}
 
 /** A loopback HTTP server with a good, a too-small, a broken and a missing image. */
 export async function startImageServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -112,15 +71,6 @@ export async function startImageServer(): Promise<{ url: string; close(): Promis
   };
 }
 
-/** Minimal ISO-BMFF header: a real `ftyp` box, which is what the sandbox checks to call an upload a video. */
-export function fakeMp4(): Buffer {
-  const ftyp = Buffer.alloc(24);
-  ftyp.writeUInt32BE(24, 0);
-  ftyp.write('ftypisom', 4, 'latin1');
-  ftyp.writeUInt32BE(512, 12);
-  ftyp.write('isommp41', 16, 'latin1');
-  return Buffer.concat([ftyp, Buffer.alloc(64)]);
-}
 
 export async function uploadMedia(upload: { upload_url: string; upload_parameters: Record<string, string> }, bytes: Buffer, doFetch: typeof fetch = fetch) {
   const form = new FormData();

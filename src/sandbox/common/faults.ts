@@ -1,13 +1,15 @@
 export interface FaultConfig {
-  /** Added to every /v5 response. */
+  /** Added to every emulated API response. */
   latencyMs?: number;
-  /** 0..1 fraction of /v5 requests answered 500/503 before any side effect. */
+  /** 0..1 fraction of API requests answered 500/503 before any side effect. */
   errorRate?: number;
-  /** 0..1 fraction of /v5 requests never answered; the socket is destroyed after `hangMs` or on close. */
+  /** 0..1 fraction of API requests never answered; the socket is destroyed after `hangMs` or on close. */
   timeoutRate?: number;
   /** 0..1 fraction of write requests whose side effect is committed, then the socket is destroyed with no response. */
   dropAfterCommitRate?: number;
-  /** Apply faults only to these operations, e.g. ['POST /v5/pins']. */
+  /** 0..1 fraction of write requests refused as the platform's spam block (Pinterest: 429 code 9), before any side effect. */
+  spamBlockRate?: number;
+  /** Apply faults only to these operations, named `METHOD /path-as-in-the-spec`. */
   only?: string[];
   /** Seed for reproducible fault sequences. */
   seed?: number;
@@ -15,7 +17,7 @@ export interface FaultConfig {
   hangMs?: number;
 }
 
-export type FaultDecision = 'none' | 'error' | 'timeout' | 'drop-after-commit';
+export type FaultDecision = 'none' | 'spam-block' | 'error' | 'timeout' | 'drop-after-commit';
 
 /** mulberry32: tiny, deterministic, good enough to pick faults reproducibly. */
 function seededRandom(seed: number): () => number {
@@ -40,7 +42,7 @@ export class FaultInjector {
   }
 
   set(config: FaultConfig): void {
-    for (const key of ['errorRate', 'timeoutRate', 'dropAfterCommitRate'] as const) {
+    for (const key of ['errorRate', 'timeoutRate', 'dropAfterCommitRate', 'spamBlockRate'] as const) {
       const rate = config[key];
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`${key} must be within 0..1`);
     }
@@ -67,7 +69,8 @@ export class FaultInjector {
   /** Decided once per request, before the handler runs, so a 5xx or a hang never has side effects. */
   decide(operation: string, method: string): FaultDecision {
     if (!this.applies(operation)) return 'none';
-    const { errorRate = 0, timeoutRate = 0, dropAfterCommitRate = 0 } = this.config;
+    const { errorRate = 0, timeoutRate = 0, dropAfterCommitRate = 0, spamBlockRate = 0 } = this.config;
+    if (spamBlockRate > 0 && WRITE_METHODS.has(method) && this.random() < spamBlockRate) return 'spam-block';
     if (errorRate > 0 && this.random() < errorRate) return 'error';
     if (timeoutRate > 0 && this.random() < timeoutRate) return 'timeout';
     if (dropAfterCommitRate > 0 && WRITE_METHODS.has(method) && this.random() < dropAfterCommitRate) {

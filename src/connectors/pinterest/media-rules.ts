@@ -1,9 +1,9 @@
-import type { MediaProbe } from './probe.js';
+import type { MediaInfo, MediaRules } from '../contract.js';
+import type { FieldIssue } from '../types.js';
 
 /**
  * Pinterest's media numbers. The API spec has none of them: they come from Pinterest's help pages
- * as quoted by third parties (specs/pinterest/SUMMARY.md §8, "not verified"). Kept here, beside
- * the media capability, until they move into the connector's PINTEREST object.
+ * as quoted by third parties (specs/pinterest/SUMMARY.md §8, "not verified").
  */
 export const PINTEREST_MEDIA = {
   imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
@@ -24,16 +24,13 @@ export const PINTEREST_MEDIA = {
   maxVideoMs: 15 * 60_000,
 } as const;
 
-export interface MediaIssue {
-  /** Which property of the media is at fault (`mime`, `size`, `width`, …). */
-  field: string;
-  message: string;
-}
+/** `field` names the property of the media at fault (`mime`, `size`, `width`, …). */
+export type MediaIssue = FieldIssue;
 
 const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
 /** Whether Pinterest would take these bytes: errors stop a post, warnings are advice. */
-export function pinterestMediaCheck(p: MediaProbe): { errors: MediaIssue[]; warnings: MediaIssue[] } {
+export function pinterestMediaCheck(p: MediaInfo & { unreadable?: string }): { errors: MediaIssue[]; warnings: MediaIssue[] } {
   const R = PINTEREST_MEDIA;
   const errors: MediaIssue[] = [];
   const warnings: MediaIssue[] = [];
@@ -44,7 +41,7 @@ export function pinterestMediaCheck(p: MediaProbe): { errors: MediaIssue[]; warn
   if (p.kind === 'image') {
     if (!(R.imageTypes as readonly string[]).includes(p.mime)) errors.push({ field: 'mime', message: `${p.mime} images are not accepted by Pinterest; use JPEG, PNG, WEBP or GIF` });
     if (p.size > R.maxImageBytes) errors.push({ field: 'size', message: `is ${mb(p.size)}; Pinterest takes images up to ${mb(R.maxImageBytes)}` });
-    if (p.width !== undefined && p.height !== undefined) {
+    if (p.width !== null && p.height !== null) {
       if (p.width < R.minWidth || p.height < R.minHeight) {
         warnings.push({ field: 'width', message: `is ${p.width}×${p.height}; Pinterest advises at least ${R.minWidth}×${R.minHeight}, smaller images look blurry or may be refused as too small` });
       }
@@ -55,7 +52,7 @@ export function pinterestMediaCheck(p: MediaProbe): { errors: MediaIssue[]; warn
   } else if (p.kind === 'video') {
     if (!(R.videoTypes as readonly string[]).includes(p.mime)) errors.push({ field: 'mime', message: `${p.mime} videos are not accepted by Pinterest; use MP4 or MOV` });
     if (p.size > R.maxVideoBytes) errors.push({ field: 'size', message: `is ${mb(p.size)}; Pinterest takes videos up to ${mb(R.maxVideoBytes)}` });
-    if (p.durationMs !== undefined && (p.durationMs < R.minVideoMs || p.durationMs > R.maxVideoMs)) {
+    if (p.durationMs !== null && (p.durationMs < R.minVideoMs || p.durationMs > R.maxVideoMs)) {
       warnings.push({ field: 'duration_ms', message: `is ${p.durationMs / 1000} s; Pinterest advises videos of 4 s to 15 min` });
     }
   } else {
@@ -63,3 +60,8 @@ export function pinterestMediaCheck(p: MediaProbe): { errors: MediaIssue[]; warn
   }
   return { errors, warnings };
 }
+
+export const pinterestMedia: MediaRules = {
+  check: pinterestMediaCheck,
+  convert: { formats: ['image/jpeg', 'image/png'], width: PINTEREST_MEDIA.convertWidth, height: PINTEREST_MEDIA.convertHeight },
+};

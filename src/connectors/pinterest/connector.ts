@@ -1,0 +1,81 @@
+import type { Connector, PlatformConfig } from '../contract.js';
+import { PlatformNotConfigured } from '../errors.js';
+import { BoardDirectory } from './boards.js';
+import { PinterestClient } from './client.js';
+import { pinterestMedia } from './media-rules.js';
+import { PinterestOptionsSchema, type PinterestOptions } from './options.js';
+import { planPin } from './plan.js';
+import { PINTEREST } from './platform.js';
+import { pinterestPublisher } from './publish.js';
+import { pinterestLength } from './adapt.js';
+
+function client(config: PlatformConfig): PinterestClient {
+  if (!config.clientId || !config.clientSecret) {
+    throw new PlatformNotConfigured('Pinterest is not configured: set PINION_PINTEREST_CLIENT_ID and PINION_PINTEREST_CLIENT_SECRET (or run with the sandbox)');
+  }
+  return new PinterestClient({ apiBaseUrl: config.apiBaseUrl, authorizeUrl: config.authorizeUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
+}
+
+const boards = new BoardDirectory((ctx) => client(ctx.config));
+const P = PINTEREST;
+
+/** Pinterest (API v5), the deepest connector: boards and sections, image, carousel and video pins. */
+export const pinterest: Connector = {
+  facts: {
+    id: P.id,
+    name: P.name,
+    scopes: P.scopes,
+    text: { max: P.limits.description, count: pinterestLength, unit: 'characters' },
+    links: 'field',
+    capabilities: { images: true, maxImages: P.limits.carouselMax, video: true, carousel: true, threads: false, altText: true, mediaRequired: true, boards: true },
+    writeBudget: { category: P.writeCategory, ...P.defaults.writeBudget },
+    defaults: { apiBaseUrl: P.defaults.apiBaseUrl, authorizeUrl: P.defaults.authorizeUrl, timeoutMs: P.defaults.timeoutMs },
+    outcomeWindowSeconds: P.defaults.outcomeWindowSeconds,
+  },
+  options: PinterestOptionsSchema,
+  legacyEnv: {
+    PINTEREST_CLIENT_ID: 'clientId',
+    PINTEREST_CLIENT_SECRET: 'clientSecret',
+    PINTEREST_API_BASE_URL: 'apiBaseUrl',
+    PINTEREST_AUTHORIZE_URL: 'authorizeUrl',
+    PINTEREST_WRITE_BUDGET_PER_MINUTE: 'writeBudget.limit',
+    PINTEREST_WRITE_BUDGET_PER_DAY: 'writeBudget.perDay',
+  },
+  csvColumns: {
+    board: 'board',
+    board_id: 'board_id',
+    board_section: 'board_section',
+    board_section_id: 'board_section_id',
+    title: 'title',
+    description: 'description',
+    alt_text: 'alt_text',
+    dominant_color: 'dominant_color',
+    pinterest_link: 'link',
+  },
+  oauth: client,
+  plan: (draft, ctx) => planPin(boards, draft, ctx),
+  mediaRefs(options) {
+    const o = options as PinterestOptions;
+    const at = 'platform_options.pinterest';
+    const urls: Array<[string, string]> = [];
+    const ids: Array<[string, string]> = [];
+    if (o.cover_image_url) urls.push([`${at}.cover_image_url`, o.cover_image_url]);
+    if (o.cover_media_id) ids.push([`${at}.cover_media_id`, o.cover_media_id]);
+    for (const [i, item] of (o.carousel ?? []).entries()) {
+      if (item.media_url) urls.push([`${at}.carousel.${i}.media_url`, item.media_url]);
+      if (item.media_id) ids.push([`${at}.carousel.${i}.media_id`, item.media_id]);
+    }
+    return { urls, ids };
+  },
+  media: pinterestMedia,
+  publisher: (config) => pinterestPublisher(client(config)),
+  boards,
+  sandbox: {
+    load: async () => {
+      const { createPinterestSandbox } = await import('../../sandbox/pinterest/index.js');
+      return { create: (options) => createPinterestSandbox({ apps: [{ clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' }], ...options }) };
+    },
+    app: { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' },
+    configFor: (baseUrl) => ({ apiBaseUrl: baseUrl, authorizeUrl: `${baseUrl}/oauth/` }),
+  },
+};

@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Accounts } from '../accounts/index.js';
+import type { MediaLibrary } from '../media/index.js';
+import type { Database } from '../store/index.js';
+import { findWorkspace } from '../workspaces/index.js';
+import { convertPostMedia } from './auto-convert.js';
+import { planPost, type PostPlan, type UrlCheck } from './plan.js';
+import type { PostRequest } from './request.js';
+
+/** What post orchestration needs, wired once per process. */
+export interface PostDeps {
+  db: Kysely<Database>;
+  accounts: Accounts;
+  media: MediaLibrary;
+  /** Checks media URLs a post names when it is made, if the config says so. */
+  checkUrl?: UrlCheck;
+}
+
+/**
+ * The one path every way of making or changing a post takes (POST, bulk, CSV import, PATCH):
+ * the workspace's media conversions, then planning. `dryRun` plans without converting (a dry run
+ * stores nothing, not even converted copies).
+ */
+export async function preparePost(deps: PostDeps, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck } = {}): Promise<{ request: PostRequest; plan: PostPlan }> {
+  const workspace = await findWorkspace(deps.db, workspaceId);
+  const settings = workspace?.settings ?? {};
+  const converted = opts.dryRun ? { request, notes: [] } : await convertPostMedia(deps.media, workspaceId, settings, request);
+  const plan = await planPost(
+    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? deps.checkUrl },
+    { workspaceId, settings, request: converted.request },
+  );
+  plan.warnings.push(...converted.notes);
+  return { request: converted.request, plan };
+}
+
+/** Remembers each URL's check for the life of one request, so a bulk of 500 posts fetches each image once. */
+export function memoised(check: UrlCheck | undefined): UrlCheck | undefined {
+  if (!check) return undefined;
+  const memo = new Map<string, ReturnType<UrlCheck>>();
+  return (url) => {
+    let result = memo.get(url);
+    if (!result) memo.set(url, (result = check(url)));
+    return result;
+  };
+}

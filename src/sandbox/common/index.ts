@@ -1,0 +1,4 @@
+// What every platform emulator shares: seeded fault injection and the connection-level faults it causes.
+export { FaultInjector, type FaultConfig, type FaultDecision } from './faults.js';
+export { HeldConnections, dropConnection } from './connection.js';
+export { escapeHtml, htmlPage, redirectWith } from './html.js';

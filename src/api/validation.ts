@@ -56,7 +56,7 @@ function withoutNul(validate: ValidateFunction): ValidateFunction {
 /**
  * Fastify's request validators. A query string, path or header is text, so "5" may become 5 and
  * "true" true there; a JSON body already has types, and a wrong one is the caller's mistake to
- * hear about: `"platforms": "pinterest"` or `"content": 123` is refused, not coerced.
+ * hear about: a string where a list belongs or `"content": 123` is refused, not coerced.
  */
 function buildValidators(shared: Record<string, unknown>): FastifySchemaCompiler<AnySchema> {
   const text = ajvWith('array', shared);

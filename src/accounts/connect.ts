@@ -43,13 +43,15 @@ export class ConnectError extends Error {
 
 /**
  * Finishes the flow on the callback: the state is consumed atomically (a replayed or expired one
- * fails), the code exchanged, the account identified and stored with its tokens sealed.
+ * fails), the code exchanged, the account identified and stored with its tokens sealed. Where the
+ * platform's grant reaches several accounts (`OAuthFlow.accounts`), every one is stored; the first
+ * is `account`.
  */
 export async function finishConnect(
   db: Kysely<Database>,
   vault: TokenVault,
   input: { platform: string; oauth: OAuthFlow; publicUrl: string; state?: string; code?: string; error?: string },
-): Promise<{ account: Account; redirectUrl: string | null }> {
+): Promise<{ account: Account; accounts: Account[]; redirectUrl: string | null }> {
   if (!input.state) throw new ConnectError('invalid_state', 'The callback carries no state');
   const hash = hashState(input.state);
   const now = Date.now();
@@ -69,9 +71,14 @@ export async function finishConnect(
   }
   try {
     const tokens = await input.oauth.exchangeCode({ code: input.code, redirectUri: callbackUrl(input.publicUrl, input.platform), codeVerifier: state.code_verifier ?? '' });
-    const identity = await input.oauth.identify(tokens.accessToken);
-    const account = await saveConnectedAccount(db, vault, { workspaceId: state.workspace_id, platform: input.platform, identity, tokens });
-    return { account, redirectUrl: state.redirect_url };
+    // One grant may reach several accounts (a person's Pages): all of them are connected.
+    const granted = input.oauth.accounts ? await input.oauth.accounts(tokens) : [{ identity: await input.oauth.identify(tokens.accessToken), tokens }];
+    if (!granted.length) throw new Error('The grant reaches no account Pinion can post to');
+    const accounts: Account[] = [];
+    for (const g of granted) {
+      accounts.push(await saveConnectedAccount(db, vault, { workspaceId: state.workspace_id, platform: g.platform ?? input.platform, identity: g.identity, tokens: g.tokens }));
+    }
+    return { account: accounts[0]!, accounts, redirectUrl: state.redirect_url };
   } catch (err) {
     throw new ConnectError('platform_error', (err as Error).message, state.redirect_url);
   }

@@ -65,6 +65,8 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
       const { bytes } = await safeFetch(url, { allowHosts: m.fetchAllowHosts, maxBytes: m.fetchMaxBytes, timeoutMs: m.fetchTimeoutMs });
       return { bytes, mime: (await probe(bytes)).mime };
     },
+    // Long enough for a platform to fetch it while processing a container, short enough not to stay a standing link.
+    publicMediaUrl: async (workspaceId, mediaId) => ctx.media.publicLink(workspaceId, mediaId, 3600_000),
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);
@@ -126,7 +128,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     throw err;
   }
   const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectImageUrl(url) : undefined;
-  const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl } };
+  const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl, publicUrl: () => publicUrl } };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
 

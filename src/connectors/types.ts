@@ -29,6 +29,19 @@ export interface OAuthFlow {
   identify(accessToken: string): Promise<AccountIdentity>;
   /** Revokes the grant where the platform allows it; false where it does not. */
   revoke?(token: string): Promise<boolean>;
+  /**
+   * Platforms where one grant reaches several accounts (a person's Pages, each with its own token):
+   * every account the grant yields, each with the tokens to use for it. When present, connecting
+   * stores all of them instead of the one `identify` names.
+   */
+  accounts?(tokens: TokenSet): Promise<GrantedAccount[]>;
+}
+
+/** One account a grant yields; `platform` when it belongs to another platform of the same family (default: the connect's). */
+export interface GrantedAccount {
+  platform?: string;
+  identity: AccountIdentity;
+  tokens: TokenSet;
 }
 
 export type { FieldIssue } from '../shared/index.js';
@@ -47,6 +60,11 @@ export interface PublishInput {
   readMedia(mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
   /** Downloads a media URL the post names, refusing private addresses: for platforms that take no media by URL. */
   readUrl(url: string): Promise<{ bytes: Buffer; mime: string }>;
+  /**
+   * A signed, expiring, unguessable URL under Pinion's public URL serving a stored media's bytes:
+   * for platforms that fetch media from a URL. Absent where Pinion has no media store.
+   */
+  publicMediaUrl?(mediaId: string): Promise<string>;
   /**
    * What an earlier attempt of this delivery saved with `checkpoint` (a thread's parts already
    * out, an upload session), or null. A publisher resumes from it instead of starting again.

@@ -22,6 +22,8 @@ export interface PublishPassOptions {
   readMedia?(workspaceId: string, mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
   /** Downloads a media URL safely (no private addresses), for platforms that take no media by URL. */
   readUrl?(url: string): Promise<{ bytes: Buffer; mime: string }>;
+  /** A signed, expiring public URL of a stored media, for platforms that download media from a URL. */
+  publicMediaUrl?(workspaceId: string, mediaId: string): Promise<string>;
   concurrency: number;
   leaseMs: number;
   pollIntervalMs: number;
@@ -126,6 +128,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         withToken,
         readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))),
         readUrl: (url) => (opts.readUrl ? opts.readUrl(url) : Promise.reject(new Error('no way to download media URLs'))),
+        ...(opts.publicMediaUrl && { publicMediaUrl: (id: string) => opts.publicMediaUrl!(d.workspace_id, id) }),
         progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
         checkpoint: async (progress) => {
           const saved = await db

@@ -33,14 +33,15 @@ export async function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext)
       const { platform } = request.params;
       if (!findConnector(platform)) throw notFound(`Platform "${platform}"`);
       try {
-        const { account, redirectUrl } = await finishConnect(ctx.store.db, ctx.accounts.vault, {
+        const { account, accounts, redirectUrl } = await finishConnect(ctx.store.db, ctx.accounts.vault, {
           platform,
           oauth: oauthFlowOf(ctx, platform),
           publicUrl: ctx.publicUrl,
           ...request.query,
         });
-        if (redirectUrl) return reply.redirect(withParams(redirectUrl, { status: 'connected', account_id: account.id, platform }), 302);
-        return reply.type('text/html').send(page('Account connected', `${account.username} on ${platform} is connected to Pinion (account ${account.id}). You can close this window.`));
+        if (redirectUrl) return reply.redirect(withParams(redirectUrl, { status: 'connected', account_id: account.id, account_ids: accounts.map((a) => a.id).join(','), platform }), 302);
+        const names = accounts.map((a) => `${a.username} on ${a.platform} is connected to Pinion (account ${a.id})`).join('; ');
+        return reply.type('text/html').send(page(accounts.length > 1 ? 'Accounts connected' : 'Account connected', `${names}. You can close this window.`));
       } catch (err) {
         if (!(err instanceof ConnectError)) throw err;
         request.log.warn({ reason: err.reason, platform }, 'account connect failed');

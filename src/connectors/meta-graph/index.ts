@@ -8,3 +8,6 @@ export { exchangeForLongLived, refreshLongLived, type LongLivedApp } from './lon
 export { urlOf, bytesOf, isHttpUrl, toGraphMedia, mediaRef, refId, MEDIA_REF, type GraphMedia, type NamedMedia } from './media.js';
 export { codePoints, threadsLength, hashtags, mentions, splitChain } from './text.js';
 export { pickMatch, sameText, graphTime, CLOCK_SKEW_MS, type Listed } from './find.js';
+export { publishContainer, publishedFrom, type ContainerProgress, type ContainerCalls } from './container-step.js';
+export { facebookLogin, FACEBOOK_LOGIN_SCOPES, VIA_FACEBOOK, type FacebookLoginApp } from './facebook-login.js';
+export { appOf } from './app.js';

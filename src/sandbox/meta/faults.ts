@@ -13,31 +13,38 @@ export interface FaultRule {
   times?: number;
   /** How long a hang lasts before the socket is destroyed (default 30 s). */
   hangMs?: number;
+  /** Matching requests let through before the rule applies (the second part of a chain, say). */
+  skip?: number;
 }
 
 export class Faults {
-  private rules: Array<FaultRule & { left: number }> = [];
+  private rules: Array<FaultRule & { left: number; skipped: number }> = [];
 
   constructor(rules: FaultRule[] = []) {
     this.set(rules);
   }
 
   set(rules: FaultRule[]): void {
-    this.rules = rules.map((r) => ({ ...r, left: r.times ?? 1 }));
+    this.rules = rules.map((r) => ({ ...r, left: r.times ?? 1, skipped: 0 }));
   }
 
   add(rule: FaultRule): void {
-    this.rules.push({ ...rule, left: rule.times ?? 1 });
+    this.rules.push({ ...rule, left: rule.times ?? 1, skipped: 0 });
   }
 
   list(): FaultRule[] {
-    return this.rules.map(({ left, ...r }) => ({ ...r, times: left }));
+    return this.rules.map(({ left, skipped: _skipped, ...r }) => ({ ...r, times: left }));
   }
 
   /** The rule that applies to this request, spent once. */
   take(operation: string): FaultRule | undefined {
     const rule = this.rules.find((r) => r.left > 0 && (r.operation === undefined || operation.endsWith(r.operation)));
-    if (rule) rule.left--;
+    if (!rule) return undefined;
+    if (rule.skipped < (rule.skip ?? 0)) {
+      rule.skipped++;
+      return undefined;
+    }
+    rule.left--;
     return rule;
   }
 }

@@ -91,6 +91,16 @@ describe('Facebook Pages through the HTTP API against the Graph sandbox', () => 
     expect(out!.deliveries[0]).toMatchObject({ status: 'published' });
   });
 
+  it('adopts the post when the answer to POST /feed is lost (accept-then-drop), posting once; a 5xx before is simply retried', async () => {
+    const fb = metaSandbox(p, 'facebook');
+    fb.faults.add({ operation: 'POST /{id}/feed', kind: 'error', status: 503 });
+    fb.faults.add({ operation: 'POST /{id}/feed', kind: 'drop' });
+    const id = await post({ content: 'Exactly once, please' });
+    const [done] = await settled(p, [id]);
+    expect(done!.deliveries[0]).toMatchObject({ status: 'published', adopted: true, attempts: 2 });
+    expect([...fb.world.published.values()].filter((x) => x.text === 'Exactly once, please')).toHaveLength(1);
+  });
+
   it('slows down when Meta reports the Page near its usage limit, before Meta refuses', async () => {
     const fb = metaSandbox(p, 'facebook');
     fb.options.usage.buc = 98;

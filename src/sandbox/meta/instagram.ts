@@ -7,7 +7,7 @@ import { newId, type IgUser, type Published } from './world.js';
 /** Parameters of `POST /{ig-user-id}/media` (IGUser.json `media` edge, both login paths). */
 export const IG_MEDIA_PARAMS = [
   'image_url', 'video_url', 'media_type', 'is_carousel_item', 'children', 'caption', 'alt_text', 'share_to_feed', 'cover_url', 'thumb_offset',
-  'audio_name', 'collaborators', 'location_id', 'user_tags', 'product_tags', 'upload_type', 'is_ai_generated', 'trial_params',
+  'audio_name', 'collaborators', 'location_id', 'user_tags', 'product_tags', 'upload_type', 'trial_params',
 ] as const;
 
 /** The Instagram account the token may act for: its own Instagram Login token, or the token of the Page it is linked to. */

@@ -6,7 +6,7 @@ import { newId, type Published, type ThreadsUser } from './world.js';
 /** Parameters of `POST /{threads-user-id}/threads` (Meta's Threads Postman collection). */
 export const THREADS_PARAMS = [
   'media_type', 'text', 'image_url', 'video_url', 'is_carousel_item', 'children', 'reply_to_id', 'reply_control', 'link_attachment', 'quote_post_id',
-  'alt_text', 'topic_tag', 'poll_attachment', 'text_attachment', 'gif_attachment', 'allowlisted_country_codes', 'auto_publish_text', 'is_spoiler_media', 'location_id',
+  'alt_text', 'topic_tag', 'poll_attachment', 'text_attachment', 'gif_attachment', 'auto_publish_text', 'is_spoiler_media', 'location_id',
 ] as const;
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });

@@ -89,7 +89,7 @@ export function publishable(ctx: Ctx, owner: string, creationId: string | undefi
   const state = stateOf(ctx, c);
   if (state === 'IN_PROGRESS') throw new GraphFailure(400, 9007, 'Media ID is not available', 2207027, { userMessage: 'The media is not ready for publishing, please wait for a moment' });
   if (state === 'EXPIRED') throw new GraphFailure(400, 24, 'The media container has expired', 2207008);
-  if (state === 'ERROR') throw new GraphFailure(400, 9007, `The media could not be published: ${c.params.__message ?? c.error}`, 2207032);
-  if (state === 'PUBLISHED') throw new GraphFailure(400, 9007, 'This media container has already been published', 2207020);
+  if (state === 'ERROR') throw new GraphFailure(400, -1, `Create media fail, please try to re-create media: ${c.params.__message ?? c.error}`, 2207032);
+  if (state === 'PUBLISHED') throw new GraphFailure(400, 9007, 'This media container has already been published');
   return c;
 }

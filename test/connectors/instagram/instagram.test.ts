@@ -39,6 +39,8 @@ describe('Instagram through the HTTP API against the Graph sandbox', () => {
     expect(authorize.searchParams.get('scope')).toBe('instagram_business_basic,instagram_business_content_publish,instagram_business_manage_comments');
     expect(callback).toMatch(/#_$/);
     expect(callbackRes.status).toBe(200);
+    // Pinion's public URL here is loopback: connecting says stored media cannot be fetched by Instagram from it.
+    expect(await callbackRes.text()).toMatch(/Instagram downloads uploaded media from Pinion&#39;s public URL http:\/\/127\.0\.0\.1:\d+, which it cannot reach \(127\.0\.0\.1 is not a public address\)/);
     const account = (await accounts(p)).find((a) => a.username === 'studio_ig')!;
     expect(account).toMatchObject({ platform: 'instagram', account_type: 'BUSINESS', status: 'active' });
     const kinds = [...world().tokens.values()].filter((t) => t.subject === account.external_id).map((t) => t.kind);

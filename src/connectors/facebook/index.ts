@@ -1,5 +1,5 @@
 import type { Connector } from '../contract.js';
-import { appOf, facebookLogin } from '../meta-graph/index.js';
+import { appOf, facebookLogin, graphSandbox, listedMedia } from '../meta-graph/index.js';
 import { FacebookOptionsSchema, type FacebookOptions } from './options.js';
 import { planFacebook } from './plan.js';
 import { FACEBOOK_FACTS, facebookMedia } from './platform.js';
@@ -19,23 +19,8 @@ export const facebook: Connector = {
   csvColumns: { facebook_alt_text: 'alt_text', facebook_video_title: 'title' },
   oauth: (config) => facebookLogin({ ...appOf(config, FACEBOOK_FACTS.name), authorizeUrl: config.authorizeUrl }),
   plan: planFacebook,
-  mediaRefs(options) {
-    const urls: Array<[string, string]> = [];
-    const ids: Array<[string, string]> = [];
-    ((options as FacebookOptions).photos ?? []).forEach((m, i) => {
-      if (m.media_url !== undefined) urls.push([`platform_options.facebook.photos.${i}.media_url`, m.media_url]);
-      if (m.media_id !== undefined) ids.push([`platform_options.facebook.photos.${i}.media_id`, m.media_id]);
-    });
-    return { urls, ids };
-  },
+  mediaRefs: (options) => listedMedia((options as FacebookOptions).photos, 'platform_options.facebook.photos'),
   media: facebookMedia,
   publisher: (config) => facebookPublisher(appOf(config, FACEBOOK_FACTS.name).http),
-  sandbox: {
-    load: async () => {
-      const { createMetaSandbox } = await import('../../sandbox/meta/index.js');
-      return { create: (options) => createMetaSandbox({ ...options, mount: 'facebook' }) };
-    },
-    app: { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' },
-    configFor: (baseUrl) => ({ apiBaseUrl: baseUrl, authorizeUrl: `${baseUrl}/v21.0/dialog/oauth` }),
-  },
+  sandbox: graphSandbox('facebook', '/v21.0/dialog/oauth'),
 };

@@ -1,5 +1,5 @@
 import type { Connector } from '../contract.js';
-import { appOf } from '../meta-graph/index.js';
+import { appOf, graphSandbox, listedMedia } from '../meta-graph/index.js';
 import { threadsLogin } from './oauth.js';
 import { ThreadsOptionsSchema, type ThreadsOptions } from './options.js';
 import { planThreads } from './plan.js';
@@ -17,23 +17,8 @@ export const threads: Connector = {
   csvColumns: { threads_alt_text: 'alt_text' },
   oauth: threadsLogin,
   plan: planThreads,
-  mediaRefs(options) {
-    const urls: Array<[string, string]> = [];
-    const ids: Array<[string, string]> = [];
-    ((options as ThreadsOptions).media ?? []).forEach((m, i) => {
-      if (m.media_url !== undefined) urls.push([`platform_options.threads.media.${i}.media_url`, m.media_url]);
-      if (m.media_id !== undefined) ids.push([`platform_options.threads.media.${i}.media_id`, m.media_id]);
-    });
-    return { urls, ids };
-  },
+  mediaRefs: (options) => listedMedia((options as ThreadsOptions).media, 'platform_options.threads.media'),
   media: threadsMedia,
   publisher: (config) => threadsPublisher(appOf(config, THREADS_FACTS.name).http),
-  sandbox: {
-    load: async () => {
-      const { createMetaSandbox } = await import('../../sandbox/meta/index.js');
-      return { create: (options) => createMetaSandbox({ ...options, mount: 'threads' }) };
-    },
-    app: { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' },
-    configFor: (baseUrl) => ({ apiBaseUrl: baseUrl, authorizeUrl: `${baseUrl}/oauth/authorize` }),
-  },
+  sandbox: graphSandbox('threads', '/oauth/authorize'),
 };

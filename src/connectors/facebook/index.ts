@@ -1,5 +1,5 @@
 import type { Connector } from '../contract.js';
-import { appOf, facebookLogin, graphSandbox, listedMedia } from '../meta-graph/index.js';
+import { appOf, facebookLogin, graphSandbox, httpOf, listedMedia } from '../meta-graph/index.js';
 import { FacebookOptionsSchema, type FacebookOptions } from './options.js';
 import { planFacebook } from './plan.js';
 import { FACEBOOK_FACTS, facebookMedia } from './platform.js';
@@ -21,6 +21,6 @@ export const facebook: Connector = {
   plan: planFacebook,
   mediaRefs: (options) => listedMedia((options as FacebookOptions).photos, 'platform_options.facebook.photos'),
   media: facebookMedia,
-  publisher: (config) => facebookPublisher(appOf(config, FACEBOOK_FACTS.name).http),
+  publisher: (config) => facebookPublisher(httpOf(config, FACEBOOK_FACTS.name)),
   sandbox: graphSandbox('facebook', '/v21.0/dialog/oauth'),
 };

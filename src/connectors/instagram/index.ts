@@ -1,5 +1,5 @@
 import type { Connector } from '../contract.js';
-import { appOf, graphSandbox, listedMedia } from '../meta-graph/index.js';
+import { graphSandbox, httpOf, listedMedia } from '../meta-graph/index.js';
 import { instagramLogin } from './oauth.js';
 import { InstagramOptionsSchema, type InstagramOptions } from './options.js';
 import { planInstagram } from './plan.js';
@@ -19,6 +19,6 @@ export const instagram: Connector = {
   plan: planInstagram,
   mediaRefs: (options) => listedMedia((options as InstagramOptions).media, 'platform_options.instagram.media'),
   media: instagramMedia,
-  publisher: (config) => instagramPublisher(appOf(config, INSTAGRAM_FACTS.name).http),
+  publisher: (config) => instagramPublisher(httpOf(config, INSTAGRAM_FACTS.name)),
   sandbox: graphSandbox('instagram', '/oauth/authorize'),
 };

@@ -9,3 +9,8 @@ export function appOf(config: PlatformConfig, platform: string): { http: GraphHt
   }
   return { http: { platform, apiBaseUrl: config.apiBaseUrl, timeoutMs: config.timeoutMs }, clientId: config.clientId, clientSecret: config.clientSecret };
 }
+
+/** How to reach a Meta platform's API: enough to publish with an account's token (no app secret needed). */
+export function httpOf(config: PlatformConfig, platform: string): GraphHttpOptions {
+  return { platform, apiBaseUrl: config.apiBaseUrl, timeoutMs: config.timeoutMs };
+}

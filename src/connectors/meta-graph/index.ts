@@ -10,6 +10,6 @@ export { codePoints, threadsLength, hashtags, mentions, splitChain } from './tex
 export { pickMatch, sameText, graphTime, CLOCK_SKEW_MS, type Listed } from './find.js';
 export { publishContainer, publishedFrom, type ContainerProgress, type ContainerCalls } from './container-step.js';
 export { facebookLogin, FACEBOOK_LOGIN_SCOPES, VIA_FACEBOOK, type FacebookLoginApp } from './facebook-login.js';
-export { appOf } from './app.js';
+export { appOf, httpOf } from './app.js';
 export { graphSandbox, listedMedia } from './entry.js';
 export { longLivedLogin, type LongLivedLoginSpec } from './long-lived-login.js';

@@ -1,5 +1,5 @@
 import type { Connector } from '../contract.js';
-import { appOf, graphSandbox, listedMedia } from '../meta-graph/index.js';
+import { graphSandbox, httpOf, listedMedia } from '../meta-graph/index.js';
 import { threadsLogin } from './oauth.js';
 import { ThreadsOptionsSchema, type ThreadsOptions } from './options.js';
 import { planThreads } from './plan.js';
@@ -19,6 +19,6 @@ export const threads: Connector = {
   plan: planThreads,
   mediaRefs: (options) => listedMedia((options as ThreadsOptions).media, 'platform_options.threads.media'),
   media: threadsMedia,
-  publisher: (config) => threadsPublisher(appOf(config, THREADS_FACTS.name).http),
+  publisher: (config) => threadsPublisher(httpOf(config, THREADS_FACTS.name)),
   sandbox: graphSandbox('threads', '/oauth/authorize'),
 };

@@ -101,6 +101,15 @@ describe('Facebook Pages through the HTTP API against the Graph sandbox', () => 
     expect([...fb.world.published.values()].filter((x) => x.text === 'Exactly once, please')).toHaveLength(1);
   });
 
+  it('after a hang (no answer, nothing made) looks, finds nothing, and posts once', async () => {
+    const fb = metaSandbox(p, 'facebook');
+    fb.faults.add({ operation: 'POST /{id}/feed', kind: 'hang', hangMs: 2500 });
+    const id = await post({ content: 'Patience' });
+    const [done] = await settled(p, [id]);
+    expect(done!.deliveries[0]).toMatchObject({ status: 'published', adopted: false, attempts: 2 });
+    expect([...fb.world.published.values()].filter((x) => x.text === 'Patience')).toHaveLength(1);
+  });
+
   it('slows down when Meta reports the Page near its usage limit, before Meta refuses', async () => {
     const fb = metaSandbox(p, 'facebook');
     fb.options.usage.buc = 98;

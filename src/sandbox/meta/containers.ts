@@ -17,6 +17,7 @@ export function newContainer(ctx: Ctx, owner: string, platform: Container['platf
     readyAt: now + (video ? ctx.o.videoProcessingMs : ctx.o.imageProcessingMs),
     outcome: 'FINISHED',
     error: null,
+    reason: null,
     publishedAs: null,
     awaitingUpload: false,
   };
@@ -50,7 +51,7 @@ function settle(c: Container, entry: { done: boolean; result?: Fetched }, result
 export function fail(c: Container, message: string, subcode: number, threadsCode: string): void {
   c.outcome = 'ERROR';
   c.error = c.platform === 'threads' ? threadsCode : `Error: ${message} (${subcode})`;
-  c.params.__message = message;
+  c.reason = message;
 }
 
 /** A container's state now, as a status query sees it. */
@@ -89,7 +90,7 @@ export function publishable(ctx: Ctx, owner: string, creationId: string | undefi
   const state = stateOf(ctx, c);
   if (state === 'IN_PROGRESS') throw new GraphFailure(400, 9007, 'Media ID is not available', 2207027, { userMessage: 'The media is not ready for publishing, please wait for a moment' });
   if (state === 'EXPIRED') throw new GraphFailure(400, 24, 'The media container has expired', 2207008);
-  if (state === 'ERROR') throw new GraphFailure(400, -1, `Create media fail, please try to re-create media: ${c.params.__message ?? c.error}`, 2207032);
+  if (state === 'ERROR') throw new GraphFailure(400, -1, `Create media fail, please try to re-create media: ${c.reason ?? c.error}`, 2207032);
   if (state === 'PUBLISHED') throw new GraphFailure(400, 9007, 'This media container has already been published');
   return c;
 }

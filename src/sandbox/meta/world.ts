@@ -52,7 +52,10 @@ export interface Container {
   /** When processing ends, and how. */
   readyAt: number;
   outcome: 'FINISHED' | 'ERROR';
+  /** What the container's status says once it failed (Instagram's `status` text, Threads' `error_message` name). */
   error: string | null;
+  /** Why it failed, in words, for the answer to a publish of it. */
+  reason: string | null;
   publishedAs: string | null;
   /** Resumable upload: bytes not yet received. */
   awaitingUpload: boolean;

@@ -48,9 +48,12 @@ export async function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext)
           publicUrl: ctx.publicUrl,
           ...request.query,
         });
-        if (redirectUrl) return reply.redirect(withParams(redirectUrl, { status: 'connected', account_id: account.id, account_ids: accounts.map((a) => a.id).join(','), platform }), 302);
-        const names = accounts.map((a) => `${a.username} on ${a.platform} is connected to Pinion (account ${a.id})`).join('; ');
         const note = unreachableMedia(ctx.publicUrl, [...new Set(accounts.map((a) => a.platform))]);
+        if (redirectUrl) {
+          const params = { status: 'connected', account_id: account.id, account_ids: accounts.map((a) => a.id).join(','), platform, ...(note && { warning: note.trim() }) };
+          return reply.redirect(withParams(redirectUrl, params), 302);
+        }
+        const names = accounts.map((a) => `${a.username} on ${a.platform} is connected to Pinion (account ${a.id})`).join('; ');
         return reply.type('text/html').send(page(accounts.length > 1 ? 'Accounts connected' : 'Account connected', `${names}. ${note}You can close this window.`));
       } catch (err) {
         if (!(err instanceof ConnectError)) throw err;

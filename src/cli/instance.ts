@@ -67,6 +67,8 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     },
     // Long enough for a platform to fetch it while processing a container, short enough not to stay a standing link.
     publicMediaUrl: async (workspaceId, mediaId) => ctx.media.publicLink(workspaceId, mediaId, 3600_000),
+    // Stored like a conversion (the same bytes again are the same media), so a retry makes no second copy.
+    publicUrlOfBytes: async (workspaceId, bytes) => ctx.media.publicLink(workspaceId, (await ctx.media.ingest(workspaceId, bytes, { source: 'converted' })).id, 3600_000),
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);

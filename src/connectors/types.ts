@@ -66,6 +66,11 @@ export interface PublishInput {
    */
   publicMediaUrl?(mediaId: string): Promise<string>;
   /**
+   * Keeps bytes the publisher derived for the platform (an image fitted to its aspect ratios) as a
+   * media of the workspace and returns a signed public link to them, like `publicMediaUrl`.
+   */
+  publicUrlOfBytes?(bytes: Buffer, mime: string): Promise<string>;
+  /**
    * What an earlier attempt of this delivery saved with `checkpoint` (a thread's parts already
    * out, an upload session), or null. A publisher resumes from it instead of starting again.
    */

@@ -23,6 +23,11 @@ export const InstagramOptionsSchema = Type.Object(
     share_to_feed: Type.Optional(Type.Boolean({ description: 'Reels: also show in the profile feed (default true)' })),
     cover_url: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Reels: cover image URL (JPEG)' })),
     thumb_offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Reels: the frame (ms) to use as cover when no cover_url' })),
+    fit: Type.Optional(
+      Type.Union([Type.Literal('crop'), Type.Literal('pad')], {
+        description: 'Feed images outside 4:5–1.91:1: crop the middle, or pad with white bands, when publishing (default: refuse such images)',
+      }),
+    ),
     link_in_first_comment: Type.Optional(Type.Boolean({ description: 'Captions have no clickable links: post the link as the first comment instead of dropping it' })),
   },
   { additionalProperties: false },

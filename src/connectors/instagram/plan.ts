@@ -16,6 +16,8 @@ export interface InstagramPayload {
   share_to_feed?: boolean;
   cover_url?: string;
   thumb_offset?: number;
+  /** Feed images outside Instagram's aspect ratios are cropped or padded when publishing. */
+  fit?: 'crop' | 'pad';
   /** Posted as the first comment once the media is out (`link_in_first_comment`). */
   first_comment?: string;
 }
@@ -44,8 +46,10 @@ export async function planInstagram(draft: Draft, ctx: AccountContext): Promise<
   for (const item of items) {
     if (item.alt_text !== undefined && item.kind !== 'image') errors.push({ field: `${OPT}.alt_text`, message: 'alt text is for images only' });
     const ratio = item.info?.width && item.info.height ? item.info.width / item.info.height : undefined;
-    if (item.kind === 'image' && kind === 'image' && ratio !== undefined && (ratio < IG_LIMITS.minRatio - 1e-3 || ratio > IG_LIMITS.maxRatio + 1e-3)) {
-      errors.push({ field: 'media_id', message: `is ${item.info!.width}×${item.info!.height}; Instagram feed images must be between 4:5 and 1.91:1 — crop it (POST /api/v1/media/{id}/convert {"target":"instagram","crop":true})` });
+    if (item.kind === 'image' && kind !== 'story' && ratio !== undefined && (ratio < IG_LIMITS.minRatio - 1e-3 || ratio > IG_LIMITS.maxRatio + 1e-3)) {
+      const size = `is ${item.info!.width}×${item.info!.height}`;
+      if (o.fit) adaptations.push({ kind: 'other', field: 'media_id', message: `${size}; it will be ${o.fit === 'crop' ? 'cropped' : 'padded'} to Instagram's 4:5–1.91:1 when published` });
+      else errors.push({ field: 'media_id', message: `${size}; Instagram feed images must be between 4:5 and 1.91:1 — set platform_options.instagram.fit to "crop" or "pad", or convert it (POST /api/v1/media/{id}/convert {"target":"instagram","crop":true})` });
     }
     if (item.kind === 'video' && kind === 'story' && (item.info?.durationMs ?? 0) > IG_LIMITS.maxStoryVideoMs) errors.push({ field: 'media_id', message: 'a story video may last at most 60 s' });
   }
@@ -71,6 +75,7 @@ export async function planInstagram(draft: Draft, ctx: AccountContext): Promise<
     ...(kind === 'reels' && { share_to_feed: o.share_to_feed ?? true }),
     ...(o.cover_url !== undefined && { cover_url: o.cover_url }),
     ...(o.thumb_offset !== undefined && { thumb_offset: o.thumb_offset }),
+    ...(o.fit && kind !== 'story' && { fit: o.fit }),
     ...(first_comment && { first_comment }),
   };
   return { payload, errors, warnings, adaptations };

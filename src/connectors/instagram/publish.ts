@@ -23,6 +23,7 @@ import {
 } from '../meta-graph/index.js';
 import type { PublishInput, Publisher, WithToken } from '../types.js';
 import type { InstagramPayload } from './plan.js';
+import { fitAspect } from './fit.js';
 import { IG_LIMITS, INSTAGRAM_FACTS } from './platform.js';
 
 /** What a delivery to Instagram saves as it goes: carousel items made, the container, then the media and its comment. */
@@ -56,6 +57,15 @@ export function instagramPublisher(http: GraphHttpOptions, opts: InstagramPublis
   const recent = (p: InstagramPayload, token: string) =>
     graph<{ data: IgMedia[] }>(p, token, { method: 'GET', path: `/${p.user.id}/media`, query: { fields: 'id,caption,timestamp,media_product_type,permalink', limit: 100 } }).then((r) => r.data);
 
+  /** Where Meta fetches an image from: its own URL, or (with `fit`, when it is outside the ratios) a link to the fitted copy. */
+  async function imageUrl(p: InstagramPayload, input: PublishInput, item: GraphMedia): Promise<string> {
+    if (!p.fit) return urlOf(item, input);
+    const fitted = await fitAspect((await bytesOf(item, input)).bytes, p.fit);
+    if (!fitted) return urlOf(item, input);
+    if (!input.publicUrlOfBytes) throw new ConnectorError('rejected', 'This Pinion cannot hand out links to fitted images; convert the image for Instagram first');
+    return input.publicUrlOfBytes(fitted, 'image/jpeg');
+  }
+
   /** One container: a URL for Meta to fetch, or (a stored video) a resumable upload of its bytes. */
   async function container(p: InstagramPayload, input: PublishInput, item: GraphMedia, params: Record<string, string | boolean | number | undefined>): Promise<string> {
     const video = item.kind === 'video';
@@ -64,7 +74,7 @@ export function instagramPublisher(http: GraphHttpOptions, opts: InstagramPublis
       graph<{ id: string; uri?: string }>(p, t, {
         method: 'POST',
         path: `/${p.user.id}/media`,
-        form: { ...params, ...(upload ? { upload_type: 'resumable' } : video ? { video_url: await urlOf(item, input) } : { image_url: await urlOf(item, input) }), ...(item.alt_text && { alt_text: item.alt_text }) },
+        form: { ...params, ...(upload ? { upload_type: 'resumable' } : video ? { video_url: await urlOf(item, input) } : { image_url: await imageUrl(p, input, item) }), ...(item.alt_text && { alt_text: item.alt_text }) },
       }),
     );
     if (upload) {

@@ -76,6 +76,23 @@ describe('Instagram through the HTTP API against the Graph sandbox', () => {
     expect(world().containers.get(i!.containerId!)!.params.alt_text).toBe('A bright studio');
   });
 
+  it('refuses a feed image outside 4:5–1.91:1 unless asked to crop or pad it, and then fits it when publishing', async () => {
+    const tall = ((await (await uploadFile(p, await jpeg(1000, 1500), 'tall.jpg')).json()) as { id: string }).id;
+    const wide = ((await (await uploadFile(p, await jpeg(2000, 800), 'wide.jpg')).json()) as { id: string }).id;
+    const refused = await p.api('POST', '/api/v1/posts', { body: { platforms: ['instagram'], accounts: ['studio_ig'], content: 'tall', media_id: tall } });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(await refused.json())).toContain('set platform_options.instagram.fit');
+    const cropped = await post({ content: 'tall, cropped', media_id: tall, platform_options: { instagram: { fit: 'crop' } } });
+    expect(cropped.warnings).toContainEqual({ field: 'media_id', message: expect.stringContaining('it will be cropped') });
+    const padded = await post({ content: 'wide, padded', media_id: wide, platform_options: { instagram: { fit: 'pad' } } });
+    const done = await settled(p, [cropped.id, padded.id]);
+    for (const d of done) expect(d.deliveries[0], JSON.stringify(d.deliveries[0])).toMatchObject({ status: 'published' });
+    // The fitted copies are media of the workspace (Meta fetched them from their signed links).
+    const media = ((await (await p.api('GET', '/api/v1/media?limit=200')).json()) as { data: Array<{ width: number; height: number; source: string }> }).data;
+    const fitted = media.filter((m) => m.source === 'converted').map((m) => [m.width, m.height]);
+    expect(fitted).toEqual(expect.arrayContaining([[1000, 1250], [2000, 1048]]));
+  });
+
   it('drops a link from the caption with a warning, or posts it as the first comment when asked', async () => {
     const dropped = await post({ content: 'New prints', link: 'https://shop.example/prints', media_id: photo });
     expect(dropped.warnings).toContainEqual({ field: 'link', message: expect.stringContaining('the link is left out') });

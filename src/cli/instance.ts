@@ -93,6 +93,10 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
     },
     // Webhooks hear of every end state in the transaction that records it.
     onOutcome: (trx, outcome) => emitEvent(trx, outcomeEvent(outcome)).then(() => undefined),
+    // Long enough for a platform to fetch it while processing a container, short enough not to stay a standing link.
+    publicMediaUrl: async (workspaceId, mediaId) => ctx.media.publicLink(workspaceId, mediaId, 3600_000),
+    // Stored like a conversion (the same bytes again are the same media), so a retry makes no second copy.
+    publicUrlOfBytes: async (workspaceId, bytes) => ctx.media.publicLink(workspaceId, (await ctx.media.ingest(workspaceId, bytes, { source: 'converted' })).id, 3600_000),
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);
@@ -169,7 +173,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     throw err;
   }
   const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectMediaUrl(url) : undefined;
-  const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl } };
+  const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl, publicUrl: () => publicUrl } };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
 

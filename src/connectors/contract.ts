@@ -42,6 +42,11 @@ export interface PlatformFacts {
     mediaRequired: boolean;
     /** Named places inside an account a post goes to (Pinterest boards). */
     boards: boolean;
+    /**
+     * The platform downloads stored media from a URL Pinion serves (under its public URL): such
+     * posts cannot work while Pinion's public URL is loopback or private.
+     */
+    fetchesMediaByUrl?: boolean;
   };
   /** The write budget per account, shared by all workers: calls spaced so no window holds more than `limit`. */
   writeBudget: { category: string; limit: number; windowSeconds: number; perDay: number };

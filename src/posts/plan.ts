@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { listAccounts, type Account, type Accounts } from '../accounts/index.js';
 import { connectorFor, platformProblem, type Adaptation, type Connector, type Draft, type FieldIssue, type MediaInfo } from '../connectors/index.js';
+import { literalRefusal } from '../net/index.js';
 import type { Database } from '../store/index.js';
 import type { WorkspaceSettings } from '../workspaces/index.js';
 import type { PlatformOptions, PostRequest } from './request.js';
@@ -40,7 +41,7 @@ const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.fie
  * each the post as that platform should see it (its overrides applied).
  */
 export async function planPost(
-  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkUrl?: UrlCheck },
+  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkUrl?: UrlCheck; publicUrl?: string },
   input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number },
 ): Promise<PostPlan> {
   const { request } = input;
@@ -87,6 +88,13 @@ export async function planPost(
       continue;
     }
     const draft = draftFor(request, connector, (link) => withUtm(link, utm), media);
+    const unreachable = connector.facts.capabilities.fetchesMediaByUrl && deps.publicUrl ? publicUrlProblem(deps.publicUrl) : undefined;
+    if (unreachable && (draft.mediaId !== undefined || refs.ids.some(([field]) => field.startsWith(`platform_options.${platform}.`)))) {
+      warnings.push({
+        field: `platforms.${index}`,
+        message: `${name} downloads stored media from Pinion's public URL ${deps.publicUrl}, which it cannot reach (${unreachable}); set publicUrl (PINION_PUBLIC_URL) to an address on the internet, or give the media as a public media_url`,
+      });
+    }
     for (const account of chosen) {
       if (account.status === 'needs_reauth') {
         errors.push({ field: 'accounts', message: `${name} account ${account.username} must be reconnected before posting (POST /api/v1/accounts/connect)` });
@@ -181,6 +189,15 @@ async function checkUrls(named: Array<[string, string]>, check: UrlCheck, connec
     }
   });
   return { errors, warnings };
+}
+
+/** Why a platform on the internet cannot reach Pinion's public URL, or undefined when it may (only DNS could tell more). */
+function publicUrlProblem(publicUrl: string): string | undefined {
+  try {
+    return literalRefusal(new URL(publicUrl));
+  } catch {
+    return 'it is not a URL';
+  }
 }
 
 /** Looks up every media id the post names, once, so adapting stays synchronous and pure. */

@@ -14,6 +14,8 @@ export interface PostDeps {
   media: MediaLibrary;
   /** Checks media URLs a post names when it is made, if the config says so. */
   checkUrl?: UrlCheck;
+  /** Pinion's public URL, where platforms that fetch media by URL download stored media. */
+  publicUrl?: () => string;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function preparePost(deps: PostDeps, workspaceId: string, request: 
   const settings = workspace?.settings ?? {};
   const converted = opts.dryRun ? { request, notes: [] } : await convertPostMedia(deps.media, workspaceId, settings, request);
   const plan = await planPost(
-    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? deps.checkUrl },
+    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? deps.checkUrl, publicUrl: deps.publicUrl?.() },
     { workspaceId, settings, request: converted.request },
   );
   plan.warnings.push(...converted.notes);

@@ -29,6 +29,10 @@ export interface PublishPassOptions {
   readMedia?(workspaceId: string, mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
   /** Downloads a media URL safely (no private addresses), for platforms that take no media by URL. */
   readUrl?(url: string): Promise<{ bytes: Buffer; mime: string }>;
+  /** A signed, expiring public URL of a stored media, for platforms that download media from a URL. */
+  publicMediaUrl?(workspaceId: string, mediaId: string): Promise<string>;
+  /** Stores derived bytes as a media of the workspace and returns its signed public URL. */
+  publicUrlOfBytes?(workspaceId: string, bytes: Buffer, mime: string): Promise<string>;
   concurrency: number;
   leaseMs: number;
   pollIntervalMs: number;
@@ -158,6 +162,8 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         withToken,
         readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))),
         readUrl: (url) => (opts.readUrl ? opts.readUrl(url) : Promise.reject(new Error('no way to download media URLs'))),
+        ...(opts.publicMediaUrl && { publicMediaUrl: (id: string) => opts.publicMediaUrl!(d.workspace_id, id) }),
+        ...(opts.publicUrlOfBytes && { publicUrlOfBytes: (bytes: Buffer, mime: string) => opts.publicUrlOfBytes!(d.workspace_id, bytes, mime) }),
         progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
         units,
         checkpoint: async (progress) => {

@@ -22,9 +22,10 @@ export function fastPlatforms(overrides: { timeoutMs?: number; outcomeWindowSeco
     ...platforms[id]!,
     timeoutMs: overrides.timeoutMs ?? 2000,
     writeBudget: { limit: 600, windowSeconds: 60, perDay: 0 },
-    ...(overrides.outcomeWindowSeconds !== undefined && { outcomeWindowSeconds: overrides.outcomeWindowSeconds }),
+    // The emulators answer or drop at once, never commit late: a short window keeps retries quick.
+    outcomeWindowSeconds: overrides.outcomeWindowSeconds ?? 1,
   });
-  return { ...platforms, pinterest: quick('pinterest'), instagram: quick('instagram'), facebook: quick('facebook'), threads: quick('threads') };
+  return { ...platforms, pinterest: quick('pinterest'), instagram: quick('instagram'), facebook: quick('facebook'), threads: quick('threads'), linkedin: quick('linkedin') };
 }
 
 export const metaSandbox = (p: TestPinion, platform: 'facebook' | 'instagram' | 'threads') => p.sandboxes.get(platform) as unknown as MetaSandbox;

@@ -29,7 +29,7 @@ export function newContainer(ctx: Ctx, owner: string, platform: Container['platf
 export function fetchInBackground(ctx: Ctx, c: Container, url: string, want: 'image' | 'video'): void {
   const entry: { done: boolean; result?: Fetched } = { done: false };
   fetching.set(c, entry);
-  void fetchMedia(url, ctx.o.mediaFetchTimeoutMs).then((result) => settle(c, entry, result, want));
+  void fetchMedia(url, ctx.o.mediaFetchTimeoutMs, ctx.o.fetchAllowHosts()).then((result) => settle(c, entry, result, want));
 }
 
 /** Bytes sent by resumable upload, decoded at once. */

@@ -19,6 +19,8 @@ export interface ResolvedOptions {
   refreshMinAgeSeconds: number;
   codeTtlSeconds: number;
   mediaFetchTimeoutMs: number;
+  /** Hosts media may be fetched from though private (this machine's servers); read at each fetch. Meta fetches from the internet only. */
+  fetchAllowHosts: () => readonly string[];
   /** Feed posts per Page allowed in `pagePostWindowSeconds` before code 32 (0: no limit). */
   pagePostLimit: number;
   pagePostWindowSeconds: number;

@@ -33,7 +33,7 @@ function save(ctx: Ctx, page: Page, type: string, text: string, extra: Partial<P
 }
 
 async function fetchOrFail(ctx: Ctx, url: string, want: 'image' | 'video') {
-  const got = await fetchMedia(url, ctx.o.mediaFetchTimeoutMs);
+  const got = await fetchMedia(url, ctx.o.mediaFetchTimeoutMs, ctx.o.fetchAllowHosts());
   if (!got.ok) throw new GraphFailure(400, 324, `(#324) Missing or invalid image file: ${got.error!.message}`, undefined);
   if (got.kind !== want) throw new GraphFailure(400, 352, `(#352) The ${want} file you selected is in a format that we don't support.`);
 }

@@ -1,4 +1,5 @@
 import { probe } from '../../media/index.js';
+import { safeFetch } from '../../net/index.js';
 
 /** What the emulator made of a media URL it was given, as Meta would after downloading and decoding it. */
 export interface Fetched {
@@ -19,12 +20,11 @@ const failed = (message: string, subcode: number, threadsCode: string): Fetched 
  * A URL that cannot be fetched → 2207052 (media download failed); bytes that are no image or
  * video, or do not decode → 2207026 for video, 2207052 for images (the docs' nearest subcodes).
  */
-export async function fetchMedia(url: string, timeoutMs: number): Promise<Fetched> {
+export async function fetchMedia(url: string, timeoutMs: number, allowHosts: readonly string[]): Promise<Fetched> {
   let bytes: Buffer;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-    if (!res.ok) return failed(`Media download has failed. The media URI doesn't meet our requirements (HTTP ${res.status}).`, 2207052, 'FAILED_DOWNLOADING_VIDEO');
-    bytes = Buffer.from(await res.arrayBuffer());
+    // From public addresses only (plus the allowed hosts), as Meta's servers would: never this machine's private network.
+    ({ bytes } = await safeFetch(url, { allowHosts: [...allowHosts], maxBytes: 1024 ** 3, timeoutMs }));
   } catch (err) {
     return failed(`Media download has failed. The media URI doesn't meet our requirements (${(err as Error).message}).`, 2207052, 'FAILED_DOWNLOADING_VIDEO');
   }

@@ -17,7 +17,9 @@ export { IG_MEDIA_PARAMS } from './instagram.js';
 export { FEED_PARAMS, PHOTO_PARAMS, VIDEO_PARAMS } from './facebook.js';
 export { THREADS_PARAMS } from './threads.js';
 
-export interface MetaSandboxOptions extends Partial<Omit<ResolvedOptions, 'usage'>> {
+export interface MetaSandboxOptions extends Partial<Omit<ResolvedOptions, 'usage' | 'fetchAllowHosts'>> {
+  /** `host` or `host:port` media may be fetched from though private; default none. A function is read at each fetch. */
+  fetchAllowHosts?: readonly string[] | (() => readonly string[]);
   /** Mounts created with the same key share one world (people, Pages, tokens, posts). Default "default". */
   world?: string;
   usage?: ResolvedOptions['usage'];
@@ -51,6 +53,7 @@ export function resolveOptions(o: MetaSandboxOptions): ResolvedOptions {
     refreshMinAgeSeconds: o.refreshMinAgeSeconds ?? 86_400,
     codeTtlSeconds: o.codeTtlSeconds ?? 600,
     mediaFetchTimeoutMs: o.mediaFetchTimeoutMs ?? 10_000,
+    fetchAllowHosts: typeof o.fetchAllowHosts === 'function' ? o.fetchAllowHosts : ((hosts) => () => hosts ?? [])(o.fetchAllowHosts),
     pagePostLimit: o.pagePostLimit ?? 0,
     pagePostWindowSeconds: o.pagePostWindowSeconds ?? 3600,
     usage: o.usage ?? {},

@@ -57,7 +57,7 @@ async function createContainer(req: Req, ctx: Ctx, user: IgUser) {
   if (!p.image_url) throw badParam('(#100) image_url is required (or media_type with video_url)');
   if (type !== undefined && type !== 'STORIES') throw badParam(`(#100) media_type ${type} is not valid with image_url`);
   // Images are downloaded while the container is created: a bad one is refused at once.
-  const got = await fetchMedia(p.image_url, ctx.o.mediaFetchTimeoutMs);
+  const got = await fetchMedia(p.image_url, ctx.o.mediaFetchTimeoutMs, ctx.o.fetchAllowHosts());
   if (!got.ok) throw new GraphFailure(400, 9004, got.error!.message, got.error!.subcode, { userMessage: 'The media could not be fetched from this URI' });
   if (got.mime !== 'image/jpeg') throw new GraphFailure(400, 9004, `Only JPEG images are supported (got ${got.mime})`, 2207052, { userMessage: 'Unsupported image format' });
   const ratio = (got.width ?? 1) / (got.height ?? 1);

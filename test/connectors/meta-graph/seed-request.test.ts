@@ -3,14 +3,13 @@ import { startTestPinion, type TestPinion } from '../../helpers/pinion.js';
 import { FAST_SCHEDULER, getPost, pinterestAccount, settled, waitFor } from '../../helpers/posts.js';
 import { connectFacebook, fastPlatforms, jpeg, metaSandbox, metaSandboxes } from '../../helpers/meta.js';
 import { uploadFile } from '../../media/support.js';
+import { connectLinkedIn } from '../../helpers/linkedin.js';
 
 /**
- * The seed's request: one post to Pinterest, Instagram, LinkedIn and Facebook. LinkedIn is built
- * on another branch; here it is a platform Pinion announces but does not have, so the request is
- * refused naming it, and the same post to the three platforms this branch has is published with
- * a state per delivery. (Once LinkedIn is merged, the four-platform request itself should publish.)
+ * The seed's request: one post to Pinterest, Instagram, LinkedIn and Facebook, published to all
+ * four with a state per delivery; and when one platform must wait, the others still go out.
  */
-describe('one post to Pinterest, Instagram and Facebook (and LinkedIn, not in this build)', () => {
+describe("the seed's four-platform request: Pinterest, Instagram, LinkedIn and Facebook", () => {
   let p: TestPinion;
   let photo: string;
   beforeAll(async () => {
@@ -19,6 +18,7 @@ describe('one post to Pinterest, Instagram and Facebook (and LinkedIn, not in th
     await pinterestAccount(p, 'shop', 'Launches');
     metaSandbox(p, 'facebook').world.addPerson({ name: 'Cy', pages: [{ name: 'Cy Shop', instagram: 'cy_shop' }] });
     await connectFacebook(p, 'Cy');
+    await connectLinkedIn(p, { name: 'Cy Person' });
   });
   afterAll(async () => p?.close());
 
@@ -30,25 +30,20 @@ describe('one post to Pinterest, Instagram and Facebook (and LinkedIn, not in th
     platform_options: { pinterest: { board: 'Launches', title: 'Spring collection' } },
   });
 
-  it('refuses the four-platform request, naming linkedin and nothing else', async () => {
-    const res = await p.api('POST', '/api/v1/posts', { body: request(['pinterest', 'instagram', 'linkedin', 'facebook']) });
-    expect(res.status).toBe(422);
-    const body = (await res.json()) as { errors: Array<{ field: string; message: string }> };
-    expect(body.errors).toEqual([{ field: 'platforms.2', message: expect.stringContaining('"linkedin" is not available in this version of Pinion yet') }]);
-  });
-
-  it('publishes to the three, each delivery with its own state and payload', async () => {
-    const check = await (await p.api('POST', '/api/v1/posts:validate', { body: request(['pinterest', 'instagram', 'facebook']) })).json();
-    expect(check.valid).toBe(true);
+  it('publishes to the four, each delivery with its own state and payload', async () => {
+    const four = ['pinterest', 'instagram', 'linkedin', 'facebook'];
+    const check = await (await p.api('POST', '/api/v1/posts:validate', { body: request(four) })).json();
+    expect(check.valid, JSON.stringify(check.errors)).toBe(true);
     const ig = check.deliveries.find((d: { platform: string }) => d.platform === 'instagram');
     expect(ig.adaptations).toContainEqual(expect.objectContaining({ kind: 'link_dropped' }));
 
-    const res = await p.api('POST', '/api/v1/posts', { body: request(['pinterest', 'instagram', 'facebook']) });
+    const res = await p.api('POST', '/api/v1/posts', { body: request(four) });
     expect(res.status).toBe(201);
     const [done] = await settled(p, [((await res.json()) as { id: string }).id]);
     expect(done!.status).toBe('published');
-    const by = Object.fromEntries(done!.deliveries.map((d) => [(d as unknown as { platform: string }).platform, d]));
-    for (const platform of ['pinterest', 'instagram', 'facebook']) expect(by[platform], platform).toMatchObject({ status: 'published', external_id: expect.any(String) });
+    const by = Object.fromEntries(done!.deliveries.map((d) => [d.platform, d]));
+    for (const platform of four) expect(by[platform], platform).toMatchObject({ status: 'published', external_id: expect.any(String) });
+    expect(by.linkedin!.url).toMatch(/^https:\/\/www\.linkedin\.com\/feed\/update\/urn:li:/);
     expect(by.instagram!.payload).toMatchObject({ caption: 'Our spring collection is here #spring', kind: 'image' });
     expect(by.facebook!.payload).toMatchObject({ kind: 'photo', message: expect.stringContaining('https://shop.example/spring') });
     expect(by.pinterest!.payload).toMatchObject({ link: expect.stringContaining('https://shop.example/spring') });

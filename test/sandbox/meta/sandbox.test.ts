@@ -14,7 +14,7 @@ describe('the Graph API sandbox, called directly', () => {
   let now = Date.UTC(2031, 0, 1);
   beforeAll(async () => {
     files = await startMediaServer({ '/a.jpg': { type: 'image/jpeg', bytes: await jpeg() }, '/v.mp4': { type: 'video/mp4', bytes: tinyMp4() }, '/bad.jpg': { type: 'image/jpeg', bytes: Buffer.from('nope') } });
-    ig = createMetaSandbox({ mount: 'instagram', world: 'sandbox-direct', imageProcessingMs: 0, videoProcessingMs: 1000, containerTtlSeconds: 3600, now: () => now });
+    ig = createMetaSandbox({ mount: 'instagram', world: 'sandbox-direct', fetchAllowHosts: ['127.0.0.1'], imageProcessingMs: 0, videoProcessingMs: 1000, containerTtlSeconds: 3600, now: () => now });
     app = Fastify();
     await app.register(ig.plugin, { prefix: '/sandbox/instagram' });
     base = `${await app.listen({ port: 0, host: '127.0.0.1' })}/sandbox/instagram`;

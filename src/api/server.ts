@@ -8,6 +8,7 @@ import { createMetrics, instrumentHttp } from '../observability/index.js';
 import { requireApiKey } from './auth.js';
 import type { ApiContext } from './context.js';
 import { ProblemSchema, installProblemHandlers } from './problem.js';
+import { completeDocument, isSandboxRoute } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspace.js';
@@ -56,6 +57,9 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Pinion API key (pin_…)' } } },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    // The emulators are not the product: they stay out of its document (and out of the SDKs made from it).
+    transform: ({ schema, url }) => ({ schema: isSandboxRoute(url) ? { ...schema, hide: true } : schema, url }),
+    transformObject: (documents) => completeDocument((documents as { openapiObject: never }).openapiObject) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   // The server URL is known only once listening (port 0), so it is filled in per request.

@@ -173,6 +173,8 @@ export interface Connector {
   options: TObject;
   /** Environment variables of earlier versions still read: name → setting under `platforms.<id>`. */
   legacyEnv?: Record<string, string>;
+  /** `platform_options.<id>` of the example post in the API document (a person can paste it). */
+  exampleOptions?: Record<string, unknown>;
   /** CSV columns that land in this platform's options: column name → option name. */
   csvColumns?: Record<string, string>;
   oauth(config: PlatformConfig): OAuthFlow;

@@ -11,6 +11,8 @@ import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { emitEvent, webhookPasses } from '../webhooks/index.js';
 import { createMediaLibrary, probe, safeFetch } from '../media/index.js';
+import { persistSandboxes } from './local-state.js';
+import type { FastifyPluginAsync } from 'fastify';
 
 /** Where each platform's emulator is mounted: `/sandbox/<platform>`. */
 export const sandboxPrefix = (platform: string) => `/sandbox/${platform}`;
@@ -39,6 +41,8 @@ export interface StartOptions {
   shutdownGraceMs?: number;
   /** Options of the embedded emulators, by platform id (tests shorten token lifetimes, inject faults). */
   sandboxOptions?: Record<string, Record<string, unknown>>;
+  /** Keep the sandboxes' state in this folder across restarts (the embedded default does, beside its database). */
+  sandboxStateDir?: string;
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
@@ -95,6 +99,17 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       sandboxes.set(c.facts.id, emulator.create(options.sandboxOptions?.[c.facts.id] ?? {}));
     }
   }
+  const saved = options.sandboxStateDir && sandboxes.size ? persistSandboxes(sandboxes, options.sandboxStateDir, log) : undefined;
+  // Any call that is not a read may change an emulator's state: save it soon after.
+  const mountOf = (platform: string, plugin: FastifyPluginAsync): FastifyPluginAsync =>
+    saved
+      ? async (scope, opts) => {
+          scope.addHook('onResponse', async (request) => {
+            if (request.method !== 'GET' && request.method !== 'HEAD') saved.changed(platform);
+          });
+          await plugin(scope, opts);
+        }
+      : plugin;
   // The public URL is known only after listening when port 0 asks for any free port.
   let accounts: Accounts;
   try {
@@ -135,7 +150,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     app = await buildServer(ctx, {
       logger: log,
       metrics,
-      mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: sandbox.plugin })),
+      mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: mountOf(platform, sandbox.plugin) })),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const port = Number(new URL(address).port);
@@ -180,6 +195,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
         await app.close();
         clearTimeout(cutOff);
       }
+      saved?.saveAll();
       await store.close();
     },
   };

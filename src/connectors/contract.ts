@@ -165,6 +165,10 @@ export interface SandboxEntry {
 export interface SandboxInstance {
   plugin: import('fastify').FastifyPluginAsync;
   reset(): void;
+  /** The emulator's users, tokens and content as text, so a restart of `pinion start` keeps them. */
+  snapshot?(): string;
+  /** Takes back what snapshot() gave, replacing the current state. */
+  restore?(snapshot: string): void;
 }
 
 export interface Connector {

@@ -54,8 +54,10 @@ async function scheduleAll(
     stored = await createPosts(ctx.store.db, inputs);
   } catch (err) {
     if (err instanceof PostConflict) {
-      const where = err.index === undefined ? { field: '(post)' } : requests[err.index]!.label('(post)');
-      throw new HttpProblem(409, 'idempotency-conflict', 'This Idempotency-Key was already used with different posts; none was stored', [{ ...where, message: 'differs from the post first sent with this key' }]);
+      // The post as a whole: `posts.<n>` in a batch, the row (its line) in a CSV.
+      const where = err.index === undefined ? { field: '(post)' } : requests[err.index]!.label('*');
+      const field = where.field.replace(/\.?\*$/, '') || '(row)';
+      throw new HttpProblem(409, 'idempotency-conflict', 'This Idempotency-Key was already used with different posts; none was stored', [{ ...where, field, message: 'differs from the post first sent with this key' }]);
     }
     throw err;
   }

@@ -28,7 +28,7 @@ export async function startConnect(
     .execute();
   // Expired states are of no use to anyone; clearing them here keeps the table small without a job.
   await db.deleteFrom('oauth_states').where('expires_at', '<', now - 86_400_000).execute();
-  return { authorizeUrl: input.oauth.authorizeUrl({ redirectUri: callbackUrl(input.publicUrl, input.platform), state, codeChallenge }), expiresAt: new Date(now + input.ttlMs) };
+  return { authorizeUrl: input.oauth.authorizeUrl({ redirectUri: callbackUrl(input.publicUrl, input.platform), state, codeChallenge, codeVerifier }), expiresAt: new Date(now + input.ttlMs) };
 }
 
 export class ConnectError extends Error {

@@ -141,7 +141,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     await store.close();
     throw err;
   }
-  const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectImageUrl(url) : undefined;
+  const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectMediaUrl(url) : undefined;
   const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl } };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;

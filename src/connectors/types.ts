@@ -20,9 +20,10 @@ export interface AccountIdentity {
 export interface OAuthFlow {
   /**
    * URL to send the person to; `state` comes back on the callback. `codeChallenge` is the S256
-   * PKCE challenge of a verifier Pinion keeps; platforms without PKCE ignore it.
+   * PKCE challenge of a verifier Pinion keeps; platforms without PKCE ignore it. `codeVerifier` is
+   * that verifier, for platforms whose challenge is not RFC 7636's base64url (a hex digest, say).
    */
-  authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string }): string;
+  authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string; codeVerifier?: string }): string;
   exchangeCode(input: { code: string; redirectUri: string; codeVerifier: string }): Promise<TokenSet>;
   /** Returns the new token set; platforms that rotate refresh tokens return the new one. */
   refresh(refreshToken: string): Promise<TokenSet>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -38,12 +39,17 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: false,
+    // Unique across processes, so a request id quoted from a problem finds one log line whichever server answered.
+    genReqId: () => randomUUID(),
     // Name every bad field in one answer, and never drop unknown fields silently: a typo such as
     // `schedule_at` must be an error, not a post published now.
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installProblemHandlers(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
@@ -66,7 +72,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   app.get('/openapi.json', { schema: { hide: true } }, async () => ({ ...app.swagger(), servers: [{ url: ctx.publicUrl }] }));
 
   const metrics = options.metrics ?? createMetrics();
-  instrumentHttp(app, metrics);
+  instrumentHttp(app, metrics, { token: ctx.config.metricsToken });
   await app.register(async (scope) => healthRoutes(scope, ctx));
   await app.register(async (scope) => oauthCallbackRoutes(scope, ctx));
   await app.register(async (scope) => mediaUploadRoutes(scope, ctx));

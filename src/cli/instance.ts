@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { createAccounts, type Accounts } from '../accounts/index.js';
 import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
-import { createLogger, createMetrics, publishMetrics, tokenMetrics, type Logger } from '../observability/index.js';
+import { createLogger, createMetrics, publishMetrics, stateMetrics, tokenMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
-import { publishPass } from '../scheduler/index.js';
+import { publishPass, queueStats } from '../scheduler/index.js';
 import { Worker, type BackgroundPass } from '../shared/index.js';
 import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/index.js';
 import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
-import { emitEvent, webhookPasses } from '../webhooks/index.js';
+import { emitEvent, webhookPasses, webhookStats } from '../webhooks/index.js';
 import { createMediaLibrary, probe, safeFetch } from '../media/index.js';
 import { persistSandboxes } from './local-state.js';
 import type { FastifyPluginAsync } from 'fastify';
@@ -131,7 +131,13 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     }
   });
   const metrics = createMetrics();
-  accounts.tokens.refreshFailed.push(tokenMetrics(metrics).refreshFailed);
+  const tokenCounts = tokenMetrics(metrics);
+  accounts.tokens.refreshFailed.push(tokenCounts.refreshFailed);
+  accounts.tokens.refreshed.push(tokenCounts.refreshed);
+  stateMetrics(metrics, async () => {
+    const queue = await queueStats(store.db, Date.now());
+    return { deliveries: queue.byStatus, due: queue.due, errors: queue.errors, webhooks: await webhookStats(store.db) };
+  });
   let publicUrl = publicUrlOf(config);
   let media;
   try {

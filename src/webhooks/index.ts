@@ -52,3 +52,4 @@ function reencryptSecretsPass(opts: { db: Kysely<Database>; vault: TokenVault; l
     },
   };
 }
+export { webhookStats } from './stats.js';

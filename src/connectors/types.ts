@@ -28,6 +28,11 @@ export interface OAuthFlow {
   /** Returns the new token set; platforms that rotate refresh tokens return the new one. */
   refresh(refreshToken: string): Promise<TokenSet>;
   identify(accessToken: string): Promise<AccountIdentity>;
+  /**
+   * Where one grant makes several accounts connectable (a person and the pages they manage):
+   * each account with the tokens to keep for it. Without it, a grant is the one account `identify` names.
+   */
+  accounts?(tokens: TokenSet): Promise<Array<{ identity: AccountIdentity; tokens: TokenSet }>>;
   /** Revokes the grant where the platform allows it; false where it does not. */
   revoke?(token: string): Promise<boolean>;
 }

@@ -132,12 +132,12 @@ export function completeDocument(doc: Document): Document {
       if (secured) {
         r['401'] ??= problem('No API key, or an unknown or revoked one: send `Authorization: Bearer <key>`');
         r['403'] ??= problem('The API key lacks the scope this operation needs (`required_scope`)');
+        r['429'] ??= problem('Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again');
       }
       if (path.includes('{')) r['404'] ??= problem('Nothing with this id in your workspace');
       if (CONFLICTS.has(id)) r['409'] ??= problem('Conflicts with the current state (or the Idempotency-Key was used with another body)');
       if (PLATFORM_CALLS.has(id)) {
         r['409'] ??= problem('The account must be connected again (POST /api/v1/accounts/connect)');
-        r['429'] ??= problem('The platform limits calls for this account now; `retry_at` and Retry-After say when to try again');
         r['502'] ??= problem('The platform failed or did not answer; try again');
         r['503'] ??= problem('The platform refused this instance’s app credentials; an operator must fix them');
       }

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/index.js';
 import { createMetrics, instrumentHttp } from '../observability/index.js';
 import { requireApiKey } from './auth.js';
+import { limitPerApiKey } from './rate-limit.js';
 import type { ApiContext } from './context.js';
 import { ProblemSchema, installProblemHandlers } from './problem.js';
 import { completeDocument, isSandboxRoute } from './openapi.js';
@@ -80,6 +81,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   await app.register(
     async (v1) => {
       requireApiKey(v1, ctx);
+      await limitPerApiKey(v1, ctx.config.rateLimitPerMinute);
       for (const routes of API_ROUTES) await routes(v1, ctx);
     },
     { prefix: '/api/v1' },

@@ -53,6 +53,8 @@ export const ConfigSchema = Type.Object(
     sandbox: Type.Boolean({ default: false }),
     /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>` (Prometheus `bearer_token`). */
     metricsToken: Type.Optional(Type.String({ minLength: 16 })),
+    /** Requests each API key may make per minute to /api/v1 (per server process); 0: no limit. */
+    rateLimitPerMinute: Type.Integer({ default: 1200, minimum: 0 }),
     /**
      * Keys that encrypt platform tokens at rest, as `id:base64(32 bytes)`. The first encrypts;
      * all decrypt, so a key can be rotated in by putting it first.
@@ -153,6 +155,7 @@ export const ENV_VARS: Record<string, string> = {
   PINION_BODY_LIMIT: 'bodyLimitBytes',
   PINION_SANDBOX: 'sandbox',
   PINION_METRICS_TOKEN: 'metricsToken',
+  PINION_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   PINION_ENCRYPTION_KEYS: 'encryptionKeys',
   PINION_TOKEN_REFRESH_MARGIN: 'accounts.refreshMarginSeconds',
   PINION_WORKER_CONCURRENCY: 'scheduler.concurrency',

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { LevelWithSilent } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/index.js';
 import { createMetrics, instrumentHttp } from '../observability/index.js';
@@ -27,7 +28,7 @@ export interface BuildServerOptions {
   /** The Prometheus registry /metrics serves; shared with an in-process worker. */
   metrics?: Registry;
   /** Extra plugins mounted beside the API, such as the sandbox emulators at their prefixes. */
-  mounts?: Array<{ prefix: string; plugin: FastifyPluginAsync }>;
+  mounts?: Array<{ prefix: string; plugin: FastifyPluginAsync; logLevel?: LevelWithSilent }>;
 }
 
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
@@ -87,6 +88,6 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
     { prefix: '/api/v1' },
   );
 
-  for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });
+  for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix, ...(mount.logLevel ? { logLevel: mount.logLevel } : {}) });
   return app;
 }

@@ -167,7 +167,8 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     app = await buildServer(ctx, {
       logger: log,
       metrics,
-      mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: mountOf(platform, sandbox.plugin) })),
+      // The emulators' own requests are noise beside Pinion's: logged only when debugging.
+      mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: mountOf(platform, sandbox.plugin), logLevel: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : ('warn' as const) })),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const port = Number(new URL(address).port);

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import pretty from 'pino-pretty';
 import type { Config } from '../config/index.js';
 import { createLogger } from '../observability/index.js';
 import { migrateToLatest, openStore } from '../store/index.js';
@@ -10,8 +11,12 @@ import { CONNECTORS } from '../connectors/index.js';
 
 type LongCommand = 'start' | 'serve' | 'worker' | 'migrate' | 'sandbox';
 
-/** Logs go to stderr so that stdout carries only what the command answers (URLs, keys, JSON). */
-const stderrLogger = (config: Config) => createLogger(config.logLevel, pino.destination({ fd: 2, sync: false }));
+/**
+ * Logs go to stderr so that stdout carries only what the command answers (URLs, keys, JSON): one line of
+ * text per event for a person at a terminal, JSON lines for anything else (a log collector, a file).
+ */
+const stderrLogger = (config: Config) =>
+  createLogger(config.logLevel, process.stderr.isTTY ? pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : pino.destination({ fd: 2, sync: false }));
 
 export async function runCommand(command: LongCommand, config: Config, opts: { withWorker: boolean; out: Output }): Promise<void> {
   const { out } = opts;

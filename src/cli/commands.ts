@@ -102,6 +102,13 @@ export const COMMANDS: CommandSpec[] = [
     client: true,
     options: { ...client },
   },
+  {
+    name: 'mcp',
+    summary: 'An MCP server on stdio for AI agents: accounts, boards, validate, schedule, list and cancel posts, check a link',
+    details: ['Add it to an MCP client as the command `pinion mcp` with PINION_API_URL and PINION_API_KEY in its environment.'],
+    client: true,
+    options: { ...client },
+  },
   { name: 'encryption-key', summary: 'Print a new token-encryption key for PINION_ENCRYPTION_KEYS', options: {} },
 ];
 

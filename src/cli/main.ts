@@ -43,6 +43,8 @@ async function main(argv: string[]): Promise<void> {
   if (spec.client) {
     const api = ApiClient.from({ apiUrl: str('api-url'), key: str('key') });
     switch (command) {
+      case 'mcp':
+        return (await import('./mcp.js')).mcpCommand(api);
       case 'import':
         return importCommand({ file: rest[0], api, out, progress: values.json ? undefined : process.stderr });
       case 'posts':

@@ -8,6 +8,7 @@ import * as m0005 from './0005_media.js';
 import * as m0006 from './0006_webhook_overlap_and_retention.js';
 import * as m0007 from './0007_connectors.js';
 import * as m0009a from './0009_account_expiry_warning.js';
+import * as m0010 from './0010_webhook_format.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_webhook_overlap_and_retention': m0006,
   '0007_connectors': m0007,
   '0009_account_expiry_warning': m0009a,
+  '0010_webhook_format': m0010,
 };
 
 function migrator(store: Store): Migrator {

@@ -4,3 +4,4 @@ export { retryDelayMs } from './backoff.js';
 export { ownerId } from './owner.js';
 export type { FieldIssue } from './field-issue.js';
 export { Worker, type BackgroundPass } from './background.js';
+export { closestNames } from './closest.js';

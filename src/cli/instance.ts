@@ -63,7 +63,10 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     retryBaseMs: s.retryBaseSeconds * 1000,
     retryMaxMs: s.retryMaxSeconds * 1000,
     unknownOutcomeGiveUpMs: s.unknownOutcomeGiveUpSeconds * 1000,
-    onPublished: (d, latenessMs, adopted) => reported.published(d.platform, latenessMs, adopted),
+    onPublished: (d, latenessMs, adopted, externalId) => {
+      reported.published(d.platform, latenessMs, adopted);
+      log.info({ postId: d.post_id, deliveryId: d.id, platform: d.platform, externalId, adopted, latenessMs: Math.round(latenessMs) }, 'published');
+    },
     readUrl: async (url) => {
       const m = ctx.config.media;
       const { bytes } = await safeFetch(url, { allowHosts: m.fetchAllowHosts, maxBytes: m.fetchMaxBytes, timeoutMs: m.fetchTimeoutMs });

@@ -30,8 +30,8 @@ export interface PublishPassOptions {
   retryMaxMs: number;
   /** How long an unknown outcome may stay unresolved because the platform cannot be searched; then the delivery fails. */
   unknownOutcomeGiveUpMs: number;
-  /** Told of every publish, with how late it went out (for metrics). */
-  onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean): void;
+  /** Told of every publish, with how late it went out and the platform's id for it (metrics, the log). */
+  onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean, externalId: string): void;
 }
 
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
@@ -98,7 +98,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       }
       if (found) {
         log.info({ deliveryId: d.id, externalId: found.externalId }, 'adopted the pin an unconfirmed attempt had created');
-        if (await markPublished(db, d, { ...found, adopted: true })) opts.onPublished?.(d, Date.now() - d.scheduled_at, true);
+        if (await markPublished(db, d, { ...found, adopted: true })) opts.onPublished?.(d, Date.now() - d.scheduled_at, true, found.externalId);
         return;
       }
     }
@@ -146,7 +146,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
           }
         },
       });
-      if (await markPublished(db, d, { ...result, adopted: false })) opts.onPublished?.(d, Date.now() - d.scheduled_at, false);
+      if (await markPublished(db, d, { ...result, adopted: false })) opts.onPublished?.(d, Date.now() - d.scheduled_at, false, result.externalId);
     } catch (err) {
       const definite = isConnectorError(err) && DEFINITE.has(err.kind);
       if (!definite) log.warn({ deliveryId: d.id, err }, 'publish outcome unknown; will look for the pin before trying again');

@@ -25,6 +25,19 @@ function platformSettings(c: Connector) {
       ),
       /** After a lost answer, how long Pinion keeps looking for the post before it may publish again. */
       outcomeWindowSeconds: Type.Number({ default: f.outcomeWindowSeconds, minimum: 0 }),
+      /** Platforms that count an app's calls in units per day: the allowance and each operation's cost. */
+      ...(f.quota && {
+        quota: Type.Object(
+          {
+            unitsPerDay: Type.Integer({ default: f.quota.unitsPerDay, minimum: 0 }),
+            costs: Type.Object(Object.fromEntries(Object.entries(f.quota.costs).map(([op, cost]) => [op, Type.Integer({ default: cost, minimum: 0 })])), {
+              default: {},
+              additionalProperties: false,
+            }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      }),
     },
     { default: {}, additionalProperties: false },
   );
@@ -195,6 +208,7 @@ function platformEnvVars(): Record<string, string> {
     const id = c.facts.id;
     const upper = id.toUpperCase();
     for (const [suffix, path] of settings) out[`PINION_${upper}_${suffix}`] = `platforms.${id}.${path}`;
+    if (c.facts.quota) out[`PINION_${upper}_QUOTA_UNITS_PER_DAY`] = `platforms.${id}.quota.unitsPerDay`;
     for (const [legacy, path] of Object.entries(c.legacyEnv ?? {})) out[legacy] = `platforms.${id}.${path}`;
   }
   return out;

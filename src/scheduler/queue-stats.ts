@@ -23,7 +23,8 @@ export async function queueStats(db: Kysely<Database>, now: number): Promise<Que
   const due = await db
     .selectFrom('deliveries')
     .select(['platform', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min<number>('run_at').as('oldest')])
-    .where('status', '=', 'scheduled')
+    // What a worker picks up: new work and looks owed for unanswered attempts, once their time has come.
+    .where('status', 'in', ['scheduled', 'awaiting_check'])
     .where('run_at', '<=', now)
     .groupBy('platform')
     .execute();

@@ -387,8 +387,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a post while none of its deliveries has started publishing; fields given replace the stored ones
-         * @description Change a post while none of its deliveries has started publishing; fields given replace the stored ones
+         * Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones
+         * @description Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones
          */
         patch: operations["updatePost"];
         trace?: never;
@@ -403,8 +403,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel every delivery that has not started publishing
-         * @description Cancel every delivery that has not started publishing
+         * Cancel every delivery that has not started publishing; refused (409, with retry_at) while one is publishing or its outcome is being checked
+         * @description Cancel every delivery that has not started publishing; refused (409, with retry_at) while one is publishing or its outcome is being checked
          */
         post: operations["cancelPost"];
         delete?: never;
@@ -444,7 +444,7 @@ export interface paths {
         put?: never;
         /**
          * Import posts from CSV (text/csv, header row, up to 500 rows): all or none; errors name the line and column
-         * @description Columns: content, platforms, media_url, media_id, link, scheduled_at, timezone, accounts, utm, strict, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link, x_thread, x_reply_settings, x_alt_text, linkedin_title, linkedin_visibility, linkedin_alt_text, tiktok_privacy_level, tiktok_post_mode; `<platform>.<option>` reaches any platform option.
+         * @description Columns: content, platforms, media_url, media_id, link, scheduled_at, timezone, accounts, utm, strict, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link, x_thread, x_reply_settings, x_alt_text, linkedin_title, linkedin_visibility, linkedin_alt_text, tiktok_privacy_level, tiktok_post_mode, youtube_title, youtube_privacy, youtube_category; `<platform>.<option>` reaches any platform option.
          */
         post: operations["importPosts"];
         delete?: never;
@@ -768,7 +768,7 @@ export interface components {
              * @description A platform Pinion publishes to
              * @enum {string}
              */
-            platform: "pinterest" | "x" | "linkedin" | "tiktok";
+            platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
             external_id: string;
             username: string;
             display_name: string | null;
@@ -799,10 +799,14 @@ export interface components {
             id: string;
             platform: string;
             account_id: string;
-            status: "scheduled" | "publishing" | "published" | "failed" | "cancelled";
+            /** @description awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error). */
+            status: "scheduled" | "publishing" | "awaiting_check" | "published" | "failed" | "cancelled" | "needs_attention";
             /** Format: date-time */
             scheduled_at: string;
+            /** @description When a worker next takes the delivery up: to publish (scheduled) or to look for the result of an unanswered attempt (awaiting_check) */
             next_attempt_at: string | null;
+            /** @description While awaiting_check: the end of the window the unanswered attempt is looked for in */
+            check_until: string | null;
             attempts: number;
             published_at: string | null;
             external_id: string | null;
@@ -813,6 +817,13 @@ export interface components {
                 kind: string;
                 message: string;
             } | null;
+            /** @description Other posts the platform turned out to hold for this delivery (an unanswered attempt that was made after all), and whether Pinion deleted them */
+            duplicates: {
+                external_id: string;
+                url: string;
+                removed: boolean;
+            }[];
+            warning: string | null;
             /** @description Exactly what the platform receives */
             payload: unknown;
         };
@@ -838,7 +849,7 @@ export interface components {
         PostRequest: {
             /** @description The post text, fitted to each platform (see strict) */
             content?: string;
-            /** @description Platforms to publish to: pinterest, x, linkedin, tiktok */
+            /** @description Platforms to publish to: pinterest, x, linkedin, tiktok, youtube */
             platforms: string[];
             /** @description Image URL */
             media_url?: string;
@@ -999,6 +1010,38 @@ export interface components {
                     title?: string;
                     /** @description Photo mode: let TikTok add recommended music */
                     auto_add_music?: boolean;
+                    /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                    content?: string;
+                    /** @description Link for this platform only, instead of link */
+                    link?: string;
+                    /** @description Media URL for this platform only, instead of media_url */
+                    media_url?: string;
+                    /** @description Stored media for this platform only, instead of media_id */
+                    media_id?: string;
+                };
+                /** @description YouTube: its options, and content/link/media for YouTube only */
+                youtube?: {
+                    /** @description Video title, up to 100 characters, no < or >. Default: the first line of content, fitted to 100. */
+                    title?: string;
+                    /** @description Tags, up to 500 characters in all (commas and quotes around tags with spaces count). */
+                    tags?: string[];
+                    /** @description YouTube video category id; default 22 (People & Blogs). */
+                    category_id?: string;
+                    /** @description Default public. */
+                    privacy_status?: "public" | "unlisted" | "private";
+                    /** @description Stored image (JPEG or PNG, up to 2 MiB) set as the custom thumbnail. */
+                    cover_media_id?: string;
+                    /**
+                     * Format: uri
+                     * @description Image URL (JPEG or PNG, up to 2 MiB) set as the custom thumbnail.
+                     */
+                    cover_url?: string;
+                    /** @description status.selfDeclaredMadeForKids. */
+                    made_for_kids?: boolean;
+                    /** @description Default true (YouTube's default). */
+                    notify_subscribers?: boolean;
+                    /** @description For a Short (square or vertical, up to 3 minutes): add #Shorts to the description. Default true. */
+                    shorts_hashtag?: boolean;
                     /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
                     content?: string;
                     /** @description Link for this platform only, instead of link */
@@ -1934,7 +1977,7 @@ export interface operations {
                      * @description A platform Pinion publishes to
                      * @enum {string}
                      */
-                    platform: "pinterest" | "x" | "linkedin" | "tiktok";
+                    platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
                     /**
                      * Format: uri
                      * @description Where to send the person after connecting; gets ?status=connected&account_id=… or ?status=error&error=…
@@ -2054,7 +2097,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A platform Pinion publishes to */
-                platform?: "pinterest" | "x" | "linkedin" | "tiktok";
+                platform?: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
                 status?: "active" | "needs_reauth" | "disconnected";
             };
             header?: never;
@@ -2154,7 +2197,7 @@ export interface operations {
                          * @description A platform Pinion publishes to
                          * @enum {string}
                          */
-                        platform: "pinterest" | "x" | "linkedin" | "tiktok";
+                        platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
                         external_id: string;
                         username: string;
                         display_name: string | null;
@@ -2259,7 +2302,7 @@ export interface operations {
                          * @description A platform Pinion publishes to
                          * @enum {string}
                          */
-                        platform: "pinterest" | "x" | "linkedin" | "tiktok";
+                        platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
                         external_id: string;
                         username: string;
                         display_name: string | null;
@@ -2364,7 +2407,7 @@ export interface operations {
                          * @description A platform Pinion publishes to
                          * @enum {string}
                          */
-                        platform: "pinterest" | "x" | "linkedin" | "tiktok";
+                        platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
                         external_id: string;
                         username: string;
                         display_name: string | null;
@@ -2496,7 +2539,7 @@ export interface operations {
                          * @description A platform Pinion publishes to
                          * @enum {string}
                          */
-                        platform: "pinterest" | "x" | "linkedin" | "tiktok";
+                        platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
                         external_id: string;
                         username: string;
                         display_name: string | null;
@@ -3393,7 +3436,7 @@ export interface operations {
                 "application/json": {
                     /** @description The post text, fitted to each platform (see strict) */
                     content?: string;
-                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok */
+                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok, youtube */
                     platforms: string[];
                     /** @description Image URL */
                     media_url?: string;
@@ -3554,6 +3597,38 @@ export interface operations {
                             title?: string;
                             /** @description Photo mode: let TikTok add recommended music */
                             auto_add_music?: boolean;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description YouTube: its options, and content/link/media for YouTube only */
+                        youtube?: {
+                            /** @description Video title, up to 100 characters, no < or >. Default: the first line of content, fitted to 100. */
+                            title?: string;
+                            /** @description Tags, up to 500 characters in all (commas and quotes around tags with spaces count). */
+                            tags?: string[];
+                            /** @description YouTube video category id; default 22 (People & Blogs). */
+                            category_id?: string;
+                            /** @description Default public. */
+                            privacy_status?: "public" | "unlisted" | "private";
+                            /** @description Stored image (JPEG or PNG, up to 2 MiB) set as the custom thumbnail. */
+                            cover_media_id?: string;
+                            /**
+                             * Format: uri
+                             * @description Image URL (JPEG or PNG, up to 2 MiB) set as the custom thumbnail.
+                             */
+                            cover_url?: string;
+                            /** @description status.selfDeclaredMadeForKids. */
+                            made_for_kids?: boolean;
+                            /** @description Default true (YouTube's default). */
+                            notify_subscribers?: boolean;
+                            /** @description For a Short (square or vertical, up to 3 minutes): add #Shorts to the description. Default true. */
+                            shorts_hashtag?: boolean;
                             /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
                             content?: string;
                             /** @description Link for this platform only, instead of link */
@@ -3769,7 +3844,7 @@ export interface operations {
                 "application/json": {
                     /** @description The post text, fitted to each platform (see strict) */
                     content?: string;
-                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok */
+                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok, youtube */
                     platforms: string[];
                     /** @description Image URL */
                     media_url?: string;
@@ -3930,6 +4005,38 @@ export interface operations {
                             title?: string;
                             /** @description Photo mode: let TikTok add recommended music */
                             auto_add_music?: boolean;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description YouTube: its options, and content/link/media for YouTube only */
+                        youtube?: {
+                            /** @description Video title, up to 100 characters, no < or >. Default: the first line of content, fitted to 100. */
+                            title?: string;
+                            /** @description Tags, up to 500 characters in all (commas and quotes around tags with spaces count). */
+                            tags?: string[];
+                            /** @description YouTube video category id; default 22 (People & Blogs). */
+                            category_id?: string;
+                            /** @description Default public. */
+                            privacy_status?: "public" | "unlisted" | "private";
+                            /** @description Stored image (JPEG or PNG, up to 2 MiB) set as the custom thumbnail. */
+                            cover_media_id?: string;
+                            /**
+                             * Format: uri
+                             * @description Image URL (JPEG or PNG, up to 2 MiB) set as the custom thumbnail.
+                             */
+                            cover_url?: string;
+                            /** @description status.selfDeclaredMadeForKids. */
+                            made_for_kids?: boolean;
+                            /** @description Default true (YouTube's default). */
+                            notify_subscribers?: boolean;
+                            /** @description For a Short (square or vertical, up to 3 minutes): add #Shorts to the description. Default true. */
+                            shorts_hashtag?: boolean;
                             /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
                             content?: string;
                             /** @description Link for this platform only, instead of link */
@@ -4211,7 +4318,7 @@ export interface operations {
                 "application/json": {
                     /** @description The post text, fitted to each platform (see strict) */
                     content?: string;
-                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok */
+                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok, youtube */
                     platforms?: string[];
                     /** @description Image URL */
                     media_url?: string;
@@ -4372,6 +4479,38 @@ export interface operations {
                             title?: string;
                             /** @description Photo mode: let TikTok add recommended music */
                             auto_add_music?: boolean;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description YouTube: its options, and content/link/media for YouTube only */
+                        youtube?: {
+                            /** @description Video title, up to 100 characters, no < or >. Default: the first line of content, fitted to 100. */
+                            title?: string;
+                            /** @description Tags, up to 500 characters in all (commas and quotes around tags with spaces count). */
+                            tags?: string[];
+                            /** @description YouTube video category id; default 22 (People & Blogs). */
+                            category_id?: string;
+                            /** @description Default public. */
+                            privacy_status?: "public" | "unlisted" | "private";
+                            /** @description Stored image (JPEG or PNG, up to 2 MiB) set as the custom thumbnail. */
+                            cover_media_id?: string;
+                            /**
+                             * Format: uri
+                             * @description Image URL (JPEG or PNG, up to 2 MiB) set as the custom thumbnail.
+                             */
+                            cover_url?: string;
+                            /** @description status.selfDeclaredMadeForKids. */
+                            made_for_kids?: boolean;
+                            /** @description Default true (YouTube's default). */
+                            notify_subscribers?: boolean;
+                            /** @description For a Short (square or vertical, up to 3 minutes): add #Shorts to the description. Default true. */
+                            shorts_hashtag?: boolean;
                             /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
                             content?: string;
                             /** @description Link for this platform only, instead of link */

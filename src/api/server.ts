@@ -12,6 +12,7 @@ import { limitPerApiKey } from './rate-limit.js';
 import type { ApiContext } from './context.js';
 import { ProblemSchema, installProblemHandlers } from './problem.js';
 import { completeDocument, isSandboxRoute } from './openapi.js';
+import { requestValidators } from './validation.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspace.js';
@@ -43,9 +44,8 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
     trustProxy: false,
     // Unique across processes, so a request id quoted from a problem finds one log line whichever server answered.
     genReqId: () => randomUUID(),
-    // Name every bad field in one answer, and never drop unknown fields silently: a typo such as
-    // `schedule_at` must be an error, not a post published now.
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Bodies are validated without type coercion, query strings with it (src/api/validation.ts).
+    schemaController: { compilersFactory: { buildValidator: requestValidators } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installProblemHandlers(app);

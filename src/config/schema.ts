@@ -115,6 +115,8 @@ export const ConfigSchema = Type.Object(
         fetchTimeoutMs: Type.Integer({ default: 15_000, minimum: 100 }),
         /** `host` or `host:port` a media_url may reach even though private (an internal CDN). The sandbox adds itself. */
         fetchAllowHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+        /** Images with more pixels are refused from their header, never decoded (a 1 MB PNG can be 16000×16000). */
+        maxInputPixels: Type.Integer({ default: 50_000_000, minimum: 1, maximum: 268_402_689 }),
         /** Fetch and probe the image URLs a post names when it is made, so a broken or private image is refused then, not at publish time. */
         checkPostUrls: Type.Boolean({ default: true }),
         /** How long a presigned upload URL stays valid. */
@@ -177,6 +179,7 @@ export const ENV_VARS: Record<string, string> = {
   PINION_MEDIA_FETCH_MAX_BYTES: 'media.fetchMaxBytes',
   PINION_MEDIA_FETCH_TIMEOUT_MS: 'media.fetchTimeoutMs',
   PINION_MEDIA_FETCH_ALLOW_HOSTS: 'media.fetchAllowHosts',
+  PINION_MEDIA_MAX_INPUT_PIXELS: 'media.maxInputPixels',
   PINION_WEBHOOK_ALLOW_HOSTS: 'webhooks.allowHosts',
   PINION_MEDIA_PRESIGN_TTL: 'media.presignTtlSeconds',
   PINION_MEDIA_STORE: 'media.store',

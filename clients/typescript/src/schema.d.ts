@@ -444,7 +444,7 @@ export interface paths {
         put?: never;
         /**
          * Import posts from CSV (text/csv, header row, up to 500 rows): all or none; errors name the line and column
-         * @description Columns: content, platforms, media_url, media_id, link, scheduled_at, timezone, accounts, utm, strict, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link, x_thread, x_reply_settings, x_alt_text, linkedin_title, linkedin_visibility, linkedin_alt_text, tiktok_privacy_level, tiktok_post_mode, youtube_title, youtube_privacy, youtube_category; `<platform>.<option>` reaches any platform option.
+         * @description Columns: content, platforms, media_url, media_id, link, scheduled_at, timezone, fold, accounts, utm, strict, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link, x_thread, x_reply_settings, x_alt_text, linkedin_title, linkedin_visibility, linkedin_alt_text, tiktok_privacy_level, tiktok_post_mode, youtube_title, youtube_privacy, youtube_category; `<platform>.<option>` reaches any platform option.
          */
         post: operations["importPosts"];
         delete?: never;
@@ -857,10 +857,12 @@ export interface components {
             media_id?: string;
             /** @description Destination link */
             link?: string;
-            /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. Omitted: as soon as possible. No upper limit. */
+            /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z. */
             scheduled_at?: string;
             /** @description IANA time zone, e.g. Europe/Paris */
             timezone?: string;
+            /** @description When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later */
+            fold?: "earlier" | "later";
             /** @description Account ids or usernames, when the workspace has several accounts on a platform */
             accounts?: string[];
             /** @description true: the workspace UTM defaults; an object: these parameters; false: none */
@@ -3444,10 +3446,12 @@ export interface operations {
                     media_id?: string;
                     /** @description Destination link */
                     link?: string;
-                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. Omitted: as soon as possible. No upper limit. */
+                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z. */
                     scheduled_at?: string;
                     /** @description IANA time zone, e.g. Europe/Paris */
                     timezone?: string;
+                    /** @description When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later */
+                    fold?: "earlier" | "later";
                     /** @description Account ids or usernames, when the workspace has several accounts on a platform */
                     accounts?: string[];
                     /** @description true: the workspace UTM defaults; an object: these parameters; false: none */
@@ -3852,10 +3856,12 @@ export interface operations {
                     media_id?: string;
                     /** @description Destination link */
                     link?: string;
-                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. Omitted: as soon as possible. No upper limit. */
+                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z. */
                     scheduled_at?: string;
                     /** @description IANA time zone, e.g. Europe/Paris */
                     timezone?: string;
+                    /** @description When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later */
+                    fold?: "earlier" | "later";
                     /** @description Account ids or usernames, when the workspace has several accounts on a platform */
                     accounts?: string[];
                     /** @description true: the workspace UTM defaults; an object: these parameters; false: none */
@@ -4326,10 +4332,12 @@ export interface operations {
                     media_id?: string;
                     /** @description Destination link */
                     link?: string;
-                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. Omitted: as soon as possible. No upper limit. */
+                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z. */
                     scheduled_at?: string;
                     /** @description IANA time zone, e.g. Europe/Paris */
                     timezone?: string;
+                    /** @description When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later */
+                    fold?: "earlier" | "later";
                     /** @description Account ids or usernames, when the workspace has several accounts on a platform */
                     accounts?: string[];
                     /** @description true: the workspace UTM defaults; an object: these parameters; false: none */

@@ -64,6 +64,10 @@ export const ConfigSchema = Type.Object(
     bodyLimitBytes: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 1_073_741_824 }),
     /** Mount every platform's sandbox emulator at /sandbox/<platform> and point the connectors at them. */
     sandbox: Type.Boolean({ default: false }),
+    /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>` (Prometheus `bearer_token`). */
+    metricsToken: Type.Optional(Type.String({ minLength: 16 })),
+    /** Requests each API key may make per minute to /api/v1 (per server process); 0: no limit. */
+    rateLimitPerMinute: Type.Integer({ default: 1200, minimum: 0 }),
     /**
      * Keys that encrypt platform tokens at rest, as `id:base64(32 bytes)`. The first encrypts;
      * all decrypt, so a key can be rotated in by putting it first.
@@ -165,6 +169,8 @@ export const ENV_VARS: Record<string, string> = {
   PINION_LOG_LEVEL: 'logLevel',
   PINION_BODY_LIMIT: 'bodyLimitBytes',
   PINION_SANDBOX: 'sandbox',
+  PINION_METRICS_TOKEN: 'metricsToken',
+  PINION_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   PINION_ENCRYPTION_KEYS: 'encryptionKeys',
   PINION_TOKEN_REFRESH_MARGIN: 'accounts.refreshMarginSeconds',
   PINION_WORKER_CONCURRENCY: 'scheduler.concurrency',

@@ -179,6 +179,10 @@ export interface SandboxEntry {
 export interface SandboxInstance {
   plugin: import('fastify').FastifyPluginAsync;
   reset(): void;
+  /** The emulator's users, tokens and content as text, so a restart of `pinion start` keeps them. */
+  snapshot?(): string;
+  /** Takes back what snapshot() gave, replacing the current state. */
+  restore?(snapshot: string): void;
 }
 
 export interface Connector {
@@ -187,6 +191,8 @@ export interface Connector {
   options: TObject;
   /** Environment variables of earlier versions still read: name → setting under `platforms.<id>`. */
   legacyEnv?: Record<string, string>;
+  /** `platform_options.<id>` of the example post in the API document (a person can paste it). */
+  exampleOptions?: Record<string, unknown>;
   /** CSV columns that land in this platform's options: column name → option name. */
   csvColumns?: Record<string, string>;
   oauth(config: PlatformConfig): OAuthFlow;

@@ -25,6 +25,8 @@ export class PostConflict extends Error {
   constructor(
     message: string,
     readonly retryAt: number | null = null,
+    /** In a batch, the post that conflicts. */
+    readonly index?: number,
   ) {
     super(message);
     this.name = 'PostConflict';
@@ -106,17 +108,34 @@ export async function createPost(db: Kysely<Database>, input: NewPost): Promise<
   return { post: (await getPost(db, input.workspaceId, id))!, replayed: false };
 }
 
-/** Stores many checked posts at once: all of them or, on any failure, none. */
-export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Promise<Post[]> {
+/**
+ * Stores many checked posts at once: all of them or, on any failure, none. A post with an idempotency
+ * key already used is not stored again: the one made then is returned (`replayed`), or, when that key
+ * came with another body, the whole batch is a conflict naming its index.
+ */
+export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Promise<{ posts: Post[]; replayed: boolean[] }> {
   const now = Date.now();
-  const ids = await db.transaction().execute(async (trx) => {
-    const out: string[] = [];
-    for (const input of inputs) out.push(await insertPost(trx, input, now));
-    return out;
-  });
+  const store = () =>
+    db.transaction().execute(async (trx) => {
+      const out: Array<{ id: string; replayed: boolean }> = [];
+      for (const [index, input] of inputs.entries()) {
+        const prior = input.idempotencyKey ? await findByIdempotencyKey(trx, input.workspaceId, input.idempotencyKey) : undefined;
+        if (prior && prior.request_hash !== (input.requestHash ?? null)) throw new PostConflict(`Post ${index}: its Idempotency-Key was already used with a different post`, null, index);
+        out.push(prior ? { id: prior.id, replayed: true } : { id: await insertPost(trx, input, now), replayed: false });
+      }
+      return out;
+    });
+  let stored: Array<{ id: string; replayed: boolean }>;
+  try {
+    stored = await store();
+  } catch (err) {
+    // Two batches with the same keys at once: the unique index lets one in; the other, run again, replays it.
+    if (err instanceof PostConflict || !inputs.some((i) => i.idempotencyKey)) throw err;
+    stored = await store();
+  }
   const posts: Post[] = [];
-  for (const [i, id] of ids.entries()) posts.push((await getPost(db, inputs[i]!.workspaceId, id))!);
-  return posts;
+  for (const [i, { id }] of stored.entries()) posts.push((await getPost(db, inputs[i]!.workspaceId, id))!);
+  return { posts, replayed: stored.map((s) => s.replayed) };
 }
 
 async function replay(db: Kysely<Database>, prior: PostRow, requestHash: string | undefined) {

@@ -45,8 +45,8 @@ export interface PublishPassOptions {
   clock?: Clock;
   /** Told of every end state, inside the transaction that records it (webhooks subscribe here). */
   onOutcome?: OutcomeListener;
-  /** Told of every publish, with how late it went out (for metrics). */
-  onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean): void;
+  /** Told of every publish, with how late it went out and the platform's id for it (metrics, the log). */
+  onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean, externalId: string): void;
 }
 
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
@@ -111,7 +111,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');
         // Adopting a later attempt's post: an earlier unanswered one may still land, so one more look a window later.
         const followUpAt = d.attempts > 1 ? now() + opts.outcomeWindowFor(d.platform) : null;
-        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true);
+        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true, found.externalId);
         return;
       }
       if (look.kind === 'error') {
@@ -180,7 +180,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       });
       // Should the unanswered attempt still land after all, one more look a window later finds it and deletes it.
       const followUpAt = afterUnanswered ? now() + window : null;
-      if (await markPublished(db, d, { ...result, adopted: false, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false);
+      if (await markPublished(db, d, { ...result, adopted: false, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false, result.externalId);
     } catch (err) {
       calling.delete(d.id);
       // The window runs from when Pinion stopped waiting for an answer: the platform may commit any time after.

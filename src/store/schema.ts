@@ -126,6 +126,8 @@ export interface WebhookEndpointTable {
   /** After a rotation with overlap: the old secret, sealed like `secret`, still signing until `previous_secret_until`. */
   previous_secret: string | null;
   previous_secret_until: number | null;
+  /** `pinion`: pinion-signature headers; `standard`: Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). */
+  format: WebhookFormat;
   enabled: number;
   created_at: number;
   updated_at: number;
@@ -140,6 +142,8 @@ export interface WebhookEventTable {
   payload: string;
   created_at: number;
 }
+
+export type WebhookFormat = 'pinion' | 'standard';
 
 export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
 

@@ -47,6 +47,8 @@ export async function startTestPinion(
     webhooks: { ...defaults.webhooks, allowHosts: ['127.0.0.1'] },
     logLevel: 'debug',
     encryptionKeys: [generateKeySpec('test')],
+    // Tests poll the API fast; the limit per key is tested where a test sets it.
+    rateLimitPerMinute: 0,
     ...opts.config,
   };
   const instance = await startPinion({

@@ -33,6 +33,7 @@ export const pinterest: Connector = {
     outcomeWindowSeconds: P.defaults.outcomeWindowSeconds,
   },
   options: PinterestOptionsSchema,
+  exampleOptions: { board: 'Products', title: 'Indigo linen apron', alt_text: 'A blue apron on a hook' },
   legacyEnv: {
     PINTEREST_CLIENT_ID: 'clientId',
     PINTEREST_CLIENT_SECRET: 'clientSecret',

@@ -11,6 +11,9 @@ import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { emitEvent, webhookPasses } from '../webhooks/index.js';
 import { createMediaLibrary, probe, safeFetch } from '../media/index.js';
+import { LinkChecker } from '../links/index.js';
+import { analyticsPass } from '../analytics/index.js';
+import { systemClock } from '../shared/index.js';
 
 /** Where each platform's emulator is mounted: `/sandbox/<platform>`. */
 export const sandboxPrefix = (platform: string) => `/sandbox/${platform}`;
@@ -71,7 +74,15 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
       return { bytes: await ctx.media.read(media), mime: media.mime };
     },
   });
-  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays })];
+  const analytics = analyticsPass({
+    db: ctx.store.db,
+    accounts: ctx.accounts,
+    clock: systemClock,
+    log,
+    readsPerPass: ctx.config.analytics.readsPerPass,
+    idleIntervalMs: ctx.config.analytics.idleIntervalSeconds * 1000,
+  });
+  return [publishing, analytics, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
@@ -127,7 +138,11 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     throw err;
   }
   const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectImageUrl(url) : undefined;
-  const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl } };
+  // Destinations are fetched by the media fetch's rules (the same private-address refusal and allowlist).
+  const links = new LinkChecker({ allowHosts: config.media.fetchAllowHosts, timeoutMs: config.links.timeoutMs, maxBytes: config.links.maxBytes, cacheSeconds: config.links.cacheSeconds });
+  const checkLink = config.links.checkPostLinks ? (url: string) => links.check(url) : undefined;
+  const llm = { ...config.llm, apiKey: process.env.PINION_LLM_API_KEY };
+  const ctx: ApiContext = { config, store, publicUrl, accounts, media, links, llm, posts: { db: store.db, accounts, media, checkUrl, checkLink } };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
 

@@ -22,6 +22,8 @@ export interface Database {
   rate_daily: RateDailyTable;
   media: MediaTable;
   media_uploads: MediaUploadTable;
+  account_queues: AccountQueueTable;
+  delivery_metrics: DeliveryMetricsTable;
 }
 
 export interface WorkspaceTable {
@@ -269,4 +271,24 @@ export interface MediaUploadTable {
   used_at: number | null;
   media_id: string | null;
   created_at: number;
+}
+
+/** An account's weekly queue: times in its zone that posts sent with `next_slot` fill in order. */
+export interface AccountQueueTable {
+  account_id: string;
+  timezone: string;
+  /** JSON: [{ days: ['mon', …], times: ['09:00', …] }]. */
+  slots: string;
+  updated_at: number;
+}
+
+/** A published post's metrics as the platform reported them at one checkpoint (`1d`, `7d`, `30d`, `manual`). */
+export interface DeliveryMetricsTable {
+  delivery_id: string;
+  checkpoint: string;
+  workspace_id: string;
+  platform: string;
+  /** JSON: counts by metric name (impressions, saves, …). */
+  metrics: string;
+  read_at: number;
 }

@@ -8,6 +8,8 @@ import { planPin } from './plan.js';
 import { PINTEREST } from './platform.js';
 import { pinterestPublisher } from './publish.js';
 import { pinterestLength } from './adapt.js';
+import { pinterestLinkRules } from './rich-pins.js';
+import { pinterestAnalytics } from './analytics.js';
 
 function client(config: PlatformConfig): PinterestClient {
   if (!config.clientId || !config.clientSecret) {
@@ -70,6 +72,14 @@ export const pinterest: Connector = {
   media: pinterestMedia,
   publisher: (config) => pinterestPublisher(client(config)),
   boards,
+  destinations(options) {
+    const { boards: places, ...rest } = options as PinterestOptions;
+    if (!places || rest.board || rest.board_id || rest.board_section || rest.board_section_id) return [];
+    return places.map((place, i) => ({ options: { ...rest, ...place }, field: `platform_options.pinterest.boards.${i}` }));
+  },
+  linkRules: pinterestLinkRules,
+  seo: { titleMax: P.limits.title, descriptionShown: P.limits.descriptionAdvised, descriptionMax: P.limits.description, descriptionMin: 100, titleOption: 'title', descriptionOption: 'description', altTextOption: 'alt_text' },
+  analytics: pinterestAnalytics(client),
   sandbox: {
     load: async () => {
       const { createPinterestSandbox } = await import('../../sandbox/pinterest/index.js');

@@ -1,3 +1,4 @@
+import { registerAnalyticsRoutes } from './analytics.js';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
 import { registerBoardRoutes } from './boards.js';
@@ -136,6 +137,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
         registerBoardRoutes(v5, ctx);
         registerPinRoutes(v5, ctx);
         registerMediaRoutes(v5, ctx);
+        registerAnalyticsRoutes(v5, ctx);
       },
       { prefix: '/v5' },
     );

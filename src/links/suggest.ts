@@ -74,7 +74,8 @@ export function suggest(rules: SeoRules, input: SuggestInput): Suggestions {
   // Description: the page's own summary, the keywords early, then facts, then hashtags.
   const summary = squash(p?.description ?? page?.og.description ?? page?.description ?? input.content ?? '');
   const missing = keywords.filter((k) => !has(summary, k));
-  const opener = missing.length && main ? `${capitalise(missing.slice(0, 3).join(', '))}: ` : '';
+  const sentenceCase = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+  const opener = missing.length && main ? `${sentenceCase(missing.slice(0, 3).join(', '))}: ` : '';
   const facts = [p?.price && `Price: ${p.price}.`, p?.inStock && 'In stock.'].filter(Boolean).join(' ');
   const hashtags = keywords.slice(0, 5).map((k) => `#${k.replace(/[^\p{L}\p{N}]+/gu, '')}`);
   const compose = (body: string) => {

@@ -38,6 +38,11 @@ export async function startPageServer(): Promise<{ url: string; hits: Map<string
     if (path === '/old-apron') return res.writeHead(301, { location: '/apron' }).end();
     if (path === '/apron') return res.writeHead(302, { location: '/products/indigo-apron' }).end();
     if (path === '/error') return res.writeHead(503).end('down');
+    // An OpenAI-compatible chat endpoint answering as a model would: JSON inside the message text.
+    if (path === '/llm/chat/completions' && req.method === 'POST') {
+      const content = 'Here you go: {"title": "Plum cake with brown butter, one bowl", "description": "Plum cake, baked in one bowl with brown butter and late-summer plums."}';
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }] }));
+    }
     res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

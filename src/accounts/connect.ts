@@ -28,7 +28,7 @@ export async function startConnect(
     .execute();
   // Expired states are of no use to anyone; clearing them here keeps the table small without a job.
   await db.deleteFrom('oauth_states').where('expires_at', '<', now - 86_400_000).execute();
-  return { authorizeUrl: input.oauth.authorizeUrl({ redirectUri: callbackUrl(input.publicUrl, input.platform), state, codeChallenge }), expiresAt: new Date(now + input.ttlMs) };
+  return { authorizeUrl: input.oauth.authorizeUrl({ redirectUri: callbackUrl(input.publicUrl, input.platform), state, codeChallenge, codeVerifier }), expiresAt: new Date(now + input.ttlMs) };
 }
 
 export class ConnectError extends Error {
@@ -43,13 +43,14 @@ export class ConnectError extends Error {
 
 /**
  * Finishes the flow on the callback: the state is consumed atomically (a replayed or expired one
- * fails), the code exchanged, the account identified and stored with its tokens sealed.
+ * fails), the code exchanged, the account identified and stored with its tokens sealed. Where the
+ * platform says one grant covers several accounts (`accounts`), each is stored; `account` is the first.
  */
 export async function finishConnect(
   db: Kysely<Database>,
   vault: TokenVault,
   input: { platform: string; oauth: OAuthFlow; publicUrl: string; state?: string; code?: string; error?: string },
-): Promise<{ account: Account; redirectUrl: string | null }> {
+): Promise<{ account: Account; accounts: Account[]; redirectUrl: string | null }> {
   if (!input.state) throw new ConnectError('invalid_state', 'The callback carries no state');
   const hash = hashState(input.state);
   const now = Date.now();
@@ -69,9 +70,11 @@ export async function finishConnect(
   }
   try {
     const tokens = await input.oauth.exchangeCode({ code: input.code, redirectUri: callbackUrl(input.publicUrl, input.platform), codeVerifier: state.code_verifier ?? '' });
-    const identity = await input.oauth.identify(tokens.accessToken);
-    const account = await saveConnectedAccount(db, vault, { workspaceId: state.workspace_id, platform: input.platform, identity, tokens });
-    return { account, redirectUrl: state.redirect_url };
+    const found = input.oauth.accounts ? await input.oauth.accounts(tokens) : [{ identity: await input.oauth.identify(tokens.accessToken), tokens }];
+    if (!found.length) throw new Error('The platform names no account this grant can post as');
+    const accounts: Account[] = [];
+    for (const one of found) accounts.push(await saveConnectedAccount(db, vault, { workspaceId: state.workspace_id, platform: input.platform, identity: one.identity, tokens: one.tokens }));
+    return { account: accounts[0]!, accounts, redirectUrl: state.redirect_url };
   } catch (err) {
     throw new ConnectError('platform_error', (err as Error).message, state.redirect_url);
   }

@@ -6,7 +6,7 @@ import type { Logger } from '../observability/index.js';
 import { sleep, type BackgroundPass } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Account } from './accounts.js';
-import { refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
+import { expiringGrantsPass, refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
 import { TokenKeeper } from './tokens.js';
 import { loadVault, TokenVault } from './vault.js';
 
@@ -22,13 +22,16 @@ export interface Accounts {
   /** What a platform's code needs to plan, look up or write for one account. */
   context(account: { id: string; platform: string; username: string; externalId: string; accountType: string | null }): AccountContext;
   passes: BackgroundPass[];
-  /** Hooks later capabilities (webhooks) attach to. */
-  listeners: { needsReauth: Array<(account: Account) => Promise<void>> };
+  /**
+   * Hooks later capabilities (webhooks) attach to: a grant is dead (`needsReauth`), or will die
+   * soon and cannot be refreshed (`expiring`, told once per expiry).
+   */
+  listeners: { needsReauth: Array<(account: Account) => Promise<void>>; expiring: Array<(account: Account) => Promise<void>> };
 }
 
 export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger }): Accounts {
   const vault = loadVault(opts.config);
-  const listeners: Accounts['listeners'] = { needsReauth: [] };
+  const listeners: Accounts['listeners'] = { needsReauth: [], expiring: [] };
   const tokens = new TokenKeeper({
     db: opts.db,
     vault,
@@ -59,6 +62,16 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
         marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
       }),
       reencryptTokensPass({ db: opts.db, vault, log: opts.log }),
+      expiringGrantsPass({
+        db: opts.db,
+        keeper: tokens,
+        log: opts.log,
+        windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
+        marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
+        onExpiring: async (account) => {
+          for (const listener of listeners.expiring) await listener(account);
+        },
+      }),
     ],
   };
 }

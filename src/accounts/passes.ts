@@ -4,6 +4,7 @@ import type { BackgroundPass } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { TokenKeeper } from './tokens.js';
 import type { TokenVault } from './vault.js';
+import { toAccount, type Account } from './accounts.js';
 
 const BATCH = 20;
 /** After a failed refresh an account rests this long, so a platform outage is not hammered. */
@@ -47,6 +48,67 @@ export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: To
       }
       // Failed accounts are in cooldown now, so a full batch of only failures would not loop.
       return due.length === BATCH && failures < due.length;
+    },
+  };
+}
+
+/**
+ * Grants without a refresh token (the platform gives this app none) die with their access token,
+ * and only a person can renew them. Each such account is told once, `windowMs` ahead of the
+ * expiry (`onExpiring`, a webhook); once the token is within the refresh margin it is marked
+ * needs_reauth (the keeper finds nothing to refresh with), so nobody learns it from a failed post.
+ */
+export function expiringGrantsPass(opts: {
+  db: Kysely<Database>;
+  keeper: TokenKeeper;
+  log: Logger;
+  windowMs: number;
+  marginMs: number;
+  onExpiring(account: Account): Promise<void>;
+}): BackgroundPass {
+  return {
+    name: 'expiring-grants',
+    idleIntervalMs: 10 * 60_000,
+    async run(signal) {
+      const now = Date.now();
+      const unwarned = await opts.db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('status', '=', 'active')
+        .where('refresh_token', 'is', null)
+        .where('access_expires_at', 'is not', null)
+        .where('access_expires_at', '<', now + opts.windowMs)
+        .where((eb) => eb.or([eb('expiry_warned_for', 'is', null), eb('expiry_warned_for', '!=', eb.ref('access_expires_at'))]))
+        .limit(BATCH)
+        .execute();
+      for (const row of unwarned) {
+        if (signal.aborted) break;
+        // Claimed by one worker: the warning is recorded for this very expiry before it is sent.
+        const claimed = await opts.db
+          .updateTable('accounts')
+          .set({ expiry_warned_for: row.access_expires_at })
+          .where('id', '=', row.id)
+          .where('access_expires_at', '=', row.access_expires_at)
+          .where((eb) => eb.or([eb('expiry_warned_for', 'is', null), eb('expiry_warned_for', '!=', eb.ref('access_expires_at'))]))
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) continue;
+        opts.log.info({ accountId: row.id, platform: row.platform, expiresAt: new Date(row.access_expires_at!).toISOString() }, 'account access expires soon and cannot be refreshed');
+        await opts.onExpiring(toAccount(row));
+      }
+      const dying = await opts.db
+        .selectFrom('accounts')
+        .select(['id', 'token_version'])
+        .where('status', '=', 'active')
+        .where('refresh_token', 'is', null)
+        .where('access_expires_at', '<', now + opts.marginMs)
+        .limit(BATCH)
+        .execute();
+      for (const account of dying) {
+        if (signal.aborted) break;
+        // Finds no refresh token: the keeper marks the account needs_reauth and tells its listeners.
+        await opts.keeper.refresh(account.id, account.token_version).catch(() => undefined);
+      }
+      return unwarned.length === BATCH || dying.length === BATCH;
     },
   };
 }

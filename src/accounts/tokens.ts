@@ -95,7 +95,10 @@ export class TokenKeeper {
   private async refreshHoldingLease(row: AccountRow): Promise<AccountRow> {
     const { db, vault, log } = this.opts;
     try {
-      if (!row.refresh_token) throw new ConnectorError('auth_revoked', 'The platform gave no refresh token; reconnect the account');
+      if (!row.refresh_token) {
+        const when = row.access_expires_at === null ? '' : ` ${row.access_expires_at <= Date.now() ? 'expired' : 'expires'} at ${new Date(row.access_expires_at).toISOString()} and`;
+        throw new ConnectorError('auth_revoked', `The access token${when} cannot be renewed: the platform gave no refresh token; reconnect the account`);
+      }
       const tokens = await this.opts.oauth(row.platform).refresh(vault.decrypt(row.refresh_token, row.id));
       // Written by id, not by lease owner: the platform has already rotated the refresh token, so
       // this new one must be kept even if the lease had run out meanwhile.

@@ -126,6 +126,17 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       log.error({ err, accountId: account.id }, 'could not record the account.needs_reauth webhook event');
     }
   });
+  accounts.listeners.expiring.push(async (account) => {
+    try {
+      await emitEvent(store.db, {
+        workspaceId: account.workspaceId,
+        type: 'account.expiring',
+        data: { account_id: account.id, platform: account.platform, username: account.username, expires_at: account.accessExpiresAt?.toISOString() ?? null, reason: 'The platform gives no refresh token: reconnect the account before it expires' },
+      });
+    } catch (err) {
+      log.error({ err, accountId: account.id }, 'could not record the account.expiring webhook event');
+    }
+  });
   const metrics = createMetrics();
   accounts.tokens.refreshFailed.push(tokenMetrics(metrics).refreshFailed);
   let publicUrl = publicUrlOf(config);
@@ -137,7 +148,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     await store.close();
     throw err;
   }
-  const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectImageUrl(url) : undefined;
+  const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectMediaUrl(url) : undefined;
   // Destinations are fetched by the media fetch's rules (the same private-address refusal and allowlist).
   const links = new LinkChecker({ allowHosts: config.media.fetchAllowHosts, timeoutMs: config.links.timeoutMs, maxBytes: config.links.maxBytes, cacheSeconds: config.links.cacheSeconds });
   const checkLink = config.links.checkPostLinks ? (url: string) => links.check(url) : undefined;

@@ -127,6 +127,8 @@ export interface Plan {
 /** Media rules: whether the platform takes these bytes as they are. */
 export interface MediaRules {
   check(media: MediaInfo & { unreadable?: string }): { errors: FieldIssue[]; warnings: FieldIssue[] };
+  /** Kinds of media the platform takes by URL (`media_url`); default images only: others must be uploaded to Pinion. */
+  byUrl?: readonly ('image' | 'video')[];
   /** What an image is converted to for this platform (POST /media/:id/convert, workspace auto-convert). */
   convert?: { formats: readonly ('image/jpeg' | 'image/png')[]; width: number; height: number };
 }

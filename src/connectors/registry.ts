@@ -1,12 +1,11 @@
 import type { Connector } from './contract.js';
-import { pinterest } from './pinterest/index.js';
-import { xConnector } from './x/index.js';
+import * as platforms from './platforms.js';
 
 /**
- * Every platform Pinion can publish to. Adding a platform is a folder beside this file and one
- * line here; nothing outside connectors/ and sandbox/ names a platform.
+ * Every platform Pinion can publish to, one line each in platforms.ts; nothing outside
+ * connectors/ and sandbox/ names a platform.
  */
-export const CONNECTORS: readonly Connector[] = [pinterest, xConnector];
+export const CONNECTORS: readonly Connector[] = Object.values(platforms);
 
 /** The platforms of the unified API, built or not: a request naming one not built yet gets a clear answer, not "unknown". */
 export const ANNOUNCED_PLATFORMS = ['pinterest', 'instagram', 'facebook', 'linkedin', 'x', 'tiktok', 'threads', 'youtube'] as const;

@@ -20,13 +20,19 @@ export interface AccountIdentity {
 export interface OAuthFlow {
   /**
    * URL to send the person to; `state` comes back on the callback. `codeChallenge` is the S256
-   * PKCE challenge of a verifier Pinion keeps; platforms without PKCE ignore it.
+   * PKCE challenge of a verifier Pinion keeps; platforms without PKCE ignore it. `codeVerifier` is
+   * that verifier, for platforms whose challenge is not RFC 7636's base64url (a hex digest, say).
    */
-  authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string }): string;
+  authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string; codeVerifier?: string }): string;
   exchangeCode(input: { code: string; redirectUri: string; codeVerifier: string }): Promise<TokenSet>;
   /** Returns the new token set; platforms that rotate refresh tokens return the new one. */
   refresh(refreshToken: string): Promise<TokenSet>;
   identify(accessToken: string): Promise<AccountIdentity>;
+  /**
+   * Where one grant makes several accounts connectable (a person and the pages they manage):
+   * each account with the tokens to keep for it. Without it, a grant is the one account `identify` names.
+   */
+  accounts?(tokens: TokenSet): Promise<Array<{ identity: AccountIdentity; tokens: TokenSet }>>;
   /** Revokes the grant where the platform allows it; false where it does not. */
   revoke?(token: string): Promise<boolean>;
 }

@@ -162,16 +162,16 @@ export class MediaLibrary {
   }
 
   /**
-   * Checks an image URL a post names the way a platform will fetch it. Refusals that will not go
-   * away (private address, not an image, too big) are errors; a host that does not answer now is
+   * Checks a media URL a post names the way a platform will fetch it. Refusals that will not go
+   * away (private address, neither image nor video, too big) are errors; a host that does not answer now is
    * only a warning, since the platform fetches the image when the post is published. The probe
    * is returned so each platform can judge the bytes by its own rules.
    */
-  async inspectImageUrl(url: string): Promise<{ errors: string[]; warnings: string[]; probe?: MediaFacts & { unreadable?: string } }> {
+  async inspectMediaUrl(url: string): Promise<{ errors: string[]; warnings: string[]; probe?: MediaFacts & { unreadable?: string } }> {
     const s = this.settings;
     let bytes: Buffer;
     try {
-      ({ bytes } = await safeFetch(url, { allowHosts: s.fetchAllowHosts, maxBytes: s.maxImageBytes, timeoutMs: s.fetchTimeoutMs }));
+      ({ bytes } = await safeFetch(url, { allowHosts: s.fetchAllowHosts, maxBytes: s.fetchMaxBytes, timeoutMs: s.fetchTimeoutMs }));
     } catch (err) {
       if (err instanceof MediaFetchError && (err.reason === 'scheme' || err.reason === 'private_address' || err.reason === 'too_large')) {
         return { errors: [`cannot be used: ${err.message}`], warnings: [] };
@@ -179,7 +179,7 @@ export class MediaLibrary {
       return { errors: [], warnings: [`could not be checked now (${(err as Error).message}); the platform fetches it when the post is published`] };
     }
     const p = await probe(bytes);
-    if (p.kind !== 'image') return { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image`], warnings: [] };
+    if (p.kind === 'other') return { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image or a video`], warnings: [] };
     const facts: MediaFacts = { id: url, kind: p.kind, mime: p.mime, size: p.size, width: p.width ?? null, height: p.height ?? null, durationMs: p.durationMs ?? null };
     return { errors: [], warnings: [], probe: { ...facts, ...(p.unreadable !== undefined && { unreadable: p.unreadable }) } };
   }

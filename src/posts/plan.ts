@@ -204,6 +204,10 @@ async function checkUrls(named: Array<[string, string]>, check: UrlCheck, connec
       return o?.media_url === undefined && o?.media_id === undefined;
     });
     for (const c of users) {
+      if (!(c.media.byUrl ?? ['image']).includes(r.probe.kind as 'image' | 'video')) {
+        errors.push({ field, message: `is ${r.probe.mime}; ${c.facts.name} takes ${(c.media.byUrl ?? ['image']).join(' and ')} by URL: upload it (POST /api/v1/media) and give media_id` });
+        continue;
+      }
       const verdict = c.media.check(r.probe);
       errors.push(...verdict.errors.map((e) => ({ field, message: e.message })));
       warnings.push(...verdict.warnings.map((w) => ({ field, message: w.message })));

@@ -77,6 +77,8 @@ export interface AccountTable {
   refreshed_at: number | null;
   last_error: string | null;
   boards_fetched_at: number | null;
+  /** The access expiry a person was last warned about (grants without a refresh token), so each is told once. */
+  expiry_warned_for: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -33,13 +33,17 @@ export async function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext)
       const { platform } = request.params;
       if (!findConnector(platform)) throw notFound(`Platform "${platform}"`);
       try {
-        const { account, redirectUrl } = await finishConnect(ctx.store.db, ctx.accounts.vault, {
+        const { account, accounts, redirectUrl } = await finishConnect(ctx.store.db, ctx.accounts.vault, {
           platform,
           oauth: oauthFlowOf(ctx, platform),
           publicUrl: ctx.publicUrl,
           ...request.query,
         });
         if (redirectUrl) return reply.redirect(withParams(redirectUrl, { status: 'connected', account_id: account.id, platform }), 302);
+        if (accounts.length > 1) {
+          const names = accounts.map((a) => `${a.username} (account ${a.id})`).join(', ');
+          return reply.type('text/html').send(page('Accounts connected', `${accounts.length} accounts on ${platform} are connected to Pinion: ${names}. You can close this window.`));
+        }
         return reply.type('text/html').send(page('Account connected', `${account.username} on ${platform} is connected to Pinion (account ${account.id}). You can close this window.`));
       } catch (err) {
         if (!(err instanceof ConnectError)) throw err;

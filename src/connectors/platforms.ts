@@ -1,0 +1,8 @@
+/**
+ * The registry's one line per platform: adding a platform is a folder beside this file and a line
+ * here. The order of the lines is the order platforms are listed in (docs, OpenAPI, sandboxes).
+ */
+export { pinterest } from './pinterest/index.js';
+export { xConnector as x } from './x/index.js';
+export { linkedin } from './linkedin/index.js';
+export { tiktok } from './tiktok/index.js';

@@ -9,3 +9,4 @@ export { preparePost, memoised, type PostDeps } from './schedule.js';
 export { checkQueue, getQueue, setQueue, upcomingSlots, nextFreeSlot, slotTimes, WEEKDAYS, type QueueSlots, type Weekday } from './slots.js';
 export { planSeason, EVENTS, DEFAULT_LEAD_DAYS, type SeasonPlan, type SeasonRequest } from './season.js';
 export type { LinkCheck } from './advice.js';
+export { spreadPosts, SpreadSchema, type Spread } from './spread.js';

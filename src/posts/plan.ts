@@ -48,7 +48,7 @@ const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.fie
  */
 export async function planPost(
   deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkUrl?: UrlCheck; checkLink?: LinkCheck },
-  input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number; advise?: boolean; postId?: string },
+  input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number; advise?: boolean; postId?: string; reservedSlots?: ReadonlySet<number> },
 ): Promise<PostPlan> {
   const { request } = input;
   const now = input.now ?? Date.now();
@@ -123,7 +123,7 @@ export async function planPost(
   errors.push(...spaceDestinations(request, deliveries));
   let scheduledAt = time.at;
   if (time.queued && deliveries.length) {
-    const slot = await takeNextSlot(deps.db, deliveries, now, input.postId);
+    const slot = await takeNextSlot(deps.db, deliveries, now, { postId: input.postId, reserved: input.reservedSlots });
     if (slot.error) errors.push(slot.error);
     else scheduledAt = slot.at!;
   }

@@ -88,13 +88,16 @@ export async function upcomingSlots(db: Kysely<Database>, accountId: string, q: 
   });
 }
 
-/** The first slot from `from` on that no post of the account holds; `ignorePost` is the post being re-planned. */
-export async function nextFreeSlot(db: Kysely<Database>, accountId: string, q: QueueSlots, from: number, ignorePost?: string): Promise<number | undefined> {
+/**
+ * The first slot from `from` on that no post of the account holds: `postId` is the post being
+ * re-planned (its own slot is free to it), `reserved` the slots earlier posts of the same batch took.
+ */
+export async function nextFreeSlot(db: Kysely<Database>, accountId: string, q: QueueSlots, from: number, taken: { postId?: string; reserved?: ReadonlySet<number> } = {}): Promise<number | undefined> {
   for (let start = from, round = 0; round < 20; round++) {
     const times = slotTimes(q, start, 200);
     if (!times.length) return undefined;
-    const held = new Set((await heldTimes(db, accountId, start, times.at(-1)!)).filter((h) => h.post_id !== ignorePost).map((h) => Number(h.scheduled_at)));
-    const free = times.find((t) => !held.has(t));
+    const held = new Set((await heldTimes(db, accountId, start, times.at(-1)!)).filter((h) => h.post_id !== taken.postId).map((h) => Number(h.scheduled_at)));
+    const free = times.find((t) => !held.has(t) && !taken.reserved?.has(t));
     if (free !== undefined) return free;
     start = times.at(-1)! + 1;
   }

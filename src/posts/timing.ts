@@ -70,11 +70,11 @@ export function spaceDestinations(request: PostRequest, deliveries: Array<{ acco
 }
 
 /** The next free queue slot of the first account (among the post's) that has a queue. */
-export async function takeNextSlot(db: Kysely<Database>, deliveries: Array<{ account: { id: string; username: string } }>, now: number, postId?: string): Promise<{ at?: number; error?: FieldIssue }> {
+export async function takeNextSlot(db: Kysely<Database>, deliveries: Array<{ account: { id: string; username: string } }>, now: number, taken: { postId?: string; reserved?: ReadonlySet<number> } = {}): Promise<{ at?: number; error?: FieldIssue }> {
   for (const { account } of deliveries) {
     const queue = await getQueue(db, account.id);
     if (!queue) continue;
-    const at = await nextFreeSlot(db, account.id, queue, now, postId);
+    const at = await nextFreeSlot(db, account.id, queue, now, taken);
     if (at === undefined) return { error: { field: 'scheduled_at', message: `account ${account.username} has no free queue slot in the coming year; add slots with PUT /api/v1/accounts/${account.id}/slots` } };
     return { at };
   }

@@ -36,7 +36,7 @@ function decodeCursor(s: string): { scheduledAt: number; id: string } {
 }
 
 /** Plans a request for the caller's workspace; platform outages become problems. */
-export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string } = {}) {
+export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number> } = {}) {
   try {
     return await preparePost(ctx.posts, workspaceId, request, opts);
   } catch (err) {

@@ -223,6 +223,16 @@ export interface AnalyticsCapability {
   read(ctx: AccountContext, externalId: string, range: { from: number; until: number }): Promise<Record<string, number>>;
 }
 
+/** Optional: what makes two posts the same to the platform's users (the same image and link on the same board). */
+export interface DuplicateRule {
+  /** Posts this close in time with the same key get a warning. */
+  windowDays: number;
+  /** The key of a planned payload, or undefined when it cannot be a duplicate (no link, no image). */
+  key(payload: unknown): string | undefined;
+  /** For the message: "the same image and link to the same board". */
+  what: string;
+}
+
 export interface Connector {
   facts: PlatformFacts;
   /** TypeBox schema of `platform_options.<id>` (the common overrides content/link/media_url/media_id are added by posts/). */
@@ -247,6 +257,7 @@ export interface Connector {
   linkRules?: LinkRules;
   seo?: SeoRules;
   analytics?: AnalyticsCapability;
+  duplicates?: DuplicateRule;
   sandbox?: SandboxEntry;
 }
 

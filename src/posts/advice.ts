@@ -1,4 +1,6 @@
-import type { Connector, Draft, FieldIssue } from '../connectors/index.js';
+import type { Kysely } from 'kysely';
+import { connectorFor, type Connector, type Draft, type FieldIssue } from '../connectors/index.js';
+import type { Database } from '../store/index.js';
 import { linkIssues, type LinkReport } from '../links/index.js';
 import type { PostRequest } from './request.js';
 
@@ -47,6 +49,44 @@ export function adviseSeo(connector: Connector, draft: Draft, keywords: string[]
   }
   if (seo.altTextOption && (draft.mediaUrl || draft.mediaId) && !draft.options[seo.altTextOption]) {
     out.push({ field: `${at}.${seo.altTextOption}`, message: 'is missing: alt text describes the image to people using screen readers and to search' });
+  }
+  return out;
+}
+
+/**
+ * Posts of the same account near the same time that the platform would see as the same post
+ * (Pinterest: the same image and link on the same board): a warning naming the earlier post.
+ */
+export async function findDuplicates(
+  db: Kysely<Database>,
+  deliveries: Array<{ platform: string; account: { id: string }; payload: unknown; offsetMs: number }>,
+  at: number,
+  postId?: string,
+): Promise<FieldIssue[]> {
+  const out: FieldIssue[] = [];
+  for (const d of deliveries) {
+    const rule = connectorFor(d.platform).duplicates;
+    const key = rule?.key(d.payload);
+    if (!rule || !key) continue;
+    const when = at + d.offsetMs;
+    const window = rule.windowDays * 86_400_000;
+    let q = db
+      .selectFrom('deliveries')
+      .select(['post_id', 'payload', 'scheduled_at'])
+      .where('account_id', '=', d.account.id)
+      .where('platform', '=', d.platform)
+      .where('status', 'in', ['scheduled', 'publishing', 'published'])
+      .where('scheduled_at', '>', when - window)
+      .where('scheduled_at', '<', when + window);
+    if (postId) q = q.where('post_id', '!=', postId);
+    const near = await q.orderBy('scheduled_at').limit(2000).execute();
+    const same = near.find((row) => rule.key(JSON.parse(row.payload)) === key);
+    if (same) {
+      out.push({
+        field: `platform_options.${d.platform}`,
+        message: `${rule.what} as post ${same.post_id} (${new Date(Number(same.scheduled_at)).toISOString()}), within ${rule.windowDays} days: the platform may treat it as spam; space them further apart`,
+      });
+    }
   }
   return out;
 }

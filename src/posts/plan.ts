@@ -7,7 +7,7 @@ import type { PlatformOptions, PostRequest } from './request.js';
 import { resolveScheduledAt } from './schedule-time.js';
 import { utmFor, withUtm } from './utm.js';
 import { planTiming, spaceDestinations, takeNextSlot, type SeasonPlan } from './timing.js';
-import { adviseSeo, checkLinks, type LinkCheck } from './advice.js';
+import { adviseSeo, checkLinks, findDuplicates, type LinkCheck } from './advice.js';
 
 /** What planning may know of a workspace's stored media. */
 export type MediaLookup = (workspaceId: string, mediaId: string) => Promise<MediaInfo | undefined>;
@@ -127,6 +127,7 @@ export async function planPost(
     if (slot.error) errors.push(slot.error);
     else scheduledAt = slot.at!;
   }
+  if (!errors.length) warnings.push(...(await findDuplicates(deps.db, deliveries, scheduledAt, input.postId)));
   return {
     scheduledAt,
     deliveries,

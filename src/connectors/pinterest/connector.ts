@@ -80,6 +80,16 @@ export const pinterest: Connector = {
   linkRules: pinterestLinkRules,
   seo: { titleMax: P.limits.title, descriptionShown: P.limits.descriptionAdvised, descriptionMax: P.limits.description, descriptionMin: 100, titleOption: 'title', descriptionOption: 'description', altTextOption: 'alt_text' },
   analytics: pinterestAnalytics(client),
+  // Pinterest treats the same image and link pinned again and again as spam; a week or two apart is the usual advice.
+  duplicates: {
+    windowDays: 14,
+    what: 'the same image and link to the same board',
+    key(payload) {
+      const pin = payload as { board_id?: string; link?: string; media_source?: { url?: string; media_id?: string; items?: Array<{ url?: string }> } };
+      const image = pin.media_source?.url ?? pin.media_source?.media_id ?? pin.media_source?.items?.map((i) => i.url).join(' ');
+      return pin.board_id && pin.link && image ? JSON.stringify([pin.board_id, image, pin.link]) : undefined;
+    },
+  },
   sandbox: {
     load: async () => {
       const { createPinterestSandbox } = await import('../../sandbox/pinterest/index.js');

@@ -55,7 +55,7 @@ export function adviseSeo(connector: Connector, draft: Draft, keywords: string[]
 
 /**
  * Posts of the same account near the same time that the platform would see as the same post
- * (Pinterest: the same image and link on the same board): a warning naming the earlier post.
+ * (the same image and link on the same board, say): a warning naming the earlier post.
  */
 export async function findDuplicates(
   db: Kysely<Database>,

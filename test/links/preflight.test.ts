@@ -103,6 +103,19 @@ describe.each(DIALECTS)('link preflight on %s', (dialect) => {
     expect(pages.hits.get(path)).toBe(before + 1);
   });
 
+  it('the sandbox serves sample pages to try it on', async () => {
+    const base = `${p.url}/sandbox/pinterest/_sandbox/pages`;
+    const product = await check(`${base}/product`);
+    expect(product, JSON.stringify(product)).toMatchObject({ ok: true });
+    expect(product.rich_previews.pinterest).toEqual({ type: 'product', label: 'product rich pin', missing: [] });
+    expect((await check(`${base}/recipe`)).rich_previews.pinterest.type).toBe('recipe');
+    expect((await check(`${base}/article`)).rich_previews.pinterest).toEqual({ type: 'article', label: 'article rich pin', missing: [] });
+    const moved = await check(`${base}/moved`);
+    expect(moved).toMatchObject({ ok: true, final_url: `${base}/product` });
+    expect(moved.redirects[0].status).toBe(301);
+    expect((await check(`${base}/nothing`)).status).toBe(404);
+  });
+
   it('refuses private addresses and bad URLs as the media fetch does', async () => {
     const r = await check('http://10.0.0.1/admin');
     expect(r).toMatchObject({ ok: false, status: 0 });

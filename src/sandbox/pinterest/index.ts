@@ -1,4 +1,3 @@
-import { registerAnalyticsRoutes } from './analytics.js';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
 import { registerBoardRoutes } from './boards.js';
@@ -14,6 +13,8 @@ import { registerPinRoutes } from './pins.js';
 import { RateLimiter, type RateLimitBudget, type RateLimitCategory, type RateLimitHeaderStyle } from './rate-limit.js';
 import { SandboxState, type SandboxApp, type SandboxUser } from './state.js';
 import { issueTokenPair, type TokenResponse } from './tokens.js';
+import { registerAnalyticsRoutes } from './analytics.js';
+import { registerSamplePages } from './sample-pages.js';
 
 export type { FaultConfig } from '../common/index.js';
 export type { RateLimitBudget, RateLimitCategory, RateLimitHeaderStyle } from './rate-limit.js';
@@ -143,6 +144,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     );
     registerAuthorizeRoutes(instance, ctx);
     registerInspectionRoutes(instance, ctx, reset);
+    registerSamplePages(instance);
     await registerUploadRoute(instance, ctx);
   };
 

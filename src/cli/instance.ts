@@ -5,6 +5,7 @@ import { publicUrlOf, type Config } from '../config/index.js';
 import { createLogger, createMetrics, publishMetrics, tokenMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
 import { publishPass } from '../scheduler/index.js';
+import { linkPreflightPass } from '../posts/index.js';
 import { Worker, type BackgroundPass } from '../shared/index.js';
 import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/index.js';
 import { budgetOf, platformConfig } from '../config/index.js';
@@ -82,7 +83,17 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     readsPerPass: ctx.config.analytics.readsPerPass,
     idleIntervalMs: ctx.config.analytics.idleIntervalSeconds * 1000,
   });
-  return [publishing, analytics, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays })];
+  const links = linkPreflightPass({
+    db: ctx.store.db,
+    check: (url) => ctx.links.check(url),
+    clock: systemClock,
+    onBroken: async (post, verdicts) => {
+      const links = verdicts.filter((v) => !v.ok || v.redirects);
+      log.warn({ postId: post.id, links }, 'a post due soon links to a page that is broken or redirects');
+      await emitEvent(ctx.store.db, { workspaceId: post.workspaceId, type: 'post.link_broken', data: { post_id: post.id, links } });
+    },
+  });
+  return [publishing, analytics, links, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */

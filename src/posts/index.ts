@@ -10,3 +10,4 @@ export { checkQueue, getQueue, setQueue, upcomingSlots, nextFreeSlot, slotTimes,
 export { planSeason, EVENTS, DEFAULT_LEAD_DAYS, type SeasonPlan, type SeasonRequest } from './season.js';
 export type { LinkCheck } from './advice.js';
 export { spreadPosts, SpreadSchema, type Spread } from './spread.js';
+export { linkPreflightPass, postLinks, type LinkVerdict } from './link-preflight.js';

@@ -3,6 +3,7 @@ import { newId, type Database } from '../store/index.js';
 import type { DeliveryStatus, PostStatus } from '../store/schema.js';
 import type { PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
+import type { LinkVerdict } from './link-preflight.js';
 
 export type DeliveryRow = Selectable<Database['deliveries']>;
 type PostRow = Selectable<Database['posts']>;
@@ -17,6 +18,8 @@ export interface Post {
   createdAt: number;
   updatedAt: number;
   deliveries: DeliveryRow[];
+  /** The background link preflight's last verdict, when it has looked. */
+  linkCheck: { checkedAt: number; links: LinkVerdict[] } | null;
 }
 
 export class PostConflict extends Error {}
@@ -147,6 +150,7 @@ const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   deliveries,
+  linkCheck: row.link_check === null || row.link_checked_at === null ? null : { checkedAt: Number(row.link_checked_at), links: JSON.parse(row.link_check) as LinkVerdict[] },
 });
 
 /**
@@ -210,7 +214,7 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
     const now = Date.now();
     await trx
       .updateTable('posts')
-      .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now })
+      .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now, link_check: null, link_checked_at: null })
       .where('id', '=', id)
       .where('workspace_id', '=', workspaceId)
       .execute();

@@ -189,6 +189,9 @@ export interface PostTable {
   idempotency_key: string | null;
   /** SHA-256 of the request body sent with the idempotency key. */
   request_hash: string | null;
+  /** JSON: the background link preflight's last verdict on the post's destination links. */
+  link_check: string | null;
+  link_checked_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
+import { LinkChecker } from '../../src/links/index.js';
+import { linkPreflightPass } from '../../src/posts/index.js';
+import { ManualClock } from '../../src/shared/index.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { pinterestAccount, startImageServer } from '../helpers/posts.js';
 import { DIALECTS } from '../helpers/stores.js';
@@ -123,5 +126,43 @@ describe.each(DIALECTS)('link preflight on %s', (dialect) => {
     const bad = await p.api('POST', '/api/v1/links:check', { body: { url: 'ftp://shop.example/x' } });
     expect(bad.status).toBe(422);
     expect((await bad.json()).errors).toEqual([{ field: 'url', message: 'must be an http or https URL' }]);
+  });
+});
+
+describe('background link preflight', () => {
+  it('checks the links of posts due soon again and shows the verdict on the post', async () => {
+    const p = await startTestPinion({ sandbox: {} });
+    const pages = await startPageServer();
+    const images = await startImageServer();
+    try {
+      await pinterestAccount(p);
+      const make = async (link: string, at: number) => {
+        const res = await p.api('POST', '/api/v1/posts', {
+          body: { content: 'x', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link, scheduled_at: new Date(at).toISOString(), platform_options: { pinterest: { board: 'Products' } } },
+        });
+        expect(res.status).toBe(201);
+        return (await res.json()).id as string;
+      };
+      const soon = await make(`${pages.url}/gone`, Date.now() + 3_600_000);
+      const fine = await make(`${pages.url}/products/indigo-apron`, Date.now() + 7_200_000);
+      const later = await make(`${pages.url}/gone`, Date.now() + 3 * 86_400_000);
+      const clock = new ManualClock(Date.now());
+      const broken: string[] = [];
+      const checker = new LinkChecker({ allowHosts: ['127.0.0.1'], timeoutMs: 2000, maxBytes: 1_000_000, cacheSeconds: 60, clock });
+      const pass = linkPreflightPass({ db: p.store.db, check: (url) => checker.check(url), clock, onBroken: (post) => void broken.push(post.id) });
+      await pass.run(new AbortController().signal);
+      const show = async (id: string) => (await (await p.api('GET', `/api/v1/posts/${id}`)).json()).link_check;
+      expect(await show(soon)).toEqual({
+        checked_at: new Date(clock.now()).toISOString(),
+        links: [{ field: 'link', url: `${pages.url}/gone`, ok: false, status: 404, final_url: `${pages.url}/gone`, redirects: 0, warnings: ['is not reachable: the server answered 404'] }],
+      });
+      expect((await show(fine)).links[0]).toMatchObject({ ok: true, status: 200 });
+      expect(await show(later)).toBeUndefined(); // not due within a day: not looked at yet
+      expect(broken).toEqual([soon]);
+    } finally {
+      await p.close();
+      await pages.close();
+      await images.close();
+    }
   });
 });

@@ -44,6 +44,17 @@ export const PostView = Type.Object(
     request: Json,
     deliveries: Type.Array(DeliveryView),
     warnings: Type.Optional(Type.Array(Issue)),
+    link_check: Type.Optional(
+      Type.Object(
+        {
+          checked_at: Type.String({ format: 'date-time' }),
+          links: Type.Array(
+            Type.Object({ field: Type.String(), url: Type.String(), ok: Type.Boolean(), status: Type.Integer(), final_url: Type.String(), redirects: Type.Integer(), warnings: Type.Array(Type.String()) }),
+          ),
+        },
+        { description: 'The destination links checked again shortly before the post is due' },
+      ),
+    ),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
@@ -98,6 +109,7 @@ export function postView(post: Post, warnings?: PostPlan['warnings'], readings?:
       ...(metricsOf(d.id) ? { metrics: metricsOf(d.id) } : {}),
     })),
     ...(warnings ? { warnings } : {}),
+    ...(post.linkCheck ? { link_check: { checked_at: isoTime(post.linkCheck.checkedAt), links: post.linkCheck.links } } : {}),
     created_at: isoTime(post.createdAt),
     updated_at: isoTime(post.updatedAt),
   };

@@ -71,6 +71,15 @@ describe.each(DIALECTS)('seasonal posts through the API on %s', (dialect) => {
     expect(post.warnings).toContainEqual({ field: 'scheduled_at', message: expect.stringMatching(/later than the 45-day lead time for Christmas \(2031-12-25\).*out by 2031-11-10 09:00 UTC/) });
   });
 
+  it('lists the built-in events of 2031 with their publish-by times', async () => {
+    const res = await p.api('GET', '/api/v1/seasons?year=2031&country=GB&timezone=Europe/London');
+    expect(res.status).toBe(200);
+    const { data } = await res.json();
+    expect(data.find((e: { event: string }) => e.event === 'christmas')).toEqual({ event: 'christmas', name: 'Christmas', event_date: '2031-12-25', lead_days: 45, publish_by: '2031-11-10T09:00:00.000Z' });
+    expect(data.find((e: { event: string }) => e.event === 'mothers_day').event_date).toBe('2031-03-23');
+    expect(data.map((e: { event_date: string }) => e.event_date)).toEqual([...data.map((e: { event_date: string }) => e.event_date)].sort());
+  });
+
   it('a bad season is a 4xx naming the field, nothing stored', async () => {
     const res = await p.api('POST', '/api/v1/posts', { body: body({ season: { event: 'diwali' } }) });
     expect(res.status).toBe(422);

@@ -7,6 +7,7 @@ import type { Database } from '../store/index.js';
 import { saveReading } from './store.js';
 
 const DAY_MS = 86_400_000;
+const GIVE_UP_DAYS = 14;
 
 export interface AnalyticsDeps {
   db: Kysely<Database>;
@@ -60,6 +61,9 @@ export function analyticsPass(deps: AnalyticsDeps): BackgroundPass {
             .where('platform', '=', c.facts.id)
             .where('external_id', 'is not', null)
             .where('published_at', '<=', now - days * DAY_MS)
+            // A checkpoint that cannot be read (pin deleted, account gone) is given up after two weeks of tries.
+            .where('published_at', '>', now - (days + GIVE_UP_DAYS) * DAY_MS)
+            .where(({ exists, selectFrom }) => exists(selectFrom('accounts').select('id').whereRef('accounts.id', '=', 'deliveries.account_id').where('accounts.status', '=', 'active')))
             .where(({ not, exists, selectFrom }) =>
               not(exists(selectFrom('delivery_metrics').select('delivery_id').whereRef('delivery_metrics.delivery_id', '=', 'deliveries.id').where('delivery_metrics.checkpoint', '=', checkpoint))),
             )

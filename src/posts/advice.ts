@@ -75,7 +75,7 @@ export async function findDuplicates(
       .select(['post_id', 'payload', 'scheduled_at'])
       .where('account_id', '=', d.account.id)
       .where('platform', '=', d.platform)
-      .where('status', 'in', ['scheduled', 'publishing', 'published'])
+      .where('status', 'in', ['scheduled', 'publishing', 'awaiting_check', 'needs_attention', 'published'])
       .where('scheduled_at', '>', when - window)
       .where('scheduled_at', '<', when + window);
     if (postId) q = q.where('post_id', '!=', postId);

@@ -66,13 +66,13 @@ export async function setQueue(db: Kysely<Database>, accountId: string, q: Queue
     .execute();
 }
 
-/** The account's deliveries that hold a time from `from` on (any not cancelled or failed), by time. */
+/** The account's deliveries that hold a time from `from` on (any not cancelled or failed: one whose outcome is being checked may be out), by time. */
 async function heldTimes(db: Kysely<Database>, accountId: string, from: number, until: number) {
   return db
     .selectFrom('deliveries')
     .select(['id', 'post_id', 'scheduled_at', 'status'])
     .where('account_id', '=', accountId)
-    .where('status', 'in', ['scheduled', 'publishing', 'published'])
+    .where('status', 'in', ['scheduled', 'publishing', 'awaiting_check', 'needs_attention', 'published'])
     .where('scheduled_at', '>=', from)
     .where('scheduled_at', '<=', until)
     .execute();

@@ -41,11 +41,7 @@ export const PostRequestSchema = Type.Object(
     media_id: Type.Optional(Type.String({ minLength: 1, description: 'An image or video uploaded to Pinion (med_…), instead of media_url' })),
     link: Type.Optional(Type.String({ description: 'Destination link' })),
     scheduled_at: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description:
-          'ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. `next_slot`: the account’s next free queue slot. Omitted: as soon as possible (or the season’s lead time). No upper limit.',
-      }),
+      Type.String({ minLength: 1, description: 'ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). `next_slot`: the account’s next free queue slot. Omitted: as soon as possible (or the season’s lead time). At most 9999-12-31T23:59:59Z.' }),
     ),
     queue: Type.Optional(Type.Boolean({ description: 'true: take the next free queue slot of the account (as scheduled_at: "next_slot")' })),
     season: Type.Optional(
@@ -65,6 +61,11 @@ export const PostRequestSchema = Type.Object(
     ),
     keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 20, description: 'Search keywords: posts:validate warns when the title carries none' })),
     timezone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone, e.g. Europe/Paris' })),
+    fold: Type.Optional(
+      Type.Union([Type.Literal('earlier'), Type.Literal('later')], {
+        description: 'When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later',
+      }),
+    ),
     accounts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description: 'Account ids or usernames, when the workspace has several accounts on a platform' })),
     utm: Type.Optional(Type.Union([Type.Boolean(), UtmSchema], { description: 'true: the workspace UTM defaults; an object: these parameters; false: none' })),
     platform_options: Type.Optional(PlatformOptionsSchema),

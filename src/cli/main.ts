@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { generateKeySpec } from '../accounts/index.js';
 import { keysCommand } from './keys.js';
 import { importCommand } from './import.js';
+import { linkCheckCommand, suggestCommand } from './links.js';
 import { UsageError, type Output } from './output.js';
 import { runCommand } from './run.js';
 
@@ -20,6 +21,9 @@ Commands:
   keys revoke <key id>
   sandbox               Every platform's emulator on its own port (default 8090), at /sandbox/<platform>
   import <file.csv>     Schedule the posts of a CSV through a running Pinion (--api-url, --key or $PINION_API_KEY)
+  link-check <url>      Link preflight of a destination: status, redirects, rich previews (--api-url, --key)
+  suggest (--url URL | --content TEXT) [--keywords k1,k2]
+                        Title and description suggestions through a running Pinion
   encryption-key        Print a new token-encryption key for PINION_ENCRYPTION_KEYS
 
 Options:
@@ -41,6 +45,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'api-url': { type: 'string' },
   key: { type: 'string' },
+  url: { type: 'string' },
+  content: { type: 'string' },
+  keywords: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -70,6 +77,10 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'import':
       return importCommand({ file: rest[0], apiUrl: values['api-url'], key: values.key, out });
+    case 'link-check':
+      return linkCheckCommand({ url: rest[0], apiUrl: values['api-url'], key: values.key, out });
+    case 'suggest':
+      return suggestCommand({ url: values.url, content: values.content, keywords: values.keywords, apiUrl: values['api-url'], key: values.key, out });
     case 'keys':
       return keysCommand(config, { action: rest[0], id: rest[1], workspace: values.workspace, name: values.name, scopes: values.scopes, out });
     case 'start':

@@ -23,6 +23,10 @@ import { bulkPostRoutes } from './routes/posts-bulk.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { mediaRoutes, mediaUploadRoutes } from './routes/media.js';
+import { linkRoutes } from './routes/links.js';
+import { slotRoutes } from './routes/slots.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { seasonRoutes } from './routes/seasons.js';
 
 export interface BuildServerOptions {
   logger: Logger;
@@ -35,7 +39,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({

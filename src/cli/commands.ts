@@ -109,6 +109,24 @@ export const COMMANDS: CommandSpec[] = [
     client: true,
     options: { ...client },
   },
+  {
+    name: 'link-check',
+    args: '<url>',
+    summary: 'Link preflight of a destination: status, redirects, final URL, the rich preview the page would get',
+    client: true,
+    options: { ...client },
+  },
+  {
+    name: 'suggest',
+    summary: 'Title and description suggestions from a page or a text, keywords placed early',
+    client: true,
+    options: {
+      ...client,
+      url: { type: 'string', value: 'URL', help: 'The page to suggest for' },
+      content: { type: 'string', value: 'TEXT', help: 'Or a text to suggest for' },
+      keywords: { type: 'string', value: 'K1,K2', help: 'Keywords to place early' },
+    },
+  },
   { name: 'encryption-key', summary: 'Print a new token-encryption key for PINION_ENCRYPTION_KEYS', options: {} },
 ];
 

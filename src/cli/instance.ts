@@ -6,6 +6,7 @@ import { createLogger, createMetrics, publishMetrics, stateMetrics, tokenMetrics
 import type { Registry } from 'prom-client';
 import { publishPass, queueStats, type DeliveryOutcome } from '../scheduler/index.js';
 import { systemClock, Worker, type BackgroundPass, type Clock } from '../shared/index.js';
+import { linkPreflightPass } from '../posts/index.js';
 import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/index.js';
 import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
@@ -13,6 +14,8 @@ import { emitEvent, webhookPasses, webhookStats } from '../webhooks/index.js';
 import { createMediaLibrary, probe, safeFetch } from '../media/index.js';
 import { persistSandboxes } from './local-state.js';
 import type { FastifyPluginAsync } from 'fastify';
+import { LinkChecker } from '../links/index.js';
+import { analyticsPass } from '../analytics/index.js';
 
 /** Where each platform's emulator is mounted: `/sandbox/<platform>`. */
 export const sandboxPrefix = (platform: string) => `/sandbox/${platform}`;
@@ -117,7 +120,25 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
       return { bytes: await ctx.media.read(media), mime: media.mime };
     },
   });
-  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
+  const analytics = analyticsPass({
+    db: ctx.store.db,
+    accounts: ctx.accounts,
+    clock,
+    log,
+    readsPerPass: ctx.config.analytics.readsPerPass,
+    idleIntervalMs: ctx.config.analytics.idleIntervalSeconds * 1000,
+  });
+  const links = linkPreflightPass({
+    db: ctx.store.db,
+    check: (url) => ctx.links.check(url),
+    clock,
+    onBroken: async (post, verdicts) => {
+      const links = verdicts.filter((v) => !v.ok || v.redirects);
+      log.warn({ postId: post.id, links }, 'a post due soon links to a page that is broken or redirects');
+      await emitEvent(ctx.store.db, { workspaceId: post.workspaceId, type: 'post.link_broken', data: { post_id: post.id, links } });
+    },
+  });
+  return [publishing, analytics, links, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
@@ -204,7 +225,11 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     throw err;
   }
   const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectMediaUrl(url) : undefined;
-  const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl, publicUrl: () => publicUrl } };
+  // Destinations are fetched by the media fetch's rules (the same private-address refusal and allowlist).
+  const links = new LinkChecker({ allowHosts: config.media.fetchAllowHosts, timeoutMs: config.links.timeoutMs, maxBytes: config.links.maxBytes, cacheSeconds: config.links.cacheSeconds });
+  const checkLink = config.links.checkPostLinks ? (url: string) => links.check(url) : undefined;
+  const llm = { ...config.llm, apiKey: process.env.PINION_LLM_API_KEY };
+  const ctx: ApiContext = { config, store, publicUrl, accounts, media, links, llm, posts: { db: store.db, accounts, media, checkUrl, checkLink, publicUrl: () => publicUrl } };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
 

@@ -7,6 +7,7 @@ import { accountsCommand, postsCommand, type PostsArgs } from './client-commands
 import { commandHelp, findCommand, overallHelp, parseOptions } from './commands.js';
 import { keysCommand } from './keys.js';
 import { importCommand } from './import.js';
+import { linkCheckCommand, suggestCommand } from './links.js';
 import { UsageError, type Output } from './output.js';
 import { runCommand } from './run.js';
 
@@ -47,6 +48,10 @@ async function main(argv: string[]): Promise<void> {
         return (await import('./mcp.js')).mcpCommand(api);
       case 'import':
         return importCommand({ file: rest[0], api, out, progress: values.json ? undefined : process.stderr });
+      case 'link-check':
+        return linkCheckCommand({ url: rest[0], apiUrl: str('api-url'), key: str('key'), out });
+      case 'suggest':
+        return suggestCommand({ url: str('url'), content: str('content'), keywords: str('keywords'), apiUrl: str('api-url'), key: str('key'), out });
       case 'posts':
         return postsCommand({ action, id: rest[0], api, out, values: values as PostsArgs['values'] });
       case 'accounts': {

@@ -151,6 +151,35 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    links: Type.Object(
+      {
+        /** Check a post's destination link when it is made and validated (status, redirects, rich previews). */
+        checkPostLinks: Type.Boolean({ default: true }),
+        /** A destination's check is reused this long. */
+        cacheSeconds: Type.Integer({ default: 600, minimum: 0 }),
+        timeoutMs: Type.Integer({ default: 10_000, minimum: 100 }),
+        /** Pages are read up to this many bytes. */
+        maxBytes: Type.Integer({ default: 2 * 1024 * 1024, minimum: 1024 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** An OpenAI-compatible chat endpoint that improves title/description suggestions; its key is read from PINION_LLM_API_KEY. */
+    llm: Type.Object(
+      {
+        baseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        model: Type.Optional(Type.String({ minLength: 1 })),
+        timeoutMs: Type.Integer({ default: 15_000, minimum: 100 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    analytics: Type.Object(
+      {
+        /** Metric reads per pass, so reading analytics leaves the platform's read budget to everything else. */
+        readsPerPass: Type.Integer({ default: 20, minimum: 1 }),
+        idleIntervalSeconds: Type.Number({ default: 300, minimum: 0.01 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** Per platform, the same shape for every one: `platforms.<id>.clientId`, `.apiBaseUrl`, … */
     platforms: Type.Object(Object.fromEntries(CONNECTORS.map((c) => [c.facts.id, platformSettings(c)])), { default: {}, additionalProperties: false }),
   },
@@ -190,6 +219,10 @@ export const ENV_VARS: Record<string, string> = {
   PINION_S3_SECRET_ACCESS_KEY: 'media.s3.secretAccessKey',
   PINION_S3_FORCE_PATH_STYLE: 'media.s3.forcePathStyle',
   PINION_S3_PREFIX: 'media.s3.prefix',
+  PINION_LINK_CHECK: 'links.checkPostLinks',
+  PINION_LINK_CACHE_SECONDS: 'links.cacheSeconds',
+  PINION_LLM_BASE_URL: 'llm.baseUrl',
+  PINION_LLM_MODEL: 'llm.model',
   ...platformEnvVars(),
 };
 

@@ -4,6 +4,7 @@ import type { PostStatus } from '../store/schema.js';
 import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostStatus, replaceWaitingDeliveries, type DeliveryRow } from '../scheduler/index.js';
 import type { PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
+import type { LinkVerdict } from './link-preflight.js';
 
 export type { DeliveryRow };
 type PostRow = Selectable<Database['posts']>;
@@ -18,6 +19,8 @@ export interface Post {
   createdAt: number;
   updatedAt: number;
   deliveries: DeliveryRow[];
+  /** The background link preflight's last verdict, when it has looked. */
+  linkCheck: { checkedAt: number; links: LinkVerdict[] } | null;
 }
 
 /** The post cannot be changed or cancelled as asked; `retryAt` says when asking again may succeed, when known. */
@@ -51,8 +54,8 @@ function deliveryRows(postId: string, workspaceId: string, plan: PostPlan, now: 
     account_id: d.account.id,
     platform: d.platform,
     payload: JSON.stringify(d.payload),
-    scheduled_at: plan.scheduledAt,
-    run_at: plan.scheduledAt,
+    scheduled_at: plan.scheduledAt + d.offsetMs,
+    run_at: plan.scheduledAt + d.offsetMs,
     created_at: now,
     updated_at: now,
   }));
@@ -156,6 +159,7 @@ const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   deliveries,
+  linkCheck: row.link_check === null || row.link_checked_at === null ? null : { checkedAt: Number(row.link_checked_at), links: JSON.parse(row.link_check) as LinkVerdict[] },
 });
 
 /**
@@ -220,7 +224,7 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
       if (!replaced) throw new PostConflict('The post has already been published, failed or was cancelled, and can no longer be changed');
       await trx
         .updateTable('posts')
-        .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now })
+        .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now, link_check: null, link_checked_at: null })
         .where('id', '=', id)
         .where('workspace_id', '=', workspaceId)
         .execute();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { columnOf, createPosts, CSV_COLUMNS, memoised, parsePostsCsv, PostConflict, PostRequestSchema, type NewPost, type PostRequest } from '../../posts/index.js';
+import { columnOf, createPosts, CSV_COLUMNS, memoised, parsePostsCsv, PostConflict, PostRequestSchema, spreadPosts, SpreadSchema, type NewPost, type PostRequest, type Spread } from '../../posts/index.js';
 import { inParallel } from '../../shared/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
@@ -12,12 +12,30 @@ export const BULK_MAX = 500;
 const BULK_BODY_LIMIT = 10 * 1024 * 1024;
 const PLAN_CONCURRENCY = 16;
 
-const BulkBody = Type.Object({ posts: Type.Array(PostRequestSchema, { minItems: 1, maxItems: BULK_MAX }) }, { additionalProperties: false });
+const BulkBody = Type.Object({ posts: Type.Array(PostRequestSchema, { minItems: 1, maxItems: BULK_MAX }), spread: Type.Optional(SpreadSchema) }, { additionalProperties: false });
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({ minLength: 1, maxLength: 200, description: 'Makes the batch safe to send again: post n is stored under "<key>#n", and sending it again returns the post made then' }),
   ),
 });
+const ImportQuery = Type.Object(
+  {
+    spread_start: Type.Optional(Type.String({ minLength: 1, description: 'Spread the rows without scheduled_at from this time (see spread in POST /posts:bulk)' })),
+    spread_every: Type.Optional(Type.String({ minLength: 2 })),
+    spread_per_day: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    spread_time_window: Type.Optional(Type.String({ pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}$' })),
+    spread_timezone: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Gives the posts without a time their place in the drip; a bad spread is a 422 naming its fields. */
+function dripped(requests: PostRequest[], spread: Spread | undefined, field: (name: string) => string): PostRequest[] {
+  if (!spread) return requests;
+  const { requests: out, errors } = spreadPosts(requests, spread);
+  if (errors.length) throw new HttpProblem(422, 'validation', 'The spread is invalid; nothing was stored', errors.map((e) => ({ ...e, field: field(e.field.replace(/^spread\./, '')) })));
+  return out;
+}
 const BulkAnswer = Type.Object({ data: Type.Array(PostView), warnings: Type.Array(Type.Object({ index: Type.Integer(), field: Type.String(), message: Type.String() })) });
 
 /**
@@ -38,9 +56,17 @@ async function scheduleAll(
   // 500 posts, and each URL once, however many rows name it.
   const checkUrl = memoised(ctx.posts.checkUrl);
   const prepared: Array<Awaited<ReturnType<typeof prepare>>> = new Array(requests.length);
+  const queued = (r: PostRequest) => r.queue === true || r.scheduled_at === 'next_slot';
   await inParallel(requests, PLAN_CONCURRENCY, async ({ request }, i) => {
-    prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl });
+    if (!queued(request)) prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl });
   });
+  // Queued posts one after another, each told the slots the ones before it took: two rows never share a slot.
+  const reserved = new Set<number>();
+  for (const [i, { request }] of requests.entries()) {
+    if (!queued(request)) continue;
+    prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl, reservedSlots: reserved });
+    reserved.add(prepared[i]!.plan.scheduledAt);
+  }
   for (const [index, { label }] of requests.entries()) {
     const { request, plan } = prepared[index]!;
     errors.push(...plan.errors.map((e) => ({ ...label(e.field), message: e.message })));
@@ -80,12 +106,13 @@ export async function bulkPostRoutes(app: FastifyInstance, ctx: ApiContext): Pro
       schema: { tags, summary: `Schedule up to ${BULK_MAX} posts at once: all or none`, headers: IdempotencyHeaders, body: BulkBody, response: { 200: BulkAnswer, 201: BulkAnswer } },
     },
     async (request, reply) => {
-      const items = request.body.posts.map((req, i) => ({ request: req, label: (field: string) => ({ field: `posts.${i}.${field}`, index: i }) }));
+      const posts = dripped(request.body.posts as PostRequest[], request.body.spread, (name) => `spread.${name}`);
+      const items = posts.map((req, i) => ({ request: req, label: (field: string) => ({ field: `posts.${i}.${field}`, index: i }) }));
       return scheduleAll(ctx, request.caller.workspaceId, items, request.headers['idempotency-key'], reply);
     },
   );
 
-  app.post<{ Body: string; Headers: Static<typeof IdempotencyHeaders> }>(
+  app.post<{ Body: string; Headers: Static<typeof IdempotencyHeaders>; Querystring: Static<typeof ImportQuery> }>(
     '/posts::import',
     {
       config: { scope: 'posts:write' },
@@ -96,6 +123,7 @@ export async function bulkPostRoutes(app: FastifyInstance, ctx: ApiContext): Pro
         description: `Columns: ${CSV_COLUMNS.join(', ')}; \`<platform>.<option>\` reaches any platform option.`,
         consumes: ['text/csv'],
         headers: IdempotencyHeaders,
+        querystring: ImportQuery,
         response: { 200: BulkAnswer, 201: BulkAnswer },
       },
     },
@@ -104,7 +132,13 @@ export async function bulkPostRoutes(app: FastifyInstance, ctx: ApiContext): Pro
       const { rows, errors } = parsePostsCsv(request.body, BULK_MAX);
       if (errors.length) throw new HttpProblem(422, 'validation', 'The CSV has invalid rows; none was stored', errors);
       if (!rows.length) throw new HttpProblem(422, 'validation', 'The CSV has no rows', [{ field: '(csv)', message: 'has a header but no posts' }]);
-      const items = rows.map((r) => ({ request: r.request, label: (field: string) => ({ field: columnOf(field), line: r.line }) }));
+      const q = request.query;
+      const spread: Spread | undefined =
+        q.spread_start === undefined
+          ? undefined
+          : { start: q.spread_start, every: q.spread_every, per_day: q.spread_per_day, time_window: q.spread_time_window, timezone: q.spread_timezone };
+      const timed = dripped(rows.map((r) => r.request), spread, (name) => `spread_${name}`);
+      const items = rows.map((r, i) => ({ request: timed[i]!, label: (field: string) => ({ field: columnOf(field), line: r.line }) }));
       return scheduleAll(ctx, request.caller.workspaceId, items, request.headers['idempotency-key'], reply);
     },
   );

@@ -14,6 +14,8 @@ import { RateLimiter, type RateLimitBudget, type RateLimitCategory, type RateLim
 import { systemClock, type Clock } from '../../shared/index.js';
 import { SandboxState, type SandboxApp, type SandboxUser } from './state.js';
 import { issueTokenPair, type TokenResponse } from './tokens.js';
+import { registerAnalyticsRoutes } from './analytics.js';
+import { registerSamplePages } from './sample-pages.js';
 
 export type { FaultConfig } from '../common/index.js';
 export type { RateLimitBudget, RateLimitCategory, RateLimitHeaderStyle } from './rate-limit.js';
@@ -153,11 +155,13 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
         registerBoardRoutes(v5, ctx);
         registerPinRoutes(v5, ctx);
         registerMediaRoutes(v5, ctx);
+        registerAnalyticsRoutes(v5, ctx);
       },
       { prefix: '/v5' },
     );
     registerAuthorizeRoutes(instance, ctx);
     registerInspectionRoutes(instance, ctx, reset);
+    registerSamplePages(instance);
     await registerUploadRoute(instance, ctx);
   };
 

@@ -444,7 +444,7 @@ export interface paths {
         put?: never;
         /**
          * Import posts from CSV (text/csv, header row, up to 500 rows): all or none; errors name the line and column
-         * @description Columns: content, platforms, media_url, media_id, link, scheduled_at, timezone, fold, accounts, utm, strict, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link, x_thread, x_reply_settings, x_alt_text, linkedin_title, linkedin_visibility, linkedin_alt_text, tiktok_privacy_level, tiktok_post_mode, youtube_title, youtube_privacy, youtube_category; `<platform>.<option>` reaches any platform option.
+         * @description Columns: content, platforms, media_url, media_id, link, scheduled_at, timezone, fold, accounts, utm, strict, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link, x_thread, x_reply_settings, x_alt_text, instagram_kind, instagram_alt_text, facebook_alt_text, facebook_video_title, threads_alt_text, linkedin_title, linkedin_visibility, linkedin_alt_text, tiktok_privacy_level, tiktok_post_mode, youtube_title, youtube_privacy, youtube_category; `<platform>.<option>` reaches any platform option.
          */
         post: operations["importPosts"];
         delete?: never;
@@ -733,6 +733,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/links:check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link preflight: status, redirects, final URL, canonical, og/twitter tags, schema.org data and the rich preview each platform would build
+         * @description Link preflight: status, redirects, final URL, canonical, og/twitter tags, schema.org data and the rich preview each platform would build
+         */
+        post: operations["checkLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pins:suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Title and description suggestions from a page or text and keywords, within the platform’s lengths (keywords early)
+         * @description Deterministic; the only network call is the page fetch. With `llm.baseUrl` and `llm.model` configured (key in PINION_LLM_API_KEY) an OpenAI-compatible model improves them, the built-in ones being the fallback.
+         */
+        post: operations["suggestPinText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account’s queue slots and the coming ones with the post filling each
+         * @description The account’s queue slots and the coming ones with the post filling each
+         */
+        get: operations["listQueueSlots"];
+        /**
+         * Set the account’s weekly queue slots (times in its zone); posts sent with scheduled_at "next_slot" or queue: true fill them
+         * @description Set the account’s weekly queue slots (times in its zone); posts sent with scheduled_at "next_slot" or queue: true fill them
+         */
+        put: operations["setQueueSlots"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics of posts published in a period (the latest reading of each) and their totals
+         * @description Metrics of posts published in a period (the latest reading of each) and their totals
+         */
+        get: operations["listAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the post’s metrics from each platform now (checkpoint "manual")
+         * @description Read the post’s metrics from each platform now (checkpoint "manual")
+         */
+        post: operations["readPostAnalytics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Built-in seasonal events for a year (and country): each day and its publish-by time for a lead
+         * @description Built-in seasonal events for a year (and country): each day and its publish-by time for a lead
+         */
+        get: operations["listSeasons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -768,7 +892,7 @@ export interface components {
              * @description A platform Pinion publishes to
              * @enum {string}
              */
-            platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
+            platform: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok" | "youtube";
             external_id: string;
             username: string;
             display_name: string | null;
@@ -826,6 +950,21 @@ export interface components {
             warning: string | null;
             /** @description Exactly what the platform receives */
             payload: unknown;
+            /** @description Metrics read back from the platform (published deliveries of platforms with analytics) */
+            metrics?: {
+                latest: {
+                    [key: string]: number;
+                } | null;
+                readings: {
+                    /** @description 1d, 7d, 30d after publishing, or manual */
+                    checkpoint: string;
+                    /** Format: date-time */
+                    read_at: string;
+                    metrics: {
+                        [key: string]: number;
+                    };
+                }[];
+            };
         };
         Post: {
             id: string;
@@ -841,6 +980,20 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description The destination links checked again shortly before the post is due */
+            link_check?: {
+                /** Format: date-time */
+                checked_at: string;
+                links: {
+                    field: string;
+                    url: string;
+                    ok: boolean;
+                    status: number;
+                    final_url: string;
+                    redirects: number;
+                    warnings: string[];
+                }[];
+            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -849,7 +1002,7 @@ export interface components {
         PostRequest: {
             /** @description The post text, fitted to each platform (see strict) */
             content?: string;
-            /** @description Platforms to publish to: pinterest, x, linkedin, tiktok, youtube */
+            /** @description Platforms to publish to: pinterest, x, instagram, facebook, threads, linkedin, tiktok, youtube */
             platforms: string[];
             /** @description Image URL */
             media_url?: string;
@@ -857,8 +1010,27 @@ export interface components {
             media_id?: string;
             /** @description Destination link */
             link?: string;
-            /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z. */
+            /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). `next_slot`: the account’s next free queue slot. Omitted: as soon as possible (or the season’s lead time). At most 9999-12-31T23:59:59Z. */
             scheduled_at?: string;
+            /** @description true: take the next free queue slot of the account (as scheduled_at: "next_slot") */
+            queue?: boolean;
+            /** @description Seasonal content: scheduled lead_days before the event when scheduled_at is omitted; a warning when scheduled later */
+            season?: {
+                /** @description A built-in event: christmas, halloween, valentines_day, mothers_day, fathers_day, easter, black_friday, cyber_monday, thanksgiving, back_to_school, new_year, st_patricks_day */
+                event?: string;
+                /** @description The event’s day, YYYY-MM-DD, instead of event */
+                event_date?: string;
+                /** @description Days before the event the post should be out (default 45) */
+                lead_days?: number;
+                /** @description ISO 3166 country, for events whose day differs by country (default US) */
+                country?: string;
+                /** @description The event’s year (default: the next one) */
+                year?: number;
+            };
+            /** @description ISO 8601 duration (P3D, PT12H) between the destinations of one account (several boards): the first at scheduled_at, the next one interval later, … */
+            interval?: string;
+            /** @description Search keywords: posts:validate warns when the title carries none */
+            keywords?: string[];
             /** @description IANA time zone, e.g. Europe/Paris */
             timezone?: string;
             /** @description When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later */
@@ -884,6 +1056,14 @@ export interface components {
                     board_section_id?: string;
                     /** @description Section name, instead of board_section_id */
                     board_section?: string;
+                    /** @description Several boards (and sections) of the account, instead of board: one pin each, in this order, `interval` apart (the post’s interval field) */
+                    boards?: {
+                        board_id?: string;
+                        /** @description Board name */
+                        board?: string;
+                        board_section_id?: string;
+                        board_section?: string;
+                    }[];
                     /** @description Pin title, up to 100 characters */
                     title?: string;
                     /** @description Pin description, up to 800 characters (defaults to content, fitted) */
@@ -933,6 +1113,89 @@ export interface components {
                         /** @description Alt text of this image, up to 1000 characters */
                         alt_text?: string;
                     }[];
+                    /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                    content?: string;
+                    /** @description Link for this platform only, instead of link */
+                    link?: string;
+                    /** @description Media URL for this platform only, instead of media_url */
+                    media_url?: string;
+                    /** @description Stored media for this platform only, instead of media_id */
+                    media_id?: string;
+                };
+                /** @description Instagram: its options, and content/link/media for Instagram only */
+                instagram?: {
+                    /** @description feed (default): an image, or a carousel when several media are given; a single video is a Reel. story: one image or video, business accounts only */
+                    kind?: "feed" | "reels" | "story";
+                    /** @description Carousel items in order (2 to 10, images and videos), after media_url/media_id if given */
+                    media?: {
+                        /** @description Public image (JPEG) or video URL; Instagram downloads it */
+                        media_url?: string;
+                        /** @description A media uploaded to Pinion (med_…): Instagram downloads images from a signed link; videos are uploaded */
+                        media_id?: string;
+                        /** @description Alt text of this image */
+                        alt_text?: string;
+                    }[];
+                    /** @description Alt text of the image given by media_url or media_id */
+                    alt_text?: string;
+                    /** @description Reels: also show in the profile feed (default true) */
+                    share_to_feed?: boolean;
+                    /** @description Reels: cover image URL (JPEG) */
+                    cover_url?: string;
+                    /** @description Reels: the frame (ms) to use as cover when no cover_url */
+                    thumb_offset?: number;
+                    /** @description Feed images outside 4:5–1.91:1: crop the middle, or pad with white bands, when publishing (default: refuse such images) */
+                    fit?: "crop" | "pad";
+                    /** @description Captions have no clickable links: post the link as the first comment instead of dropping it */
+                    link_in_first_comment?: boolean;
+                    /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                    content?: string;
+                    /** @description Link for this platform only, instead of link */
+                    link?: string;
+                    /** @description Media URL for this platform only, instead of media_url */
+                    media_url?: string;
+                    /** @description Stored media for this platform only, instead of media_id */
+                    media_id?: string;
+                };
+                /** @description Facebook: its options, and content/link/media for Facebook only */
+                facebook?: {
+                    /** @description Photos of one post, after media_url/media_id if given */
+                    photos?: {
+                        /** @description Public image URL; Facebook downloads it */
+                        media_url?: string;
+                        /** @description An image uploaded to Pinion (med_…), fetched by Facebook from a signed link */
+                        media_id?: string;
+                        /** @description Alt text of this photo */
+                        alt_text?: string;
+                    }[];
+                    /** @description Alt text of the photo given by media_url or media_id */
+                    alt_text?: string;
+                    /** @description Video title */
+                    title?: string;
+                    /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                    content?: string;
+                    /** @description Link for this platform only, instead of link */
+                    link?: string;
+                    /** @description Media URL for this platform only, instead of media_url */
+                    media_url?: string;
+                    /** @description Stored media for this platform only, instead of media_id */
+                    media_id?: string;
+                };
+                /** @description Threads: its options, and content/link/media for Threads only */
+                threads?: {
+                    /** @description Text over 500 characters becomes a chain of replies instead of being cut to fit */
+                    thread?: boolean;
+                    /** @description Carousel items in order (2 to 10), after media_url/media_id if given */
+                    media?: {
+                        /** @description Public image or video URL; Threads downloads it */
+                        media_url?: string;
+                        /** @description A media uploaded to Pinion (med_…), fetched by Threads from a signed link */
+                        media_id?: string;
+                        alt_text?: string;
+                    }[];
+                    /** @description Alt text of the media given by media_url or media_id */
+                    alt_text?: string;
+                    /** @description Who may reply */
+                    reply_control?: "everyone" | "accounts_you_follow" | "mentioned_only" | "parent_post_author_only" | "followers_only";
                     /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
                     content?: string;
                     /** @description Link for this platform only, instead of link */
@@ -1137,6 +1400,47 @@ export interface components {
             };
             /** Format: date-time */
             created_at: string;
+        };
+        LinkCheck: {
+            url: string;
+            /** @description The destination answered 2xx (after redirects) */
+            ok: boolean;
+            /** @description The last answer’s HTTP status; 0 when none came (DNS failure, refused address, timeout) */
+            status: number;
+            redirects: {
+                url: string;
+                status: number;
+                location: string;
+            }[];
+            final_url: string;
+            error: string | null;
+            canonical: string | null;
+            title: string | null;
+            description: string | null;
+            og: {
+                [key: string]: string;
+            };
+            twitter: {
+                [key: string]: string;
+            };
+            structured_data: {
+                type: string;
+                source: string;
+                fields: {
+                    [key: string]: string;
+                };
+            }[];
+            /** @description Per platform: the rich preview the page would get (e.g. a product, recipe or article rich preview) and what it lacks */
+            rich_previews: {
+                [key: string]: {
+                    type: string | null;
+                    label: string;
+                    missing: string[];
+                };
+            };
+            warnings: string[];
+            /** Format: date-time */
+            checked_at: string;
         };
     };
     responses: never;
@@ -1430,6 +1734,21 @@ export interface operations {
                                         /** @description Also crop/resize to 1600×900 */
                                         crop?: boolean;
                                     };
+                                    /** @description Convert uploaded images a post to Instagram uses that it would not take as they are to image/jpeg */
+                                    instagram?: {
+                                        /** @description Also crop/resize to 1080×1350 */
+                                        crop?: boolean;
+                                    };
+                                    /** @description Convert uploaded images a post to Facebook uses that it would not take as they are to image/jpeg/image/png */
+                                    facebook?: {
+                                        /** @description Also crop/resize to 1200×630 */
+                                        crop?: boolean;
+                                    };
+                                    /** @description Convert uploaded images a post to Threads uses that it would not take as they are to image/jpeg/image/png */
+                                    threads?: {
+                                        /** @description Also crop/resize to 1440×1800 */
+                                        crop?: boolean;
+                                    };
                                     /** @description Convert uploaded images a post to LinkedIn uses that it would not take as they are to image/jpeg/image/png */
                                     linkedin?: {
                                         /** @description Also crop/resize to 1200×1200 */
@@ -1529,6 +1848,21 @@ export interface operations {
                                     /** @description Also crop/resize to 1600×900 */
                                     crop?: boolean;
                                 };
+                                /** @description Convert uploaded images a post to Instagram uses that it would not take as they are to image/jpeg */
+                                instagram?: {
+                                    /** @description Also crop/resize to 1080×1350 */
+                                    crop?: boolean;
+                                };
+                                /** @description Convert uploaded images a post to Facebook uses that it would not take as they are to image/jpeg/image/png */
+                                facebook?: {
+                                    /** @description Also crop/resize to 1200×630 */
+                                    crop?: boolean;
+                                };
+                                /** @description Convert uploaded images a post to Threads uses that it would not take as they are to image/jpeg/image/png */
+                                threads?: {
+                                    /** @description Also crop/resize to 1440×1800 */
+                                    crop?: boolean;
+                                };
                                 /** @description Convert uploaded images a post to LinkedIn uses that it would not take as they are to image/jpeg/image/png */
                                 linkedin?: {
                                     /** @description Also crop/resize to 1200×1200 */
@@ -1577,6 +1911,21 @@ export interface operations {
                                     /** @description Convert uploaded images a post to X uses that it would not take as they are to image/jpeg/image/png */
                                     x?: {
                                         /** @description Also crop/resize to 1600×900 */
+                                        crop?: boolean;
+                                    };
+                                    /** @description Convert uploaded images a post to Instagram uses that it would not take as they are to image/jpeg */
+                                    instagram?: {
+                                        /** @description Also crop/resize to 1080×1350 */
+                                        crop?: boolean;
+                                    };
+                                    /** @description Convert uploaded images a post to Facebook uses that it would not take as they are to image/jpeg/image/png */
+                                    facebook?: {
+                                        /** @description Also crop/resize to 1200×630 */
+                                        crop?: boolean;
+                                    };
+                                    /** @description Convert uploaded images a post to Threads uses that it would not take as they are to image/jpeg/image/png */
+                                    threads?: {
+                                        /** @description Also crop/resize to 1440×1800 */
                                         crop?: boolean;
                                     };
                                     /** @description Convert uploaded images a post to LinkedIn uses that it would not take as they are to image/jpeg/image/png */
@@ -1979,7 +2328,7 @@ export interface operations {
                      * @description A platform Pinion publishes to
                      * @enum {string}
                      */
-                    platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
+                    platform: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok" | "youtube";
                     /**
                      * Format: uri
                      * @description Where to send the person after connecting; gets ?status=connected&account_id=… or ?status=error&error=…
@@ -2099,7 +2448,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A platform Pinion publishes to */
-                platform?: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
+                platform?: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok" | "youtube";
                 status?: "active" | "needs_reauth" | "disconnected";
             };
             header?: never;
@@ -2199,7 +2548,7 @@ export interface operations {
                          * @description A platform Pinion publishes to
                          * @enum {string}
                          */
-                        platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
+                        platform: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok" | "youtube";
                         external_id: string;
                         username: string;
                         display_name: string | null;
@@ -2304,7 +2653,7 @@ export interface operations {
                          * @description A platform Pinion publishes to
                          * @enum {string}
                          */
-                        platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
+                        platform: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok" | "youtube";
                         external_id: string;
                         username: string;
                         display_name: string | null;
@@ -2409,7 +2758,7 @@ export interface operations {
                          * @description A platform Pinion publishes to
                          * @enum {string}
                          */
-                        platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
+                        platform: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok" | "youtube";
                         external_id: string;
                         username: string;
                         display_name: string | null;
@@ -2541,7 +2890,7 @@ export interface operations {
                          * @description A platform Pinion publishes to
                          * @enum {string}
                          */
-                        platform: "pinterest" | "x" | "linkedin" | "tiktok" | "youtube";
+                        platform: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok" | "youtube";
                         external_id: string;
                         username: string;
                         display_name: string | null;
@@ -3438,7 +3787,7 @@ export interface operations {
                 "application/json": {
                     /** @description The post text, fitted to each platform (see strict) */
                     content?: string;
-                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok, youtube */
+                    /** @description Platforms to publish to: pinterest, x, instagram, facebook, threads, linkedin, tiktok, youtube */
                     platforms: string[];
                     /** @description Image URL */
                     media_url?: string;
@@ -3446,8 +3795,27 @@ export interface operations {
                     media_id?: string;
                     /** @description Destination link */
                     link?: string;
-                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z. */
+                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). `next_slot`: the account’s next free queue slot. Omitted: as soon as possible (or the season’s lead time). At most 9999-12-31T23:59:59Z. */
                     scheduled_at?: string;
+                    /** @description true: take the next free queue slot of the account (as scheduled_at: "next_slot") */
+                    queue?: boolean;
+                    /** @description Seasonal content: scheduled lead_days before the event when scheduled_at is omitted; a warning when scheduled later */
+                    season?: {
+                        /** @description A built-in event: christmas, halloween, valentines_day, mothers_day, fathers_day, easter, black_friday, cyber_monday, thanksgiving, back_to_school, new_year, st_patricks_day */
+                        event?: string;
+                        /** @description The event’s day, YYYY-MM-DD, instead of event */
+                        event_date?: string;
+                        /** @description Days before the event the post should be out (default 45) */
+                        lead_days?: number;
+                        /** @description ISO 3166 country, for events whose day differs by country (default US) */
+                        country?: string;
+                        /** @description The event’s year (default: the next one) */
+                        year?: number;
+                    };
+                    /** @description ISO 8601 duration (P3D, PT12H) between the destinations of one account (several boards): the first at scheduled_at, the next one interval later, … */
+                    interval?: string;
+                    /** @description Search keywords: posts:validate warns when the title carries none */
+                    keywords?: string[];
                     /** @description IANA time zone, e.g. Europe/Paris */
                     timezone?: string;
                     /** @description When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later */
@@ -3473,6 +3841,14 @@ export interface operations {
                             board_section_id?: string;
                             /** @description Section name, instead of board_section_id */
                             board_section?: string;
+                            /** @description Several boards (and sections) of the account, instead of board: one pin each, in this order, `interval` apart (the post’s interval field) */
+                            boards?: {
+                                board_id?: string;
+                                /** @description Board name */
+                                board?: string;
+                                board_section_id?: string;
+                                board_section?: string;
+                            }[];
                             /** @description Pin title, up to 100 characters */
                             title?: string;
                             /** @description Pin description, up to 800 characters (defaults to content, fitted) */
@@ -3522,6 +3898,89 @@ export interface operations {
                                 /** @description Alt text of this image, up to 1000 characters */
                                 alt_text?: string;
                             }[];
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Instagram: its options, and content/link/media for Instagram only */
+                        instagram?: {
+                            /** @description feed (default): an image, or a carousel when several media are given; a single video is a Reel. story: one image or video, business accounts only */
+                            kind?: "feed" | "reels" | "story";
+                            /** @description Carousel items in order (2 to 10, images and videos), after media_url/media_id if given */
+                            media?: {
+                                /** @description Public image (JPEG) or video URL; Instagram downloads it */
+                                media_url?: string;
+                                /** @description A media uploaded to Pinion (med_…): Instagram downloads images from a signed link; videos are uploaded */
+                                media_id?: string;
+                                /** @description Alt text of this image */
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the image given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Reels: also show in the profile feed (default true) */
+                            share_to_feed?: boolean;
+                            /** @description Reels: cover image URL (JPEG) */
+                            cover_url?: string;
+                            /** @description Reels: the frame (ms) to use as cover when no cover_url */
+                            thumb_offset?: number;
+                            /** @description Feed images outside 4:5–1.91:1: crop the middle, or pad with white bands, when publishing (default: refuse such images) */
+                            fit?: "crop" | "pad";
+                            /** @description Captions have no clickable links: post the link as the first comment instead of dropping it */
+                            link_in_first_comment?: boolean;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Facebook: its options, and content/link/media for Facebook only */
+                        facebook?: {
+                            /** @description Photos of one post, after media_url/media_id if given */
+                            photos?: {
+                                /** @description Public image URL; Facebook downloads it */
+                                media_url?: string;
+                                /** @description An image uploaded to Pinion (med_…), fetched by Facebook from a signed link */
+                                media_id?: string;
+                                /** @description Alt text of this photo */
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the photo given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Video title */
+                            title?: string;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Threads: its options, and content/link/media for Threads only */
+                        threads?: {
+                            /** @description Text over 500 characters becomes a chain of replies instead of being cut to fit */
+                            thread?: boolean;
+                            /** @description Carousel items in order (2 to 10), after media_url/media_id if given */
+                            media?: {
+                                /** @description Public image or video URL; Threads downloads it */
+                                media_url?: string;
+                                /** @description A media uploaded to Pinion (med_…), fetched by Threads from a signed link */
+                                media_id?: string;
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the media given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Who may reply */
+                            reply_control?: "everyone" | "accounts_you_follow" | "mentioned_only" | "parent_post_author_only" | "followers_only";
                             /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
                             content?: string;
                             /** @description Link for this platform only, instead of link */
@@ -3669,6 +4128,20 @@ export interface operations {
                             field: string;
                             message: string;
                         }[];
+                        /** @description The destination links checked again shortly before the post is due */
+                        link_check?: {
+                            /** Format: date-time */
+                            checked_at: string;
+                            links: {
+                                field: string;
+                                url: string;
+                                ok: boolean;
+                                status: number;
+                                final_url: string;
+                                redirects: number;
+                                warnings: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -3696,6 +4169,20 @@ export interface operations {
                             field: string;
                             message: string;
                         }[];
+                        /** @description The destination links checked again shortly before the post is due */
+                        link_check?: {
+                            /** Format: date-time */
+                            checked_at: string;
+                            links: {
+                                field: string;
+                                url: string;
+                                ok: boolean;
+                                status: number;
+                                final_url: string;
+                                redirects: number;
+                                warnings: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -3848,7 +4335,7 @@ export interface operations {
                 "application/json": {
                     /** @description The post text, fitted to each platform (see strict) */
                     content?: string;
-                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok, youtube */
+                    /** @description Platforms to publish to: pinterest, x, instagram, facebook, threads, linkedin, tiktok, youtube */
                     platforms: string[];
                     /** @description Image URL */
                     media_url?: string;
@@ -3856,8 +4343,27 @@ export interface operations {
                     media_id?: string;
                     /** @description Destination link */
                     link?: string;
-                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z. */
+                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). `next_slot`: the account’s next free queue slot. Omitted: as soon as possible (or the season’s lead time). At most 9999-12-31T23:59:59Z. */
                     scheduled_at?: string;
+                    /** @description true: take the next free queue slot of the account (as scheduled_at: "next_slot") */
+                    queue?: boolean;
+                    /** @description Seasonal content: scheduled lead_days before the event when scheduled_at is omitted; a warning when scheduled later */
+                    season?: {
+                        /** @description A built-in event: christmas, halloween, valentines_day, mothers_day, fathers_day, easter, black_friday, cyber_monday, thanksgiving, back_to_school, new_year, st_patricks_day */
+                        event?: string;
+                        /** @description The event’s day, YYYY-MM-DD, instead of event */
+                        event_date?: string;
+                        /** @description Days before the event the post should be out (default 45) */
+                        lead_days?: number;
+                        /** @description ISO 3166 country, for events whose day differs by country (default US) */
+                        country?: string;
+                        /** @description The event’s year (default: the next one) */
+                        year?: number;
+                    };
+                    /** @description ISO 8601 duration (P3D, PT12H) between the destinations of one account (several boards): the first at scheduled_at, the next one interval later, … */
+                    interval?: string;
+                    /** @description Search keywords: posts:validate warns when the title carries none */
+                    keywords?: string[];
                     /** @description IANA time zone, e.g. Europe/Paris */
                     timezone?: string;
                     /** @description When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later */
@@ -3883,6 +4389,14 @@ export interface operations {
                             board_section_id?: string;
                             /** @description Section name, instead of board_section_id */
                             board_section?: string;
+                            /** @description Several boards (and sections) of the account, instead of board: one pin each, in this order, `interval` apart (the post’s interval field) */
+                            boards?: {
+                                board_id?: string;
+                                /** @description Board name */
+                                board?: string;
+                                board_section_id?: string;
+                                board_section?: string;
+                            }[];
                             /** @description Pin title, up to 100 characters */
                             title?: string;
                             /** @description Pin description, up to 800 characters (defaults to content, fitted) */
@@ -3932,6 +4446,89 @@ export interface operations {
                                 /** @description Alt text of this image, up to 1000 characters */
                                 alt_text?: string;
                             }[];
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Instagram: its options, and content/link/media for Instagram only */
+                        instagram?: {
+                            /** @description feed (default): an image, or a carousel when several media are given; a single video is a Reel. story: one image or video, business accounts only */
+                            kind?: "feed" | "reels" | "story";
+                            /** @description Carousel items in order (2 to 10, images and videos), after media_url/media_id if given */
+                            media?: {
+                                /** @description Public image (JPEG) or video URL; Instagram downloads it */
+                                media_url?: string;
+                                /** @description A media uploaded to Pinion (med_…): Instagram downloads images from a signed link; videos are uploaded */
+                                media_id?: string;
+                                /** @description Alt text of this image */
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the image given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Reels: also show in the profile feed (default true) */
+                            share_to_feed?: boolean;
+                            /** @description Reels: cover image URL (JPEG) */
+                            cover_url?: string;
+                            /** @description Reels: the frame (ms) to use as cover when no cover_url */
+                            thumb_offset?: number;
+                            /** @description Feed images outside 4:5–1.91:1: crop the middle, or pad with white bands, when publishing (default: refuse such images) */
+                            fit?: "crop" | "pad";
+                            /** @description Captions have no clickable links: post the link as the first comment instead of dropping it */
+                            link_in_first_comment?: boolean;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Facebook: its options, and content/link/media for Facebook only */
+                        facebook?: {
+                            /** @description Photos of one post, after media_url/media_id if given */
+                            photos?: {
+                                /** @description Public image URL; Facebook downloads it */
+                                media_url?: string;
+                                /** @description An image uploaded to Pinion (med_…), fetched by Facebook from a signed link */
+                                media_id?: string;
+                                /** @description Alt text of this photo */
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the photo given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Video title */
+                            title?: string;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Threads: its options, and content/link/media for Threads only */
+                        threads?: {
+                            /** @description Text over 500 characters becomes a chain of replies instead of being cut to fit */
+                            thread?: boolean;
+                            /** @description Carousel items in order (2 to 10), after media_url/media_id if given */
+                            media?: {
+                                /** @description Public image or video URL; Threads downloads it */
+                                media_url?: string;
+                                /** @description A media uploaded to Pinion (med_…), fetched by Threads from a signed link */
+                                media_id?: string;
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the media given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Who may reply */
+                            reply_control?: "everyone" | "accounts_you_follow" | "mentioned_only" | "parent_post_author_only" | "followers_only";
                             /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
                             content?: string;
                             /** @description Link for this platform only, instead of link */
@@ -4073,6 +4670,11 @@ export interface operations {
                             platform: string;
                             account_id: string;
                             account: string;
+                            /**
+                             * Format: date-time
+                             * @description When this delivery goes (later than the post’s time for the second board onwards, with interval)
+                             */
+                            scheduled_at: string;
                             /** @description Exactly what the platform will receive */
                             payload: unknown;
                             warnings: {
@@ -4094,6 +4696,15 @@ export interface operations {
                             field: string;
                             message: string;
                         }[];
+                        season?: {
+                            event: string;
+                            event_date: string;
+                            lead_days: number;
+                            /** Format: date-time */
+                            publish_by: string;
+                        };
+                        /** @description The post takes the account’s next free queue slot (scheduled_at) */
+                        queued?: boolean;
                     };
                 };
             };
@@ -4238,6 +4849,20 @@ export interface operations {
                             field: string;
                             message: string;
                         }[];
+                        /** @description The destination links checked again shortly before the post is due */
+                        link_check?: {
+                            /** Format: date-time */
+                            checked_at: string;
+                            links: {
+                                field: string;
+                                url: string;
+                                ok: boolean;
+                                status: number;
+                                final_url: string;
+                                redirects: number;
+                                warnings: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -4324,7 +4949,7 @@ export interface operations {
                 "application/json": {
                     /** @description The post text, fitted to each platform (see strict) */
                     content?: string;
-                    /** @description Platforms to publish to: pinterest, x, linkedin, tiktok, youtube */
+                    /** @description Platforms to publish to: pinterest, x, instagram, facebook, threads, linkedin, tiktok, youtube */
                     platforms?: string[];
                     /** @description Image URL */
                     media_url?: string;
@@ -4332,8 +4957,27 @@ export interface operations {
                     media_id?: string;
                     /** @description Destination link */
                     link?: string;
-                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z. */
+                    /** @description ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). `next_slot`: the account’s next free queue slot. Omitted: as soon as possible (or the season’s lead time). At most 9999-12-31T23:59:59Z. */
                     scheduled_at?: string;
+                    /** @description true: take the next free queue slot of the account (as scheduled_at: "next_slot") */
+                    queue?: boolean;
+                    /** @description Seasonal content: scheduled lead_days before the event when scheduled_at is omitted; a warning when scheduled later */
+                    season?: {
+                        /** @description A built-in event: christmas, halloween, valentines_day, mothers_day, fathers_day, easter, black_friday, cyber_monday, thanksgiving, back_to_school, new_year, st_patricks_day */
+                        event?: string;
+                        /** @description The event’s day, YYYY-MM-DD, instead of event */
+                        event_date?: string;
+                        /** @description Days before the event the post should be out (default 45) */
+                        lead_days?: number;
+                        /** @description ISO 3166 country, for events whose day differs by country (default US) */
+                        country?: string;
+                        /** @description The event’s year (default: the next one) */
+                        year?: number;
+                    };
+                    /** @description ISO 8601 duration (P3D, PT12H) between the destinations of one account (several boards): the first at scheduled_at, the next one interval later, … */
+                    interval?: string;
+                    /** @description Search keywords: posts:validate warns when the title carries none */
+                    keywords?: string[];
                     /** @description IANA time zone, e.g. Europe/Paris */
                     timezone?: string;
                     /** @description When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later */
@@ -4359,6 +5003,14 @@ export interface operations {
                             board_section_id?: string;
                             /** @description Section name, instead of board_section_id */
                             board_section?: string;
+                            /** @description Several boards (and sections) of the account, instead of board: one pin each, in this order, `interval` apart (the post’s interval field) */
+                            boards?: {
+                                board_id?: string;
+                                /** @description Board name */
+                                board?: string;
+                                board_section_id?: string;
+                                board_section?: string;
+                            }[];
                             /** @description Pin title, up to 100 characters */
                             title?: string;
                             /** @description Pin description, up to 800 characters (defaults to content, fitted) */
@@ -4408,6 +5060,89 @@ export interface operations {
                                 /** @description Alt text of this image, up to 1000 characters */
                                 alt_text?: string;
                             }[];
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Instagram: its options, and content/link/media for Instagram only */
+                        instagram?: {
+                            /** @description feed (default): an image, or a carousel when several media are given; a single video is a Reel. story: one image or video, business accounts only */
+                            kind?: "feed" | "reels" | "story";
+                            /** @description Carousel items in order (2 to 10, images and videos), after media_url/media_id if given */
+                            media?: {
+                                /** @description Public image (JPEG) or video URL; Instagram downloads it */
+                                media_url?: string;
+                                /** @description A media uploaded to Pinion (med_…): Instagram downloads images from a signed link; videos are uploaded */
+                                media_id?: string;
+                                /** @description Alt text of this image */
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the image given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Reels: also show in the profile feed (default true) */
+                            share_to_feed?: boolean;
+                            /** @description Reels: cover image URL (JPEG) */
+                            cover_url?: string;
+                            /** @description Reels: the frame (ms) to use as cover when no cover_url */
+                            thumb_offset?: number;
+                            /** @description Feed images outside 4:5–1.91:1: crop the middle, or pad with white bands, when publishing (default: refuse such images) */
+                            fit?: "crop" | "pad";
+                            /** @description Captions have no clickable links: post the link as the first comment instead of dropping it */
+                            link_in_first_comment?: boolean;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Facebook: its options, and content/link/media for Facebook only */
+                        facebook?: {
+                            /** @description Photos of one post, after media_url/media_id if given */
+                            photos?: {
+                                /** @description Public image URL; Facebook downloads it */
+                                media_url?: string;
+                                /** @description An image uploaded to Pinion (med_…), fetched by Facebook from a signed link */
+                                media_id?: string;
+                                /** @description Alt text of this photo */
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the photo given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Video title */
+                            title?: string;
+                            /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
+                            content?: string;
+                            /** @description Link for this platform only, instead of link */
+                            link?: string;
+                            /** @description Media URL for this platform only, instead of media_url */
+                            media_url?: string;
+                            /** @description Stored media for this platform only, instead of media_id */
+                            media_id?: string;
+                        };
+                        /** @description Threads: its options, and content/link/media for Threads only */
+                        threads?: {
+                            /** @description Text over 500 characters becomes a chain of replies instead of being cut to fit */
+                            thread?: boolean;
+                            /** @description Carousel items in order (2 to 10), after media_url/media_id if given */
+                            media?: {
+                                /** @description Public image or video URL; Threads downloads it */
+                                media_url?: string;
+                                /** @description A media uploaded to Pinion (med_…), fetched by Threads from a signed link */
+                                media_id?: string;
+                                alt_text?: string;
+                            }[];
+                            /** @description Alt text of the media given by media_url or media_id */
+                            alt_text?: string;
+                            /** @description Who may reply */
+                            reply_control?: "everyone" | "accounts_you_follow" | "mentioned_only" | "parent_post_author_only" | "followers_only";
                             /** @description Text for this platform only, instead of content; never shortened (an error if too long) */
                             content?: string;
                             /** @description Link for this platform only, instead of link */
@@ -4555,6 +5290,20 @@ export interface operations {
                             field: string;
                             message: string;
                         }[];
+                        /** @description The destination links checked again shortly before the post is due */
+                        link_check?: {
+                            /** Format: date-time */
+                            checked_at: string;
+                            links: {
+                                field: string;
+                                url: string;
+                                ok: boolean;
+                                status: number;
+                                final_url: string;
+                                redirects: number;
+                                warnings: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -4712,6 +5461,20 @@ export interface operations {
                             field: string;
                             message: string;
                         }[];
+                        /** @description The destination links checked again shortly before the post is due */
+                        link_check?: {
+                            /** Format: date-time */
+                            checked_at: string;
+                            links: {
+                                field: string;
+                                url: string;
+                                ok: boolean;
+                                status: number;
+                                final_url: string;
+                                redirects: number;
+                                warnings: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -4834,6 +5597,19 @@ export interface operations {
                  */
                 "application/json": {
                     posts: components["schemas"]["PostRequest"][];
+                    /** @description Spread the posts that have no scheduled_at over time */
+                    spread?: {
+                        /** @description First post: ISO 8601 date-time (without an offset it is read in timezone) or a date */
+                        start: string;
+                        /** @description ISO 8601 duration between posts (PT2H); default: the window divided by per_day */
+                        every?: string;
+                        /** @description Most posts on one day (in timezone) */
+                        per_day?: number;
+                        /** @description Daily window, HH:MM-HH:MM (default 00:00-24:00) */
+                        time_window?: string;
+                        /** @description IANA time zone (default UTC) */
+                        timezone?: string;
+                    };
                 };
             };
         };
@@ -4982,7 +5758,14 @@ export interface operations {
     };
     importPosts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Spread the rows without scheduled_at from this time (see spread in POST /posts:bulk) */
+                spread_start?: string;
+                spread_every?: string;
+                spread_per_day?: number;
+                spread_time_window?: string;
+                spread_timezone?: string;
+            };
             header?: {
                 /** @description Makes the batch safe to send again: post n is stored under "<key>#n", and sending it again returns the post made then */
                 "idempotency-key"?: string;
@@ -5198,7 +5981,7 @@ export interface operations {
                      * @description http(s) URL that receives POSTed events
                      */
                     url: string;
-                    events: ("post.published" | "post.failed" | "account.needs_reauth" | "account.expiring" | "*")[];
+                    events: ("post.published" | "post.failed" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
                     description?: null | string;
                     /** @description How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) */
                     format?: "pinion" | "standard";
@@ -5516,7 +6299,7 @@ export interface operations {
                      * @description http(s) URL that receives POSTed events
                      */
                     url?: string;
-                    events?: ("post.published" | "post.failed" | "account.needs_reauth" | "account.expiring" | "*")[];
+                    events?: ("post.published" | "post.failed" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
                     description?: null | string;
                     enabled?: boolean;
                     /** @description How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) */
@@ -7021,7 +7804,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The platform to convert for */
-                    target: "pinterest" | "x" | "linkedin" | "tiktok";
+                    target: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok";
                     /** @description Also crop and resize to the platform’s advised size around the most salient part */
                     crop?: boolean;
                 };
@@ -7126,6 +7909,837 @@ export interface operations {
             };
             /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An http(s) URL */
+                    url: string;
+                    /** @description Fetch again instead of answering from the cache */
+                    fresh?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        url: string;
+                        /** @description The destination answered 2xx (after redirects) */
+                        ok: boolean;
+                        /** @description The last answer’s HTTP status; 0 when none came (DNS failure, refused address, timeout) */
+                        status: number;
+                        redirects: {
+                            url: string;
+                            status: number;
+                            location: string;
+                        }[];
+                        final_url: string;
+                        error: string | null;
+                        canonical: string | null;
+                        title: string | null;
+                        description: string | null;
+                        og: {
+                            [key: string]: string;
+                        };
+                        twitter: {
+                            [key: string]: string;
+                        };
+                        structured_data: {
+                            type: string;
+                            source: string;
+                            fields: {
+                                [key: string]: string;
+                            };
+                        }[];
+                        /** @description Per platform: the rich preview the page would get (e.g. a product, recipe or article rich preview) and what it lacks */
+                        rich_previews: {
+                            [key: string]: {
+                                type: string | null;
+                                label: string;
+                                missing: string[];
+                            };
+                        };
+                        warnings: string[];
+                        /** Format: date-time */
+                        checked_at: string;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestPinText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An http(s) URL */
+                    url?: string;
+                    /** @description Text to work from, instead of (or besides) a page */
+                    content?: string;
+                    keywords?: string[];
+                    /** @description End descriptions with the keywords as hashtags */
+                    hashtags?: boolean;
+                    /** @description Whose lengths to write to (default: the first platform with search rules) */
+                    platform?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        platform: string;
+                        titles: string[];
+                        descriptions: string[];
+                        hashtags: string[];
+                        limits: {
+                            title: number;
+                            description_shown: number;
+                            description_max: number;
+                        };
+                        source: "built-in" | "llm";
+                        link?: components["schemas"]["LinkCheck"];
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listQueueSlots: {
+        parameters: {
+            query?: {
+                count?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account_id: string;
+                        timezone: string;
+                        slots: {
+                            days: string[];
+                            times: string[];
+                        }[];
+                        upcoming: {
+                            /** Format: date-time */
+                            at: string;
+                            /** @description The slot in the queue’s zone, with its offset */
+                            local: string;
+                            /** @description The post holding this slot, or null when free */
+                            post_id: string | null;
+                            delivery_id: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setQueueSlots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description IANA time zone the times are in, e.g. Europe/Paris */
+                    timezone: string;
+                    slots: {
+                        days: string[];
+                        times: string[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account_id: string;
+                        timezone: string;
+                        slots: {
+                            days: string[];
+                            times: string[];
+                        }[];
+                        upcoming: {
+                            /** Format: date-time */
+                            at: string;
+                            /** @description The slot in the queue’s zone, with its offset */
+                            local: string;
+                            /** @description The post holding this slot, or null when free */
+                            post_id: string | null;
+                            delivery_id: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAnalytics: {
+        parameters: {
+            query?: {
+                platform?: string;
+                /** @description Published at or after */
+                from?: string;
+                /** @description Published before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        totals: {
+                            [key: string]: number;
+                        };
+                        data: {
+                            post_id: string;
+                            delivery_id: string;
+                            platform: string;
+                            account_id: string;
+                            external_id: string | null;
+                            url: string | null;
+                            published_at: string | null;
+                            /** @description The latest reading */
+                            metrics: {
+                                [key: string]: number;
+                            } | null;
+                            readings: {
+                                checkpoint: string;
+                                read_at: string;
+                                metrics: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readPostAnalytics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        status: "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                        /** Format: date-time */
+                        scheduled_at: string;
+                        timezone: string | null;
+                        request: {
+                            [key: string]: unknown;
+                        };
+                        deliveries: components["schemas"]["Delivery"][];
+                        warnings?: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description The destination links checked again shortly before the post is due */
+                        link_check?: {
+                            /** Format: date-time */
+                            checked_at: string;
+                            links: {
+                                field: string;
+                                url: string;
+                                ok: boolean;
+                                status: number;
+                                final_url: string;
+                                redirects: number;
+                                warnings: string[];
+                            }[];
+                        };
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSeasons: {
+        parameters: {
+            query?: {
+                /** @description Default: each event’s next occurrence */
+                year?: number;
+                /** @description ISO 3166 country (default US) */
+                country?: string;
+                lead_days?: number;
+                /** @description IANA zone publish_by is 09:00 in (default UTC) */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            event: string;
+                            name: string;
+                            event_date: string;
+                            lead_days: number;
+                            /** Format: date-time */
+                            publish_by: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -264,7 +264,8 @@ export async function mediaUploadRoutes(app: FastifyInstance, ctx: ApiContext): 
   // Platforms that fetch media by URL read stored media here: the sealed token is the permission.
   app.get<{ Params: Static<typeof PublicParams> }>(
     '/media/public/*',
-    { schema: { tags: ['media'], summary: 'Download a stored media through a signed, expiring link (handed to platforms that fetch media by URL)', params: PublicParams } },
+    // Not part of the API developers call (only platforms follow these links): kept out of the OpenAPI document.
+    { schema: { hide: true, tags: ['media'], summary: 'Download a stored media through a signed, expiring link (handed to platforms that fetch media by URL)', params: PublicParams } },
     async (request, reply) => {
       const media = await ctx.media.openPublicLink(request.params['*']);
       if (!media) throw new HttpProblem(404, 'not-found', 'This media link is not valid or has expired');

@@ -43,6 +43,9 @@ export async function startChaosPinion(opts: { dir: string; databaseUrl: string;
     PINTEREST_CLIENT_ID: DEFAULT_APP.clientId,
     PINTEREST_CLIENT_SECRET: DEFAULT_APP.clientSecret,
     PINTEREST_WRITE_BUDGET_PER_MINUTE: String(opts.settings.writeBudgetPerMinute),
+    // This sandbox commits every write at once and its lists lag writes by 2 s: a 5 s window covers both, where
+    // production's default (10 min, for Pinterest's slowest commit) would outlast the run's wait for settling.
+    PINION_PINTEREST_OUTCOME_WINDOW_SECONDS: '5',
   };
   // Posts name images the sandbox serves on loopback; Pinion checks them when a post is made.
   const apiEnv = { ...workerEnv, PINION_HOST: '127.0.0.1', PINION_PORT: '0', PINION_MEDIA_FETCH_ALLOW_HOSTS: new URL(opts.sandboxUrl).host };

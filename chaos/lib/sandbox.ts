@@ -44,7 +44,9 @@ export async function startCountingSandbox(
   const app = Fastify();
   const image = await sharp({ create: { width: 200, height: 300, channels: 3, background: { r: 230, g: 0, b: 35 } } }).jpeg().toBuffer();
   app.get('/chaos/image.jpg', (_request, reply) => reply.type('image/jpeg').send(image));
-  const sandbox = createPinterestSandbox(options);
+  // The sandbox fetches the pins' image from this same loopback server, as `pinion sandbox` allows its own address.
+  let self = '';
+  const sandbox = createPinterestSandbox({ fetchAllowHosts: () => [self], ...options });
   const answers = new SandboxAnswers();
   const isApi = (url: string) => url.startsWith('/v5/');
   app.addHook('onRequest', async (request) => {
@@ -58,5 +60,6 @@ export async function startCountingSandbox(
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
+  self = new URL(url).host;
   return { url, imageUrl: `${url}/chaos/image.jpg`, sandbox, answers, close: () => app.close() };
 }

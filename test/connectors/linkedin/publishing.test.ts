@@ -16,9 +16,9 @@ describe('publishing to LinkedIn through the API', () => {
   it('connecting a member who administers a company page makes two accounts: the member and the page', async () => {
     p = await startLinkedInPinion();
     const { person, page, org, member, accounts, callbackRes } = await linkedInAccounts(p);
-    const page = await callbackRes.text();
-    expect(page).toContain('Accounts connected');
-    expect(page.match(/on linkedin is connected to Pinion/g)).toHaveLength(2);
+    const html = await callbackRes.text();
+    expect(html).toContain('Accounts connected');
+    expect(html.match(/on linkedin is connected to Pinion/g)).toHaveLength(2);
     expect(accounts).toHaveLength(2);
     expect(person).toMatchObject({ status: 'active', external_id: `urn:li:person:${member.id}`, account_type: 'member' });
     expect(page).toMatchObject({ status: 'active', external_id: `urn:li:organization:${org.id}`, account_type: 'organization' });

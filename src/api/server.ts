@@ -18,6 +18,10 @@ import { bulkPostRoutes } from './routes/posts-bulk.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { mediaRoutes, mediaUploadRoutes } from './routes/media.js';
+import { platformRoutes } from './routes/platforms.js';
+import { sessionRoutes } from './routes/session.js';
+import { Sessions } from './session.js';
+import { webRoutes } from '../web/index.js';
 
 export interface BuildServerOptions {
   logger: Logger;
@@ -30,7 +34,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -67,9 +71,14 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   await app.register(async (scope) => oauthCallbackRoutes(scope, ctx));
   await app.register(async (scope) => mediaUploadRoutes(scope, ctx));
 
+  // The dashboard: pages at / that call this same API with a session instead of a bearer key.
+  const sessions = new Sessions();
+  await app.register(async (scope) => sessionRoutes(scope, ctx, sessions));
+  await app.register(async (scope) => webRoutes(scope, { sessionOf: (request) => sessions.of(request) }));
+
   await app.register(
     async (v1) => {
-      requireApiKey(v1, ctx);
+      requireApiKey(v1, ctx, sessions);
       for (const routes of API_ROUTES) await routes(v1, ctx);
     },
     { prefix: '/api/v1' },

@@ -28,6 +28,7 @@ function frame(title: string, body: string, head = ''): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)} · Pinion</title>
 <link rel="stylesheet" href="/assets/style.css">
+<link rel="icon" href="data:,">
 ${head}
 </head>
 <body>

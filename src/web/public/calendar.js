@@ -12,6 +12,8 @@ export async function start() {
   if (/^\d{4}-\d{2}-\d{2}$/.test(params.get('date') ?? '')) state.anchor = parseDay(params.get('date'));
   if (params.get('signin') === 'ended') say('Your session ended.');
 
+  // Enter in the zone field must not submit the controls as a page load.
+  $('calendar-controls').addEventListener('submit', (e) => e.preventDefault());
   zoneInput($('zone'), (zone) => {
     state.zone = zone;
     load();

@@ -49,7 +49,7 @@ function renderOptions() {
     const platform = platformOf(id);
     if (!platform) continue;
     const fs = h('fieldset', { dataset: { platform: id } }, h('legend', {}, `${platform.name} options`));
-    const skip = new Set([platform.boards?.board_option, platform.boards?.section_option]);
+    const skip = new Set([platform.boards?.board_option, platform.boards?.section_option, ...(platform.boards?.by_name_options ?? [])]);
     if (platform.boards) fs.append(...boardPickers(platform));
     for (const [name, schema] of Object.entries(platform.options_schema.properties ?? {})) {
       if (skip.has(name)) continue;

@@ -35,3 +35,8 @@ export async function screenshot(page: Page, name: string, fullPage = false) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
+
+/** Waits until the page's script has wired up its forms and loaded what it shows. */
+export async function ready(page: Page) {
+  await page.locator('html[data-ready="true"]').waitFor({ state: 'attached' });
+}

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { FAST_SCHEDULER, fastPinterest, getPost, startImageServer, waitFor } from '../helpers/posts.js';
 import { startReceiver } from '../webhooks/receiver.js';
-import { openBrowser, screenshot } from './browser.js';
+import { openBrowser, ready, screenshot } from './browser.js';
 
 /**
  * The dashboard as a person uses it, in a real Chromium: every click goes through the page's
@@ -50,12 +50,14 @@ describe('the dashboard in a browser', () => {
 
   it('connects a Pinterest account through the sandbox’s OAuth round trip and shows its boards', async () => {
     await page.getByRole('link', { name: 'Accounts' }).click();
+    await ready(page);
     await page.getByLabel('Platform').selectOption('pinterest');
     await page.getByRole('button', { name: 'Connect an account' }).click();
     await page.waitForURL(/\/sandbox\/pinterest\//);
     await page.locator('input[name="username"]').fill('shop');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(/\/accounts\?status=connected/);
+    await ready(page);
     await expect.poll(() => page.locator('#status').textContent()).toBe('Account connected.');
     await page.getByRole('heading', { name: /@shop/ }).waitFor();
     accountId = (await (await p.api('GET', '/api/v1/accounts')).json()).data[0].id;
@@ -70,6 +72,7 @@ describe('the dashboard in a browser', () => {
 
   it('composes a pin with an uploaded image, board and section, previews it, and schedules it at 09:00 Paris', async () => {
     await page.getByRole('link', { name: 'Compose' }).click();
+    await ready(page);
     await page.getByLabel('Text').fill('Linen apron, hand-stitched in Lyon');
     await page.getByLabel('@shop · Pinterest').check();
     const photo = await sharp({ create: { width: 1000, height: 1500, channels: 3, background: '#c49a6c' } }).jpeg().toBuffer();
@@ -101,6 +104,7 @@ describe('the dashboard in a browser', () => {
   it('shows the post in its week at 09:00 and reschedules it by drag across the DST change, keeping 09:00 Paris', async () => {
     const [post] = (await (await p.api('GET', '/api/v1/posts?status=scheduled')).json()).data;
     await page.goto(`${p.url}/?view=week&date=2031-03-29`);
+    await ready(page);
     const chip = page.locator(`a.post[data-id="${post.id}"]`);
     await expect.poll(() => chip.locator('.time').textContent()).toBe('09:00');
     expect(await page.locator('[data-day="2031-03-29"]').textContent()).toContain('Linen apron');
@@ -134,7 +138,10 @@ describe('the dashboard in a browser', () => {
       body: { content: 'Due now', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } }, scheduled_at: new Date(Date.now() + 4000).toISOString() },
     });
     const { id } = await res.json();
+    // Tall enough that the whole month shows: a drag does not scroll.
+    await page.setViewportSize({ width: 1200, height: 1100 });
     await page.goto(`${p.url}/?view=month`);
+    await ready(page);
     await page.locator(`a.post[data-id="${id}"]`).waitFor();
     await waitFor(async () => (await getPost(p, id)).status === 'publishing', 'publishing');
     try {
@@ -142,12 +149,14 @@ describe('the dashboard in a browser', () => {
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Not rescheduled: .*publishing/s);
     } finally {
       p.sandbox!.setFaults({});
+      await page.setViewportSize({ width: 1200, height: 820 });
     }
     await waitFor(async () => (await getPost(p, id)).status === 'published', 'published');
   });
 
   it('publishes a post composed for now, and the post view shows it published with a link', async () => {
     await page.goto(`${p.url}/compose`);
+    await ready(page);
     await page.getByLabel('Text').fill('Back in stock today');
     await page.getByLabel('or media URL').fill(`${images.url}/good.jpg`);
     await page.getByLabel('@shop · Pinterest').check();
@@ -164,6 +173,7 @@ describe('the dashboard in a browser', () => {
 
   it('shows a failure in Pinterest’s own words', async () => {
     await page.goto(`${p.url}/compose`);
+    await ready(page);
     await page.getByLabel('Text').fill('A tiny picture');
     await page.getByLabel('or media URL').fill(`${images.url}/small.png`);
     await page.getByLabel('@shop · Pinterest').check();
@@ -180,12 +190,14 @@ describe('the dashboard in a browser', () => {
 
   it('adds a webhook, shows its delivery log and redelivers', async () => {
     await page.getByRole('link', { name: 'Webhooks' }).click();
+    await ready(page);
     await page.getByLabel('URL').fill(receiver.url);
     await page.getByRole('button', { name: 'Add' }).click();
     await expect.poll(() => page.locator('#webhook-secret').textContent()).toMatch(/whsec_/);
     await page.getByRole('button', { name: 'Send a test event' }).click();
     await waitFor(async () => receiver.requests.length > 0, 'the test event');
     await page.reload();
+    await ready(page);
     await page.getByRole('button', { name: 'Redeliver' }).first().waitFor();
     expect(await page.locator('table').first().textContent()).toContain('succeeded');
     const before = receiver.requests.length;
@@ -196,6 +208,7 @@ describe('the dashboard in a browser', () => {
 
   it('creates a key shown once, revokes it, and revoking the session’s own key signs the browser out', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
+    await ready(page);
     await page.getByLabel('Name').fill('zapier');
     await page.getByRole('button', { name: 'Create' }).click();
     const secret = await page.getByLabel('Key “zapier”').inputValue();
@@ -205,6 +218,7 @@ describe('the dashboard in a browser', () => {
     await expect.poll(() => page.locator('#status').textContent()).toBe('Revoked “zapier”.');
     expect((await p.api('GET', '/api/v1/accounts', { key: secret })).status).toBe(401);
     await page.reload();
+    await ready(page);
     expect(await page.locator('#keys').textContent()).not.toContain(secret);
     await screenshot(page, 'keys');
     // The key this browser signed in with: revoked, the session ends on its next use.

@@ -73,7 +73,7 @@ const BODIES: Record<PageName, string> = {
 <p id="accounts-zones" class="muted"></p>
 <p id="status" role="status" aria-live="polite"></p>
 <div id="calendar" class="calendar"></div>
-<p class="muted">Drag a post to another day or hour to reschedule it (or focus it and press Alt+arrow keys).</p>`,
+<p class="muted">Drag a post to another day to reschedule it at the same time of day (or focus it and press Alt+arrow keys).</p>`,
   compose: `<h1>Compose</h1>
 <div class="compose">
 <form id="composer" class="card" novalidate>

@@ -186,7 +186,8 @@ function renderPreview(answer) {
         issues('Warnings', d.warnings, 'warning'),
       ),
     ),
-    issues('Warnings', answer.warnings, 'warning') ?? '',
+    // Post-wide warnings not already shown under a platform.
+    issues('Warnings', answer.warnings.filter((w) => !answer.deliveries.some((d) => d.warnings.some((x) => x.field === w.field && x.message === w.message))), 'warning') ?? '',
   );
 }
 

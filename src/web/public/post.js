@@ -10,8 +10,12 @@ const when = (iso) => {
   return `${dayKey(p)} ${hhmm(p)}`;
 };
 let timer;
+const names = { accounts: new Map(), platforms: new Map() };
 
 export async function start() {
+  const [accounts, platforms] = await Promise.all([api('GET', '/accounts'), api('GET', '/platforms')]);
+  for (const a of accounts.data) names.accounts.set(a.id, `@${a.username}`);
+  for (const p of platforms.data) names.platforms.set(p.id, p.name);
   await load();
 }
 
@@ -49,18 +53,18 @@ function render(post) {
       h(
         'article',
         { class: `card delivery status-${d.status}`, dataset: { platform: d.platform } },
-        h('h3', {}, `${d.platform} · `, h('span', { class: `badge status-${d.status}` }, d.status)),
+        h('h3', {}, `${names.platforms.get(d.platform) ?? d.platform} · ${names.accounts.get(d.account_id) ?? d.account_id} `, h('span', { class: `badge status-${d.status}` }, d.status)),
         h(
           'dl',
           { class: 'facts' },
-          h('dt', {}, 'Account'),
+          h('dt', {}, 'Account id'),
           h('dd', {}, d.account_id),
           h('dt', {}, 'Attempts'),
           h('dd', {}, String(d.attempts)),
           h('dt', {}, 'Next attempt'),
           h('dd', {}, when(d.next_attempt_at)),
           h('dt', {}, 'Published'),
-          h('dd', {}, d.url ? h('a', { href: d.url, rel: 'noopener noreferrer', class: 'published-link' }, `${when(d.published_at)} · view on ${d.platform}`) : when(d.published_at)),
+          h('dd', {}, d.url ? h('a', { href: d.url, rel: 'noopener noreferrer', class: 'published-link' }, `${when(d.published_at)} · view on ${names.platforms.get(d.platform) ?? d.platform}`) : when(d.published_at)),
         ),
         d.last_error ? h('p', { class: 'error delivery-error', role: 'note' }, `${d.last_error.kind}: ${d.last_error.message}`) : null,
         h('details', {}, h('summary', {}, 'What the platform receives'), h('pre', {}, JSON.stringify(d.payload, null, 2))),

@@ -62,10 +62,11 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
     const { key } = await createApiKey(instance.store.db, { workspaceId: workspace.id, name: `start ${new Date().toISOString()}`, scopes: [...API_SCOPES] });
     const u = instance.url;
     const sandboxes = Object.fromEntries([...instance.sandboxes.keys()].map((p) => [p, `${u}${sandboxPrefix(p)}`]));
-    print(out, { api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandboxes, api_key: key, workspace: workspace.name }, () =>
+    print(out, { dashboard: `${u}/`, api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandboxes, api_key: key, workspace: workspace.name }, () =>
       [
         `Pinion is running: ${instance.store.displayUrl}, media in ${config.mediaDir}, API and worker in this process${instance.sandboxes.size ? ', platform sandboxes' : ''}.`,
         '',
+        `  Dashboard: ${u}/  (sign in with the API key below)`,
         `  API:       ${u}/api/v1`,
         `  Docs:      ${u}/docs`,
         `  OpenAPI:   ${u}/openapi.json`,

@@ -77,7 +77,7 @@ function optionField(platform, name, schema) {
   if (schema.type === 'boolean') return h('div', { class: 'field' }, h('label', { class: 'check' }, h('input', { ...common, type: 'checkbox', dataset: { ...common.dataset, kind: 'boolean' } }), ` ${label}`), help);
   if (schema.type === 'string') return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { ...common, maxlength: schema.maxLength }), help);
   if (schema.type === 'integer' || schema.type === 'number') return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { ...common, type: 'number', dataset: { ...common.dataset, kind: 'number' } }), help);
-  return null; // Lists and objects (carousels, threads): set them through the API.
+  return null; // Lists and objects (carousel items, thread parts): set them through the API.
 }
 
 function boardPickers(platform) {

@@ -125,6 +125,14 @@ describe('the dashboard in a browser', () => {
     await page.locator(`[data-day="2031-03-30"] a.post[data-id="${post.id}"]`).waitFor();
     await page.getByRole('button', { name: 'Week' }).click();
     await chip.waitFor();
+    // Without a mouse: Alt+arrow keys move the focused post a day.
+    await chip.focus();
+    await page.keyboard.press('Alt+ArrowLeft');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Rescheduled to 2031-03-29 09:00 (Europe/Paris).');
+    expect((await getPost(p, post.id)).scheduled_at).toBe('2031-03-29T08:00:00.000Z');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id)).toBe(post.id);
+    await page.keyboard.press('Alt+ArrowRight');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Rescheduled to 2031-03-30 09:00 (Europe/Paris).');
     await screenshot(page, 'calendar');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'calendar-phone');

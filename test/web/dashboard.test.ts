@@ -76,7 +76,13 @@ describe('the dashboard in a browser', () => {
     await page.getByLabel('Text').fill('Linen apron, hand-stitched in Lyon');
     await page.getByLabel('@shop · Pinterest').check();
     const photo = await sharp({ create: { width: 1000, height: 1500, channels: 3, background: '#c49a6c' } }).jpeg().toBuffer();
-    await page.locator('#file').setInputFiles({ name: 'apron.jpg', mimeType: 'image/jpeg', buffer: photo });
+    // Dropped on the drop zone, as from a file manager.
+    const files = await page.evaluateHandle((b64) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'apron.jpg', { type: 'image/jpeg' }));
+      return dt;
+    }, photo.toString('base64'));
+    await page.locator('#dropzone').dispatchEvent('drop', { dataTransfer: files });
     await expect.poll(() => page.locator('#media-chosen').textContent()).toMatch(/apron\.jpg uploaded \(med_/);
     expect(await page.locator('#upload-progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
     await page.getByLabel('Link', { exact: true }).fill('https://shop.example/apron');
@@ -194,6 +200,24 @@ describe('the dashboard in a browser', () => {
     expect(await page.locator('.delivery-error').textContent()).toMatch(/^rejected: .*too small.*code 233/);
     await page.getByRole('button', { name: 'Retry the failed deliveries now' }).waitFor();
     await screenshot(page, 'post-failed');
+  });
+
+  it('shows an account whose grant was removed as needing reconnection, and reconnects it', async () => {
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    await ready(page);
+    // The person removes the app on Pinterest.
+    const user = p.sandbox!.state.findUserByUsername('shop')!;
+    for (const [token, t] of p.sandbox!.state.tokens) if (t.userId === user.id) p.sandbox!.state.tokens.delete(token);
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await expect.poll(() => page.locator('.account .badge').textContent()).toBe('needs reauth');
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await page.waitForURL(/\/sandbox\/pinterest\//);
+    await page.locator('input[name="username"]').fill('shop');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(/\/accounts\?status=connected/);
+    await ready(page);
+    await expect.poll(() => page.locator('.account .badge').textContent()).toBe('active');
+    expect(await page.locator('.account').count()).toBe(1);
   });
 
   it('adds a webhook, shows its delivery log and redelivers', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { startThrowawayPostgres } from '../../test/setup/pg-cluster.js';
-import pg from 'pg';
+
+export { createDatabase } from '../../test/setup/pg-cluster.js';
 
 export interface PgCluster {
   /** Admin URL (database `postgres`). */
@@ -21,21 +22,6 @@ const SETTINGS = '-c fsync=off -c synchronous_commit=off -c full_page_writes=off
 export async function startPostgres(): Promise<PgCluster> {
   const cluster = await startThrowawayPostgres(SETTINGS, 'pinion-bench-pg');
   return { ...cluster, settings: SETTINGS.replace(/-c /g, '') };
-}
-
-/** A fresh database on the given server; returns its URL. */
-export async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${name} with (force)`);
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /**

@@ -150,6 +150,7 @@ export function passOptions(store: Store, opts: { publisher: Publisher; log: Log
     tokens: NO_TOKENS,
     publisherFor: () => opts.publisher,
     budgetFor: () => ({ limit: 1e9, windowMs: 1000, perDay: 0 }),
+    outcomeWindowFor: () => 600_000,
     concurrency: opts.concurrency,
     leaseMs: 60_000,
     pollIntervalMs: opts.pollIntervalMs,

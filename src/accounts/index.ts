@@ -3,7 +3,7 @@ import { budgetCategory, holdUntil, reserveSlot } from '../budgets/index.js';
 import { budgetOf, platformConfig, type Config } from '../config/index.js';
 import { connectorFor, ConnectorError, type AccountContext } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
-import { sleep, type BackgroundPass } from '../shared/index.js';
+import { sleep, type BackgroundPass, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Account } from './accounts.js';
 import { expiringGrantsPass, refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
@@ -29,7 +29,7 @@ export interface Accounts {
   listeners: { needsReauth: Array<(account: Account) => Promise<void>>; expiring: Array<(account: Account) => Promise<void>> };
 }
 
-export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger }): Accounts {
+export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger; clock?: Clock }): Accounts {
   const vault = loadVault(opts.config);
   const listeners: Accounts['listeners'] = { needsReauth: [], expiring: [] };
   const tokens = new TokenKeeper({
@@ -38,6 +38,7 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
     log: opts.log,
     oauth: (platform) => connectorFor(platform).oauth(platformConfig(opts.config, platform)),
     refreshMarginMs: opts.config.accounts.refreshMarginSeconds * 1000,
+    clock: opts.clock,
     onNeedsReauth: async (account) => {
       for (const listener of listeners.needsReauth) await listener(account);
     },
@@ -60,6 +61,7 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
         log: opts.log,
         windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
         marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
+        clock: opts.clock,
       }),
       reencryptTokensPass({ db: opts.db, vault, log: opts.log }),
       expiringGrantsPass({

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../observability/index.js';
-import type { BackgroundPass } from '../shared/index.js';
+import { systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { TokenKeeper } from './tokens.js';
 import type { TokenVault } from './vault.js';
@@ -14,12 +14,13 @@ const FAILURE_COOLDOWN_MS = 5 * 60_000;
  * Refreshes accounts nobody has used lately before their grant dies: a platform's refresh token
  * lives 60 days and is renewed only by refreshing, so an account idle that long would be lost.
  */
-export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: TokenKeeper; log: Logger; windowMs: number; marginMs: number }): BackgroundPass {
+export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: TokenKeeper; log: Logger; windowMs: number; marginMs: number; clock?: Clock }): BackgroundPass {
+  const clock = opts.clock ?? systemClock;
   return {
     name: 'refresh-idle-accounts',
     idleIntervalMs: 5 * 60_000,
     async run(signal) {
-      const now = Date.now();
+      const now = clock.now();
       const due = await opts.db
         .selectFrom('accounts')
         .select(['id', 'token_version'])

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { ConnectorError, isConnectorError, type OAuthFlow } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
-import { sleep } from '../shared/index.js';
+import { systemClock, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { sealedTokens, toAccount, type Account, type AccountRow } from './accounts.js';
 import { PlatformProblems } from './platform-problems.js';
@@ -22,6 +22,8 @@ export interface TokenKeeperOptions {
   leaseMs?: number;
   /** How long a caller waits for another process's refresh before giving up (retryable). */
   waitMs?: number;
+  /** Expiry checks, leases and waits; tests pass a ManualClock. */
+  clock?: Clock;
 }
 
 /**
@@ -40,8 +42,10 @@ export class TokenKeeper {
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly leaseMs: number;
   private readonly waitMs: number;
+  private readonly clock: Clock;
 
   constructor(private readonly opts: TokenKeeperOptions) {
+    this.clock = opts.clock ?? systemClock;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.waitMs = opts.waitMs ?? 45_000;
   }
@@ -49,7 +53,7 @@ export class TokenKeeper {
   /** Runs `call` with a valid access token: refreshed ahead of expiry, and once more after a 401. */
   async withAccessToken<T>(accountId: string, call: (accessToken: string) => Promise<T>): Promise<T> {
     let row = await this.load(accountId);
-    if (row.access_expires_at !== null && row.access_expires_at - Date.now() < this.opts.refreshMarginMs) {
+    if (row.access_expires_at !== null && row.access_expires_at - this.clock.now() < this.opts.refreshMarginMs) {
       row = await this.refresh(accountId, row.token_version);
     }
     try {
@@ -74,7 +78,7 @@ export class TokenKeeper {
   }
 
   private async refreshOnce(accountId: string, seenVersion: number | undefined): Promise<AccountRow> {
-    const giveUpAt = Date.now() + this.waitMs;
+    const giveUpAt = this.clock.now() + this.waitMs;
     for (;;) {
       const claimed = await this.claimLease(accountId);
       const row = await this.load(accountId);
@@ -87,8 +91,8 @@ export class TokenKeeper {
         return this.refreshHoldingLease(row);
       }
       if (alreadyDone) return row;
-      if (Date.now() > giveUpAt) throw new ConnectorError('retryable', `Timed out waiting for another process to refresh account ${accountId}`);
-      await sleep(50 + Math.random() * 100);
+      if (this.clock.now() > giveUpAt) throw new ConnectorError('retryable', `Timed out waiting for another process to refresh account ${accountId}`);
+      await this.clock.sleep(50 + Math.random() * 100);
     }
   }
 
@@ -107,11 +111,11 @@ export class TokenKeeper {
         .set((eb) => ({
           ...sealedTokens(vault, row.id, tokens),
           token_version: eb('token_version', '+', 1),
-          refreshed_at: Date.now(),
+          refreshed_at: this.clock.now(),
           last_error: null,
           refresh_lock_until: null,
           refresh_lock_owner: null,
-          updated_at: Date.now(),
+          updated_at: this.clock.now(),
         }))
         .where('id', '=', row.id)
         .execute();
@@ -131,7 +135,7 @@ export class TokenKeeper {
       if (kind === 'misconfigured') this.platformProblems.report(row.platform, 'misconfigured', message);
       await db
         .updateTable('accounts')
-        .set({ ...(dead ? { status: 'needs_reauth' as const } : {}), last_error: message, refresh_lock_until: null, refresh_lock_owner: null, updated_at: Date.now() })
+        .set({ ...(dead ? { status: 'needs_reauth' as const } : {}), last_error: message, refresh_lock_until: null, refresh_lock_owner: null, updated_at: this.clock.now() })
         .where('id', '=', row.id)
         .execute();
       if (dead) {
@@ -148,7 +152,7 @@ export class TokenKeeper {
 
   /** Takes the account's refresh lease if nobody holds a live one. */
   private async claimLease(accountId: string): Promise<boolean> {
-    const now = Date.now();
+    const now = this.clock.now();
     const result = await this.opts.db
       .updateTable('accounts')
       .set({ refresh_lock_until: now + this.leaseMs, refresh_lock_owner: this.owner })

@@ -4,8 +4,8 @@ import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
 import { createLogger, createMetrics, publishMetrics, tokenMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
-import { publishPass } from '../scheduler/index.js';
-import { Worker, type BackgroundPass } from '../shared/index.js';
+import { publishPass, type DeliveryOutcome } from '../scheduler/index.js';
+import { systemClock, Worker, type BackgroundPass, type Clock } from '../shared/index.js';
 import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/index.js';
 import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
@@ -39,10 +39,34 @@ export interface StartOptions {
   shutdownGraceMs?: number;
   /** Options of the embedded emulators, by platform id (tests shorten token lifetimes, inject faults). */
   sandboxOptions?: Record<string, Record<string, unknown>>;
+  /** Time for the worker's passes and the token keeper; default the system clock (tests pass a ManualClock). */
+  clock?: Clock;
+}
+
+/** The webhook event telling of a delivery's end state. A delivery that needs attention did not verifiably go out: post.failed. */
+function outcomeEvent(o: DeliveryOutcome): Parameters<typeof emitEvent>[1] {
+  const d = o.delivery;
+  const base = { post_id: d.post_id, delivery_id: d.id, platform: d.platform, account_id: d.account_id };
+  if (o.type === 'published') {
+    return {
+      workspaceId: d.workspace_id,
+      type: 'post.published',
+      data: {
+        ...base,
+        external_id: o.externalId,
+        url: o.url,
+        published_at: new Date(o.publishedAt).toISOString(),
+        scheduled_at: new Date(d.scheduled_at).toISOString(),
+        adopted: o.adopted,
+        ...(o.duplicates.length && { duplicates: o.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })), warning: o.warning }),
+      },
+    };
+  }
+  return { workspaceId: d.workspace_id, type: 'post.failed', data: { ...base, error: o.error, attempts: o.attempts, ...(o.type === 'needs_attention' && { needs_attention: true }) } };
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
-function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): BackgroundPass[] {
+function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock: Clock): BackgroundPass[] {
   const s = ctx.config.scheduler;
   const reported = publishMetrics(metrics);
   const publishing = publishPass({
@@ -50,8 +74,10 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
     dialect: ctx.store.dialect,
     log,
     tokens: ctx.accounts.tokens,
+    clock,
     publisherFor: (platform) => connectorFor(platform).publisher(platformConfig(ctx.config, platform)),
     budgetFor: (platform) => budgetOf(ctx.config, platform),
+    outcomeWindowFor: (platform) => platformConfig(ctx.config, platform).outcomeWindowSeconds * 1000,
     concurrency: s.concurrency,
     leaseMs: s.leaseSeconds * 1000,
     pollIntervalMs: s.pollIntervalMs,
@@ -65,19 +91,22 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry): Back
       const { bytes } = await safeFetch(url, { allowHosts: m.fetchAllowHosts, maxBytes: m.fetchMaxBytes, timeoutMs: m.fetchTimeoutMs });
       return { bytes, mime: (await probe(bytes)).mime };
     },
+    // Webhooks hear of every end state in the transaction that records it.
+    onOutcome: (trx, outcome) => emitEvent(trx, outcomeEvent(outcome)).then(() => undefined),
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);
       return { bytes: await ctx.media.read(media), mime: media.mime };
     },
   });
-  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays })];
+  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
 export async function startPinion(options: StartOptions): Promise<PinionInstance> {
   const config = structuredClone(options.config);
   const log = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
   const store = openStore(config.databaseUrl);
   try {
     if (options.migrate) await migrateToLatest(store);
@@ -98,7 +127,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
   // The public URL is known only after listening when port 0 asks for any free port.
   let accounts: Accounts;
   try {
-    accounts = createAccounts({ db: store.db, config, log });
+    accounts = createAccounts({ db: store.db, config, log, clock });
   } catch (err) {
     await store.close();
     throw err;
@@ -167,7 +196,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     config.media.fetchAllowHosts.push(new URL(url).host);
   }
 
-  const worker = options.worker ? new Worker(backgroundPasses(ctx, log, metrics), log) : undefined;
+  const worker = options.worker ? new Worker(backgroundPasses(ctx, log, metrics, clock), log, clock) : undefined;
   worker?.start();
   if (worker) ctx.onDeliveriesChanged = () => worker.wake('publish-deliveries');
 

@@ -44,6 +44,12 @@ export interface Published {
   url: string;
 }
 
+/** What a search for an unconfirmed attempt found: the post to keep, and any others that carry the same delivery. */
+export interface FoundPublished extends Published {
+  /** Further posts matching what was sent, made by this delivery's attempts: to delete, newest last. */
+  duplicates?: Published[];
+}
+
 export type WithToken = <T>(call: (accessToken: string) => Promise<T>) => Promise<T>;
 
 export interface PublishInput {
@@ -78,10 +84,13 @@ export interface Publisher {
   publish(input: PublishInput): Promise<Published>;
   /**
    * After an attempt whose outcome is unknown (timeout, dropped connection, crash): what that
-   * attempt published, if anything. `since` is when it started; `exclude` holds ids already
-   * owned by other deliveries, which must never be adopted.
+   * attempt published, if anything. `since` is when the delivery's first attempt may have started;
+   * `exclude` holds ids already owned by other deliveries, which must never be adopted. Must not
+   * depend on the order the platform lists posts in; throws (retryable) when it could not look
+   * through everything since `since`, so that not finding is never confused with not looking.
+   * When several posts match, the oldest is returned and the others as `duplicates`.
    */
-  findPublished(input: { payload: unknown; since: number; exclude: Set<string>; withToken: WithToken; progress?: unknown }): Promise<Published | null>;
+  findPublished(input: { payload: unknown; since: number; exclude: Set<string>; withToken: WithToken; progress?: unknown }): Promise<FoundPublished | null>;
   /** Deletes a post Pinion made twice (an unknown outcome found later to have succeeded), where the platform allows it. */
   remove?(input: { externalId: string; withToken: WithToken }): Promise<void>;
 }

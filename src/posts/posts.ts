@@ -1,10 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId, type Database } from '../store/index.js';
-import type { DeliveryStatus, PostStatus } from '../store/schema.js';
+import type { PostStatus } from '../store/schema.js';
+import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostStatus, replaceWaitingDeliveries, type DeliveryRow } from '../scheduler/index.js';
 import type { PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
 
-export type DeliveryRow = Selectable<Database['deliveries']>;
+export type { DeliveryRow };
 type PostRow = Selectable<Database['posts']>;
 
 export interface Post {
@@ -19,31 +20,25 @@ export interface Post {
   deliveries: DeliveryRow[];
 }
 
-export class PostConflict extends Error {}
-
-/** The post's status follows from its deliveries'. */
-function summarise(statuses: DeliveryStatus[]): PostStatus {
-  const all = (s: DeliveryStatus) => statuses.length > 0 && statuses.every((x) => x === s);
-  if (all('cancelled')) return 'cancelled';
-  if (statuses.includes('publishing')) return 'publishing';
-  if (statuses.includes('scheduled')) return statuses.includes('published') ? 'publishing' : 'scheduled';
-  const live = statuses.filter((s) => s !== 'cancelled');
-  if (live.every((s) => s === 'published')) return 'published';
-  if (live.every((s) => s === 'failed')) return 'failed';
-  return 'partially_published';
+/** The post cannot be changed or cancelled as asked; `retryAt` says when asking again may succeed, when known. */
+export class PostConflict extends Error {
+  constructor(
+    message: string,
+    readonly retryAt: number | null = null,
+  ) {
+    super(message);
+    this.name = 'PostConflict';
+  }
 }
 
-/** Stores the status that follows from the post's deliveries; call it in the transaction that changed them. */
-export async function refreshPostStatus(db: Kysely<Database>, postId: string): Promise<void> {
-  const rows = await db.selectFrom('deliveries').select('status').where('post_id', '=', postId).execute();
-  const status = summarise(rows.map((r) => r.status));
-  await db.updateTable('posts').set({ status, updated_at: Date.now() }).where('id', '=', postId).where('status', '!=', status).execute();
-}
-
-/** Posts whose deliveries a worker has just claimed: shown as publishing while the platform is called. */
-export async function markPostsPublishing(db: Kysely<Database>, postIds: string[]): Promise<void> {
-  if (!postIds.length) return;
-  await db.updateTable('posts').set({ status: 'publishing', updated_at: Date.now() }).where('id', 'in', [...new Set(postIds)]).where('status', '=', 'scheduled').execute();
+/** A delivery in flight, told as the post's conflict. */
+async function orConflict<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof DeliveryBusy) throw new PostConflict(err.message, err.retryAt);
+    throw err;
+  }
 }
 
 function deliveryRows(postId: string, workspaceId: string, plan: PostPlan, now: number) {
@@ -53,13 +48,9 @@ function deliveryRows(postId: string, workspaceId: string, plan: PostPlan, now: 
     workspace_id: workspaceId,
     account_id: d.account.id,
     platform: d.platform,
-    status: 'scheduled' as const,
     payload: JSON.stringify(d.payload),
     scheduled_at: plan.scheduledAt,
     run_at: plan.scheduledAt,
-    attempts: 0,
-    attempt_pending: 0,
-    adopted: 0,
     created_at: now,
     updated_at: now,
   }));
@@ -90,8 +81,7 @@ async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): P
       updated_at: now,
     })
     .execute();
-  const rows = deliveryRows(id, input.workspaceId, input.plan, now);
-  if (rows.length) await trx.insertInto('deliveries').values(rows).execute();
+  await insertDeliveries(trx, deliveryRows(id, input.workspaceId, input.plan, now));
   return id;
 }
 
@@ -199,39 +189,41 @@ async function listPostsIn(db: Kysely<Database>, workspaceId: string, f: PostFil
 }
 
 /**
- * Replaces a post's content and deliveries, only while none has started publishing. The
- * conditional delete is what decides a race with a worker's claim: whoever is first wins.
+ * Replaces a post's content and deliveries, only while none has started publishing and no
+ * attempt's result is being looked for: an edit then could publish the post a second time. The
+ * guarded delete decides a race with a worker's claim: whoever is first wins.
  */
 export async function updatePost(db: Kysely<Database>, workspaceId: string, id: string, request: PostRequest, plan: PostPlan): Promise<Post> {
-  await db.transaction().execute(async (trx) => {
-    const total = await trx.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('post_id', '=', id).executeTakeFirstOrThrow();
-    const removed = await trx.deleteFrom('deliveries').where('post_id', '=', id).where('status', '=', 'scheduled').executeTakeFirst();
-    if (Number(removed.numDeletedRows) !== Number(total.n)) throw new PostConflict('The post has already started publishing (or was cancelled) and can no longer be changed');
-    const now = Date.now();
-    await trx
-      .updateTable('posts')
-      .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now })
-      .where('id', '=', id)
-      .where('workspace_id', '=', workspaceId)
-      .execute();
-    const rows = deliveryRows(id, workspaceId, plan, now);
-    if (rows.length) await trx.insertInto('deliveries').values(rows).execute();
-  });
+  await orConflict(
+    db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      const replaced = await replaceWaitingDeliveries(trx, id, deliveryRows(id, workspaceId, plan, now));
+      if (!replaced) throw new PostConflict('The post has already been published, failed or was cancelled, and can no longer be changed');
+      await trx
+        .updateTable('posts')
+        .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now })
+        .where('id', '=', id)
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+    }),
+  );
   return (await getPost(db, workspaceId, id))!;
 }
 
-/** Cancels every delivery not yet started; those already publishing or published go on. */
+/**
+ * Cancels every delivery not yet started. While one is being published or its outcome checked,
+ * nothing is cancelled (PostConflict with when to retry); finished deliveries stay as they are.
+ */
 export async function cancelPost(db: Kysely<Database>, workspaceId: string, id: string): Promise<{ post: Post; cancelled: number }> {
-  const cancelled = await db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable('deliveries')
-      .set({ status: 'cancelled', updated_at: Date.now() })
-      .where('post_id', '=', id)
-      .where('workspace_id', '=', workspaceId)
-      .where('status', '=', 'scheduled')
-      .executeTakeFirst();
-    await refreshPostStatus(trx, id);
-    return Number(result.numUpdatedRows);
-  });
+  const cancelled = await orConflict(
+    db.transaction().execute(async (trx) => {
+      const post = await trx.selectFrom('posts').select('id').where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+      if (!post) return 0;
+      const now = Date.now();
+      const n = await cancelWaitingDeliveries(trx, id, now);
+      await refreshPostStatus(trx, id, now);
+      return n;
+    }),
+  );
   return { post: (await getPost(db, workspaceId, id))!, cancelled };
 }

@@ -1,2 +1,15 @@
 export { publishPass, type PublishPassOptions } from './publish-pass.js';
-export { claimDeliveries, renewLease } from './claim.js';
+export {
+  TRANSITIONS,
+  IllegalTransition,
+  DeliveryBusy,
+  claimDeliveries,
+  renewLease,
+  insertDeliveries,
+  replaceWaitingDeliveries,
+  cancelWaitingDeliveries,
+  type DeliveryRow,
+  type DeliveryStatus,
+} from './delivery-state.js';
+export { refreshPostStatus, markPostsPublishing } from './post-status.js';
+export type { DeliveryOutcome, OutcomeListener, Duplicate } from './outcome.js';

@@ -1,72 +1,116 @@
 import type { Kysely } from 'kysely';
-import { refreshPostStatus, type DeliveryRow } from '../posts/index.js';
 import type { Database } from '../store/index.js';
-import { emitEvent } from '../webhooks/index.js';
+import { moveDelivery, type DeliveryRow } from './delivery-state.js';
+import { refreshPostStatus } from './post-status.js';
+
+/** Another post the platform turned out to hold for one delivery, and whether Pinion deleted it. */
+export interface Duplicate {
+  externalId: string;
+  url: string;
+  removed: boolean;
+}
+
+/** What the scheduler tells its listener, inside the transaction that records it. */
+export type DeliveryOutcome =
+  | { type: 'published'; delivery: DeliveryRow; externalId: string; url: string; publishedAt: number; adopted: boolean; duplicates: Duplicate[]; warning: string | null }
+  | { type: 'failed'; delivery: DeliveryRow; error: { kind: string; message: string }; attempts: number }
+  | { type: 'needs_attention'; delivery: DeliveryRow; error: { kind: string; message: string }; attempts: number };
+
+/**
+ * Told of every end state in the transaction that records it (webhooks write their event there),
+ * so a crash can never publish without telling, or tell twice.
+ */
+export type OutcomeListener = (trx: Kysely<Database>, outcome: DeliveryOutcome) => Promise<void>;
+
+const released = { attempt_pending: 0, lease_owner: null, lease_until: null, check_until: null } as const;
 
 /**
  * The end states of a delivery. Each is one transaction: the delivery row, its post's status and
- * the webhook event change together, so a crash can never publish without telling, or tell twice.
- * Each update requires the delivery to still be publishing, so a late writer changes nothing.
+ * whatever the listener records change together. Each requires the delivery to still be
+ * publishing, so a late writer changes nothing.
  */
-export async function markPublished(db: Kysely<Database>, d: DeliveryRow, result: { externalId: string; url: string; adopted: boolean }): Promise<boolean> {
+export async function markPublished(
+  db: Kysely<Database>,
+  d: DeliveryRow,
+  result: { externalId: string; url: string; adopted: boolean; duplicates?: Duplicate[]; warning?: string | null; followUpAt?: number | null },
+  now: number,
+  listener?: OutcomeListener,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const now = Date.now();
-    const r = await trx
-      .updateTable('deliveries')
-      .set({ status: 'published', external_id: result.externalId, external_url: result.url, published_at: now, adopted: result.adopted ? 1 : 0, attempt_pending: 0, lease_owner: null, lease_until: null, last_error: null, last_error_kind: null, updated_at: now })
-      .where('id', '=', d.id)
-      .where('status', '=', 'publishing')
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return false;
-    await refreshPostStatus(trx, d.post_id);
-    await emitEvent(trx, {
-      workspaceId: d.workspace_id,
-      type: 'post.published',
-      data: { post_id: d.post_id, delivery_id: d.id, platform: d.platform, account_id: d.account_id, external_id: result.externalId, url: result.url, published_at: new Date(now).toISOString(), scheduled_at: new Date(d.scheduled_at).toISOString(), adopted: result.adopted },
+    const duplicates = result.duplicates ?? [];
+    const warning = result.warning ?? null;
+    const moved = await moveDelivery(trx, d.id, {
+      from: ['publishing'],
+      to: 'published',
+      set: {
+        ...released,
+        // Published again after an unanswered attempt: one more look for that attempt's pin, made late.
+        check_until: result.followUpAt ?? null,
+        external_id: result.externalId,
+        external_url: result.url,
+        published_at: now,
+        adopted: result.adopted ? 1 : 0,
+        last_error: null,
+        last_error_kind: null,
+        duplicates: duplicates.length ? JSON.stringify(duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed }))) : null,
+        warning,
+      },
+      now,
     });
+    if (!moved) return false;
+    await refreshPostStatus(trx, d.post_id, now);
+    await listener?.(trx, { type: 'published', delivery: d, externalId: result.externalId, url: result.url, publishedAt: now, adopted: result.adopted, duplicates, warning });
     return true;
   });
 }
 
-export async function markFailed(db: Kysely<Database>, d: DeliveryRow, error: { kind: string; message: string }, attempts: number): Promise<void> {
+/** Failed for good (`failed`), or given up without knowing whether it went out (`needs_attention`). */
+export async function markFailed(
+  db: Kysely<Database>,
+  d: DeliveryRow,
+  error: { kind: string; message: string },
+  attempts: number,
+  now: number,
+  listener?: OutcomeListener,
+  to: 'failed' | 'needs_attention' = 'failed',
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const now = Date.now();
-    const r = await trx
-      .updateTable('deliveries')
-      .set({ status: 'failed', last_error: error.message, last_error_kind: error.kind, attempt_pending: 0, lease_owner: null, lease_until: null, updated_at: now })
-      .where('id', '=', d.id)
-      .where('status', '=', 'publishing')
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return;
-    await refreshPostStatus(trx, d.post_id);
-    await emitEvent(trx, {
-      workspaceId: d.workspace_id,
-      type: 'post.failed',
-      data: { post_id: d.post_id, delivery_id: d.id, platform: d.platform, account_id: d.account_id, error: { kind: error.kind, message: error.message }, attempts },
-    });
+    const moved = await moveDelivery(trx, d.id, { from: ['publishing'], to, set: { ...released, last_error: error.message, last_error_kind: error.kind }, now });
+    if (!moved) return;
+    await refreshPostStatus(trx, d.post_id, now);
+    await listener?.(trx, { type: to, delivery: d, error, attempts });
   });
 }
 
-/** Back to the queue until `runAt`, keeping (or clearing) the mark of an attempt whose outcome is unknown. */
-export async function requeue(db: Kysely<Database>, d: DeliveryRow, owner: string, opts: { runAt: number; attemptPending: boolean; attempts?: number; error?: { kind: string; message: string } }): Promise<void> {
+/**
+ * Back to the queue until `runAt`: `scheduled` when nothing can have been published (or one look
+ * is owed, `lookFirst`), `awaiting_check` while the result of an unanswered attempt is looked for
+ * until `checkUntil`.
+ */
+export async function requeue(
+  db: Kysely<Database>,
+  d: DeliveryRow,
+  owner: string,
+  opts: { to: 'scheduled' | 'awaiting_check'; runAt: number; now: number; lookFirst?: boolean; checkUntil?: number | null; attempts?: number; error?: { kind: string; message: string } },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable('deliveries')
-      .set({
-        status: 'scheduled',
+    const pending = opts.to === 'awaiting_check' || opts.lookFirst === true;
+    const moved = await moveDelivery(trx, d.id, {
+      from: ['publishing'],
+      to: opts.to,
+      owner,
+      set: {
         run_at: opts.runAt,
-        attempt_pending: opts.attemptPending ? 1 : 0,
+        attempt_pending: pending ? 1 : 0,
+        check_until: opts.to === 'awaiting_check' ? (opts.checkUntil ?? opts.runAt) : null,
         ...(opts.attempts !== undefined && { attempts: opts.attempts }),
         ...(opts.error && { last_error: opts.error.message, last_error_kind: opts.error.kind }),
         lease_owner: null,
         lease_until: null,
-        updated_at: Date.now(),
-      })
-      .where('id', '=', d.id)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'publishing')
-      .executeTakeFirst();
+      },
+      now: opts.now,
+    });
     // The post showed publishing while the delivery was claimed; waiting again, it may be scheduled again.
-    if (Number(r.numUpdatedRows) === 1) await refreshPostStatus(trx, d.post_id);
+    if (moved) await refreshPostStatus(trx, d.post_id, opts.now);
   });
 }

@@ -4,11 +4,12 @@ import type { Kysely } from 'kysely';
 import type { TokenKeeper } from '../accounts/index.js';
 import { ConnectorError, isConnectorError, type Publisher } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
-import { markPostsPublishing, type DeliveryRow } from '../posts/index.js';
 import type { Database, Dialect } from '../store/index.js';
-import { retryDelayMs, sleep, type BackgroundPass } from '../shared/index.js';
-import { claimDeliveries, renewLease } from './claim.js';
-import { markFailed, markPublished, requeue } from './outcome.js';
+import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
+import { claimDeliveries, moveDelivery, recordAttempt, recordDuplicates, renewLease, saveProgress, takeFollowUps, type DeliveryRow } from './delivery-state.js';
+import { markFailed, markPublished, requeue, type OutcomeListener } from './outcome.js';
+import { markPostsPublishing } from './post-status.js';
+import { lookForAttempt } from './look.js';
 import { budgetCategory, holdUntil, reserveSlot, type Budget } from '../budgets/index.js';
 
 export interface PublishPassOptions {
@@ -18,6 +19,12 @@ export interface PublishPassOptions {
   tokens: TokenKeeper;
   publisherFor(platform: string): Publisher;
   budgetFor(platform: string): Budget;
+  /**
+   * How long after an attempt was given up (no answer) a platform may still make the post (its
+   * slowest commit): the attempt's result is looked for over this window, and the delivery is
+   * published again only when a look made after it has passed found nothing.
+   */
+  outcomeWindowFor(platform: string): number;
   /** Bytes of a stored media item of a workspace, for payloads that reference Pinion media. */
   readMedia?(workspaceId: string, mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
   /** Downloads a media URL safely (no private addresses), for platforms that take no media by URL. */
@@ -28,8 +35,12 @@ export interface PublishPassOptions {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
-  /** How long an unknown outcome may stay unresolved because the platform cannot be searched; then the delivery fails. */
+  /** How long an unknown outcome may stay unresolved because the platform cannot be searched; then the delivery needs attention. */
   unknownOutcomeGiveUpMs: number;
+  /** Time for claims, leases, backoff and give-up times; tests pass a ManualClock. */
+  clock?: Clock;
+  /** Told of every end state, inside the transaction that records it (webhooks subscribe here). */
+  onOutcome?: OutcomeListener;
   /** Told of every publish, with how late it went out (for metrics). */
   onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean): void;
 }
@@ -41,30 +52,44 @@ const PERMANENT = new Set(['rejected', 'not_found', 'auth_revoked']);
 /**
  * Publishes due deliveries. The database holds all the truth: a delivery is claimed with a lease
  * (renewed while it is worked on), the attempt is recorded before the platform is called, and a
- * delivery whose last attempt has no known outcome is first looked for on the platform and
- * adopted if found, so neither a crash nor a lost answer ever publishes twice.
+ * delivery whose last attempt got no answer waits in `awaiting_check` while the platform is searched
+ * for its result over the platform's outcome window; it is adopted if found and published again
+ * only when a look after the window found nothing, so neither a crash nor a lost or late answer
+ * ever publishes twice.
  */
 export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner: string } {
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const { db, log } = opts;
+  const clock = opts.clock ?? systemClock;
+  const now = () => clock.now();
+  /** Deliveries whose publish call is out, with their platform's outcome window. */
+  const calling = new Map<string, number>();
+  const backoff = (attempts: number) => retryDelayMs(attempts, opts.retryBaseMs, opts.retryMaxMs);
+  const fail = (d: DeliveryRow, error: { kind: string; message: string }, attempts: number, to: 'failed' | 'needs_attention' = 'failed') =>
+    markFailed(db, d, error, attempts, now(), opts.onOutcome, to);
 
-  /** `attempts` counts the attempt that just failed, if a publish call was made (`called`). */
-  async function retryOrFail(d: DeliveryRow, err: unknown, attempts: number, attemptPending: boolean, category: string, called: boolean): Promise<void> {
-    const e = isConnectorError(err) ? err : new ConnectorError('retryable', (err as Error).message ?? String(err));
+  /** After a publish call that failed; `attempts` counts it. `checkUntil` ends the window its result is looked for in. */
+  async function afterFailedAttempt(d: DeliveryRow, err: unknown, attempts: number, checkUntil: number, category: string): Promise<void> {
+    const e = isConnectorError(err) ? err : new ConnectorError('unknown_outcome', (err as Error).message ?? String(err));
     const error = { kind: e.kind, message: e.message };
     if (e.kind === 'rate_limited') {
-      const retryAt = e.details.retryAt?.getTime() ?? Date.now() + 60_000;
+      const retryAt = e.details.retryAt?.getTime() ?? now() + 60_000;
       await holdUntil(db, d.account_id, category, retryAt);
       // A 429 was not the delivery's fault: it does not use up an attempt.
-      await requeue(db, d, owner, { runAt: retryAt, attemptPending, attempts: called ? attempts - 1 : attempts, error });
-      return;
+      return requeue(db, d, owner, { to: 'scheduled', runAt: retryAt, attempts: attempts - 1, error, now: now() });
     }
-    if (PERMANENT.has(e.kind)) return markFailed(db, d, error, attempts);
-    if (attempts >= opts.maxAttempts && !attemptPending) {
-      return markFailed(db, d, { kind: e.kind, message: `Gave up after ${attempts} attempts: ${e.message}` }, attempts);
+    if (PERMANENT.has(e.kind)) return fail(d, error, attempts);
+    if (DEFINITE.has(e.kind)) {
+      if (attempts >= opts.maxAttempts) return fail(d, { kind: e.kind, message: `Gave up after ${attempts} attempts: ${e.message}` }, attempts);
+      return requeue(db, d, owner, { to: 'scheduled', runAt: now() + backoff(attempts), attempts, error, now: now() });
     }
-    // With an unknown outcome pending, one more round is owed even past the limit: to look for the pin.
-    await requeue(db, d, owner, { runAt: Date.now() + retryDelayMs(attempts, opts.retryBaseMs, opts.retryMaxMs), attemptPending, attempts, error });
+    if (e.kind === 'retryable') {
+      // An answer came (a server error): nothing should exist, but one look comes first, even past the limit.
+      return requeue(db, d, owner, { to: 'scheduled', lookFirst: true, runAt: now() + backoff(attempts), attempts, error, now: now() });
+    }
+    // No answer: the platform may have made the post, now or later. Look for it until the window has passed.
+    log.warn({ deliveryId: d.id, err }, 'publish outcome unknown; will look for the post before trying again');
+    await requeue(db, d, owner, { to: 'awaiting_check', runAt: Math.min(checkUntil, now() + backoff(attempts)), checkUntil, attempts, error, now: now() });
   }
 
   async function publishOne(d: DeliveryRow): Promise<void> {
@@ -73,53 +98,59 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     const payload = JSON.parse(d.payload) as unknown;
     const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
 
+    let afterUnanswered = false;
     if (d.attempt_pending) {
-      const since = d.attempt_started_at ?? d.updated_at;
-      const owned = await db
-        .selectFrom('deliveries')
-        .select('external_id')
-        .where('account_id', '=', d.account_id)
-        .where('id', '!=', d.id)
-        .where('external_id', 'is not', null)
-        .where('published_at', '>', since - 86_400_000)
-        .execute();
-      let found;
-      try {
-        found = await publisher.findPublished({ payload, since, exclude: new Set(owned.map((o) => o.external_id!)), withToken, progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown) });
-      } catch (err) {
-        const limited = isConnectorError(err) && err.kind === 'rate_limited';
-        if (!limited && Date.now() - since > opts.unknownOutcomeGiveUpMs) {
-          // Publishing again could duplicate the pin, and waiting has not helped: a person decides.
-          const message = `Could not find out whether ${d.platform} made this post: the attempt of ${new Date(since).toISOString()} got no answer, and looking for its result has failed since (last: ${(err as Error).message}). Pinion will not publish it again; check the board.`;
-          log.warn({ deliveryId: d.id, err }, 'gave up on an unknown publish outcome');
-          return markFailed(db, d, { kind: 'unknown_outcome', message }, d.attempts);
-        }
-        return retryOrFail(d, err, d.attempts, true, category, false);
-      }
-      if (found) {
-        log.info({ deliveryId: d.id, externalId: found.externalId }, 'adopted the pin an unconfirmed attempt had created');
-        if (await markPublished(db, d, { ...found, adopted: true })) opts.onPublished?.(d, Date.now() - d.scheduled_at, true);
+      const look = await lookForAttempt({ db, log, publisher, d, payload, withToken });
+      if (look.kind === 'found') {
+        const { found, duplicates, warning } = look;
+        log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');
+        // Adopting a later attempt's post: an earlier unanswered one may still land, so one more look a window later.
+        const followUpAt = d.attempts > 1 ? now() + opts.outcomeWindowFor(d.platform) : null;
+        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true);
         return;
       }
+      if (look.kind === 'error') {
+        const { err } = look;
+        const since = d.attempt_started_at ?? d.updated_at;
+        const limited = isConnectorError(err) && err.kind === 'rate_limited';
+        if (!limited && now() - since > opts.unknownOutcomeGiveUpMs) {
+          // Publishing again could duplicate the post, and waiting has not helped: a person decides.
+          const message = `Could not find out whether ${d.platform} made this post: the attempt of ${new Date(since).toISOString()} got no answer, and looking for its result has failed since (last: ${(err as Error).message}). Pinion will not publish it again; check the board.`;
+          log.warn({ deliveryId: d.id, err }, 'gave up on an unknown publish outcome');
+          return fail(d, { kind: 'unknown_outcome', message }, d.attempts, 'needs_attention');
+        }
+        log.warn({ deliveryId: d.id, err }, 'could not look for the result of an unconfirmed attempt; will look again');
+        let runAt = now() + backoff(d.attempts);
+        if (limited) {
+          runAt = err.details.retryAt?.getTime() ?? now() + 60_000;
+          await holdUntil(db, d.account_id, category, runAt);
+        }
+        const to = d.check_until === null ? 'scheduled' : 'awaiting_check';
+        return requeue(db, d, owner, { to, lookFirst: true, runAt, checkUntil: d.check_until, now: now() });
+      }
+      if (d.check_until !== null && now() < d.check_until) {
+        // Nothing yet, but the platform may still make it. Look again; the last look comes after the window.
+        const every = Math.min(opts.retryMaxMs, Math.max(opts.retryBaseMs, opts.outcomeWindowFor(d.platform) / 5));
+        return requeue(db, d, owner, { to: 'awaiting_check', runAt: Math.min(d.check_until, now() + every), checkUntil: d.check_until, now: now() });
+      }
+      // A look after the window found nothing: the attempt made nothing, so publishing again is safe.
+      afterUnanswered = d.check_until !== null;
     }
     if (d.attempts >= opts.maxAttempts) {
-      return markFailed(db, d, { kind: d.last_error_kind ?? 'retryable', message: `Gave up after ${d.attempts} attempts: ${d.last_error ?? 'no answer'}` }, d.attempts);
+      return fail(d, { kind: d.last_error_kind ?? 'retryable', message: `Gave up after ${d.attempts} attempts: ${d.last_error ?? 'no answer'}` }, d.attempts);
     }
 
-    const slot = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform));
-    if (!slot.ok) return requeue(db, d, owner, { runAt: slot.retryAt, attemptPending: false });
+    const slot = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform), now());
+    if (!slot.ok) return requeue(db, d, owner, { to: 'scheduled', runAt: slot.retryAt, now: now() });
 
     const attempts = d.attempts + 1;
-    const recorded = await db
-      .updateTable('deliveries')
-      // The reserved slot's time: never later than the call, so a later search for the pin starts early enough.
-      .set({ attempts, attempt_pending: 1, attempt_started_at: slot.at })
-      .where('id', '=', d.id)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'publishing')
-      .executeTakeFirst();
-    if (Number(recorded.numUpdatedRows) !== 1) return; // the lease was lost; its new holder will look first
+    const window = opts.outcomeWindowFor(d.platform);
+    // The reserved slot's time: never later than the call, so a later search for the post starts early enough.
+    // Should this worker die, the call ends before its lease does; the window runs from there (the heartbeat moves it on).
+    const checkUntil = slot.at + opts.leaseMs + window;
+    if (!(await recordAttempt(db, d, owner, { attempts, startedAt: slot.at, checkUntil, now: now() }))) return; // the lease was lost; its new holder will look first
 
+    calling.set(d.id, window);
     try {
       const result = await publisher.publish({
         payload,
@@ -128,35 +159,54 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         readUrl: (url) => (opts.readUrl ? opts.readUrl(url) : Promise.reject(new Error('no way to download media URLs'))),
         progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
         checkpoint: async (progress) => {
-          const saved = await db
-            .updateTable('deliveries')
-            .set({ progress: JSON.stringify(progress) })
-            .where('id', '=', d.id)
-            .where('lease_owner', '=', owner)
-            .where('status', '=', 'publishing')
-            .executeTakeFirst();
           // Without the lease another worker may be publishing this delivery: stop before writing more.
-          if (Number(saved.numUpdatedRows) !== 1) throw new ConnectorError('unknown_outcome', 'Lost the lease on this delivery while publishing it');
+          if (!(await saveProgress(db, d, owner, progress))) throw new ConnectorError('unknown_outcome', 'Lost the lease on this delivery while publishing it');
         },
         spend: async () => {
           for (;;) {
-            const next = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform));
+            const next = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform), now());
             if (next.ok) return;
-            await sleep(Math.max(0, next.retryAt - Date.now()));
+            await clock.sleep(Math.max(0, next.retryAt - now()));
           }
         },
       });
-      if (await markPublished(db, d, { ...result, adopted: false })) opts.onPublished?.(d, Date.now() - d.scheduled_at, false);
+      // Should the unanswered attempt still land after all, one more look a window later finds it and deletes it.
+      const followUpAt = afterUnanswered ? now() + window : null;
+      if (await markPublished(db, d, { ...result, adopted: false, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false);
     } catch (err) {
-      const definite = isConnectorError(err) && DEFINITE.has(err.kind);
-      if (!definite) log.warn({ deliveryId: d.id, err }, 'publish outcome unknown; will look for the pin before trying again');
-      await retryOrFail(d, err, attempts, !definite, category, true);
+      calling.delete(d.id);
+      // The window runs from when Pinion stopped waiting for an answer: the platform may commit any time after.
+      await afterFailedAttempt(d, err, attempts, now() + window, category);
+    } finally {
+      calling.delete(d.id);
+    }
+  }
+
+
+  /**
+   * The last look at a delivery published again after an unanswered attempt: should that attempt
+   * have landed after its window, there are two posts; the one the delivery records is kept.
+   */
+  async function followUp(d: DeliveryRow): Promise<void> {
+    const publisher = opts.publisherFor(d.platform);
+    const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
+    const look = await lookForAttempt({ db, log, publisher, d, payload: JSON.parse(d.payload) as unknown, withToken, keep: d.external_id ?? undefined });
+    if (look.kind === 'error') {
+      log.warn({ deliveryId: d.id, err: look.err }, 'could not look for a late duplicate; will look again');
+      await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { check_until: now() + backoff(1) }, now: now() });
+      return;
+    }
+    if (look.kind === 'found' && look.duplicates.length) {
+      const duplicates = JSON.stringify(look.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })));
+      await recordDuplicates(db, d, duplicates, look.warning!, now());
     }
   }
 
   async function withLease(d: DeliveryRow): Promise<void> {
     const heartbeat = setInterval(() => {
-      renewLease(db, d.id, owner, opts.leaseMs).catch((err) => log.warn({ err, deliveryId: d.id }, 'lease renewal failed'));
+      const window = calling.get(d.id);
+      const at = now();
+      renewLease(db, d.id, owner, opts.leaseMs, at, window === undefined ? undefined : at + opts.leaseMs + window).catch((err) => log.warn({ err, deliveryId: d.id }, 'lease renewal failed'));
     }, Math.max(100, opts.leaseMs / 3));
     try {
       await publishOne(d);
@@ -175,12 +225,15 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     async run() {
       // One transaction, so nobody sees a delivery publishing while its post still says scheduled.
       const claimed = await db.transaction().execute(async (trx) => {
-        const rows = await claimDeliveries(trx, opts.dialect, { owner, leaseMs: opts.leaseMs, limit: opts.concurrency });
-        await markPostsPublishing(trx, rows.map((d) => d.post_id));
+        const at = now();
+        const rows = await claimDeliveries(trx, opts.dialect, { owner, leaseMs: opts.leaseMs, limit: opts.concurrency, now: at });
+        await markPostsPublishing(trx, rows.map((d) => d.post_id), at);
         return rows;
       });
       await Promise.all(claimed.map(withLease));
-      return claimed.length === opts.concurrency;
+      const followUps = await takeFollowUps(db, now(), opts.concurrency);
+      await Promise.all(followUps.map((d) => followUp(d).catch((err) => log.error({ err, deliveryId: d.id }, 'follow-up look failed'))));
+      return claimed.length === opts.concurrency || followUps.length === opts.concurrency;
     },
   };
 }

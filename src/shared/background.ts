@@ -1,4 +1,4 @@
-import { sleep } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 
 /**
  * A unit of background work a worker repeats: publishing due deliveries, refreshing tokens,
@@ -22,6 +22,8 @@ export class Worker {
   constructor(
     private readonly passes: BackgroundPass[],
     private readonly log: { error(obj: object, msg: string): void },
+    /** Times the pauses between runs; tests pass a ManualClock to step passes by hand. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   get passNames(): string[] {
@@ -62,7 +64,7 @@ export class Worker {
       const wait = failures ? Math.min(30_000, 500 * 2 ** failures) : pass.idleIntervalMs;
       const woken = new AbortController();
       this.wakers.set(pass.name, () => woken.abort());
-      await sleep(wait, AbortSignal.any([signal, woken.signal]));
+      await this.clock.sleep(wait, AbortSignal.any([signal, woken.signal]));
     }
   }
 }

@@ -173,7 +173,13 @@ export interface WebhookAttemptTable {
 }
 
 export type PostStatus = 'scheduled' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'cancelled';
-export type DeliveryStatus = 'scheduled' | 'publishing' | 'published' | 'failed' | 'cancelled';
+/**
+ * Where a delivery is; only src/scheduler/delivery-state.ts writes it, through its transition table.
+ * `awaiting_check`: an attempt was sent and no answer came back; the platform is searched for its
+ * result until the platform's outcome window has passed. `needs_attention`: Pinion could not find out
+ * whether the post went out and will not try again; a person checks the platform.
+ */
+export type DeliveryStatus = 'scheduled' | 'publishing' | 'awaiting_check' | 'published' | 'failed' | 'cancelled' | 'needs_attention';
 
 export interface PostTable {
   id: string;
@@ -220,6 +226,17 @@ export interface DeliveryTable {
   last_error_kind: string | null;
   /** JSON: what the publisher saved part-way (a thread's parts already out), so the next attempt resumes. */
   progress: string | null;
+  /**
+   * Until when the result of the last attempt is looked for before publishing again: when Pinion
+   * stopped waiting for its answer plus the platform's outcome window. Null when the last attempt
+   * got an answer (a server error), which needs one look only. On a delivery published again after
+   * an unanswered attempt found nothing: when to look once more for that attempt's pin, made late.
+   */
+  check_until: number | null;
+  /** JSON: other posts the platform turned out to hold for this delivery, `[{ external_id, url, removed }]`. */
+  duplicates: string | null;
+  /** Something a person should know about a delivery that went out (a duplicate that could not be deleted). */
+  warning: string | null;
   created_at: number;
   updated_at: number;
 }

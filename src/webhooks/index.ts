@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TokenVault } from '../accounts/index.js';
 import type { Logger } from '../observability/index.js';
-import type { BackgroundPass } from '../shared/index.js';
+import { systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { pruneWebhookLogPass } from './retention.js';
 import { sendWebhooksPass, type WebhookSendConfig } from './sender.js';
@@ -14,7 +14,8 @@ export { getDelivery, listDeliveries, redeliver, type Attempt, type Delivery } f
 
 
 /** The webhook passes every worker runs: sending due deliveries, re-sealing secrets after a key rotation, and pruning the log. */
-export function webhookPasses(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; config?: WebhookSendConfig; retentionDays?: number }): BackgroundPass[] {
+/** `clock` times leases, retries, secret overlaps and retention; tests pass a ManualClock. */
+export function webhookPasses(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; config?: WebhookSendConfig; retentionDays?: number; clock?: Clock }): BackgroundPass[] {
   return [sendWebhooksPass(opts), reencryptSecretsPass(opts), pruneWebhookLogPass({ ...opts, retentionDays: opts.retentionDays ?? 30 })];
 }
 
@@ -22,14 +23,15 @@ export function webhookPasses(opts: { db: Kysely<Database>; vault: TokenVault; l
  * Moves endpoint secrets sealed with an older encryption key onto the current one, and forgets
  * rotated-out secrets whose overlap has ended.
  */
-function reencryptSecretsPass(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger }): BackgroundPass {
+function reencryptSecretsPass(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; clock?: Clock }): BackgroundPass {
   const { db, vault, log } = opts;
+  const clock = opts.clock ?? systemClock;
   const current = `v1.${vault.primaryKeyId}.%`;
   return {
     name: 'reencrypt-webhook-secrets',
     idleIntervalMs: 10 * 60_000,
     async run() {
-      await db.updateTable('webhook_endpoints').set({ previous_secret: null, previous_secret_until: null }).where('previous_secret_until', '<', Date.now()).execute();
+      await db.updateTable('webhook_endpoints').set({ previous_secret: null, previous_secret_until: null }).where('previous_secret_until', '<', clock.now()).execute();
       const stale = await db
         .selectFrom('webhook_endpoints')
         .select(['id', 'secret', 'previous_secret'])

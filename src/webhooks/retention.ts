@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../observability/index.js';
-import type { BackgroundPass } from '../shared/index.js';
+import { systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 
 const BATCH = 500;
@@ -10,13 +10,14 @@ const BATCH = 500;
  * (by cascade), so the outbox does not grow forever. An event with a delivery still pending is
  * kept until that delivery ends. Batches keep each delete short, so senders are not held up.
  */
-export function pruneWebhookLogPass(opts: { db: Kysely<Database>; log: Logger; retentionDays: number }): BackgroundPass {
+export function pruneWebhookLogPass(opts: { db: Kysely<Database>; log: Logger; retentionDays: number; clock?: Clock }): BackgroundPass {
   const { db, log } = opts;
+  const clock = opts.clock ?? systemClock;
   return {
     name: 'prune-webhook-log',
     idleIntervalMs: 3600_000,
     async run() {
-      const cutoff = Date.now() - opts.retentionDays * 86_400_000;
+      const cutoff = clock.now() - opts.retentionDays * 86_400_000;
       const old = await db
         .selectFrom('webhook_events as e')
         .select('e.id')

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { TokenVault } from '../accounts/index.js';
 import type { Logger } from '../observability/index.js';
-import { inParallel, type BackgroundPass } from '../shared/index.js';
+import { inParallel, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
 import { isAllowedHost, literalRefusal, publicOnlyLookup } from '../net/index.js';
 import { newId, type Database } from '../store/index.js';
 import { signatureHeader } from './signing.js';
@@ -60,8 +60,9 @@ interface Outcome {
  * right before the request, so of any number of workers exactly one sends each attempt; a worker
  * that dies mid-batch only delays its deliveries until the lease runs out.
  */
-export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; config?: WebhookSendConfig }): BackgroundPass {
+export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; config?: WebhookSendConfig; clock?: Clock }): BackgroundPass {
   const c = { ...DEFAULTS, ...opts.config };
+  const clock = opts.clock ?? systemClock;
   const { db, vault, log } = opts;
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   // Outlives one request (aborted at timeoutMs), so a lease never lapses while its request runs.
@@ -76,7 +77,7 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
 
   async function claim(): Promise<{ claimed: string[]; full: boolean }> {
-    const now = Date.now();
+    const now = clock.now();
     const due = await db
       .selectFrom('webhook_deliveries')
       .select('id')
@@ -112,17 +113,17 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
   async function deliver(d: Claimed, signal: AbortSignal): Promise<void> {
     const ids = { deliveryId: d.id, endpointId: d.endpoint_id, eventId: d.event_id };
     if (!d.enabled) {
-      await mine(d.id).set({ status: 'failed', last_error: 'endpoint disabled', lease_until: null, lease_owner: null, next_attempt_at: null, updated_at: Date.now() }).execute();
+      await mine(d.id).set({ status: 'failed', last_error: 'endpoint disabled', lease_until: null, lease_owner: null, next_attempt_at: null, updated_at: clock.now() }).execute();
       log.info(ids, 'webhook delivery dropped: endpoint disabled');
       return;
     }
     if (signal.aborted) return void (await release(d.id));
     // Renewed by owner: if the lease lapsed and another worker took the delivery, it sends, not us.
-    const renewed = await mine(d.id).set({ lease_until: Date.now() + leaseMs }).where('status', '=', 'pending').executeTakeFirst();
+    const renewed = await mine(d.id).set({ lease_until: clock.now() + leaseMs }).where('status', '=', 'pending').executeTakeFirst();
     if (Number(renewed.numUpdatedRows) !== 1) return;
 
     const attempt = d.attempts + 1;
-    const startedAt = Date.now();
+    const startedAt = clock.now();
     let outcome: Outcome;
     try {
       const body = JSON.stringify({ id: d.event_id, type: d.type, created_at: new Date(d.created_at).toISOString(), data: JSON.parse(d.payload) });
@@ -132,7 +133,7 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
         'pinion-event-id': d.event_id,
         'pinion-event-type': d.type,
         'pinion-delivery-id': d.id,
-        'pinion-signature': signatureHeader(secretsOf(d, vault), body),
+        'pinion-signature': signatureHeader(secretsOf(d, vault, startedAt), body),
       };
       outcome = await post(d.url, body, headers, { timeoutMs: c.timeoutMs, allowHosts: c.allowHosts }, signal);
     } catch (err) {
@@ -140,7 +141,7 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
     }
     if (outcome.interrupted) return void (await release(d.id));
 
-    const now = Date.now();
+    const now = clock.now();
     const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
     const error = ok ? null : (outcome.error ?? `HTTP ${outcome.statusCode}${outcome.statusCode! < 400 && outcome.statusCode! >= 300 ? ' (redirects are not followed)' : ''}`);
     const givenUp = !ok && attempt >= c.maxAttempts;
@@ -258,8 +259,8 @@ function describe(err: unknown): string {
 }
 
 /** The endpoint's secret, and the one it replaced while that still signs. */
-function secretsOf(d: { endpoint_id: string; secret: string; previous_secret: string | null; previous_secret_until: number | null }, vault: TokenVault): string[] {
+function secretsOf(d: { endpoint_id: string; secret: string; previous_secret: string | null; previous_secret_until: number | null }, vault: TokenVault, now: number): string[] {
   const current = vault.decrypt(d.secret, d.endpoint_id);
-  const overlap = d.previous_secret !== null && d.previous_secret_until !== null && d.previous_secret_until > Date.now();
+  const overlap = d.previous_secret !== null && d.previous_secret_until !== null && d.previous_secret_until > now;
   return overlap ? [current, vault.decrypt(d.previous_secret!, d.endpoint_id)] : [current];
 }

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/observability/index.js';
 import { generateKeySpec } from '../../src/accounts/index.js';
 import { startPinion, type PinionInstance } from '../../src/cli/instance.js';
 import type { Dialect } from '../../src/store/index.js';
+import type { Clock } from '../../src/shared/index.js';
 import type { PinterestSandbox, PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
 import { API_SCOPES, createApiKey, ensureWorkspace, type ApiScope } from '../../src/workspaces/index.js';
 import { freshDatabaseUrl } from './stores.js';
@@ -24,7 +25,7 @@ export interface TestPinion extends PinionInstance {
 
 /** A real Pinion on a free port with a fresh database, as a user would run it. */
 export async function startTestPinion(
-  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions; sandboxes?: Record<string, Record<string, unknown>> } = {},
+  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions; sandboxes?: Record<string, Record<string, unknown>>; clock?: Clock } = {},
 ): Promise<TestPinion> {
   const database = await freshDatabaseUrl(opts.dialect ?? 'sqlite');
   const logs: string[] = [];
@@ -57,6 +58,7 @@ export async function startTestPinion(
     // Each platform's emulator options by platform id; `sandbox` is Pinterest's, the first platform's, for brevity.
     // Pinterest's lists lag writes by default as production's do; tests see lists at once unless they ask for lag.
     sandboxOptions: { ...opts.sandboxes, pinterest: { listLagMs: 0, ...opts.sandboxes?.pinterest, ...opts.sandbox } },
+    clock: opts.clock,
     shutdownGraceMs: 200,
   });
   const newKey = async (workspace: string, scopes: ApiScope[] = [...API_SCOPES]) => {

@@ -31,7 +31,7 @@ export interface PostJson {
   id: string;
   status: string;
   scheduled_at: string;
-  deliveries: Array<{ id: string; platform: string; status: string; attempts: number; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown> }>;
+  deliveries: Array<{ id: string; platform: string; status: string; attempts: number; next_attempt_at: string | null; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown>; check_until: string | null; duplicates: Array<{ external_id: string; url: string; removed: boolean }>; warning: string | null }>;
 }
 
 export async function getPost(p: TestPinion, id: string, key?: string): Promise<PostJson> {
@@ -58,7 +58,8 @@ export function fastPinterest(overrides: Partial<{ limit: number; windowSeconds:
       ...platforms.pinterest!,
       timeoutMs: overrides.timeoutMs ?? 1500,
       writeBudget: { limit: overrides.limit ?? 90, windowSeconds: overrides.windowSeconds ?? 60, perDay: overrides.perDay ?? 0 },
-      ...(overrides.outcomeWindowSeconds !== undefined && { outcomeWindowSeconds: overrides.outcomeWindowSeconds }),
+      // The sandbox commits at once (unless told to commit late): a short window keeps retries quick.
+      outcomeWindowSeconds: overrides.outcomeWindowSeconds ?? 1,
     },
   };
 }

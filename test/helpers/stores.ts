@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import type { Dialect } from '../../src/store/index.js';
+import { createDatabase, dropDatabase } from '../setup/pg-cluster.js';
 
 /** Both stores every store and scheduler test runs against. */
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
@@ -17,25 +17,5 @@ export async function freshDatabaseUrl(dialect: Dialect): Promise<{ url: string;
   }
   const admin = inject('postgresUrl');
   const name = `pinion_test_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  return { url: await createDatabase(admin, name), drop: () => dropDatabase(admin, name) };
 }

@@ -27,12 +27,11 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
   };
   const pinsOf = (userId: string) => p!.sandbox!.state.pinsOf(userId);
 
-  it('publishes at the scheduled time, not before, and tells webhooks', async () => {
+  // "Not a moment before" is proved on a clock (retries-on-a-clock.test.ts); here a real worker publishes on time.
+  it('publishes at the scheduled time and tells webhooks', async () => {
     const { sandboxUserId, board } = await setup();
     const at = new Date(Date.now() + 1500);
     const { id } = await schedule({ scheduled_at: at.toISOString() });
-    await new Promise((r) => setTimeout(r, 800));
-    expect(pinsOf(sandboxUserId)).toHaveLength(0);
     const [done] = await settled(p!, [id]);
     const d = done!.deliveries[0]!;
     expect(done!.status).toBe('published');

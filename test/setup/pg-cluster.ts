@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 export interface PgCluster {
   /** Admin URL (database `postgres`). */
@@ -11,8 +12,8 @@ export interface PgCluster {
 }
 
 /**
- * A throwaway PostgreSQL cluster on 127.0.0.1 in its own temp dir and free port, for the tests
- * and the benchmarks. `settings` are server options (`-c name=value …`).
+ * A throwaway PostgreSQL cluster on 127.0.0.1 in its own temp dir and free port, for the tests,
+ * the benchmarks and the chaos suite. `settings` are server options (`-c name=value …`).
  */
 export async function startThrowawayPostgres(settings: string, label = 'pinion-pg'): Promise<PgCluster> {
   const bin = findPostgresBin();
@@ -43,6 +44,32 @@ export async function startThrowawayPostgres(settings: string, label = 'pinion-p
       }
     },
   };
+}
+
+/** A fresh database `name` on the server of `adminUrl` (dropped first if it exists); returns its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  await asAdmin(adminUrl, async (c) => {
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.query(`create database ${name}`);
+  });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops a database made by createDatabase, closing the connections still open to it. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  await asAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`).then(() => undefined));
+}
+
+async function asAdmin(adminUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 function findPostgresBin(): string | undefined {

@@ -1,3 +1,4 @@
+import { ManualClock } from '../../src/shared/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffMs, emitEvent, signature, webhookPasses, type WebhookSendConfig } from '../../src/webhooks/index.js';
 import type { BackgroundPass } from '../../src/shared/index.js';
@@ -70,32 +71,43 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
   });
 
   it('signs with the old secret too while a rotation overlap lasts, then with the new one alone', async () => {
-    const { endpoint, pass, emit, receiver } = await setup();
+    const { endpoint, emit, receiver } = await setup();
     const rotate = async (body?: unknown) => (await p!.api('POST', `/api/v1/webhooks/${endpoint.id}/rotate-secret`, { body })).json();
     const overlap = await rotate({ keep_previous_seconds: 2 });
+    // The sender's clock, moved by hand past the overlap: nothing here sleeps.
+    const clock = new ManualClock(Date.now());
+    const passes = webhookPasses({ db: p!.store.db, vault: p!.accounts.vault, log: p!.log, config: FAST, clock });
+    const sender = passes.find((x) => x.name === 'send-webhooks')!;
     expect(Date.parse(overlap.previous_secret_expires_at) - Date.now()).toBeGreaterThan(1000);
     expect((await (await p!.api('GET', `/api/v1/webhooks/${endpoint.id}`)).json()).previous_secret_expires_at).toBe(overlap.previous_secret_expires_at);
+    // Events are stamped by the system clock; the sender's clock catches up to them.
+    const catchUp = () => clock.advance(Math.max(0, Date.now() - clock.now()));
     await emit();
-    await runUntil(pass(), () => receiver.requests.length === 1);
+    await catchUp();
+    await runUntil(sender, () => receiver.requests.length === 1);
     const during = receiver.requests[0]!;
     const t = Number(/t=(\d+)/.exec(String(during.headers['pinion-signature']))![1]);
     // New secret first, so a receiver holding either can verify.
     expect(during.headers['pinion-signature']).toBe(`t=${t},v1=${signature(overlap.secret, t, during.body)},v1=${signature(endpoint.secret, t, during.body)}`);
     expect(verify(overlap.secret, during) && verify(endpoint.secret, during)).toBe(true);
 
-    await new Promise((r) => setTimeout(r, 2100));
+    await clock.advance(2100);
     await emit();
-    await runUntil(pass(), () => receiver.requests.length === 2);
+    await catchUp();
+    await runUntil(sender, () => receiver.requests.length === 2);
     const after = receiver.requests[1]!;
     expect(verify(overlap.secret, after)).toBe(true);
     expect(verify(endpoint.secret, after)).toBe(false);
+    // The secrets pass forgets the rotated-out secret once its overlap is over.
+    await passes.find((x) => x.name === 'reencrypt-webhook-secrets')!.run(new AbortController().signal);
     expect((await (await p!.api('GET', `/api/v1/webhooks/${endpoint.id}`)).json()).previous_secret_expires_at).toBeNull();
 
     // Without an overlap the replaced secret stops at once.
     const sharp = await rotate();
     expect(sharp.previous_secret_expires_at).toBeNull();
     await emit();
-    await runUntil(pass(), () => receiver.requests.length === 3);
+    await catchUp();
+    await runUntil(sender, () => receiver.requests.length === 3);
     expect(verify(sharp.secret, receiver.requests[2]!)).toBe(true);
     expect(verify(overlap.secret, receiver.requests[2]!)).toBe(false);
     expect((await p!.api('POST', `/api/v1/webhooks/${endpoint.id}/rotate-secret`, { body: { keep_previous_seconds: 8 * 86_400 } })).status).toBe(422);

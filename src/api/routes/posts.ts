@@ -34,6 +34,10 @@ function decodeCursor(s: string): { scheduledAt: number; id: string } {
   throw new HttpProblem(400, 'validation', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor this API returned' }]);
 }
 
+/** A post that cannot be changed now: 409, saying why and, when known, when to try again (also as Retry-After). */
+const busyProblem = (err: PostConflict) =>
+  new HttpProblem(409, 'already-publishing', err.message, undefined, err.retryAt === null ? undefined : { retry_at: new Date(err.retryAt).toISOString() });
+
 /** Plans a request for the caller's workspace; platform outages become problems. */
 export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck } = {}) {
   try {
@@ -126,7 +130,7 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     '/posts/:id',
     {
       config: { scope: 'posts:write' },
-      schema: { tags, summary: 'Change a post while none of its deliveries has started publishing; fields given replace the stored ones', params: IdParams, body: UpdateBody, response: { 200: PostView } },
+      schema: { tags, summary: 'Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones', params: IdParams, body: UpdateBody, response: { 200: PostView } },
     },
     async (request) => {
       const existing = await getPost(db, request.caller.workspaceId, request.params.id);
@@ -139,7 +143,7 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
         ctx.onDeliveriesChanged?.();
         return postView(post, plan.warnings);
       } catch (err) {
-        if (err instanceof PostConflict) throw new HttpProblem(409, 'already-publishing', err.message);
+        if (err instanceof PostConflict) throw busyProblem(err);
         throw err;
       }
     },
@@ -147,11 +151,13 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/posts/:id/cancel',
-    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Cancel every delivery that has not started publishing', params: IdParams, response: { 200: PostView } } },
+    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Cancel every delivery that has not started publishing; refused (409, with retry_at) while one is publishing or its outcome is being checked', params: IdParams, response: { 200: PostView } } },
     async (request) => {
       const existing = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!existing) throw notFound('Post');
-      const { post, cancelled } = await cancelPost(db, request.caller.workspaceId, existing.id);
+      const { post, cancelled } = await cancelPost(db, request.caller.workspaceId, existing.id).catch((err: unknown) => {
+        throw err instanceof PostConflict ? busyProblem(err) : err;
+      });
       if (!cancelled && post.status !== 'cancelled') throw new HttpProblem(409, 'already-publishing', 'Nothing left to cancel: every delivery has started publishing or finished');
       return postView(post);
     },

@@ -181,6 +181,11 @@ export class PinterestClient implements OAuthFlow {
     }
   }
 
+  /** Deletes a pin (Pinion deletes only a duplicate of a pin it made itself). */
+  deletePin(accessToken: string, pinId: string): Promise<void> {
+    return callPinterest(this.http, { method: 'DELETE', path: `/pins/${encodeURIComponent(pinId)}`, auth: { bearer: accessToken } });
+  }
+
   /** Registers a video upload; Pinterest answers with an S3 presigned-POST form to send the bytes to. */
   registerVideo(accessToken: string): Promise<PinterestMediaUpload> {
     return callPinterest(this.http, { method: 'POST', path: '/media', auth: { bearer: accessToken }, json: { media_type: 'video' } });
@@ -190,7 +195,7 @@ export class PinterestClient implements OAuthFlow {
     return callPinterest(this.http, { method: 'GET', path: `/media/${encodeURIComponent(mediaId)}`, auth: { bearer: accessToken } });
   }
 
-  /** One page of a board's pins, newest first. */
+  /** One page of a board's pins, in whatever order Pinterest lists them (the spec does not say). */
   listBoardPins(accessToken: string, boardId: string, opts: { bookmark?: string; pageSize?: number } = {}): Promise<Page<PinterestPin>> {
     return callPinterest(this.http, {
       method: 'GET',

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../shared/index.js';
+
 export interface FaultConfig {
   /** Added to every emulated API response. */
   latencyMs?: number;
@@ -9,6 +11,11 @@ export interface FaultConfig {
   dropAfterCommitRate?: number;
   /** 0..1 fraction of write requests refused as the platform's spam block (Pinterest: 429 code 9), before any side effect. */
   spamBlockRate?: number;
+  /**
+   * With `dropAfterCommitRate`: the answer is lost at once and the write is committed only this many
+   * ms later (by the sandbox's clock), as a platform that commits slowly after the caller gave up.
+   */
+  commitDelayMs?: number;
   /** Apply faults only to these operations, named `METHOD /path-as-in-the-spec`. */
   only?: string[];
   /** Seed for reproducible fault sequences. */
@@ -18,18 +25,6 @@ export interface FaultConfig {
 }
 
 export type FaultDecision = 'none' | 'spam-block' | 'error' | 'timeout' | 'drop-after-commit';
-
-/** mulberry32: tiny, deterministic, good enough to pick faults reproducibly. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -46,12 +41,17 @@ export class FaultInjector {
       const rate = config[key];
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`${key} must be within 0..1`);
     }
+    if (config.commitDelayMs !== undefined && !(config.commitDelayMs >= 0 && Number.isFinite(config.commitDelayMs))) throw new RangeError('commitDelayMs must be a number of ms, 0 or more');
     this.config = { ...config };
     this.random = config.seed === undefined ? Math.random : seededRandom(config.seed);
   }
 
   get(): FaultConfig {
     return { ...this.config };
+  }
+
+  get commitDelayMs(): number {
+    return this.config.commitDelayMs ?? 0;
   }
 
   get hangMs(): number {

@@ -113,7 +113,7 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
   defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}/pins', category: 'org_read', scopes: PIN_LIST }, async ({ request, user }) => {
     const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
     const pins = listed([...state.pins.values()].filter((p) => p.boardId === board.id), ctx.options.listLagMs);
-    const page = paginate(pins, request.query as Record<string, unknown>, 'newest-first');
+    const page = paginate(pins, request.query as Record<string, unknown>, ctx.options.listOrder);
     return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
   });
 
@@ -156,7 +156,7 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
     const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
     const pins = listed([...state.pins.values()].filter((p) => p.sectionId === section.id), ctx.options.listLagMs);
-    const page = paginate(pins, request.query as Record<string, unknown>, 'newest-first');
+    const page = paginate(pins, request.query as Record<string, unknown>, ctx.options.listOrder);
     return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../shared/index.js';
 import type { FaultInjector, HeldConnections } from '../common/index.js';
 import type { RateLimiter, RateLimitHeaderStyle } from './rate-limit.js';
 import type { SandboxState } from './state.js';
@@ -20,6 +21,8 @@ export interface ResolvedOptions {
   publicBaseUrl?: string;
   imageFetchTimeoutMs: number;
   imageFetchMaxBytes: number;
+  /** The order lists of pins run in (the spec does not say; Pinion must not depend on it). */
+  listOrder: 'newest-first' | 'oldest-first';
 }
 
 /** Everything the route modules share; one per sandbox instance. */
@@ -27,6 +30,8 @@ export interface SandboxContext {
   state: SandboxState;
   options: ResolvedOptions;
   faults: FaultInjector;
+  /** Time of pin creation and of late commits; tests share a ManualClock with Pinion's scheduler. */
+  clock: Clock;
   limiter: RateLimiter;
   /** Sockets held open by the "timeout" fault. */
   held: HeldConnections;

@@ -11,6 +11,7 @@ import { registerTokenRoutes } from './oauth-token.js';
 import { sendError } from './operation.js';
 import { registerPinRoutes } from './pins.js';
 import { RateLimiter, type RateLimitBudget, type RateLimitCategory, type RateLimitHeaderStyle } from './rate-limit.js';
+import { systemClock, type Clock } from '../../shared/index.js';
 import { SandboxState, type SandboxApp, type SandboxUser } from './state.js';
 import { issueTokenPair, type TokenResponse } from './tokens.js';
 
@@ -63,6 +64,10 @@ export interface PinterestSandboxOptions {
   imageFetchTimeoutMs?: number;
   /** Size cap for fetched images; default 20 MB (Pinterest's published image limit, third-party source). */
   imageFetchMaxBytes?: number;
+  /** Order of the pin lists (board, section, user pins); the spec does not say which. Default newest_first. */
+  listOrder?: 'newest_first' | 'oldest_first';
+  /** Time of pin creation and of late commits (`faults.commitDelayMs`); default the system clock. */
+  clock?: Clock;
 }
 
 export interface PinterestSandbox {
@@ -97,6 +102,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     mediaProcessingMs: options.mediaProcessingMs ?? 1500,
     imageFetchTimeoutMs: options.imageFetchTimeoutMs ?? 10_000,
     imageFetchMaxBytes: options.imageFetchMaxBytes ?? 20 * 1024 * 1024,
+    listOrder: options.listOrder === 'oldest_first' ? 'oldest-first' : 'newest-first',
     ...(options.publicBaseUrl !== undefined ? { publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, '') } : {}),
   };
   const state = new SandboxState(options.apps ?? [DEFAULT_APP]);
@@ -105,6 +111,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     state,
     options: resolved,
     faults: new FaultInjector(options.faults),
+    clock: options.clock ?? systemClock,
     limiter: new RateLimiter(options.rateLimits, options.perSecondLimit),
     held: new HeldConnections(),
     baseUrl: (request) => resolved.publicBaseUrl ?? `${request.protocol}://${request.host}${mountedPrefix}`,

@@ -130,6 +130,12 @@ export function defineOperation(
         if (fault === 'error') throw errors.injectedServerError(ctx.faults.pickErrorStatus());
         if (fault === 'timeout') return ctx.held.hold(request, reply, ctx.faults.hangMs);
 
+        if (fault === 'drop-after-commit' && ctx.faults.commitDelayMs > 0) {
+          // The caller hears nothing; the write lands later, whether or not the caller is still there.
+          const late = ctx.faults.commitDelayMs;
+          void ctx.clock.sleep(late).then(run).catch(() => undefined);
+          return dropConnection(request, reply);
+        }
         const result = await run();
         if (fault === 'drop-after-commit') return dropConnection(request, reply);
         reply.code(result.status);

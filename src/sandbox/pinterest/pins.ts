@@ -69,7 +69,7 @@ export function registerPinRoutes(app: FastifyInstance, ctx: SandboxContext): vo
       dominantColor: dominantColor ?? media.dominantColor,
       isStandard: media.isStandard,
       creativeType: media.creativeType,
-      createdAt: new Date(),
+      createdAt: new Date(ctx.clock.now()),
       items: media.items,
       videoMediaId: media.videoMediaId,
     };
@@ -82,7 +82,7 @@ export function registerPinRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     const query = request.query as Record<string, unknown>;
     const types = listFilter(query['creative_types']);
     const pins = listed(state.pinsOf(user.id), ctx.options.listLagMs).filter((p) => types === undefined || types.includes(p.creativeType));
-    const page = paginate(pins, query, 'newest-first');
+    const page = paginate(pins, query, ctx.options.listOrder);
     return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
   });
 

@@ -7,6 +7,7 @@ import * as m0004 from './0004_webhooks.js';
 import * as m0005 from './0005_media.js';
 import * as m0006 from './0006_webhook_overlap_and_retention.js';
 import * as m0007 from './0007_connectors.js';
+import * as m0008 from './0008_delivery_states.js';
 import * as m0009a from './0009_account_expiry_warning.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_media': m0005,
   '0006_webhook_overlap_and_retention': m0006,
   '0007_connectors': m0007,
+  '0008_delivery_states': m0008,
   '0009_account_expiry_warning': m0009a,
 };
 

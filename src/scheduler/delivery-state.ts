@@ -1,0 +1,262 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Database, Dialect } from '../store/index.js';
+import type { DeliveryStatus, DeliveryTable } from '../store/schema.js';
+
+export type DeliveryRow = Selectable<Database['deliveries']>;
+export type { DeliveryStatus };
+
+/**
+ * Every status a delivery can move to from each status. This module makes every write to a
+ * delivery, each one a conditional UPDATE guarded by the status it expects (and, for a claimed
+ * delivery, by the worker holding the lease), so a late or racing writer changes nothing.
+ *
+ * - scheduled → publishing (claimed) | cancelled
+ * - publishing → publishing (lease taken over, attempt recorded) | scheduled (retry later; nothing
+ *   was published) | awaiting_check (an attempt got no answer) | published | failed | needs_attention
+ * - awaiting_check → publishing (claimed to look for the attempt's result)
+ * - published → published (a last look found the post made twice: the other ids and a warning recorded)
+ * - failed, cancelled, needs_attention: final
+ *
+ * Editing a post replaces deliveries that are `scheduled` with nothing pending; that is a delete
+ * guarded the same way, not a move.
+ */
+export const TRANSITIONS: Readonly<Record<DeliveryStatus, readonly DeliveryStatus[]>> = {
+  scheduled: ['publishing', 'cancelled'],
+  publishing: ['publishing', 'scheduled', 'awaiting_check', 'published', 'failed', 'needs_attention'],
+  awaiting_check: ['publishing'],
+  published: ['published'],
+  failed: [],
+  cancelled: [],
+  needs_attention: [],
+};
+
+/** A write that the transition table forbids: a bug in the caller, never applied. */
+export class IllegalTransition extends Error {
+  constructor(
+    readonly from: DeliveryStatus,
+    readonly to: DeliveryStatus,
+  ) {
+    super(`A delivery cannot go from ${from} to ${to}`);
+    this.name = 'IllegalTransition';
+  }
+}
+
+/** A post cannot be changed or cancelled now because a delivery is being published or its outcome is being checked. */
+export class DeliveryBusy extends Error {
+  constructor(
+    message: string,
+    readonly deliveryId: string,
+    /** When asking again may succeed, when known. */
+    readonly retryAt: number | null,
+  ) {
+    super(message);
+    this.name = 'DeliveryBusy';
+  }
+}
+
+export function assertTransition(from: DeliveryStatus, to: DeliveryStatus): void {
+  if (!TRANSITIONS[from].includes(to)) throw new IllegalTransition(from, to);
+}
+
+type Changes = Omit<Updateable<DeliveryTable>, 'id' | 'status' | 'updated_at'>;
+
+/**
+ * Moves one delivery from one of `from` to `to`, with `set` written alongside. False when the
+ * delivery is no longer in a state expected (or no longer this worker's): someone else moved it,
+ * and nothing was written.
+ */
+export async function moveDelivery(db: Kysely<Database>, id: string, change: { from: DeliveryStatus[]; to: DeliveryStatus; owner?: string; set?: Changes; now: number }): Promise<boolean> {
+  for (const from of change.from) assertTransition(from, change.to);
+  const r = await db
+    .updateTable('deliveries')
+    .set({ ...change.set, status: change.to, updated_at: change.now })
+    .where('id', '=', id)
+    .where('status', 'in', change.from)
+    .$if(change.owner !== undefined, (qb) => qb.where('lease_owner', '=', change.owner!))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** New deliveries start scheduled, with nothing attempted. */
+export async function insertDeliveries(db: Kysely<Database>, rows: Array<Omit<Insertable<DeliveryTable>, 'status' | 'attempts' | 'attempt_pending' | 'adopted'>>): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('deliveries')
+    .values(rows.map((r) => ({ ...r, status: 'scheduled' as const, attempts: 0, attempt_pending: 0, adopted: 0 })))
+    .execute();
+}
+
+/** Why a delivery of a post cannot be changed or cancelled now, or null when it can (or is finished). */
+function busyReason(d: DeliveryRow): DeliveryBusy | null {
+  const at = (t: number | null) => (t === null ? 'an unknown time' : new Date(t).toISOString());
+  if (d.status === 'publishing') {
+    return new DeliveryBusy(`Delivery ${d.id} to ${d.platform} is being published right now; try again once it has finished (by ${at(d.lease_until)} at the latest, unless the attempt gets no answer).`, d.id, d.lease_until);
+  }
+  if (d.status === 'awaiting_check') {
+    const until = Math.max(d.run_at, d.check_until ?? d.run_at);
+    return new DeliveryBusy(
+      `Delivery ${d.id} to ${d.platform} was sent at ${at(d.attempt_started_at)} and no answer came back; Pinion is looking on ${d.platform} for what it published until ${at(until)}. Changing or cancelling it now could publish it twice; try again after that.`,
+      d.id,
+      until,
+    );
+  }
+  if (d.status === 'scheduled' && d.attempt_pending) {
+    return new DeliveryBusy(`Delivery ${d.id} to ${d.platform} had an attempt answered with a server error; Pinion looks on ${d.platform} for its result at ${at(d.run_at)}. Try again after that.`, d.id, d.run_at);
+  }
+  return null;
+}
+
+/** The first reason no delivery of this post may be touched now, or null. */
+async function firstBusy(db: Kysely<Database>, postId: string): Promise<DeliveryBusy | null> {
+  const rows = await db.selectFrom('deliveries').selectAll().where('post_id', '=', postId).orderBy('id').execute();
+  for (const d of rows) {
+    const busy = busyReason(d);
+    if (busy) return busy;
+  }
+  return null;
+}
+
+/**
+ * Replaces a post's deliveries with new ones, only while every one is scheduled with no attempt
+ * whose result is unknown. The guarded delete decides a race with a worker's claim: whoever is first wins.
+ * Throws DeliveryBusy when one is in flight; false when one has finished (nothing is changed then).
+ */
+export async function replaceWaitingDeliveries(db: Kysely<Database>, postId: string, rows: Parameters<typeof insertDeliveries>[1]): Promise<boolean> {
+  const busy = await firstBusy(db, postId);
+  if (busy) throw busy;
+  const total = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('post_id', '=', postId).executeTakeFirstOrThrow();
+  const removed = await db.deleteFrom('deliveries').where('post_id', '=', postId).where('status', '=', 'scheduled').where('attempt_pending', '=', 0).executeTakeFirst();
+  if (Number(removed.numDeletedRows) !== Number(total.n)) {
+    // Claimed between the look and the delete: say why, from the delivery's state now.
+    const now = await firstBusy(db, postId);
+    if (now) throw now;
+    return false;
+  }
+  await insertDeliveries(db, rows);
+  return true;
+}
+
+/**
+ * Cancels every scheduled delivery of a post. Throws DeliveryBusy (and cancels none) when one is
+ * being published or its outcome checked: cancelling it could not undo a post the platform may
+ * already have made. Finished deliveries are left as they are.
+ */
+export async function cancelWaitingDeliveries(db: Kysely<Database>, postId: string, now: number): Promise<number> {
+  const busy = await firstBusy(db, postId);
+  if (busy) throw busy;
+  const waiting = await db.selectFrom('deliveries').select('id').where('post_id', '=', postId).where('status', '=', 'scheduled').execute();
+  let cancelled = 0;
+  for (const d of waiting) {
+    // A claim may win the race for one; then that one is in flight, and nothing may be cancelled.
+    if (await moveDelivery(db, d.id, { from: ['scheduled'], to: 'cancelled', set: {}, now })) cancelled++;
+    else throw (await firstBusy(db, postId)) ?? new DeliveryBusy(`Delivery ${d.id} changed while it was being cancelled; try again.`, d.id, null);
+  }
+  return cancelled;
+}
+
+/**
+ * Claims up to `limit` deliveries for this worker: first those whose worker died mid-publish
+ * (lease run out), then those due (scheduled, or awaiting the check of an unanswered attempt).
+ * Each claim is one statement: atomic on SQLite, and on PostgreSQL the candidate rows are locked
+ * with SKIP LOCKED so concurrent workers take different rows instead of queueing on the same ones.
+ * The candidates are a MATERIALIZED CTE: as a plain `IN (SELECT … LIMIT n)` PostgreSQL may re-run
+ * the subquery and claim more than n. PostgreSQL re-checks the status in the UPDATE (another worker
+ * may have changed the row since it was picked). SQLite does not need to, being one writer running
+ * one statement, and must not: without statistics its planner then walks the status index over
+ * every scheduled row (300 ms a claim at a million rows) instead of looking the picked ids up.
+ */
+export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, opts: { owner: string; leaseMs: number; limit: number; now?: number }): Promise<DeliveryRow[]> {
+  const now = opts.now ?? Date.now();
+  assertTransition('publishing', 'publishing');
+  assertTransition('scheduled', 'publishing');
+  assertTransition('awaiting_check', 'publishing');
+  const lease = { status: 'publishing' as const, lease_owner: opts.owner, lease_until: now + opts.leaseMs, updated_at: now };
+
+  const reclaimed = await db
+    .with(
+      (cte) => cte('picked').materialized(),
+      (qb) => {
+        const q = qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit);
+        return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+      },
+    )
+    .updateTable('deliveries')
+    .set(lease)
+    .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+    .$if(dialect === 'postgres', (qb) => qb.where('status', '=', 'publishing').where('lease_until', '<', now))
+    .returningAll()
+    .execute();
+
+  const claimed = [...reclaimed];
+  // One statement per status, so each walks the (status, run_at) index in order: looks owed first, then new work.
+  for (const status of ['awaiting_check', 'scheduled'] as const) {
+    const room = opts.limit - claimed.length;
+    if (room <= 0) break;
+    const rows = await db
+      .with(
+        (cte) => cte('picked').materialized(),
+        (qb) => {
+          const q = qb.selectFrom('deliveries').select('id').where('status', '=', status).where('run_at', '<=', now).orderBy('run_at').limit(room);
+          return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+        },
+      )
+      .updateTable('deliveries')
+      .set(lease)
+      .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+      .$if(dialect === 'postgres', (qb) => qb.where('status', '=', status))
+      .returningAll()
+      .execute();
+    claimed.push(...rows);
+  }
+  return claimed;
+}
+
+/**
+ * Keeps the lease of a delivery this worker is still working on. False when it was lost. While
+ * a publish call is out, `checkUntil` moves the end of its outcome window along: should this
+ * worker die, the call's connection closes before the lease runs out, and the platform may still
+ * make the post for a window after that.
+ */
+export async function renewLease(db: Kysely<Database>, id: string, owner: string, leaseMs: number, now = Date.now(), checkUntil?: number): Promise<boolean> {
+  const r = await db
+    .updateTable('deliveries')
+    .set({ lease_until: now + leaseMs, ...(checkUntil !== undefined && { check_until: checkUntil }) })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'publishing')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Records an attempt before the platform is called: from here until its outcome is known, the
+ * delivery is looked for on the platform before anything is published again, up to `checkUntil`.
+ */
+export async function recordAttempt(db: Kysely<Database>, d: DeliveryRow, owner: string, a: { attempts: number; startedAt: number; checkUntil: number; now: number }): Promise<boolean> {
+  return moveDelivery(db, d.id, { from: ['publishing'], to: 'publishing', owner, set: { attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil }, now: a.now });
+}
+
+/**
+ * Published deliveries due a last look for a late duplicate (see check_until), each taken by one
+ * worker: clearing check_until is the claim, so whoever clears it looks, once.
+ */
+export async function takeFollowUps(db: Kysely<Database>, now: number, limit: number): Promise<DeliveryRow[]> {
+  const due = await db.selectFrom('deliveries').select('id').where('status', '=', 'published').where('check_until', '<=', now).orderBy('check_until').limit(limit).execute();
+  const taken: DeliveryRow[] = [];
+  for (const { id } of due) {
+    const row = await db.updateTable('deliveries').set({ check_until: null }).where('id', '=', id).where('status', '=', 'published').where('check_until', '<=', now).returningAll().executeTakeFirst();
+    if (row) taken.push(row);
+  }
+  return taken;
+}
+
+/** Records other posts found for a published delivery, and the warning about them. */
+export async function recordDuplicates(db: Kysely<Database>, d: DeliveryRow, duplicates: string, warning: string, now: number): Promise<boolean> {
+  return moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { duplicates, warning }, now });
+}
+
+/** Saves what a publisher did part-way; false when this worker no longer holds the delivery. */
+export async function saveProgress(db: Kysely<Database>, d: DeliveryRow, owner: string, progress: unknown): Promise<boolean> {
+  const r = await db.updateTable('deliveries').set({ progress: JSON.stringify(progress) }).where('id', '=', d.id).where('lease_owner', '=', owner).where('status', '=', 'publishing').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

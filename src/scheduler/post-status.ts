@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/index.js';
+import type { DeliveryStatus, PostStatus } from '../store/schema.js';
+
+/**
+ * The post's status follows from its deliveries'. A delivery awaiting the check of an unanswered
+ * attempt is still being published, so the post shows `publishing`. A delivery that needs attention
+ * did not verifiably go out and will not be tried again: the post counts it as failed (the delivery
+ * itself says `needs_attention` and why).
+ */
+export function summarise(statuses: DeliveryStatus[]): PostStatus {
+  const all = (s: DeliveryStatus) => statuses.length > 0 && statuses.every((x) => x === s);
+  if (all('cancelled')) return 'cancelled';
+  if (statuses.includes('publishing') || statuses.includes('awaiting_check')) return 'publishing';
+  if (statuses.includes('scheduled')) return statuses.includes('published') ? 'publishing' : 'scheduled';
+  const live = statuses.filter((s) => s !== 'cancelled').map((s) => (s === 'needs_attention' ? 'failed' : s));
+  if (live.every((s) => s === 'published')) return 'published';
+  if (live.every((s) => s === 'failed')) return 'failed';
+  return 'partially_published';
+}
+
+/** Stores the status that follows from the post's deliveries; call it in the transaction that changed them. */
+export async function refreshPostStatus(db: Kysely<Database>, postId: string, now = Date.now()): Promise<void> {
+  const rows = await db.selectFrom('deliveries').select('status').where('post_id', '=', postId).execute();
+  const status = summarise(rows.map((r) => r.status));
+  await db.updateTable('posts').set({ status, updated_at: now }).where('id', '=', postId).where('status', '!=', status).execute();
+}
+
+/** Posts whose deliveries a worker has just claimed: shown as publishing while the platform is called. */
+export async function markPostsPublishing(db: Kysely<Database>, postIds: string[], now = Date.now()): Promise<void> {
+  if (!postIds.length) return;
+  await db.updateTable('posts').set({ status: 'publishing', updated_at: now }).where('id', 'in', [...new Set(postIds)]).where('status', '=', 'scheduled').execute();
+}

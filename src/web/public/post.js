@@ -30,7 +30,8 @@ async function load() {
   render(post);
   clearTimeout(timer);
   // Watch it publish: look again while something is still to happen.
-  if (post.status === 'scheduled' || post.status === 'publishing') timer = setTimeout(load, Date.parse(post.scheduled_at) - Date.now() < 60_000 ? 1000 : 15_000);
+  const pending = post.status === 'scheduled' || post.status === 'publishing' || post.deliveries.some((d) => d.status === 'awaiting_check');
+  if (pending) timer = setTimeout(load, Date.parse(post.scheduled_at) - Date.now() < 60_000 ? 1000 : 15_000);
 }
 
 function render(post) {
@@ -53,7 +54,7 @@ function render(post) {
       h(
         'article',
         { class: `card delivery status-${d.status}`, dataset: { platform: d.platform } },
-        h('h3', {}, `${names.platforms.get(d.platform) ?? d.platform} · ${names.accounts.get(d.account_id) ?? d.account_id} `, h('span', { class: `badge status-${d.status}` }, d.status)),
+        h('h3', {}, `${names.platforms.get(d.platform) ?? d.platform} · ${names.accounts.get(d.account_id) ?? d.account_id} `, h('span', { class: `badge status-${d.status}` }, d.status.replace('_', ' '))),
         h(
           'dl',
           { class: 'facts' },
@@ -66,7 +67,15 @@ function render(post) {
           h('dt', {}, 'Published'),
           h('dd', {}, d.url ? h('a', { href: d.url, rel: 'noopener noreferrer', class: 'published-link' }, `${when(d.published_at)} · view on ${names.platforms.get(d.platform) ?? d.platform}`) : when(d.published_at)),
         ),
+        d.status === 'awaiting_check' && d.check_until
+          ? h('p', { class: 'warning' }, `An attempt got no answer: Pinion is looking on the platform for what it made until ${when(d.check_until)}, and publishes again only if nothing turns up.`)
+          : null,
+        d.status === 'needs_attention' ? h('p', { class: 'error' }, 'Pinion could not find out whether this went out and will not try again: check the platform.') : null,
         d.last_error ? h('p', { class: 'error delivery-error', role: 'note' }, `${d.last_error.kind}: ${d.last_error.message}`) : null,
+        d.warning ? h('p', { class: 'warning' }, d.warning) : null,
+        d.duplicates?.length
+          ? h('div', {}, h('p', {}, 'The platform also held these for this delivery:'), h('ul', {}, ...d.duplicates.map((x) => h('li', {}, h('a', { href: x.url, rel: 'noopener noreferrer' }, x.external_id), x.removed ? ' (deleted by Pinion)' : ''))))
+          : null,
         h('details', {}, h('summary', {}, 'What the platform receives'), h('pre', {}, JSON.stringify(d.payload, null, 2))),
       ),
     ),

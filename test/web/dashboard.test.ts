@@ -94,7 +94,7 @@ describe('the dashboard in a browser', () => {
     await page.getByLabel('Time zone').fill('Europe/Paris');
     const preview = page.locator('.preview[data-platform="pinterest"]');
     await expect.poll(() => preview.textContent()).toContain('Linen apron, hand-stitched in Lyon');
-    await expect.poll(() => page.locator('#validity').textContent()).toContain('Ready: 1 delivery at 2031-03-29T08:00:00.000Z');
+    await expect.poll(() => page.locator('#validity').textContent()).toBe('Ready: 1 delivery at 2031-03-29 09:00 Europe/Paris (2031-03-29T08:00:00Z)');
     expect(await preview.textContent()).toContain('https://shop.example/apron');
     expect(await preview.textContent()).toContain('Linen apron');
     await screenshot(page, 'compose', true);

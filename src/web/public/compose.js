@@ -1,4 +1,5 @@
 import { api, h, upload } from './api.js';
+import { dayKey, hhmm, isZone, partsIn } from './time.js';
 import { viewerZone, zoneInput } from './zone.js';
 
 const $ = (id) => document.getElementById(id);
@@ -160,7 +161,9 @@ function payloadView(payload, path = '') {
   const dl = h('dl', { class: 'payload' });
   for (const [k, v] of Object.entries(payload)) {
     dl.append(h('dt', {}, path + k));
-    if (isImageUrl(k, v)) dl.append(h('dd', {}, h('img', { src: v, alt: `Image sent as ${k}`, loading: 'lazy' }), h('small', {}, v)));
+    const stored = typeof v === 'string' ? /^pinion-media:(med_[A-Za-z0-9_-]+)$/.exec(v) : null;
+    if (stored) dl.append(h('dd', {}, h('img', { src: `/api/v1/media/${stored[1]}/content`, alt: `Stored media ${stored[1]}`, loading: 'lazy' }), h('small', {}, v)));
+    else if (isImageUrl(k, v)) dl.append(h('dd', {}, h('img', { src: v, alt: `Image sent as ${k}`, loading: 'lazy' }), h('small', {}, v)));
     else if (typeof v === 'string') dl.append(h('dd', { class: 'text' }, v));
     else if (v && typeof v === 'object') dl.append(h('dd', {}, payloadView(v, '')));
     else dl.append(h('dd', {}, JSON.stringify(v)));
@@ -172,7 +175,10 @@ const issues = (title, list, kind) => (list.length ? h('div', { class: kind }, h
 
 function renderPreview(answer) {
   const v = $('validity');
-  v.textContent = answer.valid ? `Ready: ${answer.deliveries.length} deliver${answer.deliveries.length === 1 ? 'y' : 'ies'} at ${answer.scheduled_at}` : 'Not ready yet:';
+  const zone = isZone($('when-zone').value.trim()) ? $('when-zone').value.trim() : viewerZone();
+  const at = partsIn(Date.parse(answer.scheduled_at), zone);
+  const count = `${answer.deliveries.length} deliver${answer.deliveries.length === 1 ? 'y' : 'ies'}`;
+  v.textContent = answer.valid ? `Ready: ${count} at ${dayKey(at)} ${hhmm(at)} ${zone} (${answer.scheduled_at.replace('.000Z', 'Z')})` : 'Not ready yet:';
   v.className = answer.valid ? 'ok' : 'error';
   $('form-errors').replaceChildren(issues('Fix these', answer.errors, 'error') ?? '');
   $('previews').replaceChildren(

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
 
 /** Debian's chromium (`.ci/run` installs it), driven by playwright-core with a fresh profile. */
 export const CHROMIUM = process.env.PINION_CHROMIUM ?? '/usr/bin/chromium';
@@ -30,10 +31,11 @@ export async function openBrowser(opts: { timezoneId: string }): Promise<{ conte
   };
 }
 
-/** Saves what the page looks like now, for the README and for people reviewing a change. */
+/** Saves what the page looks like now, for the README and for people reviewing a change (a small palette PNG: they are committed). */
 export async function screenshot(page: Page, name: string, fullPage = false) {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  const png = await page.screenshot({ fullPage });
+  await sharp(png).png({ palette: true, colours: 64, compressionLevel: 9 }).toFile(join(SHOTS, `${name}.png`));
 }
 
 /** Waits until the page's script has wired up its forms and loaded what it shows. */

@@ -8,6 +8,7 @@ import { createMetrics, instrumentHttp } from '../observability/index.js';
 import { requireApiKey } from './auth.js';
 import type { ApiContext } from './context.js';
 import { ProblemSchema, installProblemHandlers } from './problem.js';
+import { requestValidators } from './validation.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspace.js';
@@ -41,9 +42,8 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: false,
-    // Name every bad field in one answer, and never drop unknown fields silently: a typo such as
-    // `schedule_at` must be an error, not a post published now.
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Bodies are validated without type coercion, query strings with it (src/api/validation.ts).
+    schemaController: { compilersFactory: { buildValidator: requestValidators } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installProblemHandlers(app);

@@ -89,7 +89,7 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
     readUrl: async (url) => {
       const m = ctx.config.media;
       const { bytes } = await safeFetch(url, { allowHosts: m.fetchAllowHosts, maxBytes: m.fetchMaxBytes, timeoutMs: m.fetchTimeoutMs });
-      return { bytes, mime: (await probe(bytes)).mime };
+      return { bytes, mime: (await probe(bytes, { maxInputPixels: m.maxInputPixels })).mime };
     },
     // Webhooks hear of every end state in the transaction that records it.
     onOutcome: (trx, outcome) => emitEvent(trx, outcomeEvent(outcome)).then(() => undefined),
@@ -121,7 +121,9 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     for (const c of CONNECTORS) {
       if (!c.sandbox) continue;
       const emulator = await c.sandbox.load();
-      sandboxes.set(c.facts.id, emulator.create(options.sandboxOptions?.[c.facts.id] ?? {}));
+      // Emulators fetch media as the platform would, from public addresses only, plus media.fetchAllowHosts
+      // (which gains this instance's own host once listening, so they may fetch what they serve themselves).
+      sandboxes.set(c.facts.id, emulator.create({ fetchAllowHosts: () => config.media.fetchAllowHosts, ...options.sandboxOptions?.[c.facts.id] }));
     }
   }
   // The public URL is known only after listening when port 0 asks for any free port.

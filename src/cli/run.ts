@@ -102,9 +102,11 @@ async function serveSandboxes(config: Config): Promise<{ url: string; sandboxes:
   // Never log request headers: they carry bearer tokens and client secrets.
   const app = Fastify({ logger: false });
   const mounted: string[] = [];
+  // Emulators fetch media from public addresses only, plus media.fetchAllowHosts and what they serve themselves.
+  const self: string[] = [];
   for (const c of CONNECTORS) {
     if (!c.sandbox) continue;
-    const emulator = (await c.sandbox.load()).create({});
+    const emulator = (await c.sandbox.load()).create({ fetchAllowHosts: () => [...config.media.fetchAllowHosts, ...self] });
     await app.register(emulator.plugin, { prefix: sandboxPrefix(c.facts.id) });
     mounted.push(c.facts.id);
   }
@@ -112,5 +114,6 @@ async function serveSandboxes(config: Config): Promise<{ url: string; sandboxes:
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  self.push(new URL(url).host);
   return { url, sandboxes: Object.fromEntries(mounted.map((p) => [p, `${url}${sandboxPrefix(p)}`])), close: () => app.close() };
 }

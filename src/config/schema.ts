@@ -25,6 +25,19 @@ function platformSettings(c: Connector) {
       ),
       /** After a lost answer, how long Pinion keeps looking for the post before it may publish again. */
       outcomeWindowSeconds: Type.Number({ default: f.outcomeWindowSeconds, minimum: 0 }),
+      /** Platforms that count an app's calls in units per day: the allowance and each operation's cost. */
+      ...(f.quota && {
+        quota: Type.Object(
+          {
+            unitsPerDay: Type.Integer({ default: f.quota.unitsPerDay, minimum: 0 }),
+            costs: Type.Object(Object.fromEntries(Object.entries(f.quota.costs).map(([op, cost]) => [op, Type.Integer({ default: cost, minimum: 0 })])), {
+              default: {},
+              additionalProperties: false,
+            }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      }),
     },
     { default: {}, additionalProperties: false },
   );
@@ -98,6 +111,8 @@ export const ConfigSchema = Type.Object(
         fetchTimeoutMs: Type.Integer({ default: 15_000, minimum: 100 }),
         /** `host` or `host:port` a media_url may reach even though private (an internal CDN). The sandbox adds itself. */
         fetchAllowHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+        /** Images with more pixels are refused from their header, never decoded (a 1 MB PNG can be 16000×16000). */
+        maxInputPixels: Type.Integer({ default: 50_000_000, minimum: 1, maximum: 268_402_689 }),
         /** Fetch and probe the image URLs a post names when it is made, so a broken or private image is refused then, not at publish time. */
         checkPostUrls: Type.Boolean({ default: true }),
         /** How long a presigned upload URL stays valid. */
@@ -158,6 +173,7 @@ export const ENV_VARS: Record<string, string> = {
   PINION_MEDIA_FETCH_MAX_BYTES: 'media.fetchMaxBytes',
   PINION_MEDIA_FETCH_TIMEOUT_MS: 'media.fetchTimeoutMs',
   PINION_MEDIA_FETCH_ALLOW_HOSTS: 'media.fetchAllowHosts',
+  PINION_MEDIA_MAX_INPUT_PIXELS: 'media.maxInputPixels',
   PINION_WEBHOOK_ALLOW_HOSTS: 'webhooks.allowHosts',
   PINION_MEDIA_PRESIGN_TTL: 'media.presignTtlSeconds',
   PINION_MEDIA_STORE: 'media.store',
@@ -189,6 +205,7 @@ function platformEnvVars(): Record<string, string> {
     const id = c.facts.id;
     const upper = id.toUpperCase();
     for (const [suffix, path] of settings) out[`PINION_${upper}_${suffix}`] = `platforms.${id}.${path}`;
+    if (c.facts.quota) out[`PINION_${upper}_QUOTA_UNITS_PER_DAY`] = `platforms.${id}.quota.unitsPerDay`;
     for (const [legacy, path] of Object.entries(c.legacyEnv ?? {})) out[legacy] = `platforms.${id}.${path}`;
   }
   return out;

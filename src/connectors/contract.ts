@@ -53,6 +53,11 @@ export interface PlatformFacts {
    * concludes nothing was made.
    */
   outcomeWindowSeconds: number;
+  /**
+   * Platforms that count an app's calls in units per day (a project's quota shared by every
+   * account): the default allowance and each operation's cost, both configurable.
+   */
+  quota?: { unitsPerDay: number; costs: Record<string, number> };
 }
 
 /** Per-platform settings, the same shape for every platform (`platforms.<id>` in config). */
@@ -64,6 +69,8 @@ export interface PlatformConfig {
   timeoutMs: number;
   writeBudget: { limit: number; windowSeconds: number; perDay: number };
   outcomeWindowSeconds: number;
+  /** Present for platforms whose facts have a `quota`: the app's units per day and each operation's cost. */
+  quota?: { unitsPerDay: number; costs: Record<string, number> };
 }
 
 /** What planning may know of a stored media item: type, size and the platform's checks of its bytes. */

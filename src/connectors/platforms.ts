@@ -6,3 +6,4 @@ export { pinterest } from './pinterest/index.js';
 export { xConnector as x } from './x/index.js';
 export { linkedin } from './linkedin/index.js';
 export { tiktok } from './tiktok/index.js';
+export { youtube } from './youtube/index.js';

@@ -52,6 +52,19 @@ export interface FoundPublished extends Published {
 
 export type WithToken = <T>(call: (accessToken: string) => Promise<T>) => Promise<T>;
 
+/**
+ * A platform's daily quota of units shared by every account and worker using the same app (a
+ * project's allowance), kept in the database. The connector names the bucket, the day in the
+ * platform's own zone and each call's cost; the day's total never passes `limit`.
+ */
+export interface DailyUnits {
+  /** Takes `units` for `day` if the total stays within `limit`; otherwise takes nothing. */
+  take(bucket: string, day: string, units: number, limit: number): Promise<{ ok: boolean; used: number }>;
+  /** The platform said the allowance is spent: count the day as used up. */
+  exhaust(bucket: string, day: string, limit: number): Promise<void>;
+  used(bucket: string, day: string): Promise<number>;
+}
+
 export interface PublishInput {
   payload: unknown;
   withToken: WithToken;
@@ -71,6 +84,8 @@ export interface PublishInput {
    * the first in one delivery (a thread's next part). The first write's slot is already taken.
    */
   spend(): Promise<void>;
+  /** The app's daily quota units, for platforms that count calls in units (absent: the platform's refusals are the only guard). */
+  units?: DailyUnits;
 }
 
 /**
@@ -90,7 +105,7 @@ export interface Publisher {
    * through everything since `since`, so that not finding is never confused with not looking.
    * When several posts match, the oldest is returned and the others as `duplicates`.
    */
-  findPublished(input: { payload: unknown; since: number; exclude: Set<string>; withToken: WithToken; progress?: unknown }): Promise<FoundPublished | null>;
+  findPublished(input: { payload: unknown; since: number; exclude: Set<string>; withToken: WithToken; progress?: unknown; units?: DailyUnits }): Promise<FoundPublished | null>;
   /** Deletes a post Pinion made twice (an unknown outcome found later to have succeeded), where the platform allows it. */
-  remove?(input: { externalId: string; withToken: WithToken }): Promise<void>;
+  remove?(input: { externalId: string; withToken: WithToken; units?: DailyUnits }): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { DEFAULT_MAX_INPUT_PIXELS } from './probe.js';
 
 export interface Converted {
   bytes: Buffer;
@@ -14,8 +15,11 @@ export interface Converted {
  * most salient part (sharp's attention strategy) and sized to it.
  * EXIF orientation is applied first so the output is upright without relying on metadata.
  */
-export async function convertImage(bytes: Buffer, options: { formats: readonly ('image/jpeg' | 'image/png')[]; crop?: { width: number; height: number } }): Promise<Converted> {
-  const source = sharp(bytes, { failOn: 'error', pages: 1 });
+export async function convertImage(
+  bytes: Buffer,
+  options: { formats: readonly ('image/jpeg' | 'image/png')[]; crop?: { width: number; height: number }; maxInputPixels?: number },
+): Promise<Converted> {
+  const source = sharp(bytes, { failOn: 'error', pages: 1, limitInputPixels: options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS });
   const meta = await source.metadata();
   let image = source.rotate();
   if (options.crop) {

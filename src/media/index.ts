@@ -6,7 +6,7 @@ import { MediaLibrary } from './library.js';
 import { LocalMediaStore, type MediaStore } from './store.js';
 import type { Sealer } from './uploads.js';
 
-export { safeFetch, isPublicAddress, MediaFetchError, type MediaFetchReason, type SafeFetchOptions, type SafeFetchResult } from './safe-fetch.js';
+export { safeFetch, isPublicAddress, MediaFetchError, type MediaFetchReason, type SafeFetchOptions, type SafeFetchResult } from '../net/index.js';
 export { probe, probeFile, type MediaProbe, type MediaKind } from './probe.js';
 export { convertImage, type Converted } from './convert.js';
 export { LocalMediaStore, contentPath, type MediaStore } from './store.js';

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 import { convertImage } from './convert.js';
 import { probe, probeFile, type MediaKind, type MediaProbe } from './probe.js';
-import { MediaFetchError, safeFetch, type SafeFetchOptions } from './safe-fetch.js';
+import { MediaFetchError, safeFetch, type SafeFetchOptions } from '../net/index.js';
 import { spool, SpoolTooLarge } from './spool.js';
 import type { MediaStore } from './store.js';
 import { PresignedUploads, type Sealer } from './uploads.js';
@@ -60,6 +60,8 @@ export interface MediaSettings {
   fetchTimeoutMs: number;
   fetchAllowHosts: string[];
   presignTtlSeconds: number;
+  /** Images with more pixels are refused from their header, never decoded. */
+  maxInputPixels: number;
 }
 
 export interface IngestOptions {
@@ -140,14 +142,21 @@ export class MediaLibrary {
     }
     try {
       const existing = await this.findBySha(workspaceId, spooled.sha256);
-      const probed = existing ? probeOf(existing) : await probeFile(spooled.path);
+      const probed = existing ? probeOf(existing) : await probeFile(spooled.path, { maxInputPixels: this.settings.maxInputPixels });
       if (options.expectMime && options.expectMime !== probed.mime) {
         throw new MediaRejected(422, 'content-type-mismatch', `is ${probed.mime}, but this upload was announced as ${options.expectMime}`);
       }
       if (existing) return existing;
       this.accept(probed);
+      // Bytes and row go together: if the row cannot be stored, bytes this call added go again.
+      const hadBytes = await this.deps.store.exists(spooled.sha256);
       await this.deps.store.putFile(spooled.sha256, spooled.path, probed.mime);
-      return await this.insert(workspaceId, spooled.sha256, probed, options);
+      try {
+        return await this.insert(workspaceId, spooled.sha256, probed, options);
+      } catch (err) {
+        if (!hadBytes) await this.dropUnheldBytes(spooled.sha256);
+        throw err;
+      }
     } finally {
       await rm(spooled.path, { force: true });
     }
@@ -178,7 +187,8 @@ export class MediaLibrary {
       }
       return { errors: [], warnings: [`could not be checked now (${(err as Error).message}); the platform fetches it when the post is published`] };
     }
-    const p = await probe(bytes);
+    const p = await probe(bytes, { maxInputPixels: s.maxInputPixels });
+    if (p.tooManyPixels) return { errors: [tooManyPixels(p, s.maxInputPixels)], warnings: [] };
     if (p.kind === 'other') return { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image or a video`], warnings: [] };
     const facts: MediaFacts = { id: url, kind: p.kind, mime: p.mime, size: p.size, width: p.width ?? null, height: p.height ?? null, durationMs: p.durationMs ?? null };
     return { errors: [], warnings: [], probe: { ...facts, ...(p.unreadable !== undefined && { unreadable: p.unreadable }) } };
@@ -186,6 +196,7 @@ export class MediaLibrary {
 
   /** Only images and videos that decode are kept; other bytes are refused with the reason. */
   private accept(p: MediaProbe): void {
+    if (p.tooManyPixels) throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(p, this.settings.maxInputPixels));
     if (p.kind === 'other') throw new MediaRejected(422, 'not-media', `is ${p.mime === 'application/octet-stream' ? 'not a file type Pinion recognises' : p.mime}, not an image or a video`);
     if (p.unreadable) throw new MediaRejected(422, 'broken-media', `is a broken ${p.mime} file that cannot be decoded (${p.unreadable})`);
     const max = p.kind === 'image' ? this.settings.maxImageBytes : this.settings.maxVideoBytes;
@@ -206,13 +217,23 @@ export class MediaLibrary {
       codec: p.codec ?? null,
       source: options.source,
       source_url: options.sourceUrl ?? null,
-      filename: options.filename?.slice(0, 255) ?? null,
+      filename: cleanFileName(options.filename),
       converted_from: options.convertedFrom ?? null,
       created_at: Date.now(),
     };
     // A concurrent ingest of the same bytes wins the unique (workspace, sha256) race; return its row.
     await this.deps.db.insertInto('media').values(row).onConflict((oc) => oc.columns(['workspace_id', 'sha256']).doNothing()).execute();
     return (await this.findBySha(workspaceId, sha256))!;
+  }
+
+  /** Removes stored bytes no media row holds; the bytes are content-addressed and shared by every row with their hash. */
+  private async dropUnheldBytes(sha256: string): Promise<void> {
+    try {
+      const holders = await this.deps.db.selectFrom('media').select('id').where('sha256', '=', sha256).limit(1).execute();
+      if (!holders.length) await this.deps.store.delete(sha256);
+    } catch {
+      // The failure being reported is the insert's; a file left over here is only disk space.
+    }
   }
 
   private async findBySha(workspaceId: string, sha256: string): Promise<Media | undefined> {
@@ -270,7 +291,9 @@ export class MediaLibrary {
   /** A new media made for a platform from an image: one of its formats (PNG only if transparent), cropped to its size when asked. */
   async convert(media: Media, options: Parameters<typeof convertImage>[1]): Promise<Media> {
     if (media.kind !== 'image') throw new MediaRejected(422, 'not-convertible', `is a ${media.kind}; only images are converted`, 'id');
-    const converted = await convertImage(await this.read(media), options);
+    // Stored before media.maxInputPixels was lowered: refused here rather than decoded.
+    if ((media.width ?? 0) * (media.height ?? 0) > this.settings.maxInputPixels) throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(probeOf(media), this.settings.maxInputPixels), 'id');
+    const converted = await convertImage(await this.read(media), { ...options, maxInputPixels: this.settings.maxInputPixels });
     return this.ingest(media.workspaceId, converted.bytes, { source: 'converted', convertedFrom: media.id, filename: media.filename ?? undefined });
   }
 
@@ -294,6 +317,18 @@ export class MediaLibrary {
       throw err;
     }
   }
+}
+
+const tooManyPixels = (p: MediaProbe, max: number) =>
+  `is ${p.width}×${p.height} pixels (${Math.round(((p.width ?? 0) * (p.height ?? 0)) / 1e6)} Mpx); images are accepted up to ${max} pixels (media.maxInputPixels): scale it down first`;
+
+/**
+ * A file name as given by a client or taken from a URL, without control characters (PostgreSQL
+ * refuses NUL in text; none of them belongs in a name), at most 255 characters; empty is none.
+ */
+function cleanFileName(name: string | undefined): string | null {
+  const clean = name?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
+  return clean ? clean : null;
 }
 
 function fileNameOf(url: string): string | undefined {

@@ -18,6 +18,16 @@ export interface MediaProbe {
   codec?: string;
   /** Why the bytes could not be read as the type their magic number claims (a broken image). */
   unreadable?: string;
+  /** The image has more pixels than the probe was allowed to decode; width and height are from its header. */
+  tooManyPixels?: boolean;
+}
+
+/** Pixels an image may have before it is refused unread (sharp's own cap is 268 Mpx); `media.maxInputPixels`. */
+export const DEFAULT_MAX_INPUT_PIXELS = 50_000_000;
+
+export interface ProbeLimits {
+  /** Images with more pixels are reported (tooManyPixels), not decoded: a 1 MB PNG can hold 256 Mpx. */
+  maxInputPixels?: number;
 }
 
 /** ISO-BMFF containers mp4box can read: MP4, MOV, M4V. */
@@ -26,32 +36,39 @@ const ISO_BMFF = new Set(['video/mp4', 'video/quicktime', 'video/x-m4v', 'video/
 // mp4box logs parse details to the console by default; a server's log is pino's.
 Log.setLogLevel(Log.error);
 
-export async function probe(bytes: Buffer): Promise<MediaProbe> {
+export async function probe(bytes: Buffer, limits: ProbeLimits = {}): Promise<MediaProbe> {
   const type = await fileTypeFromBuffer(bytes);
-  return describe(type?.mime ?? 'application/octet-stream', bytes.length, bytes, async function* () {
+  const chunks = async function* () {
     yield bytes;
-  });
+  };
+  return describe(type?.mime ?? 'application/octet-stream', bytes.length, bytes, chunks, limits.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS);
 }
 
 /** As `probe`, reading a file in chunks so a 2 GB video is never held in memory. */
-export async function probeFile(path: string): Promise<MediaProbe> {
+export async function probeFile(path: string, limits: ProbeLimits = {}): Promise<MediaProbe> {
   const [type, info] = await Promise.all([fileTypeFromFile(path), stat(path)]);
-  return describe(type?.mime ?? 'application/octet-stream', info.size, path, () => createReadStream(path, { highWaterMark: 1 << 20 }));
+  const chunks = () => createReadStream(path, { highWaterMark: 1 << 20 });
+  return describe(type?.mime ?? 'application/octet-stream', info.size, path, chunks, limits.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS);
 }
 
-async function describe(mime: string, size: number, source: Buffer | string, chunks: () => AsyncIterable<Buffer>): Promise<MediaProbe> {
+async function describe(mime: string, size: number, source: Buffer | string, chunks: () => AsyncIterable<Buffer>, maxPixels: number): Promise<MediaProbe> {
   const kind: MediaKind = mime.startsWith('image/') ? 'image' : mime.startsWith('video/') ? 'video' : 'other';
   const out: MediaProbe = { mime, kind, size };
   if (kind === 'image') {
     try {
-      // metadata() reads headers only; a truncated image shows only when its pixels are decoded.
-      // Decoding to a thumbnail lets JPEG and WebP shrink on load: every byte of the entropy-coded
-      // data is still read (so truncation still fails), at a fraction of a full decode's cost.
-      const image = sharp(source, { failOn: 'error' });
-      const meta = await image.metadata();
-      await image.resize({ width: 64, height: 64, fit: 'inside', fastShrinkOnLoad: true }).raw().toBuffer();
+      // The header first, read without the pixel cap (sharp applies it to metadata() too): a
+      // decompression bomb (a 1 MB PNG of 16000×16000) is refused from it, never decoded.
+      const meta = await sharp(source, { failOn: 'error', limitInputPixels: false }).metadata();
       out.width = meta.autoOrient?.width ?? meta.width;
       out.height = meta.autoOrient?.height ?? meta.height;
+      if (meta.width * meta.height > maxPixels) {
+        out.tooManyPixels = true;
+        return out;
+      }
+      // A truncated image shows only when its pixels are decoded. Decoding to a thumbnail lets JPEG
+      // and WebP shrink on load: every byte of the entropy-coded data is still read (so truncation
+      // still fails), at a fraction of a full decode's cost.
+      await sharp(source, { failOn: 'error', limitInputPixels: maxPixels }).resize({ width: 64, height: 64, fit: 'inside', fastShrinkOnLoad: true }).raw().toBuffer();
     } catch (err) {
       out.unreadable = (err as Error).message;
     }

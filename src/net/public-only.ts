@@ -3,17 +3,32 @@ import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
+ * The IPv4 address an IPv6 address carries and a connection may reach: IPv4-mapped
+ * (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks) and
+ * NAT64 with the well-known prefix (64:ff9b::a.b.c.d, RFC 6052), where a gateway connects to it.
+ */
+function carriedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const p = ip.parts;
+  const zero = (from: number, to: number) => p.slice(from, to).every((x) => x === 0);
+  const mappedOrCompatible = zero(0, 5) && (p[5] === 0xffff || p[5] === 0);
+  const nat64 = p[0] === 0x64 && p[1] === 0xff9b && zero(2, 6);
+  return mappedOrCompatible || nat64 ? ipaddr.fromByteArray(ip.toByteArray().slice(12)) as ipaddr.IPv4 : undefined;
+}
+
+/**
  * Only addresses on the public internet: a URL a user hands us (a media_url, a webhook) must
  * not reach our own network (cloud metadata at 169.254.169.254, the database, localhost admin
  * ports). ipaddr.js classifies; anything but `unicast` (private, loopback, linkLocal,
- * carrierGradeNat, uniqueLocal, unspecified, multicast, broadcast, reserved, …) is refused.
+ * carrierGradeNat, uniqueLocal, unspecified, multicast, broadcast, reserved, 6to4, teredo, …) is
+ * refused. An IPv6 address carrying an IPv4 one is judged by the IPv4 address: ::127.0.0.1 is loopback.
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  let ip = ipaddr.parse(address);
-  // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it carries.
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-  return ip.range() === 'unicast';
+  const ip = ipaddr.parse(address);
+  if (ip.kind() === 'ipv4') return ip.range() === 'unicast';
+  const carried = carriedIPv4(ip as ipaddr.IPv6);
+  // :: and ::1 carry 0.0.0.0 and 0.0.0.1, both refused as well.
+  return (carried ?? ip).range() === 'unicast';
 }
 
 const stripBrackets = (host: string) => host.replace(/^\[|\]$/g, '');

@@ -41,9 +41,14 @@ export const PostRequestSchema = Type.Object(
     media_id: Type.Optional(Type.String({ minLength: 1, description: 'An image or video uploaded to Pinion (med_…), instead of media_url' })),
     link: Type.Optional(Type.String({ description: 'Destination link' })),
     scheduled_at: Type.Optional(
-      Type.String({ minLength: 1, description: 'ISO 8601. With an offset (2031-05-01T09:00:00+02:00) it is exact; without one, `timezone` says where. Omitted: as soon as possible. No upper limit.' }),
+      Type.String({ minLength: 1, description: 'ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z.' }),
     ),
     timezone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone, e.g. Europe/Paris' })),
+    fold: Type.Optional(
+      Type.Union([Type.Literal('earlier'), Type.Literal('later')], {
+        description: 'When scheduled_at has no offset and names a time that happens twice in timezone (the clocks go back), which one: earlier (the default, with a warning) or later',
+      }),
+    ),
     accounts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description: 'Account ids or usernames, when the workspace has several accounts on a platform' })),
     utm: Type.Optional(Type.Union([Type.Boolean(), UtmSchema], { description: 'true: the workspace UTM defaults; an object: these parameters; false: none' })),
     platform_options: Type.Optional(PlatformOptionsSchema),

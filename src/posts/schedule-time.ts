@@ -3,12 +3,32 @@ import type { FieldIssue as FieldError } from '../shared/index.js';
 
 /** A little slack for clocks and slow requests: a time this far in the past still means "now". */
 const PAST_TOLERANCE_MS = 5 * 60_000;
+/** The latest time a post may be due: the end of year 9999, so every stored time renders as a four-digit-year ISO date. */
+export const LATEST_SCHEDULED_AT = '9999-12-31T23:59:59.999Z';
+const LATEST_MS = Date.parse(LATEST_SCHEDULED_AT);
+/** UTC offsets in use on Earth run from -12:00 (Baker Island) to +14:00 (Kiribati). */
+const MIN_OFFSET_MINUTES = -12 * 60;
+const MAX_OFFSET_MINUTES = 14 * 60;
+const DAY_MS = 86_400_000;
+/** An offset at the end of a date-time (a date alone, 2031-05-01, has none: its "-01" is the day). */
+const HAS_OFFSET = /T.*(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+/** Which of two equal wall-clock times when clocks go back: the first (still in summer time) or the second. */
+export type Fold = 'earlier' | 'later';
+
+interface Resolved {
+  at: number;
+  errors: FieldError[];
+  warnings: FieldError[];
+}
 
 /**
  * When a post is due. An offset in the string makes the time exact; without one the wall-clock
- * time is read in `timezone` (DST gaps move forward, as a person would expect). Omitted: now.
+ * time is read in `timezone`: a time the clocks skip moves forward by the gap, and a time that
+ * happens twice is the earlier one unless `fold` says "later" — both with a warning saying so.
+ * Nothing here depends on the zone the server runs in. Omitted: now.
  */
-export function resolveScheduledAt(input: { scheduled_at?: string; timezone?: string }, now = Date.now()): { at: number; errors: FieldError[]; warnings: FieldError[] } {
+export function resolveScheduledAt(input: { scheduled_at?: string; timezone?: string; fold?: Fold }, now = Date.now()): Resolved {
   const errors: FieldError[] = [];
   const warnings: FieldError[] = [];
   if (input.timezone !== undefined && !IANAZone.isValidZone(input.timezone)) {
@@ -17,21 +37,61 @@ export function resolveScheduledAt(input: { scheduled_at?: string; timezone?: st
   if (input.scheduled_at === undefined) return { at: now, errors, warnings };
 
   const text = input.scheduled_at;
-  const hasOffset = /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text);
+  const hasOffset = HAS_OFFSET.test(text);
   if (!hasOffset && input.timezone === undefined) {
     errors.push({ field: 'scheduled_at', message: 'needs an offset (e.g. Z or +02:00) or a timezone field' });
     return { at: now, errors, warnings };
   }
   if (errors.length) return { at: now, errors, warnings };
-  const parsed = hasOffset ? DateTime.fromISO(text, { setZone: true }) : DateTime.fromISO(text, { zone: input.timezone });
-  if (!parsed.isValid) {
-    errors.push({ field: 'scheduled_at', message: `is not an ISO 8601 date-time: ${parsed.invalidExplanation ?? parsed.invalidReason}` });
+  const read = hasOffset ? exactTime(text) : wallClockTime(text, input.timezone!, input.fold);
+  if (typeof read === 'string') return { at: now, errors: [{ field: 'scheduled_at', message: read }], warnings };
+  if (read.warning) warnings.push({ field: 'scheduled_at', message: read.warning });
+
+  const at = read.at;
+  if (!(at <= LATEST_MS)) {
+    errors.push({ field: 'scheduled_at', message: `is after the latest time a post can be due (${LATEST_SCHEDULED_AT}, the end of year 9999)` });
     return { at: now, errors, warnings };
   }
-  if (!hasOffset && parsed.toFormat("yyyy-MM-dd'T'HH:mm") !== DateTime.fromISO(text).toFormat("yyyy-MM-dd'T'HH:mm")) {
-    warnings.push({ field: 'scheduled_at', message: `${text} does not exist in ${input.timezone} (a daylight-saving gap); it will go at ${parsed.toISO()}` });
-  }
-  const at = parsed.toMillis();
   if (at < now - PAST_TOLERANCE_MS) errors.push({ field: 'scheduled_at', message: `is in the past (${new Date(at).toISOString()})` });
   return { at: Math.max(at, now - PAST_TOLERANCE_MS), errors, warnings };
+}
+
+const notIso = (d: DateTime) => `is not an ISO 8601 date-time: ${d.invalidExplanation ?? d.invalidReason}`;
+
+/** A date-time with its own offset: exact, as long as the offset is one that exists. */
+function exactTime(text: string): { at: number; warning?: string } | string {
+  const parsed = DateTime.fromISO(text, { setZone: true });
+  if (!parsed.isValid) return notIso(parsed);
+  if (parsed.offset < MIN_OFFSET_MINUTES || parsed.offset > MAX_OFFSET_MINUTES) {
+    return `has the UTC offset ${parsed.toFormat('ZZ')}; offsets run from -12:00 to +14:00`;
+  }
+  return { at: parsed.toMillis() };
+}
+
+/**
+ * A wall-clock time in an IANA zone. The text is read as if in UTC (never in the process's zone),
+ * then every offset the zone has around that day is tried: the instants whose own offset matches
+ * are the real occurrences — none in a gap, two in a fold.
+ */
+function wallClockTime(text: string, timezone: string, fold: Fold | undefined): { at: number; warning?: string } | string {
+  const wall = DateTime.fromISO(text, { zone: 'utc' });
+  if (!wall.isValid) return notIso(wall);
+  const zone = IANAZone.create(timezone);
+  const wallMs = wall.toMillis();
+  const offsets = new Set([zone.offset(wallMs - DAY_MS), zone.offset(wallMs), zone.offset(wallMs + DAY_MS)]);
+  const occurrences = [...new Set([...offsets].map((o) => wallMs - o * 60_000).filter((ts) => zone.offset(ts) * 60_000 === wallMs - ts))].sort((a, b) => a - b);
+  const local = (ts: number) => DateTime.fromMillis(ts, { zone }).toISO()!;
+
+  if (occurrences.length === 0) {
+    // Skipped by the clocks: read with the offset before the change, which lands as far past it as the time was into the gap.
+    const at = wallMs - zone.offset(wallMs - DAY_MS) * 60_000;
+    return { at, warning: `${text} does not exist in ${timezone} (a daylight-saving gap); it will go at ${local(at)}` };
+  }
+  if (occurrences.length === 1 || fold === 'earlier') return { at: occurrences[0]! };
+  const [first, second] = [occurrences[0]!, occurrences[occurrences.length - 1]!];
+  if (fold === 'later') return { at: second };
+  return {
+    at: first,
+    warning: `${text} happens twice in ${timezone} (the clocks go back); the earlier one was taken (${local(first)}); send "fold": "later" for the second (${local(second)})`,
+  };
 }

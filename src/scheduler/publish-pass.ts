@@ -10,7 +10,7 @@ import { claimDeliveries, moveDelivery, recordAttempt, recordDuplicates, renewLe
 import { markFailed, markPublished, requeue, type OutcomeListener } from './outcome.js';
 import { markPostsPublishing } from './post-status.js';
 import { lookForAttempt } from './look.js';
-import { budgetCategory, holdUntil, reserveSlot, type Budget } from '../budgets/index.js';
+import { budgetCategory, holdUntil, quotaUnits, reserveSlot, type Budget } from '../budgets/index.js';
 
 export interface PublishPassOptions {
   db: Kysely<Database>;
@@ -67,6 +67,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   const backoff = (attempts: number) => retryDelayMs(attempts, opts.retryBaseMs, opts.retryMaxMs);
   const fail = (d: DeliveryRow, error: { kind: string; message: string }, attempts: number, to: 'failed' | 'needs_attention' = 'failed') =>
     markFailed(db, d, error, attempts, now(), opts.onOutcome, to);
+  const units = quotaUnits(db);
 
   /** After a publish call that failed; `attempts` counts it. `checkUntil` ends the window its result is looked for in. */
   async function afterFailedAttempt(d: DeliveryRow, err: unknown, attempts: number, checkUntil: number, category: string): Promise<void> {
@@ -100,7 +101,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
 
     let afterUnanswered = false;
     if (d.attempt_pending) {
-      const look = await lookForAttempt({ db, log, publisher, d, payload, withToken });
+      const look = await lookForAttempt({ db, log, publisher, d, payload, withToken, units });
       if (look.kind === 'found') {
         const { found, duplicates, warning } = look;
         log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');
@@ -158,6 +159,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))),
         readUrl: (url) => (opts.readUrl ? opts.readUrl(url) : Promise.reject(new Error('no way to download media URLs'))),
         progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
+        units,
         checkpoint: async (progress) => {
           // Without the lease another worker may be publishing this delivery: stop before writing more.
           if (!(await saveProgress(db, d, owner, progress))) throw new ConnectorError('unknown_outcome', 'Lost the lease on this delivery while publishing it');
@@ -190,7 +192,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   async function followUp(d: DeliveryRow): Promise<void> {
     const publisher = opts.publisherFor(d.platform);
     const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
-    const look = await lookForAttempt({ db, log, publisher, d, payload: JSON.parse(d.payload) as unknown, withToken, keep: d.external_id ?? undefined });
+    const look = await lookForAttempt({ db, log, publisher, d, payload: JSON.parse(d.payload) as unknown, withToken, units, keep: d.external_id ?? undefined });
     if (look.kind === 'error') {
       log.warn({ deliveryId: d.id, err: look.err }, 'could not look for a late duplicate; will look again');
       await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { check_until: now() + backoff(1) }, now: now() });

@@ -20,6 +20,7 @@ export interface Database {
   deliveries: DeliveryTable;
   rate_pacing: RatePacingTable;
   rate_daily: RateDailyTable;
+  quota_units: QuotaUnitsTable;
   media: MediaTable;
   media_uploads: MediaUploadTable;
 }
@@ -253,6 +254,14 @@ export interface RateDailyTable {
   category: string;
   /** UTC day number (epoch ms / 86 400 000). */
   day: number;
+  used: number;
+}
+
+/** Units of a daily quota used so far, per bucket (an app's allowance at a platform) and the platform's own day. */
+export interface QuotaUnitsTable {
+  bucket: string;
+  /** The day as the platform counts it (`2026-11-28` in the platform's zone): its reset is the platform's. */
+  day: string;
   used: number;
 }
 

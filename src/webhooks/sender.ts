@@ -203,7 +203,13 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
  * changes after the endpoint was registered still cannot reach the internal network.
  */
 async function post(rawUrl: string, body: string, headers: Record<string, string>, opts: { timeoutMs: number; allowHosts: string[] }, stop: AbortSignal): Promise<Outcome> {
-  const url = new URL(rawUrl);
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    // Stored before the API refused such URLs; a bad one fails its own delivery, not the sender.
+    return { statusCode: null, error: 'not sent: the endpoint URL cannot be parsed', excerpt: null };
+  }
   const exempt = isAllowedHost(url, opts.allowHosts);
   const refusal = exempt ? undefined : literalRefusal(url);
   if (refusal) return { statusCode: null, error: `not sent: ${refusal}`, excerpt: null };

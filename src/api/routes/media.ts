@@ -96,6 +96,12 @@ function mediaProblem(err: unknown, field = 'file'): unknown {
   return err;
 }
 
+/** A multipart body the parser could not read: no boundary, a part cut short, a broken header. */
+const malformed = (err: unknown) =>
+  new HttpProblem(400, 'malformed-multipart', `The multipart body cannot be read (${(err as Error).message}); send the file as multipart/form-data in the field "file"`, [
+    { field: 'file', message: 'could not be read from the multipart body' },
+  ]);
+
 export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const tags = ['media'];
   const mediaOf = async (workspaceId: string, id: string) => {
@@ -124,15 +130,27 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       },
       async (request, reply) => {
         if (!request.isMultipart()) throw new HttpProblem(415, 'unsupported-media-type', 'Send the file as multipart/form-data in the field "file"');
-        const part = await request.file();
+        let part;
+        try {
+          part = await request.file();
+        } catch (err) {
+          // The parser's own refusals (limits, not multipart) carry a status; the rest is a body it could not read.
+          throw (err as { statusCode?: number }).statusCode ? err : malformed(err);
+        }
         if (!part || part.fieldname !== 'file') {
           part?.file.resume();
           throw new HttpProblem(422, 'validation', 'The request has invalid fields', [{ field: 'file', message: 'is required: send the file in the multipart field "file"' }]);
         }
+        let broken: unknown;
+        part.file.once('error', (err) => (broken = err));
         try {
           const media = await ctx.media.ingestStream(request.caller.workspaceId, part.file, { source: 'upload', filename: part.filename || undefined, maxBytes: ctx.config.media.maxVideoBytes });
           return reply.code(201).send(mediaView(ctx, media));
         } catch (err) {
+          // The part stopped before its end (a truncated body): the client's request, not our failure.
+          // (It may have failed before this handler listened: the stream then keeps the error.)
+          broken ??= part.file.errored ?? undefined;
+          if (broken !== undefined && !(err instanceof MediaRejected)) throw malformed(broken);
           throw mediaProblem(err);
         }
       },

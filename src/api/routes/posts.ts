@@ -24,10 +24,19 @@ const UpdateBody = Type.Partial(Type.Omit(PostRequestSchema, []), { additionalPr
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
 const encodeCursor = (c: { scheduledAt: number; id: string }) => Buffer.from(JSON.stringify([c.scheduledAt, c.id])).toString('base64url');
+/** Ids as newId makes them: a cursor's id is compared in SQL, so only that shape gets there. */
+const ID = /^[a-z]+_[0-9a-z]{26}$/;
+/**
+ * A cursor is opaque to callers but comes back from them: only the exact shape encodeCursor makes
+ * (a safe integer time, an id) reaches the query, where 1.5 or 1e400 would make PostgreSQL fail.
+ */
 function decodeCursor(s: string): { scheduledAt: number; id: string } {
   try {
-    const [scheduledAt, id] = JSON.parse(Buffer.from(s, 'base64url').toString()) as [number, string];
-    if (typeof scheduledAt === 'number' && typeof id === 'string') return { scheduledAt, id };
+    const value: unknown = JSON.parse(Buffer.from(s, 'base64url').toString());
+    if (Array.isArray(value) && value.length === 2) {
+      const [scheduledAt, id] = value as unknown[];
+      if (Number.isSafeInteger(scheduledAt) && typeof id === 'string' && ID.test(id)) return { scheduledAt: scheduledAt as number, id };
+    }
   } catch {
     /* reported below */
   }

@@ -25,7 +25,6 @@ import { IdParams, ListOf, isoTime } from '../schemas.js';
 const EventName = Type.Union([...EVENT_TYPES.map((t) => Type.Literal(t)), Type.Literal('*')], { description: 'An event type, or `*` for all' });
 const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'http(s) URL that receives POSTed events' });
 const Events = Type.Array(EventName, { minItems: 1, uniqueItems: true });
-// Null first: with type coercion on, a String branch first would turn null into "".
 const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })]);
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]);
@@ -134,7 +133,13 @@ const deliveryView = (d: Delivery): Static<typeof DeliveryView> => ({
  */
 function checkUrl(url: string | undefined, allowHosts: readonly string[]): void {
   if (url === undefined) return;
-  const u = new URL(url);
+  let u: URL;
+  try {
+    // The schema's `uri` format is looser than the WHATWG parser the sender uses (256.256.256.256, 1.2.3.4.5).
+    u = new URL(url);
+  } catch {
+    throw invalid([{ field: 'url', message: 'is not a URL that can be sent to (check the host name or IP address)' }]);
+  }
   if (u.username || u.password) throw invalid([{ field: 'url', message: 'must not contain credentials; authenticate with the signature instead' }]);
   const refusal = isAllowedHost(u, allowHosts) ? undefined : literalRefusal(u);
   if (refusal) throw invalid([{ field: 'url', message: `${refusal}; webhooks go to public addresses unless the host is in webhooks.allowHosts (PINION_WEBHOOK_ALLOW_HOSTS)` }]);

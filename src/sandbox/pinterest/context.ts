@@ -23,6 +23,8 @@ export interface ResolvedOptions {
   imageFetchMaxBytes: number;
   /** The order lists of pins run in (the spec does not say; Pinion must not depend on it). */
   listOrder: 'newest-first' | 'oldest-first';
+  /** Hosts whose images are fetched even at a private address; read at each fetch. */
+  fetchAllowHosts: () => readonly string[];
 }
 
 /** Everything the route modules share; one per sandbox instance. */

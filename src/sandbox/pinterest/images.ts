@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { MediaFetchError, safeFetch } from '../../net/index.js';
 import { errors } from './errors.js';
 import type { StoredImage } from './state.js';
 
@@ -7,6 +8,11 @@ import type { StoredImage } from './state.js';
  * than 100 px, well below its recommended 1000×1500, so realistic test images pass and thumbnails-as-pins do not.
  */
 export const MIN_IMAGE_SIDE = 100;
+/**
+ * Unverified: Pinterest publishes no pixel limit. Images with more are "broken" here rather than
+ * decoded: a 1 MB PNG can claim 16000×16000, which takes seconds and gigabytes to decode.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
 
 export interface CheckedImage extends StoredImage {
   /** Hex such as `#6e7874`, from sharp's dominant-colour statistic. */
@@ -30,7 +36,7 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
   let height: number | undefined;
   let dominant: { r: number; g: number; b: number };
   try {
-    const image = sharp(bytes, { failOn: 'error' });
+    const image = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS });
     const meta = await image.metadata();
     ({ format, width, height } = meta);
     dominant = (await image.stats()).dominant;
@@ -55,31 +61,24 @@ export function parseHttpUrl(raw: string): URL {
 }
 
 /**
+ * Fetches an image as Pinterest's servers would: from the public internet only. The sandbox runs
+ * inside a user's network, so a URL naming (or resolving to, or redirecting to) a private or
+ * loopback address is refused unless its host is in `allowHosts` (the instance itself, test servers).
  * An image URL that does not answer (refused, timeout, non-2xx) is "Sorry we could not fetch the image." (400 code 1)
  * as production says, or a "broken image" (403 code 235) with `imageFetchFailure: 'broken'`; bytes that are too many
  * or not an image are broken either way.
  */
-export async function fetchImage(raw: string, timeoutMs: number, maxBytes: number, onUnreachable: 'could-not-fetch' | 'broken' = 'could-not-fetch'): Promise<CheckedImage> {
+export async function fetchImage(
+  raw: string,
+  options: { timeoutMs: number; maxBytes: number; allowHosts: readonly string[]; onUnreachable?: 'could-not-fetch' | 'broken' },
+): Promise<CheckedImage> {
   const url = parseHttpUrl(raw);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-    if (!response.ok || !response.body) throw new Error(`status ${response.status}`);
-  } catch {
-    throw onUnreachable === 'could-not-fetch' ? errors.couldNotFetchImage() : errors.imageBroken();
-  }
   let bytes: Buffer;
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of response.body) {
-      total += chunk.byteLength;
-      if (total > maxBytes) throw new Error('image too large');
-      chunks.push(Buffer.from(chunk));
-    }
-    bytes = Buffer.concat(chunks);
-  } catch {
-    throw errors.imageBroken();
+    ({ bytes } = await safeFetch(url.toString(), { allowHosts: [...options.allowHosts], maxBytes: options.maxBytes, timeoutMs: options.timeoutMs }));
+  } catch (err) {
+    if (err instanceof MediaFetchError && err.reason === 'too_large') throw errors.imageBroken();
+    throw (options.onUnreachable ?? 'could-not-fetch') === 'could-not-fetch' ? errors.couldNotFetchImage() : errors.imageBroken();
   }
   return checkImage(bytes);
 }
@@ -106,5 +105,5 @@ export function renditionSize(image: { width: number; height: number }, size: Im
 
 export async function renderImage(image: StoredImage, size: ImageSizeName): Promise<Buffer> {
   const { width, height } = renditionSize(image, size);
-  return sharp(image.bytes).resize(width, height, { fit: 'cover' }).jpeg().toBuffer();
+  return sharp(image.bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).resize(width, height, { fit: 'cover' }).jpeg().toBuffer();
 }

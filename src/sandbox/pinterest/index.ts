@@ -68,6 +68,12 @@ export interface PinterestSandboxOptions {
   listOrder?: 'newest_first' | 'oldest_first';
   /** Time of pin creation and of late commits (`faults.commitDelayMs`); default the system clock. */
   clock?: Clock;
+  /**
+   * `host` or `host:port` whose images are fetched even though private (this machine's image
+   * server, the sandbox itself); every other image URL must reach a public address, as with
+   * Pinterest. A function is read at each fetch. Default: none (standalone: the sandbox's own address).
+   */
+  fetchAllowHosts?: readonly string[] | (() => readonly string[]);
 }
 
 export interface PinterestSandbox {
@@ -103,6 +109,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     imageFetchTimeoutMs: options.imageFetchTimeoutMs ?? 10_000,
     imageFetchMaxBytes: options.imageFetchMaxBytes ?? 20 * 1024 * 1024,
     listOrder: options.listOrder === 'oldest_first' ? 'oldest-first' : 'newest-first',
+    fetchAllowHosts: typeof options.fetchAllowHosts === 'function' ? options.fetchAllowHosts : () => (options.fetchAllowHosts as readonly string[] | undefined) ?? [],
     ...(options.publicBaseUrl !== undefined ? { publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, '') } : {}),
   };
   const state = new SandboxState(options.apps ?? [DEFAULT_APP]);
@@ -174,11 +181,14 @@ export async function startPinterestSandbox(
     // Never log request headers: they carry bearer tokens and Basic client secrets.
     logger: logger ? { serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) } } : false,
   });
-  const sandbox = createPinterestSandbox(options);
+  // It serves its own sample images: pins may use them (its address is known once listening).
+  let self: string[] = [];
+  const sandbox = createPinterestSandbox({ fetchAllowHosts: () => self, ...options });
   await app.register(sandbox.plugin);
   await app.listen({ host, port });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  self = [new URL(url).host];
   return { url, sandbox, close: () => app.close() };
 }

@@ -63,7 +63,7 @@ export async function resolveMediaSource(ctx: SandboxContext, user: SandboxUser,
   const source = asObject(raw, 'media_source');
   const fetchUrl = (url: unknown) => {
     if (typeof url !== 'string') throw errors.invalidParameters('url must be a string');
-    return fetchImage(url, ctx.options.imageFetchTimeoutMs, ctx.options.imageFetchMaxBytes, ctx.options.imageFetchFailure);
+    return fetchImage(url, { timeoutMs: ctx.options.imageFetchTimeoutMs, maxBytes: ctx.options.imageFetchMaxBytes, allowHosts: ctx.options.fetchAllowHosts(), onUnreachable: ctx.options.imageFetchFailure });
   };
   const fromBase64 = (data: unknown, contentType: unknown) => {
     if (typeof data !== 'string') throw errors.invalidParameters('data must be a base64 string');

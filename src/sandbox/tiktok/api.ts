@@ -1,3 +1,4 @@
+import { safeFetch } from '../../net/index.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { defineOperation, type SandboxContext } from './context.js';
 import { errors, ok } from './errors.js';
@@ -65,11 +66,11 @@ function startPull(ctx: SandboxContext, p: Publish): void {
     let last: Buffer | undefined;
     for (const url of pull.urls) {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        last = Buffer.from(await res.arrayBuffer());
+        // From public addresses only (plus the allowed hosts), as TikTok's servers would: never this machine's private network.
+        const res = await safeFetch(url, { allowHosts: [...ctx.options.fetchAllowHosts()], maxBytes: 4 * 1024 ** 3, timeoutMs: 15_000 });
+        last = res.bytes;
         pull.downloadedBytes += last.length;
-        if (p.kind === 'photo' && !/^image\/(jpeg|webp)/.test(res.headers.get('content-type') ?? '')) pull.error = 'file_format_check_failed';
+        if (p.kind === 'photo' && !/^image\/(jpeg|webp)/.test(res.contentType ?? '')) pull.error = 'file_format_check_failed';
       } catch {
         pull.error = p.kind === 'photo' ? 'photo_pull_failed' : 'video_pull_failed';
         break;

@@ -22,6 +22,8 @@ export interface ResolvedOptions {
   /** Answer API errors with HTTP 200 (the error only in the body), as TikTok sometimes does. */
   errorsWithHttp200: boolean;
   publicBaseUrl?: string;
+  /** Hosts a PULL_FROM_URL may reach though private (this machine's servers); read at each pull. */
+  fetchAllowHosts: () => readonly string[];
 }
 
 export interface SandboxContext {

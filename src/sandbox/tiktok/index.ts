@@ -17,6 +17,11 @@ export { challengeMatches } from './oauth.js';
 export { chunkProblem } from './api.js';
 
 export interface TikTokSandboxOptions {
+  /**
+   * `host` or `host:port` a PULL_FROM_URL may fetch from though private (this machine's servers);
+   * every other URL must reach a public address, as TikTok's servers would. Default: none.
+   */
+  fetchAllowHosts?: readonly string[] | (() => readonly string[]);
   /** Registered apps (client key and secret); default one: pinion-sandbox / pinion-sandbox-secret. */
   apps?: Array<{ clientId: string; clientSecret: string }>;
   /** Default 7200 (2 h, the newer docs' figure; older pages say 24 h). */
@@ -68,7 +73,9 @@ export interface TikTokSandbox {
 export const DEFAULT_APP = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
 
 export function createTikTokSandbox(options: TikTokSandboxOptions = {}): TikTokSandbox {
+  const allow = options.fetchAllowHosts;
   const resolved: ResolvedOptions = {
+    fetchAllowHosts: typeof allow === 'function' ? allow : () => allow ?? [],
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 7200,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 180 * 86_400,
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,

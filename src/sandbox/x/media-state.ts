@@ -33,10 +33,13 @@ export function mediaKey(id: string, kind: MediaKind, category: string): string 
   return `${category === 'amplify_video' ? '13' : KEY_PREFIX[kind]}_${id}`;
 }
 
+/** Unverified: X publishes no pixel limit; an image with more is broken here rather than decoded (a 1 MB PNG can be 16000×16000). */
+const MAX_IMAGE_PIXELS = 50_000_000;
+
 /** Fully decodes the image (stats() reads every pixel), so truncated files count as broken. */
 export async function decodeImage(bytes: Buffer): Promise<{ width: number; height: number; type: string; animated: boolean } | null> {
   try {
-    const image = sharp(bytes, { failOn: 'error', animated: true });
+    const image = sharp(bytes, { failOn: 'error', animated: true, limitInputPixels: MAX_IMAGE_PIXELS });
     const meta = await image.metadata();
     await image.stats();
     if (!meta.format || !meta.width || !meta.height) return null;

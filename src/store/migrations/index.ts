@@ -9,6 +9,7 @@ import * as m0006 from './0006_webhook_overlap_and_retention.js';
 import * as m0007 from './0007_connectors.js';
 import * as m0008 from './0008_delivery_states.js';
 import * as m0009a from './0009_account_expiry_warning.js';
+import * as m0009b from './0009_quota_units.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_connectors': m0007,
   '0008_delivery_states': m0008,
   '0009_account_expiry_warning': m0009a,
+  // Kysely runs these in name order: this one after the account expiry warning.
+  '0009_quota_units': m0009b,
 };
 
 function migrator(store: Store): Migrator {

@@ -35,7 +35,7 @@ export async function startTikTokPinion(sandbox: TikTokSandboxOptions = {}, conf
     sandboxes: { tiktok: { processingMs: 150, ...sandbox } as Record<string, unknown> },
     config: {
       scheduler: { ...FAST_SCHEDULER, ...scheduler } as Config['scheduler'],
-      platforms: { ...platforms, tiktok: { ...platforms.tiktok!, timeoutMs: 5000, writeBudget: { limit: 600, windowSeconds: 60, perDay: 0 } } },
+      platforms: { ...platforms, tiktok: { ...platforms.tiktok!, timeoutMs: 5000, writeBudget: { limit: 600, windowSeconds: 60, perDay: 0 }, outcomeWindowSeconds: 1 } },
       ...config,
     },
   });

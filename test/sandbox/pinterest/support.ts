@@ -32,8 +32,9 @@ export function basicAuth(clientId = 'pinion-sandbox', secret = 'pinion-sandbox-
 }
 
 export async function startSandbox(options: PinterestSandboxOptions = {}) {
-  // Lists see writes at once here unless a test asks for production's lag (`listLagMs`).
-  const started = await startPinterestSandbox({ port: 0, mediaProcessingMs: 200, listLagMs: 0, ...options });
+  // Lists see writes at once here unless a test asks for production's lag (`listLagMs`). Test images are served
+  // from loopback servers (startImageServer); other private hosts stay refused.
+  const started = await startPinterestSandbox({ port: 0, mediaProcessingMs: 200, listLagMs: 0, fetchAllowHosts: ['127.0.0.1'], ...options });
   return started;
 }
 

@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPublicAddress, MediaFetchError, safeFetch, type MediaFetchReason } from '../../src/media/index.js';
-import { startMediaServer } from './support.js';
+import { isPublicAddress, MediaFetchError, safeFetch, type MediaFetchReason } from '../../src/net/index.js';
+import { startMediaServer } from '../media/support.js';
 
 async function reasonOf(promise: Promise<unknown>): Promise<MediaFetchReason> {
   const err = await promise.then(

@@ -1,8 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { isAllowedHost, literalRefusal, publicOnlyLookup } from '../net/index.js';
-
-export { isPublicAddress } from '../net/index.js';
+import { isAllowedHost, literalRefusal, publicOnlyLookup } from './public-only.js';
 
 export type MediaFetchReason = 'scheme' | 'private_address' | 'dns' | 'too_large' | 'timeout' | 'http_status' | 'too_many_redirects' | 'network';
 

@@ -143,6 +143,14 @@ describe('the dashboard in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'calendar-phone');
     await page.setViewportSize({ width: 1200, height: 820 });
+
+    // The post view cancels what has not started publishing.
+    await chip.click();
+    await page.waitForURL(/\/posts\//);
+    await ready(page);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.locator('#post-status').textContent()).toBe('cancelled');
+    expect((await getPost(p, post.id)).status).toBe('cancelled');
   });
 
   it('refuses a drag while the post is publishing, with the API’s reason', async () => {

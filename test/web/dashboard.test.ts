@@ -206,8 +206,13 @@ describe('the dashboard in a browser', () => {
     await page.waitForURL(/\/posts\//);
     await expect.poll(() => page.locator('#post-status').textContent(), { timeout: 20_000 }).toBe('failed');
     expect(await page.locator('.delivery-error').textContent()).toMatch(/^rejected: .*too small.*code 233/);
-    await page.getByRole('button', { name: 'Retry the failed deliveries now' }).waitFor();
     await screenshot(page, 'post-failed');
+    // A failed delivery is final; retrying makes a new post of the same request for it.
+    const failedUrl = page.url();
+    await page.getByRole('button', { name: 'Retry the failed deliveries now' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/posts/') && url.href !== failedUrl);
+    await expect.poll(() => page.locator('#post-status').textContent(), { timeout: 20_000 }).toBe('failed');
+    expect(await page.locator('.card .text').first().textContent()).toBe('A tiny picture');
   });
 
   it('shows an account whose grant was removed as needing reconnection, and reconnects it', async () => {

@@ -51,9 +51,15 @@ describe('dashboard sessions', () => {
 
   it('refuses a sign-in posted from another site', async () => {
     p = await startTestPinion();
-    const res = await fetch(`${p.url}/session`, { method: 'POST', headers: { origin: 'https://evil.example' }, body: new URLSearchParams({ api_key: p.apiKey }), redirect: 'manual' });
-    expect(res.status).toBe(403);
-    expect(res.headers.get('set-cookie')).toBeNull();
+    for (const origin of ['https://evil.example', 'not a url']) {
+      const res = await fetch(`${p.url}/session`, { method: 'POST', headers: { origin }, body: new URLSearchParams({ api_key: p.apiKey }), redirect: 'manual' });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+    const missing = await fetch(`${p.url}/session`, { method: 'POST', body: new URLSearchParams({}), redirect: 'manual' });
+    expect(missing.status).toBe(422);
+    expect((await missing.json()).errors).toContainEqual(expect.objectContaining({ field: 'api_key' }));
   });
 
   it('ends the session on sign-out, and when its key is revoked at its next use', async () => {

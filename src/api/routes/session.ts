@@ -13,7 +13,14 @@ const SignOut = Type.Object({ csrf: Type.Optional(Type.String()) });
 function refuseCrossSite(request: FastifyRequest) {
   const origin = request.headers.origin;
   const fetchSite = request.headers['sec-fetch-site'];
-  if ((origin && origin !== 'null' && new URL(origin).host !== request.headers.host) || fetchSite === 'cross-site') {
+  const hostOf = (url: string) => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return undefined;
+    }
+  };
+  if ((origin && origin !== 'null' && hostOf(origin) !== request.headers.host) || fetchSite === 'cross-site') {
     throw new HttpProblem(403, 'cross-site', 'Sign in and out only from this server’s own pages');
   }
 }

@@ -25,12 +25,13 @@ const SECURITY_HEADERS = {
 export async function webRoutes(app: FastifyInstance, options: WebOptions): Promise<void> {
   app.get<{ Params: { file: string } }>('/assets/:file', { schema: { hide: true } }, async (request, reply) => {
     const match = /^[a-z0-9-]+\.(js|css|svg)$/.exec(request.params.file);
-    if (!match) return reply.code(404).send();
+    // Anything but a plain file name of public/ is the server's usual 404 problem.
+    if (!match) return reply.callNotFound();
     try {
       const body = await readFile(new URL(request.params.file, PUBLIC));
       return reply.header('content-type', TYPES[match[1]!]).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(body);
     } catch {
-      return reply.code(404).send();
+      return reply.callNotFound();
     }
   });
 

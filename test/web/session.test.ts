@@ -88,6 +88,10 @@ describe('dashboard sessions', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/text\/javascript/);
     expect((await fetch(`${p.url}/assets/style.css`)).status).toBe(200);
-    expect((await fetch(`${p.url}/assets/..%2Fpages.ts`)).status).toBe(404);
+    for (const path of ['/assets/..%2Fpages.ts', '/assets/missing.js']) {
+      const res = await fetch(`${p.url}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    }
   });
 });

@@ -127,6 +127,13 @@ describe('the dashboard in a browser', () => {
     await page.getByLabel('Time zone').fill('Europe/Paris');
     await page.getByLabel('Time zone').press('Enter');
     await expect.poll(() => chip.locator('.time').textContent()).toBe('09:00');
+    // Filters: by status, platform and account.
+    await page.getByLabel('Status').selectOption('published');
+    await expect.poll(() => chip.count()).toBe(0);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Platform').selectOption('pinterest');
+    await page.getByLabel('Account').selectOption({ label: '@shop (pinterest)' });
+    await expect.poll(() => chip.count()).toBe(1);
     await page.getByRole('button', { name: 'Month' }).click();
     await page.locator(`[data-day="2031-03-30"] a.post[data-id="${post.id}"]`).waitFor();
     await page.getByRole('button', { name: 'Week' }).click();

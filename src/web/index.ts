@@ -46,7 +46,7 @@ export async function webRoutes(app: FastifyInstance, options: WebOptions): Prom
     app.get<{ Querystring: Record<string, string> }>(path, { schema: { hide: true } }, async (request, reply) => {
       reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8');
       const session = options.sessionOf(request);
-      if (!session) return signInPage({ failed: request.query.signin === 'failed', ended: request.query.signin === 'ended' });
+      if (!session) return signInPage({ failed: request.query.signin === 'failed', ended: request.query.signin === 'ended', next: request.url.split('?')[0]! });
       return page(name, session.csrf);
     });
   }

@@ -41,13 +41,14 @@ export function movedOn(to: string): string {
   return frame('Connected', `<meta http-equiv="refresh" content="0;url=${escape(to)}"><main><p><a href="${escape(to)}">Back to your accounts</a></p></main>`);
 }
 
-export function signInPage(opts: { failed: boolean; ended: boolean }): string {
+export function signInPage(opts: { failed: boolean; ended: boolean; next: string }): string {
   return frame(
     'Sign in',
     `<main class="signin">
 <h1>Pinion</h1>
 <form method="post" action="/session" class="card">
 <h2>Sign in</h2>
+<input type="hidden" name="next" value="${escape(opts.next)}">
 <p>Use an API key of your workspace (create one with <code>pinion keys create</code>). It stays on the server; this browser only gets a session.</p>
 ${opts.failed ? '<p class="error" role="alert" id="signin-error">That API key is unknown or revoked.</p>' : ''}
 ${opts.ended ? '<p class="error" role="alert">Your session ended: its API key was revoked or it expired. Sign in again.</p>' : ''}

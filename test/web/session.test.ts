@@ -49,6 +49,14 @@ describe('dashboard sessions', () => {
     expect(made.status).toBe(201);
   });
 
+  it('returns to the page that asked for sign-in, and only to a page of this server', async () => {
+    p = await startTestPinion();
+    expect(await (await fetch(`${p.url}/keys`)).text()).toContain('name="next" value="/keys"');
+    const signIn = (next: string) => fetch(`${p!.url}/session`, { method: 'POST', body: new URLSearchParams({ api_key: p!.apiKey, next }), redirect: 'manual' });
+    expect((await signIn('/keys')).headers.get('location')).toBe('/keys');
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) expect((await signIn(next)).headers.get('location')).toBe('/');
+  });
+
   it('refuses a sign-in posted from another site', async () => {
     p = await startTestPinion();
     for (const origin of ['https://evil.example', 'not a url']) {

@@ -6,7 +6,9 @@ import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { csrfMatches, setSessionCookie, type Sessions } from '../session.js';
 
-const SignIn = Type.Object({ api_key: Type.String({ minLength: 1, maxLength: 200 }) });
+const SignIn = Type.Object({ api_key: Type.String({ minLength: 1, maxLength: 200 }), next: Type.Optional(Type.String({ maxLength: 500 })) });
+/** Only a path of this server: never another site (`//evil.example`), so sign-in cannot be an open redirect. */
+const localPath = (next: string | undefined) => (next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/');
 const SignOut = Type.Object({ csrf: Type.Optional(Type.String()) });
 
 /** A form posted from another site is refused: the browser says where it came from. */
@@ -37,10 +39,11 @@ export async function sessionRoutes(app: FastifyInstance, ctx: ApiContext, sessi
     refuseCrossSite(request);
     const key = request.body.api_key.trim();
     const caller = await authenticate(ctx.store.db, key);
-    if (!caller) return reply.redirect('/?signin=failed', 303);
+    const next = localPath(request.body.next);
+    if (!caller) return reply.redirect(`${next}?signin=failed`, 303);
     const session = sessions.create(key);
     setSessionCookie(reply, session.id, secure());
-    return reply.redirect('/', 303);
+    return reply.redirect(next, 303);
   });
 
   app.post<{ Body: Static<typeof SignOut> }>('/session/end', { schema: { hide: true, body: SignOut } }, async (request, reply) => {

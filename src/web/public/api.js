@@ -22,7 +22,7 @@ export async function api(method, path, body) {
   const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   if (res.status === 401) {
     // The key was revoked (or the session expired): the server ended the session; sign in again.
-    location.assign('/?signin=ended');
+    location.assign(`${location.pathname}?signin=ended`);
     throw new ApiError(401, await res.json().catch(() => undefined));
   }
   if (res.status === 204) return null;

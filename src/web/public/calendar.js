@@ -10,7 +10,6 @@ export async function start() {
   const params = new URLSearchParams(location.search);
   if (params.get('view') === 'month') state.view = 'month';
   if (/^\d{4}-\d{2}-\d{2}$/.test(params.get('date') ?? '')) state.anchor = parseDay(params.get('date'));
-  if (params.get('signin') === 'ended') say('Your session ended.');
 
   // Enter in the zone field must not submit the controls as a page load.
   $('calendar-controls').addEventListener('submit', (e) => e.preventDefault());

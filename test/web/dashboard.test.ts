@@ -90,6 +90,11 @@ describe('the dashboard in a browser', () => {
     await page.getByLabel('Section').selectOption({ label: 'Aprons' });
     // The rest of Pinterest's options come from its options schema (GET /api/v1/platforms).
     await page.locator('#opt-pinterest-title').fill('Linen apron');
+    // A time in the past is refused by the API as the person types; the field is marked.
+    await page.getByLabel('Date and time').fill('2020-03-29T09:00');
+    await page.getByLabel('Time zone').fill('Europe/Paris');
+    await expect.poll(() => page.locator('#form-errors').textContent()).toContain('scheduled_at: is in the past');
+    expect(await page.getByLabel('Date and time').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Date and time').fill('2031-03-29T09:00');
     await page.getByLabel('Time zone').fill('Europe/Paris');
     const preview = page.locator('.preview[data-platform="pinterest"]');

@@ -181,6 +181,7 @@ function renderPreview(answer) {
   v.textContent = answer.valid ? `Ready: ${count} at ${dayKey(at)} ${hhmm(at)} ${zone} (${answer.scheduled_at.replace('.000Z', 'Z')})` : 'Not ready yet:';
   v.className = answer.valid ? 'ok' : 'error';
   $('form-errors').replaceChildren(issues('Fix these', answer.errors, 'error') ?? '');
+  markFields(answer.errors);
   $('previews').replaceChildren(
     ...answer.deliveries.map((d) =>
       h(
@@ -195,6 +196,20 @@ function renderPreview(answer) {
     // Post-wide warnings not already shown under a platform.
     issues('Warnings', answer.warnings.filter((w) => !answer.deliveries.some((d) => d.warnings.some((x) => x.field === w.field && x.message === w.message))), 'warning') ?? '',
   );
+}
+
+const FIELD_INPUTS = { content: 'content', link: 'link', media_url: 'media_url', scheduled_at: 'when', timezone: 'when-zone' };
+
+/** Marks the inputs the API named as bad, so assistive technology announces them with the reasons. */
+function markFields(errors) {
+  for (const el of document.querySelectorAll('#composer [aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const { field } of errors) {
+    const [head, platform, option] = field.split('.');
+    const el = head === 'platform_options' ? document.querySelector(`#platform-options [data-platform="${platform}"][data-option="${option}"]`) : document.getElementById(FIELD_INPUTS[head] ?? '');
+    if (!el) continue;
+    el.setAttribute('aria-invalid', 'true');
+    el.setAttribute('aria-errormessage', 'form-errors');
+  }
 }
 
 async function submit(e) {

@@ -44,7 +44,8 @@ export class ConnectError extends Error {
 /**
  * Finishes the flow on the callback: the state is consumed atomically (a replayed or expired one
  * fails), the code exchanged, the account identified and stored with its tokens sealed. Where the
- * platform says one grant covers several accounts (`accounts`), each is stored; `account` is the first.
+ * platform's grant reaches several accounts (`OAuthFlow.accounts`), every one is stored; the first
+ * is `account`.
  */
 export async function finishConnect(
   db: Kysely<Database>,
@@ -70,10 +71,13 @@ export async function finishConnect(
   }
   try {
     const tokens = await input.oauth.exchangeCode({ code: input.code, redirectUri: callbackUrl(input.publicUrl, input.platform), codeVerifier: state.code_verifier ?? '' });
-    const found = input.oauth.accounts ? await input.oauth.accounts(tokens) : [{ identity: await input.oauth.identify(tokens.accessToken), tokens }];
-    if (!found.length) throw new Error('The platform names no account this grant can post as');
+    // One grant may reach several accounts (a person's Pages): all of them are connected.
+    const granted = input.oauth.accounts ? await input.oauth.accounts(tokens) : [{ identity: await input.oauth.identify(tokens.accessToken), tokens }];
+    if (!granted.length) throw new Error('The grant reaches no account Pinion can post to');
     const accounts: Account[] = [];
-    for (const one of found) accounts.push(await saveConnectedAccount(db, vault, { workspaceId: state.workspace_id, platform: input.platform, identity: one.identity, tokens: one.tokens }));
+    for (const g of granted) {
+      accounts.push(await saveConnectedAccount(db, vault, { workspaceId: state.workspace_id, platform: g.platform ?? input.platform, identity: g.identity, tokens: g.tokens }));
+    }
     return { account: accounts[0]!, accounts, redirectUrl: state.redirect_url };
   } catch (err) {
     throw new ConnectError('platform_error', (err as Error).message, state.redirect_url);

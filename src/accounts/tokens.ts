@@ -38,6 +38,8 @@ export class TokenKeeper {
   readonly platformProblems = new PlatformProblems();
   /** Told of every failed refresh with its kind (metrics). */
   readonly refreshFailed: Array<(platform: string, kind: string) => void> = [];
+  /** Told of every successful refresh (metrics). */
+  readonly refreshed: Array<(platform: string) => void> = [];
   private readonly inflight = new Map<string, Promise<AccountRow>>();
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly leaseMs: number;
@@ -120,6 +122,7 @@ export class TokenKeeper {
         .where('id', '=', row.id)
         .execute();
       log.info({ accountId: row.id, platform: row.platform }, 'access token refreshed');
+      for (const listener of this.refreshed) listener(row.platform);
       this.platformProblems.clear(row.platform);
       return this.load(row.id);
     } catch (err) {

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { MediaLibrary } from '../media/index.js';
 import type { PostDeps } from '../posts/index.js';
 import type { Store } from '../store/index.js';
+import type { LinkChecker, LlmSettings } from '../links/index.js';
 import type { Caller, ApiScope } from '../workspaces/index.js';
 
 /** What every route needs, built once at start and passed down instead of imported globals. */
@@ -16,6 +17,10 @@ export interface ApiContext {
   media: MediaLibrary;
   /** What making and changing posts needs (the same for every route that does). */
   posts: PostDeps;
+  /** Link preflight, cached per URL. */
+  links: LinkChecker;
+  /** The optional model that improves suggestions. */
+  llm: LlmSettings;
   /** Called after posts are created or changed, so an in-process worker can look at once. */
   onDeliveriesChanged?: () => void;
 }

@@ -15,6 +15,7 @@ export const ProblemSchema = Type.Object(
     status: Type.Integer(),
     detail: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    request_id: Type.Optional(Type.String({ description: 'This request in the server log (also the X-Request-Id header): quote it when reporting a problem' })),
   },
   { $id: 'Problem', additionalProperties: true },
 );
@@ -68,7 +69,7 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyR
   // A problem that says when to come back says it in the standard header too.
   const retryAt = problem.extra?.retry_at;
   if (typeof retryAt === 'string') reply.header('retry-after', Math.max(1, Math.ceil((Date.parse(retryAt) - Date.now()) / 1000)));
-  return reply.code(problem.status).type('application/problem+json').send(problem.toProblem());
+  return reply.code(problem.status).type('application/problem+json').send({ ...problem.toProblem(), request_id: String(reply.request.id) });
 }
 
 interface AjvError {

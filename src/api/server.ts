@@ -1,13 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { LevelWithSilent } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/index.js';
 import { createMetrics, instrumentHttp } from '../observability/index.js';
 import { requireApiKey } from './auth.js';
+import { limitPerApiKey } from './rate-limit.js';
 import type { ApiContext } from './context.js';
 import { ProblemSchema, installProblemHandlers } from './problem.js';
+import { completeDocument, isSandboxRoute } from './openapi.js';
 import { requestValidators } from './validation.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
@@ -23,30 +27,39 @@ import { platformRoutes } from './routes/platforms.js';
 import { sessionRoutes } from './routes/session.js';
 import { Sessions } from './session.js';
 import { webRoutes } from '../web/index.js';
+import { linkRoutes } from './routes/links.js';
+import { slotRoutes } from './routes/slots.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { seasonRoutes } from './routes/seasons.js';
 
 export interface BuildServerOptions {
   logger: Logger;
   /** The Prometheus registry /metrics serves; shared with an in-process worker. */
   metrics?: Registry;
   /** Extra plugins mounted beside the API, such as the sandbox emulators at their prefixes. */
-  mounts?: Array<{ prefix: string; plugin: FastifyPluginAsync }>;
+  mounts?: Array<{ prefix: string; plugin: FastifyPluginAsync; logLevel?: LevelWithSilent }>;
 }
 
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: false,
+    // Unique across processes, so a request id quoted from a problem finds one log line whichever server answered.
+    genReqId: () => randomUUID(),
     // Bodies are validated without type coercion, query strings with it (src/api/validation.ts).
     schemaController: { compilersFactory: { buildValidator: requestValidators } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installProblemHandlers(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
@@ -60,13 +73,16 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Pinion API key (pin_…)' } } },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    // The emulators are not the product: they stay out of its document (and out of the SDKs made from it).
+    transform: ({ schema, url }) => ({ schema: isSandboxRoute(url) ? { ...schema, hide: true } : schema, url }),
+    transformObject: (documents) => completeDocument((documents as { openapiObject: never }).openapiObject) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   // The server URL is known only once listening (port 0), so it is filled in per request.
   app.get('/openapi.json', { schema: { hide: true } }, async () => ({ ...app.swagger(), servers: [{ url: ctx.publicUrl }] }));
 
   const metrics = options.metrics ?? createMetrics();
-  instrumentHttp(app, metrics);
+  instrumentHttp(app, metrics, { token: ctx.config.metricsToken });
   await app.register(async (scope) => healthRoutes(scope, ctx));
   await app.register(async (scope) => oauthCallbackRoutes(scope, ctx));
   await app.register(async (scope) => mediaUploadRoutes(scope, ctx));
@@ -79,11 +95,12 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   await app.register(
     async (v1) => {
       requireApiKey(v1, ctx, sessions);
+      await limitPerApiKey(v1, ctx.config.rateLimitPerMinute);
       for (const routes of API_ROUTES) await routes(v1, ctx);
     },
     { prefix: '/api/v1' },
   );
 
-  for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });
+  for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix, ...(mount.logLevel ? { logLevel: mount.logLevel } : {}) });
   return app;
 }

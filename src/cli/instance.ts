@@ -2,15 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import { createAccounts, type Accounts } from '../accounts/index.js';
 import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
-import { createLogger, createMetrics, publishMetrics, tokenMetrics, type Logger } from '../observability/index.js';
+import { createLogger, createMetrics, publishMetrics, stateMetrics, tokenMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
-import { publishPass, type DeliveryOutcome } from '../scheduler/index.js';
+import { publishPass, queueStats, type DeliveryOutcome } from '../scheduler/index.js';
 import { systemClock, Worker, type BackgroundPass, type Clock } from '../shared/index.js';
+import { linkPreflightPass } from '../posts/index.js';
 import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/index.js';
 import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
-import { emitEvent, webhookPasses } from '../webhooks/index.js';
+import { emitEvent, webhookPasses, webhookStats } from '../webhooks/index.js';
 import { createMediaLibrary, probe, safeFetch } from '../media/index.js';
+import { persistSandboxes } from './local-state.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { LinkChecker } from '../links/index.js';
+import { analyticsPass } from '../analytics/index.js';
 
 /** Where each platform's emulator is mounted: `/sandbox/<platform>`. */
 export const sandboxPrefix = (platform: string) => `/sandbox/${platform}`;
@@ -39,6 +44,8 @@ export interface StartOptions {
   shutdownGraceMs?: number;
   /** Options of the embedded emulators, by platform id (tests shorten token lifetimes, inject faults). */
   sandboxOptions?: Record<string, Record<string, unknown>>;
+  /** Keep the sandboxes' state in this folder across restarts (the embedded default does, beside its database). */
+  sandboxStateDir?: string;
   /** Time for the worker's passes and the token keeper; default the system clock (tests pass a ManualClock). */
   clock?: Clock;
 }
@@ -85,21 +92,53 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
     retryBaseMs: s.retryBaseSeconds * 1000,
     retryMaxMs: s.retryMaxSeconds * 1000,
     unknownOutcomeGiveUpMs: s.unknownOutcomeGiveUpSeconds * 1000,
-    onPublished: (d, latenessMs, adopted) => reported.published(d.platform, latenessMs, adopted),
+    onPublished: (d, latenessMs, adopted, externalId) => {
+      reported.published(d.platform, latenessMs, adopted);
+      log.info({ postId: d.post_id, deliveryId: d.id, platform: d.platform, externalId, adopted, latenessMs: Math.round(latenessMs) }, 'published');
+    },
     readUrl: async (url) => {
       const m = ctx.config.media;
       const { bytes } = await safeFetch(url, { allowHosts: m.fetchAllowHosts, maxBytes: m.fetchMaxBytes, timeoutMs: m.fetchTimeoutMs });
       return { bytes, mime: (await probe(bytes, { maxInputPixels: m.maxInputPixels })).mime };
     },
     // Webhooks hear of every end state in the transaction that records it.
-    onOutcome: (trx, outcome) => emitEvent(trx, outcomeEvent(outcome)).then(() => undefined),
+    onOutcome: (trx, outcome) => {
+      // Publishes are logged by onPublished above; the other end states here, one info line each.
+      if (outcome.type !== 'published') {
+        const d = outcome.delivery;
+        log.info({ postId: d.post_id, deliveryId: d.id, platform: d.platform, error: outcome.error, attempts: outcome.attempts }, outcome.type === 'needs_attention' ? 'publish needs attention' : 'publish failed');
+      }
+      return emitEvent(trx, outcomeEvent(outcome)).then(() => undefined);
+    },
+    // Long enough for a platform to fetch it while processing a container, short enough not to stay a standing link.
+    publicMediaUrl: async (workspaceId, mediaId) => ctx.media.publicLink(workspaceId, mediaId, 3600_000),
+    // Stored like a conversion (the same bytes again are the same media), so a retry makes no second copy.
+    publicUrlOfBytes: async (workspaceId, bytes) => ctx.media.publicLink(workspaceId, (await ctx.media.ingest(workspaceId, bytes, { source: 'converted' })).id, 3600_000),
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);
       return { bytes: await ctx.media.read(media), mime: media.mime };
     },
   });
-  return [publishing, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
+  const analytics = analyticsPass({
+    db: ctx.store.db,
+    accounts: ctx.accounts,
+    clock,
+    log,
+    readsPerPass: ctx.config.analytics.readsPerPass,
+    idleIntervalMs: ctx.config.analytics.idleIntervalSeconds * 1000,
+  });
+  const links = linkPreflightPass({
+    db: ctx.store.db,
+    check: (url) => ctx.links.check(url),
+    clock,
+    onBroken: async (post, verdicts) => {
+      const links = verdicts.filter((v) => !v.ok || v.redirects);
+      log.warn({ postId: post.id, links }, 'a post due soon links to a page that is broken or redirects');
+      await emitEvent(ctx.store.db, { workspaceId: post.workspaceId, type: 'post.link_broken', data: { post_id: post.id, links } });
+    },
+  });
+  return [publishing, analytics, links, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
@@ -126,6 +165,17 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       sandboxes.set(c.facts.id, emulator.create({ fetchAllowHosts: () => config.media.fetchAllowHosts, ...options.sandboxOptions?.[c.facts.id] }));
     }
   }
+  const saved = options.sandboxStateDir && sandboxes.size ? persistSandboxes(sandboxes, options.sandboxStateDir, log) : undefined;
+  // Any call that is not a read may change an emulator's state: save it soon after.
+  const mountOf = (platform: string, plugin: FastifyPluginAsync): FastifyPluginAsync =>
+    saved
+      ? async (scope, opts) => {
+          scope.addHook('onResponse', async (request) => {
+            if (request.method !== 'GET' && request.method !== 'HEAD') saved.changed(platform);
+          });
+          await plugin(scope, opts);
+        }
+      : plugin;
   // The public URL is known only after listening when port 0 asks for any free port.
   let accounts: Accounts;
   try {
@@ -158,7 +208,13 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     }
   });
   const metrics = createMetrics();
-  accounts.tokens.refreshFailed.push(tokenMetrics(metrics).refreshFailed);
+  const tokenCounts = tokenMetrics(metrics);
+  accounts.tokens.refreshFailed.push(tokenCounts.refreshFailed);
+  accounts.tokens.refreshed.push(tokenCounts.refreshed);
+  stateMetrics(metrics, async () => {
+    const queue = await queueStats(store.db, Date.now());
+    return { deliveries: queue.byStatus, due: queue.due, errors: queue.errors, webhooks: await webhookStats(store.db) };
+  });
   let publicUrl = publicUrlOf(config);
   let media;
   try {
@@ -169,7 +225,11 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     throw err;
   }
   const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectMediaUrl(url) : undefined;
-  const ctx: ApiContext = { config, store, publicUrl, accounts, media, posts: { db: store.db, accounts, media, checkUrl } };
+  // Destinations are fetched by the media fetch's rules (the same private-address refusal and allowlist).
+  const links = new LinkChecker({ allowHosts: config.media.fetchAllowHosts, timeoutMs: config.links.timeoutMs, maxBytes: config.links.maxBytes, cacheSeconds: config.links.cacheSeconds });
+  const checkLink = config.links.checkPostLinks ? (url: string) => links.check(url) : undefined;
+  const llm = { ...config.llm, apiKey: process.env.PINION_LLM_API_KEY };
+  const ctx: ApiContext = { config, store, publicUrl, accounts, media, links, llm, posts: { db: store.db, accounts, media, checkUrl, checkLink, publicUrl: () => publicUrl } };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
 
@@ -177,7 +237,8 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     app = await buildServer(ctx, {
       logger: log,
       metrics,
-      mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: sandbox.plugin })),
+      // The emulators' own requests are noise beside Pinion's: logged only when debugging.
+      mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: mountOf(platform, sandbox.plugin), logLevel: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : ('warn' as const) })),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const port = Number(new URL(address).port);
@@ -222,6 +283,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
         await app.close();
         clearTimeout(cutOff);
       }
+      saved?.saveAll();
       await store.close();
     },
   };

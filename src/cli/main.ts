@@ -2,92 +2,93 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { generateKeySpec } from '../accounts/index.js';
+import { ApiClient, ApiError } from './api.js';
+import { accountsCommand, postsCommand, type PostsArgs } from './client-commands.js';
+import { commandHelp, findCommand, overallHelp, parseOptions } from './commands.js';
 import { keysCommand } from './keys.js';
 import { importCommand } from './import.js';
+import { linkCheckCommand, suggestCommand } from './links.js';
 import { UsageError, type Output } from './output.js';
 import { runCommand } from './run.js';
 
-const USAGE = `Usage: pinion <command> [options]
-
-Commands:
-  start                 The whole product in one process on the embedded default: SQLite, local media,
-                        API + worker, every platform's sandbox. Prints the URLs and a fresh API key.
-  serve [--with-worker] The API server (add the worker to run both in one process)
-  worker                A worker: publishes due posts and runs background passes
-  migrate               Apply database migrations
-  keys create [--workspace W] [--name N] [--scopes s1,s2|all]
-  keys list [--workspace W]
-  keys revoke <key id>
-  sandbox               Every platform's emulator on its own port (default 8090), at /sandbox/<platform>
-  import <file.csv>     Schedule the posts of a CSV through a running Pinion (--api-url, --key or $PINION_API_KEY)
-  encryption-key        Print a new token-encryption key for PINION_ENCRYPTION_KEYS
-
-Options:
-  --config FILE         JSON config file (also $PINION_CONFIG; ./pinion.config.json if present)
-  --database-url URL    sqlite:<path> or postgres://… (also $DATABASE_URL)
-  --host H, --port P    Where to listen
-  --json                Machine-readable output
-  -h, --help`;
-
-const OPTIONS = {
-  config: { type: 'string' },
-  'database-url': { type: 'string' },
-  host: { type: 'string' },
-  port: { type: 'string' },
-  workspace: { type: 'string' },
-  name: { type: 'string' },
-  scopes: { type: 'string' },
-  'with-worker': { type: 'boolean' },
-  json: { type: 'boolean' },
-  'api-url': { type: 'string' },
-  key: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(`${USAGE}\n`);
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const { spec, group } = findCommand(words);
+  if (!spec) {
+    const asksHelp = argv.includes('--help') || argv.includes('-h') || words[0] === 'help';
+    if (!words.length || asksHelp) {
+      const topic = words[0] === 'help' ? findCommand(words.slice(1)) : { group };
+      process.stdout.write(`${topic.spec ? commandHelp(topic.spec) : overallHelp(topic.group)}\n`);
+      return;
+    }
+    if (group) throw new UsageError(`${words[0]} needs one of: ${group.map((c) => c.name.split(' ')[1]).join(', ')} (pinion ${words[0]} --help)`);
+    throw new UsageError(`Unknown command "${words[0]}" (pinion --help lists the commands)`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: parseOptions(spec), allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (pinion ${spec.name} --help)`);
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const str = (name: string) => values[name] as string | undefined;
+  // What follows the command's words: `keys revoke <id>` → [<id>].
+  const rest = parsed.positionals.slice(spec.name.split(' ').length);
+  if (values.help) {
+    process.stdout.write(`${commandHelp(spec)}\n`);
     return;
   }
-  const out: Output = { json: values.json ?? false, write: (t) => process.stdout.write(`${t}\n`) };
-  const embedded = command === 'start';
+  const out: Output = { json: Boolean(values.json), write: (t) => process.stdout.write(`${t}\n`) };
+  const [command, action] = spec.name.split(' ') as [string, string | undefined];
+
+  if (spec.client) {
+    const api = ApiClient.from({ apiUrl: str('api-url'), key: str('key') });
+    switch (command) {
+      case 'mcp':
+        return (await import('./mcp.js')).mcpCommand(api);
+      case 'import':
+        return importCommand({ file: rest[0], api, out, progress: values.json ? undefined : process.stderr });
+      case 'link-check':
+        return linkCheckCommand({ url: rest[0], apiUrl: str('api-url'), key: str('key'), out });
+      case 'suggest':
+        return suggestCommand({ url: str('url'), content: str('content'), keywords: str('keywords'), apiUrl: str('api-url'), key: str('key'), out });
+      case 'posts':
+        return postsCommand({ action, id: rest[0], api, out, values: values as PostsArgs['values'] });
+      case 'accounts': {
+        const wait = Number(str('wait') ?? 600);
+        if (!Number.isFinite(wait) || wait <= 0) throw new UsageError('--wait must be a number of seconds above 0');
+        return accountsCommand({ action, platform: rest[0], api, out, sandboxApprove: str('sandbox-approve'), waitSeconds: wait, say: (t) => process.stderr.write(`${t}\n`) });
+      }
+    }
+  }
+  if (command === 'encryption-key') return out.write(generateKeySpec());
+
   const config: Config = loadConfig({
-    file: values.config,
+    file: str('config'),
     overrides: {
-      databaseUrl: values['database-url'],
-      host: values.host,
-      port: values.port ?? (command === 'sandbox' && !process.env.PINION_PORT ? '8090' : undefined),
+      databaseUrl: str('database-url'),
+      host: str('host'),
+      port: str('port') ?? (command === 'sandbox' && !process.env.PINION_PORT ? '8090' : undefined),
       // The embedded default runs the sandbox unless the environment or config file says otherwise.
-      sandbox: embedded && process.env.PINION_SANDBOX === undefined ? true : undefined,
+      sandbox: command === 'start' && process.env.PINION_SANDBOX === undefined ? true : undefined,
     },
   });
-
-  switch (command) {
-    case 'encryption-key':
-      out.write(generateKeySpec());
-      return;
-    case 'import':
-      return importCommand({ file: rest[0], apiUrl: values['api-url'], key: values.key, out });
-    case 'keys':
-      return keysCommand(config, { action: rest[0], id: rest[1], workspace: values.workspace, name: values.name, scopes: values.scopes, out });
-    case 'start':
-    case 'serve':
-    case 'worker':
-    case 'migrate':
-    case 'sandbox':
-      return runCommand(command, config, { withWorker: values['with-worker'] ?? false, out });
-    default:
-      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
-  }
+  if (command === 'keys') return keysCommand(config, { action, id: rest[0], workspace: str('workspace'), name: str('name'), scopes: str('scopes'), out });
+  return runCommand(command as 'start' | 'serve' | 'worker' | 'migrate' | 'sandbox', config, { withWorker: Boolean(values['with-worker']), out });
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`pinion: ${(err as Error).message}\n`);
+  // A person's mistake or a refusal by the API: one message, no stack.
+  if (err instanceof ConfigError || err instanceof UsageError) {
+    process.stderr.write(`pinion: ${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`pinion: ${(err as Error).stack ?? String(err)}\n`);
+  if (err instanceof ApiError) {
+    process.stderr.write(`pinion: ${err.message}\n`);
+    process.exit(1);
+  }
+  // Anything else is a fault of Pinion's: the stack helps whoever reports it, on request.
+  const e = err as Error & { code?: string };
+  process.stderr.write(`pinion: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}\n${process.env.PINION_DEBUG ? `${e.stack}\n` : 'Set PINION_DEBUG=1 to see where it happened.\n'}`);
   process.exit(1);
 });

@@ -1,16 +1,22 @@
 import pino from 'pino';
+import pretty from 'pino-pretty';
 import type { Config } from '../config/index.js';
 import { createLogger } from '../observability/index.js';
 import { migrateToLatest, openStore } from '../store/index.js';
-import { createApiKey, ensureWorkspace, API_SCOPES } from '../workspaces/index.js';
+import { ensureWorkspace } from '../workspaces/index.js';
+import { localStateDir, startKey } from './local-state.js';
 import { print, type Output } from './output.js';
 import { sandboxPrefix, startPinion } from './instance.js';
 import { CONNECTORS } from '../connectors/index.js';
 
 type LongCommand = 'start' | 'serve' | 'worker' | 'migrate' | 'sandbox';
 
-/** Logs go to stderr so that stdout carries only what the command answers (URLs, keys, JSON). */
-const stderrLogger = (config: Config) => createLogger(config.logLevel, pino.destination({ fd: 2, sync: false }));
+/**
+ * Logs go to stderr so that stdout carries only what the command answers (URLs, keys, JSON): one line of
+ * text per event for a person at a terminal, JSON lines for anything else (a log collector, a file).
+ */
+const stderrLogger = (config: Config) =>
+  createLogger(config.logLevel, process.stderr.isTTY ? pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : pino.destination({ fd: 2, sync: false }));
 
 export async function runCommand(command: LongCommand, config: Config, opts: { withWorker: boolean; out: Output }): Promise<void> {
   const { out } = opts;
@@ -55,14 +61,15 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
     // The embedded default sets itself up; a production deployment migrates as a separate step.
     migrate: command === 'start',
     logger: log,
+    sandboxStateDir: command === 'start' ? localStateDir(config) : undefined,
   });
 
   if (command === 'start') {
     const { workspace } = await ensureWorkspace(instance.store.db, 'default');
-    const { key } = await createApiKey(instance.store.db, { workspaceId: workspace.id, name: `start ${new Date().toISOString()}`, scopes: [...API_SCOPES] });
+    const { key, id: keyId, reused } = await startKey(instance.store.db, workspace.id, localStateDir(config));
     const u = instance.url;
     const sandboxes = Object.fromEntries([...instance.sandboxes.keys()].map((p) => [p, `${u}${sandboxPrefix(p)}`]));
-    print(out, { dashboard: `${u}/`, api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandboxes, api_key: key, workspace: workspace.name }, () =>
+    print(out, { dashboard: `${u}/`, api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandboxes, api_key: key, api_key_id: keyId, workspace: workspace.name }, () =>
       [
         `Pinion is running: ${instance.store.displayUrl}, media in ${config.mediaDir}, API and worker in this process${instance.sandboxes.size ? ', platform sandboxes' : ''}.`,
         '',
@@ -72,7 +79,7 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
         `  OpenAPI:   ${u}/openapi.json`,
         ...Object.entries(sandboxes).map(([p, url]) => `  Sandbox:   ${url}  (${p} emulator)`),
         `  API key:   ${key}`,
-        `             (workspace "${workspace.name}"; new at every start, shown once; revoke with: npm run pinion -- keys revoke <id>)`,
+        `             (id ${keyId}, workspace "${workspace.name}"; ${reused ? 'the same as at the last start' : 'new'}, kept in ${localStateDir(config)}/start-key.json for the next start)`,
         '',
         `Try:  curl -H "Authorization: Bearer ${key}" ${u}/api/v1/workspace`,
         'Stop with Ctrl-C.',

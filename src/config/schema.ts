@@ -64,6 +64,10 @@ export const ConfigSchema = Type.Object(
     bodyLimitBytes: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 1_073_741_824 }),
     /** Mount every platform's sandbox emulator at /sandbox/<platform> and point the connectors at them. */
     sandbox: Type.Boolean({ default: false }),
+    /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>` (Prometheus `bearer_token`). */
+    metricsToken: Type.Optional(Type.String({ minLength: 16 })),
+    /** Requests each API key may make per minute to /api/v1 (per server process); 0: no limit. */
+    rateLimitPerMinute: Type.Integer({ default: 1200, minimum: 0 }),
     /**
      * Keys that encrypt platform tokens at rest, as `id:base64(32 bytes)`. The first encrypts;
      * all decrypt, so a key can be rotated in by putting it first.
@@ -147,6 +151,35 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    links: Type.Object(
+      {
+        /** Check a post's destination link when it is made and validated (status, redirects, rich previews). */
+        checkPostLinks: Type.Boolean({ default: true }),
+        /** A destination's check is reused this long. */
+        cacheSeconds: Type.Integer({ default: 600, minimum: 0 }),
+        timeoutMs: Type.Integer({ default: 10_000, minimum: 100 }),
+        /** Pages are read up to this many bytes. */
+        maxBytes: Type.Integer({ default: 2 * 1024 * 1024, minimum: 1024 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** An OpenAI-compatible chat endpoint that improves title/description suggestions; its key is read from PINION_LLM_API_KEY. */
+    llm: Type.Object(
+      {
+        baseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        model: Type.Optional(Type.String({ minLength: 1 })),
+        timeoutMs: Type.Integer({ default: 15_000, minimum: 100 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    analytics: Type.Object(
+      {
+        /** Metric reads per pass, so reading analytics leaves the platform's read budget to everything else. */
+        readsPerPass: Type.Integer({ default: 20, minimum: 1 }),
+        idleIntervalSeconds: Type.Number({ default: 300, minimum: 0.01 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** Per platform, the same shape for every one: `platforms.<id>.clientId`, `.apiBaseUrl`, … */
     platforms: Type.Object(Object.fromEntries(CONNECTORS.map((c) => [c.facts.id, platformSettings(c)])), { default: {}, additionalProperties: false }),
   },
@@ -165,6 +198,8 @@ export const ENV_VARS: Record<string, string> = {
   PINION_LOG_LEVEL: 'logLevel',
   PINION_BODY_LIMIT: 'bodyLimitBytes',
   PINION_SANDBOX: 'sandbox',
+  PINION_METRICS_TOKEN: 'metricsToken',
+  PINION_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   PINION_ENCRYPTION_KEYS: 'encryptionKeys',
   PINION_TOKEN_REFRESH_MARGIN: 'accounts.refreshMarginSeconds',
   PINION_WORKER_CONCURRENCY: 'scheduler.concurrency',
@@ -184,6 +219,10 @@ export const ENV_VARS: Record<string, string> = {
   PINION_S3_SECRET_ACCESS_KEY: 'media.s3.secretAccessKey',
   PINION_S3_FORCE_PATH_STYLE: 'media.s3.forcePathStyle',
   PINION_S3_PREFIX: 'media.s3.prefix',
+  PINION_LINK_CHECK: 'links.checkPostLinks',
+  PINION_LINK_CACHE_SECONDS: 'links.cacheSeconds',
+  PINION_LLM_BASE_URL: 'llm.baseUrl',
+  PINION_LLM_MODEL: 'llm.model',
   ...platformEnvVars(),
 };
 

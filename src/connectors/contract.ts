@@ -42,6 +42,11 @@ export interface PlatformFacts {
     mediaRequired: boolean;
     /** Named places inside an account a post goes to (Pinterest boards). */
     boards: boolean;
+    /**
+     * The platform downloads stored media from a URL Pinion serves (under its public URL): such
+     * posts cannot work while Pinion's public URL is loopback or private.
+     */
+    fetchesMediaByUrl?: boolean;
   };
   /** The write budget per account, shared by all workers: calls spaced so no window holds more than `limit`. */
   writeBudget: { category: string; limit: number; windowSeconds: number; perDay: number };
@@ -179,6 +184,74 @@ export interface SandboxEntry {
 export interface SandboxInstance {
   plugin: import('fastify').FastifyPluginAsync;
   reset(): void;
+  /** The emulator's users, tokens and content as text, so a restart of `pinion start` keeps them. */
+  snapshot?(): string;
+  /** Takes back what snapshot() gave, replacing the current state. */
+  restore?(snapshot: string): void;
+}
+
+/** A destination page as link preflight read it: what a platform's rich preview is built from. */
+export interface LinkPage {
+  finalUrl: string;
+  title: string | null;
+  description: string | null;
+  canonical: string | null;
+  /** `og:*` meta tags, keyed without the prefix (`title`, `image`, `type`, `price:amount`…). */
+  og: Record<string, string>;
+  /** `twitter:*` card tags, keyed without the prefix. */
+  card: Record<string, string>;
+  /** schema.org items from JSON-LD and microdata, each flattened (`offers.price`, `author.name`). */
+  structured: Array<{ type: string; source: 'json-ld' | 'microdata'; fields: Record<string, string> }>;
+  headings: string[];
+}
+
+/** The rich preview a platform would build from a page (Pinterest's rich pins), and what the page lacks for it. */
+export interface RichPreview {
+  /** `product`, `recipe`, `article`, or null when the page would get none. */
+  type: string | null;
+  /** In the platform's words: "product rich pin". */
+  label: string;
+  missing: string[];
+}
+
+/** Optional: how a platform judges destination links (POST /links:check, posts:validate). */
+export interface LinkRules {
+  richPreview(page: LinkPage): RichPreview;
+}
+
+/** Optional: the lengths search-friendly titles and descriptions are written to (POST /pins:suggest). */
+export interface SeoRules {
+  titleMax: number;
+  /** What feeds show before cutting; suggestions stay within it. */
+  descriptionShown: number;
+  descriptionMax: number;
+  /** Shorter descriptions get a warning in posts:validate: too little for search to go on. */
+  descriptionMin: number;
+  /** Where in the platform's options a post's title and alt text are (for the keyword and alt-text warnings). */
+  titleOption: string;
+  /** The option with the platform's own description; the post's content otherwise. */
+  descriptionOption?: string;
+  altTextOption?: string;
+}
+
+/** Optional: reading a published post's metrics back (impressions, saves, clicks…). */
+export interface AnalyticsCapability {
+  /** Days after publishing at which the background pass reads the metrics. */
+  checkpointDays: readonly number[];
+  /** Metric reads per account are paced within this budget (its own rate category), so they never crowd out other calls. */
+  readBudget: { category: string; limit: number; windowSeconds: number };
+  /** Counts from publishing until `until` (epoch ms), by metric name. One read call. */
+  read(ctx: AccountContext, externalId: string, range: { from: number; until: number }): Promise<Record<string, number>>;
+}
+
+/** Optional: what makes two posts the same to the platform's users (the same image and link on the same board). */
+export interface DuplicateRule {
+  /** Posts this close in time with the same key get a warning. */
+  windowDays: number;
+  /** The key of a planned payload, or undefined when it cannot be a duplicate (no link, no image). */
+  key(payload: unknown): string | undefined;
+  /** For the message: "the same image and link to the same board". */
+  what: string;
 }
 
 export interface Connector {
@@ -187,6 +260,8 @@ export interface Connector {
   options: TObject;
   /** Environment variables of earlier versions still read: name → setting under `platforms.<id>`. */
   legacyEnv?: Record<string, string>;
+  /** `platform_options.<id>` of the example post in the API document (a person can paste it). */
+  exampleOptions?: Record<string, unknown>;
   /** CSV columns that land in this platform's options: column name → option name. */
   csvColumns?: Record<string, string>;
   oauth(config: PlatformConfig): OAuthFlow;
@@ -197,6 +272,15 @@ export interface Connector {
   media: MediaRules;
   publisher(config: PlatformConfig): Publisher;
   boards?: BoardsCapability;
+  /**
+   * One post to several places of one account (boards and sections): the options of each place, in
+   * publishing order, with the field that named it. Absent or one entry: one delivery per account.
+   */
+  destinations?(options: Record<string, unknown>): Array<{ options: Record<string, unknown>; field: string }>;
+  linkRules?: LinkRules;
+  seo?: SeoRules;
+  analytics?: AnalyticsCapability;
+  duplicates?: DuplicateRule;
   sandbox?: SandboxEntry;
 }
 

@@ -4,6 +4,9 @@
  */
 export { pinterest } from './pinterest/index.js';
 export { xConnector as x } from './x/index.js';
+export { instagram } from './instagram/index.js';
+export { facebook } from './facebook/index.js';
+export { threads } from './threads/index.js';
 export { linkedin } from './linkedin/index.js';
 export { tiktok } from './tiktok/index.js';
 export { youtube } from './youtube/index.js';

@@ -28,13 +28,21 @@ export interface OAuthFlow {
   /** Returns the new token set; platforms that rotate refresh tokens return the new one. */
   refresh(refreshToken: string): Promise<TokenSet>;
   identify(accessToken: string): Promise<AccountIdentity>;
-  /**
-   * Where one grant makes several accounts connectable (a person and the pages they manage):
-   * each account with the tokens to keep for it. Without it, a grant is the one account `identify` names.
-   */
-  accounts?(tokens: TokenSet): Promise<Array<{ identity: AccountIdentity; tokens: TokenSet }>>;
   /** Revokes the grant where the platform allows it; false where it does not. */
   revoke?(token: string): Promise<boolean>;
+  /**
+   * Platforms where one grant reaches several accounts (a person's Pages, each with its own token):
+   * every account the grant yields, each with the tokens to use for it. When present, connecting
+   * stores all of them instead of the one `identify` names.
+   */
+  accounts?(tokens: TokenSet): Promise<GrantedAccount[]>;
+}
+
+/** One account a grant yields; `platform` when it belongs to another platform of the same family (default: the connect's). */
+export interface GrantedAccount {
+  platform?: string;
+  identity: AccountIdentity;
+  tokens: TokenSet;
 }
 
 export type { FieldIssue } from '../shared/index.js';
@@ -72,6 +80,16 @@ export interface PublishInput {
   readMedia(mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
   /** Downloads a media URL the post names, refusing private addresses: for platforms that take no media by URL. */
   readUrl(url: string): Promise<{ bytes: Buffer; mime: string }>;
+  /**
+   * A signed, expiring, unguessable URL under Pinion's public URL serving a stored media's bytes:
+   * for platforms that fetch media from a URL. Absent where Pinion has no media store.
+   */
+  publicMediaUrl?(mediaId: string): Promise<string>;
+  /**
+   * Keeps bytes the publisher derived for the platform (an image fitted to its aspect ratios) as a
+   * media of the workspace and returns a signed public link to them, like `publicMediaUrl`.
+   */
+  publicUrlOfBytes?(bytes: Buffer, mime: string): Promise<string>;
   /**
    * What an earlier attempt of this delivery saved with `checkpoint` (a thread's parts already
    * out, an upload session), or null. A publisher resumes from it instead of starting again.

@@ -8,6 +8,7 @@ import { MediaFetchError, safeFetch, type SafeFetchOptions } from '../net/index.
 import { spool, SpoolTooLarge } from './spool.js';
 import type { MediaStore } from './store.js';
 import { PresignedUploads, type Sealer } from './uploads.js';
+import { openGrant, sealGrant } from './public-links.js';
 
 export type MediaSource = 'upload' | 'url' | 'presigned' | 'converted';
 
@@ -302,6 +303,21 @@ export class MediaLibrary {
     const maxBytes = options.maxBytes ?? this.settings.maxImageBytes;
     const grant = await this.uploads.create(workspaceId, { maxBytes, contentType: options.contentType, ttlMs: this.settings.presignTtlSeconds * 1000 });
     return { ...grant, uploadUrl: `${this.deps.publicUrl()}/media/uploads/${grant.uploadId}?${grant.query}` };
+  }
+
+  /**
+   * A signed, expiring, unguessable URL under the public URL that serves one media's bytes
+   * without an API key: for platforms that download media from a URL.
+   */
+  publicLink(workspaceId: string, mediaId: string, ttlMs: number): string {
+    const token = sealGrant(this.deps.vault, { workspaceId, mediaId, expires: Date.now() + ttlMs });
+    return `${this.deps.publicUrl()}/media/public/${token}`;
+  }
+
+  /** The media a public link names, or undefined when the link is not valid, has expired, or the media is gone. */
+  async openPublicLink(token: string): Promise<Media | undefined> {
+    const grant = openGrant(this.deps.vault, token);
+    return grant && this.get(grant.workspaceId, grant.mediaId);
   }
 
   /** Takes the bytes PUT to a presigned URL, once. The signature is the only authority; it is checked first. */

@@ -23,6 +23,10 @@ export interface SafeFetchOptions {
   /** For the whole fetch, redirects and body included. */
   timeoutMs: number;
   maxRedirects?: number;
+  /** Told of every redirect followed, so a caller can show the chain (link preflight). */
+  onRedirect?: (hop: { url: string; status: number; location: string }) => void;
+  /** What the request accepts (default: images and video first). */
+  accept?: string;
 }
 
 export interface SafeFetchResult {
@@ -55,12 +59,14 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions): Prom
     let url = parse(rawUrl);
     for (let hop = 0; ; hop++) {
       const exempt = vet(url, allowHosts);
-      const response = await get(url, exempt, controller.signal, options.timeoutMs);
+      const response = await get(url, exempt, controller.signal, options.timeoutMs, options.accept);
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();
         if (hop >= maxRedirects) throw new MediaFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
-        url = parse(new URL(response.headers.location, url).toString());
+        const next = new URL(response.headers.location, url).toString();
+        options.onRedirect?.({ url: url.toString(), status, location: next });
+        url = parse(next);
         continue;
       }
       if (status < 200 || status >= 300) {
@@ -88,7 +94,7 @@ function parse(raw: string): URL {
   }
 }
 
-function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
+function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number, accept = 'image/*, video/*;q=0.9, */*;q=0.1'): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     let refusedAddress: string | undefined;
     const client = url.protocol === 'https:' ? https : http;
@@ -96,7 +102,7 @@ function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number):
       signal,
       // No connection reuse: every hop gets its own checked lookup.
       agent: false,
-      headers: { 'user-agent': 'Pinion media fetcher', accept: 'image/*, video/*;q=0.9, */*;q=0.1' },
+      headers: { 'user-agent': 'Pinion media fetcher', accept },
       ...(exempt ? {} : { lookup: publicOnlyLookup((a) => (refusedAddress = a)) }),
     });
     request.on('response', resolve);

@@ -1,2 +1,2 @@
 export { createLogger, redactUrlQuery, type Logger } from './logger.js';
-export { createMetrics, instrumentHttp, publishMetrics, tokenMetrics } from './metrics.js';
+export { createMetrics, instrumentHttp, publishMetrics, stateMetrics, tokenMetrics, type StateSamples } from './metrics.js';

@@ -6,3 +6,8 @@ export { resolveScheduledAt } from './schedule-time.js';
 export { utmFor, withUtm } from './utm.js';
 export { parsePostsCsv, columnOf, CSV_COLUMNS, type CsvRow, type CsvIssue } from './csv.js';
 export { preparePost, memoised, type PostDeps } from './schedule.js';
+export { checkQueue, getQueue, setQueue, upcomingSlots, nextFreeSlot, slotTimes, WEEKDAYS, type QueueSlots, type Weekday } from './slots.js';
+export { planSeason, EVENTS, DEFAULT_LEAD_DAYS, type SeasonPlan, type SeasonRequest } from './season.js';
+export type { LinkCheck } from './advice.js';
+export { spreadPosts, SpreadSchema, type Spread } from './spread.js';
+export { linkPreflightPass, postLinks, type LinkVerdict } from './link-preflight.js';

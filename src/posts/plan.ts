@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import { listAccounts, type Account, type Accounts } from '../accounts/index.js';
 import { connectorFor, platformProblem, type Adaptation, type Connector, type Draft, type FieldIssue, type MediaInfo } from '../connectors/index.js';
+import { literalRefusal } from '../net/index.js';
 import type { Database } from '../store/index.js';
 import type { WorkspaceSettings } from '../workspaces/index.js';
 import type { PlatformOptions, PostRequest } from './request.js';
 import { resolveScheduledAt } from './schedule-time.js';
 import { utmFor, withUtm } from './utm.js';
+import { planTiming, spaceDestinations, takeNextSlot, type SeasonPlan } from './timing.js';
+import { adviseSeo, checkLinks, findDuplicates, type LinkCheck } from './advice.js';
 
 /** What planning may know of a workspace's stored media. */
 export type MediaLookup = (workspaceId: string, mediaId: string) => Promise<MediaInfo | undefined>;
@@ -21,6 +24,8 @@ export interface PlannedDelivery {
   warnings: FieldIssue[];
   /** What Pinion changed so the post fits this platform (also among the warnings). */
   adaptations: Adaptation[];
+  /** After the post's time: the second board of one account goes one `interval` after the first, … */
+  offsetMs: number;
 }
 
 export interface PostPlan {
@@ -28,6 +33,9 @@ export interface PostPlan {
   deliveries: PlannedDelivery[];
   errors: FieldIssue[];
   warnings: FieldIssue[];
+  season?: SeasonPlan;
+  /** The post took the account's next free queue slot. */
+  queued?: boolean;
 }
 
 /** Errors named after the same field by several accounts are one error to the caller. */
@@ -40,11 +48,12 @@ const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.fie
  * each the post as that platform should see it (its overrides applied).
  */
 export async function planPost(
-  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkUrl?: UrlCheck },
-  input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number },
+  deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkUrl?: UrlCheck; checkLink?: LinkCheck; publicUrl?: string },
+  input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number; advise?: boolean; postId?: string; reservedSlots?: ReadonlySet<number> },
 ): Promise<PostPlan> {
   const { request } = input;
-  const time = resolveScheduledAt(request, input.now);
+  const now = input.now ?? Date.now();
+  const time = planTiming(request, now, resolveScheduledAt);
   const errors: FieldIssue[] = [...time.errors];
   const warnings: FieldIssue[] = [...time.warnings];
   const utm = utmFor(request.utm, input.settings.utm);
@@ -60,6 +69,11 @@ export async function planPost(
   const media = await lookUpMedia(refs.ids, async (id) => deps.mediaInfo?.(input.workspaceId, id));
   if (deps.checkUrl) {
     const checked = await checkUrls(refs.urls, deps.checkUrl, connectors.map(([, c]) => c), request);
+    errors.push(...checked.errors);
+    warnings.push(...checked.warnings);
+  }
+  if (deps.checkLink) {
+    const checked = await checkLinks(request, connectors.map(([, c]) => c), deps.checkLink);
     errors.push(...checked.errors);
     warnings.push(...checked.warnings);
   }
@@ -87,21 +101,49 @@ export async function planPost(
       continue;
     }
     const draft = draftFor(request, connector, (link) => withUtm(link, utm), media);
+    const unreachable = connector.facts.capabilities.fetchesMediaByUrl && deps.publicUrl ? publicUrlProblem(deps.publicUrl) : undefined;
+    if (unreachable && (draft.mediaId !== undefined || refs.ids.some(([field]) => field.startsWith(`platform_options.${platform}.`)))) {
+      warnings.push({
+        field: `platforms.${index}`,
+        message: `${name} downloads stored media from Pinion's public URL ${deps.publicUrl}, which it cannot reach (${unreachable}); set publicUrl (PINION_PUBLIC_URL) to an address on the internet, or give the media as a public media_url`,
+      });
+    }
+    const places = connector.destinations?.(draft.options) ?? [];
+    const drafts = places.length ? places.map((p) => ({ ...draft, options: p.options })) : [draft];
+    if (input.advise) warnings.push(...adviseSeo(connector, draft, request.keywords));
     for (const account of chosen) {
       if (account.status === 'needs_reauth') {
         errors.push({ field: 'accounts', message: `${name} account ${account.username} must be reconnected before posting (POST /api/v1/accounts/connect)` });
         continue;
       }
-      const plan = await connector.plan(draft, deps.accounts.context(account));
-      errors.push(...plan.errors);
-      // With strict, every change Pinion would make is a refusal instead.
-      if (request.strict) errors.push(...plan.adaptations.map((a) => ({ field: a.field, message: `${a.message} — refused because the post is strict` })));
-      if (plan.errors.length || (request.strict && plan.adaptations.length)) continue;
-      const issues = [...plan.warnings, ...plan.adaptations.map(({ field, message }) => ({ field, message }))];
-      deliveries.push({ platform, account, payload: plan.payload, warnings: issues, adaptations: plan.adaptations });
+      for (const [place, placeDraft] of drafts.entries()) {
+        const plan = await connector.plan(placeDraft, deps.accounts.context(account));
+        const where = (issue: FieldIssue) => (drafts.length > 1 ? { ...issue, field: issue.field.replace(/\.(board|board_id|board_section|board_section_id)$/, `.boards.${place}.$1`) } : issue);
+        errors.push(...plan.errors.map(where));
+        // With strict, every change Pinion would make is a refusal instead.
+        if (request.strict) errors.push(...plan.adaptations.map((a) => ({ field: a.field, message: `${a.message} — refused because the post is strict` })));
+        if (plan.errors.length || (request.strict && plan.adaptations.length)) continue;
+        const issues = [...plan.warnings, ...plan.adaptations.map(({ field, message }) => ({ field, message }))];
+        deliveries.push({ platform, account, payload: plan.payload, warnings: issues, adaptations: plan.adaptations, offsetMs: 0 });
+      }
     }
   }
-  return { scheduledAt: time.at, deliveries, errors: unique(errors), warnings: unique([...warnings, ...deliveries.flatMap((d) => d.warnings)]) };
+  errors.push(...spaceDestinations(request, deliveries));
+  let scheduledAt = time.at;
+  if (time.queued && deliveries.length) {
+    const slot = await takeNextSlot(deps.db, deliveries, now, { postId: input.postId, reserved: input.reservedSlots });
+    if (slot.error) errors.push(slot.error);
+    else scheduledAt = slot.at!;
+  }
+  if (!errors.length) warnings.push(...(await findDuplicates(deps.db, deliveries, scheduledAt, input.postId)));
+  return {
+    scheduledAt,
+    deliveries,
+    errors: unique(errors),
+    warnings: unique([...warnings, ...time.lateWarning(scheduledAt), ...deliveries.flatMap((d) => d.warnings)]),
+    season: time.season,
+    queued: time.queued,
+  };
 }
 
 /** The post as one platform sees it: its own content, link and media where given, else the post's. */
@@ -181,6 +223,15 @@ async function checkUrls(named: Array<[string, string]>, check: UrlCheck, connec
     }
   });
   return { errors, warnings };
+}
+
+/** Why a platform on the internet cannot reach Pinion's public URL, or undefined when it may (only DNS could tell more). */
+function publicUrlProblem(publicUrl: string): string | undefined {
+  try {
+    return literalRefusal(new URL(publicUrl));
+  } catch {
+    return 'it is not a URL';
+  }
 }
 
 /** Looks up every media id the post names, once, so adapting stays synchronous and pure. */

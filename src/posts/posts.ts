@@ -4,6 +4,7 @@ import type { PostStatus } from '../store/schema.js';
 import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostStatus, replaceWaitingDeliveries, type DeliveryRow } from '../scheduler/index.js';
 import type { PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
+import type { LinkVerdict } from './link-preflight.js';
 
 export type { DeliveryRow };
 type PostRow = Selectable<Database['posts']>;
@@ -18,6 +19,8 @@ export interface Post {
   createdAt: number;
   updatedAt: number;
   deliveries: DeliveryRow[];
+  /** The background link preflight's last verdict, when it has looked. */
+  linkCheck: { checkedAt: number; links: LinkVerdict[] } | null;
 }
 
 /** The post cannot be changed or cancelled as asked; `retryAt` says when asking again may succeed, when known. */
@@ -25,6 +28,8 @@ export class PostConflict extends Error {
   constructor(
     message: string,
     readonly retryAt: number | null = null,
+    /** In a batch, the post that conflicts. */
+    readonly index?: number,
   ) {
     super(message);
     this.name = 'PostConflict';
@@ -49,8 +54,8 @@ function deliveryRows(postId: string, workspaceId: string, plan: PostPlan, now: 
     account_id: d.account.id,
     platform: d.platform,
     payload: JSON.stringify(d.payload),
-    scheduled_at: plan.scheduledAt,
-    run_at: plan.scheduledAt,
+    scheduled_at: plan.scheduledAt + d.offsetMs,
+    run_at: plan.scheduledAt + d.offsetMs,
     created_at: now,
     updated_at: now,
   }));
@@ -106,17 +111,34 @@ export async function createPost(db: Kysely<Database>, input: NewPost): Promise<
   return { post: (await getPost(db, input.workspaceId, id))!, replayed: false };
 }
 
-/** Stores many checked posts at once: all of them or, on any failure, none. */
-export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Promise<Post[]> {
+/**
+ * Stores many checked posts at once: all of them or, on any failure, none. A post with an idempotency
+ * key already used is not stored again: the one made then is returned (`replayed`), or, when that key
+ * came with another body, the whole batch is a conflict naming its index.
+ */
+export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Promise<{ posts: Post[]; replayed: boolean[] }> {
   const now = Date.now();
-  const ids = await db.transaction().execute(async (trx) => {
-    const out: string[] = [];
-    for (const input of inputs) out.push(await insertPost(trx, input, now));
-    return out;
-  });
+  const store = () =>
+    db.transaction().execute(async (trx) => {
+      const out: Array<{ id: string; replayed: boolean }> = [];
+      for (const [index, input] of inputs.entries()) {
+        const prior = input.idempotencyKey ? await findByIdempotencyKey(trx, input.workspaceId, input.idempotencyKey) : undefined;
+        if (prior && prior.request_hash !== (input.requestHash ?? null)) throw new PostConflict(`Post ${index}: its Idempotency-Key was already used with a different post`, null, index);
+        out.push(prior ? { id: prior.id, replayed: true } : { id: await insertPost(trx, input, now), replayed: false });
+      }
+      return out;
+    });
+  let stored: Array<{ id: string; replayed: boolean }>;
+  try {
+    stored = await store();
+  } catch (err) {
+    // Two batches with the same keys at once: the unique index lets one in; the other, run again, replays it.
+    if (err instanceof PostConflict || !inputs.some((i) => i.idempotencyKey)) throw err;
+    stored = await store();
+  }
   const posts: Post[] = [];
-  for (const [i, id] of ids.entries()) posts.push((await getPost(db, inputs[i]!.workspaceId, id))!);
-  return posts;
+  for (const [i, { id }] of stored.entries()) posts.push((await getPost(db, inputs[i]!.workspaceId, id))!);
+  return { posts, replayed: stored.map((s) => s.replayed) };
 }
 
 async function replay(db: Kysely<Database>, prior: PostRow, requestHash: string | undefined) {
@@ -137,6 +159,7 @@ const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   deliveries,
+  linkCheck: row.link_check === null || row.link_checked_at === null ? null : { checkedAt: Number(row.link_checked_at), links: JSON.parse(row.link_check) as LinkVerdict[] },
 });
 
 /**
@@ -201,7 +224,7 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
       if (!replaced) throw new PostConflict('The post has already been published, failed or was cancelled, and can no longer be changed');
       await trx
         .updateTable('posts')
-        .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now })
+        .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now, link_check: null, link_checked_at: null })
         .where('id', '=', id)
         .where('workspace_id', '=', workspaceId)
         .execute();

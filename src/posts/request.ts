@@ -41,8 +41,25 @@ export const PostRequestSchema = Type.Object(
     media_id: Type.Optional(Type.String({ minLength: 1, description: 'An image or video uploaded to Pinion (med_…), instead of media_url' })),
     link: Type.Optional(Type.String({ description: 'Destination link' })),
     scheduled_at: Type.Optional(
-      Type.String({ minLength: 1, description: 'ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). Omitted: as soon as possible. At most 9999-12-31T23:59:59Z.' }),
+      Type.String({ minLength: 1, description: 'ISO 8601. With an offset (2031-05-01T09:00:00+02:00, from -12:00 to +14:00) it is exact; without one, `timezone` says where (a time the clocks skip moves forward; see `fold` for one they repeat). `next_slot`: the account’s next free queue slot. Omitted: as soon as possible (or the season’s lead time). At most 9999-12-31T23:59:59Z.' }),
     ),
+    queue: Type.Optional(Type.Boolean({ description: 'true: take the next free queue slot of the account (as scheduled_at: "next_slot")' })),
+    season: Type.Optional(
+      Type.Object(
+        {
+          event: Type.Optional(Type.String({ minLength: 1, maxLength: 60, description: 'A built-in event: christmas, halloween, valentines_day, mothers_day, fathers_day, easter, black_friday, cyber_monday, thanksgiving, back_to_school, new_year, st_patricks_day' })),
+          event_date: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'The event’s day, YYYY-MM-DD, instead of event' })),
+          lead_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, description: 'Days before the event the post should be out (default 45)' })),
+          country: Type.Optional(Type.String({ minLength: 2, maxLength: 2, description: 'ISO 3166 country, for events whose day differs by country (default US)' })),
+          year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2200, description: 'The event’s year (default: the next one)' })),
+        },
+        { additionalProperties: false, description: 'Seasonal content: scheduled lead_days before the event when scheduled_at is omitted; a warning when scheduled later' },
+      ),
+    ),
+    interval: Type.Optional(
+      Type.String({ minLength: 2, maxLength: 40, description: 'ISO 8601 duration (P3D, PT12H) between the destinations of one account (several boards): the first at scheduled_at, the next one interval later, …' }),
+    ),
+    keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 20, description: 'Search keywords: posts:validate warns when the title carries none' })),
     timezone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone, e.g. Europe/Paris' })),
     fold: Type.Optional(
       Type.Union([Type.Literal('earlier'), Type.Literal('later')], {

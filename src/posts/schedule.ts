@@ -6,6 +6,7 @@ import { findWorkspace } from '../workspaces/index.js';
 import { convertPostMedia } from './auto-convert.js';
 import { planPost, type PostPlan, type UrlCheck } from './plan.js';
 import type { PostRequest } from './request.js';
+import type { LinkCheck } from './advice.js';
 
 /** What post orchestration needs, wired once per process. */
 export interface PostDeps {
@@ -14,6 +15,10 @@ export interface PostDeps {
   media: MediaLibrary;
   /** Checks media URLs a post names when it is made, if the config says so. */
   checkUrl?: UrlCheck;
+  /** Pinion's public URL, where platforms that fetch media by URL download stored media. */
+  publicUrl?: () => string;
+  /** Link preflight of destination links, if the config says so. */
+  checkLink?: LinkCheck;
 }
 
 /**
@@ -21,13 +26,13 @@ export interface PostDeps {
  * the workspace's media conversions, then planning. `dryRun` plans without converting (a dry run
  * stores nothing, not even converted copies).
  */
-export async function preparePost(deps: PostDeps, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck } = {}): Promise<{ request: PostRequest; plan: PostPlan }> {
+export async function preparePost(deps: PostDeps, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number> } = {}): Promise<{ request: PostRequest; plan: PostPlan }> {
   const workspace = await findWorkspace(deps.db, workspaceId);
   const settings = workspace?.settings ?? {};
   const converted = opts.dryRun ? { request, notes: [] } : await convertPostMedia(deps.media, workspaceId, settings, request);
   const plan = await planPost(
-    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? deps.checkUrl },
-    { workspaceId, settings, request: converted.request },
+    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? deps.checkUrl, checkLink: deps.checkLink, publicUrl: deps.publicUrl?.() },
+    { workspaceId, settings, request: converted.request, advise: opts.dryRun, postId: opts.postId, reservedSlots: opts.reservedSlots },
   );
   plan.warnings.push(...converted.notes);
   return { request: converted.request, plan };

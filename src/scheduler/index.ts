@@ -13,3 +13,4 @@ export {
 } from './delivery-state.js';
 export { refreshPostStatus, markPostsPublishing } from './post-status.js';
 export type { DeliveryOutcome, OutcomeListener, Duplicate } from './outcome.js';
+export { queueStats, type QueueStats } from './queue-stats.js';

@@ -29,6 +29,10 @@ export interface PublishPassOptions {
   readMedia?(workspaceId: string, mediaId: string): Promise<{ bytes: Buffer; mime: string }>;
   /** Downloads a media URL safely (no private addresses), for platforms that take no media by URL. */
   readUrl?(url: string): Promise<{ bytes: Buffer; mime: string }>;
+  /** A signed, expiring public URL of a stored media, for platforms that download media from a URL. */
+  publicMediaUrl?(workspaceId: string, mediaId: string): Promise<string>;
+  /** Stores derived bytes as a media of the workspace and returns its signed public URL. */
+  publicUrlOfBytes?(workspaceId: string, bytes: Buffer, mime: string): Promise<string>;
   concurrency: number;
   leaseMs: number;
   pollIntervalMs: number;
@@ -41,8 +45,8 @@ export interface PublishPassOptions {
   clock?: Clock;
   /** Told of every end state, inside the transaction that records it (webhooks subscribe here). */
   onOutcome?: OutcomeListener;
-  /** Told of every publish, with how late it went out (for metrics). */
-  onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean): void;
+  /** Told of every publish, with how late it went out and the platform's id for it (metrics, the log). */
+  onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean, externalId: string): void;
 }
 
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
@@ -107,7 +111,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');
         // Adopting a later attempt's post: an earlier unanswered one may still land, so one more look a window later.
         const followUpAt = d.attempts > 1 ? now() + opts.outcomeWindowFor(d.platform) : null;
-        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true);
+        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true, found.externalId);
         return;
       }
       if (look.kind === 'error') {
@@ -158,6 +162,8 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         withToken,
         readMedia: (id) => (opts.readMedia ? opts.readMedia(d.workspace_id, id) : Promise.reject(new Error('no media store'))),
         readUrl: (url) => (opts.readUrl ? opts.readUrl(url) : Promise.reject(new Error('no way to download media URLs'))),
+        ...(opts.publicMediaUrl && { publicMediaUrl: (id: string) => opts.publicMediaUrl!(d.workspace_id, id) }),
+        ...(opts.publicUrlOfBytes && { publicUrlOfBytes: (bytes: Buffer, mime: string) => opts.publicUrlOfBytes!(d.workspace_id, bytes, mime) }),
         progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
         units,
         checkpoint: async (progress) => {
@@ -174,7 +180,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       });
       // Should the unanswered attempt still land after all, one more look a window later finds it and deletes it.
       const followUpAt = afterUnanswered ? now() + window : null;
-      if (await markPublished(db, d, { ...result, adopted: false, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false);
+      if (await markPublished(db, d, { ...result, adopted: false, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false, result.externalId);
     } catch (err) {
       calling.delete(d.id);
       // The window runs from when Pinion stopped waiting for an answer: the platform may commit any time after.

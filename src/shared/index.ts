@@ -5,3 +5,4 @@ export { seededRandom } from './random.js';
 export { ownerId } from './owner.js';
 export type { FieldIssue } from './field-issue.js';
 export { Worker, type BackgroundPass } from './background.js';
+export { closestNames } from './closest.js';

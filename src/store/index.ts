@@ -1,4 +1,4 @@
 export { openStore, redactUrl, type Store, type Dialect, type OpenStoreOptions } from './open.js';
 export { migrateToLatest, pendingMigrations } from './migrations/index.js';
 export { newId } from './ids.js';
-export type { Database } from './schema.js';
+export type { Database, WebhookFormat } from './schema.js';

@@ -23,6 +23,8 @@ export interface Database {
   quota_units: QuotaUnitsTable;
   media: MediaTable;
   media_uploads: MediaUploadTable;
+  account_queues: AccountQueueTable;
+  delivery_metrics: DeliveryMetricsTable;
 }
 
 export interface WorkspaceTable {
@@ -126,6 +128,8 @@ export interface WebhookEndpointTable {
   /** After a rotation with overlap: the old secret, sealed like `secret`, still signing until `previous_secret_until`. */
   previous_secret: string | null;
   previous_secret_until: number | null;
+  /** `pinion`: pinion-signature headers; `standard`: Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). */
+  format: WebhookFormat;
   enabled: number;
   created_at: number;
   updated_at: number;
@@ -140,6 +144,8 @@ export interface WebhookEventTable {
   payload: string;
   created_at: number;
 }
+
+export type WebhookFormat = 'pinion' | 'standard';
 
 export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -194,6 +200,9 @@ export interface PostTable {
   idempotency_key: string | null;
   /** SHA-256 of the request body sent with the idempotency key. */
   request_hash: string | null;
+  /** JSON: the background link preflight's last verdict on the post's destination links. */
+  link_check: string | null;
+  link_checked_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -297,4 +306,24 @@ export interface MediaUploadTable {
   used_at: number | null;
   media_id: string | null;
   created_at: number;
+}
+
+/** An account's weekly queue: times in its zone that posts sent with `next_slot` fill in order. */
+export interface AccountQueueTable {
+  account_id: string;
+  timezone: string;
+  /** JSON: [{ days: ['mon', …], times: ['09:00', …] }]. */
+  slots: string;
+  updated_at: number;
+}
+
+/** A published post's metrics as the platform reported them at one checkpoint (`1d`, `7d`, `30d`, `manual`). */
+export interface DeliveryMetricsTable {
+  delivery_id: string;
+  checkpoint: string;
+  workspace_id: string;
+  platform: string;
+  /** JSON: counts by metric name (impressions, saves, …). */
+  metrics: string;
+  read_at: number;
 }

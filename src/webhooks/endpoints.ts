@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { TokenVault } from '../accounts/index.js';
-import { newId, type Database } from '../store/index.js';
+import { newId, type Database, type WebhookFormat } from '../store/index.js';
 import { newSecret } from './signing.js';
 
 export type EndpointRow = Database['webhook_endpoints'];
@@ -12,6 +12,7 @@ export interface WebhookEndpoint {
   url: string;
   description: string | null;
   events: string[];
+  format: WebhookFormat;
   enabled: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -26,6 +27,7 @@ export const toEndpoint = (r: EndpointRow): WebhookEndpoint => ({
   url: r.url,
   description: r.description,
   events: r.events.split(' ').filter(Boolean),
+  format: r.format,
   enabled: r.enabled === 1,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
@@ -40,7 +42,7 @@ const eventsColumn = (events: string[]) => (events.includes('*') ? '*' : [...new
 export async function createEndpoint(
   db: Kysely<Database>,
   vault: TokenVault,
-  input: { workspaceId: string; url: string; events: string[]; description?: string | null },
+  input: { workspaceId: string; url: string; events: string[]; description?: string | null; format?: WebhookFormat },
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const now = Date.now();
   const id = newId('whk', now);
@@ -54,6 +56,7 @@ export async function createEndpoint(
     secret: vault.encrypt(secret, id),
     previous_secret: null,
     previous_secret_until: null,
+    format: input.format ?? 'pinion',
     enabled: 1,
     created_at: now,
     updated_at: now,
@@ -76,7 +79,7 @@ export async function updateEndpoint(
   db: Kysely<Database>,
   workspaceId: string,
   id: string,
-  patch: { url?: string; events?: string[]; description?: string | null; enabled?: boolean },
+  patch: { url?: string; events?: string[]; description?: string | null; enabled?: boolean; format?: WebhookFormat },
 ): Promise<WebhookEndpoint | undefined> {
   const current = await getEndpointRow(db, workspaceId, id);
   if (!current) return undefined;
@@ -88,6 +91,7 @@ export async function updateEndpoint(
       ...(patch.url !== undefined ? { url: patch.url } : {}),
       ...(patch.events !== undefined ? { events: eventsColumn(patch.events) } : {}),
       ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.format !== undefined ? { format: patch.format } : {}),
       enabled,
       disabled_at: enabled ? null : (current.disabled_at ?? now),
       updated_at: now,

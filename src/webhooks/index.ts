@@ -7,7 +7,7 @@ import { pruneWebhookLogPass } from './retention.js';
 import { sendWebhooksPass, type WebhookSendConfig } from './sender.js';
 
 export { EVENT_TYPES, TEST_EVENT, emitEvent, insertEvent, type EventType } from './events.js';
-export { signature, signatureHeader } from './signing.js';
+export { signature, signatureHeader, standardWebhookHeaders } from './signing.js';
 export { backoffMs, sendWebhooksPass, type WebhookSendConfig } from './sender.js';
 export { createEndpoint, deleteEndpoint, getEndpointRow, listEndpoints, rotateSecret, toEndpoint, updateEndpoint, type WebhookEndpoint } from './endpoints.js';
 export { getDelivery, listDeliveries, redeliver, type Attempt, type Delivery } from './deliveries.js';
@@ -54,3 +54,4 @@ function reencryptSecretsPass(opts: { db: Kysely<Database>; vault: TokenVault; l
     },
   };
 }
+export { webhookStats } from './stats.js';

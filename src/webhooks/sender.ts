@@ -8,7 +8,7 @@ import type { Logger } from '../observability/index.js';
 import { inParallel, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
 import { isAllowedHost, literalRefusal, publicOnlyLookup } from '../net/index.js';
 import { newId, type Database } from '../store/index.js';
-import { signatureHeader } from './signing.js';
+import { signatureHeader, standardWebhookHeaders } from './signing.js';
 
 export interface WebhookSendConfig {
   /** Deliveries claimed per run. */
@@ -103,7 +103,7 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
       .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.attempts', 'd.endpoint_id', 'w.url', 'w.secret', 'w.previous_secret', 'w.previous_secret_until', 'w.enabled', 'e.id as event_id', 'e.type', 'e.payload', 'e.created_at'])
+      .select(['d.id', 'd.attempts', 'd.endpoint_id', 'w.url', 'w.format', 'w.secret', 'w.previous_secret', 'w.previous_secret_until', 'w.enabled', 'e.id as event_id', 'e.type', 'e.payload', 'e.created_at'])
       .where('d.id', 'in', ids)
       .where('d.lease_owner', '=', owner)
       .execute();
@@ -133,7 +133,10 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
         'pinion-event-id': d.event_id,
         'pinion-event-type': d.type,
         'pinion-delivery-id': d.id,
-        'pinion-signature': signatureHeader(secretsOf(d, vault, startedAt), body),
+        // The delivery id is the message id: the same on every retry of this event to this endpoint.
+        ...(d.format === 'standard'
+          ? standardWebhookHeaders(secretsOf(d, vault, startedAt), d.id, body)
+          : { 'pinion-signature': signatureHeader(secretsOf(d, vault, startedAt), body) }),
       };
       outcome = await post(d.url, body, headers, { timeoutMs: c.timeoutMs, allowHosts: c.allowHosts }, signal);
     } catch (err) {

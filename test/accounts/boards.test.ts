@@ -23,6 +23,7 @@ describe.each(DIALECTS)('boards and sections on %s', (dialect) => {
     const missing = await p.api('GET', `/api/v1/accounts/${accountId}/boards/Winter`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await missing.json()).detail).toMatch(/^No board "Winter" on account board_keeper \(closest: Summer Recipes/);
   });
 
   it('lists every board across pages, from the cache until asked to refresh', async () => {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
 import { pinion, pinionDaemon } from '../helpers/cli.js';
 
-describe.each(DIALECTS)('pinion CLI on %s', (dialect) => {
+// Several CLI processes per test, each loading TypeScript: slow on a busy machine.
+describe.each(DIALECTS)('pinion CLI on %s', { timeout: 90_000 }, (dialect) => {
   it('migrates, creates, lists and revokes keys', async () => {
     const db = await freshDatabaseUrl(dialect);
     const env = { DATABASE_URL: db.url, PINION_CONFIG: '' };

@@ -38,6 +38,9 @@ describe('the README walkthrough on `pinion start`', () => {
       const pins = await (await fetch(`${sandbox}/_sandbox/pins`)).json();
       expect(pins.items).toHaveLength(1);
       expect(pins.items[0]).toMatchObject({ title: 'Hello', description: 'First pin', id: done.deliveries[0].external_id });
+      // One info line per publish outcome, as JSON when the log is not a terminal.
+      const line = d.stderr().split('\n').find((l) => l.includes('"msg":"published"'));
+      expect(JSON.parse(line!)).toMatchObject({ level: 30, postId: post.id, deliveryId: done.deliveries[0].id, platform: 'pinterest', externalId: done.deliveries[0].external_id });
     } finally {
       expect(await d.stop()).toBe(0);
     }

@@ -33,7 +33,7 @@ describe.each(['newest_first', 'oldest_first'] as const)('looking for the pin of
   async function board(pageSize: number, pageBudget = 20) {
     const clock = new ManualClock(Date.now() - 3 * 3600_000);
     const images = await startImageServer();
-    const sandbox = await startPinterestSandbox({ listOrder, clock });
+    const sandbox = await startPinterestSandbox({ listOrder, clock, listLagMs: 0, fetchAllowHosts: ['127.0.0.1'] });
     close = async () => {
       await sandbox.close();
       await images.close();

@@ -45,8 +45,12 @@ export async function startTestPinion(
     // Tests serve their images from loopback servers; the refusal of private addresses is tested with its own config.
     media: { ...defaults.media, fetchAllowHosts: ['127.0.0.1'] },
     webhooks: { ...defaults.webhooks, allowHosts: ['127.0.0.1'] },
+    // Destination links in tests are mostly made up (example.com): link preflight is on where a test asks for it.
+    links: { ...defaults.links, checkPostLinks: false },
     logLevel: 'debug',
     encryptionKeys: [generateKeySpec('test')],
+    // Tests poll the API fast; the limit per key is tested where a test sets it.
+    rateLimitPerMinute: 0,
     ...opts.config,
   };
   const instance = await startPinion({

@@ -105,7 +105,7 @@ describe.each(DIALECTS)('uploading media on %s', (dialect) => {
 
   it('rejects a conversion request with unknown fields, naming each', async () => {
     const { body } = await upload(f.jpeg, 'a.jpg');
-    const res = await p.api('POST', `/api/v1/media/${body.id}/convert`, { body: { target: 'instagram', size: 3 } });
+    const res = await p.api('POST', `/api/v1/media/${body.id}/convert`, { body: { target: 'myspace', size: 3 } });
     expect(res.status).toBe(422);
     const fields = ((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field).sort();
     expect(fields).toEqual(['size', 'target']);

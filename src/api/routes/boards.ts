@@ -3,7 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { connectorFor, type AccountContext, type Board, type BoardsCapability, type Section } from '../../connectors/index.js';
 import { toAccount, type AccountRow } from '../../accounts/index.js';
 import type { ApiContext } from '../context.js';
-import { HttpProblem, notFound } from '../problem.js';
+import { HttpProblem } from '../problem.js';
+import { closestNames } from '../../shared/index.js';
 import { ListOf } from '../schemas.js';
 import { accountOf } from './accounts.js';
 import { connectorProblem } from './connector-problem.js';
@@ -54,8 +55,11 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
   };
   const boardOf = async ({ boards, at }: { boards: BoardsCapability; at: AccountContext }, idOrName: string) => {
     const board = await platform(() => boards.resolve(at, idOrName));
-    if (!board) throw notFound(`Board "${idOrName}"`);
-    return board;
+    if (board) return board;
+    // Say what is there: a typo in a board name is the usual cause.
+    const names = (await platform(() => boards.list(at))).boards.map((b) => b.name);
+    const hint = names.length ? `closest: ${closestNames(idOrName, names).join(', ')}` : `the account has no boards yet: create one with POST /api/v1/accounts/${at.account.id}/boards`;
+    throw new HttpProblem(404, 'not-found', `No board "${idOrName}" on account ${at.account.username} (${hint})`);
   };
 
   app.get<{ Params: Static<typeof AccountParams>; Querystring: Static<typeof RefreshQuery> }>(

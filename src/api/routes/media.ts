@@ -256,8 +256,23 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
   );
 }
 
+// A wildcard, not a :param: the sealed token is longer than Fastify's 100-character limit on params.
+const PublicParams = Type.Object({ '*': Type.String({ minLength: 20, maxLength: 2000 }) });
+
 /** The presigned PUT target, outside /api/v1: the signed URL, not an API key, authorises it. */
 export async function mediaUploadRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  // Platforms that fetch media by URL read stored media here: the sealed token is the permission.
+  app.get<{ Params: Static<typeof PublicParams> }>(
+    '/media/public/*',
+    // Not part of the API developers call (only platforms follow these links): kept out of the OpenAPI document.
+    { schema: { hide: true, tags: ['media'], summary: 'Download a stored media through a signed, expiring link (handed to platforms that fetch media by URL)', params: PublicParams } },
+    async (request, reply) => {
+      const media = await ctx.media.openPublicLink(request.params['*']);
+      if (!media) throw new HttpProblem(404, 'not-found', 'This media link is not valid or has expired');
+      return reply.type(media.mime).header('content-length', media.size).header('cache-control', 'private, no-store').send(await ctx.media.stream(media));
+    },
+  );
+
   await app.register(async (scope) => {
     // Raw bytes of any type, streamed to disk by the library rather than parsed here.
     scope.removeAllContentTypeParsers();

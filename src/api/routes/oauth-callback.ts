@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConnectError, finishConnect } from '../../accounts/index.js';
-import { findConnector } from '../../connectors/index.js';
+import { connectorFor, findConnector } from '../../connectors/index.js';
+import { literalRefusal } from '../../net/index.js';
 import { notFound } from '../problem.js';
 import { oauthFlowOf } from './accounts.js';
 import type { ApiContext } from '../context.js';
@@ -14,6 +15,14 @@ const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>` +
   `<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}</style></head>` +
   `<body><h1>${escape(title)}</h1><p>${escape(body)}</p></body></html>`;
+
+/** Said at connect time: platforms that download stored media from Pinion cannot while its public URL is loopback or private. */
+function unreachableMedia(publicUrl: string, platforms: string[]): string {
+  const names = platforms.map((p) => connectorFor(p).facts).filter((f) => f.capabilities.fetchesMediaByUrl).map((f) => f.name);
+  const why = names.length ? literalRefusal(new URL(publicUrl)) : undefined;
+  if (!why) return '';
+  return `Note: ${names.join(' and ')} download${names.length > 1 ? '' : 's'} uploaded media from Pinion's public URL ${publicUrl}, which ${names.length > 1 ? 'they' : 'it'} cannot reach (${why}); set PINION_PUBLIC_URL to an address on the internet, or post media by public media_url. `;
+}
 
 function withParams(url: string, params: Record<string, string>): string {
   const u = new URL(url);
@@ -39,12 +48,13 @@ export async function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext)
           publicUrl: ctx.publicUrl,
           ...request.query,
         });
-        if (redirectUrl) return reply.redirect(withParams(redirectUrl, { status: 'connected', account_id: account.id, platform }), 302);
-        if (accounts.length > 1) {
-          const names = accounts.map((a) => `${a.username} (account ${a.id})`).join(', ');
-          return reply.type('text/html').send(page('Accounts connected', `${accounts.length} accounts on ${platform} are connected to Pinion: ${names}. You can close this window.`));
+        const note = unreachableMedia(ctx.publicUrl, [...new Set(accounts.map((a) => a.platform))]);
+        if (redirectUrl) {
+          const params = { status: 'connected', account_id: account.id, account_ids: accounts.map((a) => a.id).join(','), platform, ...(note && { warning: note.trim() }) };
+          return reply.redirect(withParams(redirectUrl, params), 302);
         }
-        return reply.type('text/html').send(page('Account connected', `${account.username} on ${platform} is connected to Pinion (account ${account.id}). You can close this window.`));
+        const names = accounts.map((a) => `${a.username} on ${a.platform} is connected to Pinion (account ${a.id})`).join('; ');
+        return reply.type('text/html').send(page(accounts.length > 1 ? 'Accounts connected' : 'Account connected', `${names}. ${note}You can close this window.`));
       } catch (err) {
         if (!(err instanceof ConnectError)) throw err;
         request.log.warn({ reason: err.reason, platform }, 'account connect failed');

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Post, PostPlan } from '../../posts/index.js';
+import type { MetricsReading } from '../../analytics/index.js';
 import { isoTime } from '../schemas.js';
 
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
@@ -32,6 +33,15 @@ export const DeliveryView = Type.Object(
     }),
     warning: Type.Union([Type.String(), Type.Null()]),
     payload: Type.Unknown({ description: 'Exactly what the platform receives' }),
+    metrics: Type.Optional(
+      Type.Object(
+        {
+          latest: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
+          readings: Type.Array(Type.Object({ checkpoint: Type.String({ description: '1d, 7d, 30d after publishing, or manual' }), read_at: Type.String({ format: 'date-time' }), metrics: Type.Record(Type.String(), Type.Number()) })),
+        },
+        { description: 'Metrics read back from the platform (published deliveries of platforms with analytics)' },
+      ),
+    ),
   },
   { $id: 'Delivery' },
 );
@@ -45,6 +55,17 @@ export const PostView = Type.Object(
     request: Json,
     deliveries: Type.Array(DeliveryView),
     warnings: Type.Optional(Type.Array(Issue)),
+    link_check: Type.Optional(
+      Type.Object(
+        {
+          checked_at: Type.String({ format: 'date-time' }),
+          links: Type.Array(
+            Type.Object({ field: Type.String(), url: Type.String(), ok: Type.Boolean(), status: Type.Integer(), final_url: Type.String(), redirects: Type.Integer(), warnings: Type.Array(Type.String()) }),
+          ),
+        },
+        { description: 'The destination links checked again shortly before the post is due' },
+      ),
+    ),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
@@ -59,6 +80,7 @@ export const ValidationView = Type.Object({
       platform: Type.String(),
       account_id: Type.String(),
       account: Type.String(),
+      scheduled_at: Type.String({ format: 'date-time', description: 'When this delivery goes (later than the post’s time for the second board onwards, with interval)' }),
       payload: Type.Unknown({ description: 'Exactly what the platform will receive' }),
       warnings: Type.Array(Issue),
       adaptations: Type.Array(Type.Object({ kind: Type.String(), field: Type.String(), message: Type.String() }), { description: 'What Pinion changed so the post fits this platform' }),
@@ -66,9 +88,15 @@ export const ValidationView = Type.Object({
   ),
   errors: Type.Array(Issue),
   warnings: Type.Array(Issue),
+  season: Type.Optional(Type.Object({ event: Type.String(), event_date: Type.String(), lead_days: Type.Integer(), publish_by: Type.String({ format: 'date-time' }) })),
+  queued: Type.Optional(Type.Boolean({ description: 'The post takes the account’s next free queue slot (scheduled_at)' })),
 });
 
-export function postView(post: Post, warnings?: PostPlan['warnings']): Static<typeof PostView> {
+export function postView(post: Post, warnings?: PostPlan['warnings'], readings?: MetricsReading[]): Static<typeof PostView> {
+  const metricsOf = (deliveryId: string) => {
+    const mine = (readings ?? []).filter((r) => r.deliveryId === deliveryId);
+    return mine.length ? { latest: mine.at(-1)!.metrics, readings: mine.map((r) => ({ checkpoint: r.checkpoint, read_at: isoTime(r.readAt), metrics: r.metrics })) } : undefined;
+  };
   return {
     id: post.id,
     status: post.status,
@@ -92,8 +120,10 @@ export function postView(post: Post, warnings?: PostPlan['warnings']): Static<ty
       duplicates: d.duplicates === null ? [] : (JSON.parse(d.duplicates) as Array<{ external_id: string; url: string; removed: boolean }>),
       warning: d.warning,
       payload: JSON.parse(d.payload) as unknown,
+      ...(metricsOf(d.id) ? { metrics: metricsOf(d.id) } : {}),
     })),
     ...(warnings ? { warnings } : {}),
+    ...(post.linkCheck ? { link_check: { checked_at: isoTime(post.linkCheck.checkedAt), links: post.linkCheck.links } } : {}),
     created_at: isoTime(post.createdAt),
     updated_at: isoTime(post.updatedAt),
   };
@@ -103,7 +133,17 @@ export function validationView(plan: PostPlan): Static<typeof ValidationView> {
   return {
     valid: plan.errors.length === 0,
     scheduled_at: isoTime(plan.scheduledAt),
-    deliveries: plan.deliveries.map((d) => ({ platform: d.platform, account_id: d.account.id, account: d.account.username, payload: d.payload, warnings: d.warnings, adaptations: d.adaptations })),
+    deliveries: plan.deliveries.map((d) => ({
+      platform: d.platform,
+      account_id: d.account.id,
+      account: d.account.username,
+      scheduled_at: isoTime(plan.scheduledAt + d.offsetMs),
+      payload: d.payload,
+      warnings: d.warnings,
+      adaptations: d.adaptations,
+    })),
+    ...(plan.season ? { season: { event: plan.season.eventName, event_date: plan.season.eventDate, lead_days: plan.season.leadDays, publish_by: isoTime(plan.season.publishBy) } } : {}),
+    ...(plan.queued ? { queued: true } : {}),
     errors: plan.errors,
     warnings: plan.warnings,
   };

@@ -7,6 +7,7 @@ import { HttpProblem, invalid, notFound } from '../problem.js';
 import { IdParams, ListOf } from '../schemas.js';
 import { connectorProblem } from './connector-problem.js';
 import { PostView, ValidationView, postView, validationView } from './post-view.js';
+import { readingsOf } from '../../analytics/index.js';
 
 const PostStatus = Type.Union(['scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled'].map((s) => Type.Literal(s)));
 const ListQuery = Type.Object(
@@ -48,7 +49,7 @@ const busyProblem = (err: PostConflict) =>
   new HttpProblem(409, 'already-publishing', err.message, undefined, err.retryAt === null ? undefined : { retry_at: new Date(err.retryAt).toISOString() });
 
 /** Plans a request for the caller's workspace; platform outages become problems. */
-export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck } = {}) {
+export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number> } = {}) {
   try {
     return await preparePost(ctx.posts, workspaceId, request, opts);
   } catch (err) {
@@ -131,7 +132,7 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     async (request) => {
       const post = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!post) throw notFound('Post');
-      return postView(post);
+      return postView(post, undefined, await readingsOf(db, post.deliveries.map((d) => d.id)));
     },
   );
 
@@ -144,7 +145,7 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     async (request) => {
       const existing = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!existing) throw notFound('Post');
-      const { request: merged, plan } = await prepare(ctx, request.caller.workspaceId, { ...existing.request, ...request.body } as PostRequest);
+      const { request: merged, plan } = await prepare(ctx, request.caller.workspaceId, { ...existing.request, ...request.body } as PostRequest, { postId: existing.id });
       const bad = rejectIfInvalid(plan);
       if (bad) throw bad;
       try {

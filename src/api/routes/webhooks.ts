@@ -25,6 +25,9 @@ import { IdParams, ListOf, isoTime } from '../schemas.js';
 const EventName = Type.Union([...EVENT_TYPES.map((t) => Type.Literal(t)), Type.Literal('*')], { description: 'An event type, or `*` for all' });
 const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'http(s) URL that receives POSTed events' });
 const Events = Type.Array(EventName, { minItems: 1, uniqueItems: true });
+const Format = Type.Union([Type.Literal('pinion'), Type.Literal('standard')], {
+  description: 'How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature)',
+});
 const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })]);
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]);
@@ -35,6 +38,7 @@ const EndpointView = Type.Object(
     url: Type.String(),
     description: Description,
     events: Type.Array(Type.String()),
+    format: Format,
     enabled: Type.Boolean(),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
@@ -55,9 +59,9 @@ const RotateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const CreateBody = Type.Object({ url: Url, events: Events, description: Type.Optional(Description) }, { additionalProperties: false });
+const CreateBody = Type.Object({ url: Url, events: Events, description: Type.Optional(Description), format: Type.Optional(Format) }, { additionalProperties: false });
 const PatchBody = Type.Object(
-  { url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Description), enabled: Type.Optional(Type.Boolean()) },
+  { url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Description), enabled: Type.Optional(Type.Boolean()), format: Type.Optional(Format) },
   { additionalProperties: false, minProperties: 1 },
 );
 const AttemptView = Type.Object({
@@ -99,6 +103,7 @@ const view = (e: WebhookEndpoint): Static<typeof EndpointView> => ({
   url: e.url,
   description: e.description,
   events: e.events,
+  format: e.format,
   enabled: e.enabled,
   created_at: isoTime(e.createdAt),
   updated_at: isoTime(e.updatedAt),

@@ -89,6 +89,9 @@ const toTokenSet = (t: TokenResponse, now = Date.now()): TokenSet => ({
   scopes: t.scope.split(/[\s,]+/).filter(Boolean),
 });
 
+/** PinAnalyticsResponse: per app type, the period's summary (and daily rows, not read here). */
+export type PinAnalyticsResponse = Record<string, { summary_metrics?: Record<string, number>; lifetime_metrics?: Record<string, number> }>;
+
 /** The Pinterest API v5 calls Pinion makes, one method each. */
 export class PinterestClient implements OAuthFlow {
   constructor(private readonly app: PinterestAppConfig) {}
@@ -202,6 +205,16 @@ export class PinterestClient implements OAuthFlow {
       path: `/boards/${encodeURIComponent(boardId)}/pins`,
       auth: { bearer: accessToken },
       query: { page_size: opts.pageSize ?? 100, bookmark: opts.bookmark },
+    });
+  }
+
+  /** A pin's metrics over whole UTC days (GET /v5/pins/{pin_id}/analytics, rate category org_analytics). */
+  pinAnalytics(accessToken: string, pinId: string, range: { startDate: string; endDate: string; metricTypes: readonly string[] }): Promise<PinAnalyticsResponse> {
+    return callPinterest(this.http, {
+      method: 'GET',
+      path: `/pins/${encodeURIComponent(pinId)}/analytics`,
+      auth: { bearer: accessToken },
+      query: { start_date: range.startDate, end_date: range.endDate, metric_types: range.metricTypes.join(','), app_types: 'ALL' },
     });
   }
 

@@ -8,6 +8,8 @@ import { planPin } from './plan.js';
 import { PINTEREST } from './platform.js';
 import { pinterestPublisher } from './publish.js';
 import { pinterestLength } from './adapt.js';
+import { pinterestLinkRules } from './rich-pins.js';
+import { pinterestAnalytics } from './analytics.js';
 
 function client(config: PlatformConfig): PinterestClient {
   if (!config.clientId || !config.clientSecret) {
@@ -33,6 +35,7 @@ export const pinterest: Connector = {
     outcomeWindowSeconds: P.defaults.outcomeWindowSeconds,
   },
   options: PinterestOptionsSchema,
+  exampleOptions: { board: 'Products', title: 'Indigo linen apron', alt_text: 'A blue apron on a hook' },
   legacyEnv: {
     PINTEREST_CLIENT_ID: 'clientId',
     PINTEREST_CLIENT_SECRET: 'clientSecret',
@@ -70,6 +73,24 @@ export const pinterest: Connector = {
   media: pinterestMedia,
   publisher: (config) => pinterestPublisher(client(config)),
   boards,
+  destinations(options) {
+    const { boards: places, ...rest } = options as PinterestOptions;
+    if (!places || rest.board || rest.board_id || rest.board_section || rest.board_section_id) return [];
+    return places.map((place, i) => ({ options: { ...rest, ...place }, field: `platform_options.pinterest.boards.${i}` }));
+  },
+  linkRules: pinterestLinkRules,
+  seo: { titleMax: P.limits.title, descriptionShown: P.limits.descriptionAdvised, descriptionMax: P.limits.description, descriptionMin: 100, titleOption: 'title', descriptionOption: 'description', altTextOption: 'alt_text' },
+  analytics: pinterestAnalytics(client),
+  // Pinterest treats the same image and link pinned again and again as spam; a week or two apart is the usual advice.
+  duplicates: {
+    windowDays: 14,
+    what: 'the same image and link to the same board',
+    key(payload) {
+      const pin = payload as { board_id?: string; link?: string; media_source?: { url?: string; media_id?: string; items?: Array<{ url?: string }> } };
+      const image = pin.media_source?.url ?? pin.media_source?.media_id ?? pin.media_source?.items?.map((i) => i.url).join(' ');
+      return pin.board_id && pin.link && image ? JSON.stringify([pin.board_id, image, pin.link]) : undefined;
+    },
+  },
   sandbox: {
     load: async () => {
       const { createPinterestSandbox } = await import('../../sandbox/pinterest/index.js');

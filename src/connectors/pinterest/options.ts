@@ -14,6 +14,16 @@ export const CarouselItemSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const BoardPlaceSchema = Type.Object(
+  {
+    board_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    board: Type.Optional(Type.String({ minLength: 1, maxLength: 180, description: 'Board name' })),
+    board_section_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    board_section: Type.Optional(Type.String({ minLength: 1, maxLength: L.sectionName })),
+  },
+  { additionalProperties: false },
+);
+
 /** `platform_options.pinterest`: where the pin goes and what Pinterest-only fields it carries. */
 export const PinterestOptionsSchema = Type.Object(
   {
@@ -21,6 +31,13 @@ export const PinterestOptionsSchema = Type.Object(
     board: Type.Optional(Type.String({ minLength: 1, maxLength: 180, description: 'Board name (looked up on the account), instead of board_id' })),
     board_section_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     board_section: Type.Optional(Type.String({ minLength: 1, maxLength: L.sectionName, description: 'Section name, instead of board_section_id' })),
+    boards: Type.Optional(
+      Type.Array(BoardPlaceSchema, {
+        minItems: 1,
+        maxItems: 20,
+        description: 'Several boards (and sections) of the account, instead of board: one pin each, in this order, `interval` apart (the post’s interval field)',
+      }),
+    ),
     title: Type.Optional(Type.String({ description: `Pin title, up to ${L.title} characters` })),
     description: Type.Optional(Type.String({ description: `Pin description, up to ${L.description} characters (defaults to content, fitted)` })),
     alt_text: Type.Optional(Type.String({ description: `Alt text, up to ${L.altText} characters` })),

@@ -15,6 +15,10 @@ export async function planPin(boards: BoardsCapability, draft: Draft, ctx: Accou
   const errors: FieldIssue[] = [];
   const boardRef = o.board_id ?? o.board;
   const none: Plan = { payload: null, errors, warnings: [], adaptations: [] };
+  if (o.boards) {
+    errors.push({ field: `${OPT}.boards`, message: 'give either boards (several) or board/board_id (one), not both' });
+    return none;
+  }
   if (!boardRef) {
     errors.push({ field: `${OPT}.board_id`, message: 'is required for Pinterest (or board, a board name); list the account’s boards with GET /api/v1/accounts/{id}/boards' });
     return none;

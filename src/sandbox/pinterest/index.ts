@@ -3,7 +3,7 @@ import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
 import { registerBoardRoutes } from './boards.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { PinterestError } from './errors.js';
-import { FaultInjector, HeldConnections, type FaultConfig } from '../common/index.js';
+import { FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig } from '../common/index.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { registerMediaRoutes, registerUploadRoute } from './media.js';
 import { registerAuthorizeRoutes } from './oauth-authorize.js';
@@ -14,6 +14,8 @@ import { RateLimiter, type RateLimitBudget, type RateLimitCategory, type RateLim
 import { systemClock, type Clock } from '../../shared/index.js';
 import { SandboxState, type SandboxApp, type SandboxUser } from './state.js';
 import { issueTokenPair, type TokenResponse } from './tokens.js';
+import { registerAnalyticsRoutes } from './analytics.js';
+import { registerSamplePages } from './sample-pages.js';
 
 export type { FaultConfig } from '../common/index.js';
 export type { RateLimitBudget, RateLimitCategory, RateLimitHeaderStyle } from './rate-limit.js';
@@ -88,6 +90,8 @@ export interface PinterestSandbox {
   stats(): ReturnType<typeof sandboxStats>;
   /** Clears all state and rate-limit windows and restores the faults given at creation. */
   reset(): void;
+  snapshot(): string;
+  restore(snapshot: string): void;
 }
 
 export const DEFAULT_APP: SandboxApp = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
@@ -125,6 +129,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     view: (request) => ({ baseUrl: ctx.baseUrl(request), timestamps: resolved.timestamps }),
   };
 
+  const persisted = () => ({ users: state.users, apps: state.apps, authorizationCodes: state.authorizationCodes, tokens: state.tokens, boards: state.boards, sections: state.sections, pins: state.pins, media: state.media }) as unknown as Record<string, Map<unknown, unknown>>;
   const reset = () => {
     state.reset();
     ctx.limiter.reset();
@@ -150,11 +155,13 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
         registerBoardRoutes(v5, ctx);
         registerPinRoutes(v5, ctx);
         registerMediaRoutes(v5, ctx);
+        registerAnalyticsRoutes(v5, ctx);
       },
       { prefix: '/v5' },
     );
     registerAuthorizeRoutes(instance, ctx);
     registerInspectionRoutes(instance, ctx, reset);
+    registerSamplePages(instance);
     await registerUploadRoute(instance, ctx);
   };
 
@@ -169,6 +176,9 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     },
     stats: () => sandboxStats(state),
     reset,
+    // Users, tokens and content; not call counters or rate-limit windows, which start afresh like a new day.
+    snapshot: () => snapshotMaps(persisted()),
+    restore: (text) => restoreMaps(persisted(), text),
   };
 }
 

@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { FaultInjector, HeldConnections, type FaultConfig } from '../common/index.js';
+import { FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig } from '../common/index.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { ResolvedOptions, XContext } from './context.js';
 import { problems, XProblem } from './errors.js';
@@ -68,6 +68,8 @@ export interface XSandbox {
   stats(): ReturnType<typeof sandboxStats>;
   /** Clears all state and rate-limit windows and restores the faults given at creation. */
   reset(): void;
+  snapshot(): string;
+  restore(snapshot: string): void;
 }
 
 export const DEFAULT_APPS: XApp[] = [
@@ -96,6 +98,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
   const state = new XState(options.apps ?? DEFAULT_APPS, clock);
   const ctx: XContext = { state, options: resolved, clock, faults: new FaultInjector(options.faults), limiter: new RateLimiter(options.rateLimits), held: new HeldConnections() };
 
+  const persisted = () => ({ users: state.users, apps: state.apps, authorizationCodes: state.authorizationCodes, tokens: state.tokens, tweets: state.tweets, media: state.media }) as unknown as Record<string, Map<unknown, unknown>>;
   const reset = () => {
     state.reset();
     ctx.limiter.reset();
@@ -131,6 +134,9 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     },
     stats: () => sandboxStats(state),
     reset,
+    // Users, tokens and content; not call counters or rate-limit windows, which start afresh like a new day.
+    snapshot: () => snapshotMaps(persisted()),
+    restore: (text) => restoreMaps(persisted(), text),
   };
 }
 

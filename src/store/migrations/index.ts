@@ -10,6 +10,8 @@ import * as m0007 from './0007_connectors.js';
 import * as m0008 from './0008_delivery_states.js';
 import * as m0009a from './0009_account_expiry_warning.js';
 import * as m0009b from './0009_quota_units.js';
+import * as m0010a from './0010_webhook_format.js';
+import * as m0010b from './0010_queues_and_metrics.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +26,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_account_expiry_warning': m0009a,
   // Kysely runs these in name order: this one after the account expiry warning.
   '0009_quota_units': m0009b,
+  '0010_webhook_format': m0010a,
+  '0010_queues_and_metrics': m0010b,
 };
 
 function migrator(store: Store): Migrator {

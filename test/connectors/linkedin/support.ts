@@ -8,7 +8,7 @@ export function fastLinkedIn(overrides: Partial<{ limit: number; perDay: number;
   const platforms = loadConfig({ env: {} }).platforms as Record<string, Config['platforms'][string]>;
   return {
     ...platforms,
-    linkedin: { ...platforms.linkedin!, timeoutMs: overrides.timeoutMs ?? 2000, writeBudget: { limit: overrides.limit ?? 600, windowSeconds: 60, perDay: overrides.perDay ?? 150 } },
+    linkedin: { ...platforms.linkedin!, timeoutMs: overrides.timeoutMs ?? 2000, writeBudget: { limit: overrides.limit ?? 600, windowSeconds: 60, perDay: overrides.perDay ?? 150 }, outcomeWindowSeconds: 1 },
   } as Config['platforms'];
 }
 

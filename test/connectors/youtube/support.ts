@@ -36,6 +36,8 @@ export function fastYouTube(overrides: { unitsPerDay?: number; timeoutMs?: numbe
       ...yt,
       timeoutMs: overrides.timeoutMs ?? 3000,
       writeBudget: { limit: 1000, windowSeconds: 1, perDay: 0 },
+      // The emulator answers or drops at once, never commits late: a short window keeps retries quick.
+      outcomeWindowSeconds: 1,
       quota: { ...yt.quota!, unitsPerDay: overrides.unitsPerDay ?? yt.quota!.unitsPerDay },
     },
   };

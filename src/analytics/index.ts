@@ -1,0 +1,2 @@
+export { analyticsPass, readMetrics, type AnalyticsDeps } from './pass.js';
+export { metricsReport, readingsOf, saveReading, type MetricsReading } from './store.js';

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
+import { pinterestAccount, startImageServer } from '../helpers/posts.js';
+import { DIALECTS } from '../helpers/stores.js';
+
+describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
+  let p: TestPinion;
+  let images: Awaited<ReturnType<typeof startImageServer>>;
+  beforeAll(async () => {
+    p = await startTestPinion({ dialect, sandbox: {} });
+    images = await startImageServer();
+    const { account } = await pinterestAccount(p);
+    await p.api('POST', `/api/v1/accounts/${account.id}/boards`, { body: { name: 'Gifts' } });
+  });
+  afterAll(async () => {
+    await p?.close();
+    await images?.close();
+  });
+  const post = async (at: string, board = 'Products', link = 'https://shop.example/apron') => {
+    const res = await p.api('POST', '/api/v1/posts', { body: { content: 'Apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link, scheduled_at: at, platform_options: { pinterest: { board } } } });
+    expect(res.status).toBe(201);
+    return res.json();
+  };
+  const duplicateWarnings = (created: { warnings?: Array<{ message: string }> }) => (created.warnings ?? []).filter((w) => /same image and link/.test(w.message));
+
+  it('warns when the same image and link go to the same board within 14 days, naming the earlier post', async () => {
+    const first = await post('2032-03-01T10:00:00Z');
+    expect(duplicateWarnings(first)).toEqual([]);
+    const again = await post('2032-03-04T10:00:00Z');
+    expect(duplicateWarnings(again)).toEqual([{ field: 'platform_options.pinterest', message: expect.stringContaining(`as post ${first.id} (2032-03-01T10:00:00.000Z), within 14 days`) }]);
+  });
+
+  it('does not warn for another board, another link, or three weeks later', async () => {
+    expect(duplicateWarnings(await post('2032-03-02T10:00:00Z', 'Gifts'))).toEqual([]);
+    expect(duplicateWarnings(await post('2032-03-02T11:00:00Z', 'Products', 'https://shop.example/mug'))).toEqual([]);
+    expect(duplicateWarnings(await post('2032-03-25T10:00:00Z'))).toEqual([]);
+  });
+});

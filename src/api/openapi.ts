@@ -19,6 +19,7 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /api/v1/analytics': 'listAnalytics',
   'POST /api/v1/posts/{id}/analytics': 'readPostAnalytics',
   'GET /api/v1/seasons': 'listSeasons',
+  'GET /api/v1/platforms': 'listPlatforms',
   'GET /api/v1/workspace': 'getWorkspace',
   'PATCH /api/v1/workspace': 'updateWorkspace',
   'GET /api/v1/keys': 'listApiKeys',
@@ -116,6 +117,7 @@ const TAGS = [
   { name: 'webhooks', description: 'Endpoints notified when posts publish or fail and accounts need attention' },
   { name: 'workspace', description: 'The workspace and its defaults' },
   { name: 'keys', description: 'API keys of the workspace' },
+  { name: 'platforms', description: 'The platforms this Pinion publishes to, with each one’s options schema' },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 

@@ -23,6 +23,10 @@ import { bulkPostRoutes } from './routes/posts-bulk.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { mediaRoutes, mediaUploadRoutes } from './routes/media.js';
+import { platformRoutes } from './routes/platforms.js';
+import { sessionRoutes } from './routes/session.js';
+import { Sessions } from './session.js';
+import { webRoutes } from '../web/index.js';
 import { linkRoutes } from './routes/links.js';
 import { slotRoutes } from './routes/slots.js';
 import { analyticsRoutes } from './routes/analytics.js';
@@ -39,7 +43,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -83,9 +87,14 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   await app.register(async (scope) => oauthCallbackRoutes(scope, ctx));
   await app.register(async (scope) => mediaUploadRoutes(scope, ctx));
 
+  // The dashboard: pages at / that call this same API with a session instead of a bearer key.
+  const sessions = new Sessions();
+  await app.register(async (scope) => sessionRoutes(scope, ctx, sessions));
+  await app.register(async (scope) => webRoutes(scope, { sessionOf: (request) => sessions.of(request) }));
+
   await app.register(
     async (v1) => {
-      requireApiKey(v1, ctx);
+      requireApiKey(v1, ctx, sessions);
       await limitPerApiKey(v1, ctx.config.rateLimitPerMinute);
       for (const routes of API_ROUTES) await routes(v1, ctx);
     },

@@ -69,10 +69,11 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
     const { key, id: keyId, reused } = await startKey(instance.store.db, workspace.id, localStateDir(config));
     const u = instance.url;
     const sandboxes = Object.fromEntries([...instance.sandboxes.keys()].map((p) => [p, `${u}${sandboxPrefix(p)}`]));
-    print(out, { api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandboxes, api_key: key, api_key_id: keyId, workspace: workspace.name }, () =>
+    print(out, { dashboard: `${u}/`, api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandboxes, api_key: key, api_key_id: keyId, workspace: workspace.name }, () =>
       [
         `Pinion is running: ${instance.store.displayUrl}, media in ${config.mediaDir}, API and worker in this process${instance.sandboxes.size ? ', platform sandboxes' : ''}.`,
         '',
+        `  Dashboard: ${u}/  (sign in with the API key below)`,
         `  API:       ${u}/api/v1`,
         `  Docs:      ${u}/docs`,
         `  OpenAPI:   ${u}/openapi.json`,

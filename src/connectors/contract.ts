@@ -147,6 +147,11 @@ export interface MediaRules {
 
 /** Named places inside an account (Pinterest boards and their sections). */
 export interface BoardsCapability {
+  /**
+   * Which of the platform's options name the board and its section, so forms can offer pickers for
+   * them; `byName` lists the options that name them by name instead, which a picker makes unneeded.
+   */
+  optionFields: { board: string; section?: string; byName?: readonly string[] };
   list(ctx: AccountContext, opts?: { refresh?: boolean }): Promise<{ boards: Board[]; fetchedAt: Date }>;
   resolve(ctx: AccountContext, idOrName: string): Promise<Board | undefined>;
   create(ctx: AccountContext, input: { name: string; description?: string; privacy?: string }): Promise<Board>;

@@ -10,8 +10,11 @@ describe('the README walkthrough on `pinion start`', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinion-first-'));
     const d = await pinionDaemon(['start', '--port', '0', '--json'], /"api_key"/, { PINION_CONFIG: '' }, dir);
     try {
-      const { api, api_key: key, sandboxes } = JSON.parse(d.stdout()) as { api: string; api_key: string; sandboxes: Record<string, string> };
+      const { api, api_key: key, sandboxes, dashboard } = JSON.parse(d.stdout()) as { api: string; api_key: string; sandboxes: Record<string, string>; dashboard: string };
       const sandbox = sandboxes.pinterest!;
+      // The dashboard is served too, with its scripts from the server itself.
+      expect(await (await fetch(dashboard)).text()).toContain('Sign in');
+      expect((await fetch(`${dashboard}assets/app.js`)).status).toBe(200);
       const call = (method: string, path: string, body?: unknown) =>
         fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
 

@@ -18,6 +18,8 @@ const sameName = (a: string, b: string) => a.trim().localeCompare(b.trim(), unde
  * creating boards never pushes a pin into a 429, nor the reverse.
  */
 export class BoardDirectory implements BoardsCapability {
+  readonly optionFields = { board: 'board_id', section: 'board_section_id', byName: ['board', 'board_section'] };
+
   constructor(private readonly client: (ctx: AccountContext) => PinterestClient) {}
 
   private async write<T>(ctx: AccountContext, call: (token: string) => Promise<T>): Promise<T> {

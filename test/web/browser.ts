@@ -7,7 +7,11 @@ import sharp from 'sharp';
 /** Debian's chromium (`.ci/run` installs it), driven by playwright-core with a fresh profile. */
 export const CHROMIUM = process.env.PINION_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = resolve(import.meta.dirname, 'screenshots');
+/**
+ * Every test run saves a screenshot of each page, to a temporary folder so a run leaves the checkout clean;
+ * `UPDATE_SCREENSHOTS=1` writes them over the committed ones the README shows.
+ */
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? resolve(import.meta.dirname, 'screenshots') : join(tmpdir(), 'pinion-screenshots');
 
 export async function openBrowser(opts: { timezoneId: string }): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'pinion-chromium-'));

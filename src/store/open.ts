@@ -53,7 +53,10 @@ function withStatementCache(database: SqliteDatabase.Database, size = 500) {
     prepare(sql: string) {
       let stmt = cache.get(sql);
       if (stmt) cache.delete(sql);
-      else stmt = database.prepare(sql);
+      // Kysely opens transactions with a deferred `begin`: one that reads, then writes while another process (API and
+      // worker share the file) has written meanwhile gets SQLITE_BUSY at once, busy_timeout or not ("database is
+      // locked" on a PATCH racing a worker). `begin immediate` takes the write lock first and waits for it instead.
+      else stmt = database.prepare(sql === 'begin' ? 'begin immediate' : sql);
       cache.set(sql, stmt);
       if (cache.size > size) cache.delete(cache.keys().next().value!);
       return stmt;

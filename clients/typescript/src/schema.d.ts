@@ -109,6 +109,26 @@ export interface paths {
         patch: operations["updateWorkspace"];
         trace?: never;
     };
+    "/api/v1/platforms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platforms Pinion publishes to: names, capabilities and each one’s options schema
+         * @description The platforms Pinion publishes to: names, capabilities and each one’s options schema
+         */
+        get: operations["listPlatforms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/keys": {
         parameters: {
             query?: never;
@@ -874,6 +894,28 @@ export interface components {
             request_id?: string;
         } & {
             [key: string]: unknown;
+        };
+        Platform: {
+            id: string;
+            name: string;
+            /** @description How a post’s link reaches the platform: field, in_text or none */
+            links: string;
+            text: {
+                max: number;
+                unit: string;
+            };
+            capabilities: {
+                [key: string]: boolean | number;
+            };
+            /** @description Where the platform has boards: the options naming the board and the section (fed by /accounts/:id/boards and /sections) */
+            boards: {
+                board_option: string;
+                section_option: string | null;
+                /** @description Options naming them by name instead */
+                by_name_options: string[];
+            } | null;
+            /** @description JSON schema of platform_options.<id> (the platform’s own options) */
+            options_schema: unknown;
         };
         ApiKey: {
             id: string;
@@ -1993,6 +2035,74 @@ export interface operations {
             };
             /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPlatforms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Platform"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import { ConnectorError } from '../errors.js';
+import { errorBody, nonEmpty } from '../error-body.js';
 
 export interface LinkedInHttpOptions {
   /** `https://api.linkedin.com` in production; the sandbox's base URL in tests and `pinion start`. */
@@ -45,13 +46,10 @@ interface Said {
  * endpoints as RFC 6749 `{error, error_description}`.
  */
 export function readError(text: string, fallback: string): Said {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { message: text.slice(0, 300) || fallback };
-  }
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const body = errorBody(text, fallback);
+  if (!('json' in body)) return body;
+  const parsed = body.json;
+  const str = nonEmpty;
   const message = (str(parsed.message) ?? str(parsed.error_description) ?? str(parsed.error) ?? fallback).split('\n').filter(Boolean).slice(0, 3).join('; ');
   return {
     message: message.length > 500 ? `${message.slice(0, 500)}…` : message,

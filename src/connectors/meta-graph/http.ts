@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../../shared/index.js';
 import { ConnectorError } from '../errors.js';
 import { metaUrl, type MetaHost } from './hosts.js';
 import { mustWait, recordUsage } from './usage.js';
+import { nonEmpty } from '../error-body.js';
 
 export interface GraphHttpOptions {
   /** Human name of the platform, for messages ("Instagram"). */
@@ -88,7 +89,7 @@ export async function callGraph<T>(opts: GraphHttpOptions, call: GraphCall): Pro
 export function readGraphError(parsed: unknown, fallback: string): GraphError {
   const o = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
   const e = (o.error && typeof o.error === 'object' ? o.error : o) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const str = nonEmpty;
   const int = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined);
   return {
     message: str(e.message) ?? str(e.error_message) ?? str(o.error_message) ?? str(o.error_description) ?? fallback.slice(0, 300),

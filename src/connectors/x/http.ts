@@ -1,4 +1,5 @@
 import { ConnectorError } from '../errors.js';
+import { errorBody, nonEmpty } from '../error-body.js';
 
 export interface XHttpOptions {
   /** `https://api.x.com` in production; the sandbox's base URL in tests and `pinion start`. */
@@ -85,13 +86,10 @@ interface Said {
  * at the token endpoint.
  */
 export function readError(text: string, fallback: string): Said {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { message: text.slice(0, 300) || fallback };
-  }
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const body = errorBody(text, fallback);
+  if (!('json' in body)) return body;
+  const parsed = body.json;
+  const str = nonEmpty;
   const first = Array.isArray(parsed.errors) ? (parsed.errors[0] as Record<string, unknown> | undefined) : undefined;
   const type = str(parsed.type) ?? str(first?.type);
   const message =

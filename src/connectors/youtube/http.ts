@@ -1,5 +1,6 @@
 import { ConnectorError } from '../errors.js';
 import { nextQuotaReset } from './platform.js';
+import { errorBody, nonEmpty } from '../error-body.js';
 
 export interface GoogleHttpOptions {
   timeoutMs: number;
@@ -37,13 +38,10 @@ export interface GoogleSaid {
 }
 
 export function readGoogleError(text: string, fallback: string): GoogleSaid {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { message: text.slice(0, 300) || fallback };
-  }
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const body = errorBody(text, fallback);
+  if (!('json' in body)) return body;
+  const parsed = body.json;
+  const str = nonEmpty;
   if (typeof parsed.error === 'string') return { message: str(parsed.error_description) ?? parsed.error, reason: parsed.error };
   const error = (parsed.error ?? {}) as Record<string, unknown>;
   const first = Array.isArray(error.errors) ? (error.errors[0] as Record<string, unknown> | undefined) : undefined;

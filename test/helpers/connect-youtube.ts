@@ -1,26 +1,13 @@
 import { expect } from 'vitest';
 import type { TestPinion } from './pinion.js';
+import { connectThroughSandbox } from './sandbox-connect.js';
 
 /**
  * Connects a YouTube channel of the emulator through the real flow: Pinion's connect endpoint,
  * Google's consent page (emulated) and its Allow button, then Pinion's callback.
  */
 export async function connectYouTube(p: TestPinion, opts: { handle: string; key?: string; decision?: 'approve' | 'deny' }) {
-  const started = await p.api('POST', '/api/v1/accounts/connect', { key: opts.key, body: { platform: 'youtube' } });
-  expect(started.status).toBe(200);
-  const { authorize_url } = (await started.json()) as { authorize_url: string };
-  const authorize = new URL(authorize_url);
-  const page = await fetch(authorize);
-  expect(page.status).toBe(200);
-  expect(await page.text()).toContain('Allow');
-  const form = new URLSearchParams(authorize.searchParams);
-  form.set('channel', opts.handle);
-  form.set('decision', opts.decision ?? 'approve');
-  const approved = await fetch(authorize, { method: 'POST', body: form, redirect: 'manual' });
-  expect(approved.status).toBe(302);
-  const callback = approved.headers.get('location')!;
-  const callbackRes = await fetch(callback, { redirect: 'manual' });
-  return { authorizeUrl: authorize, callback, callbackRes };
+  return connectThroughSandbox((method, path, body) => p.api(method, path, { key: opts.key, body }), { platform: 'youtube', button: 'Allow', fields: { channel: opts.handle }, decision: opts.decision });
 }
 
 export async function youtubeAccount(p: TestPinion, handle = '@studio', key?: string): Promise<{ id: string; username: string; status: string; external_id?: string }> {

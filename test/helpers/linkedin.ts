@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { LinkedInSandbox } from '../../src/sandbox/linkedin/index.js';
 import type { TestPinion } from './pinion.js';
+import { connectThroughSandbox } from './sandbox-connect.js';
 
 export interface LinkedInAccountJson {
   id: string;
@@ -18,21 +19,7 @@ export const linkedInSandbox = (p: TestPinion) => p.sandboxes.get('linkedin') as
  * sign-in page and its Approve button (as the member named `name`), then Pinion's callback.
  */
 export async function connectLinkedIn(p: TestPinion, opts: { name: string; key?: string; decision?: 'approve' | 'deny' }) {
-  const started = await p.api('POST', '/api/v1/accounts/connect', { key: opts.key, body: { platform: 'linkedin' } });
-  expect(started.status).toBe(200);
-  const { authorize_url } = (await started.json()) as { authorize_url: string };
-  const authorize = new URL(authorize_url);
-  const pageRes = await fetch(authorize);
-  expect(pageRes.status).toBe(200);
-  expect(await pageRes.text()).toContain('Approve');
-  const form = new URLSearchParams(authorize.searchParams);
-  form.set('name', opts.name);
-  form.set('decision', opts.decision ?? 'approve');
-  const approved = await fetch(authorize, { method: 'POST', body: form, redirect: 'manual' });
-  expect(approved.status).toBe(302);
-  const callback = approved.headers.get('location')!;
-  const callbackRes = await fetch(callback, { redirect: 'manual' });
-  return { authorizeUrl: authorize, callback, callbackRes };
+  return connectThroughSandbox((method, path, body) => p.api(method, path, { key: opts.key, body }), { platform: 'linkedin', fields: { name: opts.name }, decision: opts.decision });
 }
 
 /** A member with a company page they administer, connected: the member's and the page's accounts. */

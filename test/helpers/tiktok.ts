@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { TikTokSandbox } from '../../src/sandbox/tiktok/index.js';
 import type { TestPinion } from './pinion.js';
+import { connectThroughSandbox } from './sandbox-connect.js';
 
 export const tiktokSandbox = (p: TestPinion) => p.sandboxes.get('tiktok') as TikTokSandbox;
 
@@ -10,21 +11,7 @@ export const tiktokSandbox = (p: TestPinion) => p.sandboxes.get('tiktok') as Tik
  * then Pinion's callback.
  */
 export async function connectTikTok(p: TestPinion, opts: { username: string; key?: string; decision?: 'approve' | 'deny' }) {
-  const started = await p.api('POST', '/api/v1/accounts/connect', { key: opts.key, body: { platform: 'tiktok' } });
-  expect(started.status).toBe(200);
-  const { authorize_url } = (await started.json()) as { authorize_url: string };
-  const authorize = new URL(authorize_url);
-  const page = await fetch(authorize);
-  expect(page.status).toBe(200);
-  expect(await page.text()).toContain('Approve');
-  const form = new URLSearchParams(authorize.searchParams);
-  form.set('username', opts.username);
-  form.set('decision', opts.decision ?? 'approve');
-  const approved = await fetch(authorize, { method: 'POST', body: form, redirect: 'manual' });
-  expect(approved.status).toBe(302);
-  const callback = approved.headers.get('location')!;
-  const callbackRes = await fetch(callback, { redirect: 'manual' });
-  return { authorizeUrl: authorize, callback, callbackRes };
+  return connectThroughSandbox((method, path, body) => p.api(method, path, { key: opts.key, body }), { platform: 'tiktok', username: opts.username, decision: opts.decision });
 }
 
 /** A connected TikTok account (the sandbox creator made on the way, with the settings given). */

@@ -22,6 +22,8 @@ export interface Account {
   refreshExpiresAt: Date | null;
   refreshedAt: Date | null;
   lastError: string | null;
+  /** IANA zone the account lives in; null: the workspace's (UTC). */
+  timezone: string | null;
   createdAt: Date;
 }
 
@@ -42,6 +44,7 @@ export const toAccount = (r: AccountRow): Account => ({
   refreshExpiresAt: date(r.refresh_expires_at),
   refreshedAt: date(r.refreshed_at),
   lastError: r.last_error,
+  timezone: r.timezone,
   createdAt: new Date(r.created_at),
 });
 
@@ -122,4 +125,9 @@ export async function disconnectAccount(db: Kysely<Database>, workspaceId: strin
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .execute();
+}
+
+/** Sets (or, with null, clears) the account's own time zone; the caller has checked it is an IANA zone. */
+export async function setAccountTimeZone(db: Kysely<Database>, workspaceId: string, id: string, timezone: string | null): Promise<void> {
+  await db.updateTable('accounts').set({ timezone, updated_at: Date.now() }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }

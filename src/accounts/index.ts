@@ -10,7 +10,7 @@ import { expiringGrantsPass, refreshIdleAccountsPass, reencryptTokensPass } from
 import { TokenKeeper } from './tokens.js';
 import { loadVault, TokenVault } from './vault.js';
 
-export { toAccount, listAccounts, getAccountRow, disconnectAccount, type Account, type AccountRow } from './accounts.js';
+export { toAccount, listAccounts, getAccountRow, disconnectAccount, setAccountTimeZone, type Account, type AccountRow } from './accounts.js';
 export { startConnect, finishConnect, ConnectError, callbackUrl } from './connect.js';
 export { TokenKeeper } from './tokens.js';
 export { TokenVault, loadVault, generateKeySpec } from './vault.js';

@@ -28,6 +28,7 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /api/v1/accounts/connect': 'connectAccount',
   'GET /api/v1/accounts': 'listAccounts',
   'GET /api/v1/accounts/{id}': 'getAccount',
+  'PATCH /api/v1/accounts/{id}': 'updateAccount',
   'DELETE /api/v1/accounts/{id}': 'disconnectAccount',
   'GET /api/v1/accounts/{id}/status': 'checkAccount',
   'POST /api/v1/accounts/{id}/refresh': 'refreshAccount',

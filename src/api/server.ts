@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { LevelWithSilent } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/index.js';
+import type { Clock } from '../shared/index.js';
 import { createMetrics, instrumentHttp } from '../observability/index.js';
 import { requireApiKey } from './auth.js';
 import { limitPerApiKey } from './rate-limit.js';
@@ -38,6 +39,8 @@ export interface BuildServerOptions {
   metrics?: Registry;
   /** Extra plugins mounted beside the API, such as the sandbox emulators at their prefixes. */
   mounts?: Array<{ prefix: string; plugin: FastifyPluginAsync; logLevel?: LevelWithSilent }>;
+  /** Time as dashboard sessions see it (their expiry); default the system clock. */
+  clock?: Clock;
 }
 
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
@@ -88,7 +91,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
   await app.register(async (scope) => mediaUploadRoutes(scope, ctx));
 
   // The dashboard: pages at / that call this same API with a session instead of a bearer key.
-  const sessions = new Sessions();
+  const sessions = new Sessions(ctx.store.db, options.clock);
   await app.register(async (scope) => sessionRoutes(scope, ctx, sessions));
   await app.register(async (scope) => webRoutes(scope, { sessionOf: (request) => sessions.of(request) }));
 

@@ -1,62 +1,112 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { systemClock, type Clock } from '../shared/index.js';
+import type { Database } from '../store/index.js';
+import { findApiKeyById, type Caller } from '../workspaces/index.js';
 
 /**
  * Dashboard sessions. The browser holds only a random session id in an HttpOnly, SameSite=Strict
- * cookie; the API key it signed in with stays here, in this process's memory, so no script in the
- * page can read it. A restart signs everyone out, which is the safe side for a self-hosted server.
+ * cookie; the database keeps that id's SHA-256 and which API key signed in, never the key itself.
+ * Kept in the database, a session survives a restart and works on every API process of the same
+ * database. Every use looks the key up again, so revoking it ends its sessions at their next use.
  */
 export interface Session {
-  id: string;
-  /** The API key every call of this session is made with, as if the browser sent it itself. */
-  apiKey: string;
+  idHash: string;
+  keyId: string;
   /** Sent back by the page in `x-csrf-token` on every request that changes something. */
   csrf: string;
-  lastSeen: number;
+  /** Who the session's calls are made as: its API key's workspace and scopes, as if the browser sent the key itself. */
+  caller: Caller;
 }
 
 export const SESSION_COOKIE = 'pinion_session';
 export const CSRF_HEADER = 'x-csrf-token';
-const IDLE_MS = 12 * 3600_000;
+
+export interface SessionTimes {
+  /** A session not used for this long ends (default 12 hours). */
+  idleMs: number;
+  /** And any session ends this long after sign-in, used or not (default 7 days). */
+  lifetimeMs: number;
+}
+const DEFAULT_TIMES: SessionTimes = { idleMs: 12 * 3600_000, lifetimeMs: 7 * 86_400_000 };
+/** last_seen is written at most once a minute, so reading pages is not a write per request. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+// The id carries 256 random bits: a fast hash is enough, and a stolen database row is no cookie.
+const hashId = (id: string) => createHash('sha256').update(id).digest('hex');
 
 export class Sessions {
-  private readonly byId = new Map<string, Session>();
+  private readonly times: SessionTimes;
 
-  constructor(private readonly now: () => number = Date.now) {}
-
-  create(apiKey: string): Session {
-    this.sweep();
-    const session = { id: randomBytes(32).toString('base64url'), apiKey, csrf: randomBytes(24).toString('base64url'), lastSeen: this.now() };
-    this.byId.set(session.id, session);
-    return session;
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
+    times: Partial<SessionTimes> = {},
+  ) {
+    this.times = { ...DEFAULT_TIMES, ...times };
   }
 
-  /** The live session named by the request's cookie, if any. */
-  of(request: FastifyRequest): Session | undefined {
+  /** Starts a session for an API key; returns the cookie's value (the only copy of the id) and the CSRF token. */
+  async create(keyId: string): Promise<{ cookie: string; csrf: string }> {
+    const now = this.clock.now();
+    await this.db.deleteFrom('web_sessions').where('expires_at', '<=', now).execute();
+    const cookie = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    await this.db
+      .insertInto('web_sessions')
+      .values({ id_hash: hashId(cookie), key_id: keyId, csrf, created_at: now, last_seen_at: now, expires_at: this.expiry(now, now) })
+      .execute();
+    return { cookie, csrf };
+  }
+
+  /** The live session named by the request's cookie, if any; an expired one, or one whose key was revoked, is deleted. */
+  async of(request: FastifyRequest): Promise<Session | undefined> {
     const id = cookieOf(request, SESSION_COOKIE);
-    const session = id ? this.byId.get(id) : undefined;
-    if (!session) return undefined;
-    if (this.now() - session.lastSeen > IDLE_MS) {
-      this.byId.delete(session.id);
+    if (!id) return undefined;
+    const idHash = hashId(id);
+    const row = await this.db.selectFrom('web_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    if (!row) return undefined;
+    const now = this.clock.now();
+    const key = now < Number(row.expires_at) ? await findApiKeyById(this.db, row.key_id) : undefined;
+    if (!key || key.revokedAt) {
+      await this.delete(idHash);
       return undefined;
     }
-    session.lastSeen = this.now();
-    return session;
+    if (now - Number(row.last_seen_at) >= LAST_SEEN_RESOLUTION_MS) {
+      await this.db
+        .updateTable('web_sessions')
+        .set({ last_seen_at: now, expires_at: this.expiry(Number(row.created_at), now) })
+        .where('id_hash', '=', idHash)
+        .execute();
+    }
+    return { idHash, keyId: row.key_id, csrf: row.csrf, caller: { workspaceId: key.workspaceId, keyId: key.id, scopes: new Set(key.scopes) } };
   }
 
-  end(session: Session): void {
-    this.byId.delete(session.id);
+  /** Signs the session out: its row is deleted, so its cookie names nothing on any process. */
+  async end(session: Pick<Session, 'idHash'>): Promise<void> {
+    await this.delete(session.idHash);
   }
 
-  private sweep() {
-    for (const s of this.byId.values()) if (this.now() - s.lastSeen > IDLE_MS) this.byId.delete(s.id);
+  private async delete(idHash: string) {
+    await this.db.deleteFrom('web_sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  private expiry(createdAt: number, lastSeen: number) {
+    return Math.min(createdAt + this.times.lifetimeMs, lastSeen + this.times.idleMs);
   }
 }
 
 export function cookieOf(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // A mangled cookie names no session (and is not a server error).
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -69,7 +119,7 @@ export function setSessionCookie(reply: FastifyReply, value: string, secure: boo
 }
 
 /** True when the request carries the session's CSRF token (header or, for plain forms, a field). */
-export function csrfMatches(session: Session, given: unknown): boolean {
+export function csrfMatches(session: Pick<Session, 'csrf'>, given: unknown): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
   const b = Buffer.from(session.csrf);

@@ -237,6 +237,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
     app = await buildServer(ctx, {
       logger: log,
       metrics,
+      clock,
       // The emulators' own requests are noise beside Pinion's: logged only when debugging.
       mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: mountOf(platform, sandbox.plugin), logLevel: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : ('warn' as const) })),
     });

@@ -4,5 +4,6 @@ export { retryDelayMs } from './backoff.js';
 export { seededRandom } from './random.js';
 export { ownerId } from './owner.js';
 export type { FieldIssue } from './field-issue.js';
+export { timeZoneIssue, canonicalTimeZone, IANA_ZONES_HINT } from './time-zone.js';
 export { Worker, type BackgroundPass } from './background.js';
 export { closestNames } from './closest.js';

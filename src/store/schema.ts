@@ -25,6 +25,7 @@ export interface Database {
   media_uploads: MediaUploadTable;
   account_queues: AccountQueueTable;
   delivery_metrics: DeliveryMetricsTable;
+  web_sessions: WebSessionTable;
 }
 
 export interface WorkspaceTable {
@@ -80,6 +81,8 @@ export interface AccountTable {
   boards_fetched_at: number | null;
   /** The access expiry a person was last warned about (grants without a refresh token), so each is told once. */
   expiry_warned_for: number | null;
+  /** IANA zone the account lives in (the dashboard shows its posts in it); null: the workspace's (UTC). */
+  timezone: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -326,4 +329,16 @@ export interface DeliveryMetricsTable {
   /** JSON: counts by metric name (impressions, saves, …). */
   metrics: string;
   read_at: number;
+}
+
+/** A signed-in dashboard browser. Its cookie holds a random id; only that id's SHA-256 is kept here. */
+export interface WebSessionTable {
+  id_hash: string;
+  /** The API key the person signed in with: every call of the session is made as that key (revoking it ends the session). */
+  key_id: string;
+  /** Sent back by the page in `x-csrf-token` on every request that changes something. */
+  csrf: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
 }

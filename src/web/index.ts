@@ -4,7 +4,7 @@ import { PAGES, movedOn, page, signInPage } from './pages.js';
 
 export interface WebOptions {
   /** The signed-in session of a request: its CSRF token goes into the page for the scripts to send back. */
-  sessionOf(request: FastifyRequest): { csrf: string } | undefined;
+  sessionOf(request: FastifyRequest): Promise<{ csrf: string } | undefined>;
 }
 
 /** Plain files beside this module: copied next to the built server by `npm run build`, so a clean clone serves them. */
@@ -45,7 +45,7 @@ export async function webRoutes(app: FastifyInstance, options: WebOptions): Prom
   for (const [path, name] of Object.entries(PAGES)) {
     app.get<{ Querystring: Record<string, string> }>(path, { schema: { hide: true } }, async (request, reply) => {
       reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8');
-      const session = options.sessionOf(request);
+      const session = await options.sessionOf(request);
       if (!session) return signInPage({ failed: request.query.signin === 'failed', ended: request.query.signin === 'ended', next: request.url.split('?')[0]! });
       return page(name, session.csrf);
     });

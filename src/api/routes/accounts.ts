@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { disconnectAccount, getAccountRow, listAccounts, startConnect, toAccount, type Account } from '../../accounts/index.js';
+import { disconnectAccount, getAccountRow, listAccounts, setAccountTimeZone, startConnect, toAccount, type Account } from '../../accounts/index.js';
 import { platformConfig } from '../../config/index.js';
 import { PLATFORM_IDS, PlatformNotConfigured, connectorFor, isConnectorError } from '../../connectors/index.js';
 import type { ApiContext } from '../context.js';
-import { HttpProblem, notFound } from '../problem.js';
+import { canonicalTimeZone, timeZoneIssue } from '../../shared/index.js';
+import { HttpProblem, invalid, notFound } from '../problem.js';
 import { IdParams, ListOf, isoTime } from '../schemas.js';
 import { connectorProblem } from './connector-problem.js';
 
@@ -26,9 +27,20 @@ export const AccountView = Type.Object(
     refresh_expires_at: Time,
     refreshed_at: Time,
     last_error: Type.Union([Type.String(), Type.Null()]),
+    timezone: Type.Union([Type.String(), Type.Null()], {
+      description: 'IANA time zone the account lives in (the dashboard shows its posts in it; its queue slots default to it); null: the workspace’s, UTC',
+    }),
     created_at: Type.String({ format: 'date-time' }),
   },
   { $id: 'Account' },
+);
+const AccountChange = Type.Object(
+  {
+    timezone: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 100, description: 'IANA time zone, e.g. Europe/Paris' }), Type.Null()], { description: 'The account’s own time zone; null goes back to the workspace’s (UTC)' }),
+    ),
+  },
+  { additionalProperties: false },
 );
 const ConnectBody = Type.Object(
   {
@@ -55,6 +67,7 @@ export const accountView = (a: Account): Static<typeof AccountView> => ({
   refresh_expires_at: time(a.refreshExpiresAt),
   refreshed_at: time(a.refreshedAt),
   last_error: a.lastError,
+  timezone: a.timezone,
   created_at: isoTime(a.createdAt),
 });
 
@@ -105,6 +118,32 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     '/accounts/:id',
     { config: { scope: 'accounts:read' }, schema: { tags, summary: 'Get an account', params: IdParams, response: { 200: AccountView } } },
     async (request) => accountView(toAccount(await accountOf(ctx, request.caller.workspaceId, request.params.id))),
+  );
+
+  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof AccountChange> }>(
+    '/accounts/:id',
+    {
+      config: { scope: 'accounts:write' },
+      schema: {
+        tags,
+        summary: 'Change an account’s settings: its time zone',
+        description:
+          'Sets the account’s own IANA time zone (stored as the time zone database spells it), or with null goes back to the workspace’s (UTC). A zone the database does not know is refused with 422, naming the field. Scheduled posts keep their instants.',
+        params: IdParams,
+        body: AccountChange,
+        response: { 200: AccountView },
+      },
+    },
+    async (request) => {
+      const row = await accountOf(ctx, request.caller.workspaceId, request.params.id);
+      const zone = request.body.timezone;
+      if (zone !== undefined) {
+        const issue = zone === null ? undefined : timeZoneIssue('timezone', zone);
+        if (issue) throw invalid([issue], 'The account’s time zone is not one Pinion knows');
+        await setAccountTimeZone(db, request.caller.workspaceId, row.id, zone === null ? null : canonicalTimeZone(zone));
+      }
+      return accountView(toAccount(await accountOf(ctx, request.caller.workspaceId, row.id)));
+    },
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(

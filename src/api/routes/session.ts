@@ -41,17 +41,17 @@ export async function sessionRoutes(app: FastifyInstance, ctx: ApiContext, sessi
     const caller = await authenticate(ctx.store.db, key);
     const next = localPath(request.body.next);
     if (!caller) return reply.redirect(`${next}?signin=failed`, 303);
-    const session = sessions.create(key);
-    setSessionCookie(reply, session.id, secure());
+    const session = await sessions.create(caller.keyId);
+    setSessionCookie(reply, session.cookie, secure());
     return reply.redirect(next, 303);
   });
 
   app.post<{ Body: Static<typeof SignOut> }>('/session/end', { schema: { hide: true, body: SignOut } }, async (request, reply) => {
     refuseCrossSite(request);
-    const session = sessions.of(request);
+    const session = await sessions.of(request);
     if (session) {
       if (!csrfMatches(session, request.body.csrf ?? request.headers['x-csrf-token'])) throw new HttpProblem(403, 'csrf', 'Sign out from the dashboard’s own button');
-      sessions.end(session);
+      await sessions.end(session);
     }
     setSessionCookie(reply, '', secure(), 0);
     return reply.redirect('/', 303);

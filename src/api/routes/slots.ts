@@ -5,11 +5,13 @@ import { checkQueue, getQueue, setQueue, upcomingSlots, WEEKDAYS, type QueueSlot
 import type { ApiContext } from '../context.js';
 import { invalid, notFound } from '../problem.js';
 import { IdParams, isoTime } from '../schemas.js';
+import { setAccountTimeZone } from '../../accounts/index.js';
+import { canonicalTimeZone } from '../../shared/index.js';
 import { accountOf } from './accounts.js';
 
 const QueueBody = Type.Object(
   {
-    timezone: Type.String({ minLength: 1, description: 'IANA time zone the times are in, e.g. Europe/Paris' }),
+    timezone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone the times are in, e.g. Europe/Paris; default the account’s own zone (UTC when it has none)' })),
     slots: Type.Array(
       Type.Object(
         {
@@ -62,10 +64,12 @@ export async function slotRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     },
     async (request) => {
       const account = await accountOf(ctx, request.caller.workspaceId, request.params.id);
-      const queue = request.body as QueueSlots;
+      const queue = { ...request.body, timezone: request.body.timezone ?? account.timezone ?? 'UTC' } as QueueSlots;
       const errors = checkQueue(queue);
       if (errors.length) throw invalid(errors, 'The queue slots are invalid');
       await setQueue(db, account.id, queue);
+      // The queue's zone is where the account posts from: an account without a zone of its own takes it.
+      if (account.timezone === null) await setAccountTimeZone(db, request.caller.workspaceId, account.id, canonicalTimeZone(queue.timezone));
       return view(account.id, queue, 20);
     },
   );

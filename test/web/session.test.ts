@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { startPinion, type PinionInstance } from '../../src/cli/instance.js';
+import { createLogger } from '../../src/observability/index.js';
+import { ManualClock } from '../../src/shared/index.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
+import { DIALECTS } from '../helpers/stores.js';
 
 /** Signs in as the dashboard's form does; returns the session cookie and the page's CSRF token. */
 async function signIn(p: TestPinion, key: string) {
@@ -101,5 +106,80 @@ describe('dashboard sessions', () => {
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     }
+  });
+});
+
+/** Another API process on the same database, as an operator runs several behind one address (or the same one restarted). */
+const anotherServer = (p: TestPinion): Promise<PinionInstance> => startPinion({ config: { ...p.config, port: 0 }, api: true, worker: false, migrate: false, logger: createLogger('warn'), shutdownGraceMs: 200 });
+const signOut = (url: string, s: { cookie: string; csrf: string }) =>
+  fetch(`${url}/session/end`, { method: 'POST', headers: { cookie: s.cookie }, body: new URLSearchParams({ csrf: s.csrf }), redirect: 'manual' });
+
+describe.each(DIALECTS)('dashboard sessions kept in the %s database', (dialect) => {
+  const started: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    while (started.length) await started.pop()!.close();
+  });
+
+  it('survive a restart and work on every API process of the database; signing out on one ends them on all', async () => {
+    const p = await startTestPinion({ dialect });
+    started.push(p);
+    let second = await anotherServer(p);
+    const session = await signIn(p, p.apiKey);
+    // The cookie is a random id; the database keeps only its hash and the key's id, never the key.
+    const rows = await p.store.db.selectFrom('web_sessions').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    const id = decodeURIComponent(session.cookie.split('=')[1]!);
+    expect(rows[0]!.id_hash).toBe(createHash('sha256').update(id).digest('hex'));
+    expect(JSON.stringify(rows)).not.toContain(id);
+    expect(JSON.stringify(rows)).not.toContain(p.apiKey);
+
+    expect((await fetch(`${second.url}/api/v1/accounts`, { headers: { cookie: session.cookie } })).status).toBe(200);
+    const made = await fetch(`${second.url}/api/v1/keys`, { method: 'POST', headers: { cookie: session.cookie, 'content-type': 'application/json', 'x-csrf-token': session.csrf }, body: JSON.stringify({ name: 'made on the second' }) });
+    expect(made.status).toBe(201);
+    // Restarted: the new process knows the session too.
+    await second.close();
+    second = await anotherServer(p);
+    started.push(second);
+    expect(await (await fetch(`${second.url}/`, { headers: { cookie: session.cookie } })).text()).toContain('data-page="calendar"');
+
+    expect((await signOut(second.url, session)).status).toBe(303);
+    expect(await p.store.db.selectFrom('web_sessions').selectAll().execute()).toEqual([]);
+    for (const url of [p.url, second.url]) expect((await fetch(`${url}/api/v1/accounts`, { headers: { cookie: session.cookie } })).status).toBe(401);
+    expect(await (await fetch(`${p.url}/`, { headers: { cookie: session.cookie } })).text()).toContain('Sign in');
+  });
+
+  it('end after 12 idle hours, or 7 days after sign-in however used, on the server’s clock', async () => {
+    const clock = new ManualClock(Date.UTC(2031, 2, 1, 9));
+    const p = await startTestPinion({ dialect, clock });
+    started.push(p);
+    const works = async (cookie: string) => (await fetch(`${p.url}/api/v1/accounts`, { headers: { cookie } })).status === 200;
+    const idle = await signIn(p, p.apiKey);
+    await clock.advance(11 * 3600_000);
+    expect(await works(idle.cookie)).toBe(true);
+    // Used an hour ago; idle 11 hours more is still within 12.
+    await clock.advance(11 * 3600_000);
+    expect(await works(idle.cookie)).toBe(true);
+    await clock.advance(12 * 3600_000 + 1000);
+    expect(await works(idle.cookie)).toBe(false);
+
+    const busy = await signIn(p, p.apiKey);
+    for (let hours = 10; hours < 7 * 24; hours += 10) {
+      await clock.advance(10 * 3600_000);
+      expect(await works(busy.cookie)).toBe(true);
+    }
+    await clock.advance(10 * 3600_000);
+    expect(await works(busy.cookie)).toBe(false);
+    // Ended sessions leave no rows behind once someone signs in again.
+    await signIn(p, p.apiKey);
+    expect(await p.store.db.selectFrom('web_sessions').selectAll().execute()).toHaveLength(1);
+  });
+
+  it('refuses a mangled cookie as signed out, not as a server error', async () => {
+    const p = await startTestPinion({ dialect });
+    started.push(p);
+    const res = await fetch(`${p.url}/api/v1/accounts`, { headers: { cookie: 'pinion_session=%E0%A4%A' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await fetch(`${p.url}/`, { headers: { cookie: 'pinion_session=%E0%A4%A' } })).status).toBe(200);
   });
 });

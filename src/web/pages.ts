@@ -74,7 +74,7 @@ const BODIES: Record<PageName, string> = {
 <p id="accounts-zones" class="muted"></p>
 <p id="status" role="status" aria-live="polite"></p>
 <div id="calendar" class="calendar"></div>
-<p class="muted">Drag a post to another day to reschedule it at the same time of day (or focus it and press Alt+arrow keys).</p>`,
+<p class="muted">Drag a post to another hour of the week, or to a day’s heading to keep its time of day; the minutes stay. Without a mouse, focus a post: Alt+←/→ move it a day, Alt+↑/↓ an hour.</p>`,
   compose: `<h1>Compose</h1>
 <div class="compose">
 <form id="composer" class="card" novalidate>
@@ -106,6 +106,7 @@ const BODIES: Record<PageName, string> = {
 <div id="post"></div>`,
   accounts: `<h1>Accounts</h1>
 <form id="connect" class="card toolbar"><label for="connect-platform">Platform</label><select id="connect-platform"></select><button type="submit">Connect an account</button></form>
+<datalist id="zones"></datalist>
 <p id="status" role="status" aria-live="polite"></p>
 <div id="accounts"></div>`,
   webhooks: `<h1>Webhooks</h1>

@@ -67,6 +67,18 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Boards' }).click();
     await page.getByText('Aprons').waitFor();
     expect(await page.locator('.account').textContent()).toContain('active');
+
+    // The account's own time zone: a name the API does not know is refused with its reason, then Paris is kept.
+    const zone = page.locator('.account').getByLabel('Time zone');
+    await zone.fill('Europe/Parsi');
+    await page.getByRole('button', { name: 'Save time zone' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/timezone: "Europe\/Parsi" is not an IANA time zone: use an IANA time zone name such as Europe\/Paris/);
+    expect(await zone.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#zones option[value="Europe/Paris"]').count()).toBe(1);
+    await zone.fill('Europe/Paris');
+    await page.getByRole('button', { name: 'Save time zone' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('@shop lives in Europe/Paris.');
+    expect((await (await p.api('GET', `/api/v1/accounts/${accountId}`)).json()).timezone).toBe('Europe/Paris');
     await screenshot(page, 'accounts');
   });
 
@@ -114,21 +126,60 @@ describe('the dashboard in a browser', () => {
 
   it('shows the post in its week at 09:00 and reschedules it by drag across the DST change, keeping 09:00 Paris', async () => {
     const [post] = (await (await p.api('GET', '/api/v1/posts?status=scheduled')).json()).data;
+    // Tall enough that the whole week's hours show: a drag does not scroll.
+    await page.setViewportSize({ width: 1200, height: 1500 });
     await page.goto(`${p.url}/?view=week&date=2031-03-29`);
     await ready(page);
     const chip = page.locator(`a.post[data-id="${post.id}"]`);
     await expect.poll(() => chip.locator('.time').textContent()).toBe('09:00');
-    expect(await page.locator('[data-day="2031-03-29"]').textContent()).toContain('Linen apron');
-    // Paris moves its clocks on Sunday 2031-03-30 at 02:00: 09:00 that Sunday is UTC+2.
-    await chip.dragTo(page.locator('[data-day="2031-03-30"]'));
+    expect(await chip.locator('.zones').textContent()).toBe('09:00 Europe/Paris');
+    expect(await page.locator('#accounts-zones').textContent()).toBe('Accounts: @shop (pinterest) in Europe/Paris');
+    expect(await page.locator('[data-day="2031-03-29"] [data-hour="09"]').textContent()).toContain('Linen apron');
+    // Paris moves its clocks on Sunday 2031-03-30 at 02:00: 09:00 that Sunday is UTC+2. Dropped on the day's heading, it keeps its time.
+    await chip.dragTo(page.locator('[data-day="2031-03-30"] h2'));
     await expect.poll(() => page.locator('#status').textContent()).toBe('Rescheduled to 2031-03-30 09:00 (Europe/Paris).');
     expect((await getPost(p, post.id)).scheduled_at).toBe('2031-03-30T07:00:00.000Z');
-    expect(await page.locator('[data-day="2031-03-30"]').textContent()).toContain('Linen apron');
+    expect(await page.locator('[data-day="2031-03-30"] [data-hour="09"]').textContent()).toContain('Linen apron');
+    await screenshot(page, 'calendar-week-hours', true);
+  });
 
+  it('moves a post to another hour by drag and by Alt+up/down across the DST change, keeping its minutes (an hour the clocks skip moves forward)', async () => {
+    const [post] = (await (await p.api('GET', '/api/v1/posts?status=scheduled')).json()).data;
+    const chip = page.locator(`a.post[data-id="${post.id}"]`);
+    const status = () => page.locator('#status').textContent();
+    // An hour row of the week: the day and hour change, the minutes stay.
+    await chip.dragTo(page.locator('[data-day="2031-03-30"] [data-hour="14"]'));
+    await expect.poll(status).toBe('Rescheduled to 2031-03-30 14:00 (Europe/Paris).');
+    expect((await getPost(p, post.id)).scheduled_at).toBe('2031-03-30T12:00:00.000Z');
+    // 02:00 does not exist that night in Paris: the API moves it to the first time that does, 03:00.
+    await chip.dragTo(page.locator('[data-day="2031-03-30"] [data-hour="02"]'));
+    await expect.poll(status).toBe('Rescheduled to 2031-03-30 03:00 (Europe/Paris).');
+    expect((await getPost(p, post.id)).scheduled_at).toBe('2031-03-30T01:00:00.000Z');
+    await chip.waitFor();
+    expect(await page.locator('[data-day="2031-03-30"] [data-hour="03"]').textContent()).toContain('Linen apron');
+    // Without a mouse: an hour earlier is one real hour earlier, 01:00 before the change; and back.
+    await chip.focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(status).toBe('Rescheduled to 2031-03-30 01:00 (Europe/Paris).');
+    expect((await getPost(p, post.id)).scheduled_at).toBe('2031-03-30T00:00:00.000Z');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id)).toBe(post.id);
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(status).toBe('Rescheduled to 2031-03-30 03:00 (Europe/Paris).');
+    expect((await getPost(p, post.id)).scheduled_at).toBe('2031-03-30T01:00:00.000Z');
+    await chip.dragTo(page.locator('[data-day="2031-03-30"] [data-hour="09"]'));
+    await expect.poll(status).toBe('Rescheduled to 2031-03-30 09:00 (Europe/Paris).');
+    expect((await getPost(p, post.id)).scheduled_at).toBe('2031-03-30T07:00:00.000Z');
+    await page.setViewportSize({ width: 1200, height: 820 });
+  });
+
+  it('shows the post in the viewer’s zone beside its account’s, filters, and moves it a day by keyboard; the post view cancels it', async () => {
+    const [post] = (await (await p.api('GET', '/api/v1/posts?status=scheduled')).json()).data;
+    const chip = page.locator(`a.post[data-id="${post.id}"]`);
     // The viewer may look in another zone: the post's own zone stays shown beside it.
     await page.getByLabel('Time zone').fill('Asia/Tokyo');
     await page.getByLabel('Time zone').press('Enter');
-    await expect.poll(() => chip.locator('.time').textContent()).toBe('16:00 (09:00 Europe/Paris)');
+    await expect.poll(() => chip.locator('.time').textContent()).toBe('16:00');
+    expect(await chip.locator('.zones').textContent()).toBe('09:00 Europe/Paris');
     await page.getByLabel('Time zone').fill('Europe/Paris');
     await page.getByLabel('Time zone').press('Enter');
     await expect.poll(() => chip.locator('.time').textContent()).toBe('09:00');
@@ -137,7 +188,7 @@ describe('the dashboard in a browser', () => {
     await expect.poll(() => chip.count()).toBe(0);
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Platform').selectOption('pinterest');
-    await page.getByLabel('Account').selectOption({ label: '@shop (pinterest)' });
+    await page.getByLabel('Account').selectOption({ label: '@shop (pinterest, Europe/Paris)' });
     await expect.poll(() => chip.count()).toBe(1);
     await page.getByRole('button', { name: 'Month' }).click();
     await page.locator(`[data-day="2031-03-30"] a.post[data-id="${post.id}"]`).waitFor();
@@ -167,11 +218,11 @@ describe('the dashboard in a browser', () => {
 
   it('refuses a drag while the post is publishing, with the API’s reason', async () => {
     // Pinterest answers slowly, so the post stays publishing while the person drags it.
-    p.sandbox!.setFaults({ latencyMs: 6000, only: ['POST /v5/pins'] });
+    p.sandbox!.setFaults({ latencyMs: 9000, only: ['POST /v5/pins'] });
     const res = await p.api('POST', '/api/v1/posts', {
       body: { content: 'Due now', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } }, scheduled_at: new Date(Date.now() + 4000).toISOString() },
     });
-    const { id } = await res.json();
+    const { id, scheduled_at: due } = await res.json();
     // Tall enough that the whole month shows: a drag does not scroll.
     await page.setViewportSize({ width: 1200, height: 1100 });
     await page.goto(`${p.url}/?view=month`);
@@ -181,6 +232,13 @@ describe('the dashboard in a browser', () => {
     try {
       await page.locator(`a.post[data-id="${id}"]`).dragTo(page.locator(`[data-day="${tomorrowInParis()}"]`));
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Not rescheduled: .*(is being published right now|publishing)/s);
+      // An hour later, in the week: refused the same way.
+      await page.getByRole('button', { name: 'Week' }).click();
+      await page.locator(`a.post[data-id="${id}"]`).focus();
+      await page.keyboard.press('Alt+ArrowDown');
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Not rescheduled: .*(is being published right now|publishing)/s);
+      expect(await page.locator('#status').getAttribute('class')).toBe('error');
+      expect((await getPost(p, id)).scheduled_at).toBe(due);
     } finally {
       p.sandbox!.setFaults({});
       await page.setViewportSize({ width: 1200, height: 820 });

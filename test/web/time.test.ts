@@ -22,6 +22,13 @@ describe('calendar time in a named zone', () => {
     expect(new Date(moveTo(oct, PARIS, { year: 2031, month: 10, day: 27 })).toISOString()).toBe('2031-10-27T08:00:00.000Z');
   });
 
+  it('moves a post to another day and hour keeping its minutes; an hour the clocks skip moves forward', () => {
+    const sat = zonedToUtc({ year: 2031, month: 3, day: 29, hour: 9, minute: 30 }, PARIS);
+    expect(new Date(moveTo(sat, PARIS, { year: 2031, month: 3, day: 30, hour: 14 })).toISOString()).toBe('2031-03-30T12:30:00.000Z');
+    expect(new Date(moveTo(sat, PARIS, { year: 2031, month: 3, day: 29, hour: 23 })).toISOString()).toBe('2031-03-29T22:30:00.000Z');
+    expect(partsIn(moveTo(sat, PARIS, { year: 2031, month: 3, day: 30, hour: 2 }), PARIS)).toMatchObject({ day: 30, hour: 3, minute: 30 });
+  });
+
   it('shows the same instant in the viewer’s zone, not the post’s', () => {
     const at = zonedToUtc({ year: 2031, month: 3, day: 31, hour: 9, minute: 0 }, PARIS);
     expect(partsIn(at, 'America/New_York')).toMatchObject({ day: 31, hour: 3 });

@@ -1,4 +1,5 @@
 import { api, h, say } from './api.js';
+import { zoneList } from './zone.js';
 
 const $ = (id) => document.getElementById(id);
 let platforms = [];
@@ -50,9 +51,38 @@ function card(a) {
     h('p', { class: 'muted' }, `${platform?.name ?? a.platform}${a.display_name ? ` · ${a.display_name}` : ''}${a.account_type ? ` · ${a.account_type}` : ''}`),
     a.last_error ? h('p', { class: 'error' }, a.last_error) : null,
     a.access_expires_at ? h('p', { class: 'muted' }, `Access until ${a.access_expires_at}`) : null,
+    zoneForm(a),
     actions,
     boards,
   );
+}
+
+/** The account's own time zone (the calendar shows its posts in it): set with a PATCH, refused with the API's reason. */
+function zoneForm(a) {
+  const id = `zone-${a.id}`;
+  const input = h('input', { id, list: 'zones', value: a.timezone ?? '', placeholder: 'UTC (the workspace’s)', autocomplete: 'off', size: 24, 'aria-describedby': `${id}-help` });
+  const form = h(
+    'form',
+    { class: 'toolbar zone-form' },
+    h('label', { for: id }, 'Time zone'),
+    input,
+    h('button', { type: 'submit' }, 'Save time zone'),
+    h('small', { id: `${id}-help` }, 'An IANA name such as Europe/Paris; empty: UTC'),
+  );
+  zoneList(input);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const now = await api('PATCH', `/accounts/${a.id}`, { timezone: input.value.trim() || null });
+      input.value = now.timezone ?? '';
+      input.removeAttribute('aria-invalid');
+      say(`@${now.username} lives in ${now.timezone ?? 'UTC, the workspace’s zone'}.`, 'ok');
+    } catch (err) {
+      input.setAttribute('aria-invalid', 'true');
+      say(err.describe?.() ?? String(err), 'error');
+    }
+  });
+  return form;
 }
 
 async function check(a) {

@@ -10,11 +10,19 @@ const when = (iso) => {
   return `${dayKey(p)} ${hhmm(p)}`;
 };
 let timer;
-const names = { accounts: new Map(), platforms: new Map() };
+const names = { accounts: new Map(), platforms: new Map(), zones: new Map() };
+/** An instant in an account's own zone (UTC when it has none), e.g. "2031-03-30 09:00 Europe/Paris". */
+const inZone = (iso, zone) => {
+  const p = partsIn(Date.parse(iso), zone);
+  return `${dayKey(p)} ${hhmm(p)} ${zone}`;
+};
 
 export async function start() {
   const [accounts, platforms] = await Promise.all([api('GET', '/accounts'), api('GET', '/platforms')]);
-  for (const a of accounts.data) names.accounts.set(a.id, `@${a.username}`);
+  for (const a of accounts.data) {
+    names.accounts.set(a.id, `@${a.username}`);
+    names.zones.set(a.id, a.timezone ?? 'UTC');
+  }
   for (const p of platforms.data) names.platforms.set(p.id, p.name);
   await load();
 }
@@ -60,6 +68,8 @@ function render(post) {
           { class: 'facts' },
           h('dt', {}, 'Account id'),
           h('dd', {}, d.account_id),
+          h('dt', {}, 'Due'),
+          h('dd', { class: 'due' }, inZone(d.scheduled_at, names.zones.get(d.account_id) ?? 'UTC'), h('small', {}, ' (the account’s time)')),
           h('dt', {}, 'Attempts'),
           h('dd', {}, String(d.attempts)),
           h('dt', {}, 'Next attempt'),

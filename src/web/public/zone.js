@@ -9,12 +9,17 @@ export function viewerZone() {
   return chosen && isZone(chosen) ? chosen : browserZone();
 }
 
-/** Wires a zone input (with a datalist of every zone the browser knows); calls back with each valid change. */
-export function zoneInput(input, onChange, { remember = true } = {}) {
+/** Fills an input's datalist with every IANA zone the browser knows, once. */
+export function zoneList(input) {
   const list = document.getElementById(input.getAttribute('list') ?? '');
   if (list && !list.children.length) {
-    for (const z of Intl.supportedValuesOf?.('timeZone') ?? []) list.append(new Option(z));
+    for (const z of Intl.supportedValuesOf?.('timeZone') ?? []) list.append(new Option(z, z));
   }
+}
+
+/** Wires a zone input (with a datalist of every zone the browser knows); calls back with each valid change. */
+export function zoneInput(input, onChange, { remember = true } = {}) {
+  zoneList(input);
   input.value = viewerZone();
   input.addEventListener('change', () => {
     const zone = input.value.trim();

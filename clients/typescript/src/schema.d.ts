@@ -234,7 +234,11 @@ export interface paths {
         delete: operations["disconnectAccount"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change an account’s settings: its time zone
+         * @description Sets the account’s own IANA time zone (stored as the time zone database spells it), or with null goes back to the workspace’s (UTC). A zone the database does not know is refused with 422, naming the field. Scheduled posts keep their instants.
+         */
+        patch: operations["updateAccount"];
         trace?: never;
     };
     "/api/v1/accounts/{id}/status": {
@@ -946,6 +950,8 @@ export interface components {
             refresh_expires_at: string | null;
             refreshed_at: string | null;
             last_error: string | null;
+            /** @description IANA time zone the account lives in (the dashboard shows its posts in it; its queue slots default to it); null: the workspace’s, UTC */
+            timezone: string | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -2670,6 +2676,8 @@ export interface operations {
                         refresh_expires_at: string | null;
                         refreshed_at: string | null;
                         last_error: string | null;
+                        /** @description IANA time zone the account lives in (the dashboard shows its posts in it; its queue slots default to it); null: the workspace’s, UTC */
+                        timezone: string | null;
                         /** Format: date-time */
                         created_at: string;
                     };
@@ -2775,6 +2783,8 @@ export interface operations {
                         refresh_expires_at: string | null;
                         refreshed_at: string | null;
                         last_error: string | null;
+                        /** @description IANA time zone the account lives in (the dashboard shows its posts in it; its queue slots default to it); null: the workspace’s, UTC */
+                        timezone: string | null;
                         /** Format: date-time */
                         created_at: string;
                     };
@@ -2809,6 +2819,147 @@ export interface operations {
             };
             /** @description Nothing with this id in your workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The account’s own time zone; null goes back to the workspace’s (UTC) */
+                    timezone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /**
+                         * @description A platform Pinion publishes to
+                         * @enum {string}
+                         */
+                        platform: "pinterest" | "x" | "instagram" | "facebook" | "threads" | "linkedin" | "tiktok" | "youtube";
+                        external_id: string;
+                        username: string;
+                        display_name: string | null;
+                        avatar_url: string | null;
+                        account_type: string | null;
+                        status: "active" | "needs_reauth" | "disconnected";
+                        scopes: string[];
+                        access_expires_at: string | null;
+                        refresh_expires_at: string | null;
+                        refreshed_at: string | null;
+                        last_error: string | null;
+                        /** @description IANA time zone the account lives in (the dashboard shows its posts in it; its queue slots default to it); null: the workspace’s, UTC */
+                        timezone: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2880,6 +3031,8 @@ export interface operations {
                         refresh_expires_at: string | null;
                         refreshed_at: string | null;
                         last_error: string | null;
+                        /** @description IANA time zone the account lives in (the dashboard shows its posts in it; its queue slots default to it); null: the workspace’s, UTC */
+                        timezone: string | null;
                         /** Format: date-time */
                         created_at: string;
                     };
@@ -3012,6 +3165,8 @@ export interface operations {
                         refresh_expires_at: string | null;
                         refreshed_at: string | null;
                         last_error: string | null;
+                        /** @description IANA time zone the account lives in (the dashboard shows its posts in it; its queue slots default to it); null: the workspace’s, UTC */
+                        timezone: string | null;
                         /** Format: date-time */
                         created_at: string;
                     };
@@ -8447,8 +8602,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description IANA time zone the times are in, e.g. Europe/Paris */
-                    timezone: string;
+                    /** @description IANA time zone the times are in, e.g. Europe/Paris; default the account’s own zone (UTC when it has none) */
+                    timezone?: string;
                     slots: {
                         days: string[];
                         times: string[];

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
-import { findApiKeyById, type Caller } from '../workspaces/index.js';
+import { findApiKeyById, markApiKeyUsed, type Caller } from '../workspaces/index.js';
 
 /**
  * Dashboard sessions. The browser holds only a random session id in an HttpOnly, SameSite=Strict
@@ -79,6 +79,8 @@ export class Sessions {
         .set({ last_seen_at: now, expires_at: this.expiry(Number(row.created_at), now) })
         .where('id_hash', '=', idHash)
         .execute();
+      // The keys page's "last used" counts the dashboard's calls too.
+      await markApiKeyUsed(this.db, key.id);
     }
     return { idHash, keyId: row.key_id, csrf: row.csrf, caller: { workspaceId: key.workspaceId, keyId: key.id, scopes: new Set(key.scopes) } };
   }

@@ -106,3 +106,14 @@ export async function authenticate(db: Kysely<Database>, token: string): Promise
   const key = toApiKey(row);
   return { workspaceId: key.workspaceId, keyId: key.id, scopes: new Set(key.scopes) };
 }
+
+/** Notes a use of the key made on its behalf (a dashboard session), at the same advisory resolution as `authenticate`. */
+export async function markApiKeyUsed(db: Kysely<Database>, id: string): Promise<void> {
+  const now = Date.now();
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - LAST_USED_RESOLUTION_MS)]))
+    .execute();
+}

@@ -260,6 +260,8 @@ describe('the dashboard in a browser', () => {
     const link = page.locator('a.published-link');
     expect(await link.getAttribute('href')).toMatch(/^https?:\/\/.+/);
     expect(await page.locator('.delivery').textContent()).toContain('Attempts1');
+    // When it was due, in its account's own zone.
+    expect(await page.locator('.delivery .due').textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d Europe\/Paris \(the account’s time\)$/);
     await screenshot(page, 'post-published');
   });
 

@@ -6,13 +6,14 @@ import type { Logger } from '../observability/index.js';
 import { sleep, type BackgroundPass, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Account } from './accounts.js';
-import { expiringGrantsPass, refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
+import { expiringGrantsPass, refreshIdleAccountsPass, reencryptTokensPass, type GrantEnd } from './passes.js';
 import { TokenKeeper } from './tokens.js';
 import { loadVault, TokenVault } from './vault.js';
 
 export { toAccount, listAccounts, getAccountRow, disconnectAccount, setAccountTimeZone, type Account, type AccountRow } from './accounts.js';
 export { startConnect, finishConnect, ConnectError, callbackUrl } from './connect.js';
 export { TokenKeeper } from './tokens.js';
+export type { GrantEnd } from './passes.js';
 export { TokenVault, loadVault, generateKeySpec } from './vault.js';
 
 /** The accounts capability, wired once per process. */
@@ -26,7 +27,7 @@ export interface Accounts {
    * Hooks later capabilities (webhooks) attach to: a grant is dead (`needsReauth`), or will die
    * soon and cannot be refreshed (`expiring`, told once per expiry).
    */
-  listeners: { needsReauth: Array<(account: Account) => Promise<void>>; expiring: Array<(account: Account) => Promise<void>> };
+  listeners: { needsReauth: Array<(account: Account) => Promise<void>>; expiring: Array<(account: Account, end: GrantEnd) => Promise<void>> };
 }
 
 export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger; clock?: Clock }): Accounts {
@@ -62,6 +63,9 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
         windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
         marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
         clock: opts.clock,
+        onExpiring: async (account, end) => {
+          for (const listener of listeners.expiring) await listener(account, end);
+        },
       }),
       reencryptTokensPass({ db: opts.db, vault, log: opts.log }),
       expiringGrantsPass({
@@ -70,8 +74,9 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
         log: opts.log,
         windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
         marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
-        onExpiring: async (account) => {
-          for (const listener of listeners.expiring) await listener(account);
+        clock: opts.clock,
+        onExpiring: async (account, end) => {
+          for (const listener of listeners.expiring) await listener(account, end);
         },
       }),
     ],

@@ -2,7 +2,8 @@ import { IANAZone } from 'luxon';
 import type { FieldIssue } from './field-issue.js';
 
 /** Where a person finds the names a time zone field takes. */
-export const IANA_ZONES_HINT = 'use an IANA time zone name such as Europe/Paris, America/New_York or UTC (the list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)';
+export const IANA_ZONES_HINT =
+  'use an IANA time zone name such as Europe/Paris, America/New_York or UTC (the list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)';
 
 /** What is wrong with a time zone field, if anything. */
 export function timeZoneIssue(field: string, zone: string): FieldIssue | undefined {

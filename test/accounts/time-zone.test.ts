@@ -30,7 +30,9 @@ describe.each(DIALECTS)('an account’s own time zone on %s', (dialect) => {
     expect(bad.status).toBe(422);
     expect(bad.headers.get('content-type')).toMatch(/application\/problem\+json/);
     const problem = await bad.json();
-    expect(problem.errors).toEqual([{ field: 'timezone', message: expect.stringMatching(/"Mars\/Olympus" is not an IANA time zone: use an IANA time zone name such as Europe\/Paris/) }]);
+    expect(problem.errors).toEqual([
+      { field: 'timezone', message: expect.stringMatching(/"Mars\/Olympus" is not an IANA time zone: use an IANA time zone name such as Europe\/Paris/) },
+    ]);
     const unknownField = await patch({ zone: 'Europe/Paris' });
     expect(unknownField.status).toBe(422);
     expect((await unknownField.json()).errors).toEqual([{ field: 'zone', message: 'is not a known field' }]);
@@ -46,7 +48,10 @@ describe.each(DIALECTS)('an account’s own time zone on %s', (dialect) => {
 
     expect((await patch({ timezone: null })).status).toBe(200);
     expect((await account()).timezone).toBeNull();
-    expect((await p.api('PUT', `/api/v1/accounts/${accountId}/slots`, { body: { timezone: 'America/New_York', slots: [{ days: ['mon'], times: ['09:00'] }] } })).status).toBe(200);
+    expect(
+      (await p.api('PUT', `/api/v1/accounts/${accountId}/slots`, { body: { timezone: 'America/New_York', slots: [{ days: ['mon'], times: ['09:00'] }] } }))
+        .status,
+    ).toBe(200);
     expect((await account()).timezone).toBe('America/New_York');
   });
 

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { Type, type Static } from '@sinclair/typebox';
 import { newId, type Database } from '../store/index.js';
-import { PostConflict } from './posts.js';
-import { NotFound, type PostsCaller } from './errors.js';
+import { InvalidRequest, NotFound, StateConflict, type PostsCaller } from './errors.js';
+import { campaignIssue } from './campaign-check.js';
 
 type CampaignRow = Selectable<Database['campaigns']>;
 
@@ -98,11 +98,23 @@ export async function deleteCampaign(caller: PostsCaller, id: string, opts: { de
     if (!row) throw new NotFound('Campaign');
     const live = (await postCounts(trx, caller.workspaceId, [id])).get(id) ?? 0;
     if (live && !opts.detachPosts) {
-      throw new PostConflict(`The campaign still has ${live} post${live === 1 ? '' : 's'}; move them to another campaign (PATCH /posts/:id {"campaign_id": …}) or delete it with ?detach_posts=true to leave them in no campaign`);
+      throw new StateConflict(`The campaign still has ${live} post${live === 1 ? '' : 's'}; move them to another campaign (PATCH /posts/:id {"campaign_id": …}) or delete it with ?detach_posts=true to leave them in no campaign`, 'campaign-in-use');
     }
     const now = Date.now();
     await trx.updateTable('posts').set({ campaign_id: null, updated_at: now }).where('workspace_id', '=', caller.workspaceId).where('campaign_id', '=', id).execute();
     await trx.deleteFrom('campaigns').where('id', '=', id).execute();
     return { detached: live };
   });
+}
+
+/**
+ * Puts a post in a campaign (null: in none) whatever its state: the campaign is the workspace's own
+ * bookkeeping, nothing a platform receives, so a published post may move too.
+ */
+export async function moveToCampaign(caller: PostsCaller, postId: string, campaignId: string | null): Promise<void> {
+  const db = caller.deps.db;
+  const issue = await campaignIssue(db, caller.workspaceId, campaignId);
+  if (issue) throw new InvalidRequest([issue], 'The post cannot be moved to that campaign');
+  const r = await db.updateTable('posts').set({ campaign_id: campaignId, updated_at: Date.now() }).where('workspace_id', '=', caller.workspaceId).where('id', '=', postId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new NotFound('Post');
 }

@@ -1,3 +1,4 @@
+import { PostConflict } from './posts.js';
 import type { FieldIssue } from '../shared/index.js';
 import type { PostDeps } from './schedule.js';
 
@@ -26,4 +27,15 @@ export interface PostsCaller {
   workspaceId: string;
   /** Who asks (the API key's id), recorded with what they change. */
   actor: string;
+}
+
+/** A conflict with the state of things that is not a delivery in flight: `slug` names which (`not-retriable`, `campaign-in-use`). */
+export class StateConflict extends PostConflict {
+  constructor(
+    message: string,
+    readonly slug: string,
+  ) {
+    super(message);
+    this.name = 'StateConflict';
+  }
 }

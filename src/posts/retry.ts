@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import { refreshPostStatus, retryFailedDelivery, type DeliveryRow, type DeliveryStatus } from '../scheduler/index.js';
 import { getPost, PostConflict, type Post } from './posts.js';
-import { InvalidRequest, NotFound, type PostsCaller } from './errors.js';
+import { InvalidRequest, NotFound, StateConflict, type PostsCaller } from './errors.js';
 
 /** Why a delivery in this state is not retried: said to the person who asked. */
 const NOT_RETRIED: Record<Exclude<DeliveryStatus, 'failed'>, string> = {
@@ -36,10 +36,10 @@ function chooseDeliveries(deliveries: DeliveryRow[], opts: RetryOptions): Delive
   const named = deliveries.filter((d) => (!opts.deliveryIds || opts.deliveryIds.includes(d.id)) && (!opts.platforms || opts.platforms.includes(d.platform)));
   if (opts.deliveryIds) {
     const refused = named.filter((d) => d.status !== 'failed');
-    if (refused.length) throw new PostConflict(`Only failed deliveries are retried; nothing was retried. ${refused.map(whyNot).join('. ')}.`);
+    if (refused.length) throw new StateConflict(`Only failed deliveries are retried; nothing was retried. ${refused.map(whyNot).join('. ')}.`, 'not-retriable');
   }
   const failed = named.filter((d) => d.status === 'failed');
-  if (!failed.length) throw new PostConflict(`Nothing to retry: no delivery ${opts.platforms ? 'to those platforms ' : ''}has failed. ${named.map(whyNot).join('. ')}.`);
+  if (!failed.length) throw new StateConflict(`Nothing to retry: no delivery ${opts.platforms ? 'to those platforms ' : ''}has failed. ${named.map(whyNot).join('. ')}.`, 'not-retriable');
   return failed;
 }
 
@@ -48,7 +48,7 @@ async function retryDeliveries(db: Kysely<Database>, postId: string, targets: De
   await db.transaction().execute(async (trx) => {
     for (const d of targets) {
       if (!(await retryFailedDelivery(trx, d, { runAt: at, by: actor, now }))) {
-        throw new PostConflict(`Delivery ${d.id} changed while it was being retried (retried by someone else?); look at the post again`);
+        throw new StateConflict(`Delivery ${d.id} changed while it was being retried (retried by someone else?); look at the post again`, 'not-retriable');
       }
     }
     await refreshPostStatus(trx, postId, now);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { cancelPost, createPost, getPost, PostConflict, PostRequestSchema, preparePost, updatePost, type PostRequest, type UrlCheck } from '../../posts/index.js';
+import { cancelPost, createPost, getPost, moveToCampaign, PostConflict, PostRequestSchema, preparePost, updatePost, type PostRequest, type UrlCheck } from '../../posts/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, invalid, notFound } from '../problem.js';
 import { IdParams } from '../schemas.js';
@@ -9,13 +9,10 @@ import { connectorProblem } from './connector-problem.js';
 import { PostView, ValidationView, postView, validationView } from './post-view.js';
 import { readingsOf } from '../../analytics/index.js';
 import { listRoute } from './posts-list.js';
+import { answering, busyProblem, callerOf } from './posts-errors.js';
 
 const UpdateBody = Type.Partial(Type.Omit(PostRequestSchema, []), { additionalProperties: false });
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
-
-/** A post that cannot be changed now: 409, saying why and, when known, when to try again (also as Retry-After). */
-export const busyProblem = (err: PostConflict) =>
-  new HttpProblem(409, 'already-publishing', err.message, undefined, err.retryAt === null ? undefined : { retry_at: new Date(err.retryAt).toISOString() });
 
 /** Plans a request for the caller's workspace; platform outages become problems. */
 export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number> } = {}) {
@@ -94,9 +91,14 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     '/posts/:id',
     {
       config: { scope: 'posts:write' },
-      schema: { tags, summary: 'Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones', params: IdParams, body: UpdateBody, response: { 200: PostView } },
+      schema: { tags, summary: 'Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones. A body of only campaign_id moves the post to that campaign (null: none) in any state', params: IdParams, body: UpdateBody, response: { 200: PostView } },
     },
     async (request) => {
+      if (Object.keys(request.body).length === 1 && request.body.campaign_id !== undefined) {
+        // Only the campaign: bookkeeping, nothing a platform receives, so allowed whatever the post's state.
+        await answering(moveToCampaign(callerOf(ctx, request), request.params.id, request.body.campaign_id));
+        return postView((await getPost(db, request.caller.workspaceId, request.params.id))!);
+      }
       const existing = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!existing) throw notFound('Post');
       const { request: merged, plan } = await prepare(ctx, request.caller.workspaceId, { ...existing.request, ...request.body } as PostRequest, { postId: existing.id });

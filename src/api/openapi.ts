@@ -179,7 +179,17 @@ export function completeDocument(doc: Document): Document {
     if (media) media.example = examplePost();
   }
   const bulk = json('/api/v1/posts:bulk', 'post');
-  if (bulk) bulk.example = { posts: [examplePost()] };
+  if (bulk) bulk.example = { posts: [examplePost()], mode: 'per_item' };
+  const examples: Array<[path: string, method: string, example: unknown]> = [
+    ['/api/v1/posts/{id}/retry', 'post', { platforms: [CONNECTORS[0]!.facts.id], scheduled_at: '2031-05-01T09:00:00+02:00' }],
+    ['/api/v1/posts:retry-failed', 'post', { platform: CONNECTORS[0]!.facts.id, failed_since: '2031-05-01T00:00:00Z', limit: 50, dry_run: true }],
+    ['/api/v1/campaigns', 'post', { name: 'Spring sale', description: 'Linen aprons and tea towels', color: '#3b82f6' }],
+    ['/api/v1/campaigns/{id}', 'patch', { color: null }],
+  ];
+  for (const [path, method, example] of examples) {
+    const media = json(path, method);
+    if (media) media.example = example;
+  }
   const importOp = doc.paths['/api/v1/posts:import']?.post;
   if (importOp) importOp.requestBody = { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: csvExample() } } };
   doc.tags = [...used].sort().map((name) => TAGS.find((t) => t.name === name) ?? { name });

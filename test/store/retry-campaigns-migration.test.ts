@@ -21,7 +21,18 @@ describe.each(DIALECTS)('migration 0011 on %s', (dialect) => {
     const raw = store.db as unknown as import('kysely').Kysely<{ posts: Record<string, unknown> }>;
     await raw
       .insertInto('posts')
-      .values({ id: 'post_1', workspace_id: 'ws_1', status: 'scheduled', request: JSON.stringify({ content: 'Old Apron', platforms: ['p'] }), scheduled_at: now, timezone: null, idempotency_key: null, request_hash: null, created_at: now, updated_at: now })
+      .values({
+        id: 'post_1',
+        workspace_id: 'ws_1',
+        status: 'scheduled',
+        request: JSON.stringify({ content: 'Old Apron', platforms: ['p'] }),
+        scheduled_at: now,
+        timezone: null,
+        idempotency_key: null,
+        request_hash: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     await retryCampaigns.up(store.db as never);
     const row = await store.db.selectFrom('posts').select(['search_text', 'campaign_id', 'deleted_at']).executeTakeFirstOrThrow();

@@ -108,6 +108,13 @@ describe.each(DIALECTS)('searching, filtering and sorting posts on %s', (dialect
     expect((await list('account_id=acc_someone_else')).data).toEqual([]);
   });
 
+  it('searches a changed post by its new text', async () => {
+    const res = await p.api('PATCH', `/api/v1/posts/${ids.cloth}`, { key, body: { content: 'Linen napkins' } });
+    expect(res.status).toBe(200);
+    expect(names(await list('q=napkin'))).toEqual(['cloth']);
+    expect(names(await list('q=table cloth'))).toEqual([]);
+  });
+
   it('refuses bad filter values with a 400 naming each field', async () => {
     const refused = async (query: string, fields: string[]) => {
       const res = await p.api('GET', `/api/v1/posts?${query}`, { key });

@@ -78,6 +78,14 @@ export const COMMANDS: CommandSpec[] = [
   },
   { name: 'posts get', args: '<post id>', summary: 'A post with each delivery’s state', client: true, options: { ...client } },
   { name: 'posts cancel', args: '<post id>', summary: 'Cancel a post not yet publishing', client: true, options: { ...client } },
+  { name: 'posts retry', args: '<post id>', summary: 'Publish a post’s failed deliveries again (never one that may have gone out)', client: true, options: { ...client } },
+  {
+    name: 'posts delete',
+    args: '<post id>',
+    summary: 'Delete a post: cancel what has not started; published posts stay on the platforms unless --unpublish',
+    client: true,
+    options: { ...client, unpublish: { type: 'boolean', help: 'Also delete it from the platforms, where their API allows it' } },
+  },
   { name: 'accounts list', summary: 'List connected accounts', client: true, options: { ...client } },
   {
     name: 'accounts connect',

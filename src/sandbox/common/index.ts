@@ -2,4 +2,4 @@
 export { FaultInjector, type FaultConfig, type FaultDecision } from './faults.js';
 export { HeldConnections, dropConnection } from './connection.js';
 export { escapeHtml, htmlPage, redirectWith } from './html.js';
-export { snapshotMaps, restoreMaps } from './snapshot.js';
+export { snapshotMaps, restoreMaps, type SnapshotBlobs } from './snapshot.js';

@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { HeldConnections } from '../common/index.js';
+import { HeldConnections, type SnapshotBlobs } from '../common/index.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { LinkedInError } from './errors.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
@@ -68,6 +68,9 @@ export interface LinkedInSandbox {
   stats(): ReturnType<typeof sandboxStats>;
   /** Clears all state and restores the faults given at creation. */
   reset(): void;
+  /** What a restart keeps (see SandboxState.snapshot); media bytes to `blobs` when given. */
+  snapshot(blobs?: SnapshotBlobs): string;
+  restore(snapshot: string, blobs?: SnapshotBlobs): void;
 }
 
 export const DEFAULT_APP: SandboxApp = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
@@ -137,6 +140,8 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
     },
     stats: () => sandboxStats(state),
     reset,
+    snapshot: (blobs) => state.snapshot(blobs),
+    restore: (text, blobs) => state.restore(text, blobs),
   };
 }
 

@@ -33,6 +33,11 @@ export interface MetaSandbox {
   options: ResolvedOptions;
   /** Forgets the whole world (all three mounts' state) and this mount's faults. */
   reset(): void;
+  /** The world as text (see World.snapshot): the three mounts share it, so it is saved once, as `stateName`. */
+  snapshot(): string;
+  restore(snapshot: string): void;
+  /** `meta` for the default world, `meta-<key>` for another: the name its saved state goes by. */
+  stateName: string;
 }
 
 const ROUTES: Route[] = [...oauthRoutes, ...instagramRoutes, ...facebookRoutes, ...threadsRoutes, ...nodeRoutes];
@@ -141,6 +146,9 @@ export function createMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox
       world.reset();
       faults.set(options.faults ?? []);
     },
+    snapshot: () => world.snapshot(),
+    restore: (text) => world.restore(text),
+    stateName: options.world === undefined || options.world === 'default' ? 'meta' : `meta-${options.world}`,
   };
 }
 

@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { FaultInjector, HeldConnections, type FaultConfig } from '../common/index.js';
+import { FaultInjector, HeldConnections, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { registerApiRoutes } from './api.js';
 import { DEFAULT_COSTS, type QuotaOperation, type ResolvedOptions, type YouTubeContext } from './context.js';
@@ -58,6 +58,9 @@ export interface YouTubeSandbox {
   queueProcessing(...outcomes: ProcessingOutcome[]): void;
   stats(): ReturnType<typeof sandboxStats>;
   reset(): void;
+  /** What a restart keeps (see YouTubeState.snapshot); media bytes to `blobs` when given. */
+  snapshot(blobs?: SnapshotBlobs): string;
+  restore(snapshot: string, blobs?: SnapshotBlobs): void;
 }
 
 export const DEFAULT_APPS: GoogleApp[] = [{ clientId: 'pinion-youtube-sandbox.apps.googleusercontent.com', clientSecret: 'pinion-youtube-sandbox-secret' }];
@@ -117,6 +120,8 @@ export function createYouTubeSandbox(options: YouTubeSandboxOptions = {}): YouTu
     queueProcessing: (...outcomes) => state.nextOutcomes.push(...outcomes),
     stats: () => sandboxStats(ctx),
     reset,
+    snapshot: (blobs) => state.snapshot(blobs),
+    restore: (text, blobs) => state.restore(text, blobs),
   };
 }
 

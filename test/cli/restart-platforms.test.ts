@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,8 +101,9 @@ describe('`pinion start` restarted, with an account on every other sandbox', { t
       expect(statSync(join(data, `sandbox-${name}.json`)).mode & 0o077).toBe(0);
     }
     expect(existsSync(join(data, 'sandbox-facebook.json'))).toBe(false);
-    // The uploads' bytes are files of their own, never inside the JSON.
-    for (const name of ['tiktok', 'youtube']) expect(statSync(join(data, `sandbox-${name}.json`)).size).toBeLessThan(50_000);
+    // The uploads' bytes are files of their own (TikTok keeps the chunks it received), never inside the JSON.
+    for (const name of ['linkedin', 'tiktok', 'youtube', 'meta']) expect(readFileSync(join(data, `sandbox-${name}.json`), 'utf8')).not.toContain('"$bytes"');
+    expect(readdirSync(join(data, 'sandbox-tiktok.media')).length).toBeGreaterThan(0);
 
     const second = await start();
     try {
@@ -121,6 +122,5 @@ describe('`pinion start` restarted, with an account on every other sandbox', { t
     } finally {
       expect(await second.stop()).toBe(0);
     }
-    expect(readdirSync(data)).toEqual(expect.arrayContaining(['sandbox-tiktok.media', 'sandbox-youtube.media']));
   });
 });

@@ -3,7 +3,8 @@ import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
 import { registerBoardRoutes } from './boards.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { PinterestError } from './errors.js';
-import { FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import { documentRoutes, FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { registerMediaRoutes, registerUploadRoute } from './media.js';
 import { registerAuthorizeRoutes } from './oauth-authorize.js';
@@ -139,6 +140,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
 
   const plugin: FastifyPluginAsync = async (instance) => {
     mountedPrefix = instance.prefix;
+    documentRoutes(instance, { platform: 'Pinterest', description: DESCRIPTION, docs: ROUTE_DOCS, baseUrl: ctx.baseUrl });
     await instance.register(formbody);
     instance.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error instanceof PinterestError) return sendError(reply, error);

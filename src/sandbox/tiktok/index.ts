@@ -4,7 +4,8 @@ import { registerApiRoutes } from './api.js';
 import { sendError, type ResolvedOptions, type SandboxContext } from './context.js';
 import { TikTokError } from './errors.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
-import type { SnapshotBlobs } from '../common/index.js';
+import { documentRoutes, type SnapshotBlobs } from '../common/index.js';
+import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { issueTokens, registerOAuthRoutes } from './oauth.js';
 import { RateLimiter, type RateCategory } from './rate-limit.js';
@@ -115,6 +116,7 @@ export function createTikTokSandbox(options: TikTokSandboxOptions = {}): TikTokS
 
   const plugin: FastifyPluginAsync = async (instance) => {
     prefix = instance.prefix;
+    documentRoutes(instance, { platform: 'TikTok', description: DESCRIPTION, docs: ROUTE_DOCS, baseUrl: ctx.baseUrl });
     await instance.register(formbody);
     instance.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import { documentRoutes, FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { ResolvedOptions, XContext } from './context.js';
 import { problems, XProblem } from './errors.js';
@@ -107,6 +108,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
   };
 
   const plugin: FastifyPluginAsync = async (instance) => {
+    documentRoutes(instance, { platform: 'X', description: DESCRIPTION, docs: ROUTE_DOCS });
     await instance.register(formbody);
     instance.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error instanceof XProblem) return sendProblem(reply, error);

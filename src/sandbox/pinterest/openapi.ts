@@ -1,0 +1,5 @@
+import type { RouteDocs } from '../common/index.js';
+
+export const DESCRIPTION = 'TODO';
+
+export const ROUTE_DOCS: RouteDocs = {};

@@ -3,7 +3,9 @@ import type { Ctx, Mount, ResolvedOptions, Route } from './context.js';
 import { facebookRoutes } from './facebook.js';
 import { Faults, type FaultRule } from './faults.js';
 import { GraphFailure, Raw, readParams, type Req } from './graph-http.js';
-import { inspectionRoutes } from './inspection.js';
+import { INSPECTION_ROUTES, inspectionRoutes } from './inspection.js';
+import { documentRoutes, openApiPath } from '../common/index.js';
+import { DESCRIPTION, MOUNT_NAMES, ROUTE_DOCS } from './openapi.js';
 import { instagramRoutes } from './instagram.js';
 import { nodeRoutes } from './nodes.js';
 import { oauthRoutes } from './oauth.js';
@@ -131,7 +133,11 @@ export function createMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox
     return inspectionRoutes(ctx, path, method, input);
   }
 
+  // The Graph dispatches itself behind one wildcard route: its document lists the routes of its table.
+  const documented = [...ROUTES.map((r) => ({ method: r.method, path: openApiPath(r.path) })), ...INSPECTION_ROUTES.map((r) => ({ method: r.split(' ')[0]!, path: r.split(' ')[1]! }))];
+
   const plugin: FastifyPluginAsync = async (app) => {
+    documentRoutes(app, { platform: MOUNT_NAMES[o.mount], description: DESCRIPTION, docs: ROUTE_DOCS, routes: documented });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 300 * 1024 * 1024 }, (_req, b, done) => done(null, b));
     app.all('/*', handle);

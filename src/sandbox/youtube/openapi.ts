@@ -14,7 +14,7 @@ export const ROUTE_DOCS: RouteDocs = {
   'POST /resumable/upload/youtube/v3/videos': ['insertVideoResumable', 'The same as insertVideo, at the path some clients use.'],
   'PUT /resumable/upload/youtube/v3/videos': ['uploadVideoChunkResumable', 'The same as uploadVideoChunk, at the path some clients use.', 'upload'],
   'GET /youtube/v3/videos': ['listVideos', 'videos.list: the owner’s view of videos by id, with processing details.'],
-  'DELETE /youtube/v3/videos': ['deleteVideo', 'videos.delete: 204.'],
+  'DELETE /youtube/v3/videos': ['deleteVideo', 'videos.delete: removes a video of the channel; 204.'],
   'GET /youtube/v3/channels': ['listChannels', 'channels.list (mine, id or forHandle): the channel and its uploads playlist.'],
   'GET /youtube/v3/playlistItems': ['listPlaylistItems', 'playlistItems.list: the uploads playlist, paginated with opaque page tokens.'],
   'POST /upload/youtube/v3/thumbnails/set': ['setThumbnail', 'thumbnails.set: a JPEG or PNG of at most 2 MiB as the video’s cover.'],

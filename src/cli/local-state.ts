@@ -80,12 +80,11 @@ class BlobFolder implements SandboxBlobs {
     return bytes;
   }
 
-  /** Runs one snapshot, then removes the files it no longer names. */
-  snapshot(take: () => string): string {
+  /** Runs one snapshot and hands its text to `save`; then (the text safely written) removes the files it no longer names. */
+  snapshot(take: () => string, save: (text: string) => void): void {
     this.used = new Set();
-    const text = take();
+    save(take());
     if (existsSync(this.dir)) for (const file of readdirSync(this.dir)) if (!this.used.has(file)) rmSync(join(this.dir, file), { force: true });
-    return text;
   }
 }
 
@@ -107,7 +106,10 @@ export function persistSandboxes(sandboxes: Map<string, SandboxInstance>, dir: s
     if (!sandbox?.snapshot) return;
     try {
       const folder = blobs.get(name)!;
-      writePrivate(fileOf(name), folder.snapshot(() => sandbox.snapshot!(folder)));
+      folder.snapshot(
+        () => sandbox.snapshot!(folder),
+        (text) => writePrivate(fileOf(name), text),
+      );
     } catch (err) {
       log.warn({ err, sandbox: name }, 'could not save the sandbox state; a restart will start it empty');
     }

@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pinionDaemon } from '../helpers/cli.js';
-import { connectThroughSandbox } from '../helpers/sandbox-connect.js';
+import { pinion, pinionDaemon } from '../helpers/cli.js';
 import { jpeg } from '../helpers/media-fixtures.js';
 import { mp4 } from '../connectors/tiktok/support.js';
 
@@ -13,15 +12,8 @@ interface Started {
   sandboxes: Record<string, string>;
 }
 
-/** What each platform's consent page asks (its button and sign-in fields), to connect as a person would. */
-const CONNECT: Record<string, { button?: string; fields: Record<string, string> }> = {
-  linkedin: { fields: { name: 'Kim Keeper' } },
-  tiktok: { fields: { username: 'keeper' } },
-  youtube: { button: 'Allow', fields: { channel: '@keeper' } },
-  facebook: { fields: { person: 'Kim Keeper' } },
-  instagram: { fields: { username: 'keeper.ig' } },
-  threads: { fields: { username: 'keeper.th' } },
-};
+/** Who signs in on each platform's consent page (a member's name, a creator, a channel handle, a person, a username). */
+const SIGN_IN: Record<string, string> = { linkedin: 'Kim Keeper', tiktok: 'keeper', youtube: '@keeper', facebook: 'Kim Keeper', instagram: 'keeper.ig', threads: 'keeper.th' };
 
 function client(s: Started) {
   const call = async (method: string, path: string, body?: unknown) =>
@@ -86,9 +78,12 @@ describe('`pinion start` restarted, with an account on every other sandbox', { t
     try {
       const s = JSON.parse(first.stdout()) as Started;
       const c = client(s);
-      for (const [platform, how] of Object.entries(CONNECT)) {
-        const { callbackRes } = await connectThroughSandbox((method, path, body) => c.call(method, path, body), { platform, ...how });
-        expect(callbackRes.status, `${platform}: ${await callbackRes.clone().text()}`).toBe(200);
+      // As the README has a person do it: the CLI approves on each sandbox's consent page, whatever its sign-in field.
+      const env = { PINION_API_KEY: s.api_key, PINION_API_URL: s.api.replace(/\/api\/v1$/, '') };
+      for (const [platform, who] of Object.entries(SIGN_IN)) {
+        const connected = await pinion(['accounts', 'connect', platform, '--sandbox-approve', who, '--json'], env);
+        expect(connected.code, `${platform}: ${connected.stderr}`).toBe(0);
+        expect(JSON.parse(connected.stdout), platform).toMatchObject({ platform, status: 'active' });
       }
       firstIds = await c.publishAll('first');
     } finally {

@@ -186,7 +186,10 @@ async function approveInSandbox(authorizeUrl: string, username: string): Promise
   const url = new URL(authorizeUrl);
   if (!url.pathname.includes('/sandbox/')) throw new UsageError('--sandbox-approve works only with a sandbox; open the authorize URL in a browser instead');
   const form = new URLSearchParams(url.searchParams);
-  if (username) form.set('username', username);
+  // Each consent page names its sign-in field (a username, a member's name, a channel handle, a person): the name goes there.
+  const page = await fetch(url);
+  const field = /<input name="([\w-]+)"/.exec(await page.text())?.[1] ?? 'username';
+  if (username) form.set(field, username);
   form.set('decision', 'approve');
   const approved = await fetch(url, { method: 'POST', body: form, redirect: 'manual' });
   const callback = approved.headers.get('location');

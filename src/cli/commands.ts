@@ -1,7 +1,3 @@
-import type { ParseArgsConfig } from 'node:util';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 /** One command of `pinion`: its words, what it does, and the options it takes (each with its help line). */
 export interface CommandSpec {
   /** `start`, or `posts create` for a command with an action. */
@@ -138,25 +134,11 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'encryption-key', summary: 'Print a new token-encryption key for PINION_ENCRYPTION_KEYS', options: {} },
 ];
 
-const COMMON: CommandSpec['options'] = { json: { type: 'boolean', help: 'Machine-readable output' }, help: { type: 'boolean', short: 'h', help: 'This help' } };
-
-/** The command the words name: `posts create` before `posts`. */
-export function findCommand(words: string[]): { spec?: CommandSpec; group?: CommandSpec[] } {
-  const two = COMMANDS.find((c) => c.name === `${words[0]} ${words[1]}`);
-  if (two) return { spec: two };
-  const one = COMMANDS.find((c) => c.name === words[0]);
-  if (one) return { spec: one };
-  const group = COMMANDS.filter((c) => c.name.startsWith(`${words[0]} `));
-  return { group: group.length ? group : undefined };
-}
-
-export function parseOptions(spec: CommandSpec): Options {
-  const all = { ...spec.options, ...COMMON };
-  return Object.fromEntries(Object.entries(all).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]));
-}
+/** Options every command takes. */
+export const COMMON_OPTIONS: CommandSpec['options'] = { json: { type: 'boolean', help: 'Machine-readable output' }, help: { type: 'boolean', short: 'h', help: 'This help' } };
 
 export function commandHelp(spec: CommandSpec): string {
-  const all = { ...spec.options, ...COMMON };
+  const all = { ...spec.options, ...COMMON_OPTIONS };
   const flags = Object.entries(all).map(([name, o]) => [`${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`, o.help] as const);
   const width = Math.max(...flags.map(([f]) => f.length)) + 2;
   return [`Usage: pinion ${spec.name}${spec.args ? ` ${spec.args}` : ''} [options]`, '', spec.summary, ...(spec.details ?? []), '', 'Options:', ...flags.map(([f, h]) => `  ${f.padEnd(width)}${h}`)].join('\n');

@@ -34,7 +34,7 @@ describe('reading a pinion command line', () => {
     expect(await refused(['posts', 'create', '--content'])).toMatch(/^option '--content <value>' argument missing \(pinion posts create --help\)$/);
     expect(await refused(['keys', 'revoke', 'a', 'b'])).toMatch(/^too many arguments .*\(pinion keys revoke --help\)$/);
     expect(await refused(['posts'])).toBe('posts needs one of: create, list, get, cancel, retry, delete (pinion posts --help)');
-    expect(await refused(['posts', 'frob'])).toBe('Unknown command "posts frob": say one of create, list, get, cancel (pinion posts --help)');
+    expect(await refused(['posts', 'frob'])).toBe('Unknown command "posts frob": say one of create, list, get, cancel, retry, delete (pinion posts --help)');
     // Client commands take no database options.
     expect(await refused(['import', 'x.csv', '--database-url', 'sqlite:x'])).toMatch(/^unknown option '--database-url'/);
   });

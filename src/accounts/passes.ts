@@ -22,7 +22,7 @@ type OnExpiring = (account: Account, end: GrantEnd) => Promise<void>;
 /**
  * Refreshes accounts nobody has used lately before their grant dies: most platforms' refresh
  * tokens are renewed only by refreshing, so an account idle that long would be lost. Some refresh
- * tokens have a fixed life from the first grant (LinkedIn's 365 days): refreshing does not move
+ * tokens have a fixed life from the first grant (a year, on one platform): refreshing does not move
  * their end, so once a refresh shows that, the person is told once (`onExpiring`) and the account
  * is not picked again for that end — it would otherwise be refreshed on every pass until it died.
  */

@@ -70,13 +70,37 @@ export function createMcpServer(api: ApiClient): McpServer {
     'list_posts',
     {
       title: 'List posts',
-      description: 'Posts in due order, optionally of one status',
-      inputSchema: { status: z.enum(['scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled']).optional(), limit: z.number().int().min(1).max(200).optional() },
+      description: 'Posts in due order, optionally of one status, one campaign, or containing some words (text, titles, links)',
+      inputSchema: {
+        status: z.enum(['scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled']).optional(),
+        q: z.string().min(1).max(200).optional(),
+        campaign_id: z.string().min(1).optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      },
     },
-    ({ status, limit }) => {
-      const query = new URLSearchParams({ ...(status ? { status } : {}), limit: String(limit ?? 50) });
+    ({ status, q, campaign_id, limit }) => {
+      const query = new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}), ...(campaign_id ? { campaign_id } : {}), limit: String(limit ?? 50) });
       return answer(get(`/posts?${query}`));
     },
+  );
+  server.registerTool(
+    'retry_post',
+    {
+      title: 'Retry a failed post',
+      description: "Publishes a post's failed deliveries again (now, or at scheduled_at). Deliveries whose outcome is still being checked are never retried: the answer says why",
+      inputSchema: { post_id: z.string().min(1), platforms: z.array(z.string().min(1)).optional(), scheduled_at: z.string().optional() },
+    },
+    ({ post_id, platforms, scheduled_at }) =>
+      answer(async () => (await api.call('POST', `/posts/${encodeURIComponent(post_id)}/retry`, { json: { ...(platforms && { platforms }), ...(scheduled_at && { scheduled_at }) } })).body),
+  );
+  server.registerTool(
+    'delete_post',
+    {
+      title: 'Delete a post',
+      description: 'Cancels what has not been published and removes the post from listings; unpublish: true also deletes it from the platforms that allow it',
+      inputSchema: { post_id: z.string().min(1), unpublish: z.boolean().optional() },
+    },
+    ({ post_id, unpublish }) => answer(async () => (await api.call('DELETE', `/posts/${encodeURIComponent(post_id)}${unpublish ? '?unpublish=true' : ''}`)).body),
   );
   server.registerTool(
     'cancel_post',

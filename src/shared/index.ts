@@ -7,3 +7,4 @@ export type { FieldIssue } from './field-issue.js';
 export { timeZoneIssue, canonicalTimeZone, IANA_ZONES_HINT } from './time-zone.js';
 export { Worker, type BackgroundPass } from './background.js';
 export { closestNames } from './closest.js';
+export { searchTextOf } from './search-text.js';

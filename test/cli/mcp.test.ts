@@ -35,7 +35,7 @@ describe('pinion mcp, driven by the MCP SDK client', { timeout: 60_000 }, () => 
 
   it('offers the tools an agent needs to schedule posts', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['cancel_post', 'check_link', 'list_accounts', 'list_boards', 'list_posts', 'schedule_post', 'validate_post']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['cancel_post', 'check_link', 'delete_post', 'list_accounts', 'list_boards', 'list_posts', 'retry_post', 'schedule_post', 'validate_post']);
     expect(tools.find((t) => t.name === 'list_boards')!.inputSchema).toMatchObject({ required: ['account_id'] });
   });
 
@@ -56,6 +56,18 @@ describe('pinion mcp, driven by the MCP SDK client', { timeout: 60_000 }, () => 
     expect((await call('list_posts', { status: 'scheduled' })).json().data.map((x: { id: string }) => x.id)).toEqual([first.id]);
     expect((await call('cancel_post', { post_id: first.id })).json().status).toBe('cancelled');
     expect((await call('cancel_post', { post_id: 'post_nope' })).isError).toBe(true);
+  });
+
+  it('finds posts by their words, refuses to retry one that has not failed, and deletes one', async () => {
+    const post = { content: 'Linen tea towel', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: '2037-02-01T10:00:00Z', platform_options: { pinterest: { board: 'Products' } } };
+    const made = (await call('schedule_post', { post })).json();
+    expect((await call('list_posts', { q: 'tea towel' })).json().data.map((x: { id: string }) => x.id)).toEqual([made.id]);
+    const retry = await call('retry_post', { post_id: made.id });
+    expect(retry.isError).toBe(true);
+    expect(retry.content[0]!.text).toMatch(/Nothing to retry: no delivery .*has failed/);
+    const deleted = (await call('delete_post', { post_id: made.id })).json();
+    expect(deleted.post ?? deleted).toMatchObject({ id: made.id });
+    expect((await call('list_posts', { q: 'tea towel' })).json().data).toEqual([]);
   });
 
   it('checks a link for the named platforms', async () => {

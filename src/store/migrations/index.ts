@@ -14,6 +14,7 @@ import * as m0010a from './0010_webhook_format.js';
 import * as m0010b from './0010_queues_and_metrics.js';
 import * as m0011a from './0011_dash_account_zone.js';
 import * as m0011b from './0011_dash_web_sessions.js';
+import * as m0011retry from './0011_retry_campaigns.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_queues_and_metrics': m0010b,
   '0011_dash_account_zone': m0011a,
   '0011_dash_web_sessions': m0011b,
+  '0011_retry_campaigns': m0011retry,
 };
 
 function migrator(store: Store): Migrator {

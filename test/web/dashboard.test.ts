@@ -279,12 +279,15 @@ describe('the dashboard in a browser', () => {
     await expect.poll(() => page.locator('#post-status').textContent(), { timeout: 20_000 }).toBe('failed');
     expect(await page.locator('.delivery-error').textContent()).toMatch(/^rejected: .*too small.*code 233/);
     await screenshot(page, 'post-failed');
-    // A failed delivery is final; retrying makes a new post of the same request for it.
-    const failedUrl = page.url();
+    // Retrying sends the same post's failed delivery back to the queue (POST /posts/{id}/retry); it fails again the same way.
+    const id = page.url().split('/').pop()!;
     await page.getByRole('button', { name: 'Retry the failed deliveries now' }).click();
-    await page.waitForURL((url) => url.pathname.startsWith('/posts/') && url.href !== failedUrl);
+    await expect.poll(() => page.locator('#status').textContent()).toBe('The failed delivery is back in the queue.');
+    expect(page.url().split('/').pop()).toBe(id);
+    await expect.poll(async () => (await (await p.api('GET', `/api/v1/posts/${id}`)).json()).deliveries[0].retries).toBe(1);
     await expect.poll(() => page.locator('#post-status').textContent(), { timeout: 20_000 }).toBe('failed');
-    expect(await page.locator('.card .text').first().textContent()).toBe('A tiny picture');
+    expect(await page.locator('.delivery .retries').textContent()).toMatch(/^1 time, last \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(await page.locator('.delivery-error').textContent()).toMatch(/too small/);
   });
 
   it('shows an account whose grant was removed as needing reconnection, and reconnects it', async () => {

@@ -47,7 +47,7 @@ function render(post) {
   const failed = post.deliveries.filter((d) => d.status === 'failed');
   const actions = h('div', { class: 'toolbar' });
   if (post.deliveries.some((d) => d.status === 'scheduled')) actions.append(h('button', { type: 'button', onclick: () => cancel(post) }, 'Cancel'));
-  if (failed.length) actions.append(h('button', { type: 'button', onclick: () => retry(post, failed) }, 'Retry the failed deliveries now'));
+  if (failed.length) actions.append(h('button', { type: 'button', onclick: () => retry(post) }, 'Retry the failed deliveries now'));
   $('post').replaceChildren(
     h(
       'div',
@@ -72,6 +72,7 @@ function render(post) {
           h('dd', { class: 'due' }, inZone(d.scheduled_at, names.zones.get(d.account_id) ?? 'UTC'), h('small', {}, ' (the account’s time)')),
           h('dt', {}, 'Attempts'),
           h('dd', {}, String(d.attempts)),
+          ...(d.retries ? [h('dt', {}, 'Retried'), h('dd', { class: 'retries' }, `${d.retries} ${d.retries === 1 ? 'time' : 'times'}, last ${when(d.retried_at)}`)] : []),
           h('dt', {}, 'Next attempt'),
           h('dd', {}, when(d.next_attempt_at)),
           h('dt', {}, 'Published'),
@@ -103,12 +104,17 @@ async function cancel(post) {
   }
 }
 
-/** A failed delivery is final; retrying is a new post of the same request to those accounts, now. */
-async function retry(post, failed) {
-  const { scheduled_at: _at, timezone: _tz, ...rest } = post.request;
+/**
+ * Sends the post's failed deliveries back to the queue, due now (POST /posts/{id}/retry): the same post, a fresh count
+ * of attempts. The API refuses, saying why, a delivery that may already be on the platform.
+ */
+async function retry(post) {
   try {
-    const again = await api('POST', '/posts', { ...rest, platforms: [...new Set(failed.map((d) => d.platform))], accounts: failed.map((d) => d.account_id) });
-    location.assign(`/posts/${again.id}`);
+    const { post: again, retried } = await api('POST', `/posts/${encodeURIComponent(post.id)}/retry`, {});
+    say(retried.length === 1 ? 'The failed delivery is back in the queue.' : `${retried.length} failed deliveries are back in the queue.`, 'ok');
+    render(again);
+    // Watch it publish again.
+    await load();
   } catch (err) {
     say(err.describe?.() ?? String(err), 'error');
   }

@@ -38,7 +38,11 @@ describe('the TypeScript client against a live Pinion', () => {
     const batch = await pinion.posts.createMany([post(6), post(7)], { idempotencyKey: 'client-batch' });
     const again = await pinion.posts.createMany([post(6), post(7)], { idempotencyKey: 'client-batch' });
     expect(again.data.map((x) => x.id)).toEqual(batch.data.map((x) => x.id));
-    expect((await pinion.accounts.list()).data[0]).toMatchObject({ platform: 'pinterest', status: 'active' });
+    const [account] = (await pinion.accounts.list()).data;
+    expect(account).toMatchObject({ platform: 'pinterest', status: 'active', timezone: null });
+    expect((await pinion.accounts.update(account!.id, { timezone: 'Europe/Paris' })).timezone).toBe('Europe/Paris');
+    const bad = await pinion.accounts.update(account!.id, { timezone: 'Europe/Pariss' }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(PinionValidationError);
   });
 
   it('groups posts in campaigns, retries and deletes them with typed answers', async () => {

@@ -14,6 +14,7 @@ export type Account = components['schemas']['Account'];
 export type Board = components['schemas']['Board'];
 export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 export type ConnectRequest = paths['/api/v1/accounts/connect']['post']['requestBody']['content']['application/json'];
+export type AccountChange = paths['/api/v1/accounts/{id}']['patch']['requestBody']['content']['application/json'];
 export type Validation = paths['/api/v1/posts:validate']['post']['responses']['200']['content']['application/json'];
 export type Campaign = components['schemas']['Campaign'];
 export type CampaignRequest = paths['/api/v1/campaigns']['post']['requestBody']['content']['application/json'];
@@ -106,6 +107,8 @@ export function createPinion(options: PinionOptions) {
   const accounts = {
     list: () => unwrap(raw.GET('/api/v1/accounts')),
     get: (id: string) => unwrap(raw.GET('/api/v1/accounts/{id}', { params: { path: { id } } })) as Promise<Account>,
+    /** Sets the account's own time zone (an IANA name; null: the workspace's, UTC). */
+    update: (id: string, body: AccountChange) => unwrap(raw.PATCH('/api/v1/accounts/{id}', { params: { path: { id } }, body })) as Promise<Account>,
     /** Starts connecting an account: send the person to `authorize_url`. */
     connect: (platform: ConnectRequest['platform'], redirectUrl?: string) => unwrap(raw.POST('/api/v1/accounts/connect', { body: { platform, ...(redirectUrl ? { redirect_url: redirectUrl } : {}) } })),
     boards: (accountId: string) => unwrap(raw.GET('/api/v1/accounts/{id}/boards', { params: { path: { id: accountId } } })),

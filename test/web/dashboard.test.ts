@@ -326,6 +326,24 @@ describe('the dashboard in a browser', () => {
     await screenshot(page, 'webhooks');
   });
 
+  it('proposes the chosen account’s own zone for the time in the composer, until the person types one', async () => {
+    expect((await p.api('PATCH', `/api/v1/accounts/${accountId}`, { body: { timezone: 'America/New_York' } })).status).toBe(200);
+    try {
+      await page.goto(`${p.url}/compose`);
+      await ready(page);
+      expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Paris');
+      await page.getByLabel('@shop · Pinterest').check();
+      expect(await page.getByLabel('Time zone').inputValue()).toBe('America/New_York');
+      await page.getByLabel('@shop · Pinterest').uncheck();
+      expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Paris');
+      await page.getByLabel('Time zone').fill('Asia/Tokyo');
+      await page.getByLabel('@shop · Pinterest').check();
+      expect(await page.getByLabel('Time zone').inputValue()).toBe('Asia/Tokyo');
+    } finally {
+      await p.api('PATCH', `/api/v1/accounts/${accountId}`, { body: { timezone: 'Europe/Paris' } });
+    }
+  });
+
   it('creates a key shown once, revokes it, and revoking the session’s own key signs the browser out', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     await ready(page);

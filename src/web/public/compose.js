@@ -7,6 +7,8 @@ const state = { accounts: [], platforms: [], mediaId: null, boards: new Map(), t
 
 export async function start() {
   zoneInput($('when-zone'), () => validateSoon(), { remember: false });
+  // Once the person types a zone it is theirs; until then it follows the chosen accounts' own zone.
+  $('when-zone').addEventListener('input', () => ($('when-zone').dataset.typed = 'true'));
   const [accounts, platforms] = await Promise.all([api('GET', '/accounts'), api('GET', '/platforms')]);
   state.accounts = accounts.data;
   state.platforms = platforms.data;
@@ -32,12 +34,21 @@ function renderAccounts() {
       h(
         'label',
         { class: 'check' },
-        h('input', { type: 'checkbox', name: 'account', value: a.id, disabled: a.status !== 'active', onchange: renderOptions }),
+        h('input', { type: 'checkbox', name: 'account', value: a.id, disabled: a.status !== 'active', onchange: accountsChanged }),
         ` @${a.username} · ${platformOf(a.platform)?.name ?? a.platform}`,
         a.status !== 'active' ? h('span', { class: 'badge status-failed' }, a.status.replace('_', ' ')) : null,
       ),
     ),
   );
+}
+
+function accountsChanged() {
+  renderOptions();
+  const input = $('when-zone');
+  if (input.dataset.typed) return;
+  // The accounts' own zone when they share one (an account without one lives in UTC), else the viewer's.
+  const zones = [...new Set(chosenAccounts().map((a) => a.timezone ?? 'UTC'))];
+  input.value = zones.length === 1 ? zones[0] : viewerZone();
 }
 
 /** Option fields of each chosen platform, drawn from the platform's options schema (so new platforms need no dashboard change). */

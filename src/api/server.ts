@@ -31,6 +31,8 @@ import { linkRoutes } from './routes/links.js';
 import { slotRoutes } from './routes/slots.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { seasonRoutes } from './routes/seasons.js';
+import { meRoutes } from './routes/me.js';
+import { accountHealthRoutes } from './routes/account-health.js';
 
 export interface BuildServerOptions {
   logger: Logger;
@@ -43,7 +45,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes, meRoutes, accountHealthRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -12,6 +12,8 @@ import * as m0009a from './0009_account_expiry_warning.js';
 import * as m0009b from './0009_quota_units.js';
 import * as m0010a from './0010_webhook_format.js';
 import * as m0010b from './0010_queues_and_metrics.js';
+import * as m0011compatA from './0011_compat_account_health.js';
+import * as m0011compatB from './0011_compat_ids.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +30,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_quota_units': m0009b,
   '0010_webhook_format': m0010a,
   '0010_queues_and_metrics': m0010b,
+  '0011_compat_account_health': m0011compatA,
+  '0011_compat_ids': m0011compatB,
 };
 
 function migrator(store: Store): Migrator {

@@ -79,6 +79,8 @@ const isPublic = (path: string) => !path.startsWith('/api/v1/');
 
 /** Routes that are not the product's API: the platform emulators have their own documents. */
 export const isSandboxRoute = (url: string) => url.startsWith('/sandbox/');
+/** The compatibility APIs speak other products' formats; they are documented by those products, not here. */
+export const isCompatRoute = (url: string) => url.startsWith('/compat/');
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 

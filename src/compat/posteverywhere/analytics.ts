@@ -50,7 +50,8 @@ const peMetrics = (totals: Record<string, number>) =>
 export async function analyticsRoutes(app: FastifyInstance, deps: PeDeps): Promise<void> {
   app.get<{ Querystring: Record<string, string> }>('/analytics/summary', async (request, reply) => {
     const r = periodRange(request.query, Date.now());
-    const params = new URLSearchParams({ to: new Date(r.to + 1).toISOString(), ...(r.from !== undefined ? { from: new Date(r.from).toISOString() } : {}) });
+    // `all` has no bounds: posts due later count too.
+    const params = new URLSearchParams(r.period === 'all' ? {} : { to: new Date(r.to + 1).toISOString(), ...(r.from !== undefined ? { from: new Date(r.from).toISOString() } : {}) });
     const s = await peCall(deps, request).native.get<NativeSummary>(`/analytics/summary?${params}`);
     const posts: Record<string, number> = { total: s.posts.total, draft: 0, scheduled: 0, publishing: 0, published: 0, partially_failed: 0, failed: 0, cancelled: 0 };
     for (const [status, n] of Object.entries(s.posts.by_status)) posts[POST_STATUS[status] ?? status] = (posts[POST_STATUS[status] ?? status] ?? 0) + n;

@@ -63,7 +63,8 @@ export async function accountHealth(db: Kysely<Database>, row: AccountRow, now: 
   if (row.status === 'disconnected') reasons.push('The account was disconnected: connect it again to post');
   if (row.status === 'active' && expired) reasons.push(`The grant expired at ${new Date(grantExpiresAt!).toISOString()} and cannot be refreshed: connect the account again`);
   if (row.status === 'active' && expiringSoon) reasons.push(`The grant ends at ${new Date(grantExpiresAt!).toISOString()} and cannot be refreshed past it: connect the account again before then`);
-  if (activity.failuresLast7d) reasons.push(`${activity.failuresLast7d} deliveries failed in the last 7 days (${activity.permanentFailuresLast7d} will not be tried again)`);
+  const n = activity.failuresLast7d;
+  if (n) reasons.push(`${n} ${n === 1 ? 'delivery' : 'deliveries'} failed in the last 7 days (${activity.permanentFailuresLast7d} will not be tried again)`);
   const canPost = row.status === 'active' && !expired;
   return {
     status: !canPost ? 'broken' : reasons.length ? 'warning' : 'healthy',

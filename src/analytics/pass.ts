@@ -60,6 +60,8 @@ export function analyticsPass(deps: AnalyticsDeps): BackgroundPass {
             .where('status', '=', 'published')
             .where('platform', '=', c.facts.id)
             .where('external_id', 'is not', null)
+            // Deleted from the platform (DELETE /posts/:id?unpublish=true): nothing left to read.
+            .where('unpublished_at', 'is', null)
             .where('published_at', '<=', now - days * DAY_MS)
             // A checkpoint that cannot be read (pin deleted, account gone) is given up after two weeks of tries.
             .where('published_at', '>', now - (days + GIVE_UP_DAYS) * DAY_MS)

@@ -46,6 +46,14 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /api/v1/posts/{id}': 'getPost',
   'PATCH /api/v1/posts/{id}': 'updatePost',
   'POST /api/v1/posts/{id}/cancel': 'cancelPost',
+  'POST /api/v1/posts/{id}/retry': 'retryPost',
+  'POST /api/v1/posts:retry-failed': 'retryFailedPosts',
+  'DELETE /api/v1/posts/{id}': 'deletePost',
+  'POST /api/v1/campaigns': 'createCampaign',
+  'GET /api/v1/campaigns': 'listCampaigns',
+  'GET /api/v1/campaigns/{id}': 'getCampaign',
+  'PATCH /api/v1/campaigns/{id}': 'updateCampaign',
+  'DELETE /api/v1/campaigns/{id}': 'deleteCampaign',
   'POST /api/v1/posts:bulk': 'createPosts',
   'POST /api/v1/posts:import': 'importPosts',
   'POST /api/v1/webhooks': 'createWebhook',
@@ -69,7 +77,7 @@ const OPERATION_IDS: Record<string, string> = {
 };
 
 /** Operations that answer 409: idempotency conflicts, posts already publishing, media still in use. */
-const CONFLICTS = new Set(['createPost', 'createPosts', 'importPosts', 'updatePost', 'cancelPost', 'deleteMedia', 'connectAccount', 'testWebhook', 'redeliverWebhook']);
+const CONFLICTS = new Set(['createPost', 'createPosts', 'importPosts', 'updatePost', 'cancelPost', 'retryPost', 'deletePost', 'deleteCampaign', 'deleteMedia', 'connectAccount', 'testWebhook', 'redeliverWebhook']);
 
 /** Operations that call a platform while answering: its refusals, limits and outages reach the caller. */
 const PLATFORM_CALLS = new Set(['createPost', 'validatePost', 'createPosts', 'importPosts', 'updatePost', 'checkAccount', 'refreshAccount', 'listBoards', 'createBoard', 'getBoard', 'listBoardSections', 'createBoardSection']);
@@ -116,7 +124,8 @@ type Operation = {
 type Document = { info: Record<string, unknown>; paths: Record<string, Record<string, Operation>>; tags?: unknown[] };
 
 const TAGS = [
-  { name: 'posts', description: 'Schedule, validate, list, change and cancel posts; bulk and CSV import' },
+  { name: 'posts', description: 'Schedule, validate, list, change, cancel, retry and delete posts; bulk and CSV import' },
+  { name: 'campaigns', description: 'Named groups of posts (campaign_id on posts, a filter of GET /posts)' },
   { name: 'accounts', description: 'Connect platform accounts (OAuth) and check their state' },
   { name: 'boards', description: 'Named places inside an account that posts go to' },
   { name: 'media', description: 'Images and videos stored by Pinion' },
@@ -176,7 +185,17 @@ export function completeDocument(doc: Document): Document {
     if (media) media.example = examplePost();
   }
   const bulk = json('/api/v1/posts:bulk', 'post');
-  if (bulk) bulk.example = { posts: [examplePost()] };
+  if (bulk) bulk.example = { posts: [examplePost()], mode: 'per_item' };
+  const examples: Array<[path: string, method: string, example: unknown]> = [
+    ['/api/v1/posts/{id}/retry', 'post', { platforms: [CONNECTORS[0]!.facts.id], scheduled_at: '2031-05-01T09:00:00+02:00' }],
+    ['/api/v1/posts:retry-failed', 'post', { platform: CONNECTORS[0]!.facts.id, failed_since: '2031-05-01T00:00:00Z', limit: 50, dry_run: true }],
+    ['/api/v1/campaigns', 'post', { name: 'Spring sale', description: 'Linen aprons and tea towels', color: '#3b82f6' }],
+    ['/api/v1/campaigns/{id}', 'patch', { color: null }],
+  ];
+  for (const [path, method, example] of examples) {
+    const media = json(path, method);
+    if (media) media.example = example;
+  }
   const importOp = doc.paths['/api/v1/posts:import']?.post;
   if (importOp) importOp.requestBody = { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: csvExample() } } };
   doc.tags = [...used].sort().map((name) => TAGS.find((t) => t.name === name) ?? { name });

@@ -34,6 +34,8 @@ import { analyticsRoutes } from './routes/analytics.js';
 import { seasonRoutes } from './routes/seasons.js';
 import { meRoutes } from './routes/me.js';
 import { accountHealthRoutes } from './routes/account-health.js';
+import { postActionRoutes } from './routes/post-actions.js';
+import { campaignRoutes } from './routes/campaigns.js';
 
 export interface BuildServerOptions {
   logger: Logger;
@@ -46,7 +48,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes, meRoutes, accountHealthRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, postActionRoutes, campaignRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes, meRoutes, accountHealthRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -20,6 +20,7 @@ const COLUMNS = new Map<string, string>([
   ['accounts', 'accounts'],
   ['utm', 'utm'],
   ['strict', 'strict'],
+  ['campaign_id', 'campaign_id'],
   ...CONNECTORS.flatMap((c) => Object.entries(c.csvColumns ?? {}).map(([col, option]): [string, string] => [col, `platform_options.${c.facts.id}.${option}`])),
 ]);
 export const CSV_COLUMNS = [...COLUMNS.keys()];

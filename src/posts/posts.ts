@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 import type { PostStatus } from '../store/schema.js';
+import { searchTextOf } from '../shared/index.js';
 import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostStatus, replaceWaitingDeliveries, type DeliveryRow } from '../scheduler/index.js';
 import type { PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
@@ -19,6 +20,10 @@ export interface Post {
   createdAt: number;
   updatedAt: number;
   deliveries: DeliveryRow[];
+  /** The campaign the post belongs to, if any. */
+  campaignId: string | null;
+  /** When a person deleted it (DELETE /posts/:id); deleted posts are found only by their idempotency key. */
+  deletedAt: number | null;
   /** The background link preflight's last verdict, when it has looked. */
   linkCheck: { checkedAt: number; links: LinkVerdict[] } | null;
 }
@@ -37,7 +42,7 @@ export class PostConflict extends Error {
 }
 
 /** A delivery in flight, told as the post's conflict. */
-async function orConflict<T>(work: Promise<T>): Promise<T> {
+export async function orConflict<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
@@ -69,6 +74,9 @@ export interface NewPost {
   requestHash?: string;
 }
 
+/** The request as stored: its campaign lives in its own column (so deleting a campaign need not rewrite requests). */
+const storedRequest = ({ campaign_id: _, ...rest }: PostRequest) => rest;
+
 async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): Promise<string> {
   const id = newId('post');
   await trx
@@ -77,7 +85,9 @@ async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): P
       id,
       workspace_id: input.workspaceId,
       status: 'scheduled',
-      request: JSON.stringify(input.request),
+      request: JSON.stringify(storedRequest(input.request)),
+      campaign_id: input.request.campaign_id ?? null,
+      search_text: searchTextOf(input.request),
       scheduled_at: input.plan.scheduledAt,
       timezone: input.request.timezone ?? null,
       idempotency_key: input.idempotencyKey ?? null,
@@ -137,19 +147,20 @@ export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Prom
     stored = await store();
   }
   const posts: Post[] = [];
-  for (const [i, { id }] of stored.entries()) posts.push((await getPost(db, inputs[i]!.workspaceId, id))!);
+  for (const [i, { id }] of stored.entries()) posts.push((await getPost(db, inputs[i]!.workspaceId, id, { withDeleted: true }))!);
   return { posts, replayed: stored.map((s) => s.replayed) };
 }
 
 async function replay(db: Kysely<Database>, prior: PostRow, requestHash: string | undefined) {
   if (prior.request_hash !== (requestHash ?? null)) throw new PostConflict('This Idempotency-Key was already used with a different request body');
-  return { post: (await getPost(db, prior.workspace_id, prior.id))!, replayed: true };
+  // Deleted since, the post is still what this key made: the answer says so (deleted_at).
+  return { post: (await getPost(db, prior.workspace_id, prior.id, { withDeleted: true }))!, replayed: true };
 }
 
 const findByIdempotencyKey = (db: Kysely<Database>, workspaceId: string, key: string) =>
   db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId).where('idempotency_key', '=', key).executeTakeFirst();
 
-const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
+export const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
   id: row.id,
   workspaceId: row.workspace_id,
   status: row.status,
@@ -159,6 +170,8 @@ const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   deliveries,
+  campaignId: row.campaign_id,
+  deletedAt: row.deleted_at,
   linkCheck: row.link_check === null || row.link_checked_at === null ? null : { checkedAt: Number(row.link_checked_at), links: JSON.parse(row.link_check) as LinkVerdict[] },
 });
 
@@ -167,48 +180,23 @@ const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
  * otherwise gives each statement its own) keeps the post's status in step with its deliveries'.
  * SQLite transactions are serializable already.
  */
-const snapshot = <T>(db: Kysely<Database>, read: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+export const snapshot = <T>(db: Kysely<Database>, read: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
   db.isTransaction ? read(db) : db.transaction().setIsolationLevel('repeatable read').execute(read);
 
-export async function getPost(db: Kysely<Database>, workspaceId: string, id: string): Promise<Post | undefined> {
+/** A post of the workspace; a deleted one only `withDeleted`. */
+export async function getPost(db: Kysely<Database>, workspaceId: string, id: string, opts: { withDeleted?: boolean } = {}): Promise<Post | undefined> {
   return snapshot(db, async (trx) => {
-    const row = await trx.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    const row = await trx
+      .selectFrom('posts')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .$if(!opts.withDeleted, (q) => q.where('deleted_at', 'is', null))
+      .executeTakeFirst();
     if (!row) return undefined;
     const deliveries = await trx.selectFrom('deliveries').selectAll().where('post_id', '=', id).orderBy('id').execute();
     return toPost(row, deliveries);
   });
-}
-
-export interface PostFilter {
-  status?: PostStatus;
-  platform?: string;
-  from?: number;
-  to?: number;
-  cursor?: { scheduledAt: number; id: string };
-  limit: number;
-}
-
-/** Posts in due order; the cursor is the last (scheduled_at, id) seen, so pages never skip or repeat. */
-export async function listPosts(db: Kysely<Database>, workspaceId: string, f: PostFilter): Promise<{ posts: Post[]; next?: { scheduledAt: number; id: string } }> {
-  return snapshot(db, (trx) => listPostsIn(trx, workspaceId, f));
-}
-
-async function listPostsIn(db: Kysely<Database>, workspaceId: string, f: PostFilter): Promise<{ posts: Post[]; next?: { scheduledAt: number; id: string } }> {
-  let q = db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId);
-  if (f.status) q = q.where('status', '=', f.status);
-  if (f.platform) q = q.where('id', 'in', db.selectFrom('deliveries').select('post_id').where('workspace_id', '=', workspaceId).where('platform', '=', f.platform));
-  if (f.from !== undefined) q = q.where('scheduled_at', '>=', f.from);
-  if (f.to !== undefined) q = q.where('scheduled_at', '<', f.to);
-  if (f.cursor) {
-    const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('scheduled_at', '>', c.scheduledAt), eb.and([eb('scheduled_at', '=', c.scheduledAt), eb('id', '>', c.id)])]));
-  }
-  const rows = await q.orderBy('scheduled_at').orderBy('id').limit(f.limit + 1).execute();
-  const page = rows.slice(0, f.limit);
-  const deliveries = page.length ? await db.selectFrom('deliveries').selectAll().where('post_id', 'in', page.map((r) => r.id)).orderBy('id').execute() : [];
-  const posts = page.map((r) => toPost(r, deliveries.filter((d) => d.post_id === r.id)));
-  const last = page[page.length - 1];
-  return { posts, next: rows.length > f.limit && last ? { scheduledAt: last.scheduled_at, id: last.id } : undefined };
 }
 
 /**
@@ -224,7 +212,18 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
       if (!replaced) throw new PostConflict('The post has already been published, failed or was cancelled, and can no longer be changed');
       await trx
         .updateTable('posts')
-        .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now, link_check: null, link_checked_at: null })
+        .set({
+          request: JSON.stringify(storedRequest(request)),
+          search_text: searchTextOf(request),
+          // Absent: the post stays in its campaign; null: in none.
+          ...(request.campaign_id !== undefined && { campaign_id: request.campaign_id }),
+          scheduled_at: plan.scheduledAt,
+          timezone: request.timezone ?? null,
+          status: 'scheduled',
+          updated_at: now,
+          link_check: null,
+          link_checked_at: null,
+        })
         .where('id', '=', id)
         .where('workspace_id', '=', workspaceId)
         .execute();
@@ -240,7 +239,7 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
 export async function cancelPost(db: Kysely<Database>, workspaceId: string, id: string): Promise<{ post: Post; cancelled: number }> {
   const cancelled = await orConflict(
     db.transaction().execute(async (trx) => {
-      const post = await trx.selectFrom('posts').select('id').where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+      const post = await trx.selectFrom('posts').select('id').where('id', '=', id).where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!post) return 0;
       const now = Date.now();
       const n = await cancelWaitingDeliveries(trx, id, now);

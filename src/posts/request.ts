@@ -70,6 +70,9 @@ export const PostRequestSchema = Type.Object(
     utm: Type.Optional(Type.Union([Type.Boolean(), UtmSchema], { description: 'true: the workspace UTM defaults; an object: these parameters; false: none' })),
     platform_options: Type.Optional(PlatformOptionsSchema),
     strict: Type.Optional(Type.Boolean({ description: 'Refuse (422) instead of adapting: no text fitted, no link moved or dropped for any platform' })),
+    campaign_id: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { description: 'The campaign (GET /api/v1/campaigns) the post belongs to; null in PATCH takes it out of its campaign' }),
+    ),
   },
   { additionalProperties: false, $id: 'PostRequest' },
 );

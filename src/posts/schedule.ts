@@ -7,6 +7,8 @@ import { convertPostMedia } from './auto-convert.js';
 import { planPost, type PostPlan, type UrlCheck } from './plan.js';
 import type { PostRequest } from './request.js';
 import type { LinkCheck } from './advice.js';
+import type { Publisher } from '../connectors/index.js';
+import { campaignIssue } from './campaign-check.js';
 
 /** What post orchestration needs, wired once per process. */
 export interface PostDeps {
@@ -19,6 +21,8 @@ export interface PostDeps {
   publicUrl?: () => string;
   /** Link preflight of destination links, if the config says so. */
   checkLink?: LinkCheck;
+  /** A platform's publisher, for deleting published posts from it (DELETE /posts/:id?unpublish=true). */
+  publisherFor?: (platform: string) => Publisher;
 }
 
 /**
@@ -35,6 +39,8 @@ export async function preparePost(deps: PostDeps, workspaceId: string, request: 
     { workspaceId, settings, request: converted.request, advise: opts.dryRun, postId: opts.postId, reservedSlots: opts.reservedSlots },
   );
   plan.warnings.push(...converted.notes);
+  const campaign = await campaignIssue(deps.db, workspaceId, request.campaign_id);
+  if (campaign) plan.errors.push(campaign);
   return { request: converted.request, plan };
 }
 

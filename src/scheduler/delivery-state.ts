@@ -15,7 +15,8 @@ export type { DeliveryStatus };
  *   was published) | awaiting_check (an attempt got no answer) | published | failed | needs_attention
  * - awaiting_check → publishing (claimed to look for the attempt's result)
  * - published → published (a last look found the post made twice: the other ids and a warning recorded)
- * - failed, cancelled, needs_attention: final
+ * - failed → scheduled (a person retries it: nothing was published, so trying again is safe)
+ * - cancelled, needs_attention: final (needs_attention may have been published: never retried)
  *
  * Editing a post replaces deliveries that are `scheduled` with nothing pending; that is a delete
  * guarded the same way, not a move.
@@ -25,7 +26,7 @@ export const TRANSITIONS: Readonly<Record<DeliveryStatus, readonly DeliveryStatu
   publishing: ['publishing', 'scheduled', 'awaiting_check', 'published', 'failed', 'needs_attention'],
   awaiting_check: ['publishing'],
   published: ['published'],
-  failed: [],
+  failed: ['scheduled'],
   cancelled: [],
   needs_attention: [],
 };
@@ -152,6 +153,26 @@ export async function cancelWaitingDeliveries(db: Kysely<Database>, postId: stri
     else throw (await firstBusy(db, postId)) ?? new DeliveryBusy(`Delivery ${d.id} changed while it was being cancelled; try again.`, d.id, null);
   }
   return cancelled;
+}
+
+/**
+ * Sends a failed delivery back to the queue, due at `runAt`, on a person's request: with a fresh
+ * count of attempts (the last run used them up), its last error kept until the next outcome, its
+ * progress kept (a thread resumes after the parts already out, never posting them twice), and who
+ * asked and when. False when it is no longer failed (retried at the same moment by someone else).
+ */
+export async function retryFailedDelivery(db: Kysely<Database>, d: Pick<DeliveryRow, 'id' | 'retries'>, opts: { runAt: number; by: string; now: number }): Promise<boolean> {
+  return moveDelivery(db, d.id, {
+    from: ['failed'],
+    to: 'scheduled',
+    set: { scheduled_at: opts.runAt, run_at: opts.runAt, attempts: 0, attempt_pending: 0, attempt_started_at: null, check_until: null, lease_owner: null, lease_until: null, retries: d.retries + 1, retried_at: opts.now, retried_by: opts.by },
+    now: opts.now,
+  });
+}
+
+/** Records that a published delivery's post was deleted from its platform; false when it is not published. */
+export async function recordUnpublished(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
+  return moveDelivery(db, id, { from: ['published'], to: 'published', set: { unpublished_at: now, check_until: null }, now });
 }
 
 /**

@@ -8,6 +8,8 @@ export {
   insertDeliveries,
   replaceWaitingDeliveries,
   cancelWaitingDeliveries,
+  retryFailedDelivery,
+  recordUnpublished,
   type DeliveryRow,
   type DeliveryStatus,
 } from './delivery-state.js';

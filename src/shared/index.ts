@@ -6,3 +6,4 @@ export { ownerId } from './owner.js';
 export type { FieldIssue } from './field-issue.js';
 export { Worker, type BackgroundPass } from './background.js';
 export { closestNames } from './closest.js';
+export { searchTextOf } from './search-text.js';

@@ -26,6 +26,7 @@ export interface Database {
   account_queues: AccountQueueTable;
   delivery_metrics: DeliveryMetricsTable;
   compat_ids: CompatIdTable;
+  campaigns: CampaignTable;
 }
 
 export interface WorkspaceTable {
@@ -206,6 +207,12 @@ export interface PostTable {
   /** JSON: the background link preflight's last verdict on the post's destination links. */
   link_check: string | null;
   link_checked_at: number | null;
+  /** The campaign the post belongs to, if any. */
+  campaign_id: string | null;
+  /** Deleted by a person: gone from listings and lookups; its deliveries keep their history. */
+  deleted_at: number | null;
+  /** What `GET /posts?q=` matches: text, links and titles, lower-cased (src/shared/search-text.ts). */
+  search_text: Generated<string>;
   created_at: number;
   updated_at: number;
 }
@@ -250,6 +257,12 @@ export interface DeliveryTable {
   duplicates: string | null;
   /** Something a person should know about a delivery that went out (a duplicate that could not be deleted). */
   warning: string | null;
+  /** How many times a person sent the failed delivery back to the queue; who last did (API key id) and when. */
+  retries: Generated<number>;
+  retried_at: number | null;
+  retried_by: string | null;
+  /** When Pinion deleted the published post from the platform (DELETE /posts/:id?unpublish=true). */
+  unpublished_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -340,4 +353,16 @@ export interface CompatIdTable {
   /** JSON: what the format has and Pinion does not (a webhook's name). */
   data: string | null;
   created_at: number;
+}
+
+/** A named group of posts of a workspace (a launch, a season), posts carry its id. */
+export interface CampaignTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  /** `#rrggbb`, for calendars. */
+  color: string | null;
+  created_at: number;
+  updated_at: number;
 }

@@ -41,6 +41,19 @@ describe('the TypeScript client against a live Pinion', () => {
     expect((await pinion.accounts.list()).data[0]).toMatchObject({ platform: 'pinterest', status: 'active' });
   });
 
+  it('groups posts in campaigns, retries and deletes them with typed answers', async () => {
+    const campaign = await pinion.campaigns.create({ name: 'Client launch', color: '#112233' });
+    const made = await pinion.posts.create({ ...post(8), campaign_id: campaign.id });
+    expect(made.campaign_id).toBe(campaign.id);
+    expect((await pinion.posts.list({ campaign_id: campaign.id, sort: 'created_at', order: 'desc' })).data.map((x) => x.id)).toEqual([made.id]);
+    expect(await pinion.posts.retryFailed({ dry_run: true, campaign_id: campaign.id })).toMatchObject({ dry_run: true, posts: 0 });
+    const refused = await pinion.posts.retry(made.id).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 409 });
+    const deleted = await pinion.posts.delete(made.id);
+    expect(deleted.deliveries.map((d) => d.result)).toEqual(['cancelled']);
+    expect((await pinion.campaigns.delete(campaign.id)).detached_posts).toBe(0);
+  });
+
   it('throws typed errors that carry the fields and the request id', async () => {
     const missing = await pinion.posts.get('post_nope').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(PinionNotFoundError);

@@ -19,9 +19,11 @@ describe('the post status that follows from its deliveries', () => {
   });
 
   it('has final states that lead nowhere (published only to itself, to record a late duplicate), and nothing that leads back to scheduled but a retry', () => {
-    for (const s of ['failed', 'cancelled', 'needs_attention'] as const) expect(TRANSITIONS[s]).toEqual([]);
+    for (const s of ['cancelled', 'needs_attention'] as const) expect(TRANSITIONS[s]).toEqual([]);
     expect(TRANSITIONS.published).toEqual(['published']);
-    expect(ALL.filter((s) => TRANSITIONS[s].includes('scheduled'))).toEqual(['publishing']);
+    // A failed delivery goes back to the queue only when a person retries it; one that may have gone out (needs_attention) never does.
+    expect(TRANSITIONS.failed).toEqual(['scheduled']);
+    expect(ALL.filter((s) => TRANSITIONS[s].includes('scheduled'))).toEqual(['publishing', 'failed']);
     expect(ALL.filter((s) => TRANSITIONS[s].includes('awaiting_check'))).toEqual(['publishing']);
   });
 });

@@ -15,6 +15,10 @@ export type Board = components['schemas']['Board'];
 export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 export type ConnectRequest = paths['/api/v1/accounts/connect']['post']['requestBody']['content']['application/json'];
 export type Validation = paths['/api/v1/posts:validate']['post']['responses']['200']['content']['application/json'];
+export type Campaign = components['schemas']['Campaign'];
+export type CampaignRequest = paths['/api/v1/campaigns']['post']['requestBody']['content']['application/json'];
+export type RetryRequest = NonNullable<paths['/api/v1/posts/{id}/retry']['post']['requestBody']>['content']['application/json'];
+export type RetryFailedRequest = NonNullable<paths['/api/v1/posts:retry-failed']['post']['requestBody']>['content']['application/json'];
 
 export interface PinionOptions {
   /** Where Pinion runs, e.g. http://127.0.0.1:8080 */
@@ -82,6 +86,12 @@ export function createPinion(options: PinionOptions) {
     list: (query: PostQuery = {}) => unwrap(raw.GET('/api/v1/posts', { params: { query } })),
     update: (id: string, body: Partial<PostRequest>) => unwrap(raw.PATCH('/api/v1/posts/{id}', { params: { path: { id } }, body })) as Promise<Post>,
     cancel: (id: string) => unwrap(raw.POST('/api/v1/posts/{id}/cancel', { params: { path: { id } } })) as Promise<Post>,
+    /** Publishes the post's failed deliveries again (never one whose outcome is unknown). */
+    retry: (id: string, body: RetryRequest = {}) => unwrap(raw.POST('/api/v1/posts/{id}/retry', { params: { path: { id } }, body })),
+    /** Publishes the failed deliveries of many posts again; `dry_run` only counts them. */
+    retryFailed: (body: RetryFailedRequest = {}) => unwrap(raw.POST('/api/v1/posts:retry-failed', { body })),
+    /** Deletes a post (cancelling what has not started); `unpublish` deletes it from the platforms too, where they allow it. */
+    delete: (id: string, opts: { unpublish?: boolean } = {}) => unwrap(raw.DELETE('/api/v1/posts/{id}', { params: { path: { id }, query: opts } })),
     /** Every post matching the query, page after page. */
     async *iterate(query: Omit<PostQuery, 'cursor'> = {}): AsyncGenerator<Post> {
       let cursor: string | undefined;
@@ -101,7 +111,16 @@ export function createPinion(options: PinionOptions) {
     boards: (accountId: string) => unwrap(raw.GET('/api/v1/accounts/{id}/boards', { params: { path: { id: accountId } } })),
   };
 
-  return { raw, posts, accounts };
+  const campaigns = {
+    create: (body: CampaignRequest) => unwrap(raw.POST('/api/v1/campaigns', { body })) as Promise<Campaign>,
+    list: (query: { cursor?: string; limit?: number } = {}) => unwrap(raw.GET('/api/v1/campaigns', { params: { query } })),
+    get: (id: string) => unwrap(raw.GET('/api/v1/campaigns/{id}', { params: { path: { id } } })) as Promise<Campaign>,
+    update: (id: string, body: Partial<CampaignRequest>) => unwrap(raw.PATCH('/api/v1/campaigns/{id}', { params: { path: { id } }, body })) as Promise<Campaign>,
+    /** Refused (409) while posts belong to it, unless `detach_posts`. */
+    delete: (id: string, opts: { detach_posts?: boolean } = {}) => unwrap(raw.DELETE('/api/v1/campaigns/{id}', { params: { path: { id }, query: opts } })),
+  };
+
+  return { raw, posts, accounts, campaigns };
 }
 
 export type Pinion = ReturnType<typeof createPinion>;

@@ -353,8 +353,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List posts in due order
-         * @description List posts in due order
+         * List posts (not deleted): filter, search and sort, a page at a time
+         * @description Filters combine (all must hold). `q` searches the text, titles and links. Sort by `scheduled_at` (default), `created_at` or `published_at` (when the first delivery went out), `asc` or `desc`; ties by id, so pages never skip or repeat. Pass `next_cursor` back as `cursor` with the same sort and order.
          */
         get: operations["listPosts"];
         put?: never;
@@ -403,12 +403,16 @@ export interface paths {
         get: operations["getPost"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a post: cancel what has not started, take it out of listings; with unpublish=true, delete it from the platforms too
+         * @description A soft delete: the post leaves listings and lookups (404 afterwards), its deliveries keep their history, and its Idempotency-Key stays used. Refused (409, with retry_at) while a delivery is being published or its outcome checked, as cancel is. Published posts stay on their platforms unless `unpublish=true`: then each is deleted where the platform’s API allows it; each delivery’s result is in the answer, and a platform that cannot delete does not fail the call. Sending it again retries removals that failed.
+         */
+        delete: operations["deletePost"];
         options?: never;
         head?: never;
         /**
-         * Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones
-         * @description Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones
+         * Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones. A body of only campaign_id moves the post to that campaign (null: none) in any state
+         * @description Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones. A body of only campaign_id moves the post to that campaign (null: none) in any state
          */
         patch: operations["updatePost"];
         trace?: never;
@@ -443,8 +447,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Schedule up to 500 posts at once: all or none
-         * @description Schedule up to 500 posts at once: all or none
+         * Schedule up to 500 posts at once: all or none, or each on its own (mode)
+         * @description `mode: "all_or_none"` (the default): 201 with every post, or 422 naming each bad field of each post and storing none. `mode: "per_item"`: each valid post is stored on its own; 201 when any was stored (200 when none was: all replayed or refused), `results` telling each post’s outcome with its index and the post or a problem. With `Idempotency-Key`, post n is stored under "<key>#n" in either mode: sending the batch again replays the posts made then (and, per item, tries the refused ones again).
          */
         post: operations["createPosts"];
         delete?: never;
@@ -463,14 +467,106 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import posts from CSV (text/csv, header row, up to 500 rows): all or none; errors name the line and column
-         * @description Columns: content, platforms, media_url, media_id, link, scheduled_at, timezone, fold, accounts, utm, strict, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link, x_thread, x_reply_settings, x_alt_text, instagram_kind, instagram_alt_text, facebook_alt_text, facebook_video_title, threads_alt_text, linkedin_title, linkedin_visibility, linkedin_alt_text, tiktok_privacy_level, tiktok_post_mode, youtube_title, youtube_privacy, youtube_category; `<platform>.<option>` reaches any platform option.
+         * Import posts from CSV (text/csv, header row, up to 500 rows): all or none, or each row on its own (mode=per_item); errors name the line and column
+         * @description Columns: content, platforms, media_url, media_id, link, scheduled_at, timezone, fold, accounts, utm, strict, campaign_id, board, board_id, board_section, board_section_id, title, description, alt_text, dominant_color, pinterest_link, x_thread, x_reply_settings, x_alt_text, instagram_kind, instagram_alt_text, facebook_alt_text, facebook_video_title, threads_alt_text, linkedin_title, linkedin_visibility, linkedin_alt_text, tiktok_privacy_level, tiktok_post_mode, youtube_title, youtube_privacy, youtube_category; `<platform>.<option>` reaches any platform option.
          */
         post: operations["importPosts"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a post’s failed deliveries again
+         * @description Sends the post’s `failed` deliveries (or those named) back to the queue, due at `scheduled_at` or now, with a fresh count of attempts; who asked and when is recorded on each (`retries`, `retried_at`, `retried_by`). Never a delivery that may already be on the platform (`awaiting_check`, `needs_attention`), nor a published, cancelled or waiting one: 409 saying which and why, nothing retried.
+         */
+        post: operations["retryPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts:retry-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the failed deliveries of many posts again
+         * @description The failed deliveries matching every filter given (platform, account, campaign, when they failed), of up to `limit` posts (not deleted), those that failed first first, go back to the queue as POST /posts/{id}/retry sends them. `dry_run` answers the same without changing anything.
+         */
+        post: operations["retryFailedPosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List campaigns, oldest first
+         * @description List campaigns, oldest first
+         */
+        get: operations["listCampaigns"];
+        put?: never;
+        /**
+         * Create a campaign: a named group of posts (posts join it with campaign_id)
+         * @description Create a campaign: a named group of posts (posts join it with campaign_id)
+         */
+        post: operations["createCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a campaign (its posts: GET /posts?campaign_id=…)
+         * @description Get a campaign (its posts: GET /posts?campaign_id=…)
+         */
+        get: operations["getCampaign"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a campaign: refused (409) while posts belong to it, unless detach_posts=true leaves them in no campaign
+         * @description Delete a campaign: refused (409) while posts belong to it, unless detach_posts=true leaves them in no campaign
+         */
+        delete: operations["deleteCampaign"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a campaign; fields given replace the stored ones (null clears description or color)
+         * @description Change a campaign; fields given replace the stored ones (null clears description or color)
+         */
+        patch: operations["updateCampaign"];
         trace?: never;
     };
     "/api/v1/webhooks": {
@@ -1070,6 +1166,13 @@ export interface components {
                 removed: boolean;
             }[];
             warning: string | null;
+            /** @description How many times a person sent this delivery back to the queue after it failed (POST /posts/:id/retry) */
+            retries: number;
+            retried_at: string | null;
+            /** @description The API key (id) that last retried it */
+            retried_by: string | null;
+            /** @description When Pinion deleted the published post from the platform (DELETE /posts/:id?unpublish=true) */
+            unpublished_at: string | null;
             /** @description Exactly what the platform receives */
             payload: unknown;
             /** @description Metrics read back from the platform (published deliveries of platforms with analytics) */
@@ -1097,6 +1200,10 @@ export interface components {
             request: {
                 [key: string]: unknown;
             };
+            /** @description The campaign the post belongs to */
+            campaign_id: string | null;
+            /** @description When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE) */
+            deleted_at: string | null;
             deliveries: components["schemas"]["Delivery"][];
             warnings?: {
                 field: string;
@@ -1441,6 +1548,21 @@ export interface components {
             };
             /** @description Refuse (422) instead of adapting: no text fitted, no link moved or dropped for any platform */
             strict?: boolean;
+            /** @description The campaign (GET /api/v1/campaigns) the post belongs to; null in PATCH takes it out of its campaign */
+            campaign_id?: string | null;
+        };
+        Campaign: {
+            id: string;
+            name: string;
+            description: string | null;
+            /** @description #rrggbb */
+            color: string | null;
+            /** @description Posts of the campaign (not deleted) */
+            post_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         WebhookEndpoint: {
             id: string;
@@ -3858,11 +3980,35 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "cancelled";
+                /** @description Posts with a delivery to this platform */
                 platform?: string;
-                /** @description Due at or after */
+                /** @description Posts with a delivery to this account */
+                account_id?: string;
+                /** @description Posts of this campaign */
+                campaign_id?: string;
+                /** @description Text, title or link contains this (case-insensitive) */
+                q?: string;
+                /** @description Order by (default scheduled_at); posts not published yet come last when sorting by published_at */
+                sort?: "scheduled_at" | "created_at" | "published_at";
+                /** @description asc (default) or desc */
+                order?: "asc" | "desc";
+                /** @description Due at or after (same as scheduled_from) */
                 from?: string;
-                /** @description Due before */
+                /** @description Due before (same as scheduled_to) */
                 to?: string;
+                /** @description Due at or after */
+                scheduled_from?: string;
+                /** @description Due before */
+                scheduled_to?: string;
+                /** @description Made at or after */
+                created_from?: string;
+                /** @description Made before */
+                created_to?: string;
+                /** @description First delivery published at or after */
+                published_from?: string;
+                /** @description First delivery published before */
+                published_to?: string;
+                /** @description next_cursor of the previous page, with the same sort and order */
                 cursor?: string;
                 limit?: number;
             };
@@ -4294,6 +4440,8 @@ export interface operations {
                     };
                     /** @description Refuse (422) instead of adapting: no text fitted, no link moved or dropped for any platform */
                     strict?: boolean;
+                    /** @description The campaign (GET /api/v1/campaigns) the post belongs to; null in PATCH takes it out of its campaign */
+                    campaign_id?: string | null;
                 };
             };
         };
@@ -4313,6 +4461,10 @@ export interface operations {
                         request: {
                             [key: string]: unknown;
                         };
+                        /** @description The campaign the post belongs to */
+                        campaign_id: string | null;
+                        /** @description When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE) */
+                        deleted_at: string | null;
                         deliveries: components["schemas"]["Delivery"][];
                         warnings?: {
                             field: string;
@@ -4354,6 +4506,10 @@ export interface operations {
                         request: {
                             [key: string]: unknown;
                         };
+                        /** @description The campaign the post belongs to */
+                        campaign_id: string | null;
+                        /** @description When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE) */
+                        deleted_at: string | null;
                         deliveries: components["schemas"]["Delivery"][];
                         warnings?: {
                             field: string;
@@ -4842,6 +4998,8 @@ export interface operations {
                     };
                     /** @description Refuse (422) instead of adapting: no text fitted, no link moved or dropped for any platform */
                     strict?: boolean;
+                    /** @description The campaign (GET /api/v1/campaigns) the post belongs to; null in PATCH takes it out of its campaign */
+                    campaign_id?: string | null;
                 };
             };
         };
@@ -5034,6 +5192,10 @@ export interface operations {
                         request: {
                             [key: string]: unknown;
                         };
+                        /** @description The campaign the post belongs to */
+                        campaign_id: string | null;
+                        /** @description When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE) */
+                        deleted_at: string | null;
                         deliveries: components["schemas"]["Delivery"][];
                         warnings?: {
                             field: string;
@@ -5089,6 +5251,113 @@ export interface operations {
             };
             /** @description Nothing with this id in your workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePost: {
+        parameters: {
+            query?: {
+                /** @description Also delete the published posts from their platforms, where the platform’s API allows it */
+                unpublish?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        post: components["schemas"]["Post"];
+                        deliveries: {
+                            delivery_id: string;
+                            platform: string;
+                            account_id: string;
+                            /** @description cancelled: had not started. kept: published, stays on the platform. unpublished: deleted from the platform now. not_supported: the platform offers no way to delete it through its API. unpublish_failed: the platform did not delete it (send the DELETE again). unchanged: failed or cancelled before */
+                            result: "cancelled" | "kept" | "unpublished" | "already_unpublished" | "not_supported" | "unpublish_failed" | "unchanged";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (or the Idempotency-Key was used with another body) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5456,6 +5725,8 @@ export interface operations {
                     };
                     /** @description Refuse (422) instead of adapting: no text fitted, no link moved or dropped for any platform */
                     strict?: boolean;
+                    /** @description The campaign (GET /api/v1/campaigns) the post belongs to; null in PATCH takes it out of its campaign */
+                    campaign_id?: string | null;
                 };
             };
         };
@@ -5475,6 +5746,10 @@ export interface operations {
                         request: {
                             [key: string]: unknown;
                         };
+                        /** @description The campaign the post belongs to */
+                        campaign_id: string | null;
+                        /** @description When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE) */
+                        deleted_at: string | null;
                         deliveries: components["schemas"]["Delivery"][];
                         warnings?: {
                             field: string;
@@ -5646,6 +5921,10 @@ export interface operations {
                         request: {
                             [key: string]: unknown;
                         };
+                        /** @description The campaign the post belongs to */
+                        campaign_id: string | null;
+                        /** @description When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE) */
+                        deleted_at: string | null;
                         deliveries: components["schemas"]["Delivery"][];
                         warnings?: {
                             field: string;
@@ -5800,6 +6079,8 @@ export interface operations {
                         /** @description IANA time zone (default UTC) */
                         timezone?: string;
                     };
+                    /** @description all_or_none (default): every post stored, or none when any is invalid. per_item: each post stored or refused on its own; `results` tells each */
+                    mode?: "all_or_none" | "per_item";
                 };
             };
         };
@@ -5811,11 +6092,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The posts stored (or replayed) */
                         data: components["schemas"]["Post"][];
                         warnings: {
                             index: number;
                             field: string;
                             message: string;
+                        }[];
+                        /** @description mode per_item: every post’s outcome, in request order */
+                        results?: {
+                            /** @description The post’s place in the request (from 0) */
+                            index: number;
+                            /** @description The CSV line, in an import */
+                            line?: number;
+                            /** @description created; replayed (its Idempotency-Key made it before); invalid (422, `problem` names each field); conflict (409: its Idempotency-Key was used with another post) */
+                            status: "created" | "replayed" | "invalid" | "conflict";
+                            post?: components["schemas"]["Post"];
+                            problem?: components["schemas"]["Problem"];
                         }[];
                     };
                 };
@@ -5827,11 +6120,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The posts stored (or replayed) */
                         data: components["schemas"]["Post"][];
                         warnings: {
                             index: number;
                             field: string;
                             message: string;
+                        }[];
+                        /** @description mode per_item: every post’s outcome, in request order */
+                        results?: {
+                            /** @description The post’s place in the request (from 0) */
+                            index: number;
+                            /** @description The CSV line, in an import */
+                            line?: number;
+                            /** @description created; replayed (its Idempotency-Key made it before); invalid (422, `problem` names each field); conflict (409: its Idempotency-Key was used with another post) */
+                            status: "created" | "replayed" | "invalid" | "conflict";
+                            post?: components["schemas"]["Post"];
+                            problem?: components["schemas"]["Problem"];
                         }[];
                     };
                 };
@@ -5955,6 +6260,8 @@ export interface operations {
                 spread_per_day?: number;
                 spread_time_window?: string;
                 spread_timezone?: string;
+                /** @description all_or_none (default): every post stored, or none when any is invalid. per_item: each post stored or refused on its own; `results` tells each */
+                mode?: "all_or_none" | "per_item";
             };
             header?: {
                 /** @description Makes the batch safe to send again: post n is stored under "<key>#n", and sending it again returns the post made then */
@@ -5980,11 +6287,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The posts stored (or replayed) */
                         data: components["schemas"]["Post"][];
                         warnings: {
                             index: number;
                             field: string;
                             message: string;
+                        }[];
+                        /** @description mode per_item: every post’s outcome, in request order */
+                        results?: {
+                            /** @description The post’s place in the request (from 0) */
+                            index: number;
+                            /** @description The CSV line, in an import */
+                            line?: number;
+                            /** @description created; replayed (its Idempotency-Key made it before); invalid (422, `problem` names each field); conflict (409: its Idempotency-Key was used with another post) */
+                            status: "created" | "replayed" | "invalid" | "conflict";
+                            post?: components["schemas"]["Post"];
+                            problem?: components["schemas"]["Problem"];
                         }[];
                     };
                 };
@@ -5996,11 +6315,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The posts stored (or replayed) */
                         data: components["schemas"]["Post"][];
                         warnings: {
                             index: number;
                             field: string;
                             message: string;
+                        }[];
+                        /** @description mode per_item: every post’s outcome, in request order */
+                        results?: {
+                            /** @description The post’s place in the request (from 0) */
+                            index: number;
+                            /** @description The CSV line, in an import */
+                            line?: number;
+                            /** @description created; replayed (its Idempotency-Key made it before); invalid (422, `problem` names each field); conflict (409: its Idempotency-Key was used with another post) */
+                            status: "created" | "replayed" | "invalid" | "conflict";
+                            post?: components["schemas"]["Post"];
+                            problem?: components["schemas"]["Problem"];
                         }[];
                     };
                 };
@@ -6070,6 +6401,817 @@ export interface operations {
             };
             /** @description The platform refused this instance’s app credentials; an operator must fix them */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Only these deliveries; each must have failed (409 otherwise, nothing retried) */
+                    delivery_ids?: string[];
+                    /** @description Only the failed deliveries to these platforms */
+                    platforms?: string[];
+                    /**
+                     * Format: date-time
+                     * @description When to publish them again (with an offset); now when absent
+                     */
+                    scheduled_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        post: components["schemas"]["Post"];
+                        /** @description The deliveries sent back to the queue */
+                        retried: string[];
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (or the Idempotency-Key was used with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryFailedPosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    platform?: string;
+                    account_id?: string;
+                    campaign_id?: string;
+                    /**
+                     * Format: date-time
+                     * @description Deliveries that failed at or after this time
+                     */
+                    failed_since?: string;
+                    /**
+                     * Format: date-time
+                     * @description Deliveries that failed before this time
+                     */
+                    failed_until?: string;
+                    /**
+                     * @description At most this many posts, those that failed first first
+                     * @default 100
+                     */
+                    limit?: number;
+                    /** @description Answer what would be retried; change nothing */
+                    dry_run?: boolean;
+                    /**
+                     * Format: date-time
+                     * @description When to publish them again (with an offset); now when absent
+                     */
+                    scheduled_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        dry_run: boolean;
+                        /** @description How many posts had deliveries retried (or would have) */
+                        posts: number;
+                        deliveries: number;
+                        post_ids: string[];
+                        delivery_ids: string[];
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCampaigns: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Campaign"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What people call the campaign */
+                    name: string;
+                    description?: string | null;
+                    color?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        description: string | null;
+                        /** @description #rrggbb */
+                        color: string | null;
+                        /** @description Posts of the campaign (not deleted) */
+                        post_count: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        description: string | null;
+                        /** @description #rrggbb */
+                        color: string | null;
+                        /** @description Posts of the campaign (not deleted) */
+                        post_count: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCampaign: {
+        parameters: {
+            query?: {
+                /** @description Delete even while posts belong to it: they stay as they are, in no campaign */
+                detach_posts?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        deleted: true;
+                        /** @description Posts taken out of the campaign */
+                        detached_posts: number;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (or the Idempotency-Key was used with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What people call the campaign */
+                    name?: string;
+                    description?: string | null;
+                    color?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        description: string | null;
+                        /** @description #rrggbb */
+                        color: string | null;
+                        /** @description Posts of the campaign (not deleted) */
+                        post_count: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8989,6 +10131,10 @@ export interface operations {
                         request: {
                             [key: string]: unknown;
                         };
+                        /** @description The campaign the post belongs to */
+                        campaign_id: string | null;
+                        /** @description When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE) */
+                        deleted_at: string | null;
                         deliveries: components["schemas"]["Delivery"][];
                         warnings?: {
                             field: string;

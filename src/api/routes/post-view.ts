@@ -32,6 +32,10 @@ export const DeliveryView = Type.Object(
       description: 'Other posts the platform turned out to hold for this delivery (an unanswered attempt that was made after all), and whether Pinion deleted them',
     }),
     warning: Type.Union([Type.String(), Type.Null()]),
+    retries: Type.Integer({ description: 'How many times a person sent this delivery back to the queue after it failed (POST /posts/:id/retry)' }),
+    retried_at: Time,
+    retried_by: Type.Union([Type.String(), Type.Null()], { description: 'The API key (id) that last retried it' }),
+    unpublished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When Pinion deleted the published post from the platform (DELETE /posts/:id?unpublish=true)' }),
     payload: Type.Unknown({ description: 'Exactly what the platform receives' }),
     metrics: Type.Optional(
       Type.Object(
@@ -53,6 +57,8 @@ export const PostView = Type.Object(
     scheduled_at: Type.String({ format: 'date-time' }),
     timezone: Type.Union([Type.String(), Type.Null()]),
     request: Json,
+    campaign_id: Type.Union([Type.String(), Type.Null()], { description: 'The campaign the post belongs to' }),
+    deleted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE)' }),
     deliveries: Type.Array(DeliveryView),
     warnings: Type.Optional(Type.Array(Issue)),
     link_check: Type.Optional(
@@ -103,6 +109,8 @@ export function postView(post: Post, warnings?: PostPlan['warnings'], readings?:
     scheduled_at: isoTime(post.scheduledAt),
     timezone: post.timezone,
     request: post.request as Record<string, unknown>,
+    campaign_id: post.campaignId,
+    deleted_at: post.deletedAt === null ? null : isoTime(post.deletedAt),
     deliveries: post.deliveries.map((d) => ({
       id: d.id,
       platform: d.platform,
@@ -119,6 +127,10 @@ export function postView(post: Post, warnings?: PostPlan['warnings'], readings?:
       last_error: d.last_error === null ? null : { kind: d.last_error_kind ?? 'unknown', message: d.last_error },
       duplicates: d.duplicates === null ? [] : (JSON.parse(d.duplicates) as Array<{ external_id: string; url: string; removed: boolean }>),
       warning: d.warning,
+      retries: d.retries,
+      retried_at: d.retried_at === null ? null : isoTime(d.retried_at),
+      retried_by: d.retried_by,
+      unpublished_at: d.unpublished_at === null ? null : isoTime(d.unpublished_at),
       payload: JSON.parse(d.payload) as unknown,
       ...(metricsOf(d.id) ? { metrics: metricsOf(d.id) } : {}),
     })),

@@ -1,52 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { cancelPost, createPost, getPost, listPosts, PostConflict, PostRequestSchema, preparePost, updatePost, type PostFilter, type PostRequest, type UrlCheck } from '../../posts/index.js';
+import { cancelPost, createPost, getPost, moveToCampaign, PostConflict, PostRequestSchema, preparePost, updatePost, type PostRequest, type UrlCheck } from '../../posts/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, invalid, notFound } from '../problem.js';
-import { IdParams, ListOf } from '../schemas.js';
+import { IdParams } from '../schemas.js';
 import { connectorProblem } from './connector-problem.js';
 import { PostView, ValidationView, postView, validationView } from './post-view.js';
 import { readingsOf } from '../../analytics/index.js';
+import { listRoute } from './posts-list.js';
+import { answering, busyProblem, callerOf } from './posts-errors.js';
 
-const PostStatus = Type.Union(['scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled'].map((s) => Type.Literal(s)));
-const ListQuery = Type.Object(
-  {
-    status: Type.Optional(PostStatus),
-    platform: Type.Optional(Type.String()),
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'Due at or after' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'Due before' })),
-    cursor: Type.Optional(Type.String()),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  },
-  { additionalProperties: false },
-);
 const UpdateBody = Type.Partial(Type.Omit(PostRequestSchema, []), { additionalProperties: false });
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
-
-const encodeCursor = (c: { scheduledAt: number; id: string }) => Buffer.from(JSON.stringify([c.scheduledAt, c.id])).toString('base64url');
-/** Ids as newId makes them: a cursor's id is compared in SQL, so only that shape gets there. */
-const ID = /^[a-z]+_[0-9a-z]{26}$/;
-/**
- * A cursor is opaque to callers but comes back from them: only the exact shape encodeCursor makes
- * (a safe integer time, an id) reaches the query, where 1.5 or 1e400 would make PostgreSQL fail.
- */
-function decodeCursor(s: string): { scheduledAt: number; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(s, 'base64url').toString());
-    if (Array.isArray(value) && value.length === 2) {
-      const [scheduledAt, id] = value as unknown[];
-      if (Number.isSafeInteger(scheduledAt) && typeof id === 'string' && ID.test(id)) return { scheduledAt: scheduledAt as number, id };
-    }
-  } catch {
-    /* reported below */
-  }
-  throw new HttpProblem(400, 'validation', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor this API returned' }]);
-}
-
-/** A post that cannot be changed now: 409, saying why and, when known, when to try again (also as Retry-After). */
-const busyProblem = (err: PostConflict) =>
-  new HttpProblem(409, 'already-publishing', err.message, undefined, err.retryAt === null ? undefined : { retry_at: new Date(err.retryAt).toISOString() });
 
 /** Plans a request for the caller's workspace; platform outages become problems. */
 export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number> } = {}) {
@@ -109,22 +75,7 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     async (request) => validationView((await prepare(ctx, request.caller.workspaceId, request.body, { dryRun: true })).plan),
   );
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
-    '/posts',
-    { config: { scope: 'posts:read' }, schema: { tags, summary: 'List posts in due order', querystring: ListQuery, response: { 200: ListOf(PostView) } } },
-    async (request) => {
-      const q = request.query;
-      const { posts, next } = await listPosts(db, request.caller.workspaceId, {
-        status: q.status as PostFilter['status'],
-        platform: q.platform,
-        from: q.from ? Date.parse(q.from) : undefined,
-        to: q.to ? Date.parse(q.to) : undefined,
-        cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
-        limit: q.limit ?? 50,
-      });
-      return { data: posts.map((p) => postView(p)), next_cursor: next ? encodeCursor(next) : null };
-    },
-  );
+  listRoute(app, db);
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/posts/:id',
@@ -140,9 +91,14 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     '/posts/:id',
     {
       config: { scope: 'posts:write' },
-      schema: { tags, summary: 'Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones', params: IdParams, body: UpdateBody, response: { 200: PostView } },
+      schema: { tags, summary: 'Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones. A body of only campaign_id moves the post to that campaign (null: none) in any state', params: IdParams, body: UpdateBody, response: { 200: PostView } },
     },
     async (request) => {
+      if (Object.keys(request.body).length === 1 && request.body.campaign_id !== undefined) {
+        // Only the campaign: bookkeeping, nothing a platform receives, so allowed whatever the post's state.
+        await answering(moveToCampaign(callerOf(ctx, request), request.params.id, request.body.campaign_id));
+        return postView((await getPost(db, request.caller.workspaceId, request.params.id))!);
+      }
       const existing = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!existing) throw notFound('Post');
       const { request: merged, plan } = await prepare(ctx, request.caller.workspaceId, { ...existing.request, ...request.body } as PostRequest, { postId: existing.id });

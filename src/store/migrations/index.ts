@@ -14,6 +14,7 @@ import * as m0010a from './0010_webhook_format.js';
 import * as m0010b from './0010_queues_and_metrics.js';
 import * as m0011compatA from './0011_compat_account_health.js';
 import * as m0011compatB from './0011_compat_ids.js';
+import * as m0011retry from './0011_retry_campaigns.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_queues_and_metrics': m0010b,
   '0011_compat_account_health': m0011compatA,
   '0011_compat_ids': m0011compatB,
+  '0011_retry_campaigns': m0011retry,
 };
 
 function migrator(store: Store): Migrator {

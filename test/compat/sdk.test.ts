@@ -224,6 +224,73 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
     expect(bad).toBeInstanceOf(ValidationError);
   });
 
+  it('manages campaigns and files posts under them, filtering the list by campaign, account, search and sort', async () => {
+    const launch = await pe.campaigns.create({ name: 'Spring launch', description: 'Aprons', color: '#336699' });
+    expect(launch).toMatchObject({ name: 'Spring launch', description: 'Aprons', color: '#336699', status: 'active', post_count: 0 });
+    expect(Number.isInteger(launch.id) && launch.id > 0).toBe(true);
+    expect(launch.created_at).toMatch(ISO);
+    const other = await pe.campaigns.create({ name: 'Autumn' });
+    expect(other.id).toBe(launch.id + 1);
+    expect(await pe.campaigns.get(launch.id)).toEqual(launch);
+    const renamed = await pe.campaigns.update(launch.id, { name: 'Spring launch 2027' });
+    expect(renamed).toMatchObject({ id: launch.id, name: 'Spring launch 2027', color: '#336699' });
+    const archived = await pe.campaigns.update(launch.id, { status: 'archived' }).catch((e: unknown) => e);
+    expect(archived).toBeInstanceOf(ValidationError);
+    expect((archived as ValidationError).message).toContain('archived');
+
+    const when = inAWeek();
+    const filed = await pe.posts.create({ content: 'Spring apron in sage', account_ids: [accountNumber], scheduled_for: when, media_ids: [uploadedId], platform_content: { pinterest: { board: 'Products' } }, campaign_id: launch.id } as never);
+    expect((await pe.posts.get(filed.post_id)) as unknown).toMatchObject({ campaign_id: launch.id });
+    expect((await pe.campaigns.get(launch.id)).post_count).toBe(1);
+    const inCampaign = await pe.posts.listAdvanced({ campaign_id: launch.id });
+    expect(inCampaign.posts.map((x) => x.id)).toEqual([filed.post_id]);
+    expect((await pe.posts.listAdvanced({ search: 'sage', account_id: accountNumber })).posts.map((x) => x.id)).toEqual([filed.post_id]);
+    const newestFirst = await pe.posts.listAdvanced({ sort: 'created_at', order: 'desc', limit: 2 });
+    expect(newestFirst.posts[0]!.id).toBe(filed.post_id);
+    expect(newestFirst.total).toBe(4);
+    const unsupported = await pe.posts.listAdvanced({ updated_after: when }).catch((e: unknown) => e);
+    expect(unsupported).toBeInstanceOf(ValidationError);
+
+    const listed = await pe.campaigns.list({ limit: 1 });
+    expect(listed.campaigns.map((c) => c.id)).toEqual([launch.id]);
+    expect(listed.pagination).toEqual({ limit: 1, offset: 0, total: 2, has_more: true });
+    expect(await pe.campaigns.delete(launch.id)).toEqual({ id: launch.id, deleted: true });
+    expect((await pe.posts.get(filed.post_id)) as unknown).toMatchObject({ campaign_id: null }); // the post stays, in no campaign
+    expect(await pe.campaigns.get(launch.id).catch((e: unknown) => e)).toMatchObject({ status: 404 });
+    await pe.campaigns.delete(other.id);
+
+    expect(await pe.posts.delete(filed.post_id)).toMatchObject({ message: expect.stringContaining('deleted') });
+    expect(await pe.posts.get(filed.post_id).catch((e: unknown) => e)).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
+  it('retries a failed post, and failed posts by filter or by id; a post with nothing failed is refused', async () => {
+    // Pinterest refuses a 50×50 image: the post fails.
+    const tiny = await pe.media.uploadFromUrl({ url: `${images.url}/small.png` });
+    const failOnce = async () => {
+      const created = await pe.posts.create({ content: 'Tiny apron', account_ids: [accountNumber], media_ids: [tiny.media_id], platform_content: { pinterest: { board: 'Products' } } });
+      return waitFor(async () => ((await pe.posts.get(created.post_id)).post_status === 'failed' ? created.post_id : undefined), 'the post to fail');
+    };
+    const a = await failOnce();
+    const failed = await pe.posts.get(a);
+    expect(failed.destinations![0]).toMatchObject({ status: 'failed', last_error: { kind: 'rejected' } });
+    expect((await pe.accounts.health(accountNumber)).activity.permanent_failures_last_7d).toBe(1);
+
+    expect(await pe.posts.retry(a)).toEqual({ message: '1 failed destination queued again', retried: 1 });
+    await waitFor(async () => ((await pe.posts.get(a)).post_status === 'failed' ? true : undefined), 'the retried post to fail again');
+    const nothing = await pe.posts.retry(scheduledId).catch((e: unknown) => e); // a scheduled post has nothing failed
+    expect(nothing).toMatchObject({ status: 409, code: 'conflict' });
+
+    const refused = await pe.posts.retryFailed({}).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ValidationError);
+    const byFilter = await pe.posts.retryFailed({ platform: 'pinterest', account_id: accountNumber });
+    expect(byFilter.retried_count).toBe(1);
+    expect(byFilter.destinations).toEqual([{ destination_id: failed.destinations![0]!.id, post_id: a, platform: 'pinterest', new_status: 'queued' }]);
+    await waitFor(async () => ((await pe.posts.get(a)).post_status === 'failed' ? true : undefined), 'the post to fail a third time');
+    const byId = await pe.posts.retryFailed({ post_ids: [a, scheduledId] });
+    expect(byId.destinations.map((d) => d.post_id)).toEqual([a]);
+    expect((await pe.posts.retryFailed({ max_attempts: 3 }).catch((e: unknown) => e)) as ValidationError).toBeInstanceOf(ValidationError);
+  });
+
   it('manages webhooks and sends a test event to the endpoint', async () => {
     const created = await pe.webhooks.create({ url: receiver.url, events: ['post.published', 'post.failed'], name: 'shop hook', description: 'orders' });
     expect(created).toMatchObject({ url: receiver.url, events: ['post.published', 'post.failed'], name: 'shop hook', description: 'orders', is_active: true, consecutive_failures: 0, last_delivery_at: null });

@@ -53,6 +53,8 @@ const FIELDS: Array<[RegExp, string]> = [
   [/^scheduled_at\b/, 'scheduled_for'],
   [/^platform_options\b/, 'platform_content'],
   [/^max_bytes\b/, 'file_size'],
+  [/^failed_since\b/, 'failed_after'],
+  [/^failed_until\b/, 'failed_before'],
 ];
 export const peField = (field: string) => {
   const m = /^(posts\.\d+\.)?(.*)$/.exec(field)!;

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/index.js';
 import { accountRoutes } from './accounts.js';
 import { aiRoutes } from './ai.js';
+import { campaignRoutes } from './campaigns.js';
 import { analyticsRoutes } from './analytics.js';
 import type { PeDeps } from './context.js';
 import { PeError } from './errors.js';
@@ -36,7 +37,7 @@ export async function posteverywhereRoutes(scope: FastifyInstance, opts: { app: 
   scope.setNotFoundHandler((request, reply) => sendPeError(reply, new PeError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]} in Pinion's PostEverywhere compatibility API`)));
   await scope.register(
     async (v1) => {
-      for (const routes of [accountRoutes, postRoutes, mediaRoutes, meRoutes, analyticsRoutes, webhookRoutes, aiRoutes]) await routes(v1, deps);
+      for (const routes of [accountRoutes, postRoutes, campaignRoutes, mediaRoutes, meRoutes, analyticsRoutes, webhookRoutes, aiRoutes]) await routes(v1, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { bodyOf, peCall, type PeDeps } from './context.js';
-import { PeError, peValidation } from './errors.js';
+import { peValidation } from './errors.js';
 import { ok } from './reply.js';
 import { createdView, destinationView, postView, toPinionRequest } from './post-shape.js';
 import { listPosts } from './post-list.js';
+import { bulkCreate, retryFailed } from './post-actions.js';
 import type { NativePost } from './native-types.js';
 
 const BULK_MAX = 50;
@@ -23,25 +24,30 @@ export async function postRoutes(app: FastifyInstance, deps: PeDeps): Promise<vo
     return ok(reply, createdView(post), 201);
   });
 
-  // Per item, as PostEverywhere does: each post is created (or refused) on its own through the same native create.
+  // Per item, as PostEverywhere does: Pinion's bulk create in mode per_item; a post that cannot be translated fails alone.
   app.post('/posts/bulk', async (request, reply) => {
     const call = peCall(deps, request);
     const posts = bodyOf(request).posts;
     if (!Array.isArray(posts) || !posts.length || posts.length > BULK_MAX) throw peValidation('posts', `must be an array of 1 to ${BULK_MAX} posts`);
-    const results = [];
-    for (const [index, item] of posts.entries()) {
-      try {
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) throw peValidation(`posts.${index}`, 'must be a post object');
-        const post = await call.native.post<NativePost>('/posts', await toPinionRequest(call, item as Record<string, unknown>, 'create'));
-        results.push({ index, ok: true, post: createdView(post) });
-      } catch (err) {
-        if (!(err instanceof PeError) || err.status === 401 || err.status === 429) throw err;
-        results.push({ index, ok: false, error: { code: err.code, message: err.message, status: err.status, details: err.details } });
-      }
-    }
+    const results = await bulkCreate(call, posts);
     const succeeded = results.filter((r) => r.ok).length;
     return ok(reply, { summary: { total: results.length, succeeded, failed: results.length - succeeded }, results }, succeeded ? 201 : 200);
   });
+
+  app.delete<{ Params: { id: string } }>('/posts/:id', async (request, reply) => {
+    const call = peCall(deps, request);
+    const out = await call.native.delete<{ post: NativePost; deliveries: Array<{ result: string }> }>(`/posts/${idOf(request.params.id)}`);
+    const kept = out.deliveries.filter((d) => d.result === 'kept').length;
+    return ok(reply, { message: `Post ${out.post.id} deleted${kept ? `; ${kept} published ${kept === 1 ? 'copy stays' : 'copies stay'} on the platform` : ''}`, deliveries: out.deliveries });
+  });
+
+  app.post<{ Params: { id: string } }>('/posts/:id/retry', async (request, reply) => {
+    const call = peCall(deps, request);
+    const out = await call.native.post<{ post: NativePost; retried: string[] }>(`/posts/${idOf(request.params.id)}/retry`, {});
+    return ok(reply, { message: `${out.retried.length} failed destination${out.retried.length === 1 ? '' : 's'} queued again`, retried: out.retried.length });
+  });
+
+  app.post('/posts/retry-failed', async (request, reply) => ok(reply, await retryFailed(peCall(deps, request), bodyOf(request))));
 
   app.patch<{ Params: { id: string } }>('/posts/:id', async (request, reply) => {
     const call = peCall(deps, request);

@@ -6061,7 +6061,8 @@ export interface operations {
                  *             }
                  *           }
                  *         }
-                 *       ]
+                 *       ],
+                 *       "mode": "per_item"
                  *     }
                  */
                 "application/json": {
@@ -6430,6 +6431,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "platforms": [
+                 *         "pinterest"
+                 *       ],
+                 *       "scheduled_at": "2031-05-01T09:00:00+02:00"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Only these deliveries; each must have failed (409 otherwise, nothing retried) */
                     delivery_ids?: string[];
@@ -6567,6 +6576,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "platform": "pinterest",
+                 *       "failed_since": "2031-05-01T00:00:00Z",
+                 *       "limit": 50,
+                 *       "dry_run": true
+                 *     }
+                 */
                 "application/json": {
                     platform?: string;
                     account_id?: string;
@@ -6785,6 +6802,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Spring sale",
+                 *       "description": "Linen aprons and tea towels",
+                 *       "color": "#3b82f6"
+                 *     }
+                 */
                 "application/json": {
                     /** @description What people call the campaign */
                     name: string;
@@ -7108,6 +7132,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "color": null
+                 *     }
+                 */
                 "application/json": {
                     /** @description What people call the campaign */
                     name?: string;

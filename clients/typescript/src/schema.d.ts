@@ -2422,6 +2422,8 @@ export interface operations {
                     name: string;
                     /** @description Defaults to the scopes of the calling key */
                     scopes?: ("posts:read" | "posts:write" | "accounts:read" | "accounts:write" | "media:read" | "media:write" | "webhooks:read" | "webhooks:write" | "keys:read" | "keys:write")[];
+                    /** @description pinion (pin_…, the default) or posteverywhere (pe_live_…: for PostEverywhere’s SDK against /compat/posteverywhere) */
+                    format?: "pinion" | "posteverywhere";
                 };
             };
         };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { fromProblem, type NativeProblem } from './errors.js';
+import { fromProblem, PeError, type NativeProblem } from './errors.js';
 
 /**
  * Pinion's own API, called in-process with the caller's key: the compatibility API only translates,
@@ -37,7 +37,10 @@ export class Native {
   patch = <T>(url: string, body?: unknown) => this.call<T>('PATCH', url, body);
   delete = <T>(url: string) => this.call<T>('DELETE', url);
 
-  /** Every item of a cursor-paginated native list (`{ data, next_cursor }`), following the cursors. */
+  /**
+   * Every item of a cursor-paginated native list (`{ data, next_cursor }`), following the cursors, for
+   * PostEverywhere's offset paging and totals. Past `max` items that is refused rather than answered wrong.
+   */
   async all<T>(url: string, max = 10_000): Promise<T[]> {
     const out: T[] = [];
     let cursor: string | null = null;
@@ -46,7 +49,10 @@ export class Native {
       const page: { data: T[]; next_cursor: string | null } = await this.get(`${url}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       out.push(...page.data);
       cursor = page.next_cursor;
-    } while (cursor && out.length < max);
+      if (cursor && out.length >= max) {
+        throw new PeError(400, 'too_many_results', `More than ${max} items match: narrow the list with filters (offset paging reads them all); Pinion's own API pages any number with cursors`);
+      }
+    } while (cursor);
     return out;
   }
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../observability/index.js';
 import { sleep, type BackgroundPass, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Account } from './accounts.js';
-import { expiringGrantsPass, refreshIdleAccountsPass, reencryptTokensPass } from './passes.js';
+import { expiringGrantsPass, refreshIdleAccountsPass, reencryptTokensPass, type GrantEnd } from './passes.js';
 import { TokenKeeper } from './tokens.js';
 import { loadVault, TokenVault } from './vault.js';
 
@@ -14,6 +14,7 @@ export { toAccount, listAccounts, getAccountRow, disconnectAccount, type Account
 export { startConnect, finishConnect, ConnectError, callbackUrl } from './connect.js';
 export { TokenKeeper } from './tokens.js';
 export { accountHealth, EXPIRING_SOON_MS, type AccountHealth } from './health.js';
+export type { GrantEnd } from './passes.js';
 export { TokenVault, loadVault, generateKeySpec } from './vault.js';
 
 /** The accounts capability, wired once per process. */
@@ -27,7 +28,7 @@ export interface Accounts {
    * Hooks later capabilities (webhooks) attach to: a grant is dead (`needsReauth`), or will die
    * soon and cannot be refreshed (`expiring`, told once per expiry).
    */
-  listeners: { needsReauth: Array<(account: Account) => Promise<void>>; expiring: Array<(account: Account) => Promise<void>> };
+  listeners: { needsReauth: Array<(account: Account) => Promise<void>>; expiring: Array<(account: Account, end: GrantEnd) => Promise<void>> };
 }
 
 export function createAccounts(opts: { db: Kysely<Database>; config: Config; log: Logger; clock?: Clock }): Accounts {
@@ -63,6 +64,9 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
         windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
         marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
         clock: opts.clock,
+        onExpiring: async (account, end) => {
+          for (const listener of listeners.expiring) await listener(account, end);
+        },
       }),
       reencryptTokensPass({ db: opts.db, vault, log: opts.log }),
       expiringGrantsPass({
@@ -71,8 +75,9 @@ export function createAccounts(opts: { db: Kysely<Database>; config: Config; log
         log: opts.log,
         windowMs: opts.config.accounts.idleRefreshWindowSeconds * 1000,
         marginMs: opts.config.accounts.refreshMarginSeconds * 1000,
-        onExpiring: async (account) => {
-          for (const listener of listeners.expiring) await listener(account);
+        clock: opts.clock,
+        onExpiring: async (account, end) => {
+          for (const listener of listeners.expiring) await listener(account, end);
         },
       }),
     ],

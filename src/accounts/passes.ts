@@ -9,12 +9,32 @@ import { toAccount, type Account } from './accounts.js';
 const BATCH = 20;
 /** After a failed refresh an account rests this long, so a platform outage is not hammered. */
 const FAILURE_COOLDOWN_MS = 5 * 60_000;
+/** A refresh that moved the refresh token's end by less than this did not extend the grant (answers count whole seconds). */
+const EXTENDED_BY_MS = 60_000;
+
+/** Why and when a grant ends, told to the person once per end. */
+export interface GrantEnd {
+  at: Date;
+  reason: string;
+}
+type OnExpiring = (account: Account, end: GrantEnd) => Promise<void>;
 
 /**
- * Refreshes accounts nobody has used lately before their grant dies: a platform's refresh token
- * lives 60 days and is renewed only by refreshing, so an account idle that long would be lost.
+ * Refreshes accounts nobody has used lately before their grant dies: most platforms' refresh
+ * tokens are renewed only by refreshing, so an account idle that long would be lost. Some refresh
+ * tokens have a fixed life from the first grant (a year from the first grant on one platform): refreshing does not move
+ * their end, so once a refresh shows that, the person is told once (`onExpiring`) and the account
+ * is not picked again for that end — it would otherwise be refreshed on every pass until it died.
  */
-export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: TokenKeeper; log: Logger; windowMs: number; marginMs: number; clock?: Clock }): BackgroundPass {
+export function refreshIdleAccountsPass(opts: {
+  db: Kysely<Database>;
+  keeper: TokenKeeper;
+  log: Logger;
+  windowMs: number;
+  marginMs: number;
+  clock?: Clock;
+  onExpiring?: OnExpiring;
+}): BackgroundPass {
   const clock = opts.clock ?? systemClock;
   return {
     name: 'refresh-idle-accounts',
@@ -23,12 +43,16 @@ export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: To
       const now = clock.now();
       const due = await opts.db
         .selectFrom('accounts')
-        .select(['id', 'token_version'])
+        .select(['id', 'token_version', 'refresh_expires_at'])
         .where('status', '=', 'active')
         .where('refresh_token', 'is not', null)
         .where((eb) =>
           eb.or([
-            eb('refresh_expires_at', '<', now + opts.windowMs),
+            eb.and([
+              eb('refresh_expires_at', '<', now + opts.windowMs),
+              // Already known not to move: the person has been told, and refreshing again changes nothing.
+              eb.or([eb('expiry_warned_for', 'is', null), eb('expiry_warned_for', '!=', eb.ref('refresh_expires_at'))]),
+            ]),
             eb('access_expires_at', '<', now + opts.marginMs),
           ]),
         )
@@ -42,6 +66,7 @@ export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: To
         if (signal.aborted) break;
         try {
           await opts.keeper.refresh(account.id, account.token_version);
+          if (account.refresh_expires_at !== null && account.refresh_expires_at < now + opts.windowMs) await tellIfFixed(opts, account.id, account.refresh_expires_at);
         } catch (err) {
           failures++;
           opts.log.warn({ accountId: account.id, err }, 'idle account refresh failed');
@@ -51,6 +76,24 @@ export function refreshIdleAccountsPass(opts: { db: Kysely<Database>; keeper: To
       return due.length === BATCH && failures < due.length;
     },
   };
+}
+
+/** After a refresh: when the refresh token's end did not move, records it as told (one worker wins) and tells the person. */
+async function tellIfFixed(opts: { db: Kysely<Database>; log: Logger; onExpiring?: OnExpiring }, accountId: string, endBefore: number): Promise<void> {
+  const row = await opts.db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  const end = row?.refresh_expires_at ?? null;
+  if (!row || row.status !== 'active' || end === null || end >= endBefore + EXTENDED_BY_MS) return;
+  const claimed = await opts.db
+    .updateTable('accounts')
+    .set({ expiry_warned_for: end })
+    .where('id', '=', accountId)
+    .where('refresh_expires_at', '=', end)
+    .where((eb) => eb.or([eb('expiry_warned_for', 'is', null), eb('expiry_warned_for', '!=', end)]))
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) return;
+  const at = new Date(end);
+  opts.log.info({ accountId, platform: row.platform, expiresAt: at.toISOString() }, 'account grant ends soon: refreshing does not extend it');
+  await opts.onExpiring?.(toAccount(row), { at, reason: 'The platform does not extend this grant when it is refreshed: reconnect the account before it ends' });
 }
 
 /**
@@ -65,13 +108,15 @@ export function expiringGrantsPass(opts: {
   log: Logger;
   windowMs: number;
   marginMs: number;
-  onExpiring(account: Account): Promise<void>;
+  clock?: Clock;
+  onExpiring: OnExpiring;
 }): BackgroundPass {
+  const clock = opts.clock ?? systemClock;
   return {
     name: 'expiring-grants',
     idleIntervalMs: 10 * 60_000,
     async run(signal) {
-      const now = Date.now();
+      const now = clock.now();
       const unwarned = await opts.db
         .selectFrom('accounts')
         .selectAll()
@@ -94,7 +139,7 @@ export function expiringGrantsPass(opts: {
           .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) continue;
         opts.log.info({ accountId: row.id, platform: row.platform, expiresAt: new Date(row.access_expires_at!).toISOString() }, 'account access expires soon and cannot be refreshed');
-        await opts.onExpiring(toAccount(row));
+        await opts.onExpiring(toAccount(row), { at: new Date(row.access_expires_at!), reason: 'The platform gives no refresh token: reconnect the account before it expires' });
       }
       const dying = await opts.db
         .selectFrom('accounts')

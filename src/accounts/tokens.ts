@@ -102,7 +102,7 @@ export class TokenKeeper {
     const { db, vault, log } = this.opts;
     try {
       if (!row.refresh_token) {
-        const when = row.access_expires_at === null ? '' : ` ${row.access_expires_at <= Date.now() ? 'expired' : 'expires'} at ${new Date(row.access_expires_at).toISOString()} and`;
+        const when = row.access_expires_at === null ? '' : ` ${row.access_expires_at <= this.clock.now() ? 'expired' : 'expires'} at ${new Date(row.access_expires_at).toISOString()} and`;
         throw new ConnectorError('auth_revoked', `The access token${when} cannot be renewed: the platform gave no refresh token; reconnect the account`);
       }
       const tokens = await this.opts.oauth(row.platform).refresh(vault.decrypt(row.refresh_token, row.id));

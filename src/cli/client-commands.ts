@@ -52,6 +52,7 @@ export interface PostsArgs {
     'idempotency-key'?: string;
     status?: string;
     limit?: string;
+    unpublish?: boolean;
   };
 }
 
@@ -121,8 +122,19 @@ export async function postsCommand(args: PostsArgs): Promise<void> {
       const { body } = await api.call<Post>('POST', `/posts/${needId()}/cancel`);
       return print(out, body, () => `Cancelled: ${postDetail(body)}`);
     }
+    case 'retry': {
+      const { body } = await api.call<{ post: Post; retried: string[] }>('POST', `/posts/${needId()}/retry`, { json: {} });
+      return print(out, body, () => `Retrying ${body.retried.length} failed ${body.retried.length === 1 ? 'delivery' : 'deliveries'}: ${postDetail(body.post)}`);
+    }
+    case 'delete': {
+      const { body } = await api.call<{ post: Post; deliveries: Array<{ delivery_id: string; platform: string; result: string; message: string }> }>(
+        'DELETE',
+        `/posts/${needId()}${v.unpublish ? '?unpublish=true' : ''}`,
+      );
+      return print(out, body, () => [`Deleted ${body.post.id}`, ...body.deliveries.map((d) => `  ${d.delivery_id}  ${d.platform}  ${d.result}: ${d.message}`)].join('\n'));
+    }
     default:
-      throw new UsageError(`pinion posts ${args.action ?? ''}: say create, list, get or cancel (pinion posts --help)`);
+      throw new UsageError(`pinion posts ${args.action ?? ''}: say create, list, get, cancel, retry or delete (pinion posts --help)`);
   }
 }
 
@@ -174,7 +186,10 @@ async function approveInSandbox(authorizeUrl: string, username: string): Promise
   const url = new URL(authorizeUrl);
   if (!url.pathname.includes('/sandbox/')) throw new UsageError('--sandbox-approve works only with a sandbox; open the authorize URL in a browser instead');
   const form = new URLSearchParams(url.searchParams);
-  if (username) form.set('username', username);
+  // Each consent page names its sign-in field (a username, a member's name, a channel handle, a person): the name goes there.
+  const page = await fetch(url);
+  const field = /<input name="([\w-]+)"/.exec(await page.text())?.[1] ?? 'username';
+  if (username) form.set(field, username);
   form.set('decision', 'approve');
   const approved = await fetch(url, { method: 'POST', body: form, redirect: 'manual' });
   const callback = approved.headers.get('location');

@@ -1,7 +1,3 @@
-import type { ParseArgsConfig } from 'node:util';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 /** One command of `pinion`: its words, what it does, and the options it takes (each with its help line). */
 export interface CommandSpec {
   /** `start`, or `posts create` for a command with an action. */
@@ -80,6 +76,14 @@ export const COMMANDS: CommandSpec[] = [
   },
   { name: 'posts get', args: '<post id>', summary: 'A post with each delivery’s state', client: true, options: { ...client } },
   { name: 'posts cancel', args: '<post id>', summary: 'Cancel a post not yet publishing', client: true, options: { ...client } },
+  { name: 'posts retry', args: '<post id>', summary: 'Publish a post’s failed deliveries again (never one that may have gone out)', client: true, options: { ...client } },
+  {
+    name: 'posts delete',
+    args: '<post id>',
+    summary: 'Delete a post: cancel what has not started; published posts stay on the platforms unless --unpublish',
+    client: true,
+    options: { ...client, unpublish: { type: 'boolean', help: 'Also delete it from the platforms, where their API allows it' } },
+  },
   { name: 'accounts list', summary: 'List connected accounts', client: true, options: { ...client } },
   {
     name: 'accounts connect',
@@ -132,25 +136,11 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'encryption-key', summary: 'Print a new token-encryption key for PINION_ENCRYPTION_KEYS', options: {} },
 ];
 
-const COMMON: CommandSpec['options'] = { json: { type: 'boolean', help: 'Machine-readable output' }, help: { type: 'boolean', short: 'h', help: 'This help' } };
-
-/** The command the words name: `posts create` before `posts`. */
-export function findCommand(words: string[]): { spec?: CommandSpec; group?: CommandSpec[] } {
-  const two = COMMANDS.find((c) => c.name === `${words[0]} ${words[1]}`);
-  if (two) return { spec: two };
-  const one = COMMANDS.find((c) => c.name === words[0]);
-  if (one) return { spec: one };
-  const group = COMMANDS.filter((c) => c.name.startsWith(`${words[0]} `));
-  return { group: group.length ? group : undefined };
-}
-
-export function parseOptions(spec: CommandSpec): Options {
-  const all = { ...spec.options, ...COMMON };
-  return Object.fromEntries(Object.entries(all).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]));
-}
+/** Options every command takes. */
+export const COMMON_OPTIONS: CommandSpec['options'] = { json: { type: 'boolean', help: 'Machine-readable output' }, help: { type: 'boolean', short: 'h', help: 'This help' } };
 
 export function commandHelp(spec: CommandSpec): string {
-  const all = { ...spec.options, ...COMMON };
+  const all = { ...spec.options, ...COMMON_OPTIONS };
   const flags = Object.entries(all).map(([name, o]) => [`${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`, o.help] as const);
   const width = Math.max(...flags.map(([f]) => f.length)) + 2;
   return [`Usage: pinion ${spec.name}${spec.args ? ` ${spec.args}` : ''} [options]`, '', spec.summary, ...(spec.details ?? []), '', 'Options:', ...flags.map(([f, h]) => `  ${f.padEnd(width)}${h}`)].join('\n');

@@ -196,12 +196,12 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       log.error({ err, accountId: account.id }, 'could not record the account.needs_reauth webhook event');
     }
   });
-  accounts.listeners.expiring.push(async (account) => {
+  accounts.listeners.expiring.push(async (account, end) => {
     try {
       await emitEvent(store.db, {
         workspaceId: account.workspaceId,
         type: 'account.expiring',
-        data: { account_id: account.id, platform: account.platform, username: account.username, expires_at: account.accessExpiresAt?.toISOString() ?? null, reason: 'The platform gives no refresh token: reconnect the account before it expires' },
+        data: { account_id: account.id, platform: account.platform, username: account.username, expires_at: end.at.toISOString(), reason: end.reason },
       });
     } catch (err) {
       log.error({ err, accountId: account.id }, 'could not record the account.expiring webhook event');

@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/index.js';
-import type { SandboxInstance } from '../connectors/index.js';
+import type { SandboxBlobs, SandboxInstance } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
 import type { Database } from '../store/index.js';
 import { API_SCOPES, authenticate, createApiKey, findApiKeyById, revokeApiKey } from '../workspaces/index.js';
@@ -20,8 +21,8 @@ export function localStateDir(config: Config): string {
 }
 
 /** Written whole or not at all, readable by the owner only: these files hold an API key and tokens. */
-function writePrivate(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+function writePrivate(file: string, text: string | Buffer): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });
   chmodSync(tmp, 0o600);
@@ -52,44 +53,91 @@ export async function startKey(db: Kysely<Database>, workspaceId: string, dir: s
 }
 
 /**
- * Keeps each sandbox's state in `sandbox-<platform>.json`: loaded now, saved shortly after every change
- * (any request that is not a read) and on close.
+ * Media bytes of one sandbox's snapshot as files in `sandbox-<name>.media/`, each named by the SHA-256 of its
+ * content: written once however often the state is saved, and removed once no snapshot names them.
+ */
+class BlobFolder implements SandboxBlobs {
+  /** Names of what the last snapshot wrote, to remove the rest after it. */
+  private used = new Set<string>();
+  /** Hashing a 500 MB video at every save would be slow: each Buffer is hashed once. */
+  private readonly names = new WeakMap<Buffer, string>();
+
+  constructor(readonly dir: string) {}
+
+  write(bytes: Buffer): string {
+    let name = this.names.get(bytes);
+    if (!name) this.names.set(bytes, (name = createHash('sha256').update(bytes).digest('hex')));
+    const file = join(this.dir, name);
+    if (!existsSync(file)) writePrivate(file, bytes);
+    this.used.add(name);
+    return name;
+  }
+
+  read(name: string): Buffer {
+    if (!/^[0-9a-f]{64}$/.test(name)) throw new Error(`not a media file name: ${name}`);
+    const bytes = readFileSync(join(this.dir, name));
+    this.names.set(bytes, name);
+    return bytes;
+  }
+
+  /** Runs one snapshot and hands its text to `save`; then (the text safely written) removes the files it no longer names. */
+  snapshot(take: () => string, save: (text: string) => void): void {
+    this.used = new Set();
+    save(take());
+    if (existsSync(this.dir)) for (const file of readdirSync(this.dir)) if (!this.used.has(file)) rmSync(join(this.dir, file), { force: true });
+  }
+}
+
+/**
+ * Keeps each sandbox's state in `sandbox-<name>.json` (the platform id, or the name mounts sharing one state
+ * give it) with its media bytes in `sandbox-<name>.media/`: loaded now, saved shortly after every change (any
+ * request that is not a read) and on close.
  */
 export function persistSandboxes(sandboxes: Map<string, SandboxInstance>, dir: string, log: Logger): { changed(platform: string): void; saveAll(): void } {
-  const fileOf = (platform: string) => join(dir, `sandbox-${platform}.json`);
+  // Mounts of one shared state are saved and loaded once, through the first of them.
+  const states = new Map<string, SandboxInstance>();
+  for (const [platform, sandbox] of sandboxes) if (!states.has(sandbox.stateName ?? platform)) states.set(sandbox.stateName ?? platform, sandbox);
+  const nameOf = (platform: string) => sandboxes.get(platform)?.stateName ?? platform;
+  const fileOf = (name: string) => join(dir, `sandbox-${name}.json`);
+  const blobs = new Map([...states.keys()].map((name) => [name, new BlobFolder(join(dir, `sandbox-${name}.media`))]));
   const pending = new Map<string, NodeJS.Timeout>();
-  const save = (platform: string) => {
-    const sandbox = sandboxes.get(platform);
+  const save = (name: string) => {
+    const sandbox = states.get(name);
     if (!sandbox?.snapshot) return;
     try {
-      writePrivate(fileOf(platform), sandbox.snapshot());
+      const folder = blobs.get(name)!;
+      folder.snapshot(
+        () => sandbox.snapshot!(folder),
+        (text) => writePrivate(fileOf(name), text),
+      );
     } catch (err) {
-      log.warn({ err, platform }, 'could not save the sandbox state; a restart will start it empty');
+      log.warn({ err, sandbox: name }, 'could not save the sandbox state; a restart will start it empty');
     }
   };
-  for (const [platform, sandbox] of sandboxes) {
-    if (!sandbox.restore || !existsSync(fileOf(platform))) continue;
+  for (const [name, sandbox] of states) {
+    if (!sandbox.restore || !existsSync(fileOf(name))) continue;
     try {
-      sandbox.restore(readFileSync(fileOf(platform), 'utf8'));
+      sandbox.restore(readFileSync(fileOf(name), 'utf8'), blobs.get(name));
     } catch (err) {
-      log.warn({ err, platform, file: fileOf(platform) }, 'could not read the saved sandbox state; starting it empty');
+      log.warn({ err, sandbox: name, file: fileOf(name) }, 'could not read the saved sandbox state; starting it empty');
     }
   }
   return {
     changed(platform) {
-      if (pending.has(platform)) return;
+      const name = nameOf(platform);
+      if (pending.has(name)) return;
       pending.set(
-        platform,
+        name,
         setTimeout(() => {
-          pending.delete(platform);
-          save(platform);
+          pending.delete(name);
+          save(name);
         }, 200).unref(),
       );
     },
     saveAll() {
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
-      for (const platform of sandboxes.keys()) save(platform);
+      for (const name of states.keys()) save(name);
     },
   };
 }

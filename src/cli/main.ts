@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { generateKeySpec } from '../accounts/index.js';
 import { ApiClient, ApiError } from './api.js';
 import { accountsCommand, postsCommand, type PostsArgs } from './client-commands.js';
-import { commandHelp, findCommand, overallHelp, parseOptions } from './commands.js';
+import { parseCommandLine } from './parse.js';
 import { keysCommand } from './keys.js';
 import { importCommand } from './import.js';
 import { linkCheckCommand, suggestCommand } from './links.js';
@@ -12,32 +11,13 @@ import { UsageError, type Output } from './output.js';
 import { runCommand } from './run.js';
 
 async function main(argv: string[]): Promise<void> {
-  const words = argv.filter((a) => !a.startsWith('-'));
-  const { spec, group } = findCommand(words);
-  if (!spec) {
-    const asksHelp = argv.includes('--help') || argv.includes('-h') || words[0] === 'help';
-    if (!words.length || asksHelp) {
-      const topic = words[0] === 'help' ? findCommand(words.slice(1)) : { group };
-      process.stdout.write(`${topic.spec ? commandHelp(topic.spec) : overallHelp(topic.group)}\n`);
-      return;
-    }
-    if (group) throw new UsageError(`${words[0]} needs one of: ${group.map((c) => c.name.split(' ')[1]).join(', ')} (pinion ${words[0]} --help)`);
-    throw new UsageError(`Unknown command "${words[0]}" (pinion --help lists the commands)`);
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: parseOptions(spec), allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]} (pinion ${spec.name} --help)`);
-  }
-  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  const str = (name: string) => values[name] as string | undefined;
-  // What follows the command's words: `keys revoke <id>` → [<id>].
-  const rest = parsed.positionals.slice(spec.name.split(' ').length);
-  if (values.help) {
-    process.stdout.write(`${commandHelp(spec)}\n`);
+  const parsed = await parseCommandLine(argv);
+  if ('help' in parsed) {
+    process.stdout.write(`${parsed.help}\n`);
     return;
   }
+  const { spec, values, rest } = parsed;
+  const str = (name: string) => values[name] as string | undefined;
   const out: Output = { json: Boolean(values.json), write: (t) => process.stdout.write(`${t}\n`) };
   const [command, action] = spec.name.split(' ') as [string, string | undefined];
 

@@ -43,7 +43,7 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
       [
         `Platform sandboxes listening on ${running.url}`,
         ...Object.entries(running.sandboxes).map(([platform, url]) => `  ${platform.padEnd(10)} ${url}  app client_id=${apps[platform]!.client_id} client_secret=${apps[platform]!.client_secret}`),
-        'Each has its inspection routes under <url>/_sandbox/.',
+        'Each has its inspection routes under <url>/_sandbox/ and its OpenAPI document at <url>/openapi.json.',
       ].join('\n'),
     );
     await untilSignal();

@@ -184,10 +184,21 @@ export interface SandboxEntry {
 export interface SandboxInstance {
   plugin: import('fastify').FastifyPluginAsync;
   reset(): void;
-  /** The emulator's users, tokens and content as text, so a restart of `pinion start` keeps them. */
-  snapshot?(): string;
+  /**
+   * The emulator's users, tokens and content as text, so a restart of `pinion start` keeps them. Media bytes
+   * go to `blobs` (files beside the text), the text naming them.
+   */
+  snapshot?(blobs?: SandboxBlobs): string;
   /** Takes back what snapshot() gave, replacing the current state. */
-  restore?(snapshot: string): void;
+  restore?(snapshot: string, blobs?: SandboxBlobs): void;
+  /** Emulators whose mounts share one state give it one name: it is saved once, under that name. Default: the platform id. */
+  stateName?: string;
+}
+
+/** Where a sandbox snapshot keeps media bytes: `write` answers a name that `read` takes back. */
+export interface SandboxBlobs {
+  write(bytes: Buffer): string;
+  read(name: string): Buffer;
 }
 
 /** A destination page as link preflight read it: what a platform's rich preview is built from. */

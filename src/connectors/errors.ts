@@ -34,3 +34,15 @@ export const isConnectorError = (e: unknown): e is ConnectorError => e instanceo
 export class PlatformNotConfigured extends Error {
   override name = 'PlatformNotConfigured';
 }
+
+/**
+ * What a refused token refresh means on every platform: invalid_grant and the like say the grant
+ * is gone and only the person can bring it back (`auth_revoked`). A refused client
+ * (`misconfigured`) and a lost answer stay as they are: the account is fine.
+ */
+export function refusedGrant(err: unknown): unknown {
+  if (err instanceof ConnectorError && (err.kind === 'rejected' || err.kind === 'auth_expired' || err.kind === 'not_found')) {
+    return new ConnectorError('auth_revoked', err.message, err.details);
+  }
+  return err;
+}

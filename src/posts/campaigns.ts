@@ -52,7 +52,15 @@ async function postCounts(db: Kysely<Database>, workspaceId: string, ids: string
 
 export async function createCampaign(caller: PostsCaller, input: CampaignInput): Promise<Campaign> {
   const now = Date.now();
-  const row: CampaignRow = { id: newId('cmp', now), workspace_id: caller.workspaceId, name: input.name, description: input.description ?? null, color: input.color ?? null, created_at: now, updated_at: now };
+  const row: CampaignRow = {
+    id: newId('cmp', now),
+    workspace_id: caller.workspaceId,
+    name: input.name,
+    description: input.description ?? null,
+    color: input.color ?? null,
+    created_at: now,
+    updated_at: now,
+  };
   await caller.deps.db.insertInto('campaigns').values(row).execute();
   return toCampaign(row, 0);
 }
@@ -69,9 +77,16 @@ export async function listCampaigns(caller: PostsCaller, page: { after?: string;
   const db = caller.deps.db;
   let q = db.selectFrom('campaigns').selectAll().where('workspace_id', '=', caller.workspaceId);
   if (page.after) q = q.where('id', '>', page.after);
-  const rows = await q.orderBy('id').limit(page.limit + 1).execute();
+  const rows = await q
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
   const shown = rows.slice(0, page.limit);
-  const counts = await postCounts(db, caller.workspaceId, shown.map((r) => r.id));
+  const counts = await postCounts(
+    db,
+    caller.workspaceId,
+    shown.map((r) => r.id),
+  );
   return { campaigns: shown.map((r) => toCampaign(r, counts.get(r.id) ?? 0)), next: rows.length > page.limit ? shown[shown.length - 1]!.id : undefined };
 }
 
@@ -98,10 +113,18 @@ export async function deleteCampaign(caller: PostsCaller, id: string, opts: { de
     if (!row) throw new NotFound('Campaign');
     const live = (await postCounts(trx, caller.workspaceId, [id])).get(id) ?? 0;
     if (live && !opts.detachPosts) {
-      throw new StateConflict(`The campaign still has ${live} post${live === 1 ? '' : 's'}; move them to another campaign (PATCH /posts/:id {"campaign_id": …}) or delete it with ?detach_posts=true to leave them in no campaign`, 'campaign-in-use');
+      throw new StateConflict(
+        `The campaign still has ${live} post${live === 1 ? '' : 's'}; move them to another campaign (PATCH /posts/:id {"campaign_id": …}) or delete it with ?detach_posts=true to leave them in no campaign`,
+        'campaign-in-use',
+      );
     }
     const now = Date.now();
-    await trx.updateTable('posts').set({ campaign_id: null, updated_at: now }).where('workspace_id', '=', caller.workspaceId).where('campaign_id', '=', id).execute();
+    await trx
+      .updateTable('posts')
+      .set({ campaign_id: null, updated_at: now })
+      .where('workspace_id', '=', caller.workspaceId)
+      .where('campaign_id', '=', id)
+      .execute();
     await trx.deleteFrom('campaigns').where('id', '=', id).execute();
     return { detached: live };
   });
@@ -115,6 +138,12 @@ export async function moveToCampaign(caller: PostsCaller, postId: string, campai
   const db = caller.deps.db;
   const issue = await campaignIssue(db, caller.workspaceId, campaignId);
   if (issue) throw new InvalidRequest([issue], 'The post cannot be moved to that campaign');
-  const r = await db.updateTable('posts').set({ campaign_id: campaignId, updated_at: Date.now() }).where('workspace_id', '=', caller.workspaceId).where('id', '=', postId).where('deleted_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('posts')
+    .set({ campaign_id: campaignId, updated_at: Date.now() })
+    .where('workspace_id', '=', caller.workspaceId)
+    .where('id', '=', postId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) throw new NotFound('Post');
 }

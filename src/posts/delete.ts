@@ -24,9 +24,16 @@ const nameOf = (platform: string) => connectorFor(platform).facts.name;
 
 function kept(d: DeliveryRow, unpublish: boolean): DeliveryDeletion | undefined {
   const base = { deliveryId: d.id, platform: d.platform, accountId: d.account_id };
-  if (d.status === 'published' && d.unpublished_at !== null) return { ...base, result: 'already_unpublished', message: `Deleted from ${nameOf(d.platform)} at ${new Date(d.unpublished_at).toISOString()}` };
-  if (d.status === 'published' && !unpublish) return { ...base, result: 'kept', message: `Stays on ${nameOf(d.platform)}; delete with ?unpublish=true to remove it there too` };
-  if (d.status === 'needs_attention') return { ...base, result: 'unchanged', message: `May have been published on ${nameOf(d.platform)} (Pinion could not find out): check there and delete it by hand if it is` };
+  if (d.status === 'published' && d.unpublished_at !== null)
+    return { ...base, result: 'already_unpublished', message: `Deleted from ${nameOf(d.platform)} at ${new Date(d.unpublished_at).toISOString()}` };
+  if (d.status === 'published' && !unpublish)
+    return { ...base, result: 'kept', message: `Stays on ${nameOf(d.platform)}; delete with ?unpublish=true to remove it there too` };
+  if (d.status === 'needs_attention')
+    return {
+      ...base,
+      result: 'unchanged',
+      message: `May have been published on ${nameOf(d.platform)} (Pinion could not find out): check there and delete it by hand if it is`,
+    };
   if (d.status !== 'published') return { ...base, result: 'unchanged', message: `Was ${d.status}; nothing to do` };
   return undefined;
 }
@@ -36,11 +43,19 @@ async function unpublishOne(caller: PostsCaller, publisher: Publisher | undefine
   const base = { deliveryId: d.id, platform: d.platform, accountId: d.account_id };
   const name = nameOf(d.platform);
   if (!publisher?.remove || d.external_id === null) {
-    return { ...base, result: 'not_supported', message: `${name} does not allow deleting posts through its API (or Pinion cannot do it there yet): delete it on ${name} by hand` };
+    return {
+      ...base,
+      result: 'not_supported',
+      message: `${name} does not allow deleting posts through its API (or Pinion cannot do it there yet): delete it on ${name} by hand`,
+    };
   }
   const db = caller.deps.db;
   try {
-    await publisher.remove({ externalId: d.external_id, withToken: (call) => caller.deps.accounts.tokens.withAccessToken(d.account_id, call), units: quotaUnits(db) });
+    await publisher.remove({
+      externalId: d.external_id,
+      withToken: (call) => caller.deps.accounts.tokens.withAccessToken(d.account_id, call),
+      units: quotaUnits(db),
+    });
   } catch (err) {
     return { ...base, result: 'unpublish_failed', message: `${name} did not delete it: ${(err as Error).message}. Send the DELETE again to retry` };
   }
@@ -56,7 +71,11 @@ async function unpublishOne(caller: PostsCaller, publisher: Publisher | undefine
  * deleted there where the platform's API allows it; each delivery's result is told, and none fails
  * the call. Sending it again for a deleted post retries the removals that did not happen.
  */
-export async function deletePost(caller: PostsCaller, postId: string, opts: { unpublish?: boolean } = {}): Promise<{ post: Post; deliveries: DeliveryDeletion[] }> {
+export async function deletePost(
+  caller: PostsCaller,
+  postId: string,
+  opts: { unpublish?: boolean } = {},
+): Promise<{ post: Post; deliveries: DeliveryDeletion[] }> {
   const db = caller.deps.db;
   const before = await getPost(db, caller.workspaceId, postId, { withDeleted: true });
   if (!before) throw new NotFound('Post');
@@ -76,7 +95,8 @@ export async function deletePost(caller: PostsCaller, postId: string, opts: { un
   const post = (await getPost(db, caller.workspaceId, postId, { withDeleted: true }))!;
   const results: DeliveryDeletion[] = [];
   for (const d of post.deliveries) {
-    if (cancelled.has(d.id)) results.push({ deliveryId: d.id, platform: d.platform, accountId: d.account_id, result: 'cancelled', message: 'Had not started; cancelled' });
+    if (cancelled.has(d.id))
+      results.push({ deliveryId: d.id, platform: d.platform, accountId: d.account_id, result: 'cancelled', message: 'Had not started; cancelled' });
     else results.push(kept(d, opts.unpublish ?? false) ?? (await unpublishOne(caller, caller.deps.publisherFor?.(d.platform), d)));
   }
   return { post: (await getPost(db, caller.workspaceId, postId, { withDeleted: true }))!, deliveries: results };

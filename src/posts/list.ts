@@ -86,7 +86,12 @@ async function listPostsIn(db: Kysely<Database>, workspaceId: string, f: PostFil
   const key = sortKey(sort, order);
   const deliveriesWhere = (column: 'platform' | 'account_id', value: string) =>
     db.selectFrom('deliveries').select('post_id').where('workspace_id', '=', workspaceId).where(column, '=', value);
-  let q = db.selectFrom('posts').selectAll('posts').select(sql<number>`${key}`.as('sort_value')).where('posts.workspace_id', '=', workspaceId).where('posts.deleted_at', 'is', null);
+  let q = db
+    .selectFrom('posts')
+    .selectAll('posts')
+    .select(sql<number>`${key}`.as('sort_value'))
+    .where('posts.workspace_id', '=', workspaceId)
+    .where('posts.deleted_at', 'is', null);
   const within = (expr: Expression<number | null>, r: TimeRange | undefined) => {
     if (r?.from !== undefined) q = q.where(sql<SqlBool>`${expr} >= ${r.from}`);
     if (r?.to !== undefined) q = q.where(sql<SqlBool>`${expr} < ${r.to}`);
@@ -104,10 +109,30 @@ async function listPostsIn(db: Kysely<Database>, workspaceId: string, f: PostFil
     const after = order === 'asc' ? sql.raw('>') : sql.raw('<');
     q = q.where(sql<SqlBool>`(${key} ${after} ${c.value} or (${key} = ${c.value} and posts.id ${after} ${c.id}))`);
   }
-  const rows = await q.orderBy(key, order).orderBy('posts.id', order).limit(f.limit + 1).execute();
+  const rows = await q
+    .orderBy(key, order)
+    .orderBy('posts.id', order)
+    .limit(f.limit + 1)
+    .execute();
   const page = rows.slice(0, f.limit);
-  const deliveries = page.length ? await db.selectFrom('deliveries').selectAll().where('post_id', 'in', page.map((r) => r.id)).orderBy('id').execute() : [];
-  const posts = page.map(({ sort_value: _, ...r }) => toPost(r, deliveries.filter((d) => d.post_id === r.id)));
+  const deliveries = page.length
+    ? await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where(
+          'post_id',
+          'in',
+          page.map((r) => r.id),
+        )
+        .orderBy('id')
+        .execute()
+    : [];
+  const posts = page.map(({ sort_value: _, ...r }) =>
+    toPost(
+      r,
+      deliveries.filter((d) => d.post_id === r.id),
+    ),
+  );
   const last = page[page.length - 1];
   return { posts, next: rows.length > f.limit && last ? { sort, order, value: Number(last.sort_value), id: last.id } : undefined };
 }

@@ -29,8 +29,12 @@ export interface RetryOptions {
 /** The deliveries a retry takes, or why none (InvalidRequest for names that are not the post's, PostConflict for states). */
 function chooseDeliveries(deliveries: DeliveryRow[], opts: RetryOptions): DeliveryRow[] {
   const issues = [
-    ...(opts.deliveryIds ?? []).flatMap((id, i) => (deliveries.some((d) => d.id === id) ? [] : [{ field: `delivery_ids.${i}`, message: 'is not a delivery of this post' }])),
-    ...(opts.platforms ?? []).flatMap((p, i) => (deliveries.some((d) => d.platform === p) ? [] : [{ field: `platforms.${i}`, message: `the post has no delivery to ${p}` }])),
+    ...(opts.deliveryIds ?? []).flatMap((id, i) =>
+      deliveries.some((d) => d.id === id) ? [] : [{ field: `delivery_ids.${i}`, message: 'is not a delivery of this post' }],
+    ),
+    ...(opts.platforms ?? []).flatMap((p, i) =>
+      deliveries.some((d) => d.platform === p) ? [] : [{ field: `platforms.${i}`, message: `the post has no delivery to ${p}` }],
+    ),
   ];
   if (issues.length) throw new InvalidRequest(issues, 'The retry names deliveries or platforms this post does not have');
   const named = deliveries.filter((d) => (!opts.deliveryIds || opts.deliveryIds.includes(d.id)) && (!opts.platforms || opts.platforms.includes(d.platform)));
@@ -39,7 +43,11 @@ function chooseDeliveries(deliveries: DeliveryRow[], opts: RetryOptions): Delive
     if (refused.length) throw new StateConflict(`Only failed deliveries are retried; nothing was retried. ${refused.map(whyNot).join('. ')}.`, 'not-retriable');
   }
   const failed = named.filter((d) => d.status === 'failed');
-  if (!failed.length) throw new StateConflict(`Nothing to retry: no delivery ${opts.platforms ? 'to those platforms ' : ''}has failed. ${named.map(whyNot).join('. ')}.`, 'not-retriable');
+  if (!failed.length)
+    throw new StateConflict(
+      `Nothing to retry: no delivery ${opts.platforms ? 'to those platforms ' : ''}has failed. ${named.map(whyNot).join('. ')}.`,
+      'not-retriable',
+    );
   return failed;
 }
 

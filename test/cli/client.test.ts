@@ -90,6 +90,13 @@ describe('the CLI as a client of a running Pinion', { timeout: 120_000 }, () => 
     expect((await pinion(['posts', 'get', post.id], env)).stdout).toMatch(/pinterest\s+scheduled/);
     const cancelled = await pinion(['posts', 'cancel', post.id, '--json'], env);
     expect(JSON.parse(cancelled.stdout).status).toBe('cancelled');
+    const retry = await pinion(['posts', 'retry', post.id], env);
+    expect(retry.code).toBe(1);
+    expect(retry.stderr).toMatch(/Nothing to retry.*was cancelled/);
+    const deleted = await pinion(['posts', 'delete', post.id, '--unpublish'], env);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toMatch(new RegExp(`^Deleted ${post.id}\n  dlv_\\S+  pinterest  unchanged: Was cancelled`));
+    expect((await pinion(['posts', 'get', post.id], env)).code).toBe(1);
 
     const bad = await pinion(['posts', 'create', '--platform', 'myspace', '--content', 'x'], env);
     expect(bad.code).toBe(1);

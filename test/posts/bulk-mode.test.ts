@@ -3,7 +3,13 @@ import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { pinterestAccount, startImageServer } from '../helpers/posts.js';
 
-type Result = { index: number; line?: number; status: string; post?: { id: string; request: { content: string } }; problem?: { status: number; type: string; errors?: Array<{ field: string }> } };
+type Result = {
+  index: number;
+  line?: number;
+  status: string;
+  post?: { id: string; request: { content: string } };
+  problem?: { status: number; type: string; errors?: Array<{ field: string }> };
+};
 
 describe.each(DIALECTS)('bulk create, all or none and per item, on %s', (dialect) => {
   let p: TestPinion;
@@ -17,7 +23,13 @@ describe.each(DIALECTS)('bulk create, all or none and per item, on %s', (dialect
     await p?.close();
     await images?.close();
   });
-  const one = (content: string, extra: Record<string, unknown> = {}) => ({ content, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: '2036-01-01T00:00:00Z', platform_options: { pinterest: { board: 'Products', ...extra } } });
+  const one = (content: string, extra: Record<string, unknown> = {}) => ({
+    content,
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    scheduled_at: '2036-01-01T00:00:00Z',
+    platform_options: { pinterest: { board: 'Products', ...extra } },
+  });
   const count = async () => (await (await p.api('GET', '/api/v1/posts?limit=200')).json()).data.length;
   const batch = () => [one('first'), one('too long', { title: 'x'.repeat(101) }), one('third')];
 
@@ -42,7 +54,11 @@ describe.each(DIALECTS)('bulk create, all or none and per item, on %s', (dialect
       [2, 'created'],
     ]);
     expect(answer.results[0]!.post!.request.content).toBe('first');
-    expect(answer.results[1]!.problem).toMatchObject({ status: 422, type: 'urn:pinion:problem:validation', errors: [{ field: 'posts.1.platform_options.pinterest.title' }] });
+    expect(answer.results[1]!.problem).toMatchObject({
+      status: 422,
+      type: 'urn:pinion:problem:validation',
+      errors: [{ field: 'posts.1.platform_options.pinterest.title' }],
+    });
     expect(answer.results[1]!.post).toBeUndefined();
     expect(answer.data.map((x) => x.id)).toEqual([answer.results[0]!.post!.id, answer.results[2]!.post!.id]);
     expect(await count()).toBe(before + 2);
@@ -63,7 +79,9 @@ describe.each(DIALECTS)('bulk create, all or none and per item, on %s', (dialect
 
     // A key used with another post conflicts for that post only.
     const changed = [one('first, changed'), fixed[1]!, fixed[2]!];
-    const conflict = (await (await p.api('POST', '/api/v1/posts:bulk', { body: { posts: changed, mode: 'per_item' }, headers: { 'idempotency-key': 'per-item-1' } })).json()) as { results: Result[] };
+    const conflict = (await (
+      await p.api('POST', '/api/v1/posts:bulk', { body: { posts: changed, mode: 'per_item' }, headers: { 'idempotency-key': 'per-item-1' } })
+    ).json()) as { results: Result[] };
     expect(conflict.results.map((r) => r.status)).toEqual(['conflict', 'replayed', 'replayed']);
     expect(conflict.results[0]!.problem).toMatchObject({ status: 409, type: 'urn:pinion:problem:idempotency-conflict' });
     expect(await count()).toBe(before + 3);
@@ -72,12 +90,18 @@ describe.each(DIALECTS)('bulk create, all or none and per item, on %s', (dialect
   it('answers 200 with every post refused when none is valid, per item', async () => {
     const res = await p.api('POST', '/api/v1/posts:bulk', { body: { posts: [one('bad', { board: 'Nowhere' })], mode: 'per_item' } });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { results: Result[] }).results).toMatchObject([{ index: 0, status: 'invalid', problem: { errors: [{ field: 'posts.0.platform_options.pinterest.board' }] } }]);
+    expect(((await res.json()) as { results: Result[] }).results).toMatchObject([
+      { index: 0, status: 'invalid', problem: { errors: [{ field: 'posts.0.platform_options.pinterest.board' }] } },
+    ]);
     expect((await p.api('POST', '/api/v1/posts:bulk', { body: { posts: [one('x')], mode: 'some' } })).status).toBe(422);
   });
 
   it('imports a CSV row by row with mode=per_item, naming each row’s line', async () => {
-    const csv = ['content,platforms,media_url,scheduled_at,board', `Good,pinterest,${images.url}/good.jpg,2036-02-01T10:00:00Z,Products`, `Lost,pinterest,${images.url}/good.jpg,2036-02-01T10:00:00Z,Attic`].join('\n');
+    const csv = [
+      'content,platforms,media_url,scheduled_at,board',
+      `Good,pinterest,${images.url}/good.jpg,2036-02-01T10:00:00Z,Products`,
+      `Lost,pinterest,${images.url}/good.jpg,2036-02-01T10:00:00Z,Attic`,
+    ].join('\n');
     const res = await p.api('POST', '/api/v1/posts:import?mode=per_item', { body: csv, headers: { 'content-type': 'text/csv' } });
     expect(res.status).toBe(201);
     const results = ((await res.json()) as { results: Result[] }).results;

@@ -15,17 +15,31 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     await p?.close();
     await images?.close();
   });
-  const post = (extra: Record<string, unknown> = {}) => ({ content: 'In a campaign', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: '2040-03-01T10:00:00Z', platform_options: { pinterest: { board: 'Products' } }, ...extra });
+  const post = (extra: Record<string, unknown> = {}) => ({
+    content: 'In a campaign',
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    scheduled_at: '2040-03-01T10:00:00Z',
+    platform_options: { pinterest: { board: 'Products' } },
+    ...extra,
+  });
   const campaign = async (name: string, extra: Record<string, unknown> = {}) => {
     const res = await p.api('POST', '/api/v1/campaigns', { body: { name, ...extra } });
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string; name: string };
   };
-  const idsIn = async (campaignId: string) => ((await (await p.api('GET', `/api/v1/posts?campaign_id=${campaignId}`)).json()).data as Array<{ id: string }>).map((x) => x.id);
+  const idsIn = async (campaignId: string) =>
+    ((await (await p.api('GET', `/api/v1/posts?campaign_id=${campaignId}`)).json()).data as Array<{ id: string }>).map((x) => x.id);
 
   it('creates, reads, changes, pages through and deletes campaigns', async () => {
     const spring = await campaign('Spring sale', { description: 'Aprons and linens', color: '#A1B2C3' });
-    expect(spring).toMatchObject({ id: expect.stringMatching(/^cmp_/), name: 'Spring sale', description: 'Aprons and linens', color: '#a1b2c3', post_count: 0 });
+    expect(spring).toMatchObject({
+      id: expect.stringMatching(/^cmp_/),
+      name: 'Spring sale',
+      description: 'Aprons and linens',
+      color: '#a1b2c3',
+      post_count: 0,
+    });
     expect(await (await p.api('GET', `/api/v1/campaigns/${spring.id}`)).json()).toEqual(spring);
 
     const changed = await (await p.api('PATCH', `/api/v1/campaigns/${spring.id}`, { body: { name: 'Spring', color: null } })).json();
@@ -35,7 +49,10 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await (await p.api('GET', `/api/v1/campaigns?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { data: Array<{ name: string }>; next_cursor: string | null };
+      const page = (await (await p.api('GET', `/api/v1/campaigns?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+        data: Array<{ name: string }>;
+        next_cursor: string | null;
+      };
       seen.push(...page.data.map((c) => c.name));
       cursor = page.next_cursor;
     } while (cursor);
@@ -68,7 +85,11 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     const loose = bulk.data[1].id as string;
     expect((await (await p.api('PATCH', `/api/v1/posts/${loose}`, { body: { campaign_id: launch.id } })).json()).campaign_id).toBe(launch.id);
     expect((await (await p.api('PATCH', `/api/v1/posts/${loose}`, { body: { content: 'Edited' } })).json()).campaign_id).toBe(launch.id);
-    await p.store.db.updateTable('deliveries').set({ status: 'published', external_id: '1', published_at: Date.now() }).where('post_id', '=', single.id).execute();
+    await p.store.db
+      .updateTable('deliveries')
+      .set({ status: 'published', external_id: '1', published_at: Date.now() })
+      .where('post_id', '=', single.id)
+      .execute();
     expect((await (await p.api('PATCH', `/api/v1/posts/${single.id}`, { body: { campaign_id: null } })).json()).campaign_id).toBeNull();
     expect((await p.api('PATCH', `/api/v1/posts/${single.id}`, { body: { campaign_id: launch.id } })).status).toBe(200);
 
@@ -99,7 +120,10 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     const { id } = await (await p.api('POST', '/api/v1/posts', { body: post({ campaign_id: full.id }) })).json();
     const refused = await p.api('DELETE', `/api/v1/campaigns/${full.id}`);
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ type: 'urn:pinion:problem:campaign-in-use', detail: expect.stringMatching(/still has 1 post; .*detach_posts=true/) });
+    expect(await refused.json()).toMatchObject({
+      type: 'urn:pinion:problem:campaign-in-use',
+      detail: expect.stringMatching(/still has 1 post; .*detach_posts=true/),
+    });
     const res = await p.api('DELETE', `/api/v1/campaigns/${full.id}?detach_posts=true`);
     expect(await res.json()).toEqual({ deleted: true, detached_posts: 1 });
     expect((await (await p.api('GET', `/api/v1/posts/${id}`)).json()).campaign_id).toBeNull();

@@ -18,8 +18,15 @@ describe.each(DIALECTS)('deleting posts on %s', (dialect) => {
     await p?.close();
     await images?.close();
   });
-  const body = (extra: Record<string, unknown> = {}) => ({ content: 'Delete me', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } }, ...extra });
-  const create = async (b: unknown, headers?: Record<string, string>) => (await (await p.api('POST', '/api/v1/posts', { body: b, headers })).json()) as { id: string; deliveries: Array<{ id: string; account_id: string }> };
+  const body = (extra: Record<string, unknown> = {}) => ({
+    content: 'Delete me',
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    platform_options: { pinterest: { board: 'Products' } },
+    ...extra,
+  });
+  const create = async (b: unknown, headers?: Record<string, string>) =>
+    (await (await p.api('POST', '/api/v1/posts', { body: b, headers })).json()) as { id: string; deliveries: Array<{ id: string; account_id: string }> };
   const listed = async () => ((await (await p.api('GET', '/api/v1/posts?limit=200')).json()).data as Array<{ id: string }>).map((x) => x.id);
   const pins = () => p.sandbox!.state.pinsOf(sandboxUserId);
 
@@ -28,7 +35,15 @@ describe.each(DIALECTS)('deleting posts on %s', (dialect) => {
     const res = await p.api('DELETE', `/api/v1/posts/${id}`);
     expect(res.status).toBe(200);
     const answer = await res.json();
-    expect(answer.deliveries).toEqual([{ delivery_id: deliveries[0]!.id, platform: 'pinterest', account_id: deliveries[0]!.account_id, result: 'cancelled', message: 'Had not started; cancelled' }]);
+    expect(answer.deliveries).toEqual([
+      {
+        delivery_id: deliveries[0]!.id,
+        platform: 'pinterest',
+        account_id: deliveries[0]!.account_id,
+        result: 'cancelled',
+        message: 'Had not started; cancelled',
+      },
+    ]);
     expect(answer.post).toMatchObject({ id, status: 'cancelled', deleted_at: expect.any(String) });
     expect((await p.api('GET', `/api/v1/posts/${id}`)).status).toBe(404);
     expect(await listed()).not.toContain(id);
@@ -44,7 +59,11 @@ describe.each(DIALECTS)('deleting posts on %s', (dialect) => {
 
   it('refuses while a delivery is being published, as cancel does, and deletes nothing', async () => {
     const { id } = await create(body({ scheduled_at: '2040-01-02T10:00:00Z' }));
-    await p.store.db.updateTable('deliveries').set({ status: 'publishing', lease_owner: 'someone', lease_until: Date.now() + 60_000 }).where('post_id', '=', id).execute();
+    await p.store.db
+      .updateTable('deliveries')
+      .set({ status: 'publishing', lease_owner: 'someone', lease_until: Date.now() + 60_000 })
+      .where('post_id', '=', id)
+      .execute();
     const res = await p.api('DELETE', `/api/v1/posts/${id}`);
     expect(res.status).toBe(409);
     expect(res.headers.get('retry-after')).toBeTruthy();
@@ -69,7 +88,10 @@ describe.each(DIALECTS)('deleting posts on %s', (dialect) => {
     // Deleted already: sending it again with unpublish=true removes what it left on the platform.
     p.sandbox!.setFaults({ errorRate: 1, only: ['DELETE /v5/pins/{pin_id}'] });
     const failed = await (await p.api('DELETE', `/api/v1/posts/${id}?unpublish=true`)).json();
-    expect(failed.deliveries[0]).toMatchObject({ result: 'unpublish_failed', message: expect.stringMatching(/Pinterest did not delete it: .*Send the DELETE again/) });
+    expect(failed.deliveries[0]).toMatchObject({
+      result: 'unpublish_failed',
+      message: expect.stringMatching(/Pinterest did not delete it: .*Send the DELETE again/),
+    });
     expect(pins().map((x) => x.id)).toContain(pinId);
     p.sandbox!.setFaults({});
 
@@ -93,18 +115,63 @@ describe.each(DIALECTS)('deleting posts on %s', (dialect) => {
     const workspaceId = (await p.store.db.selectFrom('posts').select('workspace_id').where('id', '=', id).executeTakeFirstOrThrow()).workspace_id;
     await p.store.db
       .insertInto('accounts')
-      .values({ id: 'acc_noremove', workspace_id: workspaceId, platform: noRemove!.facts.id, external_id: '9', username: 'other', display_name: null, avatar_url: null, account_type: null, status: 'active', scopes: '', access_token: null, refresh_token: null, access_expires_at: null, refresh_expires_at: null, token_version: 0, refresh_lock_until: null, refresh_lock_owner: null, refreshed_at: null, last_error: null, boards_fetched_at: null, created_at: now, updated_at: now })
+      .values({
+        id: 'acc_noremove',
+        workspace_id: workspaceId,
+        platform: noRemove!.facts.id,
+        external_id: '9',
+        username: 'other',
+        display_name: null,
+        avatar_url: null,
+        account_type: null,
+        status: 'active',
+        scopes: '',
+        access_token: null,
+        refresh_token: null,
+        access_expires_at: null,
+        refresh_expires_at: null,
+        token_version: 0,
+        refresh_lock_until: null,
+        refresh_lock_owner: null,
+        refreshed_at: null,
+        last_error: null,
+        boards_fetched_at: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     await p.store.db
       .insertInto('deliveries')
-      .values({ id: 'dlv_noremove', post_id: id, workspace_id: workspaceId, account_id: 'acc_noremove', platform: noRemove!.facts.id, status: 'published', payload: '{}', scheduled_at: now, run_at: now, attempts: 1, attempt_pending: 0, adopted: 0, external_id: 'ext-1', external_url: 'https://example.com/ext-1', published_at: now, created_at: now, updated_at: now })
+      .values({
+        id: 'dlv_noremove',
+        post_id: id,
+        workspace_id: workspaceId,
+        account_id: 'acc_noremove',
+        platform: noRemove!.facts.id,
+        status: 'published',
+        payload: '{}',
+        scheduled_at: now,
+        run_at: now,
+        attempts: 1,
+        attempt_pending: 0,
+        adopted: 0,
+        external_id: 'ext-1',
+        external_url: 'https://example.com/ext-1',
+        published_at: now,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
 
     const res = await p.api('DELETE', `/api/v1/posts/${id}?unpublish=true`);
     expect(res.status).toBe(200);
     const byId = Object.fromEntries(((await res.json()).deliveries as Array<{ delivery_id: string }>).map((d) => [d.delivery_id, d]));
     expect(byId[deliveries[0]!.id]).toMatchObject({ result: 'unpublished' });
-    expect(byId.dlv_noremove).toMatchObject({ result: 'not_supported', platform: noRemove!.facts.id, message: expect.stringMatching(new RegExp(`${noRemove!.facts.name} does not allow deleting posts through its API`)) });
+    expect(byId.dlv_noremove).toMatchObject({
+      result: 'not_supported',
+      platform: noRemove!.facts.id,
+      message: expect.stringMatching(new RegExp(`${noRemove!.facts.name} does not allow deleting posts through its API`)),
+    });
     expect((await p.api('GET', `/api/v1/posts/${id}`)).status).toBe(404);
   });
 });

@@ -16,9 +16,18 @@ describe.each(DIALECTS)('searching, filtering and sorting posts on %s', (dialect
     p = await startTestPinion({ dialect, sandbox: {} });
     // A workspace of its own, so the posts here are the only ones listed.
     key = await p.newKey('listing');
-    ({ account: { id: accountId } } = await pinterestAccount(p, 'lister', 'Products', key));
+    ({
+      account: { id: accountId },
+    } = await pinterestAccount(p, 'lister', 'Products', key));
     const make = async (name: string, at: string, content: string, options: Record<string, unknown> = {}, link?: string) => {
-      const body = { content, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: at, ...(link && { link }), platform_options: { pinterest: { board: 'Products', ...options } } };
+      const body = {
+        content,
+        platforms: ['pinterest'],
+        media_url: `${images.url}/good.jpg`,
+        scheduled_at: at,
+        ...(link && { link }),
+        platform_options: { pinterest: { board: 'Products', ...options } },
+      };
       const res = await p.api('POST', '/api/v1/posts', { key, body });
       expect(res.status).toBe(201);
       ids[name] = (await res.json()).id;
@@ -69,7 +78,14 @@ describe.each(DIALECTS)('searching, filtering and sorting posts on %s', (dialect
 
   it('sorts by due, creation or publishing time either way, with cursors that neither skip nor repeat', async () => {
     expect(await all('sort=scheduled_at')).toEqual(['towel', ...[ids.mug, ids.cloth].sort().map((id) => (id === ids.mug ? 'mug' : 'cloth')), 'apron']);
-    expect(await all('sort=scheduled_at&order=desc')).toEqual(['apron', ...[ids.mug, ids.cloth].sort().reverse().map((id) => (id === ids.mug ? 'mug' : 'cloth')), 'towel']);
+    expect(await all('sort=scheduled_at&order=desc')).toEqual([
+      'apron',
+      ...[ids.mug, ids.cloth]
+        .sort()
+        .reverse()
+        .map((id) => (id === ids.mug ? 'mug' : 'cloth')),
+      'towel',
+    ]);
     expect(await all('sort=created_at', 2)).toEqual(['apron', 'towel', 'mug', 'cloth']);
     expect(await all('sort=created_at&order=desc', 3)).toEqual(['cloth', 'mug', 'towel', 'apron']);
     // Posts not published yet come last either way.
@@ -84,10 +100,19 @@ describe.each(DIALECTS)('searching, filtering and sorting posts on %s', (dialect
     expect(names(await list('published_from=2040-01-02T00:00:00Z'))).toEqual(['mug']);
     expect(names(await list('published_to=2040-01-02T00:00:00Z'))).toEqual(['towel']);
     const created = (await list('sort=created_at')).data;
-    expect(names(await list(`created_from=${encodeURIComponent(created[1]!.created_at)}&created_to=${encodeURIComponent(created[3]!.created_at)}&sort=created_at`))).toEqual(['towel', 'mug']);
+    expect(
+      names(await list(`created_from=${encodeURIComponent(created[1]!.created_at)}&created_to=${encodeURIComponent(created[3]!.created_at)}&sort=created_at`)),
+    ).toEqual(['towel', 'mug']);
     expect(names(await list('created_from=2099-01-01T00:00:00Z'))).toEqual([]);
     expect((await list(`account_id=${accountId}&platform=pinterest&status=scheduled`)).data).toHaveLength(2);
     expect((await list('account_id=acc_someone_else')).data).toEqual([]);
+  });
+
+  it('searches a changed post by its new text', async () => {
+    const res = await p.api('PATCH', `/api/v1/posts/${ids.cloth}`, { key, body: { content: 'Linen napkins' } });
+    expect(res.status).toBe(200);
+    expect(names(await list('q=napkin'))).toEqual(['cloth']);
+    expect(names(await list('q=table cloth'))).toEqual([]);
   });
 
   it('refuses bad filter values with a 400 naming each field', async () => {

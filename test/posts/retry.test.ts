@@ -18,12 +18,28 @@ describe.each(DIALECTS)('retrying failed posts on %s', (dialect) => {
     await p?.close();
     await images?.close();
   });
-  const body = (extra: Record<string, unknown> = {}) => ({ content: 'Retry me', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } }, ...extra });
+  const body = (extra: Record<string, unknown> = {}) => ({
+    content: 'Retry me',
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    platform_options: { pinterest: { board: 'Products' } },
+    ...extra,
+  });
   const future = (extra: Record<string, unknown> = {}) => body({ scheduled_at: '2040-01-01T10:00:00Z', ...extra });
   const create = async (b: unknown) => (await (await p.api('POST', '/api/v1/posts', { body: b })).json()) as { id: string; deliveries: Array<{ id: string }> };
   /** Puts deliveries in a state as the worker would leave them (these posts are due in 2040: the worker never takes them). */
   const setState = async (postId: string, status: DeliveryStatus, at = Date.now(), ids?: string[]) => {
-    let q = p.store.db.updateTable('deliveries').set({ status, updated_at: at, attempts: 2, last_error: 'Refused', last_error_kind: 'rejected', ...(status === 'published' && { external_id: '1', published_at: at }) }).where('post_id', '=', postId);
+    let q = p.store.db
+      .updateTable('deliveries')
+      .set({
+        status,
+        updated_at: at,
+        attempts: 2,
+        last_error: 'Refused',
+        last_error_kind: 'rejected',
+        ...(status === 'published' && { external_id: '1', published_at: at }),
+      })
+      .where('post_id', '=', postId);
     if (ids) q = q.where('id', 'in', ids);
     await q.execute();
     const statuses = (await p.store.db.selectFrom('deliveries').select('status').where('post_id', '=', postId).execute()).map((r) => r.status);
@@ -67,7 +83,13 @@ describe.each(DIALECTS)('retrying failed posts on %s', (dialect) => {
     expect(answer.retried).toEqual([b]);
     const byId = Object.fromEntries(answer.post.deliveries.map((d: { id: string }) => [d.id, d]));
     expect(byId[a!]).toMatchObject({ status: 'published', retries: 0 });
-    expect(byId[b!]).toMatchObject({ status: 'scheduled', attempts: 0, retries: 1, next_attempt_at: '2041-02-03T03:05:06.000Z', scheduled_at: '2041-02-03T03:05:06.000Z' });
+    expect(byId[b!]).toMatchObject({
+      status: 'scheduled',
+      attempts: 0,
+      retries: 1,
+      next_attempt_at: '2041-02-03T03:05:06.000Z',
+      scheduled_at: '2041-02-03T03:05:06.000Z',
+    });
     // The last error stays visible until the next outcome.
     expect(byId[b!].last_error).toMatchObject({ kind: 'rejected' });
     expect(answer.post.status).toBe('publishing');
@@ -131,7 +153,13 @@ describe.each(DIALECTS)('retrying failed posts on %s', (dialect) => {
 
     const dry = await p.api('POST', '/api/v1/posts:retry-failed', { body: { ...window, platform: 'pinterest', dry_run: true } });
     expect(dry.status).toBe(200);
-    expect(await dry.json()).toEqual({ dry_run: true, posts: 2, deliveries: 2, post_ids: [posts[1]!.id, posts[2]!.id], delivery_ids: [posts[1]!.deliveries[0]!.id, posts[2]!.deliveries[0]!.id] });
+    expect(await dry.json()).toEqual({
+      dry_run: true,
+      posts: 2,
+      deliveries: 2,
+      post_ids: [posts[1]!.id, posts[2]!.id],
+      delivery_ids: [posts[1]!.deliveries[0]!.id, posts[2]!.deliveries[0]!.id],
+    });
     expect((await getPost(p, posts[1]!.id)).status).toBe('failed');
 
     const limited = await (await p.api('POST', '/api/v1/posts:retry-failed', { body: { ...window, limit: 1 } })).json();
@@ -140,14 +168,33 @@ describe.each(DIALECTS)('retrying failed posts on %s', (dialect) => {
     expect((await getPost(p, posts[2]!.id)).deliveries[0]!.status).toBe('failed');
 
     const account = (await getPost(p, posts[0]!.id)).deliveries[0]!;
-    const rest = await (await p.api('POST', '/api/v1/posts:retry-failed', { body: { failed_since: '2030-01-01T00:00:00Z', failed_until: '2030-01-01T00:10:00Z', scheduled_at: '2040-06-01T00:00:00Z', account_id: (account as unknown as { account_id: string }).account_id } })).json();
+    const rest = await (
+      await p.api('POST', '/api/v1/posts:retry-failed', {
+        body: {
+          failed_since: '2030-01-01T00:00:00Z',
+          failed_until: '2030-01-01T00:10:00Z',
+          scheduled_at: '2040-06-01T00:00:00Z',
+          account_id: (account as unknown as { account_id: string }).account_id,
+        },
+      })
+    ).json();
     expect(rest.post_ids).toEqual([posts[0]!.id, posts[2]!.id, posts[3]!.id]);
-    expect((await (await p.api('POST', '/api/v1/posts:retry-failed', { body: { failed_since: '2030-01-01T00:00:00Z', failed_until: '2030-01-01T00:10:00Z' } })).json()).posts).toBe(0);
+    expect(
+      (
+        await (
+          await p.api('POST', '/api/v1/posts:retry-failed', { body: { failed_since: '2030-01-01T00:00:00Z', failed_until: '2030-01-01T00:10:00Z' } })
+        ).json()
+      ).posts,
+    ).toBe(0);
 
-    const bad = await p.api('POST', '/api/v1/posts:retry-failed', { body: { platform: 'myspace', failed_since: '2030-01-02T00:00:00Z', failed_until: '2030-01-01T00:00:00Z' } });
+    const bad = await p.api('POST', '/api/v1/posts:retry-failed', {
+      body: { platform: 'myspace', failed_since: '2030-01-02T00:00:00Z', failed_until: '2030-01-01T00:00:00Z' },
+    });
     expect(bad.status).toBe(422);
     expect((await bad.json()).errors[0].field).toBe('platform');
-    const backwards = await p.api('POST', '/api/v1/posts:retry-failed', { body: { failed_since: '2030-01-02T00:00:00Z', failed_until: '2030-01-01T00:00:00Z' } });
+    const backwards = await p.api('POST', '/api/v1/posts:retry-failed', {
+      body: { failed_since: '2030-01-02T00:00:00Z', failed_until: '2030-01-01T00:00:00Z' },
+    });
     expect((await backwards.json()).errors).toEqual([{ field: 'failed_until', message: 'must be after failed_since' }]);
   });
 });

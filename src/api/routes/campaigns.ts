@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { CampaignInputSchema, createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCampaign, type Campaign, type CampaignInput } from '../../posts/index.js';
+import {
+  CampaignInputSchema,
+  createCampaign,
+  deleteCampaign,
+  getCampaign,
+  listCampaigns,
+  updateCampaign,
+  type Campaign,
+  type CampaignInput,
+} from '../../posts/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { IdParams, ListOf, isoTime } from '../schemas.js';
@@ -29,7 +38,10 @@ const view = (c: Campaign): Static<typeof CampaignView> => ({
 });
 
 const UpdateBody = Type.Partial(CampaignInputSchema, { additionalProperties: false, minProperties: 1 });
-const ListQuery = Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false });
+const ListQuery = Type.Object(
+  { cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) },
+  { additionalProperties: false },
+);
 const DeleteQuery = Type.Object(
   { detach_posts: Type.Optional(Type.Boolean({ default: false, description: 'Delete even while posts belong to it: they stay as they are, in no campaign' })) },
   { additionalProperties: false },
@@ -48,29 +60,55 @@ export async function campaignRoutes(app: FastifyInstance, ctx: ApiContext): Pro
 
   app.post<{ Body: CampaignInput }>(
     '/campaigns',
-    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Create a campaign: a named group of posts (posts join it with campaign_id)', body: CampaignInputSchema, response: { 201: CampaignView } } },
+    {
+      config: { scope: 'posts:write' },
+      schema: {
+        tags,
+        summary: 'Create a campaign: a named group of posts (posts join it with campaign_id)',
+        body: CampaignInputSchema,
+        response: { 201: CampaignView },
+      },
+    },
     async (request, reply) => reply.code(201).send(view(await createCampaign(callerOf(ctx, request), request.body))),
   );
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/campaigns',
-    { config: { scope: 'posts:read' }, schema: { tags, summary: 'List campaigns, oldest first', querystring: ListQuery, response: { 200: ListOf(CampaignView) } } },
+    {
+      config: { scope: 'posts:read' },
+      schema: { tags, summary: 'List campaigns, oldest first', querystring: ListQuery, response: { 200: ListOf(CampaignView) } },
+    },
     async (request) => {
       const q = request.query;
-      const { campaigns, next } = await listCampaigns(callerOf(ctx, request), { after: q.cursor === undefined ? undefined : decodeCursor(q.cursor), limit: q.limit ?? 50 });
+      const { campaigns, next } = await listCampaigns(callerOf(ctx, request), {
+        after: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+        limit: q.limit ?? 50,
+      });
       return { data: campaigns.map(view), next_cursor: next ? encodeCursor(next) : null };
     },
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/campaigns/:id',
-    { config: { scope: 'posts:read' }, schema: { tags, summary: 'Get a campaign (its posts: GET /posts?campaign_id=…)', params: IdParams, response: { 200: CampaignView } } },
+    {
+      config: { scope: 'posts:read' },
+      schema: { tags, summary: 'Get a campaign (its posts: GET /posts?campaign_id=…)', params: IdParams, response: { 200: CampaignView } },
+    },
     async (request) => view(await answering(getCampaign(callerOf(ctx, request), request.params.id))),
   );
 
   app.patch<{ Params: Static<typeof IdParams>; Body: Partial<CampaignInput> }>(
     '/campaigns/:id',
-    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Change a campaign; fields given replace the stored ones (null clears description or color)', params: IdParams, body: UpdateBody, response: { 200: CampaignView } } },
+    {
+      config: { scope: 'posts:write' },
+      schema: {
+        tags,
+        summary: 'Change a campaign; fields given replace the stored ones (null clears description or color)',
+        params: IdParams,
+        body: UpdateBody,
+        response: { 200: CampaignView },
+      },
+    },
     async (request) => view(await answering(updateCampaign(callerOf(ctx, request), request.params.id, request.body))),
   );
 

@@ -13,7 +13,14 @@ const At = (description: string) => Type.Optional(Type.String({ format: 'date-ti
 
 const RetryBody = Type.Object(
   {
-    delivery_ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Only these deliveries; each must have failed (409 otherwise, nothing retried)' })),
+    delivery_ids: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        description: 'Only these deliveries; each must have failed (409 otherwise, nothing retried)',
+      }),
+    ),
     platforms: Type.Optional({ ...Platforms, description: 'Only the failed deliveries to these platforms' }),
     scheduled_at: At('When to publish them again (with an offset); now when absent'),
   },
@@ -43,7 +50,11 @@ const RetryFailedAnswer = Type.Object({
 });
 
 const DeleteQuery = Type.Object(
-  { unpublish: Type.Optional(Type.Boolean({ default: false, description: 'Also delete the published posts from their platforms, where the platform’s API allows it' })) },
+  {
+    unpublish: Type.Optional(
+      Type.Boolean({ default: false, description: 'Also delete the published posts from their platforms, where the platform’s API allows it' }),
+    ),
+  },
   { additionalProperties: false },
 );
 const DeleteAnswer = Type.Object({
@@ -53,10 +64,13 @@ const DeleteAnswer = Type.Object({
       delivery_id: Type.String(),
       platform: Type.String(),
       account_id: Type.String(),
-      result: Type.Union(['cancelled', 'kept', 'unpublished', 'already_unpublished', 'not_supported', 'unpublish_failed', 'unchanged'].map((s) => Type.Literal(s)), {
-        description:
-          'cancelled: had not started. kept: published, stays on the platform. unpublished: deleted from the platform now. not_supported: the platform offers no way to delete it through its API. unpublish_failed: the platform did not delete it (send the DELETE again). unchanged: failed or cancelled before',
-      }),
+      result: Type.Union(
+        ['cancelled', 'kept', 'unpublished', 'already_unpublished', 'not_supported', 'unpublish_failed', 'unchanged'].map((s) => Type.Literal(s)),
+        {
+          description:
+            'cancelled: had not started. kept: published, stays on the platform. unpublished: deleted from the platform now. not_supported: the platform offers no way to delete it through its API. unpublish_failed: the platform did not delete it (send the DELETE again). unchanged: failed or cancelled before',
+        },
+      ),
       message: Type.String(),
     }),
   ),
@@ -88,7 +102,9 @@ export async function postActionRoutes(app: FastifyInstance, ctx: ApiContext): P
     },
     async (request) => {
       const body = request.body ?? {};
-      const { post, retried } = await answering(retryPost(callerOf(ctx, request), request.params.id, { deliveryIds: body.delivery_ids, platforms: body.platforms, at: timeOf(body.scheduled_at) }));
+      const { post, retried } = await answering(
+        retryPost(callerOf(ctx, request), request.params.id, { deliveryIds: body.delivery_ids, platforms: body.platforms, at: timeOf(body.scheduled_at) }),
+      );
       ctx.onDeliveriesChanged?.();
       return { post: postView(post), retried };
     },
@@ -112,10 +128,20 @@ export async function postActionRoutes(app: FastifyInstance, ctx: ApiContext): P
     },
     async (request) => {
       const b = request.body ?? {};
-      if (b.platform !== undefined && !PLATFORM_IDS.includes(b.platform)) throw invalid([{ field: 'platform', message: `is not a platform of this Pinion (known: ${PLATFORM_IDS.join(', ')})` }]);
+      if (b.platform !== undefined && !PLATFORM_IDS.includes(b.platform))
+        throw invalid([{ field: 'platform', message: `is not a platform of this Pinion (known: ${PLATFORM_IDS.join(', ')})` }]);
       const [since, until] = [timeOf(b.failed_since), timeOf(b.failed_until)];
       if (since !== undefined && until !== undefined && until <= since) throw invalid([{ field: 'failed_until', message: 'must be after failed_since' }]);
-      const r = await retryFailedPosts(callerOf(ctx, request), { platform: b.platform, accountId: b.account_id, campaignId: b.campaign_id, failedSince: since, failedUntil: until, limit: b.limit ?? 100, dryRun: b.dry_run, at: timeOf(b.scheduled_at) });
+      const r = await retryFailedPosts(callerOf(ctx, request), {
+        platform: b.platform,
+        accountId: b.account_id,
+        campaignId: b.campaign_id,
+        failedSince: since,
+        failedUntil: until,
+        limit: b.limit ?? 100,
+        dryRun: b.dry_run,
+        at: timeOf(b.scheduled_at),
+      });
       if (!r.dryRun && r.deliveryIds.length) ctx.onDeliveriesChanged?.();
       return { dry_run: r.dryRun, posts: r.postIds.length, deliveries: r.deliveryIds.length, post_ids: r.postIds, delivery_ids: r.deliveryIds };
     },

@@ -4,7 +4,11 @@ import type { ApiContext } from '../context.js';
 import { HttpProblem, invalid, notFound } from '../problem.js';
 
 /** The posts services' caller: this request's workspace and API key. */
-export const callerOf = (ctx: ApiContext, request: FastifyRequest): PostsCaller => ({ deps: ctx.posts, workspaceId: request.caller.workspaceId, actor: request.caller.keyId });
+export const callerOf = (ctx: ApiContext, request: FastifyRequest): PostsCaller => ({
+  deps: ctx.posts,
+  workspaceId: request.caller.workspaceId,
+  actor: request.caller.keyId,
+});
 
 /** A post that cannot be changed now: 409, saying why and, when known, when to try again (also as Retry-After). */
 export const busyProblem = (err: PostConflict) =>

@@ -19,7 +19,12 @@ export const ListQuery = Type.Object(
     account_id: Id('Posts with a delivery to this account'),
     campaign_id: Id('Posts of this campaign'),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text, title or link contains this (case-insensitive)' })),
-    sort: Type.Optional(Type.Union(POST_SORTS.map((s) => Type.Literal(s)), { description: 'Order by (default scheduled_at); posts not published yet come last when sorting by published_at' })),
+    sort: Type.Optional(
+      Type.Union(
+        POST_SORTS.map((s) => Type.Literal(s)),
+        { description: 'Order by (default scheduled_at); posts not published yet come last when sorting by published_at' },
+      ),
+    ),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc (default) or desc' })),
     from: Time('Due at or after (same as scheduled_from)'),
     to: Time('Due before (same as scheduled_to)'),
@@ -47,11 +52,20 @@ function rangeOf(q: Query, from: keyof Query, to: keyof Query, errors: FieldErro
 /** The filter a query asks for, or a 400 naming each bad field. */
 export function filterOf(q: Query): PostFilter {
   const errors: FieldError[] = [];
-  if (q.platform !== undefined && !PLATFORM_IDS.includes(q.platform)) errors.push({ field: 'platform', message: `is not a platform of this Pinion (known: ${PLATFORM_IDS.join(', ')})` });
-  for (const [alias, field] of [['from', 'scheduled_from'], ['to', 'scheduled_to']] as const) {
+  if (q.platform !== undefined && !PLATFORM_IDS.includes(q.platform))
+    errors.push({ field: 'platform', message: `is not a platform of this Pinion (known: ${PLATFORM_IDS.join(', ')})` });
+  for (const [alias, field] of [
+    ['from', 'scheduled_from'],
+    ['to', 'scheduled_to'],
+  ] as const) {
     if (q[alias] !== undefined && q[field] !== undefined) errors.push({ field: alias, message: `is the same as ${field}: send one of them` });
   }
-  const scheduled = rangeOf({ ...q, scheduled_from: q.scheduled_from ?? q.from, scheduled_to: q.scheduled_to ?? q.to }, 'scheduled_from', 'scheduled_to', errors);
+  const scheduled = rangeOf(
+    { ...q, scheduled_from: q.scheduled_from ?? q.from, scheduled_to: q.scheduled_to ?? q.to },
+    'scheduled_from',
+    'scheduled_to',
+    errors,
+  );
   const created = rangeOf(q, 'created_from', 'created_to', errors);
   const published = rangeOf(q, 'published_from', 'published_to', errors);
   const sort = q.sort ?? 'scheduled_at';
@@ -61,7 +75,8 @@ export function filterOf(q: Query): PostFilter {
   else if (cursor && (cursor.sort !== sort || cursor.order !== order)) {
     errors.push({ field: 'cursor', message: `was made for sort=${cursor.sort}&order=${cursor.order}: send those with it, or start again without a cursor` });
   }
-  if (errors.length) throw new HttpProblem(400, 'validation', errors.some((e) => e.field === 'cursor') && errors.length === 1 ? 'Invalid cursor' : 'Invalid query', errors);
+  if (errors.length)
+    throw new HttpProblem(400, 'validation', errors.some((e) => e.field === 'cursor') && errors.length === 1 ? 'Invalid cursor' : 'Invalid query', errors);
   return {
     status: q.status as PostFilter['status'],
     platform: q.platform,

@@ -1,4 +1,4 @@
-import { ConnectorError } from '../errors.js';
+import { ConnectorError, refusedGrant } from '../errors.js';
 import type { AccountIdentity, OAuthFlow, TokenSet } from '../types.js';
 import { callLinkedIn, type CallInput, type LinkedInHttpOptions } from './http.js';
 import { DEFAULT_LINKEDIN_VERSION, LINKEDIN_FACTS, POSTING_ROLES } from './platform.js';
@@ -125,10 +125,7 @@ export class LinkedInClient implements OAuthFlow {
       return { ...set, refreshToken: set.refreshToken ?? refreshToken };
     } catch (err) {
       // invalid_grant ("Token has been expired or revoked"): only the person can bring the grant back.
-      if (err instanceof ConnectorError && (err.kind === 'rejected' || err.kind === 'auth_expired' || err.kind === 'not_found')) {
-        throw new ConnectorError('auth_revoked', err.message, err.details);
-      }
-      throw err;
+      throw refusedGrant(err);
     }
   }
 

@@ -1,5 +1,6 @@
 import { ConnectorError } from '../errors.js';
 import { errorBody, nonEmpty } from '../error-body.js';
+import { sendOnce, successBody } from '../send.js';
 
 export interface LinkedInHttpOptions {
   /** `https://api.linkedin.com` in production; the sandbox's base URL in tests and `pinion start`. */
@@ -86,26 +87,9 @@ export async function callLinkedIn<T>(options: LinkedInHttpOptions, input: CallI
   const { operation } = input;
   const write = input.createsPost === true;
 
-  let res: Response;
-  try {
-    res = await (options.fetch ?? fetch)(url, { method: input.method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-  } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed: ${(err as Error).cause ?? (err as Error).message}`;
-    throw new ConnectorError(write ? 'unknown_outcome' : 'retryable', `LinkedIn ${operation} ${reason}`, { operation });
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch {
-    throw new ConnectorError(write ? 'unknown_outcome' : 'retryable', `LinkedIn ${operation}: connection lost while reading the answer`, { operation, status: res.status });
-  }
-  if (res.ok) {
-    try {
-      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
-    } catch {
-      throw new ConnectorError(write ? 'unknown_outcome' : 'retryable', `LinkedIn ${operation}: answer is not JSON`, { operation, status: res.status });
-    }
-  }
+  const said = { write, operation, subject: `LinkedIn ${operation}` };
+  const { res, text } = await sendOnce(url, { method: input.method, headers, body }, { ...said, fetch: options.fetch, timeoutMs: options.timeoutMs });
+  if (res.ok) return { status: res.status, headers: res.headers, body: successBody<T>({ res, text }, said) };
   throw classify(res, text, input, operation, write);
 }
 

@@ -3,6 +3,7 @@ import { ConnectorError } from '../errors.js';
 import { metaUrl, type MetaHost } from './hosts.js';
 import { mustWait, recordUsage } from './usage.js';
 import { nonEmpty } from '../error-body.js';
+import { sendOnce } from '../send.js';
 
 export interface GraphHttpOptions {
   /** Human name of the platform, for messages ("Instagram"). */
@@ -65,15 +66,11 @@ export async function callGraph<T>(opts: GraphHttpOptions, call: GraphCall): Pro
   } else if (call.multipart) body = call.multipart;
   else if (call.body) body = new Uint8Array(call.body);
 
-  let res: Response;
-  let text: string;
-  try {
-    res = await (opts.fetch ?? fetch)(url, { method: call.method, headers, body: body as BodyInit | undefined, signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
-    text = await res.text();
-  } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed: ${(err as Error).cause ?? (err as Error).message}`;
-    throw new ConnectorError(call.makes ? 'unknown_outcome' : 'retryable', say(reason), { operation });
-  }
+  const { res, text } = await sendOnce(
+    url,
+    { method: call.method, headers, body: body as BodyInit | undefined },
+    { write: call.makes ?? false, operation, subject: `${opts.platform} ${operation}`, fetch: opts.fetch, timeoutMs: opts.timeoutMs },
+  );
   recordUsage(res.headers, url.host, clock);
   let parsed: unknown;
   try {

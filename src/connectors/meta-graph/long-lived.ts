@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../../shared/index.js';
-import { ConnectorError } from '../errors.js';
+import { ConnectorError, refusedGrant } from '../errors.js';
 import type { TokenSet } from '../types.js';
 import type { MetaHost } from './hosts.js';
 import { callGraph, type GraphHttpOptions } from './http.js';
@@ -76,8 +76,7 @@ export async function refreshLongLived(app: LongLivedApp, refresh: string, check
   const { token, issuedAt, expiresAt } = parseCredential(refresh);
   const lifetime = expiresAt - issuedAt;
   const dead = (err: unknown) => {
-    if (err instanceof ConnectorError && (err.kind === 'rejected' || err.kind === 'auth_expired' || err.kind === 'not_found')) throw new ConnectorError('auth_revoked', err.message, err.details);
-    throw err;
+    throw refusedGrant(err);
   };
   if (issuedAt > 0 && clock.now() - issuedAt < Math.min(MIN_REFRESH_AGE_MS, lifetime / 2)) {
     await check(token).catch(dead);

@@ -13,9 +13,8 @@ export interface GraphMedia {
   alt_text?: string;
 }
 
-export const MEDIA_REF = 'pinion-media:';
-export const mediaRef = (id: string) => `${MEDIA_REF}${id}`;
-export const refId = (source: string) => (source.startsWith(MEDIA_REF) ? source.slice(MEDIA_REF.length) : undefined);
+import { MEDIA_REF, mediaRef, refId } from '../media-ref.js';
+export { MEDIA_REF, mediaRef, refId };
 
 /** The URL Meta fetches the item from. */
 export async function urlOf(item: GraphMedia, input: PublishInput): Promise<string> {

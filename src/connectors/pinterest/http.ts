@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../../shared/index.js';
 import { ConnectorError } from '../errors.js';
+import { sendOnce, successBody } from '../send.js';
 import { parseRateLimit, waitAfterRateLimit } from './rate-limit.js';
 
 export interface PinterestHttpOptions {
@@ -51,21 +52,10 @@ export async function callPinterest<T>(options: PinterestHttpOptions, input: Cal
   // Creating a pin is not idempotent: a lost answer means the pin may exist.
   const isWrite = input.method !== 'GET' && !input.path.startsWith('/oauth/');
 
-  let res: Response;
-  try {
-    res = await (options.fetch ?? fetch)(url, { method: input.method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-  } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed: ${(err as Error).cause ?? (err as Error).message}`;
-    throw new ConnectorError(isWrite ? 'unknown_outcome' : 'retryable', `Pinterest ${operation} ${reason}`, { operation });
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch {
-    throw new ConnectorError(isWrite ? 'unknown_outcome' : 'retryable', `Pinterest ${operation}: connection lost while reading the answer`, { operation, status: res.status });
-  }
-  if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
-  throw classify(res, text, operation, options);
+  const said = { write: isWrite, operation, subject: `Pinterest ${operation}` };
+  const answer = await sendOnce(url, { method: input.method, headers, body }, { ...said, fetch: options.fetch, timeoutMs: options.timeoutMs });
+  if (answer.res.ok) return successBody<T>(answer, said);
+  throw classify(answer.res, answer.text, operation, options);
 }
 
 function classify(res: Response, text: string, operation: string, options: PinterestHttpOptions): ConnectorError {

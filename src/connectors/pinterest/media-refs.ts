@@ -6,9 +6,8 @@ import { ConnectorError } from '../errors.js';
  * (so Pinion's media folder never has to be public) and videos are uploaded through
  * Pinterest's media flow, their reference replaced by Pinterest's media id.
  */
-export const MEDIA_REF = 'pinion-media:';
-export const mediaRef = (id: string) => `${MEDIA_REF}${id}`;
-const refId = (v: unknown) => (typeof v === 'string' && v.startsWith(MEDIA_REF) ? v.slice(MEDIA_REF.length) : undefined);
+import { MEDIA_REF, mediaRef, refId } from '../media-ref.js';
+export { MEDIA_REF, mediaRef };
 
 export interface MediaBytes {
   bytes: Buffer;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConnectorError } from '../errors.js';
+import { ConnectorError, refusedGrant } from '../errors.js';
 import type { AccountIdentity, OAuthFlow, TokenSet } from '../types.js';
 import { callTikTok, putChunk, type Envelope, type TikTokHttpOptions } from './http.js';
 import { TIKTOK } from './platform.js';
@@ -86,10 +86,7 @@ export class TikTokClient implements OAuthFlow {
       return { ...set, refreshToken: set.refreshToken ?? refreshToken };
     } catch (err) {
       // invalid_grant and the like: the grant is gone. A refused client (misconfigured) stays as it is.
-      if (err instanceof ConnectorError && (err.kind === 'rejected' || err.kind === 'auth_expired' || err.kind === 'not_found')) {
-        throw new ConnectorError('auth_revoked', err.message, err.details);
-      }
-      throw err;
+      throw refusedGrant(err);
     }
   }
 

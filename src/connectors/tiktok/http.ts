@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorErrorKind } from '../errors.js';
 import { TIKTOK } from './platform.js';
+import { sendOnce } from '../send.js';
 
 export interface TikTokHttpOptions {
   /** `https://open.tiktokapis.com` in production; the sandbox's base URL in tests and `pinion start`. */
@@ -80,18 +81,8 @@ export async function putChunk(options: TikTokHttpOptions, uploadUrl: string, ch
 }
 
 async function send(options: TikTokHttpOptions, url: URL, init: { method: string; headers: Record<string, string>; body?: string | Blob }, operation: string, write: boolean) {
-  let res: Response;
-  try {
-    res = await (options.fetch ?? fetch)(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-  } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed: ${(err as Error).cause ?? (err as Error).message}`;
-    throw new ConnectorError(write ? 'unknown_outcome' : 'retryable', `TikTok ${operation} ${reason}`, { operation });
-  }
-  try {
-    return { status: res.status, text: await res.text(), headers: res.headers };
-  } catch {
-    throw new ConnectorError(write ? 'unknown_outcome' : 'retryable', `TikTok ${operation}: connection lost while reading the answer`, { operation, status: res.status });
-  }
+  const { res, text } = await sendOnce(url, init, { write, operation, subject: `TikTok ${operation}`, fetch: options.fetch, timeoutMs: options.timeoutMs });
+  return { status: res.status, text, headers: res.headers };
 }
 
 /** TikTok error codes → what Pinion does about them (notes: errors list of the Content Posting API). */

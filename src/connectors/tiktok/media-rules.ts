@@ -2,10 +2,7 @@ import type { MediaInfo, MediaRules } from '../contract.js';
 import type { FieldIssue } from '../types.js';
 import { TIKTOK } from './platform.js';
 
-/** Media Pinion stores appear in payloads as `pinion-media:<id>` until publish time, when their bytes are uploaded. */
-export const MEDIA_REF = 'pinion-media:';
-export const mediaRef = (id: string) => `${MEDIA_REF}${id}`;
-export const refId = (v: string) => (v.startsWith(MEDIA_REF) ? v.slice(MEDIA_REF.length) : undefined);
+export { MEDIA_REF, mediaRef, refId } from '../media-ref.js';
 
 const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 

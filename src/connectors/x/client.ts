@@ -1,4 +1,4 @@
-import { ConnectorError } from '../errors.js';
+import { ConnectorError, refusedGrant } from '../errors.js';
 import type { AccountIdentity, OAuthFlow, TokenSet } from '../types.js';
 import { callX, type XHttpOptions } from './http.js';
 import { X_FACTS, X_LIMITS } from './platform.js';
@@ -97,10 +97,7 @@ export class XClient implements OAuthFlow {
     } catch (err) {
       // invalid_grant and the like: the grant is gone and only the person can bring it back.
       // A refused client (misconfigured) stays as it is: the account is fine, the app settings are not.
-      if (err instanceof ConnectorError && (err.kind === 'rejected' || err.kind === 'auth_expired' || err.kind === 'not_found')) {
-        throw new ConnectorError('auth_revoked', err.message, err.details);
-      }
-      throw err;
+      throw refusedGrant(err);
     }
   }
 

@@ -1,5 +1,6 @@
 import { ConnectorError } from '../errors.js';
 import { errorBody, nonEmpty } from '../error-body.js';
+import { sendOnce, successBody } from '../send.js';
 
 export interface XHttpOptions {
   /** `https://api.x.com` in production; the sandbox's base URL in tests and `pinion start`. */
@@ -47,27 +48,10 @@ export async function callX<T>(options: XHttpOptions, input: CallInput): Promise
   const operation = `${input.method} ${input.path.replace(/(?<=.)\/\d+(?=\/|$)/g, '/{id}')}`;
   const write = makesPosts(input);
 
-  let res: Response;
-  try {
-    res = await (options.fetch ?? fetch)(url, { method: input.method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-  } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed: ${(err as Error).cause ?? (err as Error).message}`;
-    throw new ConnectorError(write ? 'unknown_outcome' : 'retryable', `X ${operation} ${reason}`, { operation });
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch {
-    throw new ConnectorError(write ? 'unknown_outcome' : 'retryable', `X ${operation}: connection lost while reading the answer`, { operation, status: res.status });
-  }
-  if (res.ok) {
-    try {
-      return (text ? JSON.parse(text) : undefined) as T;
-    } catch {
-      // A 2xx on a post write means X did it; an unreadable body does not say which post it made.
-      throw new ConnectorError(write ? 'unknown_outcome' : 'retryable', `X ${operation}: answer is not JSON`, { operation, status: res.status });
-    }
-  }
+  const said = { write, operation, subject: `X ${operation}` };
+  const { res, text } = await sendOnce(url, { method: input.method, headers, body }, { ...said, fetch: options.fetch, timeoutMs: options.timeoutMs });
+  // A 2xx on a post write means X did it; an unreadable body does not say which post it made.
+  if (res.ok) return successBody<T>({ res, text }, said);
   throw classify(res, text, operation, write, input.path.startsWith('/2/oauth2/'));
 }
 

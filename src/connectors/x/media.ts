@@ -2,13 +2,7 @@ import type { MediaInfo, MediaRules } from '../contract.js';
 import type { FieldIssue } from '../types.js';
 import { X_MEDIA } from './platform.js';
 
-/**
- * Media Pinion stores appear in a payload as `pinion-media:<id>` (as in the Pinterest folder)
- * until publish time, when the publisher reads the bytes and uploads them to X.
- */
-export const MEDIA_REF = 'pinion-media:';
-export const mediaRef = (id: string) => `${MEDIA_REF}${id}`;
-export const refId = (v: string) => (v.startsWith(MEDIA_REF) ? v.slice(MEDIA_REF.length) : undefined);
+export { MEDIA_REF, mediaRef, refId } from '../media-ref.js';
 
 const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 

@@ -1,6 +1,7 @@
 import { ConnectorError } from '../errors.js';
 import { nextQuotaReset } from './platform.js';
 import { errorBody, nonEmpty } from '../error-body.js';
+import { sendOnce, successBody } from '../send.js';
 
 export interface GoogleHttpOptions {
   timeoutMs: number;
@@ -67,28 +68,10 @@ export async function callGoogle<T>(options: GoogleHttpOptions, call: GoogleCall
   } else if (call.bytes) {
     body = new Uint8Array(call.bytes);
   }
-  const lost = call.mayCreate ? 'unknown_outcome' : 'retryable';
-  let res: Response;
-  try {
-    // 308 is Google's "Resume Incomplete", never a redirect to follow.
-    res = await (options.fetch ?? fetch)(url, { method: call.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
-  } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed: ${(err as Error).cause ?? (err as Error).message}`;
-    throw new ConnectorError(lost, `YouTube ${call.operation} ${reason}`, { operation: call.operation });
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch {
-    throw new ConnectorError(lost, `YouTube ${call.operation}: connection lost while reading the answer`, { operation: call.operation, status: res.status });
-  }
-  if (res.ok || res.status === 308) {
-    try {
-      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
-    } catch {
-      throw new ConnectorError(lost, `YouTube ${call.operation}: answer is not JSON`, { operation: call.operation, status: res.status });
-    }
-  }
+  const said = { write: call.mayCreate === true, operation: call.operation, subject: `YouTube ${call.operation}` };
+  // 308 is Google's "Resume Incomplete", never a redirect to follow.
+  const { res, text } = await sendOnce(url, { method: call.method, headers, body, redirect: 'manual' }, { ...said, fetch: options.fetch, timeoutMs: options.timeoutMs });
+  if (res.ok || res.status === 308) return { status: res.status, headers: res.headers, body: successBody<T>({ res, text }, said) };
   throw classify(res.status, readGoogleError(text, res.statusText || `HTTP ${res.status}`), call, options.now ?? Date.now);
 }
 

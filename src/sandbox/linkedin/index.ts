@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { HeldConnections } from '../common/index.js';
+import { documentRoutes, HeldConnections, type SnapshotBlobs } from '../common/index.js';
+import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { LinkedInError } from './errors.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
@@ -68,6 +69,9 @@ export interface LinkedInSandbox {
   stats(): ReturnType<typeof sandboxStats>;
   /** Clears all state and restores the faults given at creation. */
   reset(): void;
+  /** What a restart keeps (see SandboxState.snapshot); media bytes to `blobs` when given. */
+  snapshot(blobs?: SnapshotBlobs): string;
+  restore(snapshot: string, blobs?: SnapshotBlobs): void;
 }
 
 export const DEFAULT_APP: SandboxApp = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
@@ -107,6 +111,7 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
 
   const plugin: FastifyPluginAsync = async (instance) => {
     mountedPrefix = instance.prefix;
+    documentRoutes(instance, { platform: 'LinkedIn', description: DESCRIPTION, docs: ROUTE_DOCS, baseUrl: ctx.baseUrl });
     await instance.register(formbody);
     // Uploads are raw bytes, up to LinkedIn's 500 MB video (one part is 4 MiB; an image PUT is whole).
     instance.addContentTypeParser(/^(application\/octet-stream|image\/.+|video\/.+)$/, { parseAs: 'buffer', bodyLimit: 600 * 1024 * 1024 }, (_req, body, done) => done(null, body));
@@ -137,6 +142,8 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
     },
     stats: () => sandboxStats(state),
     reset,
+    snapshot: (blobs) => state.snapshot(blobs),
+    restore: (text, blobs) => state.restore(text, blobs),
   };
 }
 

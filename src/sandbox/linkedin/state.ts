@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { restoreMaps, snapshotMaps, type SnapshotBlobs } from '../common/index.js';
 
 export const randomToken = (prefix: string, bytes = 24) => `${prefix}${randomBytes(bytes).toString('base64url')}`;
 
@@ -152,6 +153,25 @@ export class SandboxState {
     for (const video of this.videos.values()) {
       if (video.status === 'PROCESSING' && (video.readyAt ?? 0) <= now) video.status = video.failureReason ? 'PROCESSING_FAILED' : 'AVAILABLE';
     }
+  }
+
+  private persisted(): Record<string, Map<unknown, unknown>> {
+    const { members, organizations, codes, tokens, posts, images, videos, daily } = this;
+    return { members, organizations, codes, tokens, posts, images, videos, daily } as unknown as Record<string, Map<unknown, unknown>>;
+  }
+
+  /**
+   * Members, organizations and roles, tokens, posts and media (bytes to `blobs`), the daily throttles and the
+   * id counter; not call counts. The apps are the options'.
+   */
+  snapshot(blobs?: SnapshotBlobs): string {
+    return snapshotMaps(this.persisted(), { values: { acls: this.acls, seq: this.seq }, blobs });
+  }
+
+  restore(text: string, blobs?: SnapshotBlobs): void {
+    const values = restoreMaps(this.persisted(), text, blobs);
+    if (Array.isArray(values.acls)) this.acls = values.acls as OrgAcl[];
+    if (typeof values.seq === 'number') this.seq = values.seq;
   }
 
   reset(): void {

@@ -42,6 +42,8 @@ export interface Ctx {
 export type Handler = (req: Req, ctx: Ctx, m: Record<string, string>) => Promise<unknown> | unknown;
 export interface Route {
   method: string;
+  /** As written, `/:id/media`: what the OpenAPI document lists. */
+  path: string;
   pattern: RegExp;
   keys: string[];
   handle: Handler;
@@ -51,5 +53,5 @@ export interface Route {
 export function route(method: string, path: string, handle: Handler): Route {
   const keys: string[] = [];
   const pattern = new RegExp(`^${path.replace(/:(\w+)/g, (_, k: string) => (keys.push(k), '([^/]+)'))}/?$`);
-  return { method, pattern, keys, handle };
+  return { method, path, pattern, keys, handle };
 }

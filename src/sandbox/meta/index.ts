@@ -3,7 +3,9 @@ import type { Ctx, Mount, ResolvedOptions, Route } from './context.js';
 import { facebookRoutes } from './facebook.js';
 import { Faults, type FaultRule } from './faults.js';
 import { GraphFailure, Raw, readParams, type Req } from './graph-http.js';
-import { inspectionRoutes } from './inspection.js';
+import { INSPECTION_ROUTES, inspectionRoutes } from './inspection.js';
+import { documentRoutes, openApiPath } from '../common/index.js';
+import { DESCRIPTION, MOUNT_NAMES, ROUTE_DOCS } from './openapi.js';
 import { instagramRoutes } from './instagram.js';
 import { nodeRoutes } from './nodes.js';
 import { oauthRoutes } from './oauth.js';
@@ -33,6 +35,11 @@ export interface MetaSandbox {
   options: ResolvedOptions;
   /** Forgets the whole world (all three mounts' state) and this mount's faults. */
   reset(): void;
+  /** The world as text (see World.snapshot): the three mounts share it, so it is saved once, as `stateName`. */
+  snapshot(): string;
+  restore(snapshot: string): void;
+  /** `meta` for the default world, `meta-<key>` for another: the name its saved state goes by. */
+  stateName: string;
 }
 
 const ROUTES: Route[] = [...oauthRoutes, ...instagramRoutes, ...facebookRoutes, ...threadsRoutes, ...nodeRoutes];
@@ -126,7 +133,11 @@ export function createMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox
     return inspectionRoutes(ctx, path, method, input);
   }
 
+  // The Graph dispatches itself behind one wildcard route: its document lists the routes of its table.
+  const documented = [...ROUTES.map((r) => ({ method: r.method, path: openApiPath(r.path) })), ...INSPECTION_ROUTES.map((r) => ({ method: r.split(' ')[0]!, path: r.split(' ')[1]! }))];
+
   const plugin: FastifyPluginAsync = async (app) => {
+    documentRoutes(app, { platform: MOUNT_NAMES[o.mount], description: DESCRIPTION, docs: ROUTE_DOCS, routes: documented });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 300 * 1024 * 1024 }, (_req, b, done) => done(null, b));
     app.all('/*', handle);
@@ -141,6 +152,9 @@ export function createMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox
       world.reset();
       faults.set(options.faults ?? []);
     },
+    snapshot: () => world.snapshot(),
+    restore: (text) => world.restore(text),
+    stateName: options.world === undefined || options.world === 'default' ? 'meta' : `meta-${options.world}`,
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { restoreMaps, snapshotMaps } from '../common/index.js';
 
 /**
  * Everything the emulated Graph API knows, shared by the three mounts of one world: a person
@@ -103,6 +104,25 @@ export class World {
     for (const m of [this.people, this.pages, this.igUsers, this.threadsUsers, this.tokens, this.codes, this.containers, this.published]) m.clear();
     this.comments = [];
     this.calls = [];
+  }
+
+  private persisted(): Record<string, Map<unknown, unknown>> {
+    const { people, pages, igUsers, threadsUsers, tokens, codes, containers, published } = this;
+    return { people, pages, igUsers, threadsUsers, tokens, codes, containers, published } as unknown as Record<string, Map<unknown, unknown>>;
+  }
+
+  /** People, Pages, Instagram and Threads users, tokens, containers, posts and comments; not the calls (usage starts afresh). */
+  snapshot(): string {
+    return snapshotMaps(this.persisted(), { values: { comments: this.comments } });
+  }
+
+  restore(text: string): void {
+    const values = restoreMaps(this.persisted(), text);
+    if (Array.isArray(values.comments)) this.comments = values.comments as Comment[];
+    // Ids come from one counter: past every id the saved world holds, so none is handed out twice.
+    for (const id of [...this.people.keys(), ...this.pages.keys(), ...this.igUsers.keys(), ...this.threadsUsers.keys(), ...this.containers.keys(), ...this.published.keys(), ...this.comments.map((c) => c.id)]) {
+      for (const part of id.split('_')) if (/^\d+$/.test(part) && BigInt(part) > counter) counter = BigInt(part);
+    }
   }
 
   /** A person with Pages; `instagram` on a Page links an Instagram professional account to it. */

@@ -3,7 +3,8 @@ import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
 import { registerBoardRoutes } from './boards.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { PinterestError } from './errors.js';
-import { FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig } from '../common/index.js';
+import { documentRoutes, FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { registerMediaRoutes, registerUploadRoute } from './media.js';
 import { registerAuthorizeRoutes } from './oauth-authorize.js';
@@ -90,8 +91,9 @@ export interface PinterestSandbox {
   stats(): ReturnType<typeof sandboxStats>;
   /** Clears all state and rate-limit windows and restores the faults given at creation. */
   reset(): void;
-  snapshot(): string;
-  restore(snapshot: string): void;
+  /** Users, tokens and content as text; media bytes to `blobs` when given (see common/snapshot.ts). */
+  snapshot(blobs?: SnapshotBlobs): string;
+  restore(snapshot: string, blobs?: SnapshotBlobs): void;
 }
 
 export const DEFAULT_APP: SandboxApp = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
@@ -138,6 +140,7 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
 
   const plugin: FastifyPluginAsync = async (instance) => {
     mountedPrefix = instance.prefix;
+    documentRoutes(instance, { platform: 'Pinterest', description: DESCRIPTION, docs: ROUTE_DOCS, baseUrl: ctx.baseUrl });
     await instance.register(formbody);
     instance.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error instanceof PinterestError) return sendError(reply, error);
@@ -177,8 +180,8 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     stats: () => sandboxStats(state),
     reset,
     // Users, tokens and content; not call counters or rate-limit windows, which start afresh like a new day.
-    snapshot: () => snapshotMaps(persisted()),
-    restore: (text) => restoreMaps(persisted(), text),
+    snapshot: (blobs) => snapshotMaps(persisted(), { blobs }),
+    restore: (text, blobs) => void restoreMaps(persisted(), text, blobs),
   };
 }
 

@@ -4,6 +4,8 @@ import { registerApiRoutes } from './api.js';
 import { sendError, type ResolvedOptions, type SandboxContext } from './context.js';
 import { TikTokError } from './errors.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
+import { documentRoutes, type SnapshotBlobs } from '../common/index.js';
+import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { issueTokens, registerOAuthRoutes } from './oauth.js';
 import { RateLimiter, type RateCategory } from './rate-limit.js';
@@ -68,6 +70,9 @@ export interface TikTokSandbox {
   issueTokens(openId: string, scopes: string[]): ReturnType<typeof issueTokens>;
   stats(): ReturnType<typeof sandboxStats>;
   reset(): void;
+  /** What a restart keeps (see SandboxState.snapshot); media bytes to `blobs` when given. */
+  snapshot(blobs?: SnapshotBlobs): string;
+  restore(snapshot: string, blobs?: SnapshotBlobs): void;
 }
 
 export const DEFAULT_APP = { clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' };
@@ -111,6 +116,7 @@ export function createTikTokSandbox(options: TikTokSandboxOptions = {}): TikTokS
 
   const plugin: FastifyPluginAsync = async (instance) => {
     prefix = instance.prefix;
+    documentRoutes(instance, { platform: 'TikTok', description: DESCRIPTION, docs: ROUTE_DOCS, baseUrl: ctx.baseUrl });
     await instance.register(formbody);
     instance.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -134,6 +140,8 @@ export function createTikTokSandbox(options: TikTokSandboxOptions = {}): TikTokS
     issueTokens: (openId, scopes) => issueTokens(ctx, openId, apps[0]!.clientKey, scopes),
     stats: () => sandboxStats(ctx),
     reset,
+    snapshot: (blobs) => state.snapshot(blobs),
+    restore: (text, blobs) => state.restore(text, blobs),
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { restoreMaps, snapshotMaps, type SnapshotBlobs } from '../common/index.js';
 
 export interface SandboxApp {
   clientKey: string;
@@ -106,6 +107,25 @@ export class SandboxState {
     this.inbox = [];
     this.operationCalls = new Map();
     this.userOperationCalls = new Map();
+  }
+
+  private persisted(): Record<string, Map<unknown, unknown>> {
+    const { users, codes, tokens, publishes, posts } = this;
+    return { users, codes, tokens, publishes, posts } as unknown as Record<string, Map<unknown, unknown>>;
+  }
+
+  /**
+   * Creators, tokens, publishes (an upload's chunks so far to `blobs`, so it can be finished), posts, the inbox
+   * and the post id counter; not call counts or rate-limit windows, which start afresh. The apps are the options'.
+   */
+  snapshot(blobs?: SnapshotBlobs): string {
+    return snapshotMaps(this.persisted(), { values: { inbox: this.inbox, postSeq: this.postSeq }, blobs });
+  }
+
+  restore(text: string, blobs?: SnapshotBlobs): void {
+    const values = restoreMaps(this.persisted(), text, blobs);
+    if (Array.isArray(values.inbox)) this.inbox = values.inbox as SandboxState['inbox'];
+    if (typeof values.postSeq === 'bigint') this.postSeq = values.postSeq;
   }
 
   createUser(input: Partial<Omit<SandboxUser, 'openId'>> = {}): SandboxUser {

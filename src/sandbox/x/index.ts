@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig } from '../common/index.js';
+import { documentRoutes, FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { ResolvedOptions, XContext } from './context.js';
 import { problems, XProblem } from './errors.js';
@@ -68,8 +69,9 @@ export interface XSandbox {
   stats(): ReturnType<typeof sandboxStats>;
   /** Clears all state and rate-limit windows and restores the faults given at creation. */
   reset(): void;
-  snapshot(): string;
-  restore(snapshot: string): void;
+  /** Users, tokens and content as text; media bytes to `blobs` when given (see common/snapshot.ts). */
+  snapshot(blobs?: SnapshotBlobs): string;
+  restore(snapshot: string, blobs?: SnapshotBlobs): void;
 }
 
 export const DEFAULT_APPS: XApp[] = [
@@ -106,6 +108,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
   };
 
   const plugin: FastifyPluginAsync = async (instance) => {
+    documentRoutes(instance, { platform: 'X', description: DESCRIPTION, docs: ROUTE_DOCS });
     await instance.register(formbody);
     instance.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error instanceof XProblem) return sendProblem(reply, error);
@@ -135,8 +138,8 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     stats: () => sandboxStats(state),
     reset,
     // Users, tokens and content; not call counters or rate-limit windows, which start afresh like a new day.
-    snapshot: () => snapshotMaps(persisted()),
-    restore: (text) => restoreMaps(persisted(), text),
+    snapshot: (blobs) => snapshotMaps(persisted(), { blobs }),
+    restore: (text, blobs) => void restoreMaps(persisted(), text, blobs),
   };
 }
 

@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { FaultInjector, HeldConnections, type FaultConfig } from '../common/index.js';
+import { documentRoutes, FaultInjector, HeldConnections, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { registerApiRoutes } from './api.js';
 import { DEFAULT_COSTS, type QuotaOperation, type ResolvedOptions, type YouTubeContext } from './context.js';
@@ -58,6 +59,9 @@ export interface YouTubeSandbox {
   queueProcessing(...outcomes: ProcessingOutcome[]): void;
   stats(): ReturnType<typeof sandboxStats>;
   reset(): void;
+  /** What a restart keeps (see YouTubeState.snapshot); media bytes to `blobs` when given. */
+  snapshot(blobs?: SnapshotBlobs): string;
+  restore(snapshot: string, blobs?: SnapshotBlobs): void;
 }
 
 export const DEFAULT_APPS: GoogleApp[] = [{ clientId: 'pinion-youtube-sandbox.apps.googleusercontent.com', clientSecret: 'pinion-youtube-sandbox-secret' }];
@@ -86,6 +90,7 @@ export function createYouTubeSandbox(options: YouTubeSandboxOptions = {}): YouTu
   };
 
   const plugin: FastifyPluginAsync = async (instance) => {
+    documentRoutes(instance, { platform: 'YouTube', description: DESCRIPTION, docs: ROUTE_DOCS });
     await instance.register(formbody);
     // Video chunks and thumbnails arrive as raw bytes of any media type.
     instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (_request, body, done) => done(null, body));
@@ -117,6 +122,8 @@ export function createYouTubeSandbox(options: YouTubeSandboxOptions = {}): YouTu
     queueProcessing: (...outcomes) => state.nextOutcomes.push(...outcomes),
     stats: () => sandboxStats(ctx),
     reset,
+    snapshot: (blobs) => state.snapshot(blobs),
+    restore: (text, blobs) => state.restore(text, blobs),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
+import { restoreMaps, snapshotMaps, type SnapshotBlobs } from '../common/index.js';
 
 export interface GoogleApp {
   clientId: string;
@@ -100,6 +101,23 @@ export class YouTubeState {
     for (const m of [this.apps, this.channels, this.codes, this.tokens, this.sessions, this.videos, this.quotaUsed, this.calls]) m.clear();
     this.nextOutcomes.length = 0;
     for (const app of this.initialApps) this.apps.set(app.clientId, app);
+  }
+
+  private persisted(): Record<string, Map<unknown, unknown>> {
+    const { channels, codes, tokens, sessions, videos, quotaUsed } = this;
+    return { channels, codes, tokens, sessions, videos, quotaUsed } as unknown as Record<string, Map<unknown, unknown>>;
+  }
+
+  /**
+   * Channels, tokens, upload sessions (their chunks so far to `blobs`, so an upload can be resumed), videos and
+   * the units used today (Pinion counts them too); not call counts. The apps are the options'.
+   */
+  snapshot(blobs?: SnapshotBlobs): string {
+    return snapshotMaps(this.persisted(), { blobs });
+  }
+
+  restore(text: string, blobs?: SnapshotBlobs): void {
+    restoreMaps(this.persisted(), text, blobs);
   }
 
   channelByHandle(handle: string): Channel | undefined {

@@ -21,11 +21,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema.alterTable('posts').addColumn('campaign_id', 'text').execute();
   await db.schema.alterTable('posts').addColumn('deleted_at', 'bigint').execute();
-  await db.schema.alterTable('posts').addColumn('search_text', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('posts')
+    .addColumn('search_text', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   await db.schema.createIndex('posts_by_campaign').on('posts').columns(['workspace_id', 'campaign_id']).execute();
   await db.schema.createIndex('posts_by_creation').on('posts').columns(['workspace_id', 'created_at', 'id']).execute();
 
-  await db.schema.alterTable('deliveries').addColumn('retries', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('deliveries')
+    .addColumn('retries', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('deliveries').addColumn('retried_at', 'bigint').execute();
   await db.schema.alterTable('deliveries').addColumn('retried_by', 'text').execute();
   await db.schema.alterTable('deliveries').addColumn('unpublished_at', 'bigint').execute();
@@ -36,7 +42,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (;;) {
     const page = await posts.selectFrom('posts').select(['id', 'request']).where('id', '>', after).orderBy('id').limit(500).execute();
     if (!page.length) break;
-    for (const row of page) await posts.updateTable('posts').set({ search_text: searchTextOf(JSON.parse(row.request)) }).where('id', '=', row.id).execute();
+    for (const row of page)
+      await posts
+        .updateTable('posts')
+        .set({ search_text: searchTextOf(JSON.parse(row.request)) })
+        .where('id', '=', row.id)
+        .execute();
     after = page[page.length - 1]!.id;
   }
 }

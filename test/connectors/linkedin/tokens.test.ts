@@ -75,4 +75,31 @@ describe('LinkedIn grants', () => {
     expect(res.status).toBe(422);
     expect(JSON.stringify(await res.json())).toMatch(/must be reconnected/);
   });
+  it('a refresh token whose end refreshing cannot move: refreshed once inside the window, the person told once, then left alone', async () => {
+    // Three days left of a fixed life: inside Pinion's 7-day idle-refresh window from the start.
+    p = await startLinkedInPinion({ refreshTokenTtlSeconds: 3 * 86_400 });
+    receiver = await startReceiver();
+    await p.api('POST', '/api/v1/webhooks', { body: { url: receiver.url, events: ['account.expiring'] } });
+    const { person, page } = await linkedInAccounts(p);
+    const calls = tokenCalls();
+    await runPass('refresh-idle-accounts');
+    expect(tokenCalls()).toBe(calls + 2);
+    await waitFor(async () => receiver!.requests.length >= 2, 'two account.expiring webhooks');
+    const end = (await account(person.id)).refresh_expires_at!;
+    expect(events().map((e) => [e.type, e.data.account_id]).sort()).toEqual(
+      [
+        ['account.expiring', person.id],
+        ['account.expiring', page.id],
+      ].sort(),
+    );
+    expect(events()[0]!.data).toMatchObject({ platform: 'linkedin', reason: expect.stringMatching(/does not extend this grant/) });
+    expect(Math.abs(Date.parse(events().find((e) => e.data.account_id === person.id)!.data.expires_at as string) - Date.parse(end))).toBeLessThan(5000);
+    // The next passes neither refresh again nor tell again; the account still posts.
+    await runPass('refresh-idle-accounts');
+    await runPass('refresh-idle-accounts');
+    expect(tokenCalls()).toBe(calls + 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.requests).toHaveLength(2);
+    expect((await publish(p, person.id, { content: 'Still fine' })).status).toBe('published');
+  });
 });

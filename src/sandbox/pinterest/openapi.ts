@@ -1,0 +1,48 @@
+import type { RouteDocs } from '../common/index.js';
+
+export const DESCRIPTION =
+  'An in-memory Pinterest API v5 for trying Pinion out and for tests: OAuth consent page and token endpoints, user account, boards, sections, pins, media and pin analytics, with rate limits and faults as configured. Not Pinterest: its README lists what it follows and where it guesses.';
+
+/** Every route of the emulator: its operationId, what it does, and its tag (see common/openapi.ts). */
+export const ROUTE_DOCS: RouteDocs = {
+  'GET /oauth/': ['showConsentPage', 'The consent page: pick or name a sandbox user, then Approve or Deny.', 'oauth'],
+  'POST /oauth/': ['decideConsent', 'The consent form: Approve redirects to redirect_uri with code and state; Deny with error=access_denied.', 'oauth'],
+  'POST /v5/oauth/token': ['exchangeToken', 'Tokens for an authorization code or a refresh token (form body, HTTP Basic client authentication).', 'oauth'],
+  'POST /v5/oauth/token/revoke': ['revokeToken', 'Revokes an access or refresh token (form field token, HTTP Basic client authentication).', 'oauth'],
+  'GET /v5/user_account': ['getUserAccount', 'The account of the token’s user: username, account type.'],
+  'GET /v5/boards': ['listBoards', 'The user’s boards, by name, paginated with bookmark and page_size.'],
+  'POST /v5/boards': ['createBoard', 'Creates a board: name, description, privacy.'],
+  'GET /v5/boards/{board_id}': ['getBoard', 'One board of the user.'],
+  'PATCH /v5/boards/{board_id}': ['updateBoard', 'Changes a board’s name, description or privacy.'],
+  'DELETE /v5/boards/{board_id}': ['deleteBoard', 'Deletes a board and its pins.'],
+  'GET /v5/boards/{board_id}/pins': ['listBoardPins', 'The pins of a board, paginated.'],
+  'GET /v5/boards/{board_id}/sections': ['listBoardSections', 'The sections of a board.'],
+  'POST /v5/boards/{board_id}/sections': ['createBoardSection', 'Creates a section in a board.'],
+  'PATCH /v5/boards/{board_id}/sections/{section_id}': ['updateBoardSection', 'Renames a section of a board.'],
+  'DELETE /v5/boards/{board_id}/sections/{section_id}': ['deleteBoardSection', 'Deletes a section of a board.'],
+  'GET /v5/boards/{board_id}/sections/{section_id}/pins': ['listSectionPins', 'The pins of a section, paginated.'],
+  'GET /v5/pins': ['listPins', 'The user’s pins, paginated.'],
+  'POST /v5/pins': ['createPin', 'Creates a pin on a board (image URL, base64 image, or uploaded video), with title, description, link and alt text.'],
+  'GET /v5/pins/{pin_id}': ['getPin', 'One pin of the user, with its media and link.'],
+  'PATCH /v5/pins/{pin_id}': ['updatePin', 'Changes a pin’s title, description, link, alt text or board.'],
+  'DELETE /v5/pins/{pin_id}': ['deletePin', 'Deletes a pin of the user.'],
+  'POST /v5/pins/{pin_id}/save': ['savePin', 'Saves a pin to another board or section.'],
+  'GET /v5/pins/{pin_id}/analytics': ['getPinAnalytics', 'Daily, summary and lifetime metrics of a pin between start_date and end_date (plausible numbers, fixed per pin and day).'],
+  'POST /v5/media': ['registerMediaUpload', 'Registers a video upload: answers media_id, upload_url and the upload parameters.'],
+  'GET /v5/media': ['listMedia', 'The user’s media uploads.'],
+  'GET /v5/media/{media_id}': ['getMedia', 'One media upload and its processing status.'],
+  'POST /_upload': ['uploadMediaFile', 'The S3-style pre-signed POST target of upload_url: the upload parameters, then the file.', 'upload'],
+  'GET /_media/pins/{pinId}/{index}/{file}': ['getPinImage', 'A rendition of a pin’s image (150x150, 400x300, 600x, 1200x), as media.images points at.', 'upload'],
+  'GET /_sandbox/pins': ['inspectPins', 'Every pin, optionally of one user_id.'],
+  'GET /_sandbox/boards': ['inspectBoards', 'Every board, optionally of one user_id.'],
+  'GET /_sandbox/media': ['inspectMedia', 'Every media upload.'],
+  'GET /_sandbox/users': ['inspectUsers', 'Every sandbox user.'],
+  'POST /_sandbox/users': ['createSandboxUser', 'Creates a user {username?, account_type?, scopes?, client_id?}; with scopes, also answers tokens.'],
+  'GET /_sandbox/stats': ['inspectStats', 'Calls per operation and per user, counted when they arrive.'],
+  'GET /_sandbox/faults': ['getFaults', 'The fault configuration in force.'],
+  'PUT /_sandbox/faults': ['setFaults', 'Replaces the fault configuration (latency, error, timeout, drop-after-commit and spam-block rates, only, seed).'],
+  'POST /_sandbox/reset': ['resetSandbox', 'Clears all state and rate-limit windows; the faults go back to those given at creation.'],
+  'GET /_sandbox/sample.jpg': ['getSampleImage', 'A sample image pins may use, served by the sandbox itself.'],
+  'GET /_sandbox/pages/{name}': ['getSamplePage', 'A destination page for link preflight without the internet: product, recipe, article or plain.'],
+  'GET /_sandbox/pages/moved': ['getMovedSamplePage', 'A 301 redirect to the sample product page.'],
+};

@@ -43,9 +43,36 @@ export async function accountHealth(db: Kysely<Database>, row: AccountRow, now: 
     .selectFrom('deliveries')
     .select((eb) => [
       eb.fn.max('published_at').as('last_published'),
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('last_error', 'is not', null), eb('updated_at', '>=', since), eb('status', '!=', 'published'), eb('status', '!=', 'cancelled')])).then(1).else(0).end()).as('failures'),
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('status', 'in', [...FINAL_FAILURES]), eb('updated_at', '>=', since)])).then(1).else(0).end()).as('permanent'),
-      eb.fn.sum<number>(eb.case().when('status', 'in', [...QUEUED]).then(1).else(0).end()).as('queued'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('last_error', 'is not', null), eb('updated_at', '>=', since), eb('status', '!=', 'published'), eb('status', '!=', 'cancelled')]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('failures'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('status', 'in', [...FINAL_FAILURES]), eb('updated_at', '>=', since)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('permanent'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when('status', 'in', [...QUEUED])
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('queued'),
     ])
     .where('account_id', '=', row.id)
     .executeTakeFirstOrThrow();
@@ -59,10 +86,13 @@ export async function accountHealth(db: Kysely<Database>, row: AccountRow, now: 
     queued: Number(stats.queued ?? 0),
   };
   const reasons: string[] = [];
-  if (row.status === 'needs_reauth') reasons.push(`The platform no longer accepts the account's grant${row.last_error ? ` (${row.last_error})` : ''}: connect it again`);
+  if (row.status === 'needs_reauth')
+    reasons.push(`The platform no longer accepts the account's grant${row.last_error ? ` (${row.last_error})` : ''}: connect it again`);
   if (row.status === 'disconnected') reasons.push('The account was disconnected: connect it again to post');
-  if (row.status === 'active' && expired) reasons.push(`The grant expired at ${new Date(grantExpiresAt!).toISOString()} and cannot be refreshed: connect the account again`);
-  if (row.status === 'active' && expiringSoon) reasons.push(`The grant ends at ${new Date(grantExpiresAt!).toISOString()} and cannot be refreshed past it: connect the account again before then`);
+  if (row.status === 'active' && expired)
+    reasons.push(`The grant expired at ${new Date(grantExpiresAt!).toISOString()} and cannot be refreshed: connect the account again`);
+  if (row.status === 'active' && expiringSoon)
+    reasons.push(`The grant ends at ${new Date(grantExpiresAt!).toISOString()} and cannot be refreshed past it: connect the account again before then`);
   const n = activity.failuresLast7d;
   if (n) reasons.push(`${n} ${n === 1 ? 'delivery' : 'deliveries'} failed in the last 7 days (${activity.permanentFailuresLast7d} will not be tried again)`);
   const canPost = row.status === 'active' && !expired;
@@ -71,7 +101,14 @@ export async function accountHealth(db: Kysely<Database>, row: AccountRow, now: 
     canPost,
     reasons,
     needsReconnectionSince: row.status === 'active' ? null : (row.needs_reauth_since ?? (row.status === 'disconnected' ? row.updated_at : null)),
-    token: { accessExpiresAt: row.access_expires_at, refreshExpiresAt: row.refresh_expires_at, refreshedAt: row.refreshed_at, grantExpiresAt, expired, expiringSoon },
+    token: {
+      accessExpiresAt: row.access_expires_at,
+      refreshExpiresAt: row.refresh_expires_at,
+      refreshedAt: row.refreshed_at,
+      grantExpiresAt,
+      expired,
+      expiringSoon,
+    },
     activity,
   };
 }

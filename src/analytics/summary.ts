@@ -20,13 +20,19 @@ const add = (into: Counts, from: Counts) => {
  * published in [from, to). Either end may be open.
  */
 export async function analyticsSummary(db: Kysely<Database>, workspaceId: string, range: { from?: number; to?: number }): Promise<Summary> {
-  let posts = db.selectFrom('posts').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('workspace_id', '=', workspaceId);
+  let posts = db
+    .selectFrom('posts')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId);
   if (range.from !== undefined) posts = posts.where('scheduled_at', '>=', range.from);
   if (range.to !== undefined) posts = posts.where('scheduled_at', '<', range.to);
   const byStatus: Counts = {};
   for (const r of await posts.groupBy('status').execute()) byStatus[r.status] = Number(r.n);
 
-  let deliveries = db.selectFrom('deliveries').select(['platform', 'status', (eb) => eb.fn.countAll<number>().as('n')]).where('workspace_id', '=', workspaceId);
+  let deliveries = db
+    .selectFrom('deliveries')
+    .select(['platform', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId);
   if (range.from !== undefined) deliveries = deliveries.where('scheduled_at', '>=', range.from);
   if (range.to !== undefined) deliveries = deliveries.where('scheduled_at', '<', range.to);
   const perPlatform = new Map<string, { platform: string; total: number; byStatus: Counts }>();
@@ -46,7 +52,8 @@ export async function analyticsSummary(db: Kysely<Database>, workspaceId: string
   if (range.to !== undefined) readings = readings.where('deliveries.published_at', '<', range.to);
   // In reading order, so the last one kept per delivery is its latest.
   const latest = new Map<string, { platform: string; metrics: Counts }>();
-  for (const r of await readings.orderBy('delivery_metrics.read_at').execute()) latest.set(r.delivery_id, { platform: r.platform, metrics: JSON.parse(r.metrics) as Counts });
+  for (const r of await readings.orderBy('delivery_metrics.read_at').execute())
+    latest.set(r.delivery_id, { platform: r.platform, metrics: JSON.parse(r.metrics) as Counts });
   const totals: Counts = {};
   const byPlatform: Record<string, Counts> = {};
   for (const { platform, metrics } of latest.values()) {

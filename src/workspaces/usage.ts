@@ -20,7 +20,19 @@ export async function workspaceUsage(db: Kysely<Database>, workspaceId: string, 
   const count = (status: string) => Number(accounts.find((a) => a.status === status)?.n ?? 0);
   const posts = await db
     .selectFrom('posts')
-    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>(eb.case().when('created_at', '>=', now - 30 * DAY_MS).then(1).else(0).end()).as('recent')])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when('created_at', '>=', now - 30 * DAY_MS)
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('recent'),
+    ])
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirstOrThrow();
   const media = await db

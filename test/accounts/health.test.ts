@@ -37,7 +37,9 @@ describe.each(DIALECTS)('account health on %s', (dialect) => {
     });
 
     const post = (body: Record<string, unknown>) =>
-      p!.api('POST', '/api/v1/posts', { body: { content: 'Apron', platforms: ['pinterest'], platform_options: { pinterest: { board: 'Products' } }, ...body } }).then((r) => r.json());
+      p!
+        .api('POST', '/api/v1/posts', { body: { content: 'Apron', platforms: ['pinterest'], platform_options: { pinterest: { board: 'Products' } }, ...body } })
+        .then((r) => r.json());
     await post({ media_url: `${images.url}/good.jpg`, scheduled_at: '2031-05-01T09:00:00Z' });
     const good = await post({ media_url: `${images.url}/good.jpg` });
     // Pinterest refuses a 50×50 image: a failure that will not be retried.
@@ -45,7 +47,11 @@ describe.each(DIALECTS)('account health on %s', (dialect) => {
     const [published] = await settled(p, [good.id, tiny.id]);
 
     const h = await health(account.id);
-    expect(h).toMatchObject({ status: 'warning', can_post: true, activity: { failures_last_7d: 1, permanent_failures_last_7d: 1, queued: 1, last_published_at: published!.deliveries[0]!.published_at } });
+    expect(h).toMatchObject({
+      status: 'warning',
+      can_post: true,
+      activity: { failures_last_7d: 1, permanent_failures_last_7d: 1, queued: 1, last_published_at: published!.deliveries[0]!.published_at },
+    });
     expect(h.reasons).toEqual(['1 delivery failed in the last 7 days (1 will not be tried again)']);
 
     const other = await p.newKey('elsewhere');

@@ -17,7 +17,9 @@ describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
     p = await startTestPinion({ dialect, worker: true, sandbox: {}, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest() } });
     await pinterestAccount(p);
     const post = (body: Record<string, unknown>) =>
-      p!.api('POST', '/api/v1/posts', { body: { content: 'Apron', platforms: ['pinterest'], platform_options: { pinterest: { board: 'Products' } }, ...body } }).then((r) => r.json());
+      p!
+        .api('POST', '/api/v1/posts', { body: { content: 'Apron', platforms: ['pinterest'], platform_options: { pinterest: { board: 'Products' } }, ...body } })
+        .then((r) => r.json());
     await post({ media_url: `${images.url}/good.jpg`, scheduled_at: '2031-05-01T09:00:00Z' });
     const good = await post({ media_url: `${images.url}/good.jpg` });
     const tiny = await post({ media_url: `${images.url}/small.png` });

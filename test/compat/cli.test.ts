@@ -40,7 +40,10 @@ describe('PostEverywhere’s CLI against Pinion', { timeout: 120_000 }, () => {
   afterAll(async () => p?.close());
 
   it('verifies a key made by `pinion keys create --format posteverywhere` and saves it to .env', async () => {
-    const made = await pinion(['keys', 'create', '--workspace', 'default', '--name', 'pe-cli', '--format', 'posteverywhere', '--json'], { DATABASE_URL: p.config.databaseUrl, PINION_CONFIG: '' });
+    const made = await pinion(['keys', 'create', '--workspace', 'default', '--name', 'pe-cli', '--format', 'posteverywhere', '--json'], {
+      DATABASE_URL: p.config.databaseUrl,
+      PINION_CONFIG: '',
+    });
     expect(made.code, made.stderr).toBe(0);
     const { key, id } = JSON.parse(made.stdout) as { key: string; id: string };
     expect(key).toMatch(/^pe_live_/);
@@ -71,7 +74,15 @@ describe('PostEverywhere’s CLI against Pinion', { timeout: 120_000 }, () => {
     expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(`POSTEVERYWHERE_API_KEY=${key}\n`);
     expect(readFileSync(opened, 'utf8')).toBe('https://app.posteverywhere.ai/developers\n'); // the stand-in, not a browser
 
-    const refused = await peCli(['init'], [[/\(y\/n\): $/, 'y'], [/Paste your API key/, 'pe_live_revoked-or-made-up']], env, dir);
+    const refused = await peCli(
+      ['init'],
+      [
+        [/\(y\/n\): $/, 'y'],
+        [/Paste your API key/, 'pe_live_revoked-or-made-up'],
+      ],
+      env,
+      dir,
+    );
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('API key verification failed');
   });

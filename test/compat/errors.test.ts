@@ -27,14 +27,21 @@ describe('PostEverywhere’s errors from Pinion', () => {
     const missing = await fetch(`${compat}/nothing-here`, { headers: { authorization: `Bearer ${key}` } });
     expect(missing.status).toBe(404);
     const body = await missing.json();
-    expect(body).toEqual({ error: { message: expect.stringContaining('/compat/posteverywhere/api/v1/nothing-here'), code: 'not_found' }, meta: { request_id: missing.headers.get('x-request-id') } });
+    expect(body).toEqual({
+      error: { message: expect.stringContaining('/compat/posteverywhere/api/v1/nothing-here'), code: 'not_found' },
+      meta: { request_id: missing.headers.get('x-request-id') },
+    });
 
     const pe = new PostEverywhere({ apiKey: key, maxRetries: 0 });
     const forbidden = await pe.accounts.list().catch((e: unknown) => e);
     expect(forbidden).toBeInstanceOf(PostEverywhereError);
     expect(forbidden).toMatchObject({ status: 403, code: 'insufficient_scope', details: { required_scope: 'accounts:read' } });
 
-    const broken = await fetch(`${compat}/posts`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"content":' });
+    const broken = await fetch(`${compat}/posts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{"content":',
+    });
     expect(broken.status).toBe(400);
     expect((await broken.json()).error.code).toBe('validation_error');
   });

@@ -25,10 +25,26 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
   beforeAll(async () => {
     images = await startImageServer();
     receiver = await startReceiver();
-    p = await startTestPinion({ dialect, worker: true, sandbox: {}, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest(), webhooks: { ...(await import('../../src/config/index.js')).loadConfig({ env: {} }).webhooks, allowHosts: ['127.0.0.1'] } } });
+    p = await startTestPinion({
+      dialect,
+      worker: true,
+      sandbox: {},
+      config: {
+        scheduler: FAST_SCHEDULER,
+        platforms: fastPinterest(),
+        webhooks: { ...(await import('../../src/config/index.js')).loadConfig({ env: {} }).webhooks, allowHosts: ['127.0.0.1'] },
+      },
+    });
     ({ sandboxUserId: sandboxUser } = await pinterestAccount(p));
     const { workspace } = await ensureWorkspace(p.store.db, 'default');
-    key = (await createApiKey(p.store.db, { workspaceId: workspace.id, name: 'moved from PostEverywhere', scopes: ['posts:read', 'posts:write', 'accounts:read', 'media:read', 'media:write', 'webhooks:read', 'webhooks:write'], format: 'posteverywhere' })).key;
+    key = (
+      await createApiKey(p.store.db, {
+        workspaceId: workspace.id,
+        name: 'moved from PostEverywhere',
+        scopes: ['posts:read', 'posts:write', 'accounts:read', 'media:read', 'media:write', 'webhooks:read', 'webhooks:write'],
+        format: 'posteverywhere',
+      })
+    ).key;
     routing = routeToPinion(p.url);
     pe = new PostEverywhere({ apiKey: key, maxRetries: 0 });
   });
@@ -96,7 +112,14 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
     expect(grant.media_id).toMatch(/^upl_/);
     expect(grant.expires_in).toBeGreaterThan(0);
     const pending = await pe.media.get(grant.media_id);
-    expect(pending).toMatchObject({ id: grant.media_id, filename: 'manual.png', media_type: 'image', mime_type: 'image/png', file_size: other.length, upload_status: 'uploading' });
+    expect(pending).toMatchObject({
+      id: grant.media_id,
+      filename: 'manual.png',
+      media_type: 'image',
+      mime_type: 'image/png',
+      file_size: other.length,
+      upload_status: 'uploading',
+    });
     const early = await pe.media.complete(grant.media_id).catch((e: unknown) => e);
     expect(early).toMatchObject({ status: 409, code: 'upload_incomplete' });
     const put = await fetch(grant.upload_url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Uint8Array(other) });
@@ -104,11 +127,25 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
     const completed = await pe.media.complete(grant.media_id);
     expect(completed.status).toBe('ready');
     const manual = await pe.media.get(completed.id);
-    expect(manual).toMatchObject({ id: completed.id, filename: 'manual.png', media_type: 'image', mime_type: 'image/png', file_size: other.length, upload_status: 'ready', thumbnail_url: null });
+    expect(manual).toMatchObject({
+      id: completed.id,
+      filename: 'manual.png',
+      media_type: 'image',
+      mime_type: 'image/png',
+      file_size: other.length,
+      upload_status: 'ready',
+      thumbnail_url: null,
+    });
     expect(await pe.media.get(grant.media_id)).toEqual(manual); // the upload id keeps standing for its media
 
     const fetched = await pe.media.uploadFromUrl({ url: `${images.url}/good.jpg`, filename: 'from-url.jpg' });
-    expect(fetched).toMatchObject({ media_status: 'ready', type: 'image', filename: 'from-url.jpg', content_type: 'image/jpeg', source_url: `${images.url}/good.jpg` });
+    expect(fetched).toMatchObject({
+      media_status: 'ready',
+      type: 'image',
+      filename: 'from-url.jpg',
+      content_type: 'image/jpeg',
+      source_url: `${images.url}/good.jpg`,
+    });
     expect(fetched.media_ids).toEqual([fetched.media_id]);
     expect(fetched.size).toBeGreaterThan(0);
     const bad = await pe.media.uploadFromUrl({ url: `${images.url}/broken.png` }).catch((e: unknown) => e);
@@ -142,7 +179,14 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
     expect(post).toMatchObject({ id: scheduledId, content: 'Indigo apron, hand-dyed', scheduled_for: when, post_status: 'scheduled' });
     expect(post.created_at).toMatch(ISO);
     expect(post.destinations).toEqual([
-      expect.objectContaining({ platform: 'pinterest', social_account_id: accountNumber, status: 'queued', platform_post_id: null, published_at: null, last_error: null }),
+      expect.objectContaining({
+        platform: 'pinterest',
+        social_account_id: accountNumber,
+        status: 'queued',
+        platform_post_id: null,
+        published_at: null,
+        last_error: null,
+      }),
     ]);
 
     const later = new Date(Date.parse(when) + 3_600_000).toISOString();
@@ -163,14 +207,20 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
   });
 
   it('refuses bad posts with its ValidationError, naming the field in its words', async () => {
-    const err = (await pe.posts.create({ content: 'x', account_ids: [accountNumber], scheduled_for: 'next tuesday', platform_content: { pinterest: { board: 'Products' } } }).catch((e: unknown) => e)) as ValidationError;
+    const err = (await pe.posts
+      .create({ content: 'x', account_ids: [accountNumber], scheduled_for: 'next tuesday', platform_content: { pinterest: { board: 'Products' } } })
+      .catch((e: unknown) => e)) as ValidationError;
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.code).toBe('validation_error');
     expect(JSON.stringify(err.details)).toContain('scheduled_for');
-    const unknown = (await pe.posts.create({ content: 'x', account_ids: [accountNumber], publish_later: true } as never).catch((e: unknown) => e)) as ValidationError;
+    const unknown = (await pe.posts
+      .create({ content: 'x', account_ids: [accountNumber], publish_later: true } as never)
+      .catch((e: unknown) => e)) as ValidationError;
     expect(unknown).toBeInstanceOf(ValidationError);
     expect(unknown.message).toContain('publish_later');
-    const several = (await pe.posts.create({ content: 'x', account_ids: [accountNumber], media_ids: [uploadedId, uploadedId + 'x'] }).catch((e: unknown) => e)) as ValidationError;
+    const several = (await pe.posts
+      .create({ content: 'x', account_ids: [accountNumber], media_ids: [uploadedId, uploadedId + 'x'] })
+      .catch((e: unknown) => e)) as ValidationError;
     expect(several.message).toContain('media_ids');
   });
 
@@ -187,7 +237,12 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
   });
 
   it('publishes a real pin through the Pinterest sandbox and shows where it went', async () => {
-    const created = await pe.posts.create({ content: 'Linen apron', account_ids: [accountNumber], media_ids: [uploadedId], platform_content: { pinterest: { board: 'Products' } } });
+    const created = await pe.posts.create({
+      content: 'Linen apron',
+      account_ids: [accountNumber],
+      media_ids: [uploadedId],
+      platform_content: { pinterest: { board: 'Products' } },
+    });
     const post = await waitFor(async () => {
       const x = await pe.posts.get(created.post_id);
       return x.post_status === 'published' ? x : undefined;
@@ -239,7 +294,14 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
     expect((archived as ValidationError).message).toContain('archived');
 
     const when = inAWeek();
-    const filed = await pe.posts.create({ content: 'Spring apron in sage', account_ids: [accountNumber], scheduled_for: when, media_ids: [uploadedId], platform_content: { pinterest: { board: 'Products' } }, campaign_id: launch.id } as never);
+    const filed = await pe.posts.create({
+      content: 'Spring apron in sage',
+      account_ids: [accountNumber],
+      scheduled_for: when,
+      media_ids: [uploadedId],
+      platform_content: { pinterest: { board: 'Products' } },
+      campaign_id: launch.id,
+    } as never);
     expect((await pe.posts.get(filed.post_id)) as unknown).toMatchObject({ campaign_id: launch.id });
     expect((await pe.campaigns.get(launch.id)).post_count).toBe(1);
     const inCampaign = await pe.posts.listAdvanced({ campaign_id: launch.id });
@@ -267,7 +329,12 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
     // Pinterest refuses a 50×50 image: the post fails.
     const tiny = await pe.media.uploadFromUrl({ url: `${images.url}/small.png` });
     const failOnce = async () => {
-      const created = await pe.posts.create({ content: 'Tiny apron', account_ids: [accountNumber], media_ids: [tiny.media_id], platform_content: { pinterest: { board: 'Products' } } });
+      const created = await pe.posts.create({
+        content: 'Tiny apron',
+        account_ids: [accountNumber],
+        media_ids: [tiny.media_id],
+        platform_content: { pinterest: { board: 'Products' } },
+      });
       return waitFor(async () => ((await pe.posts.get(created.post_id)).post_status === 'failed' ? created.post_id : undefined), 'the post to fail');
     };
     const a = await failOnce();
@@ -293,7 +360,15 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
 
   it('manages webhooks and sends a test event to the endpoint', async () => {
     const created = await pe.webhooks.create({ url: receiver.url, events: ['post.published', 'post.failed'], name: 'shop hook', description: 'orders' });
-    expect(created).toMatchObject({ url: receiver.url, events: ['post.published', 'post.failed'], name: 'shop hook', description: 'orders', is_active: true, consecutive_failures: 0, last_delivery_at: null });
+    expect(created).toMatchObject({
+      url: receiver.url,
+      events: ['post.published', 'post.failed'],
+      name: 'shop hook',
+      description: 'orders',
+      is_active: true,
+      consecutive_failures: 0,
+      last_delivery_at: null,
+    });
     expect(created.secret).toMatch(/^whsec_/);
     expect(created.secret_warning).toContain('once');
     const got = await pe.webhooks.get(created.id);

@@ -39,7 +39,13 @@ const MeView = Type.Object(
 export async function meRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get(
     '/me',
-    { schema: { tags: ['keys'], summary: 'The calling API key (id, name, scopes), its workspace, this instance’s limits and the workspace’s usage', response: { 200: MeView } } },
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'The calling API key (id, name, scopes), its workspace, this instance’s limits and the workspace’s usage',
+        response: { 200: MeView },
+      },
+    },
     async (request) => {
       const db = ctx.store.db;
       const { workspaceId, keyId } = request.caller;
@@ -48,7 +54,14 @@ export async function meRoutes(app: FastifyInstance, ctx: ApiContext): Promise<v
       const usage = await workspaceUsage(db, workspaceId, Date.now());
       const c = ctx.config;
       return {
-        key: { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, created_at: isoTime(key.createdAt), last_used_at: key.lastUsedAt && isoTime(key.lastUsedAt) },
+        key: {
+          id: key.id,
+          name: key.name,
+          prefix: key.prefix,
+          scopes: key.scopes,
+          created_at: isoTime(key.createdAt),
+          last_used_at: key.lastUsedAt && isoTime(key.lastUsedAt),
+        },
         workspace: { id: workspace.id, name: workspace.name, created_at: isoTime(workspace.createdAt) },
         limits: {
           requests_per_minute: c.rateLimitPerMinute > 0 ? c.rateLimitPerMinute : null,

@@ -21,7 +21,8 @@ function periodRange(q: Record<string, string>, now: number): { period: string; 
     const raw = q[field];
     if (raw === undefined) return undefined;
     const t = Date.parse(raw);
-    if (Number.isNaN(t) || !/(Z|[+-]\d{2}:?\d{2})$|^\d{4}-\d{2}-\d{2}$/i.test(raw)) throw peValidation(field, 'must be an ISO 8601 date or time with an offset');
+    if (Number.isNaN(t) || !/(Z|[+-]\d{2}:?\d{2})$|^\d{4}-\d{2}-\d{2}$/i.test(raw))
+      throw peValidation(field, 'must be an ISO 8601 date or time with an offset');
     return t;
   };
   switch (period) {
@@ -45,15 +46,29 @@ function periodRange(q: Record<string, string>, now: number): { period: string; 
 
 /** The sum of every Pinion metric PostEverywhere's name stands for. */
 const peMetrics = (totals: Record<string, number>) =>
-  Object.fromEntries(Object.entries(PE_METRICS).map(([pe, names]) => [pe, names.reduce((sum, n) => sum + (totals[n] ?? 0), 0)])) as Record<keyof typeof PE_METRICS, number>;
+  Object.fromEntries(Object.entries(PE_METRICS).map(([pe, names]) => [pe, names.reduce((sum, n) => sum + (totals[n] ?? 0), 0)])) as Record<
+    keyof typeof PE_METRICS,
+    number
+  >;
 
 export async function analyticsRoutes(app: FastifyInstance, deps: PeDeps): Promise<void> {
   app.get<{ Querystring: Record<string, string> }>('/analytics/summary', async (request, reply) => {
     const r = periodRange(request.query, Date.now());
     // `all` has no bounds: posts due later count too.
-    const params = new URLSearchParams(r.period === 'all' ? {} : { to: new Date(r.to + 1).toISOString(), ...(r.from !== undefined ? { from: new Date(r.from).toISOString() } : {}) });
+    const params = new URLSearchParams(
+      r.period === 'all' ? {} : { to: new Date(r.to + 1).toISOString(), ...(r.from !== undefined ? { from: new Date(r.from).toISOString() } : {}) },
+    );
     const s = await peCall(deps, request).native.get<NativeSummary>(`/analytics/summary?${params}`);
-    const posts: Record<string, number> = { total: s.posts.total, draft: 0, scheduled: 0, publishing: 0, published: 0, partially_failed: 0, failed: 0, cancelled: 0 };
+    const posts: Record<string, number> = {
+      total: s.posts.total,
+      draft: 0,
+      scheduled: 0,
+      publishing: 0,
+      published: 0,
+      partially_failed: 0,
+      failed: 0,
+      cancelled: 0,
+    };
     for (const [status, n] of Object.entries(s.posts.by_status)) posts[POST_STATUS[status] ?? status] = (posts[POST_STATUS[status] ?? status] ?? 0) + n;
     const byStatus = (d: NativeSummary['deliveries'][number], ...names: string[]) => names.reduce((sum, n) => sum + (d.by_status[n] ?? 0), 0);
     return ok(reply, {

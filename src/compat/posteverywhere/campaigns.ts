@@ -30,7 +30,8 @@ function changes(body: Record<string, unknown>): Record<string, unknown> {
   const { name, description, color, status, ...rest } = body;
   const unknown = Object.keys(rest);
   if (unknown.length) throw peValidation(unknown[0]!, 'is not a known field');
-  if (status !== undefined && status !== 'active') throw peValidation('status', 'can only be "active": Pinion campaigns have no archived state (delete the campaign instead)');
+  if (status !== undefined && status !== 'active')
+    throw peValidation('status', 'can only be "active": Pinion campaigns have no archived state (delete the campaign instead)');
   return { ...(name !== undefined && { name }), ...(description !== undefined && { description }), ...(color !== undefined && { color }) };
 }
 

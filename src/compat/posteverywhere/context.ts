@@ -35,6 +35,7 @@ export function numericId(raw: string, what: string): number {
 export function bodyOf(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new PeError(400, 'validation_error', 'The body must be a JSON object', { errors: [{ field: '(body)', message: 'must be a JSON object' }] });
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new PeError(400, 'validation_error', 'The body must be a JSON object', { errors: [{ field: '(body)', message: 'must be a JSON object' }] });
   return body as Record<string, unknown>;
 }

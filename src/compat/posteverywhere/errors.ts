@@ -18,7 +18,8 @@ export class PeError extends Error {
 
 export const peValidation = (field: string, message: string) => new PeError(400, 'validation_error', `${field} ${message}`, { errors: [{ field, message }] });
 export const peNotFound = (what: string) => new PeError(404, 'not_found', `${what} not found`);
-export const peNotSupported = (what: string, instead?: string) => new PeError(501, 'not_supported', `${what} is not supported by Pinion${instead ? `; ${instead}` : ''}`, { retryable: false });
+export const peNotSupported = (what: string, instead?: string) =>
+  new PeError(501, 'not_supported', `${what} is not supported by Pinion${instead ? `; ${instead}` : ''}`, { retryable: false });
 
 /** A Pinion problem+json answer as the native API gave it. */
 export interface NativeProblem {
@@ -67,7 +68,11 @@ export const peField = (field: string) => {
 export function fromProblem(status: number, problem: NativeProblem, retryAfter?: string): PeError {
   const peStatus = status === 422 ? 400 : status;
   const { type, title, status: _s, detail, errors, request_id: _r, ...extra } = problem;
-  const details: Record<string, unknown> = { ...extra, ...(errors ? { errors: errors.map((e) => ({ ...e, field: peField(e.field) })) } : {}), ...(type ? { pinion_problem: type } : {}) };
+  const details: Record<string, unknown> = {
+    ...extra,
+    ...(errors ? { errors: errors.map((e) => ({ ...e, field: peField(e.field) })) } : {}),
+    ...(type ? { pinion_problem: type } : {}),
+  };
   const message = [detail ?? title ?? `Request failed with status ${status}`, ...(errors ?? []).map((e) => `${peField(e.field)} ${e.message}`)].join('; ');
   const code = status === 403 && type?.endsWith('insufficient-scope') ? 'insufficient_scope' : (CODES[status] ?? (status >= 500 ? 'internal_error' : 'error'));
   return new PeError(peStatus, code, message, { ...details, retryable: status === 429 || status >= 500 }, retryAfter);

@@ -23,18 +23,26 @@ export const POSTEVERYWHERE_PREFIX = '/compat/posteverywhere';
  * native route (same key, scopes, validation, rate limit). Nothing here publishes, stores or checks
  * a post by itself.
  */
-export async function posteverywhereRoutes(scope: FastifyInstance, opts: { app: FastifyInstance; db: Kysely<Database>; webhookTestWaitMs?: number }): Promise<void> {
+export async function posteverywhereRoutes(
+  scope: FastifyInstance,
+  opts: { app: FastifyInstance; db: Kysely<Database>; webhookTestWaitMs?: number },
+): Promise<void> {
   const deps: PeDeps = { app: opts.app, ids: new CompatIds(opts.db), webhookTestWaitMs: opts.webhookTestWaitMs ?? 10_000 };
   scope.setErrorHandler((error: FastifyError | PeError, request, reply) => {
     if (error instanceof PeError) return sendPeError(reply, error);
     const status = (error as FastifyError).statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'compat request failed');
-      return sendPeError(reply, new PeError(500, 'internal_error', 'Something went wrong on the server; the error is logged with the request id', { retryable: true }));
+      return sendPeError(
+        reply,
+        new PeError(500, 'internal_error', 'Something went wrong on the server; the error is logged with the request id', { retryable: true }),
+      );
     }
     return sendPeError(reply, new PeError(status === 422 ? 400 : status, status === 413 ? 'payload_too_large' : 'validation_error', error.message));
   });
-  scope.setNotFoundHandler((request, reply) => sendPeError(reply, new PeError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]} in Pinion's PostEverywhere compatibility API`)));
+  scope.setNotFoundHandler((request, reply) =>
+    sendPeError(reply, new PeError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]} in Pinion's PostEverywhere compatibility API`)),
+  );
   await scope.register(
     async (v1) => {
       for (const routes of [accountRoutes, postRoutes, campaignRoutes, mediaRoutes, meRoutes, analyticsRoutes, webhookRoutes, aiRoutes]) await routes(v1, deps);

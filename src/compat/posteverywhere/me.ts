@@ -6,7 +6,11 @@ interface NativeMe {
   key: { id: string; name: string; prefix: string; scopes: string[]; created_at: string; last_used_at: string | null };
   workspace: { id: string; name: string; created_at: string };
   limits: { requests_per_minute: number | null; posts_per_bulk_request: number; image_bytes: number; video_bytes: number; media_fetch_bytes: number };
-  usage: { accounts: { connected: number; needing_reconnection: number }; posts: { total: number; last_30_days: number }; media: { items: number; bytes: number } };
+  usage: {
+    accounts: { connected: number; needing_reconnection: number };
+    posts: { total: number; last_30_days: number };
+    media: { items: number; bytes: number };
+  };
 }
 
 /** A limit Pinion does not have (seats, accounts, storage): -1. */
@@ -17,7 +21,15 @@ export async function meRoutes(app: FastifyInstance, deps: PeDeps): Promise<void
     const me = await peCall(deps, request).native.get<NativeMe>('/me');
     // Pinion has workspaces and keys, no users or subscriptions: the workspace stands for both the organization and the user.
     return ok(reply, {
-      api_key: { id: me.key.id, key_prefix: me.key.prefix, name: me.key.name, scopes: me.key.scopes, last_used_at: me.key.last_used_at, created_at: me.key.created_at, expires_at: null },
+      api_key: {
+        id: me.key.id,
+        key_prefix: me.key.prefix,
+        name: me.key.name,
+        scopes: me.key.scopes,
+        last_used_at: me.key.last_used_at,
+        created_at: me.key.created_at,
+        expires_at: null,
+      },
       scopes: me.key.scopes,
       user: { id: 0, email: '', name: me.workspace.name },
       organization: {

@@ -84,9 +84,21 @@ export async function mediaRoutes(app: FastifyInstance, deps: PeDeps): Promise<v
     if (typeof filename !== 'string' || !filename) throw peValidation('filename', 'is required');
     if (typeof content_type !== 'string' || !content_type) throw peValidation('content_type', 'is required (image/jpeg, video/mp4, …)');
     if (!Number.isSafeInteger(file_size) || (file_size as number) < 1) throw peValidation('file_size', 'must be the file’s size in bytes');
-    const grant = await call.native.post<{ upload_id: string; upload_url: string; expires_at: string }>('/media/uploads', { max_bytes: file_size, content_type });
+    const grant = await call.native.post<{ upload_id: string; upload_url: string; expires_at: string }>('/media/uploads', {
+      max_bytes: file_size,
+      content_type,
+    });
     await call.ids.setData('upload', grant.upload_id, { filename, content_type, file_size: file_size as number } satisfies UploadNote);
-    return ok(reply, { media_id: grant.upload_id, upload_url: grant.upload_url, provider: 'pinion', expires_in: Math.max(0, Math.round((Date.parse(grant.expires_at) - Date.now()) / 1000)) }, 201);
+    return ok(
+      reply,
+      {
+        media_id: grant.upload_id,
+        upload_url: grant.upload_url,
+        provider: 'pinion',
+        expires_in: Math.max(0, Math.round((Date.parse(grant.expires_at) - Date.now()) / 1000)),
+      },
+      201,
+    );
   });
 
   app.post<{ Params: { id: string } }>('/media/:id/complete', async (request, reply) => {
@@ -95,8 +107,10 @@ export async function mediaRoutes(app: FastifyInstance, deps: PeDeps): Promise<v
     let media: NativeMedia;
     if (id.startsWith('upl_')) {
       const upload = await call.native.get<NativeUpload>(`/media/uploads/${encodeURIComponent(id)}`);
-      if (upload.status === 'expired') throw new PeError(410, 'upload_expired', 'The upload URL expired before a file was uploaded; ask for a new one (POST /api/v1/media/upload)');
-      if (!upload.media) throw new PeError(409, 'upload_incomplete', `File not found: make sure you uploaded the file to the upload_url first (the upload is ${upload.status})`);
+      if (upload.status === 'expired')
+        throw new PeError(410, 'upload_expired', 'The upload URL expired before a file was uploaded; ask for a new one (POST /api/v1/media/upload)');
+      if (!upload.media)
+        throw new PeError(409, 'upload_incomplete', `File not found: make sure you uploaded the file to the upload_url first (the upload is ${upload.status})`);
       media = upload.media;
       const note = await call.ids.dataOf<UploadNote>('upload', id);
       if (note && !media.filename) await call.ids.setData('media', media.id, { filename: note.filename });

@@ -19,7 +19,14 @@ export interface NativeAccountHealth {
   can_post: boolean;
   reasons: string[];
   needs_reconnection_since: string | null;
-  token: { access_expires_at: string | null; refresh_expires_at: string | null; refreshed_at: string | null; grant_expires_at: string | null; expired: boolean; expiring_soon: boolean };
+  token: {
+    access_expires_at: string | null;
+    refresh_expires_at: string | null;
+    refreshed_at: string | null;
+    grant_expires_at: string | null;
+    expired: boolean;
+    expiring_soon: boolean;
+  };
   activity: { last_published_at: string | null; failures_last_7d: number; permanent_failures_last_7d: number; queued: number };
 }
 

@@ -50,7 +50,11 @@ export class Native {
       out.push(...page.data);
       cursor = page.next_cursor;
       if (cursor && out.length >= max) {
-        throw new PeError(400, 'too_many_results', `More than ${max} items match: narrow the list with filters (offset paging reads them all); Pinion's own API pages any number with cursors`);
+        throw new PeError(
+          400,
+          'too_many_results',
+          `More than ${max} items match: narrow the list with filters (offset paging reads them all); Pinion's own API pages any number with cursors`,
+        );
       }
     } while (cursor);
     return out;

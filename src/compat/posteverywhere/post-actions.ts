@@ -5,10 +5,19 @@ import { pinionPlatform } from './platform-names.js';
 import { createdView, toPinionRequest } from './post-shape.js';
 import type { NativePost } from './native-types.js';
 
-type BulkResult = { index: number; ok: boolean; post?: ReturnType<typeof createdView>; error?: { code: string; message: string; status: number; details?: unknown } };
+type BulkResult = {
+  index: number;
+  ok: boolean;
+  post?: ReturnType<typeof createdView>;
+  error?: { code: string; message: string; status: number; details?: unknown };
+};
 type NativeItem = { index: number; status: 'created' | 'replayed' | 'invalid' | 'conflict'; post?: NativePost; problem?: NativeProblem };
 
-const failed = (index: number, err: PeError): BulkResult => ({ index, ok: false, error: { code: err.code, message: err.message, status: err.status, details: err.details } });
+const failed = (index: number, err: PeError): BulkResult => ({
+  index,
+  ok: false,
+  error: { code: err.code, message: err.message, status: err.status, details: err.details },
+});
 
 /**
  * PostEverywhere's bulk create over Pinion's `mode: "per_item"` bulk create. Posts that cannot be
@@ -39,12 +48,27 @@ export async function bulkCreate(call: PeCall, posts: unknown[]): Promise<BulkRe
     } catch (err) {
       // The schema refused some posts before any was looked at: they fail, the rest go again.
       const errors = (err instanceof PeError ? (err.details?.errors as Array<{ field: string }> | undefined) : undefined) ?? [];
-      const bad = new Set(errors.map((e) => /^posts\.(\d+)/.exec(e.field)?.[1]).filter((i): i is string => i !== undefined).map(Number));
+      const bad = new Set(
+        errors
+          .map((e) => /^posts\.(\d+)/.exec(e.field)?.[1])
+          .filter((i): i is string => i !== undefined)
+          .map(Number),
+      );
       if (!(err instanceof PeError) || !bad.size) throw err;
       for (const i of bad) {
         const index = pending[i]!.index;
-        const mine = errors.filter((e) => e.field.startsWith(`posts.${i}.`) || e.field === `posts.${i}`).map((e) => ({ ...e, field: e.field.replace(`posts.${i}`, `posts.${index}`) }));
-        results.set(index, failed(index, new PeError(400, 'validation_error', mine.map((e) => `${e.field} ${(e as { message?: string }).message ?? 'is invalid'}`).join('; '), { errors: mine })));
+        const mine = errors
+          .filter((e) => e.field.startsWith(`posts.${i}.`) || e.field === `posts.${i}`)
+          .map((e) => ({ ...e, field: e.field.replace(`posts.${i}`, `posts.${index}`) }));
+        results.set(
+          index,
+          failed(
+            index,
+            new PeError(400, 'validation_error', mine.map((e) => `${e.field} ${(e as { message?: string }).message ?? 'is invalid'}`).join('; '), {
+              errors: mine,
+            }),
+          ),
+        );
       }
       pending = pending.filter((_, i) => !bad.has(i));
     }
@@ -58,12 +82,18 @@ const RETRY_FIELDS = new Set(['post_ids', 'account_id', 'platform', 'failed_afte
 export async function retryFailed(call: PeCall, body: Record<string, unknown>) {
   const unknown = Object.keys(body).filter((k) => !RETRY_FIELDS.has(k));
   if (unknown.length) throw peValidation(unknown[0]!, 'is not a known field');
-  if (!Object.keys(body).length) throw peValidation('(body)', 'names no filter: give post_ids, account_id, platform, failed_after or failed_before (retrying everything at once is refused)');
-  if (body.max_attempts !== undefined) throw peValidation('max_attempts', 'is not supported: Pinion retries every failed delivery matched, with a fresh count of attempts');
+  if (!Object.keys(body).length)
+    throw peValidation(
+      '(body)',
+      'names no filter: give post_ids, account_id, platform, failed_after or failed_before (retrying everything at once is refused)',
+    );
+  if (body.max_attempts !== undefined)
+    throw peValidation('max_attempts', 'is not supported: Pinion retries every failed delivery matched, with a fresh count of attempts');
   const retried: Array<{ postId: string; deliveryIds: string[] }> = [];
   if (body.post_ids !== undefined) {
     const ids = body.post_ids;
-    if (!Array.isArray(ids) || !ids.length || ids.length > 200 || !ids.every((i) => typeof i === 'string')) throw peValidation('post_ids', 'must be 1 to 200 post ids');
+    if (!Array.isArray(ids) || !ids.length || ids.length > 200 || !ids.every((i) => typeof i === 'string'))
+      throw peValidation('post_ids', 'must be 1 to 200 post ids');
     if (Object.keys(body).length > 1) throw peValidation('post_ids', 'cannot be combined with other filters');
     for (const id of ids as string[]) {
       const post = await call.native.get<NativePost>(`/posts/${encodeURIComponent(id)}`);
@@ -90,7 +120,19 @@ export async function retryFailed(call: PeCall, body: Record<string, unknown>) {
   const destinations = [];
   for (const r of retried) {
     const post = await call.native.get<NativePost>(`/posts/${encodeURIComponent(r.postId)}`);
-    for (const id of r.deliveryIds) destinations.push({ destination_id: id, post_id: r.postId, platform: post.deliveries.find((d) => d.id === id)?.platform ?? '', new_status: 'queued' as const });
+    for (const id of r.deliveryIds)
+      destinations.push({
+        destination_id: id,
+        post_id: r.postId,
+        platform: post.deliveries.find((d) => d.id === id)?.platform ?? '',
+        new_status: 'queued' as const,
+      });
   }
-  return { retried_count: destinations.length, destinations, message: destinations.length ? `${destinations.length} failed destination${destinations.length === 1 ? '' : 's'} queued again` : 'No failed destination matched' };
+  return {
+    retried_count: destinations.length,
+    destinations,
+    message: destinations.length
+      ? `${destinations.length} failed destination${destinations.length === 1 ? '' : 's'} queued again`
+      : 'No failed destination matched',
+  };
 }

@@ -30,7 +30,11 @@ const RANGES: Record<string, string> = {
 const SORTS: Record<string, string> = { created_at: 'created_at', scheduled_for: 'scheduled_at', published_at: 'published_at' };
 const OTHERS = new Set(['status', 'platform', 'account_id', 'campaign_id', 'search', 'sort', 'order', 'limit', 'offset']);
 
-const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function count(raw: string | undefined, field: string, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -39,7 +43,11 @@ function count(raw: string | undefined, field: string, fallback: number, max: nu
   return n;
 }
 
-const firstPublished = (p: NativePost) => p.deliveries.map((d) => d.published_at).filter((t): t is string => t !== null).sort()[0];
+const firstPublished = (p: NativePost) =>
+  p.deliveries
+    .map((d) => d.published_at)
+    .filter((t): t is string => t !== null)
+    .sort()[0];
 
 /**
  * GET /posts with PostEverywhere's filters and offset paging over Pinion's list. Pinion's filters take
@@ -47,7 +55,8 @@ const firstPublished = (p: NativePost) => p.deliveries.map((d) => d.published_at
  */
 export async function listPosts(call: PeCall, q: Record<string, string>) {
   for (const field of Object.keys(q)) {
-    if (field === 'updated_after') throw peValidation(field, 'is not supported: Pinion lists by created, scheduled and published time (created_after, scheduled_after, published_after)');
+    if (field === 'updated_after')
+      throw peValidation(field, 'is not supported: Pinion lists by created, scheduled and published time (created_after, scheduled_after, published_after)');
     if (!OTHERS.has(field) && !RANGES[field]) throw peValidation(field, 'is not a known filter');
   }
   const limit = count(q.limit, 'limit', 20, 100) || 20;

@@ -5,14 +5,30 @@ import { knownPlatformNames, pinionPlatform } from './platform-names.js';
 import type { NativeAccount, NativeList, NativeDelivery, NativePost, NativeUpload } from './native-types.js';
 
 /** The fields PostEverywhere's create and update take; anything else is named as unknown, never dropped. */
-const CREATE_FIELDS = new Set(['content', 'account_ids', 'scheduled_for', 'scheduled_at', 'timezone', 'media_ids', 'platform_content', 'publish_now', 'campaign_id']);
+const CREATE_FIELDS = new Set([
+  'content',
+  'account_ids',
+  'scheduled_for',
+  'scheduled_at',
+  'timezone',
+  'media_ids',
+  'platform_content',
+  'publish_now',
+  'campaign_id',
+]);
 const UPDATE_FIELDS = new Set(['content', 'account_ids', 'scheduled_for', 'scheduled_at', 'timezone', 'media_ids', 'platform_content', 'campaign_id']);
 
 /** A media id as PostEverywhere hands them out: a stored media (med_…), or the upload it came from (upl_…). */
 export async function mediaIdOf(call: PeCall, id: string): Promise<string> {
   if (!id.startsWith('upl_')) return id;
   const upload = await call.native.get<NativeUpload>(`/media/uploads/${encodeURIComponent(id)}`);
-  if (!upload.media) throw new PeError(400, 'validation_error', `media_ids: the upload ${id} is ${upload.status}, not complete: PUT the file to its upload_url, then POST /api/v1/media/${id}/complete`, { errors: [{ field: 'media_ids', message: `upload ${id} is not complete` }] });
+  if (!upload.media)
+    throw new PeError(
+      400,
+      'validation_error',
+      `media_ids: the upload ${id} is ${upload.status}, not complete: PUT the file to its upload_url, then POST /api/v1/media/${id}/complete`,
+      { errors: [{ field: 'media_ids', message: `upload ${id} is not complete` }] },
+    );
   return upload.media.id;
 }
 
@@ -20,13 +36,17 @@ export async function mediaIdOf(call: PeCall, id: string): Promise<string> {
 export async function toPinionRequest(call: PeCall, body: Record<string, unknown>, mode: 'create' | 'update'): Promise<Record<string, unknown>> {
   const known = mode === 'create' ? CREATE_FIELDS : UPDATE_FIELDS;
   const unknown = Object.keys(body).filter((k) => !known.has(k));
-  if (unknown.length) throw new PeError(400, 'validation_error', `Unknown field(s): ${unknown.join(', ')}`, { errors: unknown.map((field) => ({ field, message: 'is not a known field' })) });
+  if (unknown.length)
+    throw new PeError(400, 'validation_error', `Unknown field(s): ${unknown.join(', ')}`, {
+      errors: unknown.map((field) => ({ field, message: 'is not a known field' })),
+    });
   const out: Record<string, unknown> = {};
   if (body.content !== undefined) out.content = body.content;
   if (body.timezone !== undefined) out.timezone = body.timezone;
   if (body.campaign_id !== undefined) out.campaign_id = body.campaign_id === null ? null : await campaignIdOf(call, body.campaign_id);
 
-  if (body.scheduled_for !== undefined && body.scheduled_at !== undefined && body.scheduled_for !== body.scheduled_at) throw peValidation('scheduled_at', 'differs from scheduled_for: send one of them (scheduled_at is the old name)');
+  if (body.scheduled_for !== undefined && body.scheduled_at !== undefined && body.scheduled_for !== body.scheduled_at)
+    throw peValidation('scheduled_at', 'differs from scheduled_for: send one of them (scheduled_at is the old name)');
   const at = body.scheduled_for ?? body.scheduled_at;
   if (body.publish_now === true && at !== undefined) throw peValidation('publish_now', 'cannot be combined with scheduled_for');
   if (body.publish_now !== undefined && typeof body.publish_now !== 'boolean') throw peValidation('publish_now', 'must be true or false');
@@ -35,7 +55,8 @@ export async function toPinionRequest(call: PeCall, body: Record<string, unknown
   let accounts: NativeAccount[] | undefined;
   if (body.account_ids !== undefined) {
     const ids = body.account_ids;
-    if (!Array.isArray(ids) || !ids.length || !ids.every((n) => Number.isSafeInteger(n) && n > 0)) throw peValidation('account_ids', 'must be a non-empty array of account ids (numbers from GET /api/v1/accounts)');
+    if (!Array.isArray(ids) || !ids.length || !ids.every((n) => Number.isSafeInteger(n) && n > 0))
+      throw peValidation('account_ids', 'must be a non-empty array of account ids (numbers from GET /api/v1/accounts)');
     accounts = [];
     for (const n of new Set(ids as number[])) {
       try {

@@ -38,7 +38,10 @@ export async function postRoutes(app: FastifyInstance, deps: PeDeps): Promise<vo
     const call = peCall(deps, request);
     const out = await call.native.delete<{ post: NativePost; deliveries: Array<{ result: string }> }>(`/posts/${idOf(request.params.id)}`);
     const kept = out.deliveries.filter((d) => d.result === 'kept').length;
-    return ok(reply, { message: `Post ${out.post.id} deleted${kept ? `; ${kept} published ${kept === 1 ? 'copy stays' : 'copies stay'} on the platform` : ''}`, deliveries: out.deliveries });
+    return ok(reply, {
+      message: `Post ${out.post.id} deleted${kept ? `; ${kept} published ${kept === 1 ? 'copy stays' : 'copies stay'} on the platform` : ''}`,
+      deliveries: out.deliveries,
+    });
   });
 
   app.post<{ Params: { id: string } }>('/posts/:id/retry', async (request, reply) => {
@@ -61,6 +64,11 @@ export async function postRoutes(app: FastifyInstance, deps: PeDeps): Promise<vo
     const post = await call.native.get<NativePost>(`/posts/${idOf(request.params.id)}`);
     const results = [];
     for (const d of post.deliveries) results.push(await destinationView(call, d));
-    return ok(reply, { post_id: post.id, content: typeof post.request.content === 'string' ? post.request.content : '', scheduled_for: post.scheduled_at, results });
+    return ok(reply, {
+      post_id: post.id,
+      content: typeof post.request.content === 'string' ? post.request.content : '',
+      scheduled_for: post.scheduled_at,
+      results,
+    });
   });
 }

@@ -9,5 +9,8 @@ export function sendPeError(reply: FastifyReply, err: PeError): FastifyReply {
   return reply
     .code(err.status)
     .type('application/json')
-    .send({ error: { message: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) }, meta: { request_id: String(reply.request.id) } });
+    .send({
+      error: { message: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) },
+      meta: { request_id: String(reply.request.id) },
+    });
 }

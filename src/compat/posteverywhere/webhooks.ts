@@ -37,7 +37,8 @@ const EVENTS: Record<string, string> = {
 type Note = { name: string | null; events: string[] };
 
 function nativeEvents(events: unknown): string[] {
-  if (!Array.isArray(events) || !events.length || !events.every((e) => typeof e === 'string')) throw peValidation('events', 'must be a non-empty array of event names');
+  if (!Array.isArray(events) || !events.length || !events.every((e) => typeof e === 'string'))
+    throw peValidation('events', 'must be a non-empty array of event names');
   const unknown = events.filter((e) => !EVENTS[e]);
   if (unknown.length) throw peValidation('events', `has events Pinion does not send: ${unknown.join(', ')} (supported: ${Object.keys(EVENTS).join(', ')})`);
   return [...new Set(events.map((e) => EVENTS[e]!))];
@@ -89,21 +90,42 @@ export async function webhookRoutes(app: FastifyInstance, deps: PeDeps): Promise
     const { url, events, name, description, ...rest } = bodyOf(request);
     if (Object.keys(rest).length) throw peValidation(Object.keys(rest)[0]!, 'is not a known field');
     if (name !== undefined && typeof name !== 'string') throw peValidation('name', 'must be a string');
-    const created = await call.native.post<NativeEndpoint & { secret: string }>('/webhooks', { url, events: nativeEvents(events), ...(description !== undefined ? { description } : {}) });
+    const created = await call.native.post<NativeEndpoint & { secret: string }>('/webhooks', {
+      url,
+      events: nativeEvents(events),
+      ...(description !== undefined ? { description } : {}),
+    });
     await call.ids.setData('webhook', created.id, { name: (name as string | undefined) ?? null, events: events as string[] } satisfies Note);
-    return ok(reply, { ...(await view(call, created)), secret: created.secret, secret_warning: 'Save this secret now: it is shown only once. Pinion signs each request with it (see the README: the signature headers differ from PostEverywhere’s).' }, 201);
+    return ok(
+      reply,
+      {
+        ...(await view(call, created)),
+        secret: created.secret,
+        secret_warning:
+          'Save this secret now: it is shown only once. Pinion signs each request with it (see the README: the signature headers differ from PostEverywhere’s).',
+      },
+      201,
+    );
   });
 
   app.patch<{ Params: { id: string } }>('/webhooks/:id', async (request, reply) => {
     const call = peCall(deps, request);
     const { url, events, name, description, is_active, ...rest } = bodyOf(request);
     if (Object.keys(rest).length) throw peValidation(Object.keys(rest)[0]!, 'is not a known field');
-    const patch = { ...(url !== undefined && { url }), ...(events !== undefined && { events: nativeEvents(events) }), ...(description !== undefined && { description }), ...(is_active !== undefined && { enabled: is_active }) };
+    const patch = {
+      ...(url !== undefined && { url }),
+      ...(events !== undefined && { events: nativeEvents(events) }),
+      ...(description !== undefined && { description }),
+      ...(is_active !== undefined && { enabled: is_active }),
+    };
     const current = await call.native.get<NativeEndpoint>(path(request.params.id));
     const updated = Object.keys(patch).length ? await call.native.patch<NativeEndpoint>(path(current.id), patch) : current;
     if (name !== undefined || events !== undefined) {
       const note = await call.ids.dataOf<Note>('webhook', current.id);
-      await call.ids.setData('webhook', current.id, { name: name === undefined ? (note?.name ?? null) : (name as string | null), events: (events as string[] | undefined) ?? note?.events ?? current.events } satisfies Note);
+      await call.ids.setData('webhook', current.id, {
+        name: name === undefined ? (note?.name ?? null) : (name as string | null),
+        events: (events as string[] | undefined) ?? note?.events ?? current.events,
+      } satisfies Note);
     }
     return ok(reply, await view(call, updated));
   });
@@ -126,7 +148,11 @@ export async function webhookRoutes(app: FastifyInstance, deps: PeDeps): Promise
     }
     const attempt = delivery.attempts.at(-1);
     if (!attempt) {
-      throw new PeError(504, 'test_pending', `The test event is queued (delivery ${queued.id}) but no worker sent it within ${deps.webhookTestWaitMs / 1000}s; see GET /api/v1/webhooks/${request.params.id}/deliveries on Pinion's own API`);
+      throw new PeError(
+        504,
+        'test_pending',
+        `The test event is queued (delivery ${queued.id}) but no worker sent it within ${deps.webhookTestWaitMs / 1000}s; see GET /api/v1/webhooks/${request.params.id}/deliveries on Pinion's own API`,
+      );
     }
     const success = attempt.status_code !== null && attempt.status_code >= 200 && attempt.status_code < 300;
     return ok(reply, {

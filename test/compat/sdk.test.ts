@@ -399,7 +399,9 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
     expect(captions).toMatchObject({ platform: 'pinterest', count_requested: 2, credits_used: 0 });
   });
 
-  it('sent every request to the local Pinion', () => {
+  it('sent every request to the local Pinion, and logged none of the key', () => {
     expect(routing.seen.length).toBeGreaterThan(20);
+    expect(routing.seen).toContain('POST /api/v1/posts/bulk');
+    expect(p.logs.join('')).not.toContain(key.slice(8));
   });
 });

@@ -25,6 +25,7 @@ export interface Database {
   media_uploads: MediaUploadTable;
   account_queues: AccountQueueTable;
   delivery_metrics: DeliveryMetricsTable;
+  compat_ids: CompatIdTable;
   campaigns: CampaignTable;
 }
 
@@ -81,6 +82,8 @@ export interface AccountTable {
   boards_fetched_at: number | null;
   /** The access expiry a person was last warned about (grants without a refresh token), so each is told once. */
   expiry_warned_for: number | null;
+  /** When the grant was found dead (status needs_reauth); null while the account is fine. */
+  needs_reauth_since: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -339,6 +342,17 @@ export interface DeliveryMetricsTable {
   /** JSON: counts by metric name (impressions, saves, …). */
   metrics: string;
   read_at: number;
+}
+
+/** A stable integer for a Pinion id, for wire formats whose ids are numbers (src/compat). */
+export interface CompatIdTable {
+  /** What the id is of, in the format's words (`posteverywhere.account`). */
+  kind: string;
+  pinion_id: string;
+  number: number | null;
+  /** JSON: what the format has and Pinion does not (a webhook's name). */
+  data: string | null;
+  created_at: number;
 }
 
 /** A named group of posts of a workspace (a launch, a season), posts carry its id. */

@@ -83,6 +83,7 @@ export async function saveConnectedAccount(
     avatar_url: input.identity.avatarUrl,
     account_type: input.identity.accountType,
     status: 'active' as const,
+    needs_reauth_since: null,
     ...sealedTokens(vault, id, input.tokens),
     refreshed_at: now,
     last_error: null,

@@ -13,6 +13,7 @@ import { loadVault, TokenVault } from './vault.js';
 export { toAccount, listAccounts, getAccountRow, disconnectAccount, setAccountTimeZone, type Account, type AccountRow } from './accounts.js';
 export { startConnect, finishConnect, ConnectError, callbackUrl } from './connect.js';
 export { TokenKeeper } from './tokens.js';
+export { accountHealth, EXPIRING_SOON_MS, type AccountHealth } from './health.js';
 export type { GrantEnd } from './passes.js';
 export { TokenVault, loadVault, generateKeySpec } from './vault.js';
 

@@ -138,7 +138,14 @@ export class TokenKeeper {
       if (kind === 'misconfigured') this.platformProblems.report(row.platform, 'misconfigured', message);
       await db
         .updateTable('accounts')
-        .set({ ...(dead ? { status: 'needs_reauth' as const } : {}), last_error: message, refresh_lock_until: null, refresh_lock_owner: null, updated_at: this.clock.now() })
+        .set((eb) => ({
+          // needs_reauth_since keeps the first time: later refusals of the same dead grant do not move it.
+          ...(dead ? { status: 'needs_reauth' as const, needs_reauth_since: eb.fn.coalesce('needs_reauth_since', eb.val(this.clock.now())) } : {}),
+          last_error: message,
+          refresh_lock_until: null,
+          refresh_lock_owner: null,
+          updated_at: this.clock.now(),
+        }))
         .where('id', '=', row.id)
         .execute();
       if (dead) {

@@ -17,6 +17,10 @@ const OPERATION_IDS: Record<string, string> = {
   'PUT /api/v1/accounts/{id}/slots': 'setQueueSlots',
   'GET /api/v1/accounts/{id}/slots': 'listQueueSlots',
   'GET /api/v1/analytics': 'listAnalytics',
+  'GET /api/v1/analytics/summary': 'getAnalyticsSummary',
+  'GET /api/v1/me': 'getMe',
+  'GET /api/v1/accounts/{id}/health': 'getAccountHealth',
+  'GET /api/v1/media/uploads/{uploadId}': 'getMediaUpload',
   'POST /api/v1/posts/{id}/analytics': 'readPostAnalytics',
   'GET /api/v1/seasons': 'listSeasons',
   'GET /api/v1/platforms': 'listPlatforms',
@@ -84,6 +88,8 @@ const isPublic = (path: string) => !path.startsWith('/api/v1/');
 
 /** Routes that are not the product's API: the platform emulators have their own documents. */
 export const isSandboxRoute = (url: string) => url.startsWith('/sandbox/');
+/** The compatibility APIs speak other products' formats; they are documented by those products, not here. */
+export const isCompatRoute = (url: string) => url.startsWith('/compat/');
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 

@@ -12,7 +12,7 @@ import { requireApiKey } from './auth.js';
 import { limitPerApiKey } from './rate-limit.js';
 import type { ApiContext } from './context.js';
 import { ProblemSchema, installProblemHandlers } from './problem.js';
-import { completeDocument, isSandboxRoute } from './openapi.js';
+import { completeDocument, isCompatRoute, isSandboxRoute } from './openapi.js';
 import { requestValidators } from './validation.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
@@ -28,10 +28,13 @@ import { platformRoutes } from './routes/platforms.js';
 import { sessionRoutes } from './routes/session.js';
 import { Sessions } from './session.js';
 import { webRoutes } from '../web/index.js';
+import { POSTEVERYWHERE_PREFIX, posteverywhereRoutes } from '../compat/index.js';
 import { linkRoutes } from './routes/links.js';
 import { slotRoutes } from './routes/slots.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { seasonRoutes } from './routes/seasons.js';
+import { meRoutes } from './routes/me.js';
+import { accountHealthRoutes } from './routes/account-health.js';
 import { postActionRoutes } from './routes/post-actions.js';
 import { campaignRoutes } from './routes/campaigns.js';
 
@@ -48,7 +51,7 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, postActionRoutes, campaignRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes];
+const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, postActionRoutes, campaignRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes, meRoutes, accountHealthRoutes];
 
 export async function buildServer(ctx: ApiContext, options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -79,7 +82,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     // The emulators are not the product: they stay out of its document (and out of the SDKs made from it).
-    transform: ({ schema, url }) => ({ schema: isSandboxRoute(url) ? { ...schema, hide: true } : schema, url }),
+    transform: ({ schema, url }) => ({ schema: isSandboxRoute(url) || isCompatRoute(url) ? { ...schema, hide: true } : schema, url }),
     transformObject: (documents) => completeDocument((documents as { openapiObject: never }).openapiObject) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
@@ -105,6 +108,9 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
     },
     { prefix: '/api/v1' },
   );
+
+  // PostEverywhere's wire format, translated onto the routes above (not part of Pinion's own document).
+  await app.register(async (scope) => posteverywhereRoutes(scope, { app, db: ctx.store.db }), { prefix: POSTEVERYWHERE_PREFIX });
 
   for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix, ...(mount.logLevel ? { logLevel: mount.logLevel } : {}) });
   return app;

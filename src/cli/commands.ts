@@ -35,7 +35,9 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'keys create',
     summary: 'Create an API key (shown once)',
-    options: { ...db, workspace: { type: 'string', value: 'W', help: 'Workspace (made if new; default "default")' }, name: { type: 'string', value: 'N', help: 'A name to recognise the key by' }, scopes: { type: 'string', value: 's1,s2|all', help: 'Scopes (default all)' } },
+    options: { ...db, workspace: { type: 'string', value: 'W', help: 'Workspace (made if new; default "default")' }, name: { type: 'string', value: 'N', help: 'A name to recognise the key by' }, scopes: { type: 'string', value: 's1,s2|all', help: 'Scopes (default all)' },
+      format: { type: 'string', value: 'pinion|posteverywhere', help: 'pinion (pin_…, the default) or posteverywhere (pe_live_…, for PostEverywhere’s SDK at /compat/posteverywhere)' },
+    },
   },
   { name: 'keys list', summary: 'List API keys (never their secrets)', options: { ...db, workspace: { type: 'string', value: 'W', help: 'Only this workspace' } } },
   { name: 'keys revoke', args: '<key id>', summary: 'Revoke an API key at once', options: { ...db } },

@@ -1,5 +1,5 @@
 import { migrateToLatest, openStore } from '../store/index.js';
-import { createApiKey, ensureWorkspace, findApiKeyById, findWorkspace, listApiKeys, listWorkspaces, parseScopes, revokeApiKey, API_SCOPES } from '../workspaces/index.js';
+import { createApiKey, ensureWorkspace, findApiKeyById, findWorkspace, listApiKeys, listWorkspaces, parseScopes, revokeApiKey, API_SCOPES, KEY_PREFIXES, type KeyFormat } from '../workspaces/index.js';
 import type { Config } from '../config/index.js';
 import { UsageError, print, type Output } from './output.js';
 
@@ -9,6 +9,8 @@ export interface KeysArgs {
   workspace?: string;
   name?: string;
   scopes?: string;
+  /** pinion (pin_…) or posteverywhere (pe_live_…). */
+  format?: string;
   out: Output;
 }
 
@@ -19,11 +21,13 @@ export async function keysCommand(config: Config, args: KeysArgs): Promise<void>
     const db = store.db;
     switch (args.action) {
       case 'create': {
+        const format = (args.format ?? 'pinion') as KeyFormat;
+        if (!Object.hasOwn(KEY_PREFIXES, format)) throw new UsageError(`--format must be one of: ${Object.keys(KEY_PREFIXES).join(', ')}`);
         const { workspace, created } = await ensureWorkspace(db, args.workspace ?? 'default');
         const { scopes, unknown } = parseScopes(args.scopes ? [args.scopes] : ['all']);
         if (unknown.length) throw new UsageError(`Unknown scope(s): ${unknown.join(', ')}. Known: ${API_SCOPES.join(', ')}, or "all"`);
         if (!scopes.length) throw new UsageError('--scopes names no scope');
-        const { key, apiKey } = await createApiKey(db, { workspaceId: workspace.id, name: args.name ?? 'cli', scopes });
+        const { key, apiKey } = await createApiKey(db, { workspaceId: workspace.id, name: args.name ?? 'cli', scopes, format });
         print(args.out, { key, id: apiKey.id, workspace: { id: workspace.id, name: workspace.name, created }, scopes: apiKey.scopes }, () =>
           [
             `API key for workspace "${workspace.name}"${created ? ' (new workspace)' : ''}: shown once, store it now.`,

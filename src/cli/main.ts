@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
       sandbox: command === 'start' && process.env.PINION_SANDBOX === undefined ? true : undefined,
     },
   });
-  if (command === 'keys') return keysCommand(config, { action, id: rest[0], workspace: str('workspace'), name: str('name'), scopes: str('scopes'), out });
+  if (command === 'keys') return keysCommand(config, { action, id: rest[0], workspace: str('workspace'), name: str('name'), scopes: str('scopes'), format: str('format'), out });
   return runCommand(command as 'start' | 'serve' | 'worker' | 'migrate' | 'sandbox', config, { withWorker: Boolean(values['with-worker']), out });
 }
 

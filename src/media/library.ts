@@ -164,11 +164,11 @@ export class MediaLibrary {
   }
 
   /** Fetches a media_url safely (no private addresses, capped, timed) and stores what it returns. */
-  async fetchUrl(workspaceId: string, url: string): Promise<Media> {
+  async fetchUrl(workspaceId: string, url: string, options: { filename?: string } = {}): Promise<Media> {
     const s = this.settings;
     const fetchOptions: SafeFetchOptions = { allowHosts: s.fetchAllowHosts, maxBytes: s.fetchMaxBytes, timeoutMs: s.fetchTimeoutMs };
     const { bytes, finalUrl } = await safeFetch(url, fetchOptions);
-    return this.ingest(workspaceId, bytes, { source: 'url', sourceUrl: finalUrl, filename: fileNameOf(finalUrl) });
+    return this.ingest(workspaceId, bytes, { source: 'url', sourceUrl: finalUrl, filename: options.filename ?? fileNameOf(finalUrl) });
   }
 
   /**

@@ -78,6 +78,14 @@ export class PresignedUploads {
     return { workspaceId: row.workspace_id, maxBytes: row.max_bytes, contentType: row.content_type };
   }
 
+  /** Where a presigned upload of this workspace is: waiting for its PUT, being received, done (its media) or expired. */
+  async state(workspaceId: string, id: string): Promise<{ uploadId: string; status: 'waiting' | 'receiving' | 'uploaded' | 'expired'; expiresAt: Date; mediaId: string | null } | undefined> {
+    const row = await this.db.selectFrom('media_uploads').select(['id', 'expires_at', 'used_at', 'media_id']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const status = row.media_id !== null ? 'uploaded' : row.used_at !== null ? 'receiving' : Date.now() >= row.expires_at ? 'expired' : 'waiting';
+    return { uploadId: row.id, status, expiresAt: new Date(row.expires_at), mediaId: row.media_id };
+  }
+
   async complete(id: string, mediaId: string): Promise<void> {
     await this.db.updateTable('media_uploads').set({ media_id: mediaId }).where('id', '=', id).execute();
   }

@@ -26,6 +26,7 @@ export interface Database {
   account_queues: AccountQueueTable;
   delivery_metrics: DeliveryMetricsTable;
   web_sessions: WebSessionTable;
+  compat_ids: CompatIdTable;
   campaigns: CampaignTable;
 }
 
@@ -82,6 +83,8 @@ export interface AccountTable {
   boards_fetched_at: number | null;
   /** The access expiry a person was last warned about (grants without a refresh token), so each is told once. */
   expiry_warned_for: number | null;
+  /** When the grant was found dead (status needs_reauth); null while the account is fine. */
+  needs_reauth_since: number | null;
   /** IANA zone the account lives in (the dashboard shows its posts in it); null: the workspace's (UTC). */
   timezone: string | null;
   created_at: number;
@@ -354,6 +357,17 @@ export interface WebSessionTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+}
+
+/** A stable integer for a Pinion id, for wire formats whose ids are numbers (src/compat). */
+export interface CompatIdTable {
+  /** What the id is of, in the format's words (`posteverywhere.account`). */
+  kind: string;
+  pinion_id: string;
+  number: number | null;
+  /** JSON: what the format has and Pinion does not (a webhook's name). */
+  data: string | null;
+  created_at: number;
 }
 
 /** A named group of posts of a workspace (a launch, a season), posts carry its id. */

@@ -20,8 +20,13 @@ export interface Caller {
   scopes: ReadonlySet<ApiScope>;
 }
 
-const KEY_PREFIX = 'pin_';
-const PREFIX_SHOWN = KEY_PREFIX.length + 8;
+/**
+ * How a key starts: `pin_` for Pinion's own keys; `pe_live_` for keys made for PostEverywhere's
+ * clients (its SDK refuses any other), which the compatibility API at /compat/posteverywhere serves.
+ */
+export const KEY_PREFIXES = { pinion: 'pin_', posteverywhere: 'pe_live_' } as const;
+export type KeyFormat = keyof typeof KEY_PREFIXES;
+const PREFIX_CHARS_SHOWN = 8;
 /** last_used_at is advisory; writing it at most once a minute keeps every request from being a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -43,14 +48,15 @@ const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 /** Creates a key and returns it in full. This is the only time the secret exists outside the caller. */
 export async function createApiKey(
   db: Kysely<Database>,
-  input: { workspaceId: string; name: string; scopes: ApiScope[] },
+  input: { workspaceId: string; name: string; scopes: ApiScope[]; format?: KeyFormat },
 ): Promise<{ key: string; apiKey: ApiKey }> {
-  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  const start = KEY_PREFIXES[input.format ?? 'pinion'];
+  const key = start + randomBytes(32).toString('base64url');
   const row: Row = {
     id: newId('key'),
     workspace_id: input.workspaceId,
     name: input.name,
-    prefix: key.slice(0, PREFIX_SHOWN),
+    prefix: key.slice(0, start.length + PREFIX_CHARS_SHOWN),
     hash: hashKey(key),
     scopes: input.scopes.join(' '),
     created_at: Date.now(),
@@ -96,7 +102,7 @@ export async function revokeApiKey(db: Kysely<Database>, workspaceId: string, id
 
 /** The caller a bearer token stands for, or undefined for an unknown or revoked key. */
 export async function authenticate(db: Kysely<Database>, token: string): Promise<Caller | undefined> {
-  if (!token.startsWith(KEY_PREFIX)) return undefined;
+  if (!Object.values(KEY_PREFIXES).some((start) => token.startsWith(start))) return undefined;
   const row = await db.selectFrom('api_keys').selectAll().where('hash', '=', hashKey(token)).executeTakeFirst();
   if (!row || row.revoked_at !== null) return undefined;
   const now = Date.now();

@@ -31,10 +31,10 @@ describe('OpenAPI document and docs page', () => {
     expect(doc.paths['/metrics']).toBeUndefined();
   });
 
-  it('names every operation, declares every error as problem+json and leaves the sandboxes out', async () => {
+  it('names every operation, declares every error as problem+json and leaves the sandboxes and compatibility APIs out', async () => {
     const doc = await (await fetch(`${p.url}/openapi.json`)).json();
     expect(doc.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
-    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/sandbox'))).toEqual([]);
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/sandbox') || path.startsWith('/compat'))).toEqual([]);
     const ids: string[] = [];
     for (const [path, methods] of Object.entries<Record<string, any>>(doc.paths)) {
       for (const [method, op] of Object.entries<any>(methods)) {

@@ -11,7 +11,9 @@ const files = (dir: string, ext = /\.ts$/): string[] =>
   });
 
 /** Folders that loop over the connector registry and must never name a platform; web/ includes its browser scripts. */
-const PLATFORM_BLIND = ['posts', 'scheduler', 'accounts', 'media', 'api', 'config', 'budgets', 'shared', 'web'];
+const PLATFORM_BLIND = ['posts', 'scheduler', 'accounts', 'media', 'api', 'config', 'budgets', 'shared', 'web', 'compat'];
+/** Data files that map another product's platform names onto connector ids: the one place such a folder may name them. */
+const NAME_MAPS = ['compat/posteverywhere/platform-names.ts'];
 
 describe('architecture', () => {
   it('names no platform outside connectors/ and sandbox/ (code, strings and comments alike)', () => {
@@ -20,7 +22,7 @@ describe('architecture', () => {
     const pattern = new RegExp(`\\b(${names.join('|')})\\b|['"\`]x['"\`]|platform_options\\.x\\b|\\bX API\\b`, 'i');
     const offenders: string[] = [];
     for (const folder of PLATFORM_BLIND) {
-      for (const file of files(join(SRC, folder), /\.(ts|js)$/)) {
+      for (const file of files(join(SRC, folder), /\.(ts|js)$/).filter((f) => !NAME_MAPS.includes(relative(SRC, f)))) {
         readFileSync(file, 'utf8')
           .split('\n')
           .forEach((line, i) => {

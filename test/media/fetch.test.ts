@@ -56,6 +56,13 @@ describe.each(DIALECTS)('storing media from a URL on %s', (dialect) => {
     expect(body).toMatchObject({ kind: 'image', mime: 'image/jpeg', width: 1000, height: 1500, source: 'url', source_url: `${files.url}/good.jpg`, filename: 'good.jpg' });
   });
 
+  it('keeps the file name given instead of the URL’s', async () => {
+    // Another workspace: these bytes are new there (the same bytes again in one workspace return the media stored then).
+    const res = await p.api('POST', '/api/v1/media:fetch', { key: await p.newKey('named'), body: { url: `${files.url}/good.jpg`, filename: 'apron-front.jpg' } });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ source_url: `${files.url}/good.jpg`, filename: 'apron-front.jpg' });
+  });
+
   it('stores a too-small image with a warning', async () => {
     const { status, body } = await fetchMedia(`${files.url}/small.png`);
     expect(status).toBe(201);

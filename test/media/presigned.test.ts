@@ -33,6 +33,16 @@ describe.each(DIALECTS)('uploading to a presigned URL on %s', (dialect) => {
   const put = (url: string, bytes: Buffer | ReadableStream, type = 'application/octet-stream') =>
     fetch(url, { method: 'PUT', headers: { 'content-type': type }, body: bytes, duplex: 'half' } as RequestInit);
 
+  it('tells where an upload is (waiting, then uploaded with its media), only to its workspace', async () => {
+    const g = await grant({ max_bytes: 1_000_000 });
+    const state = async (key?: string) => p.api('GET', `/api/v1/media/uploads/${g.upload_id}`, { key });
+    expect(await (await state()).json()).toEqual({ upload_id: g.upload_id, status: 'waiting', expires_at: g.expires_at, media: null });
+    const media = (await (await put(g.upload_url, f.jpeg, 'image/jpeg')).json()) as MediaJson;
+    expect(await (await state()).json()).toMatchObject({ upload_id: g.upload_id, status: 'uploaded', media: { id: media.id, source: 'presigned', mime: 'image/jpeg' } });
+    expect((await state(await p.newKey('another'))).status).toBe(404);
+    expect((await p.api('GET', '/api/v1/media/uploads/upl_nothing')).status).toBe(404);
+  });
+
   it('takes one file without an API key, and only once', async () => {
     const g = await grant({ max_bytes: 1_000_000 });
     expect(g).toMatchObject({ method: 'PUT', max_bytes: 1_000_000 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
+import { Migrator, type Kysely } from 'kysely';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { migrateToLatest, openStore, pendingMigrations, type Store } from '../../src/store/index.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
 import * as accountZone from '../../src/store/migrations/0011_dash_account_zone.js';
@@ -24,6 +25,23 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     expect(results.every((r) => r.status === 'Success')).toBe(true);
     expect(await pendingMigrations(store)).toEqual([]);
     expect(await migrateToLatest(store)).toEqual([]);
+  });
+
+  it('takes migrations added later under an earlier name (two branches’ 0011s) after later-named ones ran', async () => {
+    const db = await freshDatabaseUrl(dialect);
+    cleanup.push(db.drop);
+    const store = await open(db.url);
+    // A database migrated before the compat migrations existed, with every other one, 0011_retry_… included.
+    const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => !name.startsWith('0011_compat_')));
+    const { error } = await new Migrator({ db: store.db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    expect(error).toBeUndefined();
+    expect(await pendingMigrations(store)).toEqual(['0011_compat_account_health', '0011_compat_ids']);
+    const results = await migrateToLatest(store);
+    expect(results.map((r) => [r.migrationName, r.status])).toEqual([
+      ['0011_compat_account_health', 'Success'],
+      ['0011_compat_ids', 'Success'],
+    ]);
+    expect(await pendingMigrations(store)).toEqual([]);
   });
 
   it('lets two processes migrate the same database at once', async () => {

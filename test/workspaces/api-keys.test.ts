@@ -35,6 +35,20 @@ describe.each(DIALECTS)('API keys over HTTP on %s', (dialect) => {
     expect(Object.keys(list.data[0]).sort()).toEqual(['created_at', 'id', 'last_used_at', 'name', 'prefix', 'revoked_at', 'scopes']);
   });
 
+  it('makes keys in PostEverywhere’s format on request, which work like any other', async () => {
+    const res = await p.api('POST', '/api/v1/keys', { body: { name: 'sdk', scopes: ['posts:read'], format: 'posteverywhere' } });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { key: string; prefix: string };
+    expect(created.key).toMatch(/^pe_live_[A-Za-z0-9_-]{43}$/);
+    expect(created.prefix).toBe(created.key.slice(0, 16));
+    expect((await p.api('GET', '/api/v1/posts', { key: created.key })).status).toBe(200);
+    expect((await p.api('GET', '/api/v1/accounts', { key: created.key })).status).toBe(403); // its scopes hold
+    expect((await p.api('GET', '/api/v1/posts', { key: 'pe_live_made-up' })).status).toBe(401);
+    const bad = await p.api('POST', '/api/v1/keys', { body: { name: 'x', format: 'other' } });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).errors[0].field).toBe('format');
+  });
+
   it('enforces scopes: a read-only key cannot create keys, nor mint a stronger key', async () => {
     const readOnly = await p.newKey('default', ['keys:read']);
     expect((await p.api('GET', '/api/v1/keys', { key: readOnly })).status).toBe(200);

@@ -789,6 +789,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/media/uploads/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a presigned upload is, and the media it became once the file was PUT
+         * @description Where a presigned upload is, and the media it became once the file was PUT
+         */
+        get: operations["getMediaUpload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/media/{id}": {
         parameters: {
             query?: never;
@@ -937,6 +957,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posts and deliveries by status and platform over a period, with the totals of the metrics Pinion has read back
+         * @description Posts and deliveries by status and platform over a period, with the totals of the metrics Pinion has read back
+         */
+        get: operations["getAnalyticsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts/{id}/analytics": {
         parameters: {
             query?: never;
@@ -969,6 +1009,46 @@ export interface paths {
          * @description Built-in seasonal events for a year (and country): each day and its publish-by time for a lead
          */
         get: operations["listSeasons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling API key (id, name, scopes), its workspace, this instance’s limits and the workspace’s usage
+         * @description The calling API key (id, name, scopes), its workspace, this instance’s limits and the workspace’s usage
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether posts to the account can go out: grant expiry, recent failures, queued deliveries, and since when it has needed reconnecting
+         * @description Read from what Pinion knows; asks no platform (GET /accounts/{id}/status checks with the platform now).
+         */
+        get: operations["getAccountHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2348,6 +2428,8 @@ export interface operations {
                     name: string;
                     /** @description Defaults to the scopes of the calling key */
                     scopes?: ("posts:read" | "posts:write" | "accounts:read" | "accounts:write" | "media:read" | "media:write" | "webhooks:read" | "webhooks:write" | "keys:read" | "keys:write")[];
+                    /** @description pinion (pin_…, the default) or posteverywhere (pe_live_…: for PostEverywhere’s SDK against /compat/posteverywhere) */
+                    format?: "pinion" | "posteverywhere";
                 };
             };
         };
@@ -8686,6 +8768,8 @@ export interface operations {
                 "application/json": {
                     /** @description http(s) URL of an image or video; Pinion downloads it */
                     url: string;
+                    /** @description The name to keep it under (default: the last part of the URL’s path) */
+                    filename?: string;
                 };
             };
         };
@@ -8898,6 +8982,99 @@ export interface operations {
             };
             /** @description The request is well-formed but cannot be done as it is; `errors` names each field and what to do */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMediaUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        upload_id: string;
+                        /** @description waiting: nothing PUT yet; receiving: a PUT is under way; uploaded: stored as `media`; expired: the URL can no longer be used */
+                        status: "waiting" | "receiving" | "uploaded" | "expired";
+                        /** Format: date-time */
+                        expires_at: string;
+                        /** @description The stored media, once uploaded */
+                        media: components["schemas"]["Media"] | null;
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10004,6 +10181,116 @@ export interface operations {
             };
         };
     };
+    getAnalyticsSummary: {
+        parameters: {
+            query?: {
+                /** @description Start of the period (posts due, deliveries published at or after); omitted: from the first post */
+                from?: string;
+                /** @description End of the period (before); omitted: without end */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string | null;
+                        to: string | null;
+                        /** @description Posts due in the period, by status */
+                        posts: {
+                            total: number;
+                            by_status: {
+                                [key: string]: number;
+                            };
+                        };
+                        /** @description Deliveries due in the period, per platform and by status */
+                        deliveries: {
+                            platform: string;
+                            total: number;
+                            by_status: {
+                                [key: string]: number;
+                            };
+                        }[];
+                        /** @description Sums of the latest reading of each delivery published in the period, as each platform names its metrics */
+                        metrics: {
+                            totals: {
+                                [key: string]: number;
+                            };
+                            by_platform: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
+                            /** @description Published deliveries with at least one reading */
+                            deliveries_read: number;
+                        };
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     readPostAnalytics: {
         parameters: {
             query?: never;
@@ -10180,6 +10467,227 @@ export interface operations {
             };
             /** @description The API key lacks the scope this operation needs (`required_scope`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: {
+                            id: string;
+                            name: string;
+                            /** @description First characters of the key */
+                            prefix: string;
+                            scopes: string[];
+                            /** Format: date-time */
+                            created_at: string;
+                            last_used_at: string | null;
+                        };
+                        workspace: {
+                            id: string;
+                            name: string;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                        limits: {
+                            /** @description Requests per API key per minute (per server process); null: no limit */
+                            requests_per_minute: number | null;
+                            posts_per_bulk_request: number;
+                            request_body_bytes: number;
+                            image_bytes: number;
+                            video_bytes: number;
+                            /** @description Largest file POST /media:fetch downloads */
+                            media_fetch_bytes: number;
+                        };
+                        usage: {
+                            accounts: {
+                                connected: number;
+                                needing_reconnection: number;
+                            };
+                            posts: {
+                                total: number;
+                                /** @description Made in the last 30 days */
+                                last_30_days: number;
+                            };
+                            media: {
+                                items: number;
+                                bytes: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server; the error is logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccountHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account_id: string;
+                        platform: string;
+                        /** @description broken: posts to it cannot go out (reconnect it); warning: they can, but something needs a look (see reasons) */
+                        status: "healthy" | "warning" | "broken";
+                        can_post: boolean;
+                        /** @description Why the status is not healthy, and what to do */
+                        reasons: string[];
+                        /** @description Since when the account has needed connecting again (null while it does not) */
+                        needs_reconnection_since: string | null;
+                        token: {
+                            access_expires_at: string | null;
+                            refresh_expires_at: string | null;
+                            refreshed_at: string | null;
+                            /** @description When the grant ends and cannot be refreshed past: the account must be connected again by then */
+                            grant_expires_at: string | null;
+                            expired: boolean;
+                            /** @description The grant ends within 7 days */
+                            expiring_soon: boolean;
+                        };
+                        activity: {
+                            last_published_at: string | null;
+                            /** @description Deliveries to this account whose last attempt failed in the last 7 days (retrying or given up) */
+                            failures_last_7d: number;
+                            /** @description Of those, the ones that will not be tried again */
+                            permanent_failures_last_7d: number;
+                            /** @description Deliveries waiting to publish or being published */
+                            queued: number;
+                        };
+                    };
+                };
+            };
+            /** @description The request is malformed or a parameter is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: send `Authorization: Bearer <key>` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`required_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id in your workspace */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { metricsReport, readingsOf, readMetrics } from '../../analytics/index.js';
+import { analyticsSummary, metricsReport, readingsOf, readMetrics } from '../../analytics/index.js';
 import { findConnector } from '../../connectors/index.js';
 import { getPost } from '../../posts/index.js';
 import { systemClock } from '../../shared/index.js';
@@ -36,6 +36,24 @@ const Report = Type.Object({
   ),
 });
 
+const SummaryQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Start of the period (posts due, deliveries published at or after); omitted: from the first post' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'End of the period (before); omitted: without end' })),
+  },
+  { additionalProperties: false },
+);
+const SummaryView = Type.Object({
+  from: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  to: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  posts: Type.Object({ total: Type.Integer(), by_status: Counts }, { description: 'Posts due in the period, by status' }),
+  deliveries: Type.Array(Type.Object({ platform: Type.String(), total: Type.Integer(), by_status: Counts }), { description: 'Deliveries due in the period, per platform and by status' }),
+  metrics: Type.Object(
+    { totals: Counts, by_platform: Type.Record(Type.String(), Counts), deliveries_read: Type.Integer({ description: 'Published deliveries with at least one reading' }) },
+    { description: 'Sums of the latest reading of each delivery published in the period, as each platform names its metrics' },
+  ),
+});
+
 const readingView = (r: { checkpoint: string; readAt: number; metrics: Record<string, number> }) => ({ checkpoint: r.checkpoint, read_at: isoTime(r.readAt), metrics: r.metrics });
 
 /** Metrics read back from published posts: per post, and over a period. */
@@ -63,6 +81,27 @@ export async function analyticsRoutes(app: FastifyInstance, ctx: ApiContext): Pr
           metrics: latest?.metrics ?? null,
           readings: readings.map(readingView),
         })),
+      };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof SummaryQuery> }>(
+    '/analytics/summary',
+    {
+      config: { scope: 'posts:read' },
+      schema: { tags, summary: 'Posts and deliveries by status and platform over a period, with the totals of the metrics Pinion has read back', querystring: SummaryQuery, response: { 200: SummaryView } },
+    },
+    async (request) => {
+      const from = request.query.from ? Date.parse(request.query.from) : undefined;
+      const to = request.query.to ? Date.parse(request.query.to) : undefined;
+      if (from !== undefined && to !== undefined && from >= to) throw new HttpProblem(400, 'validation', 'The period is empty', [{ field: 'to', message: 'must be later than from' }]);
+      const s = await analyticsSummary(db, request.caller.workspaceId, { from, to });
+      return {
+        from: from === undefined ? null : isoTime(from),
+        to: to === undefined ? null : isoTime(to),
+        posts: { total: s.posts.total, by_status: s.posts.byStatus },
+        deliveries: s.deliveries.map((d) => ({ platform: d.platform, total: d.total, by_status: d.byStatus })),
+        metrics: { totals: s.metrics.totals, by_platform: s.metrics.byPlatform, deliveries_read: s.metrics.deliveriesRead },
       };
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../workspaces/index.js';
+import { API_SCOPES, createApiKey, KEY_PREFIXES, listApiKeys, revokeApiKey, type ApiKey, type KeyFormat } from '../../workspaces/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, notFound } from '../problem.js';
 import { IdParams, ListOf, isoTime } from '../schemas.js';
@@ -26,6 +26,12 @@ const CreateKeyBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     scopes: Type.Optional(Type.Array(Scope, { minItems: 1, uniqueItems: true, description: 'Defaults to the scopes of the calling key' })),
+    format: Type.Optional(
+      Type.Union(
+        Object.keys(KEY_PREFIXES).map((f) => Type.Literal(f)),
+        { description: 'pinion (pin_…, the default) or posteverywhere (pe_live_…: for PostEverywhere’s SDK against /compat/posteverywhere)' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -61,7 +67,7 @@ export async function keyRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
           { field: 'scopes', message: `not held by the calling key: ${beyond.join(', ')}` },
         ]);
       }
-      const { key, apiKey } = await createApiKey(db, { workspaceId: request.caller.workspaceId, name: request.body.name, scopes });
+      const { key, apiKey } = await createApiKey(db, { workspaceId: request.caller.workspaceId, name: request.body.name, scopes, format: request.body.format as KeyFormat | undefined });
       return reply.code(201).send({ ...view(apiKey), key });
     },
   );

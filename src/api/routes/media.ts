@@ -33,7 +33,13 @@ export const MediaView = Type.Object(
   },
   { $id: 'Media' },
 );
-const FetchBody = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL of an image or video; Pinion downloads it' }) }, { additionalProperties: false });
+const FetchBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL of an image or video; Pinion downloads it' }),
+    filename: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'The name to keep it under (default: the last part of the URL’s path)' })),
+  },
+  { additionalProperties: false },
+);
 const UploadBody = Type.Object(
   {
     max_bytes: Type.Optional(Type.Integer({ minimum: 1, description: 'Largest file the URL takes (default: the image limit)' })),
@@ -47,6 +53,14 @@ const UploadAnswer = Type.Object({
   method: Type.Literal('PUT'),
   max_bytes: Type.Integer(),
   expires_at: Type.String({ format: 'date-time' }),
+});
+const UploadState = Type.Object({
+  upload_id: Type.String(),
+  status: Type.Union(['waiting', 'receiving', 'uploaded', 'expired'].map((s) => Type.Literal(s)), {
+    description: 'waiting: nothing PUT yet; receiving: a PUT is under way; uploaded: stored as `media`; expired: the URL can no longer be used',
+  }),
+  expires_at: Type.String({ format: 'date-time' }),
+  media: Type.Union([MediaView, Type.Null()], { description: 'The stored media, once uploaded' }),
 });
 const ConvertBody = Type.Object(
   {
@@ -165,7 +179,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     },
     async (request, reply) => {
       try {
-        return reply.code(201).send(mediaView(ctx, await ctx.media.fetchUrl(request.caller.workspaceId, request.body.url)));
+        return reply.code(201).send(mediaView(ctx, await ctx.media.fetchUrl(request.caller.workspaceId, request.body.url, { filename: request.body.filename })));
       } catch (err) {
         throw mediaProblem(err, 'url');
       }
@@ -181,6 +195,17 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       if (max !== undefined && max > limit) throw new HttpProblem(422, 'validation', 'The request has invalid fields', [{ field: 'max_bytes', message: `must be at most ${limit}` }]);
       const grant = await ctx.media.presign(request.caller.workspaceId, { maxBytes: max, contentType: request.body.content_type });
       return reply.code(201).send({ upload_id: grant.uploadId, upload_url: grant.uploadUrl, method: 'PUT' as const, max_bytes: grant.maxBytes, expires_at: isoTime(grant.expiresAt) });
+    },
+  );
+
+  app.get<{ Params: Static<typeof UploadParams> }>(
+    '/media/uploads/:uploadId',
+    { config: { scope: 'media:read' }, schema: { tags, summary: 'Where a presigned upload is, and the media it became once the file was PUT', params: UploadParams, response: { 200: UploadState } } },
+    async (request) => {
+      const state = await ctx.media.uploads.state(request.caller.workspaceId, request.params.uploadId);
+      if (!state) throw notFound('Upload');
+      const media = state.mediaId ? await ctx.media.get(request.caller.workspaceId, state.mediaId) : undefined;
+      return { upload_id: state.uploadId, status: state.status, expires_at: isoTime(state.expiresAt), media: media ? mediaView(ctx, media) : null };
     },
   );
 

@@ -12,12 +12,14 @@ import * as m0009a from './0009_account_expiry_warning.js';
 import * as m0009b from './0009_quota_units.js';
 import * as m0010a from './0010_webhook_format.js';
 import * as m0010b from './0010_queues_and_metrics.js';
+import * as m0011compatA from './0011_compat_account_health.js';
+import * as m0011compatB from './0011_compat_ids.js';
 import * as m0011a from './0011_dash_account_zone.js';
 import * as m0011b from './0011_dash_web_sessions.js';
 import * as m0011retry from './0011_retry_campaigns.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '0001_workspaces_and_keys': m0001,
   '0002_accounts': m0002,
   '0003_posts': m0003,
@@ -31,6 +33,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_quota_units': m0009b,
   '0010_webhook_format': m0010a,
   '0010_queues_and_metrics': m0010b,
+  '0011_compat_account_health': m0011compatA,
+  '0011_compat_ids': m0011compatB,
   '0011_dash_account_zone': m0011a,
   '0011_dash_web_sessions': m0011b,
   '0011_retry_campaigns': m0011retry,
@@ -40,6 +44,9 @@ function migrator(store: Store): Migrator {
   return new Migrator({
     db: store.db,
     provider: { getMigrations: async () => MIGRATIONS },
+    // Branches add migrations with the same number (0011_compat_…, 0011_retry_…): a database that already ran a
+    // later-named one still takes an earlier-named one added afterwards, instead of refusing to migrate.
+    allowUnorderedMigrations: true,
   });
 }
 

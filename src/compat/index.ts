@@ -1,0 +1,1 @@
+export { posteverywhereRoutes, POSTEVERYWHERE_PREFIX } from './posteverywhere/index.js';

@@ -1,5 +1,6 @@
 export { PostRequestSchema, UtmSchema, type PostRequest, type PlatformOptions } from './request.js';
-export { planPost, type PostPlan, type PlannedDelivery, type UrlCheck } from './plan.js';
+export { planPost, checkPostMedia, postMediaUrls, type PostPlan, type PlannedDelivery, type UrlCheck, type MediaProblem } from './plan.js';
+export { mediaPreflightPass, mediaGate, judgeMedia, type MediaUrlCheck } from './media-preflight.js';
 export { convertPostMedia } from './auto-convert.js';
 export { createPost, createPosts, getPost, listPosts, updatePost, cancelPost, PostConflict, type Post, type DeliveryRow, type PostFilter, type NewPost } from './posts.js';
 export { resolveScheduledAt } from './schedule-time.js';

@@ -211,6 +211,9 @@ async function listPostsIn(db: Kysely<Database>, workspaceId: string, f: PostFil
   return { posts, next: rows.length > f.limit && last ? { scheduledAt: last.scheduled_at, id: last.id } : undefined };
 }
 
+/** An edited post's media is checked again by the preflight, as soon as it can; a check under way for the old media is dropped. */
+const MEDIA_CHECK_AFRESH = { media_check_next: 0, media_check_owner: null, media_check_until: null, media_checked_at: null, media_check: null };
+
 /**
  * Replaces a post's content and deliveries, only while none has started publishing and no
  * attempt's result is being looked for: an edit then could publish the post a second time. The
@@ -224,7 +227,7 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
       if (!replaced) throw new PostConflict('The post has already been published, failed or was cancelled, and can no longer be changed');
       await trx
         .updateTable('posts')
-        .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now, link_check: null, link_checked_at: null })
+        .set({ request: JSON.stringify(request), scheduled_at: plan.scheduledAt, timezone: request.timezone ?? null, status: 'scheduled', updated_at: now, link_check: null, link_checked_at: null, ...MEDIA_CHECK_AFRESH })
         .where('id', '=', id)
         .where('workspace_id', '=', workspaceId)
         .execute();

@@ -8,6 +8,8 @@ export {
   insertDeliveries,
   replaceWaitingDeliveries,
   cancelWaitingDeliveries,
+  setAsideForMedia,
+  MEDIA_PROBLEM,
   type DeliveryRow,
   type DeliveryStatus,
 } from './delivery-state.js';

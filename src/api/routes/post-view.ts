@@ -16,7 +16,7 @@ export const DeliveryView = Type.Object(
       ['scheduled', 'publishing', 'awaiting_check', 'published', 'failed', 'cancelled', 'needs_attention'].map((s) => Type.Literal(s)),
       {
         description:
-          'awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error).',
+          'awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error). With last_error.kind `media`, the media check before publishing found the post’s media broken and nothing was sent: change the media (PATCH) to schedule it again.',
       },
     ),
     scheduled_at: Type.String({ format: 'date-time' }),

@@ -965,7 +965,7 @@ export interface components {
             id: string;
             platform: string;
             account_id: string;
-            /** @description awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error). */
+            /** @description awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error). With last_error.kind `media`, the media check before publishing found the post’s media broken and nothing was sent: change the media (PATCH) to schedule it again. */
             status: "scheduled" | "publishing" | "awaiting_check" | "published" | "failed" | "cancelled" | "needs_attention";
             /** Format: date-time */
             scheduled_at: string;
@@ -6091,7 +6091,7 @@ export interface operations {
                      * @description http(s) URL that receives POSTed events
                      */
                     url: string;
-                    events: ("post.published" | "post.failed" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
+                    events: ("post.published" | "post.failed" | "post.needs_attention" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
                     description?: null | string;
                     /** @description How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) */
                     format?: "pinion" | "standard";
@@ -6409,7 +6409,7 @@ export interface operations {
                      * @description http(s) URL that receives POSTed events
                      */
                     url?: string;
-                    events?: ("post.published" | "post.failed" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
+                    events?: ("post.published" | "post.failed" | "post.needs_attention" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
                     description?: null | string;
                     enabled?: boolean;
                     /** @description How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) */

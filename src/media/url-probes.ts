@@ -54,6 +54,7 @@ const lasting = (status: number | undefined) => status !== undefined && status >
  */
 export class MediaUrlProbes {
   private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<UrlVerdict>>();
   private readonly clock: Clock;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
@@ -87,8 +88,20 @@ export class MediaUrlProbes {
     return { ...v, source: 'cached' };
   }
 
-  /** Fetches (or revalidates) and decodes the URL now; the result is kept for `quick` and later revalidation. */
-  async full(url: string): Promise<UrlVerdict> {
+  /**
+   * Fetches (or revalidates) and decodes the URL now; the result is kept for `quick` and later revalidation.
+   * Checks of one URL at the same time (posts of a bulk import, the preflight and the publish path) share one request.
+   */
+  full(url: string): Promise<UrlVerdict> {
+    let check = this.inFlight.get(url);
+    if (!check) {
+      check = this.fetchAndProbe(url).finally(() => this.inFlight.delete(url));
+      this.inFlight.set(url, check);
+    }
+    return check;
+  }
+
+  private async fetchAndProbe(url: string): Promise<UrlVerdict> {
     const refusal = this.refusal(url);
     if (refusal) return { errors: [refusal], warnings: [], source: 'unchecked' };
     const s = this.settings;

@@ -80,6 +80,14 @@ describe('media URL probes kept by URL', () => {
     expect(probes.quick(`${host.url}/c.png`)).toMatchObject({ source: 'cached', errors: [], probe: { width: 200 } });
   });
 
+  it('makes one request for checks of one URL at the same time', async () => {
+    const probes = new MediaUrlProbes(settings);
+    const before = host.seen.filter((r) => r.path === '/b.png').length;
+    const verdicts = await Promise.all(Array.from({ length: 5 }, () => probes.full(`${host.url}/b.png`)));
+    expect(new Set(verdicts.map((v) => v.probe?.width))).toEqual(new Set([300]));
+    expect(host.seen.filter((r) => r.path === '/b.png').length - before).toBe(1);
+  });
+
   it('refuses a private address from the URL alone, without a request', async () => {
     const probes = new MediaUrlProbes({ ...settings, fetchAllowHosts: [] });
     const before = host.seen.length;

@@ -84,7 +84,8 @@ export class MediaUrlProbes {
     if (!entry || this.clock.now() - entry.storedAt > this.ttlMs) return { errors: [], warnings: [], source: 'unchecked' };
     const v = entry.verdict;
     const since = new Date(v.checkedAt ?? entry.storedAt).toISOString();
-    if (v.fetchFailed?.lasting) return { ...v, errors: [`could not be fetched when Pinion last checked it (${since}): ${v.fetchFailed.message}`], warnings: [], source: 'cached' };
+    if (v.fetchFailed?.lasting)
+      return { ...v, errors: [`could not be fetched when Pinion last checked it (${since}): ${v.fetchFailed.message}`], warnings: [], source: 'cached' };
     return { ...v, source: 'cached' };
   }
 
@@ -126,15 +127,37 @@ export class MediaUrlProbes {
       // A timeout or a 5xx says nothing lasting about the file: the earlier verdict, if any, stays.
       return verdict.fetchFailed!.lasting ? this.keep(url, verdict, null, null) : verdict;
     }
-    if (fetched.notModified && held) return this.keep(url, { ...held.verdict, checkedAt: now(), source: 'revalidated' }, fetched.etag ?? held.etag, fetched.lastModified ?? held.lastModified);
+    if (fetched.notModified && held)
+      return this.keep(url, { ...held.verdict, checkedAt: now(), source: 'revalidated' }, fetched.etag ?? held.etag, fetched.lastModified ?? held.lastModified);
     const p = await probe(fetched.bytes, { maxInputPixels: s.maxInputPixels });
     let verdict: UrlVerdict;
     if (p.tooManyPixels) {
-      verdict = { errors: [`is ${p.width}×${p.height} pixels (${Math.round(((p.width ?? 0) * (p.height ?? 0)) / 1e6)} Mpx); images are accepted up to ${s.maxInputPixels} pixels (media.maxInputPixels): scale it down first`], warnings: [], checkedAt: now(), source: 'fetched' };
+      verdict = {
+        errors: [
+          `is ${p.width}×${p.height} pixels (${Math.round(((p.width ?? 0) * (p.height ?? 0)) / 1e6)} Mpx); images are accepted up to ${s.maxInputPixels} pixels (media.maxInputPixels): scale it down first`,
+        ],
+        warnings: [],
+        checkedAt: now(),
+        source: 'fetched',
+      };
     } else if (p.kind === 'other') {
-      verdict = { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image or a video`], warnings: [], checkedAt: now(), source: 'fetched' };
+      verdict = {
+        errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image or a video`],
+        warnings: [],
+        checkedAt: now(),
+        source: 'fetched',
+      };
     } else {
-      const facts: UrlFacts = { id: url, kind: p.kind, mime: p.mime, size: p.size, width: p.width ?? null, height: p.height ?? null, durationMs: p.durationMs ?? null, ...(p.unreadable !== undefined && { unreadable: p.unreadable }) };
+      const facts: UrlFacts = {
+        id: url,
+        kind: p.kind,
+        mime: p.mime,
+        size: p.size,
+        width: p.width ?? null,
+        height: p.height ?? null,
+        durationMs: p.durationMs ?? null,
+        ...(p.unreadable !== undefined && { unreadable: p.unreadable }),
+      };
       verdict = { errors: [], warnings: [], probe: facts, checkedAt: now(), source: 'fetched' };
     }
     return this.keep(url, verdict, fetched.etag, fetched.lastModified);

@@ -80,7 +80,12 @@ export function mediaPreflightPass(opts: MediaPreflightOptions): BackgroundPass 
 
   /** Writes the verdict and lets go of the post, if it is still this worker's to write. */
   const finish = (trx: Kysely<Database>, id: string, set: Partial<Pick<Database['posts'], 'media_check_next' | 'media_checked_at' | 'media_check'>>) =>
-    trx.updateTable('posts').set({ ...set, media_check_owner: null, media_check_until: null }).where('id', '=', id).where('media_check_owner', '=', owner).executeTakeFirst();
+    trx
+      .updateTable('posts')
+      .set({ ...set, media_check_owner: null, media_check_until: null })
+      .where('id', '=', id)
+      .where('media_check_owner', '=', owner)
+      .executeTakeFirst();
 
   async function checkOne(post: { id: string; workspace_id: string; request: string; scheduled_at: number }): Promise<void> {
     const request = JSON.parse(post.request) as PostRequest;
@@ -101,7 +106,8 @@ export function mediaPreflightPass(opts: MediaPreflightOptions): BackgroundPass 
       const held = await finish(trx, post.id, { media_check_next: null, media_checked_at: at, media_check: JSON.stringify(problems) });
       if (Number(held.numUpdatedRows) !== 1) return;
       const setAside: DeliveryRow[] = [];
-      for (const platform of new Set(problems.flatMap((p) => p.platforms))) setAside.push(...(await setAsideForMedia(trx, post.id, [platform], mediaReason(problems, platform), at)));
+      for (const platform of new Set(problems.flatMap((p) => p.platforms)))
+        setAside.push(...(await setAsideForMedia(trx, post.id, [platform], mediaReason(problems, platform), at)));
       if (!setAside.length) return;
       await refreshPostStatus(trx, post.id, at);
       await opts.onSetAside?.(trx, { id: post.id, workspaceId: post.workspace_id, scheduledAt }, setAside);
@@ -129,13 +135,40 @@ export function mediaPreflightPass(opts: MediaPreflightOptions): BackgroundPass 
       // statement each (writing the same verdict twice, should two workers meet here, is harmless).
       const settledNow = due.filter((post) => !UNDER_WAY.has(post.status));
       const noMedia = due.filter((post) => UNDER_WAY.has(post.status) && !postMediaUrls(JSON.parse(post.request) as PostRequest).length);
-      if (settledNow.length) await db.updateTable('posts').set({ media_check_next: null }).where('id', 'in', settledNow.map((p) => p.id)).where('status', 'not in', UNDER_WAY_STATUSES).execute();
-      if (noMedia.length) await db.updateTable('posts').set({ media_check_next: null, media_checked_at: now, media_check: '[]' }).where('id', 'in', noMedia.map((p) => p.id)).where('media_check_next', '<=', now).where(free).execute();
+      if (settledNow.length)
+        await db
+          .updateTable('posts')
+          .set({ media_check_next: null })
+          .where(
+            'id',
+            'in',
+            settledNow.map((p) => p.id),
+          )
+          .where('status', 'not in', UNDER_WAY_STATUSES)
+          .execute();
+      if (noMedia.length)
+        await db
+          .updateTable('posts')
+          .set({ media_check_next: null, media_checked_at: now, media_check: '[]' })
+          .where(
+            'id',
+            'in',
+            noMedia.map((p) => p.id),
+          )
+          .where('media_check_next', '<=', now)
+          .where(free)
+          .execute();
       const claimed: typeof due = [];
       for (const post of due) {
         if (settledNow.includes(post) || noMedia.includes(post)) continue;
         // The claim: whoever moves the lease first checks the post; a racing worker's UPDATE then matches nothing.
-        const r = await db.updateTable('posts').set({ media_check_owner: owner, media_check_until: now + leaseMs }).where('id', '=', post.id).where('media_check_next', '<=', now).where(free).executeTakeFirst();
+        const r = await db
+          .updateTable('posts')
+          .set({ media_check_owner: owner, media_check_until: now + leaseMs })
+          .where('id', '=', post.id)
+          .where('media_check_next', '<=', now)
+          .where(free)
+          .executeTakeFirst();
         if (Number(r.numUpdatedRows) === 1) claimed.push(post);
       }
       await inParallel(claimed, opts.concurrency ?? 4, checkOne);

@@ -16,7 +16,9 @@ async function startHost() {
     const a = answers.get(path) ?? { status: 404 };
     const status = a.status === 200 && req.headers['if-modified-since'] === LAST_MODIFIED ? 304 : a.status;
     seen.push({ path, headers: req.headers, status });
-    res.writeHead(status, a.status === 200 ? { 'content-type': a.type ?? 'application/octet-stream', 'last-modified': LAST_MODIFIED } : {}).end(status === 200 ? a.bytes : undefined);
+    res
+      .writeHead(status, a.status === 200 ? { 'content-type': a.type ?? 'application/octet-stream', 'last-modified': LAST_MODIFIED } : {})
+      .end(status === 200 ? a.bytes : undefined);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {

@@ -74,12 +74,23 @@ describe.each(DIALECTS)('the media check off the request path, on %s', (dialect)
   });
 
   const post = (mediaUrl: string, extra: Record<string, unknown> = {}) =>
-    p.api('POST', '/api/v1/posts', { body: { content: 'Linen apron', platforms: ['pinterest'], media_url: mediaUrl, scheduled_at: inDays(30), platform_options: { pinterest: { board: 'Products', title: 'Apron' } }, ...extra } });
-  const attention = (id: string) => waitFor(async () => {
-    const got = await getPost(p, id);
-    return got.deliveries[0]!.status === 'needs_attention' && got;
-  }, `post ${id} to need attention`);
-  const hook = (deliveryId: string) => waitFor(async () => receiver.requests.find((r) => JSON.parse(r.body).data.delivery_id === deliveryId), `the webhook for ${deliveryId}`);
+    p.api('POST', '/api/v1/posts', {
+      body: {
+        content: 'Linen apron',
+        platforms: ['pinterest'],
+        media_url: mediaUrl,
+        scheduled_at: inDays(30),
+        platform_options: { pinterest: { board: 'Products', title: 'Apron' } },
+        ...extra,
+      },
+    });
+  const attention = (id: string) =>
+    waitFor(async () => {
+      const got = await getPost(p, id);
+      return got.deliveries[0]!.status === 'needs_attention' && got;
+    }, `post ${id} to need attention`);
+  const hook = (deliveryId: string) =>
+    waitFor(async () => receiver.requests.find((r) => JSON.parse(r.body).data.delivery_id === deliveryId), `the webhook for ${deliveryId}`);
 
   it('accepts a post with a broken image without fetching it, then sets the delivery aside before its time and sends a signed post.needs_attention', async () => {
     const cases: Array<[string, RegExp]> = [
@@ -119,14 +130,19 @@ describe.each(DIALECTS)('the media check off the request path, on %s', (dialect)
     const before = host.count('/missing.jpg');
     const res = await post(`${host.url}/missing.jpg`);
     expect(res.status).toBe(422);
-    expect((await res.json()).errors).toContainEqual({ field: 'media_url', message: expect.stringMatching(/could not be fetched when Pinion last checked it \(.*\): the server answered 404/) });
+    expect((await res.json()).errors).toContainEqual({
+      field: 'media_url',
+      message: expect.stringMatching(/could not be fetched when Pinion last checked it \(.*\): the server answered 404/),
+    });
     expect(host.count('/missing.jpg')).toBe(before);
   });
 
   it('puts the post back on schedule when its media is changed, and it publishes', async () => {
     const made = (await (await post(`${host.url}/missing-2.jpg`)).json()) as PostJson;
     await attention(made.id);
-    const res = await p.api('PATCH', `/api/v1/posts/${made.id}`, { body: { media_url: `${host.url}/good.jpg`, scheduled_at: new Date(Date.now() + 1500).toISOString() } });
+    const res = await p.api('PATCH', `/api/v1/posts/${made.id}`, {
+      body: { media_url: `${host.url}/good.jpg`, scheduled_at: new Date(Date.now() + 1500).toISOString() },
+    });
     expect(res.status).toBe(200);
     const patched = (await res.json()) as PostJson;
     expect(patched.status).toBe('scheduled');
@@ -152,7 +168,13 @@ describe.each(DIALECTS)('the media check off the request path, on %s', (dialect)
 
   it('still fetches and decodes at once for POST /posts:validate', async () => {
     const res = await p.api('POST', '/api/v1/posts:validate', {
-      body: { content: 'Linen apron', platforms: ['pinterest'], media_url: `${host.url}/check.png`, scheduled_at: inDays(30), platform_options: { pinterest: { board: 'Products' } } },
+      body: {
+        content: 'Linen apron',
+        platforms: ['pinterest'],
+        media_url: `${host.url}/check.png`,
+        scheduled_at: inDays(30),
+        platform_options: { pinterest: { board: 'Products' } },
+      },
     });
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -194,7 +216,13 @@ describe.each(DIALECTS)('the preflight pass on a clock, on %s', (dialect) => {
     const run = () => Promise.all(passes.map((pass) => pass.run(new AbortController().signal)));
     const due = Date.now() + 10 * DAY;
     const res = await p.api('POST', '/api/v1/posts', {
-      body: { content: 'Linen apron', platforms: ['pinterest'], media_url: `${host.url}/good.jpg`, scheduled_at: new Date(due).toISOString(), platform_options: { pinterest: { board: 'Products' } } },
+      body: {
+        content: 'Linen apron',
+        platforms: ['pinterest'],
+        media_url: `${host.url}/good.jpg`,
+        scheduled_at: new Date(due).toISOString(),
+        platform_options: { pinterest: { board: 'Products' } },
+      },
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as PostJson;
@@ -229,7 +257,11 @@ describe.each(DIALECTS)('the publish path on %s', (dialect) => {
       gate = mediaGate({ db: c.p.store.db, check: (url) => (fetches++, probes.full(url)) });
       const broken = await c.schedule('Broken', { media_url: `${host.url}/missing.jpg` });
       await c.run();
-      expect(await c.delivery(broken)).toMatchObject({ status: 'needs_attention', attempts: 0, last_error: { kind: 'media', message: expect.stringMatching(/media_url cannot be fetched: the server answered 404/) } });
+      expect(await c.delivery(broken)).toMatchObject({
+        status: 'needs_attention',
+        attempts: 0,
+        last_error: { kind: 'media', message: expect.stringMatching(/media_url cannot be fetched: the server answered 404/) },
+      });
       expect(c.outcomes.map((o) => [o.type, o.delivery.post_id])).toEqual([['needs_attention', broken]]);
       expect(c.creates()).toBe(0);
 

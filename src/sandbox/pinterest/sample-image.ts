@@ -38,7 +38,13 @@ export class SampleImages {
 
 async function render(width: number, height: number): Promise<SampleImage> {
   const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 230, g: 0, b: 35 } } })
-    .composite([{ input: Buffer.from(`<svg width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${Math.min(width, height) / 3}" fill="white"/></svg>`) }])
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${Math.min(width, height) / 3}" fill="white"/></svg>`,
+        ),
+      },
+    ])
     .jpeg()
     .toBuffer();
   // HTTP dates have whole seconds: the rendering time rounded down, so If-Modified-Since with this value matches.

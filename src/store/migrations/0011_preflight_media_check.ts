@@ -6,7 +6,10 @@ import { sql, type Kysely } from 'kysely';
  * which worker holds the check and until when, and the last verdict.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('posts').addColumn('media_check_next', 'bigint', (c) => c.defaultTo(0)).execute();
+  await db.schema
+    .alterTable('posts')
+    .addColumn('media_check_next', 'bigint', (c) => c.defaultTo(0))
+    .execute();
   await db.schema.alterTable('posts').addColumn('media_check_owner', 'text').execute();
   await db.schema.alterTable('posts').addColumn('media_check_until', 'bigint').execute();
   await db.schema.alterTable('posts').addColumn('media_checked_at', 'bigint').execute();
@@ -19,5 +22,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('posts_media_check_due').execute();
-  for (const column of ['media_check', 'media_checked_at', 'media_check_until', 'media_check_owner', 'media_check_next']) await db.schema.alterTable('posts').dropColumn(column).execute();
+  for (const column of ['media_check', 'media_checked_at', 'media_check_until', 'media_check_owner', 'media_check_next'])
+    await db.schema.alterTable('posts').dropColumn(column).execute();
 }

@@ -26,7 +26,11 @@ describe('the sandbox sample image', () => {
     expect(second.headers.get('etag')).toBe(etag);
     expect(second.headers.get('last-modified')).toBe(lastModified);
 
-    const conditions: Array<Record<string, string>> = [{ 'if-none-match': etag }, { 'if-none-match': `"other", W/${etag}` }, { 'if-modified-since': lastModified }];
+    const conditions: Array<Record<string, string>> = [
+      { 'if-none-match': etag },
+      { 'if-none-match': `"other", W/${etag}` },
+      { 'if-modified-since': lastModified },
+    ];
     for (const headers of conditions) {
       const conditional = await fetch(url, { headers });
       expect(conditional.status, JSON.stringify(headers)).toBe(304);

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 import type { PostStatus } from '../store/schema.js';
 import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostStatus, replaceWaitingDeliveries, type DeliveryRow } from '../scheduler/index.js';
-import type { PostPlan } from './plan.js';
+import type { MediaProblem, PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
 import type { LinkVerdict } from './link-preflight.js';
 
@@ -21,6 +21,8 @@ export interface Post {
   deliveries: DeliveryRow[];
   /** The background link preflight's last verdict, when it has looked. */
   linkCheck: { checkedAt: number; links: LinkVerdict[] } | null;
+  /** The background media preflight: when it last finished (null: not yet), when it looks next (null: not again), what it found. */
+  mediaCheck: { checkedAt: number | null; nextAt: number | null; problems: MediaProblem[] };
 }
 
 /** The post cannot be changed or cancelled as asked; `retryAt` says when asking again may succeed, when known. */
@@ -160,6 +162,11 @@ const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
   updatedAt: row.updated_at,
   deliveries,
   linkCheck: row.link_check === null || row.link_checked_at === null ? null : { checkedAt: Number(row.link_checked_at), links: JSON.parse(row.link_check) as LinkVerdict[] },
+  mediaCheck: {
+    checkedAt: row.media_checked_at === null ? null : Number(row.media_checked_at),
+    nextAt: row.media_check_next === null ? null : Number(row.media_check_next),
+    problems: JSON.parse(row.media_check ?? '[]') as MediaProblem[],
+  },
 });
 
 /**

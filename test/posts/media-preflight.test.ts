@@ -111,6 +111,11 @@ describe.each(DIALECTS)('the media check off the request path, on %s', (dialect)
       expect(after.deliveries[0]!.last_error).toEqual({ kind: 'media', message: expect.stringMatching(reason) });
       expect(after.deliveries[0]!.attempts).toBe(0);
       expect(after.status).toBe('failed');
+      expect((after as PostJson & { media_check: unknown }).media_check).toEqual({
+        checked_at: expect.any(String),
+        next_check_at: null,
+        problems: [{ field: 'media_url', message: expect.any(String), platforms: ['pinterest'] }],
+      });
 
       const request = await hook(after.deliveries[0]!.id);
       expect(request.headers['pinion-event-type']).toBe('post.needs_attention');
@@ -163,7 +168,12 @@ describe.each(DIALECTS)('the media check off the request path, on %s', (dialect)
     await waitFor(async () => host.notModified('/small.png') === 1, 'a conditional request answered 304');
     expect(host.count('/small.png')).toBe(2);
     await new Promise((r) => setTimeout(r, 300));
-    for (const id of [first.id, second.id]) expect((await getPost(p, id)).deliveries[0]!.status).toBe('scheduled');
+    for (const id of [first.id, second.id]) {
+      const got = (await getPost(p, id)) as PostJson & { media_check: unknown };
+      expect(got.deliveries[0]!.status).toBe('scheduled');
+      // Checked, and to be checked again a day before it is due.
+      expect(got.media_check).toEqual({ checked_at: expect.any(String), next_check_at: new Date(Date.parse(got.scheduled_at) - DAY).toISOString(), problems: [] });
+    }
   });
 
   it('still fetches and decodes at once for POST /posts:validate', async () => {

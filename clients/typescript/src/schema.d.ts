@@ -1036,6 +1036,18 @@ export interface components {
                     warnings: string[];
                 }[];
             };
+            /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+            media_check?: {
+                /** @description When the media was last fetched and decoded; null until the first check has finished */
+                checked_at: string | null;
+                /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                next_check_at: string | null;
+                problems: {
+                    field: string;
+                    message: string;
+                    platforms: string[];
+                }[];
+            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -4252,6 +4264,18 @@ export interface operations {
                                 warnings: string[];
                             }[];
                         };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -4291,6 +4315,18 @@ export interface operations {
                                 final_url: string;
                                 redirects: number;
                                 warnings: string[];
+                            }[];
+                        };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
                             }[];
                         };
                         /** Format: date-time */
@@ -4973,6 +5009,18 @@ export interface operations {
                                 warnings: string[];
                             }[];
                         };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -5414,6 +5462,18 @@ export interface operations {
                                 warnings: string[];
                             }[];
                         };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -5583,6 +5643,18 @@ export interface operations {
                                 final_url: string;
                                 redirects: number;
                                 warnings: string[];
+                            }[];
+                        };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
                             }[];
                         };
                         /** Format: date-time */
@@ -8721,6 +8793,18 @@ export interface operations {
                                 final_url: string;
                                 redirects: number;
                                 warnings: string[];
+                            }[];
+                        };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
                             }[];
                         };
                         /** Format: date-time */

@@ -1,7 +1,8 @@
 /**
  * Serves one real 1000×1500 JPEG (Pinterest's advised 2:3) on 127.0.0.1 from its own process,
- * for the ingest bench's run with Pinion's media_url check on: each POST then fetches and probes
- * it, and serving it must not take the server's event loop. Answers its URL over IPC.
+ * for the ingest bench's run with Pinion's media_url check on (versions that fetched and probed it on
+ * each POST, and the validate that makes the probe the POSTs are judged from now): serving it must not
+ * take the server's event loop. Answers its URL over IPC.
  */
 import { createServer } from 'node:http';
 import sharp from 'sharp';

@@ -46,9 +46,10 @@ export async function startChaosPinion(opts: { dir: string; databaseUrl: string;
     // This sandbox commits every write at once and its lists lag writes by 2 s: a 5 s window covers both, where
     // production's default (10 min, for Pinterest's slowest commit) would outlast the run's wait for settling.
     PINION_PINTEREST_OUTCOME_WINDOW_SECONDS: '5',
+    // Posts name images the sandbox serves on loopback; the workers' media preflight (and the publish path) fetch them.
+    PINION_MEDIA_FETCH_ALLOW_HOSTS: new URL(opts.sandboxUrl).host,
   };
-  // Posts name images the sandbox serves on loopback; Pinion checks them when a post is made.
-  const apiEnv = { ...workerEnv, PINION_HOST: '127.0.0.1', PINION_PORT: '0', PINION_MEDIA_FETCH_ALLOW_HOSTS: new URL(opts.sandboxUrl).host };
+  const apiEnv = { ...workerEnv, PINION_HOST: '127.0.0.1', PINION_PORT: '0' };
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -4,9 +4,9 @@ import { buildServer, type ApiContext } from '../api/index.js';
 import { publicUrlOf, type Config } from '../config/index.js';
 import { createLogger, createMetrics, publishMetrics, stateMetrics, tokenMetrics, type Logger } from '../observability/index.js';
 import type { Registry } from 'prom-client';
-import { publishPass, queueStats, type DeliveryOutcome } from '../scheduler/index.js';
+import { MEDIA_PROBLEM, publishPass, queueStats, type DeliveryOutcome, type DeliveryRow } from '../scheduler/index.js';
 import { systemClock, Worker, type BackgroundPass, type Clock } from '../shared/index.js';
-import { linkPreflightPass } from '../posts/index.js';
+import { linkPreflightPass, mediaGate, mediaPreflightPass } from '../posts/index.js';
 import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/index.js';
 import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
@@ -50,9 +50,22 @@ export interface StartOptions {
   clock?: Clock;
 }
 
-/** The webhook event telling of a delivery's end state. A delivery that needs attention did not verifiably go out: post.failed. */
+/** A delivery set aside before any attempt because its media will not do: the user can still fix it before its time. */
+function mediaProblemEvent(d: DeliveryRow, error: { kind: string; message: string }): Parameters<typeof emitEvent>[1] {
+  return {
+    workspaceId: d.workspace_id,
+    type: 'post.needs_attention',
+    data: { post_id: d.post_id, delivery_id: d.id, platform: d.platform, account_id: d.account_id, scheduled_at: new Date(d.scheduled_at).toISOString(), error },
+  };
+}
+
+/**
+ * The webhook event telling of a delivery's end state. A delivery that needs attention did not verifiably go out: post.failed;
+ * one the publish path set aside for its media before trying it: post.needs_attention.
+ */
 function outcomeEvent(o: DeliveryOutcome): Parameters<typeof emitEvent>[1] {
   const d = o.delivery;
+  if (o.type === 'needs_attention' && o.error.kind === MEDIA_PROBLEM) return mediaProblemEvent(d, o.error);
   const base = { post_id: d.post_id, delivery_id: d.id, platform: d.platform, account_id: d.account_id };
   if (o.type === 'published') {
     return {
@@ -76,7 +89,23 @@ function outcomeEvent(o: DeliveryOutcome): Parameters<typeof emitEvent>[1] {
 function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock: Clock): BackgroundPass[] {
   const s = ctx.config.scheduler;
   const reported = publishMetrics(metrics);
+  // With media.checkPostUrls, posts are accepted after the cheap checks and their media URLs fetched and decoded here.
+  const checkMedia = ctx.config.media.checkPostUrls ? (url: string) => ctx.media.urlProbes.full(url) : undefined;
+  const media = checkMedia
+    ? [
+        mediaPreflightPass({
+          db: ctx.store.db,
+          clock,
+          check: checkMedia,
+          onSetAside: async (trx, post, deliveries) => {
+            log.warn({ postId: post.id, deliveries: deliveries.map((d) => d.id), reason: deliveries[0]!.last_error }, 'a post’s media will not do; its deliveries need attention');
+            for (const d of deliveries) await emitEvent(trx, mediaProblemEvent(d, { kind: MEDIA_PROBLEM, message: d.last_error ?? '' }));
+          },
+        }),
+      ]
+    : [];
   const publishing = publishPass({
+    ...(checkMedia && { mediaGate: mediaGate({ db: ctx.store.db, check: checkMedia }) }),
     db: ctx.store.db,
     dialect: ctx.store.dialect,
     log,
@@ -138,7 +167,7 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
       await emitEvent(ctx.store.db, { workspaceId: post.workspaceId, type: 'post.link_broken', data: { post_id: post.id, links } });
     },
   });
-  return [publishing, analytics, links, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
+  return [publishing, ...media, analytics, links, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
@@ -219,19 +248,22 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
   let media;
   try {
     // publicUrl is read per call: with port 0 it is known only after listening.
-    media = await createMediaLibrary(config, { db: store.db, vault: accounts.vault, publicUrl: () => publicUrl });
+    media = await createMediaLibrary(config, { db: store.db, vault: accounts.vault, publicUrl: () => publicUrl, clock });
   } catch (err) {
     await store.close();
     throw err;
   }
-  const checkUrl = config.media.checkPostUrls ? (url: string) => media.inspectMediaUrl(url) : undefined;
+  // A post is accepted after the checks that need no request (a recent probe of the same URL included);
+  // the fetch and decode run in the background media preflight, and at once for a dry run (validate).
+  const checkUrl = config.media.checkPostUrls ? async (url: string) => media.urlProbes.quick(url) : undefined;
+  const fullCheckUrl = config.media.checkPostUrls ? (url: string) => media.urlProbes.full(url) : undefined;
   // Destinations are fetched by the media fetch's rules (the same private-address refusal and allowlist).
   const links = new LinkChecker({ allowHosts: config.media.fetchAllowHosts, timeoutMs: config.links.timeoutMs, maxBytes: config.links.maxBytes, cacheSeconds: config.links.cacheSeconds });
   const checkLink = config.links.checkPostLinks ? (url: string) => links.check(url) : undefined;
   const llm = { ...config.llm, apiKey: process.env.PINION_LLM_API_KEY };
   // Deleting a published post from its platform (DELETE /posts/:id?unpublish=true) takes the publisher the worker uses.
   const publisherFor = (platform: string) => connectorFor(platform).publisher(platformConfig(config, platform));
-  const posts = { db: store.db, accounts, media, checkUrl, checkLink, publicUrl: () => publicUrl, publisherFor };
+  const posts = { db: store.db, accounts, media, checkUrl, fullCheckUrl, checkLink, publicUrl: () => publicUrl, publisherFor };
   const ctx: ApiContext = { config, store, publicUrl, accounts, media, links, llm, posts };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;
@@ -265,7 +297,12 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
 
   const worker = options.worker ? new Worker(backgroundPasses(ctx, log, metrics, clock), log, clock) : undefined;
   worker?.start();
-  if (worker) ctx.onDeliveriesChanged = () => worker.wake('publish-deliveries');
+  if (worker) {
+    ctx.onDeliveriesChanged = () => {
+      worker.wake('publish-deliveries');
+      worker.wake('preflight-media');
+    };
+  }
 
   let closed = false;
   return {

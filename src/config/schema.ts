@@ -117,8 +117,16 @@ export const ConfigSchema = Type.Object(
         fetchAllowHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
         /** Images with more pixels are refused from their header, never decoded (a 1 MB PNG can be 16000×16000). */
         maxInputPixels: Type.Integer({ default: 50_000_000, minimum: 1, maximum: 268_402_689 }),
-        /** Fetch and probe the image URLs a post names when it is made, so a broken or private image is refused then, not at publish time. */
+        /**
+         * Check the media URLs a post names: when the post is made, only what needs no request (the URL, private
+         * addresses, a recent probe of the same URL); the fetch and decode in the background preflight soon after,
+         * and again a day before the post is due, so a broken image marks the delivery needs_attention before its time.
+         */
         checkPostUrls: Type.Boolean({ default: true }),
+        /** How long a media URL's probe judges new posts naming it without a request (revalidated with ETag/Last-Modified after). */
+        probeCacheSeconds: Type.Integer({ default: 600, minimum: 0 }),
+        /** How many media URLs' probes are kept in memory (least recently used go first). */
+        probeCacheEntries: Type.Integer({ default: 5_000, minimum: 1 }),
         /** How long a presigned upload URL stays valid. */
         presignTtlSeconds: Type.Integer({ default: 900, minimum: 30, maximum: 7 * 86_400 }),
         /** `local`: content-addressed files under mediaDir. `s3`: an S3-compatible bucket (settings below). */

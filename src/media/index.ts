@@ -5,6 +5,7 @@ import type { Database } from '../store/index.js';
 import { MediaLibrary } from './library.js';
 import { LocalMediaStore, type MediaStore } from './store.js';
 import type { Sealer } from './uploads.js';
+import type { Clock } from '../shared/index.js';
 
 export { safeFetch, isPublicAddress, MediaFetchError, type MediaFetchReason, type SafeFetchOptions, type SafeFetchResult } from '../net/index.js';
 export { probe, probeFile, type MediaProbe, type MediaKind } from './probe.js';
@@ -12,9 +13,10 @@ export { convertImage, type Converted } from './convert.js';
 export { LocalMediaStore, contentPath, type MediaStore } from './store.js';
 export { MediaLibrary, MediaRejected, probeOf, type Media, type MediaFacts, type MediaSettings, type MediaSource, type IngestOptions } from './library.js';
 export { UploadRefused, type Sealer } from './uploads.js';
+export { MediaUrlProbes, type UrlVerdict, type UrlFacts } from './url-probes.js';
 
 /** The media capability for this process: the store chosen by config, spooling under mediaDir. */
-export async function createMediaLibrary(config: Config, deps: { db: Kysely<Database>; vault: Sealer; publicUrl: () => string }): Promise<MediaLibrary> {
+export async function createMediaLibrary(config: Config, deps: { db: Kysely<Database>; vault: Sealer; publicUrl: () => string; clock?: Clock }): Promise<MediaLibrary> {
   const dir = resolve(config.mediaDir);
   let store: MediaStore;
   if (config.media.store === 's3') {
@@ -26,5 +28,5 @@ export async function createMediaLibrary(config: Config, deps: { db: Kysely<Data
   } else {
     store = new LocalMediaStore(dir);
   }
-  return new MediaLibrary({ db: deps.db, store, spoolDir: join(dir, 'tmp'), settings: config.media, vault: deps.vault, publicUrl: deps.publicUrl });
+  return new MediaLibrary({ db: deps.db, store, spoolDir: join(dir, 'tmp'), settings: config.media, vault: deps.vault, publicUrl: deps.publicUrl, clock: deps.clock });
 }

@@ -4,11 +4,13 @@ import type { Kysely } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 import { convertImage } from './convert.js';
 import { probe, probeFile, type MediaKind, type MediaProbe } from './probe.js';
-import { MediaFetchError, safeFetch, type SafeFetchOptions } from '../net/index.js';
+import { safeFetch, type SafeFetchOptions } from '../net/index.js';
 import { spool, SpoolTooLarge } from './spool.js';
 import type { MediaStore } from './store.js';
 import { PresignedUploads, type Sealer } from './uploads.js';
 import { openGrant, sealGrant } from './public-links.js';
+import { MediaUrlProbes, type UrlVerdict } from './url-probes.js';
+import type { Clock } from '../shared/index.js';
 
 export type MediaSource = 'upload' | 'url' | 'presigned' | 'converted';
 
@@ -63,6 +65,9 @@ export interface MediaSettings {
   presignTtlSeconds: number;
   /** Images with more pixels are refused from their header, never decoded. */
   maxInputPixels: number;
+  /** How long a media URL's probe judges new posts naming it, and how many URLs are kept. */
+  probeCacheSeconds?: number;
+  probeCacheEntries?: number;
 }
 
 export interface IngestOptions {
@@ -105,11 +110,15 @@ export const probeOf = (m: Media): MediaProbe => ({
 /** A workspace's media: bytes in the media store, what they are in the database. */
 export class MediaLibrary {
   readonly uploads: PresignedUploads;
+  /** Media URLs posts name: checked off the request path, the results kept by URL. */
+  readonly urlProbes: MediaUrlProbes;
 
   constructor(
-    private readonly deps: { db: Kysely<Database>; store: MediaStore; spoolDir: string; settings: MediaSettings; vault: Sealer; publicUrl: () => string },
+    private readonly deps: { db: Kysely<Database>; store: MediaStore; spoolDir: string; settings: MediaSettings; vault: Sealer; publicUrl: () => string; clock?: Clock },
   ) {
     this.uploads = new PresignedUploads(deps.db, deps.vault);
+    const s = deps.settings;
+    this.urlProbes = new MediaUrlProbes(s, { clock: deps.clock, ttlMs: (s.probeCacheSeconds ?? 600) * 1000, maxEntries: s.probeCacheEntries });
   }
 
   get settings(): MediaSettings {
@@ -172,27 +181,13 @@ export class MediaLibrary {
   }
 
   /**
-   * Checks a media URL a post names the way a platform will fetch it. Refusals that will not go
-   * away (private address, neither image nor video, too big) are errors; a host that does not answer now is
-   * only a warning, since the platform fetches the image when the post is published. The probe
-   * is returned so each platform can judge the bytes by its own rules.
+   * Checks a media URL a post names the way a platform will fetch it, now (fetch, or revalidate, and
+   * decode). Refusals that will not go away (private address, neither image nor video, too big) are
+   * errors; a host that does not answer now is only a warning, since the platform fetches the image
+   * when the post is published. The probe is returned so each platform can judge the bytes by its own rules.
    */
-  async inspectMediaUrl(url: string): Promise<{ errors: string[]; warnings: string[]; probe?: MediaFacts & { unreadable?: string } }> {
-    const s = this.settings;
-    let bytes: Buffer;
-    try {
-      ({ bytes } = await safeFetch(url, { allowHosts: s.fetchAllowHosts, maxBytes: s.fetchMaxBytes, timeoutMs: s.fetchTimeoutMs }));
-    } catch (err) {
-      if (err instanceof MediaFetchError && (err.reason === 'scheme' || err.reason === 'private_address' || err.reason === 'too_large')) {
-        return { errors: [`cannot be used: ${err.message}`], warnings: [] };
-      }
-      return { errors: [], warnings: [`could not be checked now (${(err as Error).message}); the platform fetches it when the post is published`] };
-    }
-    const p = await probe(bytes, { maxInputPixels: s.maxInputPixels });
-    if (p.tooManyPixels) return { errors: [tooManyPixels(p, s.maxInputPixels)], warnings: [] };
-    if (p.kind === 'other') return { errors: [`is ${p.mime === 'application/octet-stream' ? 'not a recognised file type' : p.mime}, not an image or a video`], warnings: [] };
-    const facts: MediaFacts = { id: url, kind: p.kind, mime: p.mime, size: p.size, width: p.width ?? null, height: p.height ?? null, durationMs: p.durationMs ?? null };
-    return { errors: [], warnings: [], probe: { ...facts, ...(p.unreadable !== undefined && { unreadable: p.unreadable }) } };
+  async inspectMediaUrl(url: string): Promise<UrlVerdict> {
+    return this.urlProbes.full(url);
   }
 
   /** Only images and videos that decode are kept; other bytes are refused with the reason. */

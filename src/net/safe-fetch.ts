@@ -27,12 +27,19 @@ export interface SafeFetchOptions {
   onRedirect?: (hop: { url: string; status: number; location: string }) => void;
   /** What the request accepts (default: images and video first). */
   accept?: string;
+  /** Validators of a copy already held: sent as If-None-Match / If-Modified-Since, and a 304 is then an answer (`notModified`). */
+  revalidate?: { etag?: string | null; lastModified?: string | null };
 }
 
 export interface SafeFetchResult {
   bytes: Buffer;
   contentType: string | null;
   finalUrl: string;
+  /** The response's validators, for a later conditional request. */
+  etag: string | null;
+  lastModified: string | null;
+  /** The server answered 304 to `revalidate`: the copy held is current, and `bytes` is empty. */
+  notModified?: boolean;
 }
 
 /** Checks a URL before any connection: scheme, and a literal IP's range (Node skips lookup for those). */
@@ -59,8 +66,13 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions): Prom
     let url = parse(rawUrl);
     for (let hop = 0; ; hop++) {
       const exempt = vet(url, allowHosts);
-      const response = await get(url, exempt, controller.signal, options.timeoutMs, options.accept);
+      const response = await get(url, exempt, controller.signal, options.timeoutMs, options.accept, options.revalidate);
       const status = response.statusCode ?? 0;
+      const validators = { etag: header(response, 'etag'), lastModified: header(response, 'last-modified') };
+      if (status === 304 && options.revalidate) {
+        response.resume();
+        return { bytes: Buffer.alloc(0), contentType: null, finalUrl: url.toString(), ...validators, notModified: true };
+      }
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();
         if (hop >= maxRedirects) throw new MediaFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
@@ -79,7 +91,7 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions): Prom
         throw new MediaFetchError('too_large', `the file is ${declared} bytes; at most ${options.maxBytes} are fetched`);
       }
       const bytes = await readCapped(response, options.maxBytes, controller.signal, options.timeoutMs);
-      return { bytes, contentType: response.headers['content-type'] ?? null, finalUrl: url.toString() };
+      return { bytes, contentType: response.headers['content-type'] ?? null, finalUrl: url.toString(), ...validators };
     }
   } finally {
     clearTimeout(timer);
@@ -94,7 +106,12 @@ function parse(raw: string): URL {
   }
 }
 
-function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number, accept = 'image/*, video/*;q=0.9, */*;q=0.1'): Promise<IncomingMessage> {
+const header = (response: IncomingMessage, name: string): string | null => {
+  const value = response.headers[name];
+  return typeof value === 'string' && value ? value : null;
+};
+
+function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number, accept = 'image/*, video/*;q=0.9, */*;q=0.1', revalidate?: SafeFetchOptions['revalidate']): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     let refusedAddress: string | undefined;
     const client = url.protocol === 'https:' ? https : http;
@@ -102,7 +119,12 @@ function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number, 
       signal,
       // No connection reuse: every hop gets its own checked lookup.
       agent: false,
-      headers: { 'user-agent': 'Pinion media fetcher', accept },
+      headers: {
+        'user-agent': 'Pinion media fetcher',
+        accept,
+        ...(revalidate?.etag && { 'if-none-match': revalidate.etag }),
+        ...(revalidate?.lastModified && { 'if-modified-since': revalidate.lastModified }),
+      },
       ...(exempt ? {} : { lookup: publicOnlyLookup((a) => (refusedAddress = a)) }),
     });
     request.on('response', resolve);

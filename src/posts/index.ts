@@ -1,5 +1,6 @@
 export { PostRequestSchema, UtmSchema, type PostRequest, type PlatformOptions } from './request.js';
-export { planPost, type PostPlan, type PlannedDelivery, type UrlCheck } from './plan.js';
+export { planPost, checkPostMedia, postMediaUrls, type PostPlan, type PlannedDelivery, type UrlCheck, type MediaProblem } from './plan.js';
+export { mediaPreflightPass, mediaGate, judgeMedia, type MediaUrlCheck } from './media-preflight.js';
 export { convertPostMedia } from './auto-convert.js';
 export { createPost, createPosts, getPost, updatePost, cancelPost, PostConflict, type Post, type DeliveryRow, type NewPost } from './posts.js';
 export { listPosts, encodePostCursor, decodePostCursor, POST_SORTS, type PostFilter, type PostSort, type SortOrder, type PostCursor, type TimeRange } from './list.js';

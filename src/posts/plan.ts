@@ -69,7 +69,7 @@ export async function planPost(
   const media = await lookUpMedia(refs.ids, async (id) => deps.mediaInfo?.(input.workspaceId, id));
   if (deps.checkUrl) {
     const checked = await checkUrls(refs.urls, deps.checkUrl, connectors.map(([, c]) => c), request);
-    errors.push(...checked.errors);
+    errors.push(...checked.errors.map(({ field, message }) => ({ field, message })));
     warnings.push(...checked.warnings);
   }
   if (deps.checkLink) {
@@ -191,34 +191,52 @@ function mediaRefs(request: PostRequest, connectors: Connector[]) {
   return { urls, ids };
 }
 
+/** A media problem, with the platforms whose deliveries it stops. */
+export interface MediaProblem extends FieldIssue {
+  platforms: string[];
+}
+
+/** The post's media URLs checked with `check` and judged by each platform it goes to: what the media preflight runs. */
+export async function checkPostMedia(request: PostRequest, check: UrlCheck): Promise<{ errors: MediaProblem[]; warnings: FieldIssue[] }> {
+  const connectors = request.platforms.filter((p) => !platformProblem(p)).map((p) => connectorFor(p));
+  return checkUrls(mediaRefs(request, connectors).urls, check, connectors, request);
+}
+
+/** The media URLs a post names, by field (what `checkPostMedia` would check). */
+export function postMediaUrls(request: PostRequest): Array<[field: string, url: string]> {
+  const connectors = request.platforms.filter((p) => !platformProblem(p)).map((p) => connectorFor(p));
+  return mediaRefs(request, connectors).urls.filter(([, url]) => /^https?:\/\//i.test(url));
+}
+
 /**
  * Every URL checked at once (they are independent and mostly remote), then the bytes judged by
  * each platform that will use them: a platform's own URLs by that platform, the post-wide
  * `media_url` by every platform without its own media.
  */
-async function checkUrls(named: Array<[string, string]>, check: UrlCheck, connectors: Connector[], request: PostRequest): Promise<{ errors: FieldIssue[]; warnings: FieldIssue[] }> {
+async function checkUrls(named: Array<[string, string]>, check: UrlCheck, connectors: Connector[], request: PostRequest): Promise<{ errors: MediaProblem[]; warnings: FieldIssue[] }> {
   const urls = named.filter(([, url]) => /^https?:\/\//i.test(url));
   const results = await Promise.all(urls.map(([, url]) => check(url)));
-  const errors: FieldIssue[] = [];
+  const errors: MediaProblem[] = [];
   const warnings: FieldIssue[] = [];
   urls.forEach(([field], i) => {
     const r = results[i]!;
-    errors.push(...r.errors.map((message) => ({ field, message })));
-    warnings.push(...r.warnings.map((message) => ({ field, message })));
-    if (!r.probe) return;
     const users = connectors.filter((c) => {
       const own = `platform_options.${c.facts.id}.`;
       if (field.startsWith('platform_options.')) return field.startsWith(own);
       const o = request.platform_options?.[c.facts.id];
       return o?.media_url === undefined && o?.media_id === undefined;
     });
+    errors.push(...r.errors.map((message) => ({ field, message, platforms: users.map((c) => c.facts.id) })));
+    warnings.push(...r.warnings.map((message) => ({ field, message })));
+    if (!r.probe) return;
     for (const c of users) {
+      const platforms = [c.facts.id];
       if (!(c.media.byUrl ?? ['image']).includes(r.probe.kind as 'image' | 'video')) {
-        errors.push({ field, message: `is ${r.probe.mime}; ${c.facts.name} takes ${(c.media.byUrl ?? ['image']).join(' and ')} by URL: upload it (POST /api/v1/media) and give media_id` });
+        errors.push({ field, message: `is ${r.probe.mime}; ${c.facts.name} takes ${(c.media.byUrl ?? ['image']).join(' and ')} by URL: upload it (POST /api/v1/media) and give media_id`, platforms });
         continue;
       }
       const verdict = c.media.check(r.probe);
-      errors.push(...verdict.errors.map((e) => ({ field, message: e.message })));
+      errors.push(...verdict.errors.map((e) => ({ field, message: e.message, platforms })));
       warnings.push(...verdict.warnings.map((w) => ({ field, message: w.message })));
     }
   });

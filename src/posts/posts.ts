@@ -3,7 +3,7 @@ import { newId, type Database } from '../store/index.js';
 import type { PostStatus } from '../store/schema.js';
 import { searchTextOf } from '../shared/index.js';
 import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostStatus, replaceWaitingDeliveries, type DeliveryRow } from '../scheduler/index.js';
-import type { PostPlan } from './plan.js';
+import type { MediaProblem, PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
 import type { LinkVerdict } from './link-preflight.js';
 
@@ -26,6 +26,8 @@ export interface Post {
   deletedAt: number | null;
   /** The background link preflight's last verdict, when it has looked. */
   linkCheck: { checkedAt: number; links: LinkVerdict[] } | null;
+  /** The background media preflight: when it last finished (null: not yet), when it looks next (null: not again), what it found. */
+  mediaCheck: { checkedAt: number | null; nextAt: number | null; problems: MediaProblem[] };
 }
 
 /** The post cannot be changed or cancelled as asked; `retryAt` says when asking again may succeed, when known. */
@@ -173,6 +175,11 @@ export const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
   campaignId: row.campaign_id,
   deletedAt: row.deleted_at,
   linkCheck: row.link_check === null || row.link_checked_at === null ? null : { checkedAt: Number(row.link_checked_at), links: JSON.parse(row.link_check) as LinkVerdict[] },
+  mediaCheck: {
+    checkedAt: row.media_checked_at === null ? null : Number(row.media_checked_at),
+    nextAt: row.media_check_next === null ? null : Number(row.media_check_next),
+    problems: JSON.parse(row.media_check ?? '[]') as MediaProblem[],
+  },
 });
 
 /**
@@ -199,6 +206,9 @@ export async function getPost(db: Kysely<Database>, workspaceId: string, id: str
   });
 }
 
+/** An edited post's media is checked again by the preflight, as soon as it can; a check under way for the old media is dropped. */
+const MEDIA_CHECK_AFRESH = { media_check_next: 0, media_check_owner: null, media_check_until: null, media_checked_at: null, media_check: null };
+
 /**
  * Replaces a post's content and deliveries, only while none has started publishing and no
  * attempt's result is being looked for: an edit then could publish the post a second time. The
@@ -223,6 +233,7 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
           updated_at: now,
           link_check: null,
           link_checked_at: null,
+          ...MEDIA_CHECK_AFRESH,
         })
         .where('id', '=', id)
         .where('workspace_id', '=', workspaceId)

@@ -15,8 +15,10 @@ export interface PostDeps {
   db: Kysely<Database>;
   accounts: Accounts;
   media: MediaLibrary;
-  /** Checks media URLs a post names when it is made, if the config says so. */
+  /** Checks media URLs a post names when it is made, if the config says so: the cheap checks (the full one runs in the background preflight). */
   checkUrl?: UrlCheck;
+  /** The full check (fetch and decode) a dry run makes at once: `POST /posts:validate`. */
+  fullCheckUrl?: UrlCheck;
   /** Pinion's public URL, where platforms that fetch media by URL download stored media. */
   publicUrl?: () => string;
   /** Link preflight of destination links, if the config says so. */
@@ -35,7 +37,7 @@ export async function preparePost(deps: PostDeps, workspaceId: string, request: 
   const settings = workspace?.settings ?? {};
   const converted = opts.dryRun ? { request, notes: [] } : await convertPostMedia(deps.media, workspaceId, settings, request);
   const plan = await planPost(
-    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? deps.checkUrl, checkLink: deps.checkLink, publicUrl: deps.publicUrl?.() },
+    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? (opts.dryRun ? deps.fullCheckUrl : undefined) ?? deps.checkUrl, checkLink: deps.checkLink, publicUrl: deps.publicUrl?.() },
     { workspaceId, settings, request: converted.request, advise: opts.dryRun, postId: opts.postId, reservedSlots: opts.reservedSlots },
   );
   plan.warnings.push(...converted.notes);

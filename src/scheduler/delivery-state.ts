@@ -10,7 +10,8 @@ export type { DeliveryStatus };
  * delivery, each one a conditional UPDATE guarded by the status it expects (and, for a claimed
  * delivery, by the worker holding the lease), so a late or racing writer changes nothing.
  *
- * - scheduled → publishing (claimed) | cancelled
+ * - scheduled → publishing (claimed) | cancelled | needs_attention (the media preflight found a problem
+ *   with its media before any attempt; see setAsideForMedia)
  * - publishing → publishing (lease taken over, attempt recorded) | scheduled (retry later; nothing
  *   was published) | awaiting_check (an attempt got no answer) | published | failed | needs_attention
  * - awaiting_check → publishing (claimed to look for the attempt's result)
@@ -18,11 +19,11 @@ export type { DeliveryStatus };
  * - failed → scheduled (a person retries it: nothing was published, so trying again is safe)
  * - cancelled, needs_attention: final (needs_attention may have been published: never retried)
  *
- * Editing a post replaces deliveries that are `scheduled` with nothing pending; that is a delete
- * guarded the same way, not a move.
+ * Editing a post replaces deliveries that are `scheduled` with nothing pending, and those set aside
+ * for their media (never attempted), with new scheduled ones; that is a delete guarded the same way, not a move.
  */
 export const TRANSITIONS: Readonly<Record<DeliveryStatus, readonly DeliveryStatus[]>> = {
-  scheduled: ['publishing', 'cancelled'],
+  scheduled: ['publishing', 'cancelled', 'needs_attention'],
   publishing: ['publishing', 'scheduled', 'awaiting_check', 'published', 'failed', 'needs_attention'],
   awaiting_check: ['publishing'],
   published: ['published'],
@@ -54,6 +55,9 @@ export class DeliveryBusy extends Error {
     this.name = 'DeliveryBusy';
   }
 }
+
+/** `last_error_kind` of a delivery set aside because its media will not do: never attempted, so editing the post may replace it. */
+export const MEDIA_PROBLEM = 'media';
 
 export function assertTransition(from: DeliveryStatus, to: DeliveryStatus): void {
   if (!TRANSITIONS[from].includes(to)) throw new IllegalTransition(from, to);
@@ -126,7 +130,12 @@ export async function replaceWaitingDeliveries(db: Kysely<Database>, postId: str
   const busy = await firstBusy(db, postId);
   if (busy) throw busy;
   const total = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('post_id', '=', postId).executeTakeFirstOrThrow();
-  const removed = await db.deleteFrom('deliveries').where('post_id', '=', postId).where('status', '=', 'scheduled').where('attempt_pending', '=', 0).executeTakeFirst();
+  const removed = await db
+    .deleteFrom('deliveries')
+    .where('post_id', '=', postId)
+    .where('attempt_pending', '=', 0)
+    .where((eb) => eb.or([eb('status', '=', 'scheduled'), eb.and([eb('status', '=', 'needs_attention'), eb('last_error_kind', '=', MEDIA_PROBLEM), eb('attempts', '=', 0)])]))
+    .executeTakeFirst();
   if (Number(removed.numDeletedRows) !== Number(total.n)) {
     // Claimed between the look and the delete: say why, from the delivery's state now.
     const now = await firstBusy(db, postId);
@@ -135,6 +144,23 @@ export async function replaceWaitingDeliveries(db: Kysely<Database>, postId: str
   }
   await insertDeliveries(db, rows);
   return true;
+}
+
+/**
+ * Sets aside the post's deliveries to these platforms that have not been tried yet, because the media
+ * preflight found their media will not do: each moves scheduled → needs_attention with the reason, so
+ * it is not published broken; editing the post's media puts the post back on schedule. A delivery
+ * claimed meanwhile is left to the publish path (which checks the media itself). Returns those set aside.
+ */
+export async function setAsideForMedia(db: Kysely<Database>, postId: string, platforms: readonly string[], reason: string, now: number): Promise<DeliveryRow[]> {
+  if (!platforms.length) return [];
+  const waiting = await db.selectFrom('deliveries').selectAll().where('post_id', '=', postId).where('status', '=', 'scheduled').where('attempts', '=', 0).where('attempt_pending', '=', 0).where('platform', 'in', [...platforms]).execute();
+  const setAside: DeliveryRow[] = [];
+  for (const d of waiting) {
+    const set = { last_error: reason, last_error_kind: MEDIA_PROBLEM };
+    if (await moveDelivery(db, d.id, { from: ['scheduled'], to: 'needs_attention', set, now })) setAside.push({ ...d, ...set, status: 'needs_attention', updated_at: now });
+  }
+  return setAside;
 }
 
 /**

@@ -10,6 +10,8 @@ export {
   cancelWaitingDeliveries,
   retryFailedDelivery,
   recordUnpublished,
+  setAsideForMedia,
+  MEDIA_PROBLEM,
   type DeliveryRow,
   type DeliveryStatus,
 } from './delivery-state.js';

@@ -45,6 +45,12 @@ export interface PublishPassOptions {
   clock?: Clock;
   /** Told of every end state, inside the transaction that records it (webhooks subscribe here). */
   onOutcome?: OutcomeListener;
+  /**
+   * Before a delivery's first attempt: a problem with its media that stops it (then it needs attention,
+   * with that error, and is not published), or undefined. The media preflight's last stand when it
+   * could not finish before the post was due.
+   */
+  mediaGate?(d: DeliveryRow): Promise<{ kind: string; message: string } | undefined>;
   /** Told of every publish, with how late it went out and the platform's id for it (metrics, the log). */
   onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean, externalId: string): void;
 }
@@ -143,6 +149,11 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     }
     if (d.attempts >= opts.maxAttempts) {
       return fail(d, { kind: d.last_error_kind ?? 'retryable', message: `Gave up after ${d.attempts} attempts: ${d.last_error ?? 'no answer'}` }, d.attempts);
+    }
+
+    if (d.attempts === 0 && opts.mediaGate) {
+      const problem = await opts.mediaGate(d);
+      if (problem) return fail(d, problem, 0, 'needs_attention');
     }
 
     const slot = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform), now());

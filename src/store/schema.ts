@@ -216,6 +216,14 @@ export interface PostTable {
   deleted_at: number | null;
   /** What `GET /posts?q=` matches: text, links and titles, lower-cased (src/shared/search-text.ts). */
   search_text: Generated<string>;
+  /** When the background media preflight next fetches the post's media URLs: 0 (the default) as soon as it can, null when nothing is left to check. */
+  media_check_next: number | null;
+  /** The worker holding the media check, and until when (a lease, so two workers never check one post at once). */
+  media_check_owner: string | null;
+  media_check_until: number | null;
+  /** When the media preflight last finished, and its verdict (JSON: the problems found, `[]` when none). */
+  media_checked_at: number | null;
+  media_check: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 
-export type EventType = 'post.published' | 'post.failed' | 'post.link_broken' | 'account.needs_reauth' | 'account.expiring';
-export const EVENT_TYPES: readonly EventType[] = ['post.published', 'post.failed', 'post.link_broken', 'account.needs_reauth', 'account.expiring'];
+export type EventType = 'post.published' | 'post.failed' | 'post.needs_attention' | 'post.link_broken' | 'account.needs_reauth' | 'account.expiring';
+export const EVENT_TYPES: readonly EventType[] = ['post.published', 'post.failed', 'post.needs_attention', 'post.link_broken', 'account.needs_reauth', 'account.expiring'];
 /** Sent only by `POST /webhooks/:id/test`, never subscribed to. */
 export const TEST_EVENT = 'webhook.test';
 

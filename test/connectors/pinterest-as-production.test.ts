@@ -9,8 +9,9 @@ import { jpeg } from '../sandbox/pinterest/support.js';
 /** An image host that fails Pinterest's fetches while `failures` lasts, then serves the image. */
 async function flakyImageHost() {
   const bytes = await jpeg(800, 1200);
-  const host = { failures: 0, url: '', close: async () => {} };
+  const host = { failures: 0, requests: 0, url: '', close: async () => {} };
   const server: Server = createServer((_req, res) => {
+    host.requests++;
     if (host.failures > 0) {
       host.failures--;
       res.writeHead(503).end('busy');
@@ -83,7 +84,9 @@ describe('publishing to Pinterest as production answers', () => {
     closers.push(host.close);
     const { sandboxUserId } = await setup({});
     const id = await schedule(`${host.url}/apron.jpg`, 'Flaky', new Date(Date.now() + 1500));
-    host.failures = 1; // Pinion has checked the image; Pinterest's first fetch of it fails.
+    // Pinion's media preflight checks the image soon after the post is made; then Pinterest's first fetch of it fails.
+    await waitFor(async () => host.requests >= 1, "Pinion's check of the image");
+    host.failures = 1;
     const [done] = await settled(p!, [id]);
     expect(done!.status).toBe('published');
     expect(done!.deliveries[0]!.attempts).toBe(1);

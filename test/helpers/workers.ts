@@ -19,6 +19,8 @@ export async function startWorkers(p: TestPinion, count: number, overrides: { sc
       encryptionKeys: p.config.encryptionKeys,
       logLevel: 'warn',
       scheduler: { ...FAST_SCHEDULER, ...overrides.scheduler },
+      // Workers fetch the media posts name (the media preflight): the same hosts allowed as the API's.
+      media: { fetchAllowHosts: p.config.media.fetchAllowHosts },
       platforms: { ...p.config.platforms, pinterest: { ...p.config.platforms.pinterest!, ...(overrides.writeBudget && { writeBudget: overrides.writeBudget }) } },
     }),
   );

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { moveDelivery } from '../../src/scheduler/delivery-state.js';
 import { summarise } from '../../src/scheduler/post-status.js';
-import { IllegalTransition, TRANSITIONS, cancelWaitingDeliveries, claimDeliveries, insertDeliveries, replaceWaitingDeliveries, DeliveryBusy } from '../../src/scheduler/index.js';
+import { IllegalTransition, TRANSITIONS, cancelWaitingDeliveries, claimDeliveries, insertDeliveries, replaceWaitingDeliveries, setAsideForMedia, DeliveryBusy } from '../../src/scheduler/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import type { DeliveryStatus } from '../../src/store/schema.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
@@ -88,5 +88,18 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
     expect((await s.db.selectFrom('deliveries').select('id').orderBy('id').execute()).map((d) => d.id)).toEqual(['dlv_1', 'dlv_2']);
     await expect(cancelWaitingDeliveries(s.db, 'post_1', now)).rejects.toBeInstanceOf(DeliveryBusy);
     expect(await statusOf(s, 'dlv_1')).toBe('scheduled');
+  });
+
+  it('replaces a delivery set aside for its media, never one that needs attention after an attempt', async () => {
+    const { s, now, row } = await open();
+    const setAside = await setAsideForMedia(s.db, 'post_1', ['pinterest'], 'media_url cannot be fetched: the server answered 404', now);
+    expect(setAside.map((d) => [d.id, d.status, d.last_error_kind])).toEqual([['dlv_1', 'needs_attention', 'media'], ['dlv_2', 'needs_attention', 'media']]);
+    expect(await replaceWaitingDeliveries(s.db, 'post_1', [row('dlv_3')])).toBe(true);
+    expect((await s.db.selectFrom('deliveries').select(['id', 'status']).orderBy('id').execute()).map((d) => [d.id, d.status])).toEqual([['dlv_3', 'scheduled']]);
+    // Tried once and given up without knowing whether it went out: an edit must not send it again.
+    await s.db.updateTable('deliveries').set({ status: 'needs_attention', attempts: 1, last_error_kind: 'unknown_outcome' }).where('id', '=', 'dlv_3').execute();
+    expect(await replaceWaitingDeliveries(s.db, 'post_1', [row('dlv_4')])).toBe(false);
+    expect(await setAsideForMedia(s.db, 'post_1', ['pinterest'], 'again', now)).toEqual([]);
+    expect((await s.db.selectFrom('deliveries').select('id').execute()).map((d) => d.id)).toEqual(['dlv_3']);
   });
 });

@@ -83,10 +83,12 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
   it("fails at once with Pinterest's own message when Pinterest refuses what Pinion only warned about", async () => {
     await setup();
     // 50×50 passes Pinion's checks with a warning; Pinterest refuses it as too small (code 233).
-    const res = await p!.api('POST', '/api/v1/posts', { body: { content: 'Tiny', platforms: ['pinterest'], media_url: `${images!.url}/small.png`, platform_options: { pinterest: { board: 'Products' } } } });
+    const body = { content: 'Tiny', platforms: ['pinterest'], media_url: `${images!.url}/small.png`, platform_options: { pinterest: { board: 'Products' } } };
+    const checked = await (await p!.api('POST', '/api/v1/posts:validate', { body })).json();
+    expect(checked.warnings).toContainEqual({ field: 'media_url', message: expect.stringMatching(/is 50×50; Pinterest advises at least 600×900/) });
+    const res = await p!.api('POST', '/api/v1/posts', { body });
     expect(res.status).toBe(201);
     const created = await res.json();
-    expect(created.warnings).toContainEqual({ field: 'media_url', message: expect.stringMatching(/is 50×50; Pinterest advises at least 600×900/) });
     const [done] = await settled(p!, [created.id]);
     expect(done!.status).toBe('failed');
     expect(done!.deliveries[0]).toMatchObject({ attempts: 1, last_error: { kind: 'rejected', message: expect.stringMatching(/image is too small.*code 233/) } });

@@ -1147,7 +1147,7 @@ export interface components {
             id: string;
             platform: string;
             account_id: string;
-            /** @description awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error). */
+            /** @description awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error). With last_error.kind `media`, the media check before publishing found the post’s media broken and nothing was sent: change the media (PATCH) to schedule it again. */
             status: "scheduled" | "publishing" | "awaiting_check" | "published" | "failed" | "cancelled" | "needs_attention";
             /** Format: date-time */
             scheduled_at: string;
@@ -1227,6 +1227,18 @@ export interface components {
                     final_url: string;
                     redirects: number;
                     warnings: string[];
+                }[];
+            };
+            /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+            media_check?: {
+                /** @description When the media was last fetched and decoded; null until the first check has finished */
+                checked_at: string | null;
+                /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                next_check_at: string | null;
+                problems: {
+                    field: string;
+                    message: string;
+                    platforms: string[];
                 }[];
             };
             /** Format: date-time */
@@ -4641,6 +4653,18 @@ export interface operations {
                                 warnings: string[];
                             }[];
                         };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -4684,6 +4708,18 @@ export interface operations {
                                 final_url: string;
                                 redirects: number;
                                 warnings: string[];
+                            }[];
+                        };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
                             }[];
                         };
                         /** Format: date-time */
@@ -5372,6 +5408,18 @@ export interface operations {
                                 warnings: string[];
                             }[];
                         };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -5926,6 +5974,18 @@ export interface operations {
                                 warnings: string[];
                             }[];
                         };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -6099,6 +6159,18 @@ export interface operations {
                                 final_url: string;
                                 redirects: number;
                                 warnings: string[];
+                            }[];
+                        };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
                             }[];
                         };
                         /** Format: date-time */
@@ -7499,7 +7571,7 @@ export interface operations {
                      * @description http(s) URL that receives POSTed events
                      */
                     url: string;
-                    events: ("post.published" | "post.failed" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
+                    events: ("post.published" | "post.failed" | "post.needs_attention" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
                     description?: null | string;
                     /** @description How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) */
                     format?: "pinion" | "standard";
@@ -7817,7 +7889,7 @@ export interface operations {
                      * @description http(s) URL that receives POSTed events
                      */
                     url?: string;
-                    events?: ("post.published" | "post.failed" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
+                    events?: ("post.published" | "post.failed" | "post.needs_attention" | "post.link_broken" | "account.needs_reauth" | "account.expiring" | "*")[];
                     description?: null | string;
                     enabled?: boolean;
                     /** @description How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) */
@@ -10338,6 +10410,18 @@ export interface operations {
                                 final_url: string;
                                 redirects: number;
                                 warnings: string[];
+                            }[];
+                        };
+                        /** @description Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again */
+                        media_check?: {
+                            /** @description When the media was last fetched and decoded; null until the first check has finished */
+                            checked_at: string | null;
+                            /** @description When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again */
+                            next_check_at: string | null;
+                            problems: {
+                                field: string;
+                                message: string;
+                                platforms: string[];
                             }[];
                         };
                         /** Format: date-time */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Post, PostPlan } from '../../posts/index.js';
+import { postMediaUrls, type Post, type PostPlan } from '../../posts/index.js';
 import type { MetricsReading } from '../../analytics/index.js';
 import { isoTime } from '../schemas.js';
 
@@ -16,7 +16,7 @@ export const DeliveryView = Type.Object(
       ['scheduled', 'publishing', 'awaiting_check', 'published', 'failed', 'cancelled', 'needs_attention'].map((s) => Type.Literal(s)),
       {
         description:
-          'awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error).',
+          'awaiting_check: an attempt got no answer; Pinion looks on the platform for what it made until `check_until`, and publishes again only if nothing turned up by then. needs_attention: Pinion could not find out whether the post went out and will not try again; check the platform (see last_error). With last_error.kind `media`, the media check before publishing found the post’s media broken and nothing was sent: change the media (PATCH) to schedule it again.',
       },
     ),
     scheduled_at: Type.String({ format: 'date-time' }),
@@ -70,6 +70,16 @@ export const PostView = Type.Object(
           ),
         },
         { description: 'The destination links checked again shortly before the post is due' },
+      ),
+    ),
+    media_check: Type.Optional(
+      Type.Object(
+        {
+          checked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the media was last fetched and decoded; null until the first check has finished' }),
+          next_check_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again' }),
+          problems: Type.Array(Type.Object({ field: Type.String(), message: Type.String(), platforms: Type.Array(Type.String()) })),
+        },
+        { description: 'Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again' },
       ),
     ),
     created_at: Type.String({ format: 'date-time' }),
@@ -136,6 +146,16 @@ export function postView(post: Post, warnings?: PostPlan['warnings'], readings?:
     })),
     ...(warnings ? { warnings } : {}),
     ...(post.linkCheck ? { link_check: { checked_at: isoTime(post.linkCheck.checkedAt), links: post.linkCheck.links } } : {}),
+    ...(postMediaUrls(post.request).length
+      ? {
+          media_check: {
+            checked_at: post.mediaCheck.checkedAt === null ? null : isoTime(post.mediaCheck.checkedAt),
+            // 0 is "as soon as a worker can": shown as the time the post was last changed.
+            next_check_at: post.mediaCheck.nextAt === null ? null : isoTime(Math.max(post.mediaCheck.nextAt, post.updatedAt)),
+            problems: post.mediaCheck.problems,
+          },
+        }
+      : {}),
     created_at: isoTime(post.createdAt),
     updated_at: isoTime(post.updatedAt),
   };

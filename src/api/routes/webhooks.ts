@@ -22,7 +22,10 @@ import type { ApiContext } from '../context.js';
 import { HttpProblem, invalid, notFound } from '../problem.js';
 import { IdParams, ListOf, isoTime } from '../schemas.js';
 
-const EventName = Type.Union([...EVENT_TYPES.map((t) => Type.Literal(t)), Type.Literal('*')], { description: 'An event type, or `*` for all' });
+const EventName = Type.Union([...EVENT_TYPES.map((t) => Type.Literal(t)), Type.Literal('*')], {
+  description:
+    'An event type, or `*` for all. `post.published` / `post.failed`: a delivery went out / will not (kind unknown_outcome with needs_attention: check the platform). `post.needs_attention`: the media check before publishing found the post’s media broken (missing, not an image, refused by the platform’s rules); nothing was sent, and changing the media (PATCH the post) schedules it again. `post.link_broken`: a post due within 24 h links to a broken or redirecting page. `account.needs_reauth` / `account.expiring`: reconnect the account.',
+});
 const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'http(s) URL that receives POSTed events' });
 const Events = Type.Array(EventName, { minItems: 1, uniqueItems: true });
 const Format = Type.Union([Type.Literal('pinion'), Type.Literal('standard')], {

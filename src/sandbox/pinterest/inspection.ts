@@ -1,10 +1,10 @@
-import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from './context.js';
 import type { FaultConfig } from '../common/index.js';
 import { IMAGE_SIZES, renderImage, type ImageSizeName } from './images.js';
 import type { AccountType, Pin, SandboxState } from './state.js';
 import { issueTokenPair } from './tokens.js';
+import { notModified, SampleImages } from './sample-image.js';
 import { mediaStatus } from './views.js';
 
 export function pinSummary(pin: Pin, state: SandboxState) {
@@ -65,16 +65,15 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: SandboxConte
     })),
   }));
 
-  // A picture to pin when there is no internet to fetch one from: any size, 2:3 by default.
+  // A picture to pin when there is no internet to fetch one from: any size, 2:3 by default. Rendered once per size.
+  const samples = new SampleImages();
   app.get('/_sandbox/sample.jpg', async (request, reply) => {
     const q = request.query as Query;
     const size = (v: string | undefined, d: number) => Math.min(4000, Math.max(1, Number.parseInt(v ?? '', 10) || d));
-    const [width, height] = [size(q.w, 1000), size(q.h, 1500)];
-    const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 230, g: 0, b: 35 } } })
-      .composite([{ input: Buffer.from(`<svg width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${Math.min(width, height) / 3}" fill="white"/></svg>`) }])
-      .jpeg()
-      .toBuffer();
-    return reply.type('image/jpeg').send(bytes);
+    const image = await samples.get(size(q.w, 1000), size(q.h, 1500));
+    reply.header('etag', image.etag).header('last-modified', image.lastModified).header('cache-control', 'public, max-age=3600');
+    if (notModified(image, request.headers as Record<string, string | undefined>)) return reply.code(304).send();
+    return reply.type('image/jpeg').send(image.bytes);
   });
 
   app.get('/_sandbox/users', async () => ({

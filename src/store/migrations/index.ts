@@ -17,6 +17,7 @@ import * as m0011compatB from './0011_compat_ids.js';
 import * as m0011a from './0011_dash_account_zone.js';
 import * as m0011b from './0011_dash_web_sessions.js';
 import * as m0011retry from './0011_retry_campaigns.js';
+import * as m0011preflight from './0011_preflight_media_check.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_dash_account_zone': m0011a,
   '0011_dash_web_sessions': m0011b,
   '0011_retry_campaigns': m0011retry,
+  '0011_preflight_media_check': m0011preflight,
 };
 
 function migrator(store: Store): Migrator {

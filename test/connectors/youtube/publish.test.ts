@@ -67,7 +67,7 @@ describe('publishing a video to YouTube through Pinion', () => {
     expect(made.description).toBe('Quick tip #Shorts');
   });
 
-  it('a video given by URL is downloaded by Pinion and uploaded the same way; an image URL is refused at validation', async () => {
+  it('a video given by URL is downloaded by Pinion and uploaded the same way; an image URL is refused by validation', async () => {
     p = await start();
     await youtubeAccount(p, '@byurl');
     const bytes = mp4(1280, 720, 10_000, 300 * 1024);
@@ -78,9 +78,12 @@ describe('publishing a video to YouTube through Pinion', () => {
       const [post] = await settled(p, [((await res.json()) as { id: string }).id]);
       expect(post!.deliveries[0]!.status, JSON.stringify(post!.deliveries[0]!.last_error)).toBe('published');
       expect(sandboxOf(p).stats().videos[0]!.size).toBe(bytes.length);
-      const image = await p.api('POST', '/api/v1/posts', { body: { content: 'A photo', media_url: `${files.url}/photo.png`, platforms: ['youtube'] } });
-      expect(image.status).toBe(422);
-      expect(await image.text()).toContain('media_url');
+      // POST /posts takes it and the background media preflight sets it aside (test/posts/media-preflight.test.ts); validate says so at once.
+      const image = await p.api('POST', '/api/v1/posts:validate', { body: { content: 'A photo', media_url: `${files.url}/photo.png`, platforms: ['youtube'] } });
+      expect(image.status).toBe(200);
+      const checked = await image.json();
+      expect(checked.valid).toBe(false);
+      expect(checked.errors).toContainEqual({ field: 'media_url', message: expect.stringMatching(/YouTube takes video/) });
     } finally {
       await files.close();
     }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { connectorFor, type Connector, type Draft, type FieldIssue } from '../connectors/index.js';
 import type { Database } from '../store/index.js';
 import { linkIssues, type LinkReport } from '../links/index.js';
@@ -53,9 +53,16 @@ export function adviseSeo(connector: Connector, draft: Draft, keywords: string[]
   return out;
 }
 
+/** The key a platform's duplicate rule gives a payload, stored with each delivery ('' when no rule applies). */
+export const duplicateKey = (platform: string, payload: unknown): string => connectorFor(platform).duplicates?.key(payload) ?? '';
+
+const LIVE = ['scheduled', 'publishing', 'awaiting_check', 'needs_attention', 'published'] as const;
+
 /**
  * Posts of the same account near the same time that the platform would see as the same post
- * (the same image and link on the same board, say): a warning naming the earlier post.
+ * (the same image and link on the same board, say): a warning naming the earlier post. Each
+ * delivery stores its key (duplicate_key), so this is one indexed lookup; deliveries stored before
+ * that column existed (NULL) are still read and judged one by one.
  */
 export async function findDuplicates(
   db: Kysely<Database>,
@@ -70,17 +77,19 @@ export async function findDuplicates(
     if (!rule || !key) continue;
     const when = at + d.offsetMs;
     const window = rule.windowDays * 86_400_000;
-    let q = db
-      .selectFrom('deliveries')
-      .select(['post_id', 'payload', 'scheduled_at'])
-      .where('account_id', '=', d.account.id)
-      .where('platform', '=', d.platform)
-      .where('status', 'in', ['scheduled', 'publishing', 'awaiting_check', 'needs_attention', 'published'])
-      .where('scheduled_at', '>', when - window)
-      .where('scheduled_at', '<', when + window);
-    if (postId) q = q.where('post_id', '!=', postId);
-    const near = await q.orderBy('scheduled_at').limit(2000).execute();
-    const same = near.find((row) => rule.key(JSON.parse(row.payload)) === key);
+    const near = (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+      eb.and([
+        eb('account_id', '=', d.account.id),
+        eb('platform', '=', d.platform),
+        eb('status', 'in', LIVE),
+        eb('scheduled_at', '>', when - window),
+        eb('scheduled_at', '<', when + window),
+        ...(postId ? [eb('post_id', '!=', postId)] : []),
+      ]);
+    const keyed = await db.selectFrom('deliveries').select(['post_id', 'scheduled_at']).where('duplicate_key', '=', key).where(near).orderBy('scheduled_at').limit(1).executeTakeFirst();
+    const older = await db.selectFrom('deliveries').select(['post_id', 'payload', 'scheduled_at']).where('duplicate_key', 'is', null).where(near).orderBy('scheduled_at').limit(2000).execute();
+    const unkeyed = older.find((row) => rule.key(JSON.parse(row.payload)) === key);
+    const same = keyed && unkeyed ? (Number(unkeyed.scheduled_at) < Number(keyed.scheduled_at) ? unkeyed : keyed) : (keyed ?? unkeyed);
     if (same) {
       out.push({
         field: `platform_options.${d.platform}`,

@@ -5,6 +5,7 @@ import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostSta
 import type { PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
 import type { LinkVerdict } from './link-preflight.js';
+import { duplicateKey } from './advice.js';
 
 export type { DeliveryRow };
 type PostRow = Selectable<Database['posts']>;
@@ -54,6 +55,7 @@ function deliveryRows(postId: string, workspaceId: string, plan: PostPlan, now: 
     account_id: d.account.id,
     platform: d.platform,
     payload: JSON.stringify(d.payload),
+    duplicate_key: duplicateKey(d.platform, d.payload),
     scheduled_at: plan.scheduledAt + d.offsetMs,
     run_at: plan.scheduledAt + d.offsetMs,
     created_at: now,

@@ -247,6 +247,8 @@ export interface DeliveryTable {
   duplicates: string | null;
   /** Something a person should know about a delivery that went out (a duplicate that could not be deleted). */
   warning: string | null;
+  /** The platform's duplicate-rule key of the payload ('' when none applies; NULL on deliveries older than the column). */
+  duplicate_key: string | null;
   created_at: number;
   updated_at: number;
 }

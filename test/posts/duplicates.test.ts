@@ -35,4 +35,22 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
     expect(duplicateWarnings(await post('2032-03-02T11:00:00Z', 'Products', 'https://shop.example/mug'))).toEqual([]);
     expect(duplicateWarnings(await post('2032-03-25T10:00:00Z'))).toEqual([]);
   });
+
+  it('still finds a duplicate among deliveries stored before they carried their duplicate key', async () => {
+    const first = await post('2032-05-01T10:00:00Z');
+    // As a delivery made by an older Pinion: no key stored, so the check reads and judges its payload.
+    await p.store.db.updateTable('deliveries').set({ duplicate_key: null }).where('post_id', '=', first.id).execute();
+    const again = await post('2032-05-03T10:00:00Z');
+    expect(duplicateWarnings(again)).toEqual([{ field: 'platform_options.pinterest', message: expect.stringContaining(`as post ${first.id} (2032-05-01T10:00:00.000Z)`) }]);
+  });
+
+  it('names the earliest post whether its delivery has a stored key or not', async () => {
+    const keyed = await post('2032-07-01T10:00:00Z');
+    const legacy = await post('2032-07-02T10:00:00Z');
+    await p.store.db.updateTable('deliveries').set({ duplicate_key: null }).where('post_id', '=', legacy.id).execute();
+    expect(duplicateWarnings(await post('2032-07-03T10:00:00Z'))[0]?.message).toContain(`as post ${keyed.id}`);
+    await p.store.db.updateTable('deliveries').set({ duplicate_key: null }).where('post_id', '=', keyed.id).execute();
+    await p.store.db.updateTable('deliveries').set({ duplicate_key: 'x' }).where('post_id', '=', legacy.id).execute();
+    expect(duplicateWarnings(await post('2032-07-04T10:00:00Z'))[0]?.message).toContain(`as post ${keyed.id}`);
+  });
 });

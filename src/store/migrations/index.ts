@@ -12,6 +12,7 @@ import * as m0009a from './0009_account_expiry_warning.js';
 import * as m0009b from './0009_quota_units.js';
 import * as m0010a from './0010_webhook_format.js';
 import * as m0010b from './0010_queues_and_metrics.js';
+import * as m0011ingest from './0011_ingest_duplicate_key.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_quota_units': m0009b,
   '0010_webhook_format': m0010a,
   '0010_queues_and_metrics': m0010b,
+  '0011_ingest_duplicate_key': m0011ingest,
 };
 
 function migrator(store: Store): Migrator {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { newId, type Database } from '../store/index.js';
+import { inGroupCommit, newId, type Database } from '../store/index.js';
 import type { PostStatus } from '../store/schema.js';
 import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostStatus, replaceWaitingDeliveries, type DeliveryRow } from '../scheduler/index.js';
 import type { PostPlan } from './plan.js';
@@ -71,46 +71,49 @@ export interface NewPost {
   requestHash?: string;
 }
 
-async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): Promise<string> {
-  const id = newId('post');
-  await trx
-    .insertInto('posts')
-    .values({
-      id,
-      workspace_id: input.workspaceId,
-      status: 'scheduled',
-      request: JSON.stringify(input.request),
-      scheduled_at: input.plan.scheduledAt,
-      timezone: input.request.timezone ?? null,
-      idempotency_key: input.idempotencyKey ?? null,
-      request_hash: input.requestHash ?? null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await insertDeliveries(trx, deliveryRows(id, input.workspaceId, input.plan, now));
-  return id;
+/** Inserts a post and its deliveries; returns the post as stored, so nothing needs reading back. */
+async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): Promise<Post> {
+  const row: PostRow = {
+    id: newId('post', now),
+    workspace_id: input.workspaceId,
+    status: 'scheduled',
+    request: JSON.stringify(input.request),
+    scheduled_at: input.plan.scheduledAt,
+    timezone: input.request.timezone ?? null,
+    idempotency_key: input.idempotencyKey ?? null,
+    request_hash: input.requestHash ?? null,
+    link_check: null,
+    link_checked_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await trx.insertInto('posts').values(row).execute();
+  const deliveries = await insertDeliveries(trx, deliveryRows(row.id, input.workspaceId, input.plan, now));
+  // The request as stored, without a JSON round trip: it is the parsed body, plain JSON values already.
+  return toPost(row, deliveries.sort(byId), input.request);
 }
 
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /**
- * Stores a checked post and its deliveries in one transaction. With an idempotency key, the
- * same key and body return the post already made; the same key with another body is a conflict.
+ * Stores a checked post and its deliveries, committed together with the other posts made at the
+ * same moment (group commit, store/group-commit.ts): the answer comes after the commit. With an
+ * idempotency key, the same key and body return the post already made; the same key with another
+ * body is a conflict.
  */
 export async function createPost(db: Kysely<Database>, input: NewPost): Promise<{ post: Post; replayed: boolean }> {
   if (input.idempotencyKey) {
     const prior = await findByIdempotencyKey(db, input.workspaceId, input.idempotencyKey);
     if (prior) return replay(db, prior, input.requestHash);
   }
-  let id: string;
   try {
-    id = await db.transaction().execute((trx) => insertPost(trx, input, Date.now()));
+    return { post: await inGroupCommit(db, (trx) => insertPost(trx, input, Date.now())), replayed: false };
   } catch (err) {
     // Two requests with one key at once: the unique index lets one in; the other replays it.
     const prior = input.idempotencyKey && (await findByIdempotencyKey(db, input.workspaceId, input.idempotencyKey));
     if (prior) return replay(db, prior, input.requestHash);
     throw err;
   }
-  return { post: (await getPost(db, input.workspaceId, id))!, replayed: false };
 }
 
 /**
@@ -122,15 +125,19 @@ export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Prom
   const now = Date.now();
   const store = () =>
     db.transaction().execute(async (trx) => {
-      const out: Array<{ id: string; replayed: boolean }> = [];
+      const out: Array<{ id: string; replayed: boolean; post?: Post }> = [];
       for (const [index, input] of inputs.entries()) {
         const prior = input.idempotencyKey ? await findByIdempotencyKey(trx, input.workspaceId, input.idempotencyKey) : undefined;
         if (prior && prior.request_hash !== (input.requestHash ?? null)) throw new PostConflict(`Post ${index}: its Idempotency-Key was already used with a different post`, null, index);
-        out.push(prior ? { id: prior.id, replayed: true } : { id: await insertPost(trx, input, now), replayed: false });
+        if (prior) out.push({ id: prior.id, replayed: true });
+        else {
+          const post = await insertPost(trx, input, now);
+          out.push({ id: post.id, replayed: false, post });
+        }
       }
       return out;
     });
-  let stored: Array<{ id: string; replayed: boolean }>;
+  let stored: Array<{ id: string; replayed: boolean; post?: Post }>;
   try {
     stored = await store();
   } catch (err) {
@@ -139,7 +146,7 @@ export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Prom
     stored = await store();
   }
   const posts: Post[] = [];
-  for (const [i, { id }] of stored.entries()) posts.push((await getPost(db, inputs[i]!.workspaceId, id))!);
+  for (const [i, { id, post }] of stored.entries()) posts.push(post ?? (await getPost(db, inputs[i]!.workspaceId, id))!);
   return { posts, replayed: stored.map((s) => s.replayed) };
 }
 
@@ -151,11 +158,11 @@ async function replay(db: Kysely<Database>, prior: PostRow, requestHash: string 
 const findByIdempotencyKey = (db: Kysely<Database>, workspaceId: string, key: string) =>
   db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId).where('idempotency_key', '=', key).executeTakeFirst();
 
-const toPost = (row: PostRow, deliveries: DeliveryRow[]): Post => ({
+const toPost = (row: PostRow, deliveries: DeliveryRow[], request = JSON.parse(row.request) as PostRequest): Post => ({
   id: row.id,
   workspaceId: row.workspace_id,
   status: row.status,
-  request: JSON.parse(row.request) as PostRequest,
+  request,
   scheduledAt: row.scheduled_at,
   timezone: row.timezone,
   createdAt: row.created_at,

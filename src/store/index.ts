@@ -2,3 +2,4 @@ export { openStore, redactUrl, type Store, type Dialect, type OpenStoreOptions }
 export { migrateToLatest, pendingMigrations } from './migrations/index.js';
 export { newId } from './ids.js';
 export type { Database, WebhookFormat } from './schema.js';
+export { inGroupCommit } from './group-commit.js';

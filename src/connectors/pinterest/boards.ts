@@ -9,7 +9,9 @@ const boardLists = new ReadCache<{ boards: Board[]; fetchedAt: number } | undefi
 /** How long a board missing from the platform's list is still trusted after it was made or last listed. */
 const LIST_LAG_GRACE_MS = 60_000;
 const toBoard = (r: BoardRow): Board => ({ id: r.external_id, name: r.name, description: r.description, privacy: r.privacy, pinCount: r.pin_count });
-const sameName = (a: string, b: string) => a.trim().localeCompare(b.trim(), undefined, { sensitivity: 'accent' }) === 0;
+// One collator for every comparison: localeCompare with options builds a new one each call (most of a board lookup's time).
+const names = new Intl.Collator(undefined, { sensitivity: 'accent' });
+const sameName = (a: string, b: string) => names.compare(a.trim(), b.trim()) === 0;
 
 /**
  * An account's boards and sections, cached in the database so that validating a post or

@@ -71,8 +71,8 @@ export interface NewPost {
   requestHash?: string;
 }
 
-/** Inserts a post and its deliveries; returns the post as stored, so nothing needs reading back. */
-async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): Promise<Post> {
+/** A post's rows as they will be stored: the post, scheduled, and its deliveries. */
+function newPostRows(input: NewPost, now: number) {
   const row: PostRow = {
     id: newId('post', now),
     workspace_id: input.workspaceId,
@@ -87,10 +87,46 @@ async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): P
     created_at: now,
     updated_at: now,
   };
+  return { row, deliveries: deliveryRows(row.id, input.workspaceId, input.plan, now) };
+}
+
+/** Inserts a post and its deliveries; returns the post as stored, so nothing needs reading back. */
+async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): Promise<Post> {
+  const { row, deliveries } = newPostRows(input, now);
   await trx.insertInto('posts').values(row).execute();
-  const deliveries = await insertDeliveries(trx, deliveryRows(row.id, input.workspaceId, input.plan, now));
   // The request as stored, without a JSON round trip: it is the parsed body, plain JSON values already.
-  return toPost(row, deliveries.sort(byId), input.request);
+  return toPost(row, (await insertDeliveries(trx, deliveries)).sort(byId), input.request);
+}
+
+/** Rows per INSERT when storing many posts: well inside SQLite's and PostgreSQL's limits on parameters per statement. */
+const ROWS_PER_INSERT = 500;
+
+/** Many posts in a few multi-row INSERTs (a CSV import stores 500 at a time). */
+async function insertPostsAtOnce(trx: Kysely<Database>, inputs: NewPost[], now: number): Promise<Post[]> {
+  const made = inputs.map((input) => newPostRows(input, now));
+  for (let i = 0; i < made.length; i += ROWS_PER_INSERT) {
+    await trx
+      .insertInto('posts')
+      .values(made.slice(i, i + ROWS_PER_INSERT).map((m) => m.row))
+      .execute();
+  }
+  const deliveries = made.flatMap((m) => m.deliveries);
+  const stored: DeliveryRow[] = [];
+  for (let i = 0; i < deliveries.length; i += ROWS_PER_INSERT) stored.push(...(await insertDeliveries(trx, deliveries.slice(i, i + ROWS_PER_INSERT))));
+  const byPost = groupBy(stored, (d) => d.post_id);
+  return made.map((m, i) => toPost(m.row, (byPost.get(m.row.id) ?? []).sort(byId), inputs[i]!.request));
+}
+
+/** Map.groupBy, which Node 20 lacks. */
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -123,21 +159,36 @@ export async function createPost(db: Kysely<Database>, input: NewPost): Promise<
  */
 export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Promise<{ posts: Post[]; replayed: boolean[] }> {
   const now = Date.now();
+  const keyOf = (i: { workspaceId: string; idempotencyKey?: string }) => `${i.workspaceId}\n${i.idempotencyKey}`;
   const store = () =>
     db.transaction().execute(async (trx) => {
-      const out: Array<{ id: string; replayed: boolean; post?: Post }> = [];
+      // Every key of the batch looked up at once; a key given twice in one batch is one post, like a key sent again.
+      const priors = await findByIdempotencyKeys(trx, inputs);
+      const firstWith = new Map<string, number>();
+      const out: Array<{ replayed: boolean; prior?: PostRow; sameAs?: number }> = [];
+      const fresh: number[] = [];
       for (const [index, input] of inputs.entries()) {
-        const prior = input.idempotencyKey ? await findByIdempotencyKey(trx, input.workspaceId, input.idempotencyKey) : undefined;
-        if (prior && prior.request_hash !== (input.requestHash ?? null)) throw new PostConflict(`Post ${index}: its Idempotency-Key was already used with a different post`, null, index);
-        if (prior) out.push({ id: prior.id, replayed: true });
+        const prior = input.idempotencyKey ? priors.get(keyOf(input)) : undefined;
+        const earlier = input.idempotencyKey ? firstWith.get(keyOf(input)) : undefined;
+        const hash = prior ? prior.request_hash : earlier !== undefined ? (inputs[earlier]!.requestHash ?? null) : undefined;
+        if (hash !== undefined && hash !== (input.requestHash ?? null)) throw new PostConflict(`Post ${index}: its Idempotency-Key was already used with a different post`, null, index);
+        if (prior) out.push({ replayed: true, prior });
+        else if (earlier !== undefined) out.push({ replayed: true, sameAs: earlier });
         else {
-          const post = await insertPost(trx, input, now);
-          out.push({ id: post.id, replayed: false, post });
+          if (input.idempotencyKey) firstWith.set(keyOf(input), index);
+          fresh.push(index);
+          out.push({ replayed: false });
         }
       }
-      return out;
+      const made = await insertPostsAtOnce(
+        trx,
+        fresh.map((i) => inputs[i]!),
+        now,
+      );
+      const posts = new Map(fresh.map((i, n) => [i, made[n]!]));
+      return out.map((o, i) => ({ replayed: o.replayed, prior: o.prior, post: posts.get(o.sameAs ?? i) }));
     });
-  let stored: Array<{ id: string; replayed: boolean; post?: Post }>;
+  let stored: Array<{ replayed: boolean; prior?: PostRow; post?: Post }>;
   try {
     stored = await store();
   } catch (err) {
@@ -146,7 +197,7 @@ export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Prom
     stored = await store();
   }
   const posts: Post[] = [];
-  for (const [i, { id, post }] of stored.entries()) posts.push(post ?? (await getPost(db, inputs[i]!.workspaceId, id))!);
+  for (const { post, prior } of stored) posts.push(post ?? (await getPost(db, prior!.workspace_id, prior!.id))!);
   return { posts, replayed: stored.map((s) => s.replayed) };
 }
 
@@ -157,6 +208,23 @@ async function replay(db: Kysely<Database>, prior: PostRow, requestHash: string 
 
 const findByIdempotencyKey = (db: Kysely<Database>, workspaceId: string, key: string) =>
   db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId).where('idempotency_key', '=', key).executeTakeFirst();
+
+/** The posts already stored under any of these inputs' idempotency keys, by workspace and key. */
+async function findByIdempotencyKeys(db: Kysely<Database>, inputs: Array<{ workspaceId: string; idempotencyKey?: string }>): Promise<Map<string, PostRow>> {
+  const found = new Map<string, PostRow>();
+  const byWorkspace = groupBy(
+    inputs.filter((i) => i.idempotencyKey),
+    (i) => i.workspaceId,
+  );
+  for (const [workspaceId, keyed] of byWorkspace) {
+    const keys = [...new Set(keyed.map((i) => i.idempotencyKey!))];
+    for (let i = 0; i < keys.length; i += ROWS_PER_INSERT) {
+      const rows = await db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId).where('idempotency_key', 'in', keys.slice(i, i + ROWS_PER_INSERT)).execute();
+      for (const row of rows) found.set(`${workspaceId}\n${row.idempotency_key}`, row);
+    }
+  }
+  return found;
+}
 
 const toPost = (row: PostRow, deliveries: DeliveryRow[], request = JSON.parse(row.request) as PostRequest): Post => ({
   id: row.id,

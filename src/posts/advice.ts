@@ -3,6 +3,7 @@ import { connectorFor, type Connector, type Draft, type FieldIssue } from '../co
 import type { Database } from '../store/index.js';
 import { linkIssues, type LinkReport } from '../links/index.js';
 import type { PostRequest } from './request.js';
+import { duplicateWarning, LIVE } from './duplicates.js';
 
 /** Link preflight of one destination (cached per URL by the caller). */
 export type LinkCheck = (url: string) => Promise<LinkReport>;
@@ -53,16 +54,11 @@ export function adviseSeo(connector: Connector, draft: Draft, keywords: string[]
   return out;
 }
 
-/** The key a platform's duplicate rule gives a payload, stored with each delivery ('' when no rule applies). */
-export const duplicateKey = (platform: string, payload: unknown): string => connectorFor(platform).duplicates?.key(payload) ?? '';
-
-const LIVE = ['scheduled', 'publishing', 'awaiting_check', 'needs_attention', 'published'] as const;
-
 /**
  * Posts of the same account near the same time that the platform would see as the same post
  * (the same image and link on the same board, say): a warning naming the earlier post. Each
  * delivery stores its key (duplicate_key), so this is one indexed lookup; deliveries stored before
- * that column existed (NULL) are still read and judged one by one.
+ * that column existed (NULL) are still read and judged one by one. Many posts at once: findDuplicatesMany.
  */
 export async function findDuplicates(
   db: Kysely<Database>,
@@ -90,12 +86,7 @@ export async function findDuplicates(
     const older = await db.selectFrom('deliveries').select(['post_id', 'payload', 'scheduled_at']).where('duplicate_key', 'is', null).where(near).orderBy('scheduled_at').limit(2000).execute();
     const unkeyed = older.find((row) => rule.key(JSON.parse(row.payload)) === key);
     const same = keyed && unkeyed ? (Number(unkeyed.scheduled_at) < Number(keyed.scheduled_at) ? unkeyed : keyed) : (keyed ?? unkeyed);
-    if (same) {
-      out.push({
-        field: `platform_options.${d.platform}`,
-        message: `${rule.what} as post ${same.post_id} (${new Date(Number(same.scheduled_at)).toISOString()}), within ${rule.windowDays} days: the platform may treat it as spam; space them further apart`,
-      });
-    }
+    if (same) out.push(duplicateWarning(d.platform, rule, same));
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostSta
 import type { PostPlan } from './plan.js';
 import type { PostRequest } from './request.js';
 import type { LinkVerdict } from './link-preflight.js';
-import { duplicateKey } from './advice.js';
+import { duplicateKey } from './duplicates.js';
 
 export type { DeliveryRow };
 type PostRow = Selectable<Database['posts']>;

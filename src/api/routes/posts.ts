@@ -49,7 +49,12 @@ const busyProblem = (err: PostConflict) =>
   new HttpProblem(409, 'already-publishing', err.message, undefined, err.retryAt === null ? undefined : { retry_at: new Date(err.retryAt).toISOString() });
 
 /** Plans a request for the caller's workspace; platform outages become problems. */
-export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number> } = {}) {
+export async function prepare(
+  ctx: ApiContext,
+  workspaceId: string,
+  request: PostRequest,
+  opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number>; checkDuplicates?: boolean } = {},
+) {
   try {
     return await preparePost(ctx.posts, workspaceId, request, opts);
   } catch (err) {

@@ -104,7 +104,11 @@ export async function insertDeliveries(db: Kysely<Database>, rows: NewDelivery[]
       warning: null,
     }),
   );
-  await db.insertInto('deliveries').values(stored).execute();
+  // Only the columns with a value: the rest are NULL anyway, and half the values to bind is half the work on a big batch.
+  await db
+    .insertInto('deliveries')
+    .values(rows.map((r) => ({ ...r, status: 'scheduled' as const, attempts: 0, attempt_pending: 0, adopted: 0 })))
+    .execute();
   return stored;
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccountIdentity, TokenSet } from '../connectors/index.js';
-import { newId, type Database } from '../store/index.js';
+import { newId, ReadCache, type Database } from '../store/index.js';
 import type { AccountStatus } from '../store/schema.js';
 import type { TokenVault } from './vault.js';
 
@@ -111,11 +111,22 @@ export async function getAccountRow(db: Kysely<Database>, workspaceId: string, i
   return db.selectFrom('accounts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Every post made reads its workspace's accounts: kept in memory until this process writes an
+ * account (connected, disconnected, a token refreshed or found dead), or READ_CACHE_TTL_MS for
+ * another process's writes.
+ */
+const accountLists = new ReadCache<Account[]>(['accounts']);
+
 export async function listAccounts(db: Kysely<Database>, workspaceId: string, filter: { platform?: string; status?: AccountStatus } = {}): Promise<Account[]> {
-  let q = db.selectFrom('accounts').selectAll().where('workspace_id', '=', workspaceId);
-  if (filter.platform) q = q.where('platform', '=', filter.platform);
-  if (filter.status) q = q.where('status', '=', filter.status);
-  return (await q.orderBy('id').execute()).map(toAccount);
+  const list = await accountLists.get(db, `${workspaceId}\n${filter.platform ?? ''}\n${filter.status ?? ''}`, async () => {
+    let q = db.selectFrom('accounts').selectAll().where('workspace_id', '=', workspaceId);
+    if (filter.platform) q = q.where('platform', '=', filter.platform);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    return (await q.orderBy('id').execute()).map(toAccount);
+  });
+  // A new list of the same accounts: callers may sort or filter what they are given.
+  return [...list];
 }
 
 /** Forgets the tokens; the row stays so posts keep their history and a reconnect reuses it. */

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { connectorFor, type Connector, type Draft, type FieldIssue } from '../connectors/index.js';
 import type { Database } from '../store/index.js';
 import { linkIssues, type LinkReport } from '../links/index.js';
 import type { PostRequest } from './request.js';
+import { duplicateWarning, LIVE } from './duplicates.js';
 
 /** Link preflight of one destination (cached per URL by the caller). */
 export type LinkCheck = (url: string) => Promise<LinkReport>;
@@ -55,7 +56,9 @@ export function adviseSeo(connector: Connector, draft: Draft, keywords: string[]
 
 /**
  * Posts of the same account near the same time that the platform would see as the same post
- * (the same image and link on the same board, say): a warning naming the earlier post.
+ * (the same image and link on the same board, say): a warning naming the earlier post. Each
+ * delivery stores its key (duplicate_key), so this is one indexed lookup; deliveries stored before
+ * that column existed (NULL) are still read and judged one by one. Many posts at once: findDuplicatesMany.
  */
 export async function findDuplicates(
   db: Kysely<Database>,
@@ -70,23 +73,20 @@ export async function findDuplicates(
     if (!rule || !key) continue;
     const when = at + d.offsetMs;
     const window = rule.windowDays * 86_400_000;
-    let q = db
-      .selectFrom('deliveries')
-      .select(['post_id', 'payload', 'scheduled_at'])
-      .where('account_id', '=', d.account.id)
-      .where('platform', '=', d.platform)
-      .where('status', 'in', ['scheduled', 'publishing', 'awaiting_check', 'needs_attention', 'published'])
-      .where('scheduled_at', '>', when - window)
-      .where('scheduled_at', '<', when + window);
-    if (postId) q = q.where('post_id', '!=', postId);
-    const near = await q.orderBy('scheduled_at').limit(2000).execute();
-    const same = near.find((row) => rule.key(JSON.parse(row.payload)) === key);
-    if (same) {
-      out.push({
-        field: `platform_options.${d.platform}`,
-        message: `${rule.what} as post ${same.post_id} (${new Date(Number(same.scheduled_at)).toISOString()}), within ${rule.windowDays} days: the platform may treat it as spam; space them further apart`,
-      });
-    }
+    const near = (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+      eb.and([
+        eb('account_id', '=', d.account.id),
+        eb('platform', '=', d.platform),
+        eb('status', 'in', LIVE),
+        eb('scheduled_at', '>', when - window),
+        eb('scheduled_at', '<', when + window),
+        ...(postId ? [eb('post_id', '!=', postId)] : []),
+      ]);
+    const keyed = await db.selectFrom('deliveries').select(['post_id', 'scheduled_at']).where('duplicate_key', '=', key).where(near).orderBy('scheduled_at').limit(1).executeTakeFirst();
+    const older = await db.selectFrom('deliveries').select(['post_id', 'payload', 'scheduled_at']).where('duplicate_key', 'is', null).where(near).orderBy('scheduled_at').limit(2000).execute();
+    const unkeyed = older.find((row) => rule.key(JSON.parse(row.payload)) === key);
+    const same = keyed && unkeyed ? (Number(unkeyed.scheduled_at) < Number(keyed.scheduled_at) ? unkeyed : keyed) : (keyed ?? unkeyed);
+    if (same) out.push(duplicateWarning(d.platform, rule, same));
   }
   return out;
 }

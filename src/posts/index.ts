@@ -17,3 +17,4 @@ export { planSeason, EVENTS, DEFAULT_LEAD_DAYS, type SeasonPlan, type SeasonRequ
 export type { LinkCheck } from './advice.js';
 export { spreadPosts, SpreadSchema, type Spread } from './spread.js';
 export { linkPreflightPass, postLinks, type LinkVerdict } from './link-preflight.js';
+export { findDuplicatesMany } from './duplicates.js';

@@ -49,7 +49,7 @@ const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.fie
  */
 export async function planPost(
   deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkUrl?: UrlCheck; checkLink?: LinkCheck; publicUrl?: string },
-  input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number; advise?: boolean; postId?: string; reservedSlots?: ReadonlySet<number> },
+  input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number; advise?: boolean; postId?: string; reservedSlots?: ReadonlySet<number>; checkDuplicates?: boolean },
 ): Promise<PostPlan> {
   const { request } = input;
   const now = input.now ?? Date.now();
@@ -135,7 +135,8 @@ export async function planPost(
     if (slot.error) errors.push(slot.error);
     else scheduledAt = slot.at!;
   }
-  if (!errors.length) warnings.push(...(await findDuplicates(deps.db, deliveries, scheduledAt, input.postId)));
+  // A batch checks its posts for duplicates all at once instead (findDuplicatesMany).
+  if (!errors.length && input.checkDuplicates !== false) warnings.push(...(await findDuplicates(deps.db, deliveries, scheduledAt, input.postId)));
   return {
     scheduledAt,
     deliveries,

@@ -58,8 +58,29 @@ export function resolveScheduledAt(input: { scheduled_at?: string; timezone?: st
 
 const notIso = (d: DateTime) => `is not an ISO 8601 date-time: ${d.invalidExplanation ?? d.invalidReason}`;
 
+/** The usual shape, 2031-05-01T09:00:00Z or with .123 and +02:00, read without luxon (every post made has one). */
+const PLAIN_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?:Z|([+-])(\d{2}):(\d{2}))$/i;
+
+/** The instant of a PLAIN_ISO text whose every part is in range, else undefined (then luxon reads it and says what is wrong). */
+function plainIsoTime(text: string): number | undefined {
+  const m = PLAIN_ISO.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
+  const offset = m[8] === undefined ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 || Number(m[10] ?? 0) > 59) return undefined;
+  if (offset < MIN_OFFSET_MINUTES || offset > MAX_OFFSET_MINUTES) return undefined;
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC rolls 31 April over into May, and reads years below 100 as 19xx: both left to luxon.
+  const d = new Date(wall);
+  if (d.getUTCFullYear() !== year || d.getUTCDate() !== day) return undefined;
+  return wall - offset * 60_000;
+}
+
 /** A date-time with its own offset: exact, as long as the offset is one that exists. */
 function exactTime(text: string): { at: number; warning?: string } | string {
+  const plain = plainIsoTime(text);
+  if (plain !== undefined) return { at: plain };
   const parsed = DateTime.fromISO(text, { setZone: true });
   if (!parsed.isValid) return notIso(parsed);
   if (parsed.offset < MIN_OFFSET_MINUTES || parsed.offset > MAX_OFFSET_MINUTES) {

@@ -32,13 +32,18 @@ export interface PostDeps {
  * the workspace's media conversions, then planning. `dryRun` plans without converting (a dry run
  * stores nothing, not even converted copies).
  */
-export async function preparePost(deps: PostDeps, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number> } = {}): Promise<{ request: PostRequest; plan: PostPlan }> {
+export async function preparePost(
+  deps: PostDeps,
+  workspaceId: string,
+  request: PostRequest,
+  opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number>; checkDuplicates?: boolean } = {},
+): Promise<{ request: PostRequest; plan: PostPlan }> {
   const workspace = await findWorkspace(deps.db, workspaceId);
   const settings = workspace?.settings ?? {};
   const converted = opts.dryRun ? { request, notes: [] } : await convertPostMedia(deps.media, workspaceId, settings, request);
   const plan = await planPost(
     { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? (opts.dryRun ? deps.fullCheckUrl : undefined) ?? deps.checkUrl, checkLink: deps.checkLink, publicUrl: deps.publicUrl?.() },
-    { workspaceId, settings, request: converted.request, advise: opts.dryRun, postId: opts.postId, reservedSlots: opts.reservedSlots },
+    { workspaceId, settings, request: converted.request, advise: opts.dryRun, postId: opts.postId, reservedSlots: opts.reservedSlots, checkDuplicates: opts.checkDuplicates },
   );
   plan.warnings.push(...converted.notes);
   const campaign = await campaignIssue(deps.db, workspaceId, request.campaign_id);

@@ -2,6 +2,18 @@ import { randomBytes } from 'node:crypto';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
+/** Random bytes drawn 4 KiB at a time: one randomBytes call per id was a visible share of storing a large import. */
+let pool = Buffer.alloc(0);
+let at = 0;
+function random10(): Buffer {
+  if (at + 10 > pool.length) {
+    pool = randomBytes(4096);
+    at = 0;
+  }
+  at += 10;
+  return pool.subarray(at - 10, at);
+}
+
 /**
  * `<prefix>_<10 chars of time><16 chars of randomness>`: ids sort by creation time, which gives
  * cursor pagination a stable order, and carry 80 random bits so they cannot be guessed.
@@ -13,7 +25,7 @@ export function newId(prefix: string, now = Date.now()): string {
     time = CROCKFORD[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(10);
+  const bytes = random10();
   let rand = '';
   // 10 bytes = 80 bits = 16 base32 characters, 5 bits at a time.
   let acc = 0;

@@ -274,6 +274,8 @@ export interface DeliveryTable {
   retried_by: string | null;
   /** When Pinion deleted the published post from the platform (DELETE /posts/:id?unpublish=true). */
   unpublished_at: number | null;
+  /** The platform's duplicate-rule key of the payload ('' when none applies; NULL on deliveries older than the column). */
+  duplicate_key: string | null;
   created_at: number;
   updated_at: number;
 }

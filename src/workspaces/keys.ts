@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { newId, type Database } from '../store/index.js';
+import { newId, ReadCache, type Database } from '../store/index.js';
 import type { ApiScope } from './scopes.js';
 
 export interface ApiKey {
@@ -100,17 +100,33 @@ export async function revokeApiKey(db: Kysely<Database>, workspaceId: string, id
   return getApiKey(db, workspaceId, id);
 }
 
+/**
+ * Every request authenticates, so a key found is kept in memory: until this process writes any
+ * key (a revocation here takes effect at once), or for READ_CACHE_TTL_MS (a key revoked by another
+ * process stops working within that). Unknown keys are not kept.
+ */
+const callers = new ReadCache<Caller | undefined>(['api_keys']);
+
 /** The caller a bearer token stands for, or undefined for an unknown or revoked key. */
 export async function authenticate(db: Kysely<Database>, token: string): Promise<Caller | undefined> {
   if (!Object.values(KEY_PREFIXES).some((start) => token.startsWith(start))) return undefined;
-  const row = await db.selectFrom('api_keys').selectAll().where('hash', '=', hashKey(token)).executeTakeFirst();
-  if (!row || row.revoked_at !== null) return undefined;
-  const now = Date.now();
-  if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
-    await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
-  }
-  const key = toApiKey(row);
-  return { workspaceId: key.workspaceId, keyId: key.id, scopes: new Set(key.scopes) };
+  const hash = hashKey(token);
+  return callers.get(
+    db,
+    hash,
+    async () => {
+      const row = await db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
+      if (!row || row.revoked_at !== null) return undefined;
+      const now = Date.now();
+      // Checked each time the key is read again, so last_used_at stays within its resolution while the key is in use.
+      if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
+        await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      }
+      const key = toApiKey(row);
+      return { workspaceId: key.workspaceId, keyId: key.id, scopes: new Set(key.scopes) };
+    },
+    (caller) => caller !== undefined,
+  );
 }
 
 /** Notes a use of the key made on its behalf (a dashboard session), at the same advisory resolution as `authenticate`. */

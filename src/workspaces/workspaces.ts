@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { newId, type Database } from '../store/index.js';
+import { newId, ReadCache, type Database } from '../store/index.js';
 
 /** UTM parameters appended to links; `enabled` makes them the workspace default for every post. */
 export interface UtmSettings {
@@ -27,13 +27,25 @@ export interface Workspace {
 type Row = Selectable<Database['workspaces']>;
 const toWorkspace = (r: Row): Workspace => ({ id: r.id, name: r.name, settings: JSON.parse(r.settings) as WorkspaceSettings, createdAt: new Date(r.created_at) });
 
+/** Read on every post made; kept in memory until a workspace is written (READ_CACHE_TTL_MS for other processes' writes). */
+const workspaces = new ReadCache<Workspace | undefined>(['workspaces']);
+
 export async function findWorkspace(db: Kysely<Database>, idOrName: string): Promise<Workspace | undefined> {
-  const row = await db
-    .selectFrom('workspaces')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
-    .executeTakeFirst();
-  return row && toWorkspace(row);
+  const found = await workspaces.get(
+    db,
+    idOrName,
+    async () => {
+      const row = await db
+        .selectFrom('workspaces')
+        .selectAll()
+        .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+        .executeTakeFirst();
+      return row && toWorkspace(row);
+    },
+    (w) => w !== undefined,
+  );
+  // A copy: callers may change what they are given.
+  return found && { ...found, settings: structuredClone(found.settings) };
 }
 
 export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]> {

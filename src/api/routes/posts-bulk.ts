@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { columnOf, createPost, createPosts, CSV_COLUMNS, memoised, parsePostsCsv, PostConflict, PostRequestSchema, spreadPosts, SpreadSchema, type NewPost, type PostRequest, type Spread } from '../../posts/index.js';
+import { columnOf, createPost, createPosts, CSV_COLUMNS, findDuplicatesMany, memoised, parsePostsCsv, PostConflict, PostRequestSchema, spreadPosts, SpreadSchema, type NewPost, type PostRequest, type Spread } from '../../posts/index.js';
 import { inParallel } from '../../shared/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, ProblemSchema } from '../problem.js';
@@ -71,16 +71,20 @@ async function planAll(ctx: ApiContext, workspaceId: string, requests: Item[], i
   const checkUrl = memoised(ctx.posts.checkUrl);
   const prepared: Array<Awaited<ReturnType<typeof prepare>>> = new Array(requests.length);
   const queued = (r: PostRequest) => r.queue === true || r.scheduled_at === 'next_slot';
+  // Duplicates are looked for once for the whole batch, below, not twice a post.
   await inParallel(requests, PLAN_CONCURRENCY, async ({ request }, i) => {
-    if (!queued(request)) prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl });
+    if (!queued(request)) prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl, checkDuplicates: false });
   });
   // Queued posts one after another, each told the slots the ones before it took: two rows never share a slot.
   const reserved = new Set<number>();
   for (const [i, { request }] of requests.entries()) {
     if (!queued(request)) continue;
-    prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl, reservedSlots: reserved });
+    prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl, reservedSlots: reserved, checkDuplicates: false });
     reserved.add(prepared[i]!.plan.scheduledAt);
   }
+  const valid = prepared.filter((p) => !p.plan.errors.length);
+  const duplicates = await findDuplicatesMany(ctx.store.db, valid.map((p) => ({ at: p.plan.scheduledAt, deliveries: p.plan.deliveries })));
+  valid.forEach((p, i) => p.plan.warnings.push(...duplicates[i]!));
   for (const [index, { label }] of requests.entries()) {
     const { request, plan } = prepared[index]!;
     errors.push(plan.errors.map((e) => ({ ...label(e.field), message: e.message })));

@@ -15,7 +15,12 @@ const UpdateBody = Type.Partial(Type.Omit(PostRequestSchema, []), { additionalPr
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
 /** Plans a request for the caller's workspace; platform outages become problems. */
-export async function prepare(ctx: ApiContext, workspaceId: string, request: PostRequest, opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number> } = {}) {
+export async function prepare(
+  ctx: ApiContext,
+  workspaceId: string,
+  request: PostRequest,
+  opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number>; checkDuplicates?: boolean } = {},
+) {
   try {
     return await preparePost(ctx.posts, workspaceId, request, opts);
   } catch (err) {

@@ -1,14 +1,17 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/index.js';
+import { ReadCache, type Database } from '../../store/index.js';
 import type { AccountContext, Board, BoardsCapability, Section } from '../contract.js';
 import { isConnectorError } from '../errors.js';
 import type { PinterestBoard, PinterestClient, PinterestSection } from './client.js';
 
 type BoardRow = Database['boards'];
+const boardLists = new ReadCache<{ boards: Board[]; fetchedAt: number } | undefined>(['accounts', 'boards']);
 /** How long a board missing from the platform's list is still trusted after it was made or last listed. */
 const LIST_LAG_GRACE_MS = 60_000;
 const toBoard = (r: BoardRow): Board => ({ id: r.external_id, name: r.name, description: r.description, privacy: r.privacy, pinCount: r.pin_count });
-const sameName = (a: string, b: string) => a.trim().localeCompare(b.trim(), undefined, { sensitivity: 'accent' }) === 0;
+// One collator for every comparison: localeCompare with options builds a new one each call (most of a board lookup's time).
+const names = new Intl.Collator(undefined, { sensitivity: 'accent' });
+const sameName = (a: string, b: string) => names.compare(a.trim(), b.trim()) === 0;
 
 /**
  * An account's boards and sections, cached in the database so that validating a post or
@@ -34,11 +37,19 @@ export class BoardDirectory implements BoardsCapability {
 
   async list(ctx: AccountContext, opts: { refresh?: boolean } = {}): Promise<{ boards: Board[]; fetchedAt: Date }> {
     const accountId = ctx.account.id;
-    const account = await ctx.db.selectFrom('accounts').select('boards_fetched_at').where('id', '=', accountId).executeTakeFirstOrThrow();
-    let fetchedAt = account.boards_fetched_at;
-    if (opts.refresh || fetchedAt === null) fetchedAt = await this.sync(ctx);
-    const rows = await ctx.db.selectFrom('boards').selectAll().where('account_id', '=', accountId).orderBy('name').execute();
-    return { boards: rows.map(toBoard), fetchedAt: new Date(fetchedAt) };
+    const read = async () => {
+      const account = await ctx.db.selectFrom('accounts').select('boards_fetched_at').where('id', '=', accountId).executeTakeFirstOrThrow();
+      if (account.boards_fetched_at === null) return undefined;
+      const rows = await ctx.db.selectFrom('boards').selectAll().where('account_id', '=', accountId).orderBy('name').execute();
+      return { boards: rows.map(toBoard), fetchedAt: account.boards_fetched_at };
+    };
+    // Every pin made looks its board up: the stored list is kept in memory until boards or accounts are written.
+    let stored = opts.refresh ? undefined : await boardLists.get(ctx.db, accountId, read, (found) => found !== undefined);
+    if (!stored) {
+      await this.sync(ctx);
+      stored = (await read())!;
+    }
+    return { boards: [...stored.boards], fetchedAt: new Date(stored.fetchedAt) };
   }
 
   /** A board by its id or by its name (case-insensitive), so users need not copy numeric ids. */

@@ -65,7 +65,7 @@ function until(check: () => boolean, what: string): Promise<void> {
 }
 
 async function runPinion(url: string, setup: Store, seed: { workspaceId: string; accountIds: string[] }, workers: number): Promise<Outcome> {
-  await sql`truncate deliveries, posts, webhook_attempts, webhook_deliveries, webhook_events, rate_pacing`.execute(setup.db);
+  await sql`truncate deliveries, posts, webhook_attempts, webhook_deliveries, webhook_events, rate_pacing cascade`.execute(setup.db);
   const seedStart = process.hrtime.bigint();
   const due = Date.now() - 60_000;
   await insertDeliveries(setup, { ...seed, count: JOBS, scheduledAt: (i) => due + Math.floor(i / 100) });

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database, Dialect } from '../store/index.js';
 import type { DeliveryStatus, DeliveryTable } from '../store/schema.js';
 
@@ -75,6 +75,53 @@ export async function moveDelivery(db: Kysely<Database>, id: string, change: { f
     .$if(change.owner !== undefined, (qb) => qb.where('lease_owner', '=', change.owner!))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * moveDelivery for many deliveries at once, each with its own `set`: one guarded UPDATE per set of
+ * columns written (usually one for the lot), the values that differ picked per row by id. Each
+ * row is moved only if it is still in a state expected (and this worker's, given `owner`), exactly
+ * as moveDelivery would; the ids moved are returned.
+ */
+export async function moveDeliveries(
+  db: Kysely<Database>,
+  items: ReadonlyArray<{ id: string; set: Changes }>,
+  change: { from: DeliveryStatus[]; to: DeliveryStatus; owner?: string; now: number },
+): Promise<Set<string>> {
+  for (const from of change.from) assertTransition(from, change.to);
+  const groups = new Map<string, Array<{ id: string; set: Changes }>>();
+  for (const item of items) {
+    const key = Object.keys(item.set).sort().join(',');
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  const moved = new Set<string>();
+  for (const group of groups.values()) {
+    const rows = await db
+      .updateTable('deliveries')
+      .set({ ...perRow(group), status: change.to, updated_at: change.now })
+      .where('id', 'in', group.map((i) => i.id))
+      .where('status', 'in', change.from)
+      .$if(change.owner !== undefined, (qb) => qb.where('lease_owner', '=', change.owner!))
+      .returning('id')
+      .execute();
+    for (const r of rows) moved.add(r.id);
+  }
+  return moved;
+}
+
+/** The SET of a group: a value all rows share as is, one that differs as `CASE id WHEN … THEN … END` (numbers cast, as drivers send them untyped). */
+function perRow(group: ReadonlyArray<{ id: string; set: Changes }>): Changes {
+  const out: Record<string, unknown> = {};
+  for (const column of Object.keys(group[0]!.set)) {
+    const values = group.map((i) => (i.set as Record<string, unknown>)[column] ?? null);
+    if (values.every((v) => v === values[0])) {
+      out[column] = values[0];
+      continue;
+    }
+    const choice = sql`case id ${sql.join(group.map((i, k) => sql`when ${i.id} then ${values[k]}`), sql` `)} end`;
+    out[column] = values.some((v) => typeof v === 'number') ? sql`cast(${choice} as bigint)` : choice;
+  }
+  return out as Changes;
 }
 
 /** New deliveries start scheduled, with nothing attempted. */
@@ -234,6 +281,13 @@ export async function renewLease(db: Kysely<Database>, id: string, owner: string
  */
 export async function recordAttempt(db: Kysely<Database>, d: DeliveryRow, owner: string, a: { attempts: number; startedAt: number; checkUntil: number; now: number }): Promise<boolean> {
   return moveDelivery(db, d.id, { from: ['publishing'], to: 'publishing', owner, set: { attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil }, now: a.now });
+}
+
+/** recordAttempt for many deliveries in one statement; says per attempt whether it was recorded (false: the lease was lost). */
+export async function recordAttempts(db: Kysely<Database>, owner: string, items: ReadonlyArray<{ d: DeliveryRow; attempts: number; startedAt: number; checkUntil: number }>, now: number): Promise<boolean[]> {
+  const set = (a: (typeof items)[number]) => ({ attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil });
+  const moved = await moveDeliveries(db, items.map((a) => ({ id: a.d.id, set: set(a) })), { from: ['publishing'], to: 'publishing', owner, now });
+  return items.map((a) => moved.has(a.d.id));
 }
 
 /**

@@ -21,9 +21,24 @@ export function summarise(statuses: DeliveryStatus[]): PostStatus {
 
 /** Stores the status that follows from the post's deliveries; call it in the transaction that changed them. */
 export async function refreshPostStatus(db: Kysely<Database>, postId: string, now = Date.now()): Promise<void> {
-  const rows = await db.selectFrom('deliveries').select('status').where('post_id', '=', postId).execute();
-  const status = summarise(rows.map((r) => r.status));
-  await db.updateTable('posts').set({ status, updated_at: now }).where('id', '=', postId).where('status', '!=', status).execute();
+  await refreshPostStatuses(db, [postId], now);
+}
+
+/** refreshPostStatus for many posts: one read of their deliveries, one write per status that changes. */
+export async function refreshPostStatuses(db: Kysely<Database>, postIds: string[], now = Date.now()): Promise<void> {
+  const ids = [...new Set(postIds)];
+  if (!ids.length) return;
+  const rows = await db.selectFrom('deliveries').select(['post_id', 'status']).where('post_id', 'in', ids).execute();
+  const statuses = new Map<string, DeliveryStatus[]>(ids.map((id) => [id, []]));
+  for (const r of rows) statuses.get(r.post_id)!.push(r.status);
+  const byStatus = new Map<PostStatus, string[]>();
+  for (const [id, list] of statuses) {
+    const status = summarise(list);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
+  }
+  for (const [status, posts] of byStatus) {
+    await db.updateTable('posts').set({ status, updated_at: now }).where('id', 'in', posts).where('status', '!=', status).execute();
+  }
 }
 
 /** Posts whose deliveries a worker has just claimed: shown as publishing while the platform is called. */

@@ -6,11 +6,12 @@ import { ConnectorError, isConnectorError, type Publisher } from '../connectors/
 import type { Logger } from '../observability/index.js';
 import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
-import { claimDeliveries, moveDelivery, recordAttempt, recordDuplicates, renewLease, saveProgress, takeFollowUps, type DeliveryRow } from './delivery-state.js';
-import { markFailed, markPublished, requeue, type OutcomeListener } from './outcome.js';
+import { claimDeliveries, moveDelivery, recordAttempts, recordDuplicates, renewLease, saveProgress, takeFollowUps, type DeliveryRow } from './delivery-state.js';
+import { markFailed, markPublishedMany, requeue, type OutcomeListener, type OutcomesListener, type PublishResult } from './outcome.js';
+import { Batcher } from './batcher.js';
 import { markPostsPublishing } from './post-status.js';
 import { lookForAttempt } from './look.js';
-import { budgetCategory, holdUntil, quotaUnits, reserveSlot, type Budget } from '../budgets/index.js';
+import { budgetCategory, holdUntil, quotaUnits, reserveSlot, reserveSlots, type Budget, type SlotRequest } from '../budgets/index.js';
 
 export interface PublishPassOptions {
   db: Kysely<Database>;
@@ -45,6 +46,8 @@ export interface PublishPassOptions {
   clock?: Clock;
   /** Told of every end state, inside the transaction that records it (webhooks subscribe here). */
   onOutcome?: OutcomeListener;
+  /** The same, told at once of the end states one transaction records together; used instead of onOutcome when given. */
+  onOutcomes?: OutcomesListener;
   /** Told of every publish, with how late it went out and the platform's id for it (metrics, the log). */
   onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean, externalId: string): void;
 }
@@ -69,9 +72,21 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   /** Deliveries whose publish call is out, with their platform's outcome window. */
   const calling = new Map<string, number>();
   const backoff = (attempts: number) => retryDelayMs(attempts, opts.retryBaseMs, opts.retryMaxMs);
+  const onOutcomes: OutcomesListener | undefined =
+    opts.onOutcomes ??
+    (opts.onOutcome &&
+      (async (trx, outcomes) => {
+        for (const o of outcomes) await opts.onOutcome!(trx, o);
+      }));
+  const onOutcome: OutcomeListener | undefined = onOutcomes && ((trx, outcome) => onOutcomes(trx, [outcome]));
   const fail = (d: DeliveryRow, error: { kind: string; message: string }, attempts: number, to: 'failed' | 'needs_attention' = 'failed') =>
-    markFailed(db, d, error, attempts, now(), opts.onOutcome, to);
+    markFailed(db, d, error, attempts, now(), onOutcome, to);
   const units = quotaUnits(db);
+  // The writes every publish makes, each made for all the deliveries asking at about the same time (see Batcher).
+  const slots = new Batcher((requests: SlotRequest[]) => reserveSlots(db, requests, now()));
+  const attemptsStarted = new Batcher((items: Parameters<typeof recordAttempts>[2][number][]) => recordAttempts(db, owner, items, now()));
+  const publishes = new Batcher((items: Array<{ d: DeliveryRow; result: PublishResult; now: number }>) => markPublishedMany(db, items, now(), onOutcomes));
+  const markPublished = (d: DeliveryRow, result: PublishResult) => publishes.add({ d, result, now: now() });
 
   /** After a publish call that failed; `attempts` counts it. `checkUntil` ends the window its result is looked for in. */
   async function afterFailedAttempt(d: DeliveryRow, err: unknown, attempts: number, checkUntil: number, category: string): Promise<void> {
@@ -111,7 +126,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');
         // Adopting a later attempt's post: an earlier unanswered one may still land, so one more look a window later.
         const followUpAt = d.attempts > 1 ? now() + opts.outcomeWindowFor(d.platform) : null;
-        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true, found.externalId);
+        if (await markPublished(d, { ...found, adopted: true, duplicates, warning, followUpAt })) opts.onPublished?.(d, now() - d.scheduled_at, true, found.externalId);
         return;
       }
       if (look.kind === 'error') {
@@ -145,7 +160,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       return fail(d, { kind: d.last_error_kind ?? 'retryable', message: `Gave up after ${d.attempts} attempts: ${d.last_error ?? 'no answer'}` }, d.attempts);
     }
 
-    const slot = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform), now());
+    const slot = await slots.add({ accountId: d.account_id, category, budget: opts.budgetFor(d.platform) });
     if (!slot.ok) return requeue(db, d, owner, { to: 'scheduled', runAt: slot.retryAt, now: now() });
 
     const attempts = d.attempts + 1;
@@ -153,7 +168,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     // The reserved slot's time: never later than the call, so a later search for the post starts early enough.
     // Should this worker die, the call ends before its lease does; the window runs from there (the heartbeat moves it on).
     const checkUntil = slot.at + opts.leaseMs + window;
-    if (!(await recordAttempt(db, d, owner, { attempts, startedAt: slot.at, checkUntil, now: now() }))) return; // the lease was lost; its new holder will look first
+    if (!(await attemptsStarted.add({ d, attempts, startedAt: slot.at, checkUntil }))) return; // the lease was lost; its new holder will look first
 
     calling.set(d.id, window);
     try {
@@ -180,7 +195,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       });
       // Should the unanswered attempt still land after all, one more look a window later finds it and deletes it.
       const followUpAt = afterUnanswered ? now() + window : null;
-      if (await markPublished(db, d, { ...result, adopted: false, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false, result.externalId);
+      if (await markPublished(d, { ...result, adopted: false, followUpAt })) opts.onPublished?.(d, now() - d.scheduled_at, false, result.externalId);
     } catch (err) {
       calling.delete(d.id);
       // The window runs from when Pinion stopped waiting for an answer: the platform may commit any time after.

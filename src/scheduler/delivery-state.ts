@@ -204,33 +204,36 @@ export async function cancelWaitingDeliveries(db: Kysely<Database>, postId: stri
 /**
  * Claims up to `limit` deliveries for this worker: first those whose worker died mid-publish
  * (lease run out), then those due (scheduled, or awaiting the check of an unanswered attempt).
- * Each claim is one statement: atomic on SQLite, and on PostgreSQL the candidate rows are locked
- * with SKIP LOCKED so concurrent workers take different rows instead of queueing on the same ones.
- * The candidates are a MATERIALIZED CTE: as a plain `IN (SELECT … LIMIT n)` PostgreSQL may re-run
- * the subquery and claim more than n. PostgreSQL re-checks the status in the UPDATE (another worker
- * may have changed the row since it was picked). SQLite does not need to, being one writer running
- * one statement, and must not: without statistics its planner then walks the status index over
- * every scheduled row (300 ms a claim at a million rows) instead of looking the picked ids up.
+ * On SQLite each kind is one statement, atomic; PostgreSQL does all three in one (see
+ * claimOnPostgres), the candidate rows locked with SKIP LOCKED so concurrent workers take different
+ * rows instead of queueing on the same ones. The candidates are a MATERIALIZED CTE: as a plain
+ * `IN (SELECT … LIMIT n)` PostgreSQL may re-run the subquery and claim more than n. PostgreSQL
+ * re-checks the status in the UPDATE (another worker may have changed the row since it was picked).
+ * SQLite does not need to, being one writer running one statement, and must not: without
+ * statistics its planner then walks the status index over every scheduled row (300 ms a claim at
+ * a million rows) instead of looking the picked ids up. With `postsPublishing` the claimed
+ * deliveries' posts are shown as publishing too (on SQLite, call it in a transaction).
  */
-export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, opts: { owner: string; leaseMs: number; limit: number; now?: number }): Promise<DeliveryRow[]> {
+export async function claimDeliveries(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  opts: { owner: string; leaseMs: number; limit: number; now?: number; postsPublishing?: boolean },
+): Promise<DeliveryRow[]> {
   const now = opts.now ?? Date.now();
   assertTransition('publishing', 'publishing');
   assertTransition('scheduled', 'publishing');
   assertTransition('awaiting_check', 'publishing');
+  if (dialect === 'postgres') return claimOnPostgres(db, { ...opts, now });
   const lease = { status: 'publishing' as const, lease_owner: opts.owner, lease_until: now + opts.leaseMs, updated_at: now };
 
   const reclaimed = await db
     .with(
       (cte) => cte('picked').materialized(),
-      (qb) => {
-        const q = qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit);
-        return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
-      },
+      (qb) => qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit),
     )
     .updateTable('deliveries')
     .set(lease)
     .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
-    .$if(dialect === 'postgres', (qb) => qb.where('status', '=', 'publishing').where('lease_until', '<', now))
     .returningAll()
     .execute();
 
@@ -242,20 +245,48 @@ export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, op
     const rows = await db
       .with(
         (cte) => cte('picked').materialized(),
-        (qb) => {
-          const q = qb.selectFrom('deliveries').select('id').where('status', '=', status).where('run_at', '<=', now).orderBy('run_at').limit(room);
-          return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
-        },
+        (qb) => qb.selectFrom('deliveries').select('id').where('status', '=', status).where('run_at', '<=', now).orderBy('run_at').limit(room),
       )
       .updateTable('deliveries')
       .set(lease)
       .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
-      .$if(dialect === 'postgres', (qb) => qb.where('status', '=', status))
       .returningAll()
       .execute();
     claimed.push(...rows);
   }
+  if (opts.postsPublishing && claimed.length) {
+    await db.updateTable('posts').set({ status: 'publishing', updated_at: now }).where('id', 'in', [...new Set(claimed.map((d) => d.post_id))]).where('status', '=', 'scheduled').execute();
+  }
   return claimed;
+}
+
+/**
+ * The same claim on PostgreSQL as one statement (one round trip, atomic by itself): the three
+ * picks in that order, each walking its index and locking with SKIP LOCKED, at most `limit` in
+ * all; with `postsPublishing`, the claimed deliveries' posts are shown as publishing in the same
+ * statement, so nobody sees one without the other.
+ */
+async function claimOnPostgres(db: Kysely<Database>, opts: { owner: string; leaseMs: number; limit: number; now: number; postsPublishing?: boolean }): Promise<DeliveryRow[]> {
+  const { owner, limit, now } = opts;
+  const posts = opts.postsPublishing
+    ? sql`, shown as (update posts set status = 'publishing', updated_at = ${now} where id in (select post_id from claimed) and status = 'scheduled')`
+    : sql``;
+  // Each pick takes what room the ones before it left, so no more than `limit` rows are ever locked.
+  const result = await sql<DeliveryRow>`with expired as materialized (
+      select id from deliveries where status = 'publishing' and lease_until < ${now} order by lease_until limit ${limit} for update skip locked
+    ), owed as materialized (
+      select id from deliveries where status = 'awaiting_check' and run_at <= ${now} order by run_at
+      limit ${limit} - (select count(*) from expired) for update skip locked
+    ), due as materialized (
+      select id from deliveries where status = 'scheduled' and run_at <= ${now} order by run_at
+      limit ${limit} - (select count(*) from expired) - (select count(*) from owed) for update skip locked
+    ), claimed as (
+      update deliveries set status = 'publishing', lease_owner = ${owner}, lease_until = ${now + opts.leaseMs}, updated_at = ${now}
+      where id in (select id from expired union all select id from owed union all select id from due) and (status in ('scheduled', 'awaiting_check') or (status = 'publishing' and lease_until < ${now}))
+      returning *
+    )${posts}
+    select * from claimed`.execute(db);
+  return result.rows;
 }
 
 /**

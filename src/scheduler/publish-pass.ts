@@ -9,7 +9,6 @@ import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../s
 import { claimDeliveries, moveDelivery, recordAttempts, recordDuplicates, renewLease, saveProgress, takeFollowUps, type DeliveryRow } from './delivery-state.js';
 import { markFailed, markPublishedMany, requeue, type OutcomeListener, type OutcomesListener, type PublishResult } from './outcome.js';
 import { Batcher } from './batcher.js';
-import { markPostsPublishing } from './post-status.js';
 import { lookForAttempt } from './look.js';
 import { budgetCategory, holdUntil, quotaUnits, reserveSlot, reserveSlots, type Budget, type SlotRequest } from '../budgets/index.js';
 
@@ -55,6 +54,8 @@ export interface PublishPassOptions {
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
 const DEFINITE = new Set(['rate_limited', 'rejected', 'not_found', 'auth_revoked', 'auth_expired', 'misconfigured']);
 const PERMANENT = new Set(['rejected', 'not_found', 'auth_revoked']);
+/** Claims one run of the pass makes at most before it looks for late duplicates and returns. */
+const CLAIMS_PER_RUN = 16;
 
 /**
  * Publishes due deliveries. The database holds all the truth: a delivery is claimed with a lease
@@ -241,22 +242,45 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     }
   }
 
+  /** Atomic (one statement on PostgreSQL, a transaction on SQLite), so nobody sees a delivery publishing while its post still says scheduled. */
+  function claim(limit: number): Promise<DeliveryRow[]> {
+    const claimOf = (on: Kysely<Database>) => claimDeliveries(on, opts.dialect, { owner, leaseMs: opts.leaseMs, limit, now: now(), postsPublishing: true });
+    return opts.dialect === 'postgres' ? claimOf(db) : db.transaction().execute(claimOf);
+  }
+
   return {
     name: 'publish-deliveries',
     owner,
     idleIntervalMs: opts.pollIntervalMs,
-    async run() {
-      // One transaction, so nobody sees a delivery publishing while its post still says scheduled.
-      const claimed = await db.transaction().execute(async (trx) => {
-        const at = now();
-        const rows = await claimDeliveries(trx, opts.dialect, { owner, leaseMs: opts.leaseMs, limit: opts.concurrency, now: at });
-        await markPostsPublishing(trx, rows.map((d) => d.post_id), at);
-        return rows;
-      });
-      await Promise.all(claimed.map(withLease));
+    async run(signal) {
+      // Claims in halves of the concurrency: the next half is claimed while the last one's writes are out, which keeps
+      // the database busy (and the batches full) without ever holding more than `concurrency` deliveries.
+      const chunk = Math.ceil(opts.concurrency / 2);
+      const working = new Set<Promise<void>>();
+      let claims = 0;
+      let more = false;
+      try {
+        // A bounded number of claims a run, so the follow-up looks below come round under constant load too.
+        while (!signal.aborted && claims < CLAIMS_PER_RUN) {
+          if (opts.concurrency - working.size < chunk) {
+            await Promise.race(working);
+            continue;
+          }
+          const claimed = await claim(chunk);
+          claims++;
+          for (const d of claimed) {
+            const done: Promise<void> = withLease(d).finally(() => working.delete(done));
+            working.add(done);
+          }
+          more = claimed.length === chunk;
+          if (!more) break;
+        }
+      } finally {
+        await Promise.all(working);
+      }
       const followUps = await takeFollowUps(db, now(), opts.concurrency);
       await Promise.all(followUps.map((d) => followUp(d).catch((err) => log.error({ err, deliveryId: d.id }, 'follow-up look failed'))));
-      return claimed.length === opts.concurrency || followUps.length === opts.concurrency;
+      return more || followUps.length === opts.concurrency;
     },
   };
 }

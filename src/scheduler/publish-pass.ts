@@ -54,8 +54,6 @@ export interface PublishPassOptions {
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
 const DEFINITE = new Set(['rate_limited', 'rejected', 'not_found', 'auth_revoked', 'auth_expired', 'misconfigured']);
 const PERMANENT = new Set(['rejected', 'not_found', 'auth_revoked']);
-/** Claims one run of the pass makes at most before it looks for late duplicates and returns. */
-const CLAIMS_PER_RUN = 16;
 
 /**
  * Publishes due deliveries. The database holds all the truth: a delivery is claimed with a lease
@@ -252,35 +250,12 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     name: 'publish-deliveries',
     owner,
     idleIntervalMs: opts.pollIntervalMs,
-    async run(signal) {
-      // Claims in halves of the concurrency: the next half is claimed while the last one's writes are out, which keeps
-      // the database busy (and the batches full) without ever holding more than `concurrency` deliveries.
-      const chunk = Math.ceil(opts.concurrency / 2);
-      const working = new Set<Promise<void>>();
-      let claims = 0;
-      let more = false;
-      try {
-        // A bounded number of claims a run, so the follow-up looks below come round under constant load too.
-        while (!signal.aborted && claims < CLAIMS_PER_RUN) {
-          if (opts.concurrency - working.size < chunk) {
-            await Promise.race(working);
-            continue;
-          }
-          const claimed = await claim(chunk);
-          claims++;
-          for (const d of claimed) {
-            const done: Promise<void> = withLease(d).finally(() => working.delete(done));
-            working.add(done);
-          }
-          more = claimed.length === chunk;
-          if (!more) break;
-        }
-      } finally {
-        await Promise.all(working);
-      }
+    async run() {
+      const claimed = await claim(opts.concurrency);
+      await Promise.all(claimed.map(withLease));
       const followUps = await takeFollowUps(db, now(), opts.concurrency);
       await Promise.all(followUps.map((d) => followUp(d).catch((err) => log.error({ err, deliveryId: d.id }, 'follow-up look failed'))));
-      return more || followUps.length === opts.concurrency;
+      return claimed.length === opts.concurrency || followUps.length === opts.concurrency;
     },
   };
 }

@@ -54,6 +54,8 @@ export interface PublishPassOptions {
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
 const DEFINITE = new Set(['rate_limited', 'rejected', 'not_found', 'auth_revoked', 'auth_expired', 'misconfigured']);
 const PERMANENT = new Set(['rejected', 'not_found', 'auth_revoked']);
+/** Batches one run of the pass claims at most before it looks for late duplicates and returns. */
+const BATCHES_PER_RUN = 16;
 
 /**
  * Publishes due deliveries. The database holds all the truth: a delivery is claimed with a lease
@@ -85,7 +87,12 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   const slots = new Batcher((requests: SlotRequest[]) => reserveSlots(db, requests, now()));
   const attemptsStarted = new Batcher((items: Parameters<typeof recordAttempts>[2][number][]) => recordAttempts(db, owner, items, now()));
   const publishes = new Batcher((items: Array<{ d: DeliveryRow; result: PublishResult; now: number }>) => markPublishedMany(db, items, now(), onOutcomes));
-  const markPublished = (d: DeliveryRow, result: PublishResult) => publishes.add({ d, result, now: now() });
+  /** Per delivery being worked on: tells the run its platform calls are over (only its outcome is left to write). */
+  const callsOver = new Map<string, () => void>();
+  const markPublished = (d: DeliveryRow, result: PublishResult) => {
+    callsOver.get(d.id)?.();
+    return publishes.add({ d, result, now: now() });
+  };
 
   /** After a publish call that failed; `attempts` counts it. `checkUntil` ends the window its result is looked for in. */
   async function afterFailedAttempt(d: DeliveryRow, err: unknown, attempts: number, checkUntil: number, category: string): Promise<void> {
@@ -250,12 +257,37 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     name: 'publish-deliveries',
     owner,
     idleIntervalMs: opts.pollIntervalMs,
-    async run() {
-      const claimed = await claim(opts.concurrency);
-      await Promise.all(claimed.map(withLease));
+    async run(signal) {
+      const unfinished = new Set<Promise<void>>();
+      let more = false;
+      try {
+        // The next batch is claimed once this one's platform calls are over, while its outcomes are still being
+        // written: the database records one batch while the next is published. At most `concurrency` deliveries
+        // are ever being published; a bounded number of batches a run, so the follow-up looks below come round.
+        for (let batches = 0; batches < BATCHES_PER_RUN && !signal.aborted; batches++) {
+          const claimed = await claim(opts.concurrency);
+          const calls = claimed.map((d) => {
+            let over!: () => void;
+            const called = new Promise<void>((resolve) => (over = resolve));
+            callsOver.set(d.id, over);
+            const finished: Promise<void> = withLease(d).finally(() => {
+              over();
+              callsOver.delete(d.id);
+              unfinished.delete(finished);
+            });
+            unfinished.add(finished);
+            return called;
+          });
+          await Promise.all(calls);
+          more = claimed.length === opts.concurrency;
+          if (!more) break;
+        }
+      } finally {
+        await Promise.all(unfinished);
+      }
       const followUps = await takeFollowUps(db, now(), opts.concurrency);
       await Promise.all(followUps.map((d) => followUp(d).catch((err) => log.error({ err, deliveryId: d.id }, 'follow-up look failed'))));
-      return claimed.length === opts.concurrency || followUps.length === opts.concurrency;
+      return more || followUps.length === opts.concurrency;
     },
   };
 }

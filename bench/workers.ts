@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { budgetCategory } from '../src/budgets/index.js';
 import { publishPass } from '../src/scheduler/index.js';
 import { Worker } from '../src/shared/index.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/index.js';
@@ -37,8 +38,10 @@ class PacingTimer implements KyselyPlugin {
   }
 }
 
+/** The queue, and a pacing row per account as after earlier publishes (so the run updates rows instead of inserting them). */
 async function loadQueue(setup: Store, seed: { workspaceId: string; accountIds: string[] }): Promise<void> {
   await sql`truncate deliveries, posts, rate_pacing cascade`.execute(setup.db);
+  await sql`insert into rate_pacing (account_id, category, next_slot_at) select a, ${budgetCategory('pinterest', noopPublisher().rateCategory)}, 0 from unnest(${seed.accountIds}::text[]) as a`.execute(setup.db);
   const due = Date.now() - 60_000;
   await insertDeliveries(setup, { ...seed, count: JOBS, scheduledAt: (i) => due + Math.floor(i / 100) });
   await sql`analyze deliveries, posts`.execute(setup.db);

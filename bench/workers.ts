@@ -9,7 +9,7 @@ import { budgetCategory } from '../src/budgets/index.js';
 import { publishPass } from '../src/scheduler/index.js';
 import { Worker } from '../src/shared/index.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/index.js';
-import { backendCpuSeconds, benchPostgres, createDatabase } from './lib/pg.js';
+import { backendCpuMeter, benchPostgres, createDatabase } from './lib/pg.js';
 import { countingLogger, insertDeliveries, noopPublisher, passOptions, seedAccounts } from './lib/pinion-db.js';
 import { QUICK, elapsed, ms, num, percentile, ratio, record, table } from './lib/report.js';
 import type { WorkerReport } from './lib/worker-process.js';
@@ -61,7 +61,7 @@ async function accountsRun(url: string, setup: Store, seed: { workspaceId: strin
   const { log, lines } = countingLogger();
   let done = 0;
   const worker = new Worker([publishPass(passOptions(store, { db: store.db.withPlugin(timer), publisher, log, concurrency: CONCURRENCY, pollIntervalMs: POLL_MS, onPublished: () => void done++ }))], log);
-  const pg0 = backendCpuSeconds(DB);
+  const pgMeter = backendCpuMeter(DB);
   const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   worker.start();
@@ -69,7 +69,7 @@ async function accountsRun(url: string, setup: Store, seed: { workspaceId: strin
   while (done < JOBS && Date.now() < end) await new Promise((r) => setTimeout(r, 2));
   const seconds = elapsed(start) / 1000;
   const used = process.cpuUsage(cpu0);
-  const pg = backendCpuSeconds(DB) - pg0;
+  const pg = pgMeter();
   await worker.stop();
   await store.close();
   const p = await published(setup);
@@ -100,7 +100,7 @@ function startProcess(url: string): Promise<{ child: ChildProcess; report(): Pro
 async function processesRun(url: string, setup: Store, seed: { workspaceId: string; accountIds: string[] }, n: number) {
   await loadQueue(setup, { ...seed, accountIds: seed.accountIds.slice(0, 1000) });
   const workers = await Promise.all(Array.from({ length: n }, () => startProcess(url)));
-  const pg0 = backendCpuSeconds(DB);
+  const pgMeter = backendCpuMeter(DB);
   const start = Date.now();
   for (const w of workers) w.child.send('go');
   const end = start + TIMEOUT_MS;
@@ -110,7 +110,7 @@ async function processesRun(url: string, setup: Store, seed: { workspaceId: stri
     await new Promise((r) => setTimeout(r, 250));
     p = await published(setup);
   }
-  const pg = backendCpuSeconds(DB) - pg0;
+  const pg = pgMeter();
   for (const w of workers) w.child.send('stop');
   const reports = await Promise.all(workers.map((w) => w.report()));
   const calls = reports.reduce((a, r) => a + r.published, 0);

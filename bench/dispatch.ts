@@ -8,11 +8,11 @@ import { sql } from 'kysely';
 import { publishPass } from '../src/scheduler/index.js';
 import { Worker } from '../src/shared/index.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/index.js';
-import { backendCpuSeconds, benchPostgres, createDatabase } from './lib/pg.js';
+import { backendCpuMeter, benchPostgres, createDatabase } from './lib/pg.js';
 import { countingLogger, insertDeliveries, noopPublisher, passOptions, seedAccounts } from './lib/pinion-db.js';
 import { QUICK, elapsed, mib, ms, num, peakRssBytes, ratio, record, table } from './lib/report.js';
 
-const JOBS = Number(process.env.BENCH_DISPATCH_JOBS ?? (QUICK ? 5_000 : 50_000));
+const JOBS = Number(process.env.BENCH_DISPATCH_JOBS ?? (QUICK ? 20_000 : 50_000));
 const WORKERS = [1, 4];
 const CONCURRENCY = 32;
 /** Each Pinion worker and each graphile-worker runner gets its own pool of this size: both defaults. */
@@ -42,10 +42,10 @@ const DB = 'bench_dispatch';
 /** Starts counting CPU of this process and of the database's backends; the result gives shares of one core. */
 function cpuMeter(): (seconds: number) => { cpu: number; pgCpu: number } {
   const node0 = process.cpuUsage();
-  const pg0 = backendCpuSeconds(DB);
+  const pg = backendCpuMeter(DB);
   return (seconds) => {
     const used = process.cpuUsage(node0);
-    return { cpu: (used.user + used.system) / 1e6 / seconds, pgCpu: (backendCpuSeconds(DB) - pg0) / seconds };
+    return { cpu: (used.user + used.system) / 1e6 / seconds, pgCpu: pg() / seconds };
   };
 }
 
@@ -65,7 +65,7 @@ function until(check: () => boolean, what: string): Promise<void> {
 }
 
 async function runPinion(url: string, setup: Store, seed: { workspaceId: string; accountIds: string[] }, workers: number): Promise<Outcome> {
-  await sql`truncate deliveries, posts, webhook_attempts, webhook_deliveries, webhook_events, rate_pacing`.execute(setup.db);
+  await sql`truncate deliveries, posts, webhook_attempts, webhook_deliveries, webhook_events, rate_pacing cascade`.execute(setup.db);
   const seedStart = process.hrtime.bigint();
   const due = Date.now() - 60_000;
   await insertDeliveries(setup, { ...seed, count: JOBS, scheduledAt: (i) => due + Math.floor(i / 100) });

@@ -16,6 +16,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[]; postgres: boo
   { name: 'ingest', file: 'ingest.ts', args: [], postgres: false },
   { name: 'import', file: 'import.ts', args: [], postgres: false },
   { name: 'dispatch', file: 'dispatch.ts', args: [], postgres: true },
+  { name: 'workers', file: 'workers.ts', args: [], postgres: true },
   { name: 'scale-postgres', file: 'scale.ts', args: ['postgres'], postgres: true },
   { name: 'scale-sqlite', file: 'scale.ts', args: ['sqlite'], postgres: false },
 ];

@@ -7,39 +7,51 @@ export interface ClaimSample {
 }
 
 /**
- * Times every claimDeliveries call the real publish pass makes, without touching src/: a claim is
- * two UPDATE … RETURNING statements on deliveries (the lease-expired one, then the due one,
- * told apart by run_at); no other statement of the pass returns rows from an UPDATE.
- * A call's time runs from compiling the first to the result of the second, so it includes
- * waiting for a pooled connection, as the worker does. One pass at a time (calls in sequence).
+ * Times every claimDeliveries call the real publish pass makes, without touching src/. On SQLite a
+ * claim is up to three UPDATE … RETURNING statements on deliveries picking from a CTE (the
+ * lease-expired one first, told apart from the due ones by not naming run_at); no other UPDATE of
+ * the pass has a CTE. On PostgreSQL it is one raw statement (`with expired as
+ * materialized …`, which also shows the posts as publishing). A call's time runs from compiling its
+ * first statement to the result of its last, so it includes waiting for a pooled connection, as the
+ * worker does. One pass at a time (calls in sequence).
  */
 export class ClaimTimer implements KyselyPlugin {
-  readonly samples: ClaimSample[] = [];
-  private readonly kinds = new WeakMap<object, 'expired' | 'due'>();
-  private callStart: bigint | null = null;
-  private reclaimed = 0;
+  private readonly done: ClaimSample[] = [];
+  private readonly claims = new WeakSet<object>();
+  private current: { start: bigint; end: bigint; claimed: number } | null = null;
+
+  /** Every claim timed so far. */
+  get samples(): ClaimSample[] {
+    this.close();
+    return this.done;
+  }
+
+  private close(): void {
+    if (this.current) this.done.push({ ms: Number(this.current.end - this.current.start) / 1e6, claimed: this.current.claimed });
+    this.current = null;
+  }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     const node = args.node;
-    if (node.kind === 'UpdateQueryNode' && node.returning) {
-      // The due claim picks by run_at (in its CTE); the
-      // lease-expired one never names run_at.
-      const expired = !JSON.stringify([node.with ?? null, node.where ?? null]).includes('"run_at"');
-      this.kinds.set(args.queryId, expired ? 'expired' : 'due');
-      if (expired) {
-        this.callStart = process.hrtime.bigint();
-        this.reclaimed = 0;
+    const whole = node.kind === 'RawNode' && node.sqlFragments.join('').startsWith('with expired as materialized');
+    const update = node.kind === 'UpdateQueryNode' && node.returning !== undefined && node.with !== undefined;
+    if (whole || update) {
+      this.claims.add(args.queryId);
+      // A new claim starts with the lease-expired pick (the due ones pick by run_at).
+      const first = whole || !JSON.stringify([node.kind === 'UpdateQueryNode' ? (node.with ?? null) : null, node.kind === 'UpdateQueryNode' ? (node.where ?? null) : null]).includes('"run_at"');
+      if (first) {
+        this.close();
+        const now = process.hrtime.bigint();
+        this.current = { start: now, end: now, claimed: 0 };
       }
     }
     return node;
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    const kind = this.kinds.get(args.queryId);
-    if (kind === 'expired') this.reclaimed = args.result.rows.length;
-    if (kind === 'due' && this.callStart !== null) {
-      this.samples.push({ ms: Number(process.hrtime.bigint() - this.callStart) / 1e6, claimed: this.reclaimed + args.result.rows.length });
-      this.callStart = null;
+    if (this.claims.has(args.queryId) && this.current) {
+      this.current.end = process.hrtime.bigint();
+      this.current.claimed += args.result.rows.length;
     }
     return args.result;
   }

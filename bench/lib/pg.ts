@@ -36,17 +36,17 @@ export async function benchPostgres(): Promise<{ adminUrl: string; settings: str
 }
 
 /**
- * CPU seconds used so far by the server processes serving `database` (their command line names
- * it), read from /proc: with the client's own CPU this shows where each job's time goes.
- * Linux only (NaN elsewhere); assumes the usual 100 clock ticks per second.
+ * CPU seconds used so far by each server process serving `database` (its command line names it),
+ * read from /proc: with the client's own CPU this shows where each job's time goes. Linux only
+ * (empty elsewhere); assumes the usual 100 clock ticks per second.
  */
-export function backendCpuSeconds(database: string): number {
-  let ticks = 0;
+function backendCpuByPid(database: string): Map<string, number> {
+  const seconds = new Map<string, number>();
   let dirs: string[];
   try {
     dirs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
-    return NaN;
+    return seconds;
   }
   for (const pid of dirs) {
     try {
@@ -55,10 +55,20 @@ export function backendCpuSeconds(database: string): number {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
     } catch {
       /* the process ended while we looked */
     }
   }
-  return ticks / 100;
+  return seconds;
+}
+
+/**
+ * Starts counting the CPU of the backends serving `database`; the function returned gives the
+ * seconds used since. Counted per process, so a backend of an earlier run that exits meanwhile
+ * cannot take its whole past off the sum (a backend that exits during the interval is left out).
+ */
+export function backendCpuMeter(database: string): () => number {
+  const start = backendCpuByPid(database);
+  return () => [...backendCpuByPid(database)].reduce((sum, [pid, s]) => sum + s - (start.get(pid) ?? 0), 0);
 }

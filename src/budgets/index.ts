@@ -1,2 +1,2 @@
-export { reserveSlot, holdUntil, budgetCategory, type Budget } from './rate-budget.js';
+export { reserveSlot, reserveSlots, holdUntil, budgetCategory, type Budget, type SlotRequest } from './rate-budget.js';
 export { quotaUnits, type QuotaUnits } from './quota-units.js';

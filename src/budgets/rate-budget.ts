@@ -43,6 +43,61 @@ export async function reserveSlot(db: Kysely<Database>, accountId: string, categ
   return { ok: true, at: now };
 }
 
+export interface SlotRequest {
+  accountId: string;
+  category: string;
+  budget: Budget;
+}
+
+/**
+ * reserveSlot for many calls at once, answered as if each had been asked in turn: per round, one
+ * upsert for the pacing rows (an account and category at most once a round, so later requests of
+ * the same account come in later rounds, as they would have come later) and one per daily limit.
+ */
+export async function reserveSlots(db: Kysely<Database>, requests: readonly SlotRequest[], now = Date.now()): Promise<Array<{ ok: true; at: number } | { ok: false; retryAt: number }>> {
+  const results: Array<{ ok: true; at: number } | { ok: false; retryAt: number }> = requests.map(() => ({ ok: true, at: now }));
+  const key = (r: { account_id: string; category: string }) => `${r.account_id}\u0000${r.category}`;
+  const rounds: number[][] = [];
+  const seen = new Map<string, number>();
+  requests.forEach((r, i) => {
+    const k = key({ account_id: r.accountId, category: r.category });
+    const round = seen.get(k) ?? 0;
+    seen.set(k, round + 1);
+    (rounds[round] ??= []).push(i);
+  });
+  for (const round of rounds) {
+    const spaced = (i: number) => Math.ceil(requests[i]!.budget.windowMs / requests[i]!.budget.limit);
+    const paced = await db
+      .insertInto('rate_pacing')
+      .values(round.map((i) => ({ account_id: requests[i]!.accountId, category: requests[i]!.category, next_slot_at: now + spaced(i) })))
+      .onConflict((oc) => oc.columns(['account_id', 'category']).doUpdateSet((eb) => ({ next_slot_at: eb.ref('excluded.next_slot_at') })).where('rate_pacing.next_slot_at', '<=', now))
+      .returning(['account_id', 'category'])
+      .execute();
+    const passed = new Set(paced.map(key));
+    const refused = round.filter((i) => !passed.has(key({ account_id: requests[i]!.accountId, category: requests[i]!.category })));
+    if (refused.length) {
+      const rows = await db.selectFrom('rate_pacing').select(['account_id', 'category', 'next_slot_at']).where('account_id', 'in', [...new Set(refused.map((i) => requests[i]!.accountId))]).execute();
+      const next = new Map(rows.map((r) => [key(r), r.next_slot_at]));
+      for (const i of refused) results[i] = { ok: false, retryAt: next.get(key({ account_id: requests[i]!.accountId, category: requests[i]!.category })) ?? now + spaced(i) };
+    }
+    // Daily limits, for the calls the pacing let through, one upsert per limit.
+    const daily = new Map<number, number[]>();
+    for (const i of round) if (results[i]!.ok && requests[i]!.budget.perDay > 0) daily.set(requests[i]!.budget.perDay, [...(daily.get(requests[i]!.budget.perDay) ?? []), i]);
+    const day = Math.floor(now / DAY_MS);
+    for (const [perDay, calls] of daily) {
+      const counted = await db
+        .insertInto('rate_daily')
+        .values(calls.map((i) => ({ account_id: requests[i]!.accountId, category: requests[i]!.category, day, used: 1 })))
+        .onConflict((oc) => oc.columns(['account_id', 'category', 'day']).doUpdateSet((eb) => ({ used: eb('rate_daily.used', '+', 1) })).where('rate_daily.used', '<', perDay))
+        .returning(['account_id', 'category'])
+        .execute();
+      const within = new Set(counted.map(key));
+      for (const i of calls) if (!within.has(key({ account_id: requests[i]!.accountId, category: requests[i]!.category }))) results[i] = { ok: false, retryAt: (day + 1) * DAY_MS };
+    }
+  }
+  return results;
+}
+
 /** The platform said "too many": nobody calls for this account and category until `until`. */
 export async function holdUntil(db: Kysely<Database>, accountId: string, category: string, until: number): Promise<void> {
   await db

@@ -10,7 +10,7 @@ import { linkPreflightPass, mediaGate, mediaPreflightPass } from '../posts/index
 import { CONNECTORS, connectorFor, type SandboxInstance } from '../connectors/index.js';
 import { budgetOf, platformConfig } from '../config/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
-import { emitEvent, webhookPasses, webhookStats } from '../webhooks/index.js';
+import { emitEvent, emitEvents, webhookPasses, webhookStats } from '../webhooks/index.js';
 import { createMediaLibrary, probe, safeFetch } from '../media/index.js';
 import { persistSandboxes } from './local-state.js';
 import type { FastifyPluginAsync } from 'fastify';
@@ -130,14 +130,15 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
       const { bytes } = await safeFetch(url, { allowHosts: m.fetchAllowHosts, maxBytes: m.fetchMaxBytes, timeoutMs: m.fetchTimeoutMs });
       return { bytes, mime: (await probe(bytes, { maxInputPixels: m.maxInputPixels })).mime };
     },
-    // Webhooks hear of every end state in the transaction that records it.
-    onOutcome: (trx, outcome) => {
+    // Webhooks hear of every end state in the transaction that records it (those recorded together, in one insert).
+    onOutcomes: async (trx, outcomes) => {
       // Publishes are logged by onPublished above; the other end states here, one info line each.
-      if (outcome.type !== 'published') {
+      for (const outcome of outcomes) {
+        if (outcome.type === 'published') continue;
         const d = outcome.delivery;
         log.info({ postId: d.post_id, deliveryId: d.id, platform: d.platform, error: outcome.error, attempts: outcome.attempts }, outcome.type === 'needs_attention' ? 'publish needs attention' : 'publish failed');
       }
-      return emitEvent(trx, outcomeEvent(outcome)).then(() => undefined);
+      await emitEvents(trx, outcomes.map(outcomeEvent));
     },
     // Long enough for a platform to fetch it while processing a container, short enough not to stay a standing link.
     publicMediaUrl: async (workspaceId, mediaId) => ctx.media.publicLink(workspaceId, mediaId, 3600_000),

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database, Dialect } from '../store/index.js';
 import type { DeliveryStatus, DeliveryTable } from '../store/schema.js';
 
@@ -80,6 +80,53 @@ export async function moveDelivery(db: Kysely<Database>, id: string, change: { f
     .$if(change.owner !== undefined, (qb) => qb.where('lease_owner', '=', change.owner!))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * moveDelivery for many deliveries at once, each with its own `set`: one guarded UPDATE per set of
+ * columns written (usually one for the lot), the values that differ picked per row by id. Each
+ * row is moved only if it is still in a state expected (and this worker's, given `owner`), exactly
+ * as moveDelivery would; the ids moved are returned.
+ */
+export async function moveDeliveries(
+  db: Kysely<Database>,
+  items: ReadonlyArray<{ id: string; set: Changes }>,
+  change: { from: DeliveryStatus[]; to: DeliveryStatus; owner?: string; now: number },
+): Promise<Set<string>> {
+  for (const from of change.from) assertTransition(from, change.to);
+  const groups = new Map<string, Array<{ id: string; set: Changes }>>();
+  for (const item of items) {
+    const key = Object.keys(item.set).sort().join(',');
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  const moved = new Set<string>();
+  for (const group of groups.values()) {
+    const rows = await db
+      .updateTable('deliveries')
+      .set({ ...perRow(group), status: change.to, updated_at: change.now })
+      .where('id', 'in', group.map((i) => i.id))
+      .where('status', 'in', change.from)
+      .$if(change.owner !== undefined, (qb) => qb.where('lease_owner', '=', change.owner!))
+      .returning('id')
+      .execute();
+    for (const r of rows) moved.add(r.id);
+  }
+  return moved;
+}
+
+/** The SET of a group: a value all rows share as is, one that differs as `CASE id WHEN … THEN … END` (numbers cast, as drivers send them untyped). */
+function perRow(group: ReadonlyArray<{ id: string; set: Changes }>): Changes {
+  const out: Record<string, unknown> = {};
+  for (const column of Object.keys(group[0]!.set)) {
+    const values = group.map((i) => (i.set as Record<string, unknown>)[column] ?? null);
+    if (values.every((v) => v === values[0])) {
+      out[column] = values[0];
+      continue;
+    }
+    const choice = sql`case id ${sql.join(group.map((i, k) => sql`when ${i.id} then ${values[k]}`), sql` `)} end`;
+    out[column] = values.some((v) => typeof v === 'number') ? sql`cast(${choice} as bigint)` : choice;
+  }
+  return out as Changes;
 }
 
 type NewDelivery = Pick<DeliveryRow, 'id' | 'post_id' | 'workspace_id' | 'account_id' | 'platform' | 'payload' | 'scheduled_at' | 'run_at' | 'created_at' | 'updated_at'> & { duplicate_key?: string | null };
@@ -234,33 +281,36 @@ export async function recordUnpublished(db: Kysely<Database>, id: string, now: n
 /**
  * Claims up to `limit` deliveries for this worker: first those whose worker died mid-publish
  * (lease run out), then those due (scheduled, or awaiting the check of an unanswered attempt).
- * Each claim is one statement: atomic on SQLite, and on PostgreSQL the candidate rows are locked
- * with SKIP LOCKED so concurrent workers take different rows instead of queueing on the same ones.
- * The candidates are a MATERIALIZED CTE: as a plain `IN (SELECT … LIMIT n)` PostgreSQL may re-run
- * the subquery and claim more than n. PostgreSQL re-checks the status in the UPDATE (another worker
- * may have changed the row since it was picked). SQLite does not need to, being one writer running
- * one statement, and must not: without statistics its planner then walks the status index over
- * every scheduled row (300 ms a claim at a million rows) instead of looking the picked ids up.
+ * On SQLite each kind is one statement, atomic; PostgreSQL does all three in one (see
+ * claimOnPostgres), the candidate rows locked with SKIP LOCKED so concurrent workers take different
+ * rows instead of queueing on the same ones. The candidates are a MATERIALIZED CTE: as a plain
+ * `IN (SELECT … LIMIT n)` PostgreSQL may re-run the subquery and claim more than n. PostgreSQL
+ * re-checks the status in the UPDATE (another worker may have changed the row since it was picked).
+ * SQLite does not need to, being one writer running one statement, and must not: without
+ * statistics its planner then walks the status index over every scheduled row (300 ms a claim at
+ * a million rows) instead of looking the picked ids up. With `postsPublishing` the claimed
+ * deliveries' posts are shown as publishing too (on SQLite, call it in a transaction).
  */
-export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, opts: { owner: string; leaseMs: number; limit: number; now?: number }): Promise<DeliveryRow[]> {
+export async function claimDeliveries(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  opts: { owner: string; leaseMs: number; limit: number; now?: number; postsPublishing?: boolean },
+): Promise<DeliveryRow[]> {
   const now = opts.now ?? Date.now();
   assertTransition('publishing', 'publishing');
   assertTransition('scheduled', 'publishing');
   assertTransition('awaiting_check', 'publishing');
+  if (dialect === 'postgres') return claimOnPostgres(db, { ...opts, now });
   const lease = { status: 'publishing' as const, lease_owner: opts.owner, lease_until: now + opts.leaseMs, updated_at: now };
 
   const reclaimed = await db
     .with(
       (cte) => cte('picked').materialized(),
-      (qb) => {
-        const q = qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit);
-        return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
-      },
+      (qb) => qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit),
     )
     .updateTable('deliveries')
     .set(lease)
     .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
-    .$if(dialect === 'postgres', (qb) => qb.where('status', '=', 'publishing').where('lease_until', '<', now))
     .returningAll()
     .execute();
 
@@ -272,20 +322,48 @@ export async function claimDeliveries(db: Kysely<Database>, dialect: Dialect, op
     const rows = await db
       .with(
         (cte) => cte('picked').materialized(),
-        (qb) => {
-          const q = qb.selectFrom('deliveries').select('id').where('status', '=', status).where('run_at', '<=', now).orderBy('run_at').limit(room);
-          return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
-        },
+        (qb) => qb.selectFrom('deliveries').select('id').where('status', '=', status).where('run_at', '<=', now).orderBy('run_at').limit(room),
       )
       .updateTable('deliveries')
       .set(lease)
       .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
-      .$if(dialect === 'postgres', (qb) => qb.where('status', '=', status))
       .returningAll()
       .execute();
     claimed.push(...rows);
   }
+  if (opts.postsPublishing && claimed.length) {
+    await db.updateTable('posts').set({ status: 'publishing', updated_at: now }).where('id', 'in', [...new Set(claimed.map((d) => d.post_id))]).where('status', '=', 'scheduled').execute();
+  }
   return claimed;
+}
+
+/**
+ * The same claim on PostgreSQL as one statement (one round trip, atomic by itself): the three
+ * picks in that order, each walking its index and locking with SKIP LOCKED, at most `limit` in
+ * all; with `postsPublishing`, the claimed deliveries' posts are shown as publishing in the same
+ * statement, so nobody sees one without the other.
+ */
+async function claimOnPostgres(db: Kysely<Database>, opts: { owner: string; leaseMs: number; limit: number; now: number; postsPublishing?: boolean }): Promise<DeliveryRow[]> {
+  const { owner, limit, now } = opts;
+  const posts = opts.postsPublishing
+    ? sql`, shown as (update posts set status = 'publishing', updated_at = ${now} where id in (select post_id from claimed) and status = 'scheduled')`
+    : sql``;
+  // Each pick takes what room the ones before it left, so no more than `limit` rows are ever locked.
+  const result = await sql<DeliveryRow>`with expired as materialized (
+      select id from deliveries where status = 'publishing' and lease_until < ${now} order by lease_until limit ${limit} for update skip locked
+    ), owed as materialized (
+      select id from deliveries where status = 'awaiting_check' and run_at <= ${now} order by run_at
+      limit ${limit} - (select count(*) from expired) for update skip locked
+    ), due as materialized (
+      select id from deliveries where status = 'scheduled' and run_at <= ${now} order by run_at
+      limit ${limit} - (select count(*) from expired) - (select count(*) from owed) for update skip locked
+    ), claimed as (
+      update deliveries set status = 'publishing', lease_owner = ${owner}, lease_until = ${now + opts.leaseMs}, updated_at = ${now}
+      where id in (select id from expired union all select id from owed union all select id from due) and (status in ('scheduled', 'awaiting_check') or (status = 'publishing' and lease_until < ${now}))
+      returning *
+    )${posts}
+    select * from claimed`.execute(db);
+  return result.rows;
 }
 
 /**
@@ -311,6 +389,13 @@ export async function renewLease(db: Kysely<Database>, id: string, owner: string
  */
 export async function recordAttempt(db: Kysely<Database>, d: DeliveryRow, owner: string, a: { attempts: number; startedAt: number; checkUntil: number; now: number }): Promise<boolean> {
   return moveDelivery(db, d.id, { from: ['publishing'], to: 'publishing', owner, set: { attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil }, now: a.now });
+}
+
+/** recordAttempt for many deliveries in one statement; says per attempt whether it was recorded (false: the lease was lost). */
+export async function recordAttempts(db: Kysely<Database>, owner: string, items: ReadonlyArray<{ d: DeliveryRow; attempts: number; startedAt: number; checkUntil: number }>, now: number): Promise<boolean[]> {
+  const set = (a: (typeof items)[number]) => ({ attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil });
+  const moved = await moveDeliveries(db, items.map((a) => ({ id: a.d.id, set: set(a) })), { from: ['publishing'], to: 'publishing', owner, now });
+  return items.map((a) => moved.has(a.d.id));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import { moveDelivery, type DeliveryRow } from './delivery-state.js';
-import { refreshPostStatus } from './post-status.js';
+import { moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
+import { refreshPostStatus, refreshPostStatuses } from './post-status.js';
 
 /** Another post the platform turned out to hold for one delivery, and whether Pinion deleted it. */
 export interface Duplicate {
@@ -21,6 +21,18 @@ export type DeliveryOutcome =
  * so a crash can never publish without telling, or tell twice.
  */
 export type OutcomeListener = (trx: Kysely<Database>, outcome: DeliveryOutcome) => Promise<void>;
+/** The same for the outcomes one transaction records together, in one call (webhooks write their events in one insert). */
+export type OutcomesListener = (trx: Kysely<Database>, outcomes: DeliveryOutcome[]) => Promise<void>;
+
+/** What a publish came back with. */
+export interface PublishResult {
+  externalId: string;
+  url: string;
+  adopted: boolean;
+  duplicates?: Duplicate[];
+  warning?: string | null;
+  followUpAt?: number | null;
+}
 
 const released = { attempt_pending: 0, lease_owner: null, lease_until: null, check_until: null } as const;
 
@@ -29,38 +41,54 @@ const released = { attempt_pending: 0, lease_owner: null, lease_until: null, che
  * whatever the listener records change together. Each requires the delivery to still be
  * publishing, so a late writer changes nothing.
  */
-export async function markPublished(
+export async function markPublished(db: Kysely<Database>, d: DeliveryRow, result: PublishResult, now: number, listener?: OutcomeListener): Promise<boolean> {
+  const [moved] = await markPublishedMany(db, [{ d, result, now }], now, listener && ((trx, outcomes) => listener(trx, outcomes[0]!)));
+  return moved!;
+}
+
+/**
+ * markPublished for deliveries published around the same time, in one transaction: one guarded
+ * UPDATE of the deliveries, their posts' statuses recomputed once each, one call of the listener.
+ * Says per delivery whether it was recorded (false: it was no longer publishing).
+ */
+export async function markPublishedMany(
   db: Kysely<Database>,
-  d: DeliveryRow,
-  result: { externalId: string; url: string; adopted: boolean; duplicates?: Duplicate[]; warning?: string | null; followUpAt?: number | null },
+  items: ReadonlyArray<{ d: DeliveryRow; result: PublishResult; now: number }>,
   now: number,
-  listener?: OutcomeListener,
-): Promise<boolean> {
+  listener?: OutcomesListener,
+): Promise<boolean[]> {
   return db.transaction().execute(async (trx) => {
-    const duplicates = result.duplicates ?? [];
-    const warning = result.warning ?? null;
-    const moved = await moveDelivery(trx, d.id, {
-      from: ['publishing'],
-      to: 'published',
-      set: {
-        ...released,
-        // Published again after an unanswered attempt: one more look for that attempt's pin, made late.
-        check_until: result.followUpAt ?? null,
-        external_id: result.externalId,
-        external_url: result.url,
-        published_at: now,
-        adopted: result.adopted ? 1 : 0,
-        last_error: null,
-        last_error_kind: null,
-        duplicates: duplicates.length ? JSON.stringify(duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed }))) : null,
-        warning,
-      },
-      now,
-    });
-    if (!moved) return false;
-    await refreshPostStatus(trx, d.post_id, now);
-    await listener?.(trx, { type: 'published', delivery: d, externalId: result.externalId, url: result.url, publishedAt: now, adopted: result.adopted, duplicates, warning });
-    return true;
+    const moved = await moveDeliveries(
+      trx,
+      items.map(({ d, result, now: at }) => {
+        const duplicates = result.duplicates ?? [];
+        return {
+          id: d.id,
+          set: {
+            ...released,
+            // Published again after an unanswered attempt: one more look for that attempt's pin, made late.
+            check_until: result.followUpAt ?? null,
+            external_id: result.externalId,
+            external_url: result.url,
+            published_at: at,
+            adopted: result.adopted ? 1 : 0,
+            last_error: null,
+            last_error_kind: null,
+            duplicates: duplicates.length ? JSON.stringify(duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed }))) : null,
+            warning: result.warning ?? null,
+          },
+        };
+      }),
+      { from: ['publishing'], to: 'published', now },
+    );
+    const done = items.filter(({ d }) => moved.has(d.id));
+    if (!done.length) return items.map(() => false);
+    await refreshPostStatuses(trx, done.map(({ d }) => d.post_id), now);
+    await listener?.(
+      trx,
+      done.map(({ d, result, now: at }) => ({ type: 'published' as const, delivery: d, externalId: result.externalId, url: result.url, publishedAt: at, adopted: result.adopted, duplicates: result.duplicates ?? [], warning: result.warning ?? null })),
+    );
+    return items.map(({ d }) => moved.has(d.id));
   });
 }
 

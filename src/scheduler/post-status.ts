@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { DeliveryStatus, PostStatus } from '../store/schema.js';
 
@@ -21,9 +21,25 @@ export function summarise(statuses: DeliveryStatus[]): PostStatus {
 
 /** Stores the status that follows from the post's deliveries; call it in the transaction that changed them. */
 export async function refreshPostStatus(db: Kysely<Database>, postId: string, now = Date.now()): Promise<void> {
-  const rows = await db.selectFrom('deliveries').select('status').where('post_id', '=', postId).execute();
-  const status = summarise(rows.map((r) => r.status));
-  await db.updateTable('posts').set({ status, updated_at: now }).where('id', '=', postId).where('status', '!=', status).execute();
+  await refreshPostStatuses(db, [postId], now);
+}
+
+/** refreshPostStatus for many posts: one read of their deliveries, one write per status that changes. */
+export async function refreshPostStatuses(db: Kysely<Database>, postIds: string[], now = Date.now()): Promise<void> {
+  const ids = [...new Set(postIds)];
+  if (!ids.length) return;
+  const rows = await db.selectFrom('deliveries').select(['post_id', 'status']).where('post_id', 'in', ids).execute();
+  const statuses = new Map<string, DeliveryStatus[]>(ids.map((id) => [id, []]));
+  for (const r of rows) statuses.get(r.post_id)!.push(r.status);
+  const next = [...statuses].map(([id, list]) => ({ id, status: summarise(list) }));
+  // One statement, so two workers recording posts they share lock those rows in the same order (no deadlock).
+  const status = next.every((p) => p.status === next[0]!.status) ? sql`${next[0]!.status}` : sql`case id ${sql.join(next.map((p) => sql`when ${p.id} then ${p.status}`), sql` `)} end`;
+  await db
+    .updateTable('posts')
+    .set({ status: sql<PostStatus>`${status}`, updated_at: now })
+    .where('id', 'in', ids)
+    .where(sql<boolean>`status <> ${status}`)
+    .execute();
 }
 
 /** Posts whose deliveries a worker has just claimed: shown as publishing while the platform is called. */

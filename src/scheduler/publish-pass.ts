@@ -6,11 +6,11 @@ import { ConnectorError, isConnectorError, type Publisher } from '../connectors/
 import type { Logger } from '../observability/index.js';
 import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
-import { claimDeliveries, moveDelivery, recordAttempt, recordDuplicates, renewLease, saveProgress, takeFollowUps, type DeliveryRow } from './delivery-state.js';
-import { markFailed, markPublished, requeue, type OutcomeListener } from './outcome.js';
-import { markPostsPublishing } from './post-status.js';
+import { claimDeliveries, moveDelivery, recordAttempts, recordDuplicates, renewLease, saveProgress, takeFollowUps, type DeliveryRow } from './delivery-state.js';
+import { markFailed, markPublishedMany, requeue, type OutcomeListener, type OutcomesListener, type PublishResult } from './outcome.js';
+import { Batcher } from './batcher.js';
 import { lookForAttempt } from './look.js';
-import { budgetCategory, holdUntil, quotaUnits, reserveSlot, type Budget } from '../budgets/index.js';
+import { budgetCategory, holdUntil, quotaUnits, reserveSlot, reserveSlots, type Budget, type SlotRequest } from '../budgets/index.js';
 
 export interface PublishPassOptions {
   db: Kysely<Database>;
@@ -51,6 +51,8 @@ export interface PublishPassOptions {
    * could not finish before the post was due.
    */
   mediaGate?(d: DeliveryRow): Promise<{ kind: string; message: string } | undefined>;
+  /** The same, told at once of the end states one transaction records together; used instead of onOutcome when given. */
+  onOutcomes?: OutcomesListener;
   /** Told of every publish, with how late it went out and the platform's id for it (metrics, the log). */
   onPublished?(d: DeliveryRow, latenessMs: number, adopted: boolean, externalId: string): void;
 }
@@ -58,6 +60,8 @@ export interface PublishPassOptions {
 /** Kinds that prove the platform did not act on the request, so nothing can have been created. */
 const DEFINITE = new Set(['rate_limited', 'rejected', 'not_found', 'auth_revoked', 'auth_expired', 'misconfigured']);
 const PERMANENT = new Set(['rejected', 'not_found', 'auth_revoked']);
+/** Batches one run of the pass claims at most before it looks for late duplicates and returns. */
+const BATCHES_PER_RUN = 16;
 
 /**
  * Publishes due deliveries. The database holds all the truth: a delivery is claimed with a lease
@@ -75,9 +79,26 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   /** Deliveries whose publish call is out, with their platform's outcome window. */
   const calling = new Map<string, number>();
   const backoff = (attempts: number) => retryDelayMs(attempts, opts.retryBaseMs, opts.retryMaxMs);
+  const onOutcomes: OutcomesListener | undefined =
+    opts.onOutcomes ??
+    (opts.onOutcome &&
+      (async (trx, outcomes) => {
+        for (const o of outcomes) await opts.onOutcome!(trx, o);
+      }));
+  const onOutcome: OutcomeListener | undefined = onOutcomes && ((trx, outcome) => onOutcomes(trx, [outcome]));
   const fail = (d: DeliveryRow, error: { kind: string; message: string }, attempts: number, to: 'failed' | 'needs_attention' = 'failed') =>
-    markFailed(db, d, error, attempts, now(), opts.onOutcome, to);
+    markFailed(db, d, error, attempts, now(), onOutcome, to);
   const units = quotaUnits(db);
+  // The writes every publish makes, each made for all the deliveries asking at about the same time (see Batcher).
+  const slots = new Batcher((requests: SlotRequest[]) => reserveSlots(db, requests, now()));
+  const attemptsStarted = new Batcher((items: Parameters<typeof recordAttempts>[2][number][]) => recordAttempts(db, owner, items, now()));
+  const publishes = new Batcher((items: Array<{ d: DeliveryRow; result: PublishResult; now: number }>) => markPublishedMany(db, items, now(), onOutcomes));
+  /** Per delivery being worked on: tells the run its platform calls are over (only its outcome is left to write). */
+  const callsOver = new Map<string, () => void>();
+  const markPublished = (d: DeliveryRow, result: PublishResult) => {
+    callsOver.get(d.id)?.();
+    return publishes.add({ d, result, now: now() });
+  };
 
   /** After a publish call that failed; `attempts` counts it. `checkUntil` ends the window its result is looked for in. */
   async function afterFailedAttempt(d: DeliveryRow, err: unknown, attempts: number, checkUntil: number, category: string): Promise<void> {
@@ -117,7 +138,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');
         // Adopting a later attempt's post: an earlier unanswered one may still land, so one more look a window later.
         const followUpAt = d.attempts > 1 ? now() + opts.outcomeWindowFor(d.platform) : null;
-        if (await markPublished(db, d, { ...found, adopted: true, duplicates, warning, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, true, found.externalId);
+        if (await markPublished(d, { ...found, adopted: true, duplicates, warning, followUpAt })) opts.onPublished?.(d, now() - d.scheduled_at, true, found.externalId);
         return;
       }
       if (look.kind === 'error') {
@@ -156,7 +177,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       if (problem) return fail(d, problem, 0, 'needs_attention');
     }
 
-    const slot = await reserveSlot(db, d.account_id, category, opts.budgetFor(d.platform), now());
+    const slot = await slots.add({ accountId: d.account_id, category, budget: opts.budgetFor(d.platform) });
     if (!slot.ok) return requeue(db, d, owner, { to: 'scheduled', runAt: slot.retryAt, now: now() });
 
     const attempts = d.attempts + 1;
@@ -164,7 +185,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     // The reserved slot's time: never later than the call, so a later search for the post starts early enough.
     // Should this worker die, the call ends before its lease does; the window runs from there (the heartbeat moves it on).
     const checkUntil = slot.at + opts.leaseMs + window;
-    if (!(await recordAttempt(db, d, owner, { attempts, startedAt: slot.at, checkUntil, now: now() }))) return; // the lease was lost; its new holder will look first
+    if (!(await attemptsStarted.add({ d, attempts, startedAt: slot.at, checkUntil }))) return; // the lease was lost; its new holder will look first
 
     calling.set(d.id, window);
     try {
@@ -191,7 +212,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       });
       // Should the unanswered attempt still land after all, one more look a window later finds it and deletes it.
       const followUpAt = afterUnanswered ? now() + window : null;
-      if (await markPublished(db, d, { ...result, adopted: false, followUpAt }, now(), opts.onOutcome)) opts.onPublished?.(d, now() - d.scheduled_at, false, result.externalId);
+      if (await markPublished(d, { ...result, adopted: false, followUpAt })) opts.onPublished?.(d, now() - d.scheduled_at, false, result.externalId);
     } catch (err) {
       calling.delete(d.id);
       // The window runs from when Pinion stopped waiting for an answer: the platform may commit any time after.
@@ -237,22 +258,47 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     }
   }
 
+  /** Atomic (one statement on PostgreSQL, a transaction on SQLite), so nobody sees a delivery publishing while its post still says scheduled. */
+  function claim(limit: number): Promise<DeliveryRow[]> {
+    const claimOf = (on: Kysely<Database>) => claimDeliveries(on, opts.dialect, { owner, leaseMs: opts.leaseMs, limit, now: now(), postsPublishing: true });
+    return opts.dialect === 'postgres' ? claimOf(db) : db.transaction().execute(claimOf);
+  }
+
   return {
     name: 'publish-deliveries',
     owner,
     idleIntervalMs: opts.pollIntervalMs,
-    async run() {
-      // One transaction, so nobody sees a delivery publishing while its post still says scheduled.
-      const claimed = await db.transaction().execute(async (trx) => {
-        const at = now();
-        const rows = await claimDeliveries(trx, opts.dialect, { owner, leaseMs: opts.leaseMs, limit: opts.concurrency, now: at });
-        await markPostsPublishing(trx, rows.map((d) => d.post_id), at);
-        return rows;
-      });
-      await Promise.all(claimed.map(withLease));
+    async run(signal) {
+      const unfinished = new Set<Promise<void>>();
+      let more = false;
+      try {
+        // The next batch is claimed once this one's platform calls are over, while its outcomes are still being
+        // written: the database records one batch while the next is published. At most `concurrency` deliveries
+        // are ever being published; a bounded number of batches a run, so the follow-up looks below come round.
+        for (let batches = 0; batches < BATCHES_PER_RUN && !signal.aborted; batches++) {
+          const claimed = await claim(opts.concurrency);
+          const calls = claimed.map((d) => {
+            let over!: () => void;
+            const called = new Promise<void>((resolve) => (over = resolve));
+            callsOver.set(d.id, over);
+            const finished: Promise<void> = withLease(d).finally(() => {
+              over();
+              callsOver.delete(d.id);
+              unfinished.delete(finished);
+            });
+            unfinished.add(finished);
+            return called;
+          });
+          await Promise.all(calls);
+          more = claimed.length === opts.concurrency;
+          if (!more) break;
+        }
+      } finally {
+        await Promise.all(unfinished);
+      }
       const followUps = await takeFollowUps(db, now(), opts.concurrency);
       await Promise.all(followUps.map((d) => followUp(d).catch((err) => log.error({ err, deliveryId: d.id }, 'follow-up look failed'))));
-      return claimed.length === opts.concurrency || followUps.length === opts.concurrency;
+      return more || followUps.length === opts.concurrency;
     },
   };
 }

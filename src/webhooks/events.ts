@@ -41,6 +41,24 @@ export async function insertEvent(
   return { eventId, deliveryIds: deliveries.map((d) => d.id) };
 }
 
+/**
+ * emitEvent for many events in one transaction: one insert of the events, one read of the
+ * endpoints of their workspaces, one insert of the deliveries (what a publish pass recording a
+ * batch of outcomes needs). Returns the event ids in order.
+ */
+export async function emitEvents(db: Kysely<Database>, events: ReadonlyArray<{ workspaceId: string; type: EventType; data: Record<string, unknown> }>): Promise<string[]> {
+  if (!events.length) return [];
+  if (!db.isTransaction) return db.transaction().execute((trx) => emitEvents(trx, events));
+  const now = Date.now();
+  const rows = events.map((e) => ({ id: newId('evt', now), workspace_id: e.workspaceId, type: e.type, payload: JSON.stringify(e.data), created_at: now }));
+  await db.insertInto('webhook_events').values(rows).execute();
+  const workspaces = [...new Set(events.map((e) => e.workspaceId))];
+  const endpoints = await db.selectFrom('webhook_endpoints').select(['id', 'workspace_id', 'events']).where('workspace_id', 'in', workspaces).where('enabled', '=', 1).execute();
+  const deliveries = rows.flatMap((r) => endpoints.filter((e) => e.workspace_id === r.workspace_id && subscribes(e.events, r.type)).map((e) => newDelivery(r.id, e.id, now)));
+  if (deliveries.length) await db.insertInto('webhook_deliveries').values(deliveries).execute();
+  return rows.map((r) => r.id);
+}
+
 export const newDelivery = (eventId: string, endpointId: string, now = Date.now()): Database['webhook_deliveries'] => ({
   id: newId('whd', now),
   event_id: eventId,

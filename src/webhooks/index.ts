@@ -6,7 +6,7 @@ import type { Database } from '../store/index.js';
 import { pruneWebhookLogPass } from './retention.js';
 import { sendWebhooksPass, type WebhookSendConfig } from './sender.js';
 
-export { EVENT_TYPES, TEST_EVENT, emitEvent, insertEvent, type EventType } from './events.js';
+export { EVENT_TYPES, TEST_EVENT, emitEvent, emitEvents, insertEvent, type EventType } from './events.js';
 export { signature, signatureHeader, standardWebhookHeaders } from './signing.js';
 export { backoffMs, sendWebhooksPass, type WebhookSendConfig } from './sender.js';
 export { createEndpoint, deleteEndpoint, getEndpointRow, listEndpoints, rotateSecret, toEndpoint, updateEndpoint, type WebhookEndpoint } from './endpoints.js';

@@ -261,10 +261,11 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
   // Destinations are fetched by the media fetch's rules (the same private-address refusal and allowlist).
   const links = new LinkChecker({ allowHosts: config.media.fetchAllowHosts, timeoutMs: config.links.timeoutMs, maxBytes: config.links.maxBytes, cacheSeconds: config.links.cacheSeconds });
   const checkLink = config.links.checkPostLinks ? (url: string) => links.check(url) : undefined;
+  const knownLink = config.links.checkPostLinks ? (url: string) => links.known(url) : undefined;
   const llm = { ...config.llm, apiKey: process.env.PINION_LLM_API_KEY };
   // Deleting a published post from its platform (DELETE /posts/:id?unpublish=true) takes the publisher the worker uses.
   const publisherFor = (platform: string) => connectorFor(platform).publisher(platformConfig(config, platform));
-  const posts = { db: store.db, accounts, media, checkUrl, fullCheckUrl, checkLink, publicUrl: () => publicUrl, publisherFor };
+  const posts = { db: store.db, accounts, media, checkUrl, fullCheckUrl, checkLink, knownLink, publicUrl: () => publicUrl, publisherFor };
   const ctx: ApiContext = { config, store, publicUrl, accounts, media, links, llm, posts };
   let app: FastifyInstance | undefined;
   let url = ctx.publicUrl;

@@ -51,6 +51,12 @@ export class LinkChecker {
     return report;
   }
 
+  /** The report of a recent check of this URL, if there is one, without going to the network. */
+  known(url: string): Promise<LinkReport> | undefined {
+    const hit = this.cache.get(url);
+    return hit && hit.until > this.clock.now() ? hit.report : undefined;
+  }
+
   private async fetchAndRead(url: string): Promise<LinkReport> {
     const redirects: LinkReport['redirects'] = [];
     const base = { url, redirects, previews: {}, checkedAt: this.clock.now() };

@@ -5,8 +5,8 @@ import { linkIssues, type LinkReport } from '../links/index.js';
 import type { PostRequest } from './request.js';
 import { duplicateWarning, LIVE } from './duplicates.js';
 
-/** Link preflight of one destination (cached per URL by the caller). */
-export type LinkCheck = (url: string) => Promise<LinkReport>;
+/** Link preflight of one destination (cached per URL by the caller); undefined: not checked now (the background preflight will). */
+export type LinkCheck = (url: string) => Promise<LinkReport> | undefined;
 
 /**
  * The destination links a post names, checked: broken or redirecting links are warnings (errors
@@ -23,7 +23,9 @@ export async function checkLinks(request: PostRequest, connectors: Connector[], 
   const errors: FieldIssue[] = [];
   const warnings: FieldIssue[] = [];
   urls.forEach(([field, , platforms], i) => {
-    const issues = linkIssues(field, reports[i]!, request.strict ?? false, platforms);
+    const report = reports[i];
+    if (!report) return;
+    const issues = linkIssues(field, report, request.strict ?? false, platforms);
     errors.push(...issues.errors);
     warnings.push(...issues.warnings);
   });

@@ -23,6 +23,8 @@ export interface PostDeps {
   publicUrl?: () => string;
   /** Link preflight of destination links, if the config says so. */
   checkLink?: LinkCheck;
+  /** A recent check's report of a link, without going to the network (bulk and import: the background preflight checks the rest). */
+  knownLink?: LinkCheck;
   /** A platform's publisher, for deleting published posts from it (DELETE /posts/:id?unpublish=true). */
   publisherFor?: (platform: string) => Publisher;
 }
@@ -36,13 +38,13 @@ export async function preparePost(
   deps: PostDeps,
   workspaceId: string,
   request: PostRequest,
-  opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number>; checkDuplicates?: boolean } = {},
+  opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number>; checkDuplicates?: boolean; linksKnownOnly?: boolean } = {},
 ): Promise<{ request: PostRequest; plan: PostPlan }> {
   const workspace = await findWorkspace(deps.db, workspaceId);
   const settings = workspace?.settings ?? {};
   const converted = opts.dryRun ? { request, notes: [] } : await convertPostMedia(deps.media, workspaceId, settings, request);
   const plan = await planPost(
-    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? (opts.dryRun ? deps.fullCheckUrl : undefined) ?? deps.checkUrl, checkLink: deps.checkLink, publicUrl: deps.publicUrl?.() },
+    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? (opts.dryRun ? deps.fullCheckUrl : undefined) ?? deps.checkUrl, checkLink: opts.linksKnownOnly && !opts.dryRun ? deps.knownLink : deps.checkLink, publicUrl: deps.publicUrl?.() },
     { workspaceId, settings, request: converted.request, advise: opts.dryRun, postId: opts.postId, reservedSlots: opts.reservedSlots, checkDuplicates: opts.checkDuplicates },
   );
   plan.warnings.push(...converted.notes);

@@ -97,6 +97,29 @@ describe.each(DIALECTS)('link preflight on %s', (dialect) => {
     expect((await strict.json()).errors).toContainEqual({ field: 'link', message: expect.stringMatching(/answered 404 — refused because the post is strict/) });
   });
 
+  it('bulk and CSV import never wait on a link: a recent check is used, unknown links are left to the background preflight', async () => {
+    const unknown = `/bulk-never-seen-${dialect}`;
+    await check(`${pages.url}/gone`);
+    const one = (link: string, i: number) => ({
+      content: 'x'.repeat(120),
+      platforms: ['pinterest'],
+      media_url: `${images.url}/good.jpg`,
+      link,
+      scheduled_at: `2031-06-0${i}T09:00:00Z`,
+      platform_options: { pinterest: { board: 'Products', title: `Bulk ${dialect} ${i}` } },
+    });
+    const res = await p.api('POST', '/api/v1/posts:bulk', { body: { posts: [one(`${pages.url}/gone`, 1), one(`${pages.url}${unknown}`, 2)] } });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(JSON.stringify(body.warnings)).toMatch(/gone is not reachable: the server answered 404/);
+    expect(JSON.stringify(body.warnings)).not.toContain(unknown);
+    expect(pages.hits.get(unknown) ?? 0).toBe(0);
+    // A single post still checks its link before answering.
+    const single = await p.api('POST', '/api/v1/posts', { body: one(`${pages.url}${unknown}`, 3) });
+    expect(single.status).toBe(201);
+    expect(pages.hits.get(unknown)).toBe(1);
+  });
+
   it('caches each URL for a while: a second check does not fetch again, fresh: true does', async () => {
     const path = '/recipes/plum-cake';
     const before = pages.hits.get(path) ?? 0;

@@ -73,13 +73,13 @@ async function planAll(ctx: ApiContext, workspaceId: string, requests: Item[], i
   const queued = (r: PostRequest) => r.queue === true || r.scheduled_at === 'next_slot';
   // Duplicates are looked for once for the whole batch, below, not twice a post.
   await inParallel(requests, PLAN_CONCURRENCY, async ({ request }, i) => {
-    if (!queued(request)) prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl, checkDuplicates: false });
+    if (!queued(request)) prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl, checkDuplicates: false, linksKnownOnly: true });
   });
   // Queued posts one after another, each told the slots the ones before it took: two rows never share a slot.
   const reserved = new Set<number>();
   for (const [i, { request }] of requests.entries()) {
     if (!queued(request)) continue;
-    prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl, reservedSlots: reserved, checkDuplicates: false });
+    prepared[i] = await prepare(ctx, workspaceId, request, { checkUrl, reservedSlots: reserved, checkDuplicates: false, linksKnownOnly: true });
     reserved.add(prepared[i]!.plan.scheduledAt);
   }
   const valid = prepared.filter((p) => !p.plan.errors.length);

@@ -19,7 +19,7 @@ export async function prepare(
   ctx: ApiContext,
   workspaceId: string,
   request: PostRequest,
-  opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number>; checkDuplicates?: boolean } = {},
+  opts: { dryRun?: boolean; checkUrl?: UrlCheck; postId?: string; reservedSlots?: Set<number>; checkDuplicates?: boolean; linksKnownOnly?: boolean } = {},
 ) {
   try {
     return await preparePost(ctx.posts, workspaceId, request, opts);

@@ -78,7 +78,9 @@ async function runPinion(url: string, setup: Store, seed: { workspaceId: string;
   let published = 0;
   const stores = Array.from({ length: workers }, () => openStore(url, { poolSize: POOL }));
   // Distinct passes have distinct lease owners, as separate worker processes would.
-  const passes = stores.map((store) => publishPass(passOptions(store, { publisher, log, concurrency: CONCURRENCY, pollIntervalMs: POLL_MS, onPublished: () => void published++ })));
+  const passes = stores.map((store) =>
+    publishPass(passOptions(store, { publisher, log, concurrency: CONCURRENCY, pollIntervalMs: POLL_MS, onPublished: () => void published++ })),
+  );
   const worker = new Worker(passes, log);
   const start = process.hrtime.bigint();
   const meter = cpuMeter();
@@ -161,16 +163,38 @@ async function main(): Promise<void> {
 
     console.log(`\n== Dispatch: ${num(JOBS)} due deliveries (Pinion) vs ${num(JOBS)} jobs (graphile-worker), no-op handlers, PostgreSQL`);
     console.log(`   server: ${server.settings}`);
-    console.log(`   per worker: concurrency ${CONCURRENCY}, pool ${POOL} connections, poll ${POLL_MS} ms; ${ACCOUNTS} accounts round robin; budget 1e9/s per account`);
+    console.log(
+      `   per worker: concurrency ${CONCURRENCY}, pool ${POOL} connections, poll ${POLL_MS} ms; ${ACCOUNTS} accounts round robin; budget 1e9/s per account`,
+    );
     const rows = [['workers', 'Pinion', 'graphile-worker', 'Pinion ÷ graphile', 'graphile tuned', 'Pinion ÷ tuned']];
     const detail = [['run', 'seed', 'drain', 'throughput', 'node CPU', 'PG CPU', 'CPU per job', 'notes']];
     for (const w of WORKERS) {
       const p = await runPinion(url, setup, seed, w);
       const g = await runGraphile(url, w, false);
       const t = await runGraphile(url, w, true);
-      rows.push([String(w), `${num(p.perSecond)}/s`, `${num(g.perSecond)}/s`, ratio(p.perSecond, g.perSecond), `${num(t.perSecond)}/s`, ratio(p.perSecond, t.perSecond)]);
-      for (const [name, o] of [[`Pinion ×${w}`, p], [`graphile ×${w}`, g], [`graphile tuned ×${w}`, t]] as const) {
-        detail.push([name, `${o.seedSeconds.toFixed(1)} s`, `${o.seconds.toFixed(2)} s`, `${num(o.perSecond)}/s`, `${(o.cpu * 100).toFixed(0)}%`, `${(o.pgCpu * 100).toFixed(0)}%`, ms(((o.cpu + o.pgCpu) * o.seconds * 1000) / JOBS, 3), o.notes]);
+      rows.push([
+        String(w),
+        `${num(p.perSecond)}/s`,
+        `${num(g.perSecond)}/s`,
+        ratio(p.perSecond, g.perSecond),
+        `${num(t.perSecond)}/s`,
+        ratio(p.perSecond, t.perSecond),
+      ]);
+      for (const [name, o] of [
+        [`Pinion ×${w}`, p],
+        [`graphile ×${w}`, g],
+        [`graphile tuned ×${w}`, t],
+      ] as const) {
+        detail.push([
+          name,
+          `${o.seedSeconds.toFixed(1)} s`,
+          `${o.seconds.toFixed(2)} s`,
+          `${num(o.perSecond)}/s`,
+          `${(o.cpu * 100).toFixed(0)}%`,
+          `${(o.pgCpu * 100).toFixed(0)}%`,
+          ms(((o.cpu + o.pgCpu) * o.seconds * 1000) / JOBS, 3),
+          o.notes,
+        ]);
       }
       record('dispatch', `Pinion, ${w} worker(s)`, `${num(p.perSecond)}/s`);
       record('dispatch', `graphile-worker, ${w} runner(s)`, `${num(g.perSecond)}/s (tuned ${num(t.perSecond)}/s)`);

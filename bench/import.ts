@@ -44,7 +44,11 @@ async function writeCsv(file: string, imageUrl: string): Promise<void> {
 /** Runs the real CLI (`pinion import`) in its own process; resolves with its progress lines and exit code. */
 function runImport(p: PinionInstance, key: string, file: string): Promise<{ code: number; progress: string[]; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), 'import', file, '--api-url', p.url, '--key', key], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), 'import', file, '--api-url', p.url, '--key', key],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const progress: string[] = [];
     let output = '';
     let partial = '';
@@ -86,7 +90,14 @@ async function main(): Promise<void> {
     const started = process.hrtime.bigint();
     const run = await runImport(p, key, file);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const stored = Number((await p.store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const stored = Number(
+      (
+        await p.store.db
+          .selectFrom('posts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const rows = [
       ['figure', 'value'],
       ['rows', num(ROWS)],

@@ -94,7 +94,15 @@ async function measurePinion(mediaUrl: string, checkUrls: boolean): Promise<Meas
     await ok(await fetch(`${p.url}/api/v1/posts`, { method: 'POST', headers, body }), 'first post', 201);
 
     const before = await countPosts(p);
-    const result = await load({ url: `${p.url}/api/v1/posts`, method: 'POST', headers, body, connections: CONNECTIONS, warmupSeconds: WARMUP, seconds: SECONDS });
+    const result = await load({
+      url: `${p.url}/api/v1/posts`,
+      method: 'POST',
+      headers,
+      body,
+      connections: CONNECTIONS,
+      warmupSeconds: WARMUP,
+      seconds: SECONDS,
+    });
     return { load: result, rows: (await countPosts(p)) - before };
   } finally {
     await p.close();
@@ -103,7 +111,10 @@ async function measurePinion(mediaUrl: string, checkUrls: boolean): Promise<Meas
 }
 
 async function countPosts(p: PinionInstance): Promise<number> {
-  const r = await p.store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await p.store.db
+    .selectFrom('posts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -141,7 +152,16 @@ async function main(): Promise<void> {
   const rows = [['route', 'req/s', 'p50', 'p99', '2xx', 'non-2xx', 'errors', 'req/s ÷ hello']];
   for (const { label, m } of [...runs, { label: 'Fastify GET / hello-world', m: hello }]) {
     const l = m.load;
-    rows.push([label, num(l.perSecond), ms(l.p50, 2), ms(l.p99, 2), num(l.ok), num(l.non2xx), num(l.errors + l.timeouts), ratio(l.perSecond, hello.load.perSecond)]);
+    rows.push([
+      label,
+      num(l.perSecond),
+      ms(l.p50, 2),
+      ms(l.p99, 2),
+      num(l.ok),
+      num(l.non2xx),
+      num(l.errors + l.timeouts),
+      ratio(l.perSecond, hello.load.perSecond),
+    ]);
   }
   table('Ingest (successful responses per second; latency of 2xx responses)', rows);
   for (const { label, m } of runs) {
@@ -151,7 +171,11 @@ async function main(): Promise<void> {
   console.log(`   peak RSS of this process (Pinion + sandbox, then hello-world): ${mib(peakRssBytes())}`);
 
   for (const { label, m } of runs) {
-    record('ingest', label, `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello), p50 ${ms(m.load.p50, 2)}, p99 ${ms(m.load.p99, 2)}, ${m.load.non2xx} non-2xx`);
+    record(
+      'ingest',
+      label,
+      `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello), p50 ${ms(m.load.p50, 2)}, p99 ${ms(m.load.p99, 2)}, ${m.load.non2xx} non-2xx`,
+    );
   }
   record('ingest', 'Fastify hello-world', `${num(hello.load.perSecond)} req/s, p50 ${ms(hello.load.p50, 2)}, p99 ${ms(hello.load.p99, 2)}`);
   record('ingest', 'peak RSS (ingest process)', mib(peakRssBytes()));

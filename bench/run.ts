@@ -46,7 +46,11 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   console.log(`Pinion benchmarks, ${QUICK ? 'QUICK (BENCH_QUICK=1)' : 'full'} run, ${new Date(started).toISOString()}`);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-'));
   const results = join(dir, 'results.jsonl');
@@ -88,7 +92,11 @@ async function main(): Promise<number> {
   times.push(['total', failures ? `${failures} failed` : 'ok', `${((Date.now() - started) / 1000).toFixed(0)} s`]);
   table('Wall time', times);
   // Other work on the machine skews every figure; the load average says whether there was any.
-  console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nload average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   return failures ? 1 : 0;
 }
 

@@ -44,7 +44,12 @@ async function openBenchStore(): Promise<{ store: Store; url: string; settings: 
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-sqlite-'));
     const url = `sqlite:${join(dir, 'pinion.db')}`;
-    return { store: openStore(url), url, settings: 'file in tmpdir, WAL, synchronous=NORMAL (openStore defaults)', cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      store: openStore(url),
+      url,
+      settings: 'file in tmpdir, WAL, synchronous=NORMAL (openStore defaults)',
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const server = await benchPostgres();
   const url = await createDatabase(server.adminUrl, 'bench_scale');
@@ -67,7 +72,9 @@ async function measureWindow(store: Store, seed: { workspaceId: string; accountI
   const db = store.db.withPlugin(timer);
   const { log, lines } = countingLogger();
   let published = 0;
-  const pass = publishPass(passOptions(store, { db, publisher: noopPublisher(), log, concurrency: CONCURRENCY, pollIntervalMs: pollMs, onPublished: () => void published++ }));
+  const pass = publishPass(
+    passOptions(store, { db, publisher: noopPublisher(), log, concurrency: CONCURRENCY, pollIntervalMs: pollMs, onPublished: () => void published++ }),
+  );
   const worker = new Worker([pass], log);
   const rss = rssSampler();
   worker.start();
@@ -88,8 +95,13 @@ async function measureWindow(store: Store, seed: { workspaceId: string; accountI
     .execute();
   if (rows.length !== WINDOW_COUNT) throw new Error(`${rows.length} window deliveries published, expected ${WINDOW_COUNT}`);
   // Only window deliveries may go out: the backlog is hours to weeks ahead.
-  const all = await store.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '!=', 'scheduled').executeTakeFirstOrThrow();
-  if (Number(all.n) !== WINDOW_COUNT * (POLLS.indexOf(pollMs) + 1)) throw new Error(`${all.n} deliveries left the scheduled state; the backlog must not be touched`);
+  const all = await store.db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '!=', 'scheduled')
+    .executeTakeFirstOrThrow();
+  if (Number(all.n) !== WINDOW_COUNT * (POLLS.indexOf(pollMs) + 1))
+    throw new Error(`${all.n} deliveries left the scheduled state; the backlog must not be touched`);
   return { pollMs, claims: timer.samples, lateness: rows.map((r) => r.published_at! - r.scheduled_at), rssPeak };
 }
 
@@ -145,11 +157,36 @@ async function main(): Promise<void> {
     for (const w of windows) {
       const lat = w.claims.map((c) => c.ms);
       const busy = w.claims.filter((c) => c.claimed > 0).length;
-      rows.push([`claim latency, pass polling every ${w.pollMs} ms (${busy} found work)`, num(lat.length), ms(percentile(lat, 50), 2), ms(percentile(lat, 99), 2), ms(Math.max(...lat), 2)]);
-      rows.push([`publish lateness, poll ${w.pollMs} ms`, num(w.lateness.length), ms(percentile(w.lateness, 50), 0), ms(percentile(w.lateness, 99), 0), ms(Math.max(...w.lateness), 0)]);
+      rows.push([
+        `claim latency, pass polling every ${w.pollMs} ms (${busy} found work)`,
+        num(lat.length),
+        ms(percentile(lat, 50), 2),
+        ms(percentile(lat, 99), 2),
+        ms(Math.max(...lat), 2),
+      ]);
+      rows.push([
+        `publish lateness, poll ${w.pollMs} ms`,
+        num(w.lateness.length),
+        ms(percentile(w.lateness, 50), 0),
+        ms(percentile(w.lateness, 99), 0),
+        ms(Math.max(...w.lateness), 0),
+      ]);
     }
-    rows.push([`claim latency, nothing due (direct calls)`, num(idle.length), ms(percentile(idle, 50), 2), ms(percentile(idle, 99), 2), ms(Math.max(...idle), 2)]);
-    if (analyzed) rows.push([`  same, after ANALYZE (not done by Pinion)`, num(analyzed.length), ms(percentile(analyzed, 50), 2), ms(percentile(analyzed, 99), 2), ms(Math.max(...analyzed), 2)]);
+    rows.push([
+      `claim latency, nothing due (direct calls)`,
+      num(idle.length),
+      ms(percentile(idle, 50), 2),
+      ms(percentile(idle, 99), 2),
+      ms(Math.max(...idle), 2),
+    ]);
+    if (analyzed)
+      rows.push([
+        `  same, after ANALYZE (not done by Pinion)`,
+        num(analyzed.length),
+        ms(percentile(analyzed, 50), 2),
+        ms(percentile(analyzed, 99), 2),
+        ms(Math.max(...analyzed), 2),
+      ]);
     table(`Scale on ${dialect} (${num(BACKLOG)} scheduled ahead)`, rows);
 
     const peak = peakRssBytes();

@@ -4,7 +4,15 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import {
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import { budgetCategory } from '../src/budgets/index.js';
 import { publishPass } from '../src/scheduler/index.js';
 import { Worker } from '../src/shared/index.js';
@@ -28,7 +36,8 @@ class PacingTimer implements KyselyPlugin {
   readonly samples: number[] = [];
   private readonly starts = new WeakMap<object, bigint>();
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (args.node.kind === 'InsertQueryNode' && JSON.stringify(args.node.into).includes('"rate_pacing"')) this.starts.set(args.queryId, process.hrtime.bigint());
+    if (args.node.kind === 'InsertQueryNode' && JSON.stringify(args.node.into).includes('"rate_pacing"'))
+      this.starts.set(args.queryId, process.hrtime.bigint());
     return args.node;
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -41,14 +50,19 @@ class PacingTimer implements KyselyPlugin {
 /** The queue, and a pacing row per account as after earlier publishes (so the run updates rows instead of inserting them). */
 async function loadQueue(setup: Store, seed: { workspaceId: string; accountIds: string[] }): Promise<void> {
   await sql`truncate deliveries, posts, rate_pacing cascade`.execute(setup.db);
-  await sql`insert into rate_pacing (account_id, category, next_slot_at) select a, ${budgetCategory('pinterest', noopPublisher().rateCategory)}, 0 from unnest(${seed.accountIds}::text[]) as a`.execute(setup.db);
+  await sql`insert into rate_pacing (account_id, category, next_slot_at) select a, ${budgetCategory('pinterest', noopPublisher().rateCategory)}, 0 from unnest(${seed.accountIds}::text[]) as a`.execute(
+    setup.db,
+  );
   const due = Date.now() - 60_000;
   await insertDeliveries(setup, { ...seed, count: JOBS, scheduledAt: (i) => due + Math.floor(i / 100) });
   await sql`analyze deliveries, posts`.execute(setup.db);
 }
 
 async function published(setup: Store): Promise<{ n: number; last: number }> {
-  const r = await sql<{ n: number; last: number | null }>`select count(*)::int as n, max(published_at) as last from deliveries where status = 'published'`.execute(setup.db);
+  const r = await sql<{
+    n: number;
+    last: number | null;
+  }>`select count(*)::int as n, max(published_at) as last from deliveries where status = 'published'`.execute(setup.db);
   return { n: r.rows[0]!.n, last: Number(r.rows[0]!.last ?? 0) };
 }
 
@@ -60,7 +74,21 @@ async function accountsRun(url: string, setup: Store, seed: { workspaceId: strin
   const publisher = noopPublisher();
   const { log, lines } = countingLogger();
   let done = 0;
-  const worker = new Worker([publishPass(passOptions(store, { db: store.db.withPlugin(timer), publisher, log, concurrency: CONCURRENCY, pollIntervalMs: POLL_MS, onPublished: () => void done++ }))], log);
+  const worker = new Worker(
+    [
+      publishPass(
+        passOptions(store, {
+          db: store.db.withPlugin(timer),
+          publisher,
+          log,
+          concurrency: CONCURRENCY,
+          pollIntervalMs: POLL_MS,
+          onPublished: () => void done++,
+        }),
+      ),
+    ],
+    log,
+  );
   const pgMeter = backendCpuMeter(DB);
   const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
@@ -119,7 +147,14 @@ async function processesRun(url: string, setup: Store, seed: { workspaceId: stri
   if (warnings.length) throw new Error(`a worker process logged warnings/errors, first: ${warnings[0]}`);
   const seconds = (p.last - start) / 1000;
   const node = reports.reduce((a, r) => a + r.cpuSeconds, 0);
-  return { n, perSecond: JOBS / seconds, nodeCpu: node / seconds, pgCpu: pg / seconds, cpuPerJob: ((node + pg) * 1000) / JOBS, each: reports.map((r) => r.published) };
+  return {
+    n,
+    perSecond: JOBS / seconds,
+    nodeCpu: node / seconds,
+    pgCpu: pg / seconds,
+    cpuPerJob: ((node + pg) * 1000) / JOBS,
+    each: reports.map((r) => r.published),
+  };
 }
 
 async function main(): Promise<void> {
@@ -137,10 +172,23 @@ async function main(): Promise<void> {
     for (const a of ACCOUNTS) byAccounts.push(await accountsRun(url, setup, seed, a));
     const base = byAccounts[0]!;
     const rows = [['accounts (round robin)', 'throughput', 'vs 1,000', 'CPU per job', 'pacing upsert p50', 'p99', 'n']];
-    for (const r of byAccounts) rows.push([num(r.accounts), `${num(r.perSecond)}/s`, ratio(r.perSecond, base.perSecond), ms(r.cpuPerJob, 3), ms(percentile(r.pacing, 50), 2), ms(percentile(r.pacing, 99), 2), num(r.pacing.length)]);
+    for (const r of byAccounts)
+      rows.push([
+        num(r.accounts),
+        `${num(r.perSecond)}/s`,
+        ratio(r.perSecond, base.perSecond),
+        ms(r.cpuPerJob, 3),
+        ms(percentile(r.pacing, 50), 2),
+        ms(percentile(r.pacing, 99), 2),
+        num(r.pacing.length),
+      ]);
     table('One worker in-process, by number of accounts (each account has its own pacing row)', rows);
     for (const r of byAccounts.slice(1)) {
-      record('workers', `1 worker, ${num(r.accounts)} accounts`, `${num(r.perSecond)}/s (${ratio(r.perSecond, base.perSecond)} of 1,000 accounts), pacing upsert p99 ${ms(percentile(r.pacing, 99), 2)}`);
+      record(
+        'workers',
+        `1 worker, ${num(r.accounts)} accounts`,
+        `${num(r.perSecond)}/s (${ratio(r.perSecond, base.perSecond)} of 1,000 accounts), pacing upsert p99 ${ms(percentile(r.pacing, 99), 2)}`,
+      );
     }
 
     const runs = [];
@@ -148,7 +196,15 @@ async function main(): Promise<void> {
     const one = runs[0]!;
     const prows = [['worker processes', 'throughput', 'vs 1 process', 'node CPU', 'PG CPU', 'CPU per job', 'published by each']];
     for (const r of runs) {
-      prows.push([String(r.n), `${num(r.perSecond)}/s`, ratio(r.perSecond, one.perSecond), `${(r.nodeCpu * 100).toFixed(0)}%`, `${(r.pgCpu * 100).toFixed(0)}%`, ms(r.cpuPerJob, 3), r.each.map((x) => num(x)).join(' / ')]);
+      prows.push([
+        String(r.n),
+        `${num(r.perSecond)}/s`,
+        ratio(r.perSecond, one.perSecond),
+        `${(r.nodeCpu * 100).toFixed(0)}%`,
+        `${(r.pgCpu * 100).toFixed(0)}%`,
+        ms(r.cpuPerJob, 3),
+        r.each.map((x) => num(x)).join(' / '),
+      ]);
       record('workers', `${r.n} worker process${r.n > 1 ? 'es' : ''}`, `${num(r.perSecond)}/s (${ratio(r.perSecond, one.perSecond)} of 1)`);
     }
     table('Worker processes on one PostgreSQL (CPU as a share of one core: all worker processes, and the database backends)', prows);

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   const posts = Number(values.posts);
   const accounts = Number(values.accounts);
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
@@ -39,7 +39,11 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   console.log(`Pinion chaos run: ${posts} posts over ${accounts} accounts${values.quick ? ' (quick)' : ''}, seed ${seed}, ${new Date(started).toISOString()}`);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const f = settings.faults;
   console.log(
     `sandbox faults on every /v5 call: ${f.errorRate! * 100} % 5xx, ${f.timeoutRate! * 100} % hang ${f.hangMs} ms then drop, ${f.dropAfterCommitRate! * 100} % of writes done then dropped, ${f.latencyMs} ms latency; ` +
@@ -67,7 +71,11 @@ async function main(): Promise<number> {
   }
   printReport(results);
   const code = exitCode(results);
-  console.log(`\n${code ? 'FAILED: Pinion lost or duplicated posts' : 'OK: every post published at most once, none lost'}; ${((Date.now() - started) / 1000).toFixed(0)} s in all; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `\n${code ? 'FAILED: Pinion lost or duplicated posts' : 'OK: every post published at most once, none lost'}; ${((Date.now() - started) / 1000).toFixed(0)} s in all; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   return code;
 }
 

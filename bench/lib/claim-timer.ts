@@ -38,7 +38,11 @@ export class ClaimTimer implements KyselyPlugin {
     if (whole || update) {
       this.claims.add(args.queryId);
       // A new claim starts with the lease-expired pick (the due ones pick by run_at).
-      const first = whole || !JSON.stringify([node.kind === 'UpdateQueryNode' ? (node.with ?? null) : null, node.kind === 'UpdateQueryNode' ? (node.where ?? null) : null]).includes('"run_at"');
+      const first =
+        whole ||
+        !JSON.stringify([node.kind === 'UpdateQueryNode' ? (node.with ?? null) : null, node.kind === 'UpdateQueryNode' ? (node.where ?? null) : null]).includes(
+          '"run_at"',
+        );
       if (first) {
         this.close();
         const now = process.hrtime.bigint();

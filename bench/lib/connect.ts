@@ -9,7 +9,11 @@ export async function ok(res: Response, what: string, status = 200): Promise<Res
 /** The real connect flow, as a person would: connect link, the sandbox's Approve form, the callback. */
 export async function connectAccount(p: PinionInstance, key: string, username: string): Promise<string> {
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${p.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${p.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const started = await ok(await api('POST', '/api/v1/accounts/connect', { platform: 'pinterest' }), 'connect');
   const authorize = new URL(((await started.json()) as { authorize_url: string }).authorize_url);
   await ok(await fetch(authorize), 'authorize page');

@@ -7,7 +7,9 @@
 import { createServer } from 'node:http';
 import sharp from 'sharp';
 
-const jpeg = await sharp({ create: { width: 1000, height: 1500, channels: 3, background: { r: 200, g: 80, b: 60 } } }).jpeg({ quality: 80 }).toBuffer();
+const jpeg = await sharp({ create: { width: 1000, height: 1500, channels: 3, background: { r: 200, g: 80, b: 60 } } })
+  .jpeg({ quality: 80 })
+  .toBuffer();
 const server = createServer((req, res) => {
   if (req.url !== '/bench.jpg') return void res.writeHead(404).end();
   res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length }).end(jpeg);

@@ -27,15 +27,26 @@ const REQUEST = JSON.stringify({
 export async function seedAccounts(db: Kysely<Database>, n: number): Promise<{ workspaceId: string; accountIds: string[] }> {
   const now = Date.now();
   const workspaceId = newId('ws');
-  await db.insertInto('workspaces').values({ id: workspaceId, name: `bench-${workspaceId}`, created_at: now }).execute();
+  await db
+    .insertInto('workspaces')
+    .values({ id: workspaceId, name: `bench-${workspaceId}`, created_at: now })
+    .execute();
   const accountIds: string[] = [];
   for (let start = 0; start < n; start += 500) {
     const rows = Array.from({ length: Math.min(500, n - start) }, (_, k) => {
       const id = newId('acct');
       accountIds.push(id);
       return {
-        id, workspace_id: workspaceId, platform: 'pinterest', external_id: `ext-${start + k}`, username: `bench${start + k}`,
-        status: 'active' as const, scopes: 'pins:write boards:read', token_version: 0, created_at: now, updated_at: now,
+        id,
+        workspace_id: workspaceId,
+        platform: 'pinterest',
+        external_id: `ext-${start + k}`,
+        username: `bench${start + k}`,
+        status: 'active' as const,
+        scopes: 'pins:write boards:read',
+        token_version: 0,
+        created_at: now,
+        updated_at: now,
       };
     });
     await db.insertInto('accounts').values(rows).execute();
@@ -63,7 +74,10 @@ export async function insertDeliveries(store: Store, spec: DeliverySpec, batch =
   for (let start = 0; start < spec.count; start += batch) {
     const size = Math.min(batch, spec.count - start);
     const now = Date.now();
-    const postIds: string[] = [], deliveryIds: string[] = [], accounts: string[] = [], at: number[] = [];
+    const postIds: string[] = [],
+      deliveryIds: string[] = [],
+      accounts: string[] = [],
+      at: number[] = [];
     for (let k = 0; k < size; k++) {
       const i = start + k;
       postIds.push(newId('post', now));
@@ -84,7 +98,9 @@ function insertSqlite(file: string, spec: DeliverySpec, batch: number): void {
   const conn = new SqliteDatabase(file);
   try {
     conn.pragma('busy_timeout = 5000');
-    const post = conn.prepare(`insert into posts (id, workspace_id, status, request, scheduled_at, created_at, updated_at) values (?, ?, 'scheduled', ?, ?, ?, ?)`);
+    const post = conn.prepare(
+      `insert into posts (id, workspace_id, status, request, scheduled_at, created_at, updated_at) values (?, ?, 'scheduled', ?, ?, ?, ?)`,
+    );
     const delivery = conn.prepare(
       `insert into deliveries (id, post_id, workspace_id, account_id, platform, status, payload, scheduled_at, run_at, attempts, attempt_pending, adopted, created_at, updated_at)
        values (?, ?, ?, ?, 'pinterest', 'scheduled', ?, ?, ?, 0, 0, 0, ?, ?)`,
@@ -142,7 +158,17 @@ export function countingLogger(): { log: Logger; lines: string[] } {
  * account per millisecond) because this measures the scheduler, not a platform's rate limit.
  * Lease and retry settings are Pinion's defaults.
  */
-export function passOptions(store: Store, opts: { publisher: Publisher; log: Logger; concurrency: number; pollIntervalMs: number; onPublished?: PublishPassOptions['onPublished']; db?: Kysely<Database> }): PublishPassOptions {
+export function passOptions(
+  store: Store,
+  opts: {
+    publisher: Publisher;
+    log: Logger;
+    concurrency: number;
+    pollIntervalMs: number;
+    onPublished?: PublishPassOptions['onPublished'];
+    db?: Kysely<Database>;
+  },
+): PublishPassOptions {
   return {
     db: opts.db ?? store.db,
     dialect: store.dialect,

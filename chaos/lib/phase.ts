@@ -74,7 +74,9 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
     const before = sandbox.answers.snapshot();
     const workers = (pool = new WorkerPool(p.workerEnv, dir));
     await workers.start(target.workers);
-    progress(`${target.store}: ${target.workers} worker(s) up, ${settings.accounts} accounts connected; making ${settings.posts} posts due within ${settings.dueWithinMs / 1000} s`);
+    progress(
+      `${target.store}: ${target.workers} worker(s) up, ${settings.accounts} accounts connected; making ${settings.posts} posts due within ${settings.dueWithinMs / 1000} s`,
+    );
 
     // Time to make the posts (about 15 ms each on a quiet machine) before the first falls due.
     const firstDue = Date.now() + 2_000 + settings.posts * 15;
@@ -88,7 +90,9 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
     const done = { making: false, racing: false };
     const making = makePosts(p, { settings, accounts, firstDue, imageUrl: sandbox.imageUrl, indexOf }).finally(() => (done.making = true));
     const killing = killAtRandom(workers, random, { everyMs: settings.killEveryMs, restartAfterMs: settings.restartAfterMs, until: chaosEnd });
-    const racing = racer.atRandomMoments({ edits: Math.floor(edits / 2), cancels: Math.floor(cancels / 2), until: chaosEnd, latest: () => latest }).finally(() => (done.racing = true));
+    const racing = racer
+      .atRandomMoments({ edits: Math.floor(edits / 2), cancels: Math.floor(cancels / 2), until: chaosEnd, latest: () => latest })
+      .finally(() => (done.racing = true));
 
     // The whole list, every second, tells when everything has settled and gives the random moments their choice;
     // in between, the posts due and waiting (a short list) show the racer which ones wait to retry.
@@ -105,7 +109,9 @@ export async function runPhase(settings: ChaosSettings, target: PhaseTarget, pro
       latest = await listPosts(p);
       if (Date.now() - lastReport > 5_000) {
         lastReport = Date.now();
-        progress(`${target.store}: ${((Date.now() - started) / 1000).toFixed(0)} s, ${latest.length} posts, ${open(latest)} not finished, ${workers.kills} kills, ${racer.edits.applied}/${racer.edits.tried} edits and ${racer.cancels.applied}/${racer.cancels.tried} cancels applied`);
+        progress(
+          `${target.store}: ${((Date.now() - started) / 1000).toFixed(0)} s, ${latest.length} posts, ${open(latest)} not finished, ${workers.kills} kills, ${racer.edits.applied}/${racer.edits.tried} edits and ${racer.cancels.applied}/${racer.cancels.tried} cancels applied`,
+        );
       }
       if (done.making && done.racing && Date.now() > chaosEnd && open(latest) === 0) {
         settled = true;
@@ -161,4 +167,3 @@ function required(url: string | undefined): string {
   if (!url) throw new Error('a PostgreSQL phase needs an admin URL');
   return url;
 }
-

@@ -53,12 +53,24 @@ export async function listPosts(p: ChaosPinion, filter = ''): Promise<PostSeen[]
  * nothing, so it is sent again (twice at most); were any of it stored after all, its posts would
  * show up twice and their pins as duplicates. `indexOf` learns each post's number as soon as it is made.
  */
-export async function makePosts(p: ChaosPinion, opts: { settings: ChaosSettings; accounts: string[]; firstDue: number; imageUrl: string; indexOf: Map<string, number> }): Promise<Record<string, number>> {
+export async function makePosts(
+  p: ChaosPinion,
+  opts: { settings: ChaosSettings; accounts: string[]; firstDue: number; imageUrl: string; indexOf: Map<string, number> },
+): Promise<Record<string, number>> {
   const { settings, accounts } = opts;
   const refused: Record<string, number> = {};
-  const batches = Array.from({ length: Math.ceil(settings.posts / BATCH) }, (_, b) => Array.from({ length: Math.min(BATCH, settings.posts - b * BATCH) }, (_, k) => b * BATCH + k));
+  const batches = Array.from({ length: Math.ceil(settings.posts / BATCH) }, (_, b) =>
+    Array.from({ length: Math.min(BATCH, settings.posts - b * BATCH) }, (_, k) => b * BATCH + k),
+  );
   await inParallel(batches, 2, async (batch) => {
-    const posts = batch.map((i) => newPost(i, accounts[i % accounts.length]!, opts.firstDue + Math.floor((i * settings.dueWithinMs) / settings.posts / settings.dueEveryMs) * settings.dueEveryMs, opts.imageUrl));
+    const posts = batch.map((i) =>
+      newPost(
+        i,
+        accounts[i % accounts.length]!,
+        opts.firstDue + Math.floor((i * settings.dueWithinMs) / settings.posts / settings.dueEveryMs) * settings.dueEveryMs,
+        opts.imageUrl,
+      ),
+    );
     for (let attempt = 1; ; attempt++) {
       const res = await p.api('POST', '/api/v1/posts:bulk', { posts });
       const answer = (await res.json()) as { data?: Array<{ id: string }> };

@@ -68,7 +68,9 @@ export class Racer {
   async react(posts: PostSeen[]): Promise<void> {
     for (const post of posts) {
       // Waiting to go again (scheduled, or whatever name a waiting state has), not being worked on now.
-      const waiting = post.deliveries.filter((d) => !TERMINAL.has(d.status) && d.status !== 'publishing' && d.last_error && d.last_error.kind !== 'rate_limited');
+      const waiting = post.deliveries.filter(
+        (d) => !TERMINAL.has(d.status) && d.status !== 'publishing' && d.last_error && d.last_error.kind !== 'rate_limited',
+      );
       if (!waiting.length || this.seenRetrying.has(post.id) || !this.indexOf.has(post.id)) continue;
       this.seenRetrying.add(post.id);
       const { edit, cancel } = this.onRetry;

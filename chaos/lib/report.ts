@@ -23,7 +23,14 @@ export function printReport(results: PhaseResult[]): void {
     ['cancelled', ...col((r) => r.tally.cancelled)],
     ['stray pins', ...col((r) => r.tally.strayPins.length)],
     ['create-pin calls', ...col((r) => r.createPinCalls)],
-    ['sandbox answers', ...col((r) => Object.entries(r.sandboxAnswers).map(([k, v]) => `${k}: ${v}`).join(', '))],
+    [
+      'sandbox answers',
+      ...col((r) =>
+        Object.entries(r.sandboxAnswers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', '),
+      ),
+    ],
     ['  never answered', ...col((r) => r.sandboxUnanswered)],
     ['workers killed (-9)', ...col((r) => r.kills)],
     ['worker starts', ...col((r) => r.workerStarts)],

@@ -42,7 +42,9 @@ export async function startCountingSandbox(
   options: PinterestSandboxOptions,
 ): Promise<{ url: string; imageUrl: string; sandbox: PinterestSandbox; answers: SandboxAnswers; close(): Promise<void> }> {
   const app = Fastify();
-  const image = await sharp({ create: { width: 200, height: 300, channels: 3, background: { r: 230, g: 0, b: 35 } } }).jpeg().toBuffer();
+  const image = await sharp({ create: { width: 200, height: 300, channels: 3, background: { r: 230, g: 0, b: 35 } } })
+    .jpeg()
+    .toBuffer();
   app.get('/chaos/image.jpg', (_request, reply) => reply.type('image/jpeg').send(image));
   // The sandbox fetches the pins' image from this same loopback server, as `pinion sandbox` allows its own address.
   let self = '';

@@ -32,7 +32,15 @@ export interface ChaosSettings extends Required<ChaosOptions> {
   /** Pinion's pins per account per minute (PINTEREST_WRITE_BUDGET_PER_MINUTE). */
   writeBudgetPerMinute: number;
   /** The workers' `scheduler` settings (config file): short leases so a killed worker's deliveries come back quickly. */
-  scheduler: { pollIntervalMs: number; concurrency: number; leaseSeconds: number; maxAttempts: number; retryBaseSeconds: number; retryMaxSeconds: number; unknownOutcomeGiveUpSeconds: number };
+  scheduler: {
+    pollIntervalMs: number;
+    concurrency: number;
+    leaseSeconds: number;
+    maxAttempts: number;
+    retryBaseSeconds: number;
+    retryMaxSeconds: number;
+    unknownOutcomeGiveUpSeconds: number;
+  };
 }
 
 /**
@@ -62,7 +70,15 @@ export function chaosSettings(options: ChaosOptions): ChaosSettings {
     sandboxWriteLimit: { limit: perSecond, windowSeconds: 1 },
     writeBudgetPerMinute: (perSecond + 1) * 60,
     // Retries a second apart (then 2, 4, 5 s): long enough for a user to act on a post waiting to go again.
-    scheduler: { pollIntervalMs: 100, concurrency: 8, leaseSeconds: 4, maxAttempts: 8, retryBaseSeconds: 1, retryMaxSeconds: 5, unknownOutcomeGiveUpSeconds: 600 },
+    scheduler: {
+      pollIntervalMs: 100,
+      concurrency: 8,
+      leaseSeconds: 4,
+      maxAttempts: 8,
+      retryBaseSeconds: 1,
+      retryMaxSeconds: 5,
+      unknownOutcomeGiveUpSeconds: 600,
+    },
   };
 }
 

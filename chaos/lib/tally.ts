@@ -81,8 +81,19 @@ export function tally(posts: Array<{ tag: string; post: PostSeen }>, pins: PinSe
   for (const [tag, list] of pinsByTag) if (!known.has(tag)) strayPins.push(...list.map((p) => p.id));
 
   const t: Tally = {
-    posts: posts.length, pins: pins.length, published: 0, failed: 0, cancelled: 0,
-    lost: [], duplicated: [], wronglyFailed: [], cancelledYetPinned: [], wrongContent: [], strayPins, adopted: 0, failedByKind: {},
+    posts: posts.length,
+    pins: pins.length,
+    published: 0,
+    failed: 0,
+    cancelled: 0,
+    lost: [],
+    duplicated: [],
+    wronglyFailed: [],
+    cancelledYetPinned: [],
+    wrongContent: [],
+    strayPins,
+    adopted: 0,
+    failedByKind: {},
   };
   for (const { tag, post } of posts) {
     const own = pinsByTag.get(tag) ?? [];
@@ -113,7 +124,8 @@ export function tally(posts: Array<{ tag: string; post: PostSeen }>, pins: PinSe
         else if (!REFUSED_BY_PLATFORM.has(kind)) note(t.wronglyFailed, `failed for a passing reason (${kind}): ${d.last_error?.message ?? ''}`);
       } else {
         t.cancelled++;
-        if (own.length && !post.deliveries.some((x) => x.status === 'published')) note(t.cancelledYetPinned, `cancelled, yet pin ${own[0]!.id} "${own[0]!.title}" is live`);
+        if (own.length && !post.deliveries.some((x) => x.status === 'published'))
+          note(t.cancelledYetPinned, `cancelled, yet pin ${own[0]!.id} "${own[0]!.title}" is live`);
       }
     }
   }

@@ -16,7 +16,11 @@ interface Slot {
  * Pinion settings this shell may carry (a real Pinterest URL, another database) must not reach the
  * run's workers: they get the run's environment and nothing else of Pinion's.
  */
-const unset: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((k) => /^(PINION_|PINTEREST_|DATABASE_URL$)/.test(k)).map((k) => [k, undefined]));
+const unset: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((k) => /^(PINION_|PINTEREST_|DATABASE_URL$)/.test(k))
+    .map((k) => [k, undefined]),
+);
 
 /** Every worker started here: if the run itself is stopped (Ctrl-C, a crash), none is left behind. */
 const everyWorker = new Set<ChildProcess>();
@@ -112,7 +116,10 @@ export class WorkerPool {
     const began = new Date().toISOString();
     daemon.child.once('exit', (code, signal) => {
       everyWorker.delete(daemon.child);
-      appendFileSync(join(this.logDir, `worker-${slot}.log`), `--- started ${began}, ended ${new Date().toISOString()} (${signal ?? `code ${code}`})\n${daemon.stderr()}`);
+      appendFileSync(
+        join(this.logDir, `worker-${slot}.log`),
+        `--- started ${began}, ended ${new Date().toISOString()} (${signal ?? `code ${code}`})\n${daemon.stderr()}`,
+      );
       if (s.ending || this.closed) return;
       // Not ours: a crash is a finding of the run. Start it again so the run goes on.
       s.down = true;
@@ -123,7 +130,11 @@ export class WorkerPool {
 }
 
 /** Until `until`: every `everyMs` (random within), kill -9 a random running worker and start it again `restartAfterMs` later. */
-export async function killAtRandom(pool: WorkerPool, random: () => number, opts: { everyMs: [number, number]; restartAfterMs: [number, number]; until: number }): Promise<void> {
+export async function killAtRandom(
+  pool: WorkerPool,
+  random: () => number,
+  opts: { everyMs: [number, number]; restartAfterMs: [number, number]; until: number },
+): Promise<void> {
   while (Date.now() < opts.until) {
     await new Promise((r) => setTimeout(r, between(random, opts.everyMs)));
     const victim = pick(random, pool.running());

@@ -100,7 +100,16 @@ export async function saveConnectedAccount(
   } else {
     await db
       .insertInto('accounts')
-      .values({ id, workspace_id: input.workspaceId, platform: input.platform, external_id: input.identity.externalId, token_version: 0, boards_fetched_at: null, created_at: now, ...profile })
+      .values({
+        id,
+        workspace_id: input.workspaceId,
+        platform: input.platform,
+        external_id: input.identity.externalId,
+        token_version: 0,
+        boards_fetched_at: null,
+        created_at: now,
+        ...profile,
+      })
       .onConflict((oc) => oc.columns(['workspace_id', 'platform', 'external_id']).doUpdateSet(profile))
       .execute();
   }
@@ -133,7 +142,15 @@ export async function listAccounts(db: Kysely<Database>, workspaceId: string, fi
 export async function disconnectAccount(db: Kysely<Database>, workspaceId: string, id: string): Promise<void> {
   await db
     .updateTable('accounts')
-    .set((eb) => ({ status: 'disconnected', access_token: null, refresh_token: null, access_expires_at: null, refresh_expires_at: null, token_version: eb('token_version', '+', 1), updated_at: Date.now() }))
+    .set((eb) => ({
+      status: 'disconnected',
+      access_token: null,
+      refresh_token: null,
+      access_expires_at: null,
+      refresh_expires_at: null,
+      token_version: eb('token_version', '+', 1),
+      updated_at: Date.now(),
+    }))
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .execute();

@@ -24,11 +24,26 @@ export async function startConnect(
   const now = Date.now();
   await db
     .insertInto('oauth_states')
-    .values({ state_hash: hashState(state), workspace_id: input.workspaceId, platform: input.platform, redirect_url: input.redirectUrl ?? null, code_verifier: codeVerifier, created_at: now, expires_at: now + input.ttlMs, used_at: null })
+    .values({
+      state_hash: hashState(state),
+      workspace_id: input.workspaceId,
+      platform: input.platform,
+      redirect_url: input.redirectUrl ?? null,
+      code_verifier: codeVerifier,
+      created_at: now,
+      expires_at: now + input.ttlMs,
+      used_at: null,
+    })
     .execute();
   // Expired states are of no use to anyone; clearing them here keeps the table small without a job.
-  await db.deleteFrom('oauth_states').where('expires_at', '<', now - 86_400_000).execute();
-  return { authorizeUrl: input.oauth.authorizeUrl({ redirectUri: callbackUrl(input.publicUrl, input.platform), state, codeChallenge, codeVerifier }), expiresAt: new Date(now + input.ttlMs) };
+  await db
+    .deleteFrom('oauth_states')
+    .where('expires_at', '<', now - 86_400_000)
+    .execute();
+  return {
+    authorizeUrl: input.oauth.authorizeUrl({ redirectUri: callbackUrl(input.publicUrl, input.platform), state, codeChallenge, codeVerifier }),
+    expiresAt: new Date(now + input.ttlMs),
+  };
 }
 
 export class ConnectError extends Error {
@@ -67,16 +82,31 @@ export async function finishConnect(
   const state = await db.selectFrom('oauth_states').selectAll().where('state_hash', '=', hash).executeTakeFirstOrThrow();
 
   if (input.error || !input.code) {
-    throw new ConnectError('access_denied', input.error === 'access_denied' ? 'Access was denied on the platform' : `The platform returned no code (${input.error ?? 'no error given'})`, state.redirect_url);
+    throw new ConnectError(
+      'access_denied',
+      input.error === 'access_denied' ? 'Access was denied on the platform' : `The platform returned no code (${input.error ?? 'no error given'})`,
+      state.redirect_url,
+    );
   }
   try {
-    const tokens = await input.oauth.exchangeCode({ code: input.code, redirectUri: callbackUrl(input.publicUrl, input.platform), codeVerifier: state.code_verifier ?? '' });
+    const tokens = await input.oauth.exchangeCode({
+      code: input.code,
+      redirectUri: callbackUrl(input.publicUrl, input.platform),
+      codeVerifier: state.code_verifier ?? '',
+    });
     // One grant may reach several accounts (a person's Pages): all of them are connected.
     const granted = input.oauth.accounts ? await input.oauth.accounts(tokens) : [{ identity: await input.oauth.identify(tokens.accessToken), tokens }];
     if (!granted.length) throw new Error('The grant reaches no account Pinion can post to');
     const accounts: Account[] = [];
     for (const g of granted) {
-      accounts.push(await saveConnectedAccount(db, vault, { workspaceId: state.workspace_id, platform: g.platform ?? input.platform, identity: g.identity, tokens: g.tokens }));
+      accounts.push(
+        await saveConnectedAccount(db, vault, {
+          workspaceId: state.workspace_id,
+          platform: g.platform ?? input.platform,
+          identity: g.identity,
+          tokens: g.tokens,
+        }),
+      );
     }
     return { account: accounts[0]!, accounts, redirectUrl: state.redirect_url };
   } catch (err) {

@@ -101,7 +101,11 @@ function writeBudget(db: Kysely<Database>, config: Config, platform: string, acc
         if (slot.ok) return;
         if (slot.retryAt > deadline) {
           const at = new Date(slot.retryAt);
-          throw new ConnectorError('rate_limited', `This account's ${connector.facts.name} write budget is spent until ${at.toISOString()} (publishing shares it); try again then`, { retryAt: at });
+          throw new ConnectorError(
+            'rate_limited',
+            `This account's ${connector.facts.name} write budget is spent until ${at.toISOString()} (publishing shares it); try again then`,
+            { retryAt: at },
+          );
         }
         await sleep(Math.max(0, slot.retryAt - Date.now()));
       }

@@ -66,7 +66,8 @@ export function refreshIdleAccountsPass(opts: {
         if (signal.aborted) break;
         try {
           await opts.keeper.refresh(account.id, account.token_version);
-          if (account.refresh_expires_at !== null && account.refresh_expires_at < now + opts.windowMs) await tellIfFixed(opts, account.id, account.refresh_expires_at);
+          if (account.refresh_expires_at !== null && account.refresh_expires_at < now + opts.windowMs)
+            await tellIfFixed(opts, account.id, account.refresh_expires_at);
         } catch (err) {
           failures++;
           opts.log.warn({ accountId: account.id, err }, 'idle account refresh failed');
@@ -138,8 +139,14 @@ export function expiringGrantsPass(opts: {
           .where((eb) => eb.or([eb('expiry_warned_for', 'is', null), eb('expiry_warned_for', '!=', eb.ref('access_expires_at'))]))
           .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) continue;
-        opts.log.info({ accountId: row.id, platform: row.platform, expiresAt: new Date(row.access_expires_at!).toISOString() }, 'account access expires soon and cannot be refreshed');
-        await opts.onExpiring(toAccount(row), { at: new Date(row.access_expires_at!), reason: 'The platform gives no refresh token: reconnect the account before it expires' });
+        opts.log.info(
+          { accountId: row.id, platform: row.platform, expiresAt: new Date(row.access_expires_at!).toISOString() },
+          'account access expires soon and cannot be refreshed',
+        );
+        await opts.onExpiring(toAccount(row), {
+          at: new Date(row.access_expires_at!),
+          reason: 'The platform gives no refresh token: reconnect the account before it expires',
+        });
       }
       const dying = await opts.db
         .selectFrom('accounts')

@@ -102,7 +102,10 @@ export class TokenKeeper {
     const { db, vault, log } = this.opts;
     try {
       if (!row.refresh_token) {
-        const when = row.access_expires_at === null ? '' : ` ${row.access_expires_at <= this.clock.now() ? 'expired' : 'expires'} at ${new Date(row.access_expires_at).toISOString()} and`;
+        const when =
+          row.access_expires_at === null
+            ? ''
+            : ` ${row.access_expires_at <= this.clock.now() ? 'expired' : 'expires'} at ${new Date(row.access_expires_at).toISOString()} and`;
         throw new ConnectorError('auth_revoked', `The access token${when} cannot be renewed: the platform gave no refresh token; reconnect the account`);
       }
       const tokens = await this.opts.oauth(row.platform).refresh(vault.decrypt(row.refresh_token, row.id));
@@ -190,7 +193,8 @@ export class TokenKeeper {
   /** The account, which must be active: a dead grant is not worth a platform call. */
   private async load(accountId: string): Promise<AccountRow> {
     const row = await this.loadAny(accountId);
-    if (row.status !== 'active') throw new ConnectorError('auth_revoked', `Account ${row.username} on ${row.platform} is ${row.status.replace('_', ' ')}; reconnect it`);
+    if (row.status !== 'active')
+      throw new ConnectorError('auth_revoked', `Account ${row.username} on ${row.platform} is ${row.status.replace('_', ' ')}; reconnect it`);
     return row;
   }
 

@@ -73,5 +73,11 @@ export function loadVault(config: Config): TokenVault {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process made it first
     }
   }
-  return new TokenVault(readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).map(parseKeySpec));
+  return new TokenVault(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map(parseKeySpec),
+  );
 }

@@ -30,9 +30,21 @@ export async function readMetrics(deps: Pick<AnalyticsDeps, 'db' | 'accounts' | 
   if (!account || account.status !== 'active') return false;
   const now = deps.clock.now();
   const b = analytics.readBudget;
-  const slot = await reserveSlot(deps.db, account.id, budgetCategory(d.platform, b.category), { limit: b.limit, windowMs: b.windowSeconds * 1000, perDay: 0 }, now);
+  const slot = await reserveSlot(
+    deps.db,
+    account.id,
+    budgetCategory(d.platform, b.category),
+    { limit: b.limit, windowMs: b.windowSeconds * 1000, perDay: 0 },
+    now,
+  );
   if (!slot.ok) return false;
-  const ctx = deps.accounts.context({ id: account.id, platform: account.platform, username: account.username, externalId: account.external_id, accountType: account.account_type });
+  const ctx = deps.accounts.context({
+    id: account.id,
+    platform: account.platform,
+    username: account.username,
+    externalId: account.external_id,
+    accountType: account.account_type,
+  });
   const metrics = await analytics.read(ctx, d.external_id, { from: Number(d.published_at), until: now });
   await saveReading(deps.db, d.workspace_id, { deliveryId: d.id, checkpoint, platform: d.platform, metrics, readAt: now });
   return true;
@@ -65,9 +77,18 @@ export function analyticsPass(deps: AnalyticsDeps): BackgroundPass {
             .where('published_at', '<=', now - days * DAY_MS)
             // A checkpoint that cannot be read (pin deleted, account gone) is given up after two weeks of tries.
             .where('published_at', '>', now - (days + GIVE_UP_DAYS) * DAY_MS)
-            .where(({ exists, selectFrom }) => exists(selectFrom('accounts').select('id').whereRef('accounts.id', '=', 'deliveries.account_id').where('accounts.status', '=', 'active')))
+            .where(({ exists, selectFrom }) =>
+              exists(selectFrom('accounts').select('id').whereRef('accounts.id', '=', 'deliveries.account_id').where('accounts.status', '=', 'active')),
+            )
             .where(({ not, exists, selectFrom }) =>
-              not(exists(selectFrom('delivery_metrics').select('delivery_id').whereRef('delivery_metrics.delivery_id', '=', 'deliveries.id').where('delivery_metrics.checkpoint', '=', checkpoint))),
+              not(
+                exists(
+                  selectFrom('delivery_metrics')
+                    .select('delivery_id')
+                    .whereRef('delivery_metrics.delivery_id', '=', 'deliveries.id')
+                    .where('delivery_metrics.checkpoint', '=', checkpoint),
+                ),
+              ),
             )
             .orderBy('published_at')
             .limit(deps.readsPerPass - reads)

@@ -47,7 +47,10 @@ export async function metricsReport(db: Kysely<Database>, workspaceId: string, f
   if (f.from !== undefined) q = q.where('published_at', '>=', f.from);
   if (f.to !== undefined) q = q.where('published_at', '<', f.to);
   const deliveries = await q.orderBy('published_at').orderBy('id').limit(1000).execute();
-  const readings = await readingsOf(db, deliveries.map((d) => d.id));
+  const readings = await readingsOf(
+    db,
+    deliveries.map((d) => d.id),
+  );
   const totals: Record<string, number> = {};
   const items = deliveries.map((d) => {
     const mine = readings.filter((r) => r.deliveryId === d.id);

@@ -27,7 +27,13 @@ export function requireApiKey(app: FastifyInstance, ctx: ApiContext, sessions: S
       const ended = cookieOf(request, SESSION_COOKIE) !== undefined;
       return sendProblem(
         reply,
-        new HttpProblem(401, 'unauthorized', ended ? 'The dashboard session ended (signed out, expired, or its API key was revoked): sign in again' : 'Send your API key as "Authorization: Bearer <key>"'),
+        new HttpProblem(
+          401,
+          'unauthorized',
+          ended
+            ? 'The dashboard session ended (signed out, expired, or its API key was revoked): sign in again'
+            : 'Send your API key as "Authorization: Bearer <key>"',
+        ),
       );
     }
     const caller = session?.caller ?? (await authenticate(ctx.store.db, match![1]!));

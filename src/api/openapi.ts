@@ -78,10 +78,36 @@ const OPERATION_IDS: Record<string, string> = {
 };
 
 /** Operations that answer 409: idempotency conflicts, posts already publishing, media still in use. */
-const CONFLICTS = new Set(['createPost', 'createPosts', 'importPosts', 'updatePost', 'cancelPost', 'retryPost', 'deletePost', 'deleteCampaign', 'deleteMedia', 'connectAccount', 'testWebhook', 'redeliverWebhook']);
+const CONFLICTS = new Set([
+  'createPost',
+  'createPosts',
+  'importPosts',
+  'updatePost',
+  'cancelPost',
+  'retryPost',
+  'deletePost',
+  'deleteCampaign',
+  'deleteMedia',
+  'connectAccount',
+  'testWebhook',
+  'redeliverWebhook',
+]);
 
 /** Operations that call a platform while answering: its refusals, limits and outages reach the caller. */
-const PLATFORM_CALLS = new Set(['createPost', 'validatePost', 'createPosts', 'importPosts', 'updatePost', 'checkAccount', 'refreshAccount', 'listBoards', 'createBoard', 'getBoard', 'listBoardSections', 'createBoardSection']);
+const PLATFORM_CALLS = new Set([
+  'createPost',
+  'validatePost',
+  'createPosts',
+  'importPosts',
+  'updatePost',
+  'checkAccount',
+  'refreshAccount',
+  'listBoards',
+  'createBoard',
+  'getBoard',
+  'listBoardSections',
+  'createBoardSection',
+]);
 
 /** The routes a caller reaches without an API key. */
 const isPublic = (path: string) => !path.startsWith('/api/v1/');
@@ -159,7 +185,9 @@ export function completeDocument(doc: Document): Document {
       if (secured) {
         r['401'] ??= problem('No API key, or an unknown or revoked one: send `Authorization: Bearer <key>`');
         r['403'] ??= problem('The API key lacks the scope this operation needs (`required_scope`)');
-        r['429'] ??= problem('Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again');
+        r['429'] ??= problem(
+          'Too many requests: this API key’s limit per minute (X-RateLimit-* headers) or, for calls that reach a platform, its limit for the account (`retry_at`); Retry-After says when to try again',
+        );
       }
       if (path.includes('{')) r['404'] ??= problem('Nothing with this id in your workspace');
       if (CONFLICTS.has(id)) r['409'] ??= problem('Conflicts with the current state (or the Idempotency-Key was used with another body)');
@@ -168,7 +196,8 @@ export function completeDocument(doc: Document): Document {
         r['502'] ??= problem('The platform failed or did not answer; try again');
         r['503'] ??= problem('The platform refused this instance’s app credentials; an operator must fix them');
       }
-      if (id === 'checkReadiness') r['503'] ??= problem('Not ready: the database does not answer, migrations are pending, or a platform refused the app credentials');
+      if (id === 'checkReadiness')
+        r['503'] ??= problem('Not ready: the database does not answer, migrations are pending, or a platform refused the app credentials');
       if (hasBody) {
         r['413'] ??= problem('The body is larger than this operation takes');
         r['415'] ??= problem('The body is not in a media type this operation takes');

@@ -62,14 +62,16 @@ export class HttpProblem extends Error {
 }
 
 export const notFound = (what: string) => new HttpProblem(404, 'not-found', `${what} not found`);
-export const invalid = (errors: FieldError[], detail = 'The request has invalid fields') =>
-  new HttpProblem(422, 'validation', detail, errors);
+export const invalid = (errors: FieldError[], detail = 'The request has invalid fields') => new HttpProblem(422, 'validation', detail, errors);
 
 export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
   // A problem that says when to come back says it in the standard header too.
   const retryAt = problem.extra?.retry_at;
   if (typeof retryAt === 'string') reply.header('retry-after', Math.max(1, Math.ceil((Date.parse(retryAt) - Date.now()) / 1000)));
-  return reply.code(problem.status).type('application/problem+json').send({ ...problem.toProblem(), request_id: String(reply.request.id) });
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send({ ...problem.toProblem(), request_id: String(reply.request.id) });
 }
 
 interface AjvError {
@@ -109,17 +111,19 @@ export function installProblemHandlers(app: FastifyInstance): void {
     const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
     if (fe.validation) {
       const status = fe.validationContext === 'body' ? 422 : 400;
-      return sendProblem(reply, new HttpProblem(status, 'validation', `Invalid ${fe.validationContext ?? 'request'}`, fieldErrors(fe.validation, fe.validationContext)));
+      return sendProblem(
+        reply,
+        new HttpProblem(status, 'validation', `Invalid ${fe.validationContext ?? 'request'}`, fieldErrors(fe.validation, fe.validationContext)),
+      );
     }
     const status = fe.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return sendProblem(reply, new HttpProblem(status, 'internal', 'Something went wrong on our side; the error is logged.'));
     }
-    const slug = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body-too-large' : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request';
+    const slug =
+      fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body-too-large' : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request';
     return sendProblem(reply, new HttpProblem(status, slug, fe.message));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new HttpProblem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new HttpProblem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}`)));
 }

@@ -3,8 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** Every list answers `{ data, next_cursor }`; pass next_cursor back as `cursor` for the next page. */
-export const ListOf = <T extends TSchema>(item: T) =>
-  Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+export const ListOf = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** The times an ISO 8601 date-time with a four-digit year can show: years 0000 to 9999. */
 const EARLIEST_MS = Date.parse('0000-01-01T00:00:00.000Z');

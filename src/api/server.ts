@@ -51,7 +51,25 @@ export interface BuildServerOptions {
 /** A route group of /api/v1: registered by each capability (posts, accounts, …). */
 export type ApiRoutes = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-const API_ROUTES: ApiRoutes[] = [workspaceRoutes, platformRoutes, keyRoutes, accountRoutes, boardRoutes, postRoutes, bulkPostRoutes, postActionRoutes, campaignRoutes, webhookRoutes, mediaRoutes, linkRoutes, slotRoutes, analyticsRoutes, seasonRoutes, meRoutes, accountHealthRoutes];
+const API_ROUTES: ApiRoutes[] = [
+  workspaceRoutes,
+  platformRoutes,
+  keyRoutes,
+  accountRoutes,
+  boardRoutes,
+  postRoutes,
+  bulkPostRoutes,
+  postActionRoutes,
+  campaignRoutes,
+  webhookRoutes,
+  mediaRoutes,
+  linkRoutes,
+  slotRoutes,
+  analyticsRoutes,
+  seasonRoutes,
+  meRoutes,
+  accountHealthRoutes,
+];
 
 /**
  * Fastify logs each request twice (received, then completed); one line when it is answered, with
@@ -90,7 +108,8 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions):
       info: {
         title: 'Pinion API',
         version: '1',
-        description: 'Schedule posts to social platforms with one request. Authenticate with `Authorization: Bearer <API key>`. Errors are `application/problem+json`.',
+        description:
+          'Schedule posts to social platforms with one request. Authenticate with `Authorization: Bearer <API key>`. Errors are `application/problem+json`.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Pinion API key (pin_…)' } } },
     },

@@ -20,15 +20,31 @@ export const budgetCategory = (platform: string, rateCategory: string) => `${pla
  * platform aligns its own windows; both checks are single atomic statements, so workers on
  * several machines never overspend.
  */
-export async function reserveSlot(db: Kysely<Database>, accountId: string, category: string, budget: Budget, now = Date.now()): Promise<{ ok: true; at: number } | { ok: false; retryAt: number }> {
+export async function reserveSlot(
+  db: Kysely<Database>,
+  accountId: string,
+  category: string,
+  budget: Budget,
+  now = Date.now(),
+): Promise<{ ok: true; at: number } | { ok: false; retryAt: number }> {
   const spacing = Math.ceil(budget.windowMs / budget.limit);
   const paced = await db
     .insertInto('rate_pacing')
     .values({ account_id: accountId, category, next_slot_at: now + spacing })
-    .onConflict((oc) => oc.columns(['account_id', 'category']).doUpdateSet({ next_slot_at: now + spacing }).where('rate_pacing.next_slot_at', '<=', now))
+    .onConflict((oc) =>
+      oc
+        .columns(['account_id', 'category'])
+        .doUpdateSet({ next_slot_at: now + spacing })
+        .where('rate_pacing.next_slot_at', '<=', now),
+    )
     .executeTakeFirst();
   if (Number(paced.numInsertedOrUpdatedRows ?? 0) !== 1) {
-    const row = await db.selectFrom('rate_pacing').select('next_slot_at').where('account_id', '=', accountId).where('category', '=', category).executeTakeFirst();
+    const row = await db
+      .selectFrom('rate_pacing')
+      .select('next_slot_at')
+      .where('account_id', '=', accountId)
+      .where('category', '=', category)
+      .executeTakeFirst();
     return { ok: false, retryAt: row?.next_slot_at ?? now + spacing };
   }
   if (budget.perDay > 0) {
@@ -36,7 +52,12 @@ export async function reserveSlot(db: Kysely<Database>, accountId: string, categ
     const counted = await db
       .insertInto('rate_daily')
       .values({ account_id: accountId, category, day, used: 1 })
-      .onConflict((oc) => oc.columns(['account_id', 'category', 'day']).doUpdateSet((eb) => ({ used: eb('rate_daily.used', '+', 1) })).where('rate_daily.used', '<', budget.perDay))
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'category', 'day'])
+          .doUpdateSet((eb) => ({ used: eb('rate_daily.used', '+', 1) }))
+          .where('rate_daily.used', '<', budget.perDay),
+      )
       .executeTakeFirst();
     if (Number(counted.numInsertedOrUpdatedRows ?? 0) !== 1) return { ok: false, retryAt: (day + 1) * DAY_MS };
   }
@@ -54,7 +75,11 @@ export interface SlotRequest {
  * upsert for the pacing rows (an account and category at most once a round, so later requests of
  * the same account come in later rounds, as they would have come later) and one per daily limit.
  */
-export async function reserveSlots(db: Kysely<Database>, requests: readonly SlotRequest[], now = Date.now()): Promise<Array<{ ok: true; at: number } | { ok: false; retryAt: number }>> {
+export async function reserveSlots(
+  db: Kysely<Database>,
+  requests: readonly SlotRequest[],
+  now = Date.now(),
+): Promise<Array<{ ok: true; at: number } | { ok: false; retryAt: number }>> {
   const results: Array<{ ok: true; at: number } | { ok: false; retryAt: number }> = requests.map(() => ({ ok: true, at: now }));
   const key = (r: { account_id: string; category: string }) => `${r.account_id}\u0000${r.category}`;
   const rounds: number[][] = [];
@@ -70,29 +95,46 @@ export async function reserveSlots(db: Kysely<Database>, requests: readonly Slot
     const paced = await db
       .insertInto('rate_pacing')
       .values(round.map((i) => ({ account_id: requests[i]!.accountId, category: requests[i]!.category, next_slot_at: now + spaced(i) })))
-      .onConflict((oc) => oc.columns(['account_id', 'category']).doUpdateSet((eb) => ({ next_slot_at: eb.ref('excluded.next_slot_at') })).where('rate_pacing.next_slot_at', '<=', now))
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'category'])
+          .doUpdateSet((eb) => ({ next_slot_at: eb.ref('excluded.next_slot_at') }))
+          .where('rate_pacing.next_slot_at', '<=', now),
+      )
       .returning(['account_id', 'category'])
       .execute();
     const passed = new Set(paced.map(key));
     const refused = round.filter((i) => !passed.has(key({ account_id: requests[i]!.accountId, category: requests[i]!.category })));
     if (refused.length) {
-      const rows = await db.selectFrom('rate_pacing').select(['account_id', 'category', 'next_slot_at']).where('account_id', 'in', [...new Set(refused.map((i) => requests[i]!.accountId))]).execute();
+      const rows = await db
+        .selectFrom('rate_pacing')
+        .select(['account_id', 'category', 'next_slot_at'])
+        .where('account_id', 'in', [...new Set(refused.map((i) => requests[i]!.accountId))])
+        .execute();
       const next = new Map(rows.map((r) => [key(r), r.next_slot_at]));
-      for (const i of refused) results[i] = { ok: false, retryAt: next.get(key({ account_id: requests[i]!.accountId, category: requests[i]!.category })) ?? now + spaced(i) };
+      for (const i of refused)
+        results[i] = { ok: false, retryAt: next.get(key({ account_id: requests[i]!.accountId, category: requests[i]!.category })) ?? now + spaced(i) };
     }
     // Daily limits, for the calls the pacing let through, one upsert per limit.
     const daily = new Map<number, number[]>();
-    for (const i of round) if (results[i]!.ok && requests[i]!.budget.perDay > 0) daily.set(requests[i]!.budget.perDay, [...(daily.get(requests[i]!.budget.perDay) ?? []), i]);
+    for (const i of round)
+      if (results[i]!.ok && requests[i]!.budget.perDay > 0) daily.set(requests[i]!.budget.perDay, [...(daily.get(requests[i]!.budget.perDay) ?? []), i]);
     const day = Math.floor(now / DAY_MS);
     for (const [perDay, calls] of daily) {
       const counted = await db
         .insertInto('rate_daily')
         .values(calls.map((i) => ({ account_id: requests[i]!.accountId, category: requests[i]!.category, day, used: 1 })))
-        .onConflict((oc) => oc.columns(['account_id', 'category', 'day']).doUpdateSet((eb) => ({ used: eb('rate_daily.used', '+', 1) })).where('rate_daily.used', '<', perDay))
+        .onConflict((oc) =>
+          oc
+            .columns(['account_id', 'category', 'day'])
+            .doUpdateSet((eb) => ({ used: eb('rate_daily.used', '+', 1) }))
+            .where('rate_daily.used', '<', perDay),
+        )
         .returning(['account_id', 'category'])
         .execute();
       const within = new Set(counted.map(key));
-      for (const i of calls) if (!within.has(key({ account_id: requests[i]!.accountId, category: requests[i]!.category }))) results[i] = { ok: false, retryAt: (day + 1) * DAY_MS };
+      for (const i of calls)
+        if (!within.has(key({ account_id: requests[i]!.accountId, category: requests[i]!.category }))) results[i] = { ok: false, retryAt: (day + 1) * DAY_MS };
     }
   }
   return results;

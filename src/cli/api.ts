@@ -12,7 +12,9 @@ export class ApiError extends Error {
     readonly status: number,
     readonly problem: Problem,
   ) {
-    super(`${problem.detail ?? `HTTP ${status}`} (${status})${(problem.errors ?? []).map((e) => `\n  ${e.line !== undefined ? `line ${e.line}: ` : ''}${e.field}: ${e.message}`).join('')}`);
+    super(
+      `${problem.detail ?? `HTTP ${status}`} (${status})${(problem.errors ?? []).map((e) => `\n  ${e.line !== undefined ? `line ${e.line}: ` : ''}${e.field}: ${e.message}`).join('')}`,
+    );
   }
 }
 
@@ -37,7 +39,11 @@ export class ApiClient {
     return new ApiClient(url, key);
   }
 
-  async call<T = unknown>(method: string, path: string, init: { json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<ApiAnswer<T>> {
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    init: { json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, ...init.headers };
     let body: string | undefined;
     if (init.json !== undefined) {
@@ -52,7 +58,9 @@ export class ApiClient {
       res = await fetch(`${this.baseUrl}/api/v1${path}`, { method, headers, body });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new UsageError(`Cannot reach Pinion at ${this.baseUrl} (${cause}): is it running (pinion start)? Set --api-url or $PINION_API_URL if it listens elsewhere`);
+      throw new UsageError(
+        `Cannot reach Pinion at ${this.baseUrl} (${cause}): is it running (pinion start)? Set --api-url or $PINION_API_URL if it listens elsewhere`,
+      );
     }
     const text = await res.text();
     let parsed: unknown = text;

@@ -30,7 +30,10 @@ const postLine = (p: Post) => `${p.id}  ${p.status.padEnd(19)} ${p.scheduled_at}
 const postDetail = (p: Post) =>
   [
     postLine(p),
-    ...p.deliveries.map((d) => `  ${d.platform.padEnd(10)} ${d.status.padEnd(10)} ${d.url ?? d.external_id ?? ''}${d.last_error ? `  ${d.last_error.kind}: ${d.last_error.message}` : ''}`),
+    ...p.deliveries.map(
+      (d) =>
+        `  ${d.platform.padEnd(10)} ${d.status.padEnd(10)} ${d.url ?? d.external_id ?? ''}${d.last_error ? `  ${d.last_error.kind}: ${d.last_error.message}` : ''}`,
+    ),
     ...(p.warnings ?? []).map((w) => `  warning: ${w.field}: ${w.message}`),
   ].join('\n');
 
@@ -110,7 +113,9 @@ export async function postsCommand(args: PostsArgs): Promise<void> {
       return print(out, body, () => `${status === 200 ? 'Already scheduled (same Idempotency-Key): ' : 'Scheduled: '}${postDetail(body)}`);
     }
     case 'list': {
-      const query = new URLSearchParams(Object.entries({ status: v.status, platform: v.platform?.[0], limit: v.limit }).filter((e): e is [string, string] => e[1] !== undefined));
+      const query = new URLSearchParams(
+        Object.entries({ status: v.status, platform: v.platform?.[0], limit: v.limit }).filter((e): e is [string, string] => e[1] !== undefined),
+      );
       const { body } = await api.call<{ data: Post[]; next_cursor: string | null }>('GET', `/posts?${query}`);
       return print(out, body, () => (body.data.length ? body.data.map(postLine).join('\n') : 'No posts') + (body.next_cursor ? '\n(more: raise --limit)' : ''));
     }
@@ -124,14 +129,20 @@ export async function postsCommand(args: PostsArgs): Promise<void> {
     }
     case 'retry': {
       const { body } = await api.call<{ post: Post; retried: string[] }>('POST', `/posts/${needId()}/retry`, { json: {} });
-      return print(out, body, () => `Retrying ${body.retried.length} failed ${body.retried.length === 1 ? 'delivery' : 'deliveries'}: ${postDetail(body.post)}`);
+      return print(
+        out,
+        body,
+        () => `Retrying ${body.retried.length} failed ${body.retried.length === 1 ? 'delivery' : 'deliveries'}: ${postDetail(body.post)}`,
+      );
     }
     case 'delete': {
       const { body } = await api.call<{ post: Post; deliveries: Array<{ delivery_id: string; platform: string; result: string; message: string }> }>(
         'DELETE',
         `/posts/${needId()}${v.unpublish ? '?unpublish=true' : ''}`,
       );
-      return print(out, body, () => [`Deleted ${body.post.id}`, ...body.deliveries.map((d) => `  ${d.delivery_id}  ${d.platform}  ${d.result}: ${d.message}`)].join('\n'));
+      return print(out, body, () =>
+        [`Deleted ${body.post.id}`, ...body.deliveries.map((d) => `  ${d.delivery_id}  ${d.platform}  ${d.result}: ${d.message}`)].join('\n'),
+      );
     }
     default:
       throw new UsageError(`pinion posts ${args.action ?? ''}: say create, list, get, cancel, retry or delete (pinion posts --help)`);
@@ -159,7 +170,9 @@ export async function accountsCommand(args: AccountsArgs): Promise<void> {
     case 'list': {
       const accounts = await list();
       return print(out, { data: accounts }, () =>
-        accounts.length ? accounts.map((a) => `${a.id}  ${a.platform.padEnd(10)} ${a.username.padEnd(20)} ${a.status}${a.last_error ? `  (${a.last_error})` : ''}`).join('\n') : 'No accounts: connect one with pinion accounts connect <platform>',
+        accounts.length
+          ? accounts.map((a) => `${a.id}  ${a.platform.padEnd(10)} ${a.username.padEnd(20)} ${a.status}${a.last_error ? `  (${a.last_error})` : ''}`).join('\n')
+          : 'No accounts: connect one with pinion accounts connect <platform>',
       );
     }
     case 'connect': {
@@ -167,7 +180,10 @@ export async function accountsCommand(args: AccountsArgs): Promise<void> {
       const before = new Map((await list()).map((a) => [a.id, fingerprint(a)]));
       const { body } = await api.call<{ authorize_url: string; expires_at: string }>('POST', '/accounts/connect', { json: { platform: args.platform } });
       if (args.sandboxApprove !== undefined) await approveInSandbox(body.authorize_url, args.sandboxApprove);
-      else args.say(`Open this URL in a browser and approve (valid until ${body.expires_at}):\n\n  ${body.authorize_url}\n\nWaiting for the account to connect… (Ctrl-C to stop)`);
+      else
+        args.say(
+          `Open this URL in a browser and approve (valid until ${body.expires_at}):\n\n  ${body.authorize_url}\n\nWaiting for the account to connect… (Ctrl-C to stop)`,
+        );
       const deadline = Date.now() + args.waitSeconds * 1000;
       while (Date.now() < deadline) {
         const changed = (await list()).find((a) => a.platform === args.platform && before.get(a.id) !== fingerprint(a));

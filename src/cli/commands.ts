@@ -15,7 +15,10 @@ const db = {
   config: { type: 'string', value: 'FILE', help: 'JSON config file (also $PINION_CONFIG; ./pinion.config.json if present)' },
   'database-url': { type: 'string', value: 'URL', help: 'sqlite:<path> or postgres://… (also $DATABASE_URL)' },
 } as const;
-const listen = { host: { type: 'string', value: 'H', help: 'Address to listen on' }, port: { type: 'string', value: 'P', help: 'Port to listen on (0: any free port)' } } as const;
+const listen = {
+  host: { type: 'string', value: 'H', help: 'Address to listen on' },
+  port: { type: 'string', value: 'P', help: 'Port to listen on (0: any free port)' },
+} as const;
 const client = {
   'api-url': { type: 'string', value: 'URL', help: 'Where Pinion runs (also $PINION_API_URL; default http://127.0.0.1:8080)' },
   key: { type: 'string', value: 'KEY', help: 'API key (also $PINION_API_KEY)' },
@@ -35,11 +38,23 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'keys create',
     summary: 'Create an API key (shown once)',
-    options: { ...db, workspace: { type: 'string', value: 'W', help: 'Workspace (made if new; default "default")' }, name: { type: 'string', value: 'N', help: 'A name to recognise the key by' }, scopes: { type: 'string', value: 's1,s2|all', help: 'Scopes (default all)' },
-      format: { type: 'string', value: 'pinion|posteverywhere', help: 'pinion (pin_…, the default) or posteverywhere (pe_live_…, for PostEverywhere’s SDK at /compat/posteverywhere)' },
+    options: {
+      ...db,
+      workspace: { type: 'string', value: 'W', help: 'Workspace (made if new; default "default")' },
+      name: { type: 'string', value: 'N', help: 'A name to recognise the key by' },
+      scopes: { type: 'string', value: 's1,s2|all', help: 'Scopes (default all)' },
+      format: {
+        type: 'string',
+        value: 'pinion|posteverywhere',
+        help: 'pinion (pin_…, the default) or posteverywhere (pe_live_…, for PostEverywhere’s SDK at /compat/posteverywhere)',
+      },
     },
   },
-  { name: 'keys list', summary: 'List API keys (never their secrets)', options: { ...db, workspace: { type: 'string', value: 'W', help: 'Only this workspace' } } },
+  {
+    name: 'keys list',
+    summary: 'List API keys (never their secrets)',
+    options: { ...db, workspace: { type: 'string', value: 'W', help: 'Only this workspace' } },
+  },
   { name: 'keys revoke', args: '<key id>', summary: 'Revoke an API key at once', options: { ...db } },
   {
     name: 'posts create',
@@ -76,7 +91,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   { name: 'posts get', args: '<post id>', summary: 'A post with each delivery’s state', client: true, options: { ...client } },
   { name: 'posts cancel', args: '<post id>', summary: 'Cancel a post not yet publishing', client: true, options: { ...client } },
-  { name: 'posts retry', args: '<post id>', summary: 'Publish a post’s failed deliveries again (never one that may have gone out)', client: true, options: { ...client } },
+  {
+    name: 'posts retry',
+    args: '<post id>',
+    summary: 'Publish a post’s failed deliveries again (never one that may have gone out)',
+    client: true,
+    options: { ...client },
+  },
   {
     name: 'posts delete',
     args: '<post id>',
@@ -137,13 +158,24 @@ export const COMMANDS: CommandSpec[] = [
 ];
 
 /** Options every command takes. */
-export const COMMON_OPTIONS: CommandSpec['options'] = { json: { type: 'boolean', help: 'Machine-readable output' }, help: { type: 'boolean', short: 'h', help: 'This help' } };
+export const COMMON_OPTIONS: CommandSpec['options'] = {
+  json: { type: 'boolean', help: 'Machine-readable output' },
+  help: { type: 'boolean', short: 'h', help: 'This help' },
+};
 
 export function commandHelp(spec: CommandSpec): string {
   const all = { ...spec.options, ...COMMON_OPTIONS };
   const flags = Object.entries(all).map(([name, o]) => [`${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`, o.help] as const);
   const width = Math.max(...flags.map(([f]) => f.length)) + 2;
-  return [`Usage: pinion ${spec.name}${spec.args ? ` ${spec.args}` : ''} [options]`, '', spec.summary, ...(spec.details ?? []), '', 'Options:', ...flags.map(([f, h]) => `  ${f.padEnd(width)}${h}`)].join('\n');
+  return [
+    `Usage: pinion ${spec.name}${spec.args ? ` ${spec.args}` : ''} [options]`,
+    '',
+    spec.summary,
+    ...(spec.details ?? []),
+    '',
+    'Options:',
+    ...flags.map(([f, h]) => `  ${f.padEnd(width)}${h}`),
+  ].join('\n');
 }
 
 export function overallHelp(only?: CommandSpec[]): string {

@@ -69,7 +69,11 @@ export async function importCommand(args: { file?: string; api: ApiClient; out: 
     const { csv, toFileLine } = chunkCsv(header!, rows);
     const key = `import-${createHash('sha256').update(csv).digest('hex').slice(0, 40)}-${firstRow}`;
     try {
-      const res = await api.call<{ data: Array<{ id: string }> }>('POST', '/posts:import', { text: csv, contentType: 'text/csv', headers: { 'idempotency-key': key } });
+      const res = await api.call<{ data: Array<{ id: string }> }>('POST', '/posts:import', {
+        text: csv,
+        contentType: 'text/csv',
+        headers: { 'idempotency-key': key },
+      });
       ids.push(...res.body.data.map((p) => p.id));
       if (res.headers.get('idempotent-replayed') === 'true') replayed += rows.length;
       else created += rows.length;
@@ -77,12 +81,18 @@ export async function importCommand(args: { file?: string; api: ApiClient; out: 
       if (tty) tty.write('\n');
       if (err instanceof ApiError) {
         for (const e of err.problem.errors ?? []) if (e.line !== undefined) e.line = toFileLine.get(e.line) ?? e.line;
-        const stored = firstRow > 0 ? ` Rows before line ${rows[0]!.line} are stored; fix the file and run the same command again: stored rows are not imported twice.` : '';
-        throw new ApiError(err.status, { ...err.problem, detail: `import stopped at rows ${firstRow + 1}–${firstRow + rows.length}: ${err.problem.detail ?? ''}.${stored}` });
+        const stored =
+          firstRow > 0 ? ` Rows before line ${rows[0]!.line} are stored; fix the file and run the same command again: stored rows are not imported twice.` : '';
+        throw new ApiError(err.status, {
+          ...err.problem,
+          detail: `import stopped at rows ${firstRow + 1}–${firstRow + rows.length}: ${err.problem.detail ?? ''}.${stored}`,
+        });
       }
       throw err;
     }
-    report(`Imported ${created + replayed} row(s)${replayed ? ` (${replayed} already imported before)` : ''}, ${Math.min(100, Math.round((bytesRead / Math.max(1, size)) * 100))}% of ${file}`);
+    report(
+      `Imported ${created + replayed} row(s)${replayed ? ` (${replayed} already imported before)` : ''}, ${Math.min(100, Math.round((bytesRead / Math.max(1, size)) * 100))}% of ${file}`,
+    );
   };
 
   try {
@@ -107,5 +117,9 @@ export async function importCommand(args: { file?: string; api: ApiClient; out: 
   if (chunk.length) await send(chunk, rowsSeen, size);
   if (!created && !replayed) throw new UsageError(`${file} has a header but no rows`);
   if (tty) tty.write('\n');
-  print(out, { created, already_imported: replayed, posts: ids }, () => `Imported ${created + replayed} post(s) from ${file}${replayed ? `: ${created} new, ${replayed} imported before` : ''}`);
+  print(
+    out,
+    { created, already_imported: replayed, posts: ids },
+    () => `Imported ${created + replayed} post(s) from ${file}${replayed ? `: ${created} new, ${replayed} imported before` : ''}`,
+  );
 }

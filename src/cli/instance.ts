@@ -55,7 +55,14 @@ function mediaProblemEvent(d: DeliveryRow, error: { kind: string; message: strin
   return {
     workspaceId: d.workspace_id,
     type: 'post.needs_attention',
-    data: { post_id: d.post_id, delivery_id: d.id, platform: d.platform, account_id: d.account_id, scheduled_at: new Date(d.scheduled_at).toISOString(), error },
+    data: {
+      post_id: d.post_id,
+      delivery_id: d.id,
+      platform: d.platform,
+      account_id: d.account_id,
+      scheduled_at: new Date(d.scheduled_at).toISOString(),
+      error,
+    },
   };
 }
 
@@ -78,11 +85,18 @@ function outcomeEvent(o: DeliveryOutcome): Parameters<typeof emitEvent>[1] {
         published_at: new Date(o.publishedAt).toISOString(),
         scheduled_at: new Date(d.scheduled_at).toISOString(),
         adopted: o.adopted,
-        ...(o.duplicates.length && { duplicates: o.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })), warning: o.warning }),
+        ...(o.duplicates.length && {
+          duplicates: o.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })),
+          warning: o.warning,
+        }),
       },
     };
   }
-  return { workspaceId: d.workspace_id, type: 'post.failed', data: { ...base, error: o.error, attempts: o.attempts, ...(o.type === 'needs_attention' && { needs_attention: true }) } };
+  return {
+    workspaceId: d.workspace_id,
+    type: 'post.failed',
+    data: { ...base, error: o.error, attempts: o.attempts, ...(o.type === 'needs_attention' && { needs_attention: true }) },
+  };
 }
 
 /** The background passes every worker runs; capabilities add theirs here. */
@@ -98,7 +112,10 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
           clock,
           check: checkMedia,
           onSetAside: async (trx, post, deliveries) => {
-            log.warn({ postId: post.id, deliveries: deliveries.map((d) => d.id), reason: deliveries[0]!.last_error }, 'a post’s media will not do; its deliveries need attention');
+            log.warn(
+              { postId: post.id, deliveries: deliveries.map((d) => d.id), reason: deliveries[0]!.last_error },
+              'a post’s media will not do; its deliveries need attention',
+            );
             for (const d of deliveries) await emitEvent(trx, mediaProblemEvent(d, { kind: MEDIA_PROBLEM, message: d.last_error ?? '' }));
           },
         }),
@@ -136,14 +153,18 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
       for (const outcome of outcomes) {
         if (outcome.type === 'published') continue;
         const d = outcome.delivery;
-        log.info({ postId: d.post_id, deliveryId: d.id, platform: d.platform, error: outcome.error, attempts: outcome.attempts }, outcome.type === 'needs_attention' ? 'publish needs attention' : 'publish failed');
+        log.info(
+          { postId: d.post_id, deliveryId: d.id, platform: d.platform, error: outcome.error, attempts: outcome.attempts },
+          outcome.type === 'needs_attention' ? 'publish needs attention' : 'publish failed',
+        );
       }
       await emitEvents(trx, outcomes.map(outcomeEvent));
     },
     // Long enough for a platform to fetch it while processing a container, short enough not to stay a standing link.
     publicMediaUrl: async (workspaceId, mediaId) => ctx.media.publicLink(workspaceId, mediaId, 3600_000),
     // Stored like a conversion (the same bytes again are the same media), so a retry makes no second copy.
-    publicUrlOfBytes: async (workspaceId, bytes) => ctx.media.publicLink(workspaceId, (await ctx.media.ingest(workspaceId, bytes, { source: 'converted' })).id, 3600_000),
+    publicUrlOfBytes: async (workspaceId, bytes) =>
+      ctx.media.publicLink(workspaceId, (await ctx.media.ingest(workspaceId, bytes, { source: 'converted' })).id, 3600_000),
     readMedia: async (workspaceId, mediaId) => {
       const media = await ctx.media.get(workspaceId, mediaId);
       if (!media) throw new Error(`media ${mediaId} was deleted`);
@@ -168,7 +189,21 @@ function backgroundPasses(ctx: ApiContext, log: Logger, metrics: Registry, clock
       await emitEvent(ctx.store.db, { workspaceId: post.workspaceId, type: 'post.link_broken', data: { post_id: post.id, links } });
     },
   });
-  return [publishing, ...media, analytics, links, ...ctx.accounts.passes, ...webhookPasses({ db: ctx.store.db, vault: ctx.accounts.vault, log, config: { allowHosts: ctx.config.webhooks.allowHosts }, retentionDays: ctx.config.webhooks.retentionDays, clock })];
+  return [
+    publishing,
+    ...media,
+    analytics,
+    links,
+    ...ctx.accounts.passes,
+    ...webhookPasses({
+      db: ctx.store.db,
+      vault: ctx.accounts.vault,
+      log,
+      config: { allowHosts: ctx.config.webhooks.allowHosts },
+      retentionDays: ctx.config.webhooks.retentionDays,
+      clock,
+    }),
+  ];
 }
 
 /** Starts the parts of Pinion asked for in this process: API server, worker, or both. */
@@ -259,7 +294,12 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
   const checkUrl = config.media.checkPostUrls ? async (url: string) => media.urlProbes.quick(url) : undefined;
   const fullCheckUrl = config.media.checkPostUrls ? (url: string) => media.urlProbes.full(url) : undefined;
   // Destinations are fetched by the media fetch's rules (the same private-address refusal and allowlist).
-  const links = new LinkChecker({ allowHosts: config.media.fetchAllowHosts, timeoutMs: config.links.timeoutMs, maxBytes: config.links.maxBytes, cacheSeconds: config.links.cacheSeconds });
+  const links = new LinkChecker({
+    allowHosts: config.media.fetchAllowHosts,
+    timeoutMs: config.links.timeoutMs,
+    maxBytes: config.links.maxBytes,
+    cacheSeconds: config.links.cacheSeconds,
+  });
   const checkLink = config.links.checkPostLinks ? (url: string) => links.check(url) : undefined;
   const knownLink = config.links.checkPostLinks ? (url: string) => links.known(url) : undefined;
   const llm = { ...config.llm, apiKey: process.env.PINION_LLM_API_KEY };
@@ -276,7 +316,11 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
       metrics,
       clock,
       // The emulators' own requests are noise beside Pinion's: logged only when debugging.
-      mounts: [...sandboxes].map(([platform, sandbox]) => ({ prefix: sandboxPrefix(platform), plugin: mountOf(platform, sandbox.plugin), logLevel: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : ('warn' as const) })),
+      mounts: [...sandboxes].map(([platform, sandbox]) => ({
+        prefix: sandboxPrefix(platform),
+        plugin: mountOf(platform, sandbox.plugin),
+        logLevel: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : ('warn' as const),
+      })),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const port = Number(new URL(address).port);

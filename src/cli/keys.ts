@@ -1,5 +1,17 @@
 import { migrateToLatest, openStore } from '../store/index.js';
-import { createApiKey, ensureWorkspace, findApiKeyById, findWorkspace, listApiKeys, listWorkspaces, parseScopes, revokeApiKey, API_SCOPES, KEY_PREFIXES, type KeyFormat } from '../workspaces/index.js';
+import {
+  createApiKey,
+  ensureWorkspace,
+  findApiKeyById,
+  findWorkspace,
+  listApiKeys,
+  listWorkspaces,
+  parseScopes,
+  revokeApiKey,
+  API_SCOPES,
+  KEY_PREFIXES,
+  type KeyFormat,
+} from '../workspaces/index.js';
 import type { Config } from '../config/index.js';
 import { UsageError, print, type Output } from './output.js';
 
@@ -42,15 +54,28 @@ export async function keysCommand(config: Config, args: KeysArgs): Promise<void>
       case 'list': {
         const workspaces = args.workspace ? [await findWorkspace(db, args.workspace)] : await listWorkspaces(db);
         if (args.workspace && !workspaces[0]) throw new UsageError(`No workspace "${args.workspace}"`);
-        const rows: Array<Record<string, unknown> & { id: string; prefix: string; workspace: string; name: string; scopes: string[]; revoked_at: string | null }> = [];
+        const rows: Array<
+          Record<string, unknown> & { id: string; prefix: string; workspace: string; name: string; scopes: string[]; revoked_at: string | null }
+        > = [];
         for (const ws of workspaces) {
           for (const k of await listApiKeys(db, ws!.id)) {
-            rows.push({ id: k.id, workspace: ws!.name, name: k.name, prefix: k.prefix, scopes: k.scopes, created_at: k.createdAt.toISOString(), last_used_at: k.lastUsedAt?.toISOString() ?? null, revoked_at: k.revokedAt?.toISOString() ?? null });
+            rows.push({
+              id: k.id,
+              workspace: ws!.name,
+              name: k.name,
+              prefix: k.prefix,
+              scopes: k.scopes,
+              created_at: k.createdAt.toISOString(),
+              last_used_at: k.lastUsedAt?.toISOString() ?? null,
+              revoked_at: k.revokedAt?.toISOString() ?? null,
+            });
           }
         }
         print(args.out, rows, () =>
           rows.length
-            ? rows.map((r) => `${r.id}  ${r.prefix}…  ${r.workspace}  ${r.name}  ${r.revoked_at ? `revoked ${r.revoked_at}` : 'active'}  [${r.scopes.join(' ')}]`).join('\n')
+            ? rows
+                .map((r) => `${r.id}  ${r.prefix}…  ${r.workspace}  ${r.name}  ${r.revoked_at ? `revoked ${r.revoked_at}` : 'active'}  [${r.scopes.join(' ')}]`)
+                .join('\n')
             : 'No API keys. Create one with: pinion keys create --workspace default',
         );
         return;

@@ -11,7 +11,11 @@ function api(args: { apiUrl?: string; key?: string }) {
   if (!key) throw new UsageError('Give the API key with --key or $PINION_API_KEY');
   const base = (args.apiUrl ?? process.env.PINION_API_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   return async <T>(path: string, body: unknown): Promise<T | undefined> => {
-    const res = await fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const answer = (await res.json()) as T & Problem;
     if (res.ok) return answer;
     const lines = (answer.errors ?? []).map((e) => `  ${e.field}: ${e.message}`);
@@ -21,7 +25,14 @@ function api(args: { apiUrl?: string; key?: string }) {
   };
 }
 
-type Check = { ok: boolean; status: number; final_url: string; redirects: Array<{ status: number }>; rich_previews: Record<string, { label: string; missing: string[] }>; warnings: string[] };
+type Check = {
+  ok: boolean;
+  status: number;
+  final_url: string;
+  redirects: Array<{ status: number }>;
+  rich_previews: Record<string, { label: string; missing: string[] }>;
+  warnings: string[];
+};
 
 /** `pinion link-check URL`: link preflight of a destination through a running Pinion. */
 export async function linkCheckCommand(args: { url?: string; apiUrl?: string; key?: string; out: Output }): Promise<void> {
@@ -39,8 +50,12 @@ export async function linkCheckCommand(args: { url?: string; apiUrl?: string; ke
 
 /** `pinion suggest --url URL | --content TEXT [--keywords a,b]`: title and description suggestions. */
 export async function suggestCommand(args: { url?: string; content?: string; keywords?: string; apiUrl?: string; key?: string; out: Output }): Promise<void> {
-  if (!args.url && !args.content) throw new UsageError('Usage: pinion suggest (--url URL | --content TEXT) [--keywords k1,k2] [--api-url URL] [--key KEY] [--json]');
-  const keywords = args.keywords?.split(',').map((k) => k.trim()).filter(Boolean);
+  if (!args.url && !args.content)
+    throw new UsageError('Usage: pinion suggest (--url URL | --content TEXT) [--keywords k1,k2] [--api-url URL] [--key KEY] [--json]');
+  const keywords = args.keywords
+    ?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const r = await api(args)<{ titles: string[]; descriptions: string[] }>('/pins:suggest', { url: args.url, content: args.content, keywords });
   if (!r) return;
   print(args.out, r, () => ['Titles:', ...r.titles.map((t) => `  ${t}`), 'Descriptions:', ...r.descriptions.map((d) => `  ${d}`)].join('\n'));

@@ -37,7 +37,15 @@ async function main(argv: string[]): Promise<void> {
       case 'accounts': {
         const wait = Number(str('wait') ?? 600);
         if (!Number.isFinite(wait) || wait <= 0) throw new UsageError('--wait must be a number of seconds above 0');
-        return accountsCommand({ action, platform: rest[0], api, out, sandboxApprove: str('sandbox-approve'), waitSeconds: wait, say: (t) => process.stderr.write(`${t}\n`) });
+        return accountsCommand({
+          action,
+          platform: rest[0],
+          api,
+          out,
+          sandboxApprove: str('sandbox-approve'),
+          waitSeconds: wait,
+          say: (t) => process.stderr.write(`${t}\n`),
+        });
       }
     }
   }
@@ -53,7 +61,8 @@ async function main(argv: string[]): Promise<void> {
       sandbox: command === 'start' && process.env.PINION_SANDBOX === undefined ? true : undefined,
     },
   });
-  if (command === 'keys') return keysCommand(config, { action, id: rest[0], workspace: str('workspace'), name: str('name'), scopes: str('scopes'), format: str('format'), out });
+  if (command === 'keys')
+    return keysCommand(config, { action, id: rest[0], workspace: str('workspace'), name: str('name'), scopes: str('scopes'), format: str('format'), out });
   return runCommand(command as 'start' | 'serve' | 'worker' | 'migrate' | 'sandbox', config, { withWorker: Boolean(values['with-worker']), out });
 }
 
@@ -69,6 +78,8 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   }
   // Anything else is a fault of Pinion's: the stack helps whoever reports it, on request.
   const e = err as Error & { code?: string };
-  process.stderr.write(`pinion: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}\n${process.env.PINION_DEBUG ? `${e.stack}\n` : 'Set PINION_DEBUG=1 to see where it happened.\n'}`);
+  process.stderr.write(
+    `pinion: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}\n${process.env.PINION_DEBUG ? `${e.stack}\n` : 'Set PINION_DEBUG=1 to see where it happened.\n'}`,
+  );
   process.exit(1);
 });

@@ -15,7 +15,15 @@ interface Validation {
 const validationAnswer = (v: Validation): Answer =>
   v.valid
     ? { content: [{ type: 'text', text: JSON.stringify(v, null, 2) }] }
-    : { isError: true, content: [{ type: 'text', text: `The post cannot be scheduled as it is:${v.errors.map((e) => `\n  ${e.field}: ${e.message}`).join('')}\n\n${JSON.stringify(v, null, 2)}` }] };
+    : {
+        isError: true,
+        content: [
+          {
+            type: 'text',
+            text: `The post cannot be scheduled as it is:${v.errors.map((e) => `\n  ${e.field}: ${e.message}`).join('')}\n\n${JSON.stringify(v, null, 2)}`,
+          },
+        ],
+      };
 
 /** An API answer as a tool result; a refusal is a tool error whose text names each bad field and what to do. */
 async function answer(call: () => Promise<unknown>): Promise<Answer> {
@@ -31,7 +39,9 @@ async function answer(call: () => Promise<unknown>): Promise<Answer> {
 
 const Post = z
   .record(z.string(), z.unknown())
-  .describe('A post as POST /api/v1/posts takes it (see /openapi.json, schema PostRequest): content, platforms, media_url or media_id, link, scheduled_at, timezone, platform_options');
+  .describe(
+    'A post as POST /api/v1/posts takes it (see /openapi.json, schema PostRequest): content, platforms, media_url or media_id, link, scheduled_at, timezone, platform_options',
+  );
 
 /**
  * `pinion mcp`: an MCP server on stdio so an AI agent can schedule posts. A client of the running
@@ -41,22 +51,33 @@ export function createMcpServer(api: ApiClient): McpServer {
   const server = new McpServer({ name: 'pinion', version: '1' });
   const get = (path: string) => async () => (await api.call('GET', path)).body;
 
-  server.registerTool('list_accounts', { title: 'List accounts', description: 'The connected platform accounts of the workspace, with their status' }, () => answer(get('/accounts')));
+  server.registerTool('list_accounts', { title: 'List accounts', description: 'The connected platform accounts of the workspace, with their status' }, () =>
+    answer(get('/accounts')),
+  );
   server.registerTool(
     'list_boards',
-    { title: 'List boards', description: 'The boards of an account on a platform that has boards (posts name a board in platform_options)', inputSchema: { account_id: z.string().min(1) } },
+    {
+      title: 'List boards',
+      description: 'The boards of an account on a platform that has boards (posts name a board in platform_options)',
+      inputSchema: { account_id: z.string().min(1) },
+    },
     ({ account_id }) => answer(get(`/accounts/${encodeURIComponent(account_id)}/boards`)),
   );
   server.registerTool(
     'validate_post',
-    { title: 'Validate a post', description: 'Dry run: what each platform would receive, every error and warning; stores nothing', inputSchema: { post: Post } },
+    {
+      title: 'Validate a post',
+      description: 'Dry run: what each platform would receive, every error and warning; stores nothing',
+      inputSchema: { post: Post },
+    },
     ({ post }) => answer(async () => (await api.call('POST', '/posts:validate', { json: post })).body),
   );
   server.registerTool(
     'schedule_post',
     {
       title: 'Schedule a post',
-      description: 'Schedules a post (no scheduled_at: as soon as possible). Safe to retry: the same post is not scheduled twice unless another idempotency_key is given.',
+      description:
+        'Schedules a post (no scheduled_at: as soon as possible). Safe to retry: the same post is not scheduled twice unless another idempotency_key is given.',
       inputSchema: { post: Post, idempotency_key: z.string().min(1).max(200).optional() },
     },
     ({ post, idempotency_key }) =>
@@ -79,7 +100,12 @@ export function createMcpServer(api: ApiClient): McpServer {
       },
     },
     ({ status, q, campaign_id, limit }) => {
-      const query = new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}), ...(campaign_id ? { campaign_id } : {}), limit: String(limit ?? 50) });
+      const query = new URLSearchParams({
+        ...(status ? { status } : {}),
+        ...(q ? { q } : {}),
+        ...(campaign_id ? { campaign_id } : {}),
+        limit: String(limit ?? 50),
+      });
       return answer(get(`/posts?${query}`));
     },
   );
@@ -87,11 +113,19 @@ export function createMcpServer(api: ApiClient): McpServer {
     'retry_post',
     {
       title: 'Retry a failed post',
-      description: "Publishes a post's failed deliveries again (now, or at scheduled_at). Deliveries whose outcome is still being checked are never retried: the answer says why",
+      description:
+        "Publishes a post's failed deliveries again (now, or at scheduled_at). Deliveries whose outcome is still being checked are never retried: the answer says why",
       inputSchema: { post_id: z.string().min(1), platforms: z.array(z.string().min(1)).optional(), scheduled_at: z.string().optional() },
     },
     ({ post_id, platforms, scheduled_at }) =>
-      answer(async () => (await api.call('POST', `/posts/${encodeURIComponent(post_id)}/retry`, { json: { ...(platforms && { platforms }), ...(scheduled_at && { scheduled_at }) } })).body),
+      answer(
+        async () =>
+          (
+            await api.call('POST', `/posts/${encodeURIComponent(post_id)}/retry`, {
+              json: { ...(platforms && { platforms }), ...(scheduled_at && { scheduled_at }) },
+            })
+          ).body,
+      ),
   );
   server.registerTool(
     'delete_post',
@@ -100,7 +134,8 @@ export function createMcpServer(api: ApiClient): McpServer {
       description: 'Cancels what has not been published and removes the post from listings; unpublish: true also deletes it from the platforms that allow it',
       inputSchema: { post_id: z.string().min(1), unpublish: z.boolean().optional() },
     },
-    ({ post_id, unpublish }) => answer(async () => (await api.call('DELETE', `/posts/${encodeURIComponent(post_id)}${unpublish ? '?unpublish=true' : ''}`)).body),
+    ({ post_id, unpublish }) =>
+      answer(async () => (await api.call('DELETE', `/posts/${encodeURIComponent(post_id)}${unpublish ? '?unpublish=true' : ''}`)).body),
   );
   server.registerTool(
     'cancel_post',
@@ -112,13 +147,22 @@ export function createMcpServer(api: ApiClient): McpServer {
     {
       title: 'Check a link',
       description: 'What each platform would do with this link in this post (kept, placed in the text, tagged with UTM, refused) and why, without posting',
-      inputSchema: { link: z.string().min(1), post: Post.describe('The post the link goes in (its own link, if any, is replaced); the platforms check the link only once the rest of the post is complete') },
+      inputSchema: {
+        link: z.string().min(1),
+        post: Post.describe(
+          'The post the link goes in (its own link, if any, is replaced); the platforms check the link only once the rest of the post is complete',
+        ),
+      },
     },
     ({ link, post }) =>
       answer(async () => {
         // A dry run of the post with this link: its other problems are not the question here.
         type Issue = { field: string; message: string; kind?: string };
-        const { body } = await api.call<{ errors: Issue[]; warnings: Issue[]; deliveries: Array<{ platform: string; warnings: Issue[]; adaptations: Issue[] }> }>('POST', '/posts:validate', {
+        const { body } = await api.call<{
+          errors: Issue[];
+          warnings: Issue[];
+          deliveries: Array<{ platform: string; warnings: Issue[]; adaptations: Issue[] }>;
+        }>('POST', '/posts:validate', {
           json: { ...post, link },
         });
         const aboutLink = (i: Issue) => /(^|\.)link$/.test(i.field) || i.kind === 'link_placed' || i.kind === 'link_dropped';
@@ -127,7 +171,10 @@ export function createMcpServer(api: ApiClient): McpServer {
           link,
           usable: errors.length === 0,
           errors,
-          notes: [...body.warnings.filter(aboutLink), ...body.deliveries.flatMap((d) => [...d.warnings, ...d.adaptations].filter(aboutLink).map((i) => ({ ...i, platform: d.platform })))],
+          notes: [
+            ...body.warnings.filter(aboutLink),
+            ...body.deliveries.flatMap((d) => [...d.warnings, ...d.adaptations].filter(aboutLink).map((i) => ({ ...i, platform: d.platform }))),
+          ],
         };
         if (!result.usable) throw new ApiError(422, { detail: `The link cannot be used as it is`, errors });
         return result;

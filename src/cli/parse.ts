@@ -16,7 +16,11 @@ export async function parseCommandLine(argv: string[]): Promise<Parsed> {
   let parsed: Parsed | undefined;
   let helpText = overallHelp();
   // `pinion` alone shows the list of commands (commander's help for a command without action).
-  const program = quiet(new Command('pinion'), () => overallHelp(), (t) => (helpText = t));
+  const program = quiet(
+    new Command('pinion'),
+    () => overallHelp(),
+    (t) => (helpText = t),
+  );
   const groups = new Map<string, Command>();
   for (const spec of COMMANDS) {
     const [word, action] = spec.name.split(' ') as [string, string | undefined];
@@ -25,17 +29,32 @@ export async function parseCommandLine(argv: string[]): Promise<Parsed> {
       let group = groups.get(word);
       if (!group) {
         const members = COMMANDS.filter((c) => c.name.startsWith(`${word} `));
-        group = quiet(program.command(word), () => overallHelp(members), (t) => (helpText = t));
+        group = quiet(
+          program.command(word),
+          () => overallHelp(members),
+          (t) => (helpText = t),
+        );
         // `pinion posts` or `pinion posts frob`: which actions there are.
-        group.argument('[action]').allowExcessArguments().action((given?: string) => {
-          const choices = members.map((c) => c.name.split(' ')[1]).join(', ');
-          throw new UsageError(given === undefined ? `${word} needs one of: ${choices} (pinion ${word} --help)` : `Unknown command "${word} ${given}": say one of ${choices} (pinion ${word} --help)`);
-        });
+        group
+          .argument('[action]')
+          .allowExcessArguments()
+          .action((given?: string) => {
+            const choices = members.map((c) => c.name.split(' ')[1]).join(', ');
+            throw new UsageError(
+              given === undefined
+                ? `${word} needs one of: ${choices} (pinion ${word} --help)`
+                : `Unknown command "${word} ${given}": say one of ${choices} (pinion ${word} --help)`,
+            );
+          });
         groups.set(word, group);
       }
       parent = group;
     }
-    const command = quiet(parent.command(action ?? word), () => commandHelp(spec), (t) => (helpText = t));
+    const command = quiet(
+      parent.command(action ?? word),
+      () => commandHelp(spec),
+      (t) => (helpText = t),
+    );
     // Arguments are checked by the command itself, whose message says which one is missing.
     if (spec.args) command.argument('[argument]');
     // Set again: a group's commands would inherit its leniency.
@@ -49,7 +68,9 @@ export async function parseCommandLine(argv: string[]): Promise<Parsed> {
     }
     command.action((...received: unknown[]) => {
       const self = received.at(-1) as Command;
-      const values = Object.fromEntries(options.map(([name]) => [name, self.getOptionValue(new Option(`--${name}`).attributeName()) as string | boolean | string[] | undefined]));
+      const values = Object.fromEntries(
+        options.map(([name]) => [name, self.getOptionValue(new Option(`--${name}`).attributeName()) as string | boolean | string[] | undefined]),
+      );
       parsed = { spec, values, rest: self.args };
     });
   }
@@ -59,7 +80,8 @@ export async function parseCommandLine(argv: string[]): Promise<Parsed> {
     if (!(err instanceof CommanderError)) throw err;
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { help: helpText };
     const command = findSpec(args);
-    if (err.code === 'commander.unknownCommand') throw new UsageError(`Unknown command "${args.find((a) => !a.startsWith('-'))}" (pinion --help lists the commands)`);
+    if (err.code === 'commander.unknownCommand')
+      throw new UsageError(`Unknown command "${args.find((a) => !a.startsWith('-'))}" (pinion --help lists the commands)`);
     throw new UsageError(`${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (pinion ${command?.name ?? ''}${command ? ' ' : ''}--help)`);
   }
   if (!parsed) throw new UsageError('Nothing to do (pinion --help lists the commands)');

@@ -16,7 +16,12 @@ type LongCommand = 'start' | 'serve' | 'worker' | 'migrate' | 'sandbox';
  * text per event for a person at a terminal, JSON lines for anything else (a log collector, a file).
  */
 const stderrLogger = (config: Config) =>
-  createLogger(config.logLevel, process.stderr.isTTY ? pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : pino.destination({ fd: 2, sync: false }));
+  createLogger(
+    config.logLevel,
+    process.stderr.isTTY
+      ? pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+      : pino.destination({ fd: 2, sync: false }),
+  );
 
 export async function runCommand(command: LongCommand, config: Config, opts: { withWorker: boolean; out: Output }): Promise<void> {
   const { out } = opts;
@@ -36,13 +41,17 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
 
   if (command === 'sandbox') {
     const running = await serveSandboxes(config);
-    const apps = Object.fromEntries(CONNECTORS.filter((c) => c.sandbox).map((c) => [c.facts.id, { client_id: c.sandbox!.app.clientId, client_secret: c.sandbox!.app.clientSecret }]));
+    const apps = Object.fromEntries(
+      CONNECTORS.filter((c) => c.sandbox).map((c) => [c.facts.id, { client_id: c.sandbox!.app.clientId, client_secret: c.sandbox!.app.clientSecret }]),
+    );
     // `client_id`/`client_secret` at the top are the first platform's, as before there were several.
     const first = Object.values(apps)[0]!;
     print(out, { url: running.url, sandboxes: running.sandboxes, apps, ...first }, () =>
       [
         `Platform sandboxes listening on ${running.url}`,
-        ...Object.entries(running.sandboxes).map(([platform, url]) => `  ${platform.padEnd(10)} ${url}  app client_id=${apps[platform]!.client_id} client_secret=${apps[platform]!.client_secret}`),
+        ...Object.entries(running.sandboxes).map(
+          ([platform, url]) => `  ${platform.padEnd(10)} ${url}  app client_id=${apps[platform]!.client_id} client_secret=${apps[platform]!.client_secret}`,
+        ),
         'Each has its inspection routes under <url>/_sandbox/ and its OpenAPI document at <url>/openapi.json.',
       ].join('\n'),
     );
@@ -69,25 +78,39 @@ export async function runCommand(command: LongCommand, config: Config, opts: { w
     const { key, id: keyId, reused } = await startKey(instance.store.db, workspace.id, localStateDir(config));
     const u = instance.url;
     const sandboxes = Object.fromEntries([...instance.sandboxes.keys()].map((p) => [p, `${u}${sandboxPrefix(p)}`]));
-    print(out, { dashboard: `${u}/`, api: `${u}/api/v1`, docs: `${u}/docs`, openapi: `${u}/openapi.json`, sandboxes, api_key: key, api_key_id: keyId, workspace: workspace.name }, () =>
-      [
-        `Pinion is running: ${instance.store.displayUrl}, media in ${config.mediaDir}, API and worker in this process${instance.sandboxes.size ? ', platform sandboxes' : ''}.`,
-        '',
-        `  Dashboard: ${u}/  (sign in with the API key below)`,
-        `  API:       ${u}/api/v1`,
-        `  Docs:      ${u}/docs`,
-        `  OpenAPI:   ${u}/openapi.json`,
-        ...Object.entries(sandboxes).map(([p, url]) => `  Sandbox:   ${url}  (${p} emulator)`),
-        `  API key:   ${key}`,
-        `             (id ${keyId}, workspace "${workspace.name}"; ${reused ? 'the same as at the last start' : 'new'}, kept in ${localStateDir(config)}/start-key.json for the next start)`,
-        '',
-        `Try:  curl -H "Authorization: Bearer ${key}" ${u}/api/v1/workspace`,
-        'Stop with Ctrl-C.',
-      ].join('\n'),
+    print(
+      out,
+      {
+        dashboard: `${u}/`,
+        api: `${u}/api/v1`,
+        docs: `${u}/docs`,
+        openapi: `${u}/openapi.json`,
+        sandboxes,
+        api_key: key,
+        api_key_id: keyId,
+        workspace: workspace.name,
+      },
+      () =>
+        [
+          `Pinion is running: ${instance.store.displayUrl}, media in ${config.mediaDir}, API and worker in this process${instance.sandboxes.size ? ', platform sandboxes' : ''}.`,
+          '',
+          `  Dashboard: ${u}/  (sign in with the API key below)`,
+          `  API:       ${u}/api/v1`,
+          `  Docs:      ${u}/docs`,
+          `  OpenAPI:   ${u}/openapi.json`,
+          ...Object.entries(sandboxes).map(([p, url]) => `  Sandbox:   ${url}  (${p} emulator)`),
+          `  API key:   ${key}`,
+          `             (id ${keyId}, workspace "${workspace.name}"; ${reused ? 'the same as at the last start' : 'new'}, kept in ${localStateDir(config)}/start-key.json for the next start)`,
+          '',
+          `Try:  curl -H "Authorization: Bearer ${key}" ${u}/api/v1/workspace`,
+          'Stop with Ctrl-C.',
+        ].join('\n'),
     );
   } else {
     print(out, { url: instance.url, worker: Boolean(instance.worker), api: Boolean(instance.app) }, () =>
-      instance.app ? `Pinion API listening on ${instance.url}${instance.worker ? ' (with worker)' : ''}` : `Pinion worker running (${instance.store.displayUrl})`,
+      instance.app
+        ? `Pinion API listening on ${instance.url}${instance.worker ? ' (with worker)' : ''}`
+        : `Pinion worker running (${instance.store.displayUrl})`,
     );
   }
   await untilSignal();

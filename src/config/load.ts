@@ -56,7 +56,16 @@ export function loadConfig(input: LoadConfigInput = {}): Config {
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    setPath(raw, path, LIST_PATHS.has(path) ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+    setPath(
+      raw,
+      path,
+      LIST_PATHS.has(path)
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : value,
+    );
     sourceOf.set(path, `environment variable ${name}`);
   }
   for (const [path, value] of Object.entries(input.overrides ?? {})) {

@@ -11,7 +11,8 @@
  * - misconfigured: the platform refused Pinion's own app (client id or secret wrong, app lacks access):
  *   an operator must fix the configuration; the accounts are fine and must not be asked to reconnect.
  */
-export type ConnectorErrorKind = 'retryable' | 'rate_limited' | 'auth_expired' | 'auth_revoked' | 'rejected' | 'not_found' | 'unknown_outcome' | 'misconfigured';
+export type ConnectorErrorKind =
+  'retryable' | 'rate_limited' | 'auth_expired' | 'auth_revoked' | 'rejected' | 'not_found' | 'unknown_outcome' | 'misconfigured';
 
 export class ConnectorError extends Error {
   constructor(

@@ -123,7 +123,14 @@ export interface Publisher {
    * through everything since `since`, so that not finding is never confused with not looking.
    * When several posts match, the oldest is returned and the others as `duplicates`.
    */
-  findPublished(input: { payload: unknown; since: number; exclude: Set<string>; withToken: WithToken; progress?: unknown; units?: DailyUnits }): Promise<FoundPublished | null>;
+  findPublished(input: {
+    payload: unknown;
+    since: number;
+    exclude: Set<string>;
+    withToken: WithToken;
+    progress?: unknown;
+    units?: DailyUnits;
+  }): Promise<FoundPublished | null>;
   /** Deletes a post Pinion made twice (an unknown outcome found later to have succeeded), where the platform allows it. */
   remove?(input: { externalId: string; withToken: WithToken; units?: DailyUnits }): Promise<void>;
 }

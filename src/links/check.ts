@@ -74,7 +74,8 @@ export class LinkChecker {
       const warnings: string[] = [];
       if (redirects.length) warnings.push(`redirects (${redirects.map((r) => r.status).join(', ')}) to ${fetched.finalUrl}; link to the final URL instead`);
       const missingOg = OG_WANTED.filter((k) => !page.og[k]);
-      if (missingOg.length) warnings.push(`the page has no ${missingOg.map((k) => `og:${k}`).join(', ')} tag${missingOg.length > 1 ? 's' : ''}: previews fall back to guesses`);
+      if (missingOg.length)
+        warnings.push(`the page has no ${missingOg.map((k) => `og:${k}`).join(', ')} tag${missingOg.length > 1 ? 's' : ''}: previews fall back to guesses`);
       if (page.canonical && page.canonical !== fetched.finalUrl) warnings.push(`the page names ${page.canonical} as its canonical URL`);
       return { ...base, ok: true, status: 200, finalUrl: fetched.finalUrl, error: null, page, previews, warnings };
     } catch (err) {
@@ -86,7 +87,12 @@ export class LinkChecker {
 }
 
 /** A destination's problems as issues on a post's link field: warnings, or errors when the post is strict. */
-export function linkIssues(field: string, report: LinkReport, strict: boolean, platforms?: readonly string[]): { errors: FieldIssue[]; warnings: FieldIssue[] } {
+export function linkIssues(
+  field: string,
+  report: LinkReport,
+  strict: boolean,
+  platforms?: readonly string[],
+): { errors: FieldIssue[]; warnings: FieldIssue[] } {
   const serious: string[] = [];
   if (!report.ok) serious.push(`${report.url} ${report.warnings[0]}`);
   else if (report.redirects.length) serious.push(`${report.url} ${report.warnings[0]}`);
@@ -94,7 +100,8 @@ export function linkIssues(field: string, report: LinkReport, strict: boolean, p
   const toIssues = (messages: string[]) => messages.map((message) => ({ field, message }));
   for (const [platform, preview] of Object.entries(report.previews)) {
     if (platforms && !platforms.includes(platform)) continue;
-    if (preview.missing.length) advice.push(`${platform}: ${preview.type ? `the ${preview.label} lacks` : 'no rich preview; the page needs'} ${preview.missing.join(', ')}`);
+    if (preview.missing.length)
+      advice.push(`${platform}: ${preview.type ? `the ${preview.label} lacks` : 'no rich preview; the page needs'} ${preview.missing.join(', ')}`);
   }
   return strict
     ? { errors: toIssues(serious.map((m) => `${m} — refused because the post is strict`)), warnings: toIssues(advice) }

@@ -13,7 +13,12 @@ export interface LlmSettings {
  * improve the built-in suggestions. Anything unusable — no answer, not JSON, too long, the keyword
  * gone from the title's start — leaves the built-in ones as they are.
  */
-export async function improveWithLlm(llm: LlmSettings, rules: SeoRules, built: Suggestions, facts: { keywords: string[]; source: string }): Promise<{ suggestions: Suggestions; source: 'llm' | 'built-in' }> {
+export async function improveWithLlm(
+  llm: LlmSettings,
+  rules: SeoRules,
+  built: Suggestions,
+  facts: { keywords: string[]; source: string },
+): Promise<{ suggestions: Suggestions; source: 'llm' | 'built-in' }> {
   if (!llm.baseUrl || !llm.model) return { suggestions: built, source: 'built-in' };
   try {
     const res = await fetch(`${llm.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
@@ -28,7 +33,14 @@ export async function improveWithLlm(llm: LlmSettings, rules: SeoRules, built: S
             role: 'system',
             content: `You write search-friendly social post titles (at most ${rules.titleMax} characters, the first keyword within the first 40) and descriptions (at most ${rules.descriptionShown} characters, keywords early). Answer with JSON {"title": string, "description": string} only.`,
           },
-          { role: 'user', content: JSON.stringify({ keywords: facts.keywords, draft: { title: built.titles[0], description: built.descriptions[0] }, page: facts.source.slice(0, 4000) }) },
+          {
+            role: 'user',
+            content: JSON.stringify({
+              keywords: facts.keywords,
+              draft: { title: built.titles[0], description: built.descriptions[0] },
+              page: facts.source.slice(0, 4000),
+            }),
+          },
         ],
       }),
     });
@@ -40,8 +52,22 @@ export async function improveWithLlm(llm: LlmSettings, rules: SeoRules, built: S
     const main = facts.keywords[0]?.toLowerCase();
     if (typeof title !== 'string' || typeof description !== 'string') return { suggestions: built, source: 'built-in' };
     if ([...title].length > rules.titleMax || [...description].length > rules.descriptionShown) return { suggestions: built, source: 'built-in' };
-    if (main && !title.toLowerCase().slice(0, 40 + main.length).includes(main)) return { suggestions: built, source: 'built-in' };
-    return { suggestions: { ...built, titles: [title, ...built.titles.filter((t) => t !== title)], descriptions: [description, ...built.descriptions.filter((d) => d !== description)] }, source: 'llm' };
+    if (
+      main &&
+      !title
+        .toLowerCase()
+        .slice(0, 40 + main.length)
+        .includes(main)
+    )
+      return { suggestions: built, source: 'built-in' };
+    return {
+      suggestions: {
+        ...built,
+        titles: [title, ...built.titles.filter((t) => t !== title)],
+        descriptions: [description, ...built.descriptions.filter((d) => d !== description)],
+      },
+      source: 'llm',
+    };
   } catch {
     return { suggestions: built, source: 'built-in' };
   }

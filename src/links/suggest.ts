@@ -45,7 +45,13 @@ function product(page?: LinkPage) {
   const price = f['offers.price'] ?? f['offers.lowPrice'];
   const currency = f['offers.priceCurrency'] ?? '';
   const availability = (f['offers.availability'] ?? '').replace(/^https?:\/\/schema\.org\//, '');
-  return { name: f.name, description: f.description, brand: f['brand.name'] ?? f.brand, price: price ? `${price} ${currency}`.trim() : undefined, inStock: /InStock/i.test(availability) };
+  return {
+    name: f.name,
+    description: f.description,
+    brand: f['brand.name'] ?? f.brand,
+    price: price ? `${price} ${currency}`.trim() : undefined,
+    inStock: /InStock/i.test(availability),
+  };
 }
 
 function firstSentence(text: string): string {
@@ -67,7 +73,8 @@ export function suggest(rules: SeoRules, input: SuggestInput): Suggestions {
   const titles = new Set<string>();
   const lead = (s: string) => (!main || (has(s, main) && s.toLowerCase().indexOf(main.toLowerCase()) < 30) ? s : `${capitalise(main)}: ${s}`);
   titles.add(cutWords(lead(subject), rules.titleMax));
-  if (main && keywords[1]) titles.add(cutWords(`${capitalise(main)} – ${subject}${has(subject, keywords[1]) ? '' : ` | ${capitalise(keywords[1])}`}`, rules.titleMax));
+  if (main && keywords[1])
+    titles.add(cutWords(`${capitalise(main)} – ${subject}${has(subject, keywords[1]) ? '' : ` | ${capitalise(keywords[1])}`}`, rules.titleMax));
   if (p?.brand && main) titles.add(cutWords(`${capitalise(main)} by ${p.brand} – ${subject}`, rules.titleMax));
   for (const s of subjects.slice(1)) if (titles.size < 3 && s !== subject) titles.add(cutWords(lead(s), rules.titleMax));
 

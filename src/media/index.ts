@@ -16,7 +16,10 @@ export { UploadRefused, type Sealer } from './uploads.js';
 export { MediaUrlProbes, type UrlVerdict, type UrlFacts } from './url-probes.js';
 
 /** The media capability for this process: the store chosen by config, spooling under mediaDir. */
-export async function createMediaLibrary(config: Config, deps: { db: Kysely<Database>; vault: Sealer; publicUrl: () => string; clock?: Clock }): Promise<MediaLibrary> {
+export async function createMediaLibrary(
+  config: Config,
+  deps: { db: Kysely<Database>; vault: Sealer; publicUrl: () => string; clock?: Clock },
+): Promise<MediaLibrary> {
   const dir = resolve(config.mediaDir);
   let store: MediaStore;
   if (config.media.store === 's3') {
@@ -28,5 +31,13 @@ export async function createMediaLibrary(config: Config, deps: { db: Kysely<Data
   } else {
     store = new LocalMediaStore(dir);
   }
-  return new MediaLibrary({ db: deps.db, store, spoolDir: join(dir, 'tmp'), settings: config.media, vault: deps.vault, publicUrl: deps.publicUrl, clock: deps.clock });
+  return new MediaLibrary({
+    db: deps.db,
+    store,
+    spoolDir: join(dir, 'tmp'),
+    settings: config.media,
+    vault: deps.vault,
+    publicUrl: deps.publicUrl,
+    clock: deps.clock,
+  });
 }

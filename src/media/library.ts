@@ -114,7 +114,15 @@ export class MediaLibrary {
   readonly urlProbes: MediaUrlProbes;
 
   constructor(
-    private readonly deps: { db: Kysely<Database>; store: MediaStore; spoolDir: string; settings: MediaSettings; vault: Sealer; publicUrl: () => string; clock?: Clock },
+    private readonly deps: {
+      db: Kysely<Database>;
+      store: MediaStore;
+      spoolDir: string;
+      settings: MediaSettings;
+      vault: Sealer;
+      publicUrl: () => string;
+      clock?: Clock;
+    },
   ) {
     this.uploads = new PresignedUploads(deps.db, deps.vault);
     const s = deps.settings;
@@ -128,20 +136,30 @@ export class MediaLibrary {
   /** What post planning needs of a stored media (the connectors' MediaInfo shape), or undefined. */
   async info(workspaceId: string, id: string): Promise<MediaFacts | undefined> {
     const media = await this.get(workspaceId, id);
-    return media && { id: media.id, kind: media.kind, mime: media.mime, size: media.size, width: media.width, height: media.height, durationMs: media.durationMs };
+    return (
+      media && { id: media.id, kind: media.kind, mime: media.mime, size: media.size, width: media.width, height: media.height, durationMs: media.durationMs }
+    );
   }
 
   async ingest(workspaceId: string, bytes: Buffer, options: IngestOptions): Promise<Media> {
-    return this.ingestStream(workspaceId, (async function* () {
-      yield bytes;
-    })(), options);
+    return this.ingestStream(
+      workspaceId,
+      (async function* () {
+        yield bytes;
+      })(),
+      options,
+    );
   }
 
   /**
    * Stores a stream: spooled to disk (hashed and capped on the way), probed from the file, then
    * moved into the media store. The same bytes again in this workspace return the stored media.
    */
-  async ingestStream(workspaceId: string, source: Readable | AsyncIterable<Buffer>, options: IngestOptions & { maxBytes?: number; expectMime?: string }): Promise<Media> {
+  async ingestStream(
+    workspaceId: string,
+    source: Readable | AsyncIterable<Buffer>,
+    options: IngestOptions & { maxBytes?: number; expectMime?: string },
+  ): Promise<Media> {
     const cap = options.maxBytes ?? Math.max(this.settings.maxImageBytes, this.settings.maxVideoBytes);
     let spooled;
     try {
@@ -193,7 +211,12 @@ export class MediaLibrary {
   /** Only images and videos that decode are kept; other bytes are refused with the reason. */
   private accept(p: MediaProbe): void {
     if (p.tooManyPixels) throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(p, this.settings.maxInputPixels));
-    if (p.kind === 'other') throw new MediaRejected(422, 'not-media', `is ${p.mime === 'application/octet-stream' ? 'not a file type Pinion recognises' : p.mime}, not an image or a video`);
+    if (p.kind === 'other')
+      throw new MediaRejected(
+        422,
+        'not-media',
+        `is ${p.mime === 'application/octet-stream' ? 'not a file type Pinion recognises' : p.mime}, not an image or a video`,
+      );
     if (p.unreadable) throw new MediaRejected(422, 'broken-media', `is a broken ${p.mime} file that cannot be decoded (${p.unreadable})`);
     const max = p.kind === 'image' ? this.settings.maxImageBytes : this.settings.maxVideoBytes;
     if (p.size > max) throw new MediaRejected(413, 'file-too-large', `is a ${p.size}-byte ${p.kind}; ${p.kind}s are stored up to ${max} bytes`);
@@ -218,7 +241,11 @@ export class MediaLibrary {
       created_at: Date.now(),
     };
     // A concurrent ingest of the same bytes wins the unique (workspace, sha256) race; return its row.
-    await this.deps.db.insertInto('media').values(row).onConflict((oc) => oc.columns(['workspace_id', 'sha256']).doNothing()).execute();
+    await this.deps.db
+      .insertInto('media')
+      .values(row)
+      .onConflict((oc) => oc.columns(['workspace_id', 'sha256']).doNothing())
+      .execute();
     return (await this.findBySha(workspaceId, sha256))!;
   }
 
@@ -247,7 +274,10 @@ export class MediaLibrary {
     let q = this.deps.db.selectFrom('media').selectAll().where('workspace_id', '=', workspaceId);
     if (options.before) q = q.where('id', '<', options.before);
     if (options.kind) q = q.where('kind', '=', options.kind);
-    const rows = await q.orderBy('id', 'desc').limit(options.limit + 1).execute();
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1)
+      .execute();
     const media = rows.slice(0, options.limit).map(toMedia);
     return { media, next: rows.length > options.limit ? media[media.length - 1]!.id : undefined };
   }
@@ -288,13 +318,17 @@ export class MediaLibrary {
   async convert(media: Media, options: Parameters<typeof convertImage>[1]): Promise<Media> {
     if (media.kind !== 'image') throw new MediaRejected(422, 'not-convertible', `is a ${media.kind}; only images are converted`, 'id');
     // Stored before media.maxInputPixels was lowered: refused here rather than decoded.
-    if ((media.width ?? 0) * (media.height ?? 0) > this.settings.maxInputPixels) throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(probeOf(media), this.settings.maxInputPixels), 'id');
+    if ((media.width ?? 0) * (media.height ?? 0) > this.settings.maxInputPixels)
+      throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(probeOf(media), this.settings.maxInputPixels), 'id');
     const converted = await convertImage(await this.read(media), { ...options, maxInputPixels: this.settings.maxInputPixels });
     return this.ingest(media.workspaceId, converted.bytes, { source: 'converted', convertedFrom: media.id, filename: media.filename ?? undefined });
   }
 
   /** Hands out a signed, expiring, single-use URL that takes one file of at most `maxBytes`. */
-  async presign(workspaceId: string, options: { maxBytes?: number; contentType?: string }): Promise<{ uploadUrl: string; expiresAt: Date; uploadId: string; maxBytes: number }> {
+  async presign(
+    workspaceId: string,
+    options: { maxBytes?: number; contentType?: string },
+  ): Promise<{ uploadUrl: string; expiresAt: Date; uploadId: string; maxBytes: number }> {
     const maxBytes = options.maxBytes ?? this.settings.maxImageBytes;
     const grant = await this.uploads.create(workspaceId, { maxBytes, contentType: options.contentType, ttlMs: this.settings.presignTtlSeconds * 1000 });
     return { ...grant, uploadUrl: `${this.deps.publicUrl()}/media/uploads/${grant.uploadId}?${grant.query}` };
@@ -316,10 +350,19 @@ export class MediaLibrary {
   }
 
   /** Takes the bytes PUT to a presigned URL, once. The signature is the only authority; it is checked first. */
-  async acceptUpload(uploadId: string, query: Record<string, string | undefined>, body: Readable | AsyncIterable<Buffer>, declaredLength?: number): Promise<Media> {
+  async acceptUpload(
+    uploadId: string,
+    query: Record<string, string | undefined>,
+    body: Readable | AsyncIterable<Buffer>,
+    declaredLength?: number,
+  ): Promise<Media> {
     const grant = await this.uploads.claim(uploadId, query, declaredLength);
     try {
-      const media = await this.ingestStream(grant.workspaceId, body, { source: 'presigned', maxBytes: grant.maxBytes, expectMime: grant.contentType ?? undefined });
+      const media = await this.ingestStream(grant.workspaceId, body, {
+        source: 'presigned',
+        maxBytes: grant.maxBytes,
+        expectMime: grant.contentType ?? undefined,
+      });
       await this.uploads.complete(uploadId, media.id);
       return media;
     } catch (err) {

@@ -68,7 +68,10 @@ async function describe(mime: string, size: number, source: Buffer | string, chu
       // A truncated image shows only when its pixels are decoded. Decoding to a thumbnail lets JPEG
       // and WebP shrink on load: every byte of the entropy-coded data is still read (so truncation
       // still fails), at a fraction of a full decode's cost.
-      await sharp(source, { failOn: 'error', limitInputPixels: maxPixels }).resize({ width: 64, height: 64, fit: 'inside', fastShrinkOnLoad: true }).raw().toBuffer();
+      await sharp(source, { failOn: 'error', limitInputPixels: maxPixels })
+        .resize({ width: 64, height: 64, fit: 'inside', fastShrinkOnLoad: true })
+        .raw()
+        .toBuffer();
     } catch (err) {
       out.unreadable = (err as Error).message;
     }

@@ -31,7 +31,9 @@ export class S3MediaStore implements MediaStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       // Without keys the SDK's default chain applies (environment, instance role).
-      ...(settings.accessKeyId && settings.secretAccessKey ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } } : {}),
+      ...(settings.accessKeyId && settings.secretAccessKey
+        ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } }
+        : {}),
     });
   }
 
@@ -49,7 +51,15 @@ export class S3MediaStore implements MediaStore {
       if (await this.exists(sha256)) return;
       // A known length lets one PUT stream the file (S3 allows 5 GB per PUT, above the 2 GB video cap).
       const { size } = await stat(path);
-      await this.s3.send(new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.key(sha256), Body: createReadStream(path), ContentLength: size, ContentType: contentType }));
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.settings.bucket,
+          Key: this.key(sha256),
+          Body: createReadStream(path),
+          ContentLength: size,
+          ContentType: contentType,
+        }),
+      );
     } finally {
       await rm(path, { force: true });
     }

@@ -34,7 +34,10 @@ export class PresignedUploads {
     private readonly vault: Sealer,
   ) {}
 
-  async create(workspaceId: string, input: { maxBytes: number; contentType?: string; ttlMs: number }): Promise<{ uploadId: string; expiresAt: Date; maxBytes: number; query: string }> {
+  async create(
+    workspaceId: string,
+    input: { maxBytes: number; contentType?: string; ttlMs: number },
+  ): Promise<{ uploadId: string; expiresAt: Date; maxBytes: number; query: string }> {
     const id = newId('upl');
     const key = randomBytes(32);
     const now = Date.now();
@@ -59,7 +62,11 @@ export class PresignedUploads {
   }
 
   /** Checks the URL and marks the upload in use, so two PUTs cannot both spend it. */
-  async claim(id: string, query: Record<string, string | undefined>, declaredLength?: number): Promise<{ workspaceId: string; maxBytes: number; contentType: string | null }> {
+  async claim(
+    id: string,
+    query: Record<string, string | undefined>,
+    declaredLength?: number,
+  ): Promise<{ workspaceId: string; maxBytes: number; contentType: string | null }> {
     const row = await this.db.selectFrom('media_uploads').selectAll().where('id', '=', id).executeTakeFirst();
     const expires = Number(query.expires);
     const max = Number(query.max);
@@ -72,15 +79,24 @@ export class PresignedUploads {
     }
     if (Date.now() >= row.expires_at) throw new UploadRefused(403, 'upload-url-expired', 'The upload URL has expired; ask for a new one');
     if (row.used_at !== null) throw new UploadRefused(409, 'upload-url-used', 'The upload URL has already been used');
-    if (declaredLength !== undefined && declaredLength > row.max_bytes) throw new UploadRefused(413, 'file-too-large', `This upload URL takes at most ${row.max_bytes} bytes`);
+    if (declaredLength !== undefined && declaredLength > row.max_bytes)
+      throw new UploadRefused(413, 'file-too-large', `This upload URL takes at most ${row.max_bytes} bytes`);
     const taken = await this.db.updateTable('media_uploads').set({ used_at: Date.now() }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
     if (Number(taken.numUpdatedRows) !== 1) throw new UploadRefused(409, 'upload-url-used', 'The upload URL has already been used');
     return { workspaceId: row.workspace_id, maxBytes: row.max_bytes, contentType: row.content_type };
   }
 
   /** Where a presigned upload of this workspace is: waiting for its PUT, being received, done (its media) or expired. */
-  async state(workspaceId: string, id: string): Promise<{ uploadId: string; status: 'waiting' | 'receiving' | 'uploaded' | 'expired'; expiresAt: Date; mediaId: string | null } | undefined> {
-    const row = await this.db.selectFrom('media_uploads').select(['id', 'expires_at', 'used_at', 'media_id']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  async state(
+    workspaceId: string,
+    id: string,
+  ): Promise<{ uploadId: string; status: 'waiting' | 'receiving' | 'uploaded' | 'expired'; expiresAt: Date; mediaId: string | null } | undefined> {
+    const row = await this.db
+      .selectFrom('media_uploads')
+      .select(['id', 'expires_at', 'used_at', 'media_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) return undefined;
     const status = row.media_id !== null ? 'uploaded' : row.used_at !== null ? 'receiving' : Date.now() >= row.expires_at ? 'expired' : 'waiting';
     return { uploadId: row.id, status, expiresAt: new Date(row.expires_at), mediaId: row.media_id };

@@ -12,7 +12,7 @@ function carriedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
   const zero = (from: number, to: number) => p.slice(from, to).every((x) => x === 0);
   const mappedOrCompatible = zero(0, 5) && (p[5] === 0xffff || p[5] === 0);
   const nat64 = p[0] === 0x64 && p[1] === 0xff9b && zero(2, 6);
-  return mappedOrCompatible || nat64 ? ipaddr.fromByteArray(ip.toByteArray().slice(12)) as ipaddr.IPv4 : undefined;
+  return mappedOrCompatible || nat64 ? (ipaddr.fromByteArray(ip.toByteArray().slice(12)) as ipaddr.IPv4) : undefined;
 }
 
 /**

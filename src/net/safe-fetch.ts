@@ -44,7 +44,8 @@ export interface SafeFetchResult {
 
 /** Checks a URL before any connection: scheme, and a literal IP's range (Node skips lookup for those). */
 function vet(url: URL, allowHosts: readonly string[]): boolean {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MediaFetchError('scheme', `only http and https URLs can be fetched, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new MediaFetchError('scheme', `only http and https URLs can be fetched, not ${url.protocol}`);
   if (url.username || url.password) throw new MediaFetchError('scheme', 'URLs with credentials are not fetched');
   if (isAllowedHost(url, allowHosts)) return true;
   const refusal = literalRefusal(url);
@@ -111,7 +112,14 @@ const header = (response: IncomingMessage, name: string): string | null => {
   return typeof value === 'string' && value ? value : null;
 };
 
-function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number, accept = 'image/*, video/*;q=0.9, */*;q=0.1', revalidate?: SafeFetchOptions['revalidate']): Promise<IncomingMessage> {
+function get(
+  url: URL,
+  exempt: boolean,
+  signal: AbortSignal,
+  timeoutMs: number,
+  accept = 'image/*, video/*;q=0.9, */*;q=0.1',
+  revalidate?: SafeFetchOptions['revalidate'],
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     let refusedAddress: string | undefined;
     const client = url.protocol === 'https:' ? https : http;
@@ -129,7 +137,8 @@ function get(url: URL, exempt: boolean, signal: AbortSignal, timeoutMs: number, 
     });
     request.on('response', resolve);
     request.on('error', (err: NodeJS.ErrnoException) => {
-      if (refusedAddress !== undefined) reject(new MediaFetchError('private_address', `${url.hostname} resolves to ${refusedAddress}, which is not a public address`));
+      if (refusedAddress !== undefined)
+        reject(new MediaFetchError('private_address', `${url.hostname} resolves to ${refusedAddress}, which is not a public address`));
       else if (signal.aborted) reject(new MediaFetchError('timeout', `no complete answer within ${timeoutMs} ms`));
       else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') reject(new MediaFetchError('dns', `${url.hostname} could not be resolved`));
       else reject(new MediaFetchError('network', `could not fetch: ${err.code ?? err.message}`));

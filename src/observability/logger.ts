@@ -1,7 +1,8 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Query parameters that carry credentials in OAuth and presigned-URL flows. */
-const SECRET_PARAMS = /^(code|state|token|access_token|refresh_token|client_secret|key|signature|x-amz-signature|x-amz-security-token|x-amz-credential|policy)$/i;
+const SECRET_PARAMS =
+  /^(code|state|token|access_token|refresh_token|client_secret|key|signature|x-amz-signature|x-amz-security-token|x-amz-credential|policy)$/i;
 
 export function redactUrlQuery(url: string): string {
   const q = url.indexOf('?');

@@ -35,9 +35,25 @@ export function instrumentHttp(app: FastifyInstance, registry: Registry, opts: {
   const expected = opts.token ? createHash('sha256').update(`Bearer ${opts.token}`).digest() : undefined;
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     // Compared as digests of equal length, in constant time: the token is a secret.
-    if (expected && !timingSafeEqual(createHash('sha256').update(request.headers.authorization ?? '').digest(), expected)) {
+    if (
+      expected &&
+      !timingSafeEqual(
+        createHash('sha256')
+          .update(request.headers.authorization ?? '')
+          .digest(),
+        expected,
+      )
+    ) {
       reply.header('www-authenticate', 'Bearer realm="metrics"');
-      return reply.code(401).type('application/problem+json').send({ type: 'urn:pinion:problem:unauthorized', title: 'Unauthorized', status: 401, detail: 'Send the metrics token as "Authorization: Bearer <token>" (config metricsToken)' });
+      return reply
+        .code(401)
+        .type('application/problem+json')
+        .send({
+          type: 'urn:pinion:problem:unauthorized',
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'Send the metrics token as "Authorization: Bearer <token>" (config metricsToken)',
+        });
     }
     reply.type(registry.contentType);
     return registry.metrics();
@@ -69,7 +85,12 @@ export function publishMetrics(registry: Registry): { published(platform: string
 
 /** What the token keeper reports: refreshes that failed, by platform and kind (misconfigured, auth_revoked, retryable…). */
 export function tokenMetrics(registry: Registry): { refreshed(platform: string): void; refreshFailed(platform: string, kind: string): void } {
-  const refreshes = new Counter({ name: 'pinion_token_refreshes_total', help: 'Access-token refreshes that succeeded, by platform', labelNames: ['platform'], registers: [registry] });
+  const refreshes = new Counter({
+    name: 'pinion_token_refreshes_total',
+    help: 'Access-token refreshes that succeeded, by platform',
+    labelNames: ['platform'],
+    registers: [registry],
+  });
   const failures = new Counter({
     name: 'pinion_token_refresh_failures_total',
     help: 'Access-token refreshes that failed, by platform and kind; kind="misconfigured" means the platform refused the app credentials',
@@ -110,12 +131,22 @@ export function stateMetrics(registry: Registry, read: () => Promise<StateSample
   gauge('pinion_queue_due', 'Deliveries due now and not yet picked up by a worker (queue depth), by platform', ['platform'], (g, s) => {
     for (const d of s.due) g.set({ platform: d.platform }, d.count);
   });
-  gauge('pinion_queue_oldest_due_age_seconds', 'How long the oldest due delivery has waited past its time, by platform (0 when none is due)', ['platform'], (g, s) => {
-    for (const d of s.due) g.set({ platform: d.platform }, Math.max(0, now() - d.oldestDueAt) / 1000);
-  });
-  gauge('pinion_delivery_platform_errors', 'Deliveries whose last attempt the platform answered with an error, by platform and kind (retrying or failed)', ['platform', 'kind'], (g, s) => {
-    for (const e of s.errors) g.set({ platform: e.platform, kind: e.kind }, e.count);
-  });
+  gauge(
+    'pinion_queue_oldest_due_age_seconds',
+    'How long the oldest due delivery has waited past its time, by platform (0 when none is due)',
+    ['platform'],
+    (g, s) => {
+      for (const d of s.due) g.set({ platform: d.platform }, Math.max(0, now() - d.oldestDueAt) / 1000);
+    },
+  );
+  gauge(
+    'pinion_delivery_platform_errors',
+    'Deliveries whose last attempt the platform answered with an error, by platform and kind (retrying or failed)',
+    ['platform', 'kind'],
+    (g, s) => {
+      for (const e of s.errors) g.set({ platform: e.platform, kind: e.kind }, e.count);
+    },
+  );
   gauge('pinion_webhook_deliveries', 'Webhook deliveries by outcome (pending, succeeded, failed), kept for the retention period', ['outcome'], (g, s) => {
     for (const w of s.webhooks) g.set({ outcome: w.outcome }, w.count);
   });

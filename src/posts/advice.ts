@@ -41,14 +41,21 @@ export function adviseSeo(connector: Connector, draft: Draft, keywords: string[]
   const at = `platform_options.${connector.facts.id}`;
   const out: FieldIssue[] = [];
   const title = draft.options[seo.titleOption] as string | undefined;
-  if (!title) out.push({ field: `${at}.${seo.titleOption}`, message: `is empty: a ${connector.facts.name} title with the words people search for helps it be found (POST /api/v1/pins:suggest proposes one)` });
+  if (!title)
+    out.push({
+      field: `${at}.${seo.titleOption}`,
+      message: `is empty: a ${connector.facts.name} title with the words people search for helps it be found (POST /api/v1/pins:suggest proposes one)`,
+    });
   else if (keywords?.length && !keywords.some((k) => mentions(title, k))) {
     out.push({ field: `${at}.${seo.titleOption}`, message: `carries none of the keywords (${keywords.join(', ')}): put one near the start` });
   }
   const description = ((seo.descriptionOption && (draft.options[seo.descriptionOption] as string | undefined)) || draft.content) ?? '';
   if (description.length < seo.descriptionMin) {
     const field = seo.descriptionOption && draft.options[seo.descriptionOption] ? `${at}.${seo.descriptionOption}` : draft.contentField;
-    out.push({ field, message: `is ${description.length} characters: under ${seo.descriptionMin} gives search little to go on (up to ${seo.descriptionShown} are shown)` });
+    out.push({
+      field,
+      message: `is ${description.length} characters: under ${seo.descriptionMin} gives search little to go on (up to ${seo.descriptionShown} are shown)`,
+    });
   }
   if (seo.altTextOption && (draft.mediaUrl || draft.mediaId) && !draft.options[seo.altTextOption]) {
     out.push({ field: `${at}.${seo.altTextOption}`, message: 'is missing: alt text describes the image to people using screen readers and to search' });
@@ -84,8 +91,22 @@ export async function findDuplicates(
         eb('scheduled_at', '<', when + window),
         ...(postId ? [eb('post_id', '!=', postId)] : []),
       ]);
-    const keyed = await db.selectFrom('deliveries').select(['post_id', 'scheduled_at']).where('duplicate_key', '=', key).where(near).orderBy('scheduled_at').limit(1).executeTakeFirst();
-    const older = await db.selectFrom('deliveries').select(['post_id', 'payload', 'scheduled_at']).where('duplicate_key', 'is', null).where(near).orderBy('scheduled_at').limit(2000).execute();
+    const keyed = await db
+      .selectFrom('deliveries')
+      .select(['post_id', 'scheduled_at'])
+      .where('duplicate_key', '=', key)
+      .where(near)
+      .orderBy('scheduled_at')
+      .limit(1)
+      .executeTakeFirst();
+    const older = await db
+      .selectFrom('deliveries')
+      .select(['post_id', 'payload', 'scheduled_at'])
+      .where('duplicate_key', 'is', null)
+      .where(near)
+      .orderBy('scheduled_at')
+      .limit(2000)
+      .execute();
     const unkeyed = older.find((row) => rule.key(JSON.parse(row.payload)) === key);
     const same = keyed && unkeyed ? (Number(unkeyed.scheduled_at) < Number(keyed.scheduled_at) ? unkeyed : keyed) : (keyed ?? unkeyed);
     if (same) out.push(duplicateWarning(d.platform, rule, same));

@@ -35,7 +35,10 @@ export async function convertPostMedia(
       if (!converted.has(id)) {
         const copy = await media.convert(item, { formats: target.formats, ...(crop && { crop: { width: target.width, height: target.height } }) });
         converted.set(id, copy.id);
-        notes.push({ field, message: `${id} (${item.mime}, ${item.width}×${item.height}) was converted for ${connector.facts.name} by the workspace default: ${copy.id} (${copy.mime}, ${copy.width}×${copy.height})` });
+        notes.push({
+          field,
+          message: `${id} (${item.mime}, ${item.width}×${item.height}) was converted for ${connector.facts.name} by the workspace default: ${copy.id} (${copy.mime}, ${copy.width}×${copy.height})`,
+        });
       }
       return converted.get(id);
     };

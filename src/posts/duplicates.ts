@@ -61,12 +61,22 @@ export async function findDuplicatesMany(
     const rows: Row[] = [];
     const keys = [...new Set(wanted.map((w) => w.key))];
     for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
-      const keyed = await near.select(['post_id', 'scheduled_at', 'duplicate_key']).where('duplicate_key', 'in', keys.slice(i, i + KEYS_PER_QUERY)).orderBy('scheduled_at').limit(MAX_ROWS).execute();
+      const keyed = await near
+        .select(['post_id', 'scheduled_at', 'duplicate_key'])
+        .where('duplicate_key', 'in', keys.slice(i, i + KEYS_PER_QUERY))
+        .orderBy('scheduled_at')
+        .limit(MAX_ROWS)
+        .execute();
       rows.push(...keyed.map((r) => ({ post_id: r.post_id, scheduled_at: Number(r.scheduled_at), key: r.duplicate_key! })));
     }
     // Deliveries stored before they carried their key: judged by their payload.
     const rule = wanted[0]!.rule;
-    const older = await near.select(['post_id', 'scheduled_at', 'payload']).where('duplicate_key', 'is', null).orderBy('scheduled_at').limit(MAX_ROWS).execute();
+    const older = await near
+      .select(['post_id', 'scheduled_at', 'payload'])
+      .where('duplicate_key', 'is', null)
+      .orderBy('scheduled_at')
+      .limit(MAX_ROWS)
+      .execute();
     for (const r of older) {
       const key = rule.key(JSON.parse(r.payload));
       if (key) rows.push({ post_id: r.post_id, scheduled_at: Number(r.scheduled_at), key });
@@ -74,7 +84,9 @@ export async function findDuplicatesMany(
     const byKey = new Map<string, Row[]>();
     for (const r of rows) (byKey.get(r.key) ?? byKey.set(r.key, []).get(r.key)!).push(r);
     for (const w of wanted) {
-      const earliest = (byKey.get(w.key) ?? []).filter((r) => r.scheduled_at > w.when - w.window && r.scheduled_at < w.when + w.window).reduce<Row | undefined>((a, r) => (!a || r.scheduled_at < a.scheduled_at ? r : a), undefined);
+      const earliest = (byKey.get(w.key) ?? [])
+        .filter((r) => r.scheduled_at > w.when - w.window && r.scheduled_at < w.when + w.window)
+        .reduce<Row | undefined>((a, r) => (!a || r.scheduled_at < a.scheduled_at ? r : a), undefined);
       if (earliest) out[w.post]!.push(duplicateWarning(w.platform, w.rule, earliest));
     }
   }

@@ -3,11 +3,31 @@ export { planPost, checkPostMedia, postMediaUrls, type PostPlan, type PlannedDel
 export { mediaPreflightPass, mediaGate, judgeMedia, type MediaUrlCheck } from './media-preflight.js';
 export { convertPostMedia } from './auto-convert.js';
 export { createPost, createPosts, getPost, updatePost, cancelPost, PostConflict, type Post, type DeliveryRow, type NewPost } from './posts.js';
-export { listPosts, encodePostCursor, decodePostCursor, POST_SORTS, type PostFilter, type PostSort, type SortOrder, type PostCursor, type TimeRange } from './list.js';
+export {
+  listPosts,
+  encodePostCursor,
+  decodePostCursor,
+  POST_SORTS,
+  type PostFilter,
+  type PostSort,
+  type SortOrder,
+  type PostCursor,
+  type TimeRange,
+} from './list.js';
 export { NotFound, InvalidRequest, StateConflict, type PostsCaller } from './errors.js';
 export { retryPost, retryFailedPosts, type RetryOptions, type RetryFailedFilter } from './retry.js';
 export { deletePost, type DeliveryDeletion, type DeletionResult } from './delete.js';
-export { createCampaign, getCampaign, listCampaigns, updateCampaign, deleteCampaign, moveToCampaign, CampaignInputSchema, type Campaign, type CampaignInput } from './campaigns.js';
+export {
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  updateCampaign,
+  deleteCampaign,
+  moveToCampaign,
+  CampaignInputSchema,
+  type Campaign,
+  type CampaignInput,
+} from './campaigns.js';
 export { resolveScheduledAt } from './schedule-time.js';
 export { utmFor, withUtm } from './utm.js';
 export { parsePostsCsv, columnOf, CSV_COLUMNS, type CsvRow, type CsvIssue } from './csv.js';

@@ -63,7 +63,11 @@ export function linkPreflightPass(deps: {
           const r = await deps.check(url);
           verdicts.push({ field, url, ok: r.ok, status: r.status, final_url: r.finalUrl, redirects: r.redirects.length, warnings: r.warnings });
         }
-        await deps.db.updateTable('posts').set({ link_check: JSON.stringify(verdicts), link_checked_at: now }).where('id', '=', post.id).execute();
+        await deps.db
+          .updateTable('posts')
+          .set({ link_check: JSON.stringify(verdicts), link_checked_at: now })
+          .where('id', '=', post.id)
+          .execute();
         if (verdicts.some((v) => !v.ok || v.redirects)) await deps.onBroken?.({ id: post.id, workspaceId: post.workspace_id }, verdicts);
       }
       return due.length === (deps.batch ?? 20);

@@ -49,7 +49,16 @@ const unique = (issues: FieldIssue[]) => [...new Map(issues.map((i) => [`${i.fie
  */
 export async function planPost(
   deps: { db: Kysely<Database>; accounts: Accounts; mediaInfo?: MediaLookup; checkUrl?: UrlCheck; checkLink?: LinkCheck; publicUrl?: string },
-  input: { workspaceId: string; settings: WorkspaceSettings; request: PostRequest; now?: number; advise?: boolean; postId?: string; reservedSlots?: ReadonlySet<number>; checkDuplicates?: boolean },
+  input: {
+    workspaceId: string;
+    settings: WorkspaceSettings;
+    request: PostRequest;
+    now?: number;
+    advise?: boolean;
+    postId?: string;
+    reservedSlots?: ReadonlySet<number>;
+    checkDuplicates?: boolean;
+  },
 ): Promise<PostPlan> {
   const { request } = input;
   const now = input.now ?? Date.now();
@@ -65,15 +74,27 @@ export async function planPost(
     if (problem) errors.push({ field: `platforms.${i}`, message: problem });
     else connectors.push([i, connectorFor(platform)]);
   });
-  const refs = mediaRefs(request, connectors.map(([, c]) => c));
+  const refs = mediaRefs(
+    request,
+    connectors.map(([, c]) => c),
+  );
   const media = await lookUpMedia(refs.ids, async (id) => deps.mediaInfo?.(input.workspaceId, id));
   if (deps.checkUrl) {
-    const checked = await checkUrls(refs.urls, deps.checkUrl, connectors.map(([, c]) => c), request);
+    const checked = await checkUrls(
+      refs.urls,
+      deps.checkUrl,
+      connectors.map(([, c]) => c),
+      request,
+    );
     errors.push(...checked.errors.map(({ field, message }) => ({ field, message })));
     warnings.push(...checked.warnings);
   }
   if (deps.checkLink) {
-    const checked = await checkLinks(request, connectors.map(([, c]) => c), deps.checkLink);
+    const checked = await checkLinks(
+      request,
+      connectors.map(([, c]) => c),
+      deps.checkLink,
+    );
     errors.push(...checked.errors);
     warnings.push(...checked.warnings);
   }
@@ -81,7 +102,8 @@ export async function planPost(
   const workspaceAccounts = await listAccounts(deps.db, input.workspaceId);
   const named = request.accounts ?? [];
   named.forEach((name, i) => {
-    if (!workspaceAccounts.some((a) => a.id === name || a.username === name)) errors.push({ field: `accounts.${i}`, message: `no connected account "${name}" in this workspace` });
+    if (!workspaceAccounts.some((a) => a.id === name || a.username === name))
+      errors.push({ field: `accounts.${i}`, message: `no connected account "${name}" in this workspace` });
   });
 
   for (const [index, connector] of connectors) {
@@ -89,7 +111,10 @@ export async function planPost(
     const onPlatform = workspaceAccounts.filter((a) => a.platform === platform && a.status !== 'disconnected');
     const chosen = named.length ? onPlatform.filter((a) => named.includes(a.id) || named.includes(a.username)) : onPlatform;
     if (!onPlatform.length) {
-      errors.push({ field: `platforms.${index}`, message: `no ${name} account is connected to this workspace; connect one with POST /api/v1/accounts/connect {"platform":"${platform}"}` });
+      errors.push({
+        field: `platforms.${index}`,
+        message: `no ${name} account is connected to this workspace; connect one with POST /api/v1/accounts/connect {"platform":"${platform}"}`,
+      });
       continue;
     }
     if (!chosen.length) {
@@ -97,7 +122,10 @@ export async function planPost(
       continue;
     }
     if (chosen.length > 1 && !named.length) {
-      errors.push({ field: 'accounts', message: `the workspace has ${chosen.length} ${name} accounts (${chosen.map((a) => `${a.username} ${a.id}`).join(', ')}); list the ones to post to` });
+      errors.push({
+        field: 'accounts',
+        message: `the workspace has ${chosen.length} ${name} accounts (${chosen.map((a) => `${a.username} ${a.id}`).join(', ')}); list the ones to post to`,
+      });
       continue;
     }
     const draft = draftFor(request, connector, (link) => withUtm(link, utm), media);
@@ -118,7 +146,8 @@ export async function planPost(
       }
       for (const [place, placeDraft] of drafts.entries()) {
         const plan = await connector.plan(placeDraft, deps.accounts.context(account));
-        const where = (issue: FieldIssue) => (drafts.length > 1 ? { ...issue, field: issue.field.replace(/\.(board|board_id|board_section|board_section_id)$/, `.boards.${place}.$1`) } : issue);
+        const where = (issue: FieldIssue) =>
+          drafts.length > 1 ? { ...issue, field: issue.field.replace(/\.(board|board_id|board_section|board_section_id)$/, `.boards.${place}.$1`) } : issue;
         errors.push(...plan.errors.map(where));
         // With strict, every change Pinion would make is a refusal instead.
         if (request.strict) errors.push(...plan.adaptations.map((a) => ({ field: a.field, message: `${a.message} — refused because the post is strict` })));
@@ -214,7 +243,12 @@ export function postMediaUrls(request: PostRequest): Array<[field: string, url: 
  * each platform that will use them: a platform's own URLs by that platform, the post-wide
  * `media_url` by every platform without its own media.
  */
-async function checkUrls(named: Array<[string, string]>, check: UrlCheck, connectors: Connector[], request: PostRequest): Promise<{ errors: MediaProblem[]; warnings: FieldIssue[] }> {
+async function checkUrls(
+  named: Array<[string, string]>,
+  check: UrlCheck,
+  connectors: Connector[],
+  request: PostRequest,
+): Promise<{ errors: MediaProblem[]; warnings: FieldIssue[] }> {
   const urls = named.filter(([, url]) => /^https?:\/\//i.test(url));
   const results = await Promise.all(urls.map(([, url]) => check(url)));
   const errors: MediaProblem[] = [];
@@ -233,7 +267,11 @@ async function checkUrls(named: Array<[string, string]>, check: UrlCheck, connec
     for (const c of users) {
       const platforms = [c.facts.id];
       if (!(c.media.byUrl ?? ['image']).includes(r.probe.kind as 'image' | 'video')) {
-        errors.push({ field, message: `is ${r.probe.mime}; ${c.facts.name} takes ${(c.media.byUrl ?? ['image']).join(' and ')} by URL: upload it (POST /api/v1/media) and give media_id`, platforms });
+        errors.push({
+          field,
+          message: `is ${r.probe.mime}; ${c.facts.name} takes ${(c.media.byUrl ?? ['image']).join(' and ')} by URL: upload it (POST /api/v1/media) and give media_id`,
+          platforms,
+        });
         continue;
       }
       const verdict = c.media.check(r.probe);

@@ -190,7 +190,8 @@ export async function createPosts(db: Kysely<Database>, inputs: NewPost[]): Prom
         const prior = input.idempotencyKey ? priors.get(keyOf(input)) : undefined;
         const earlier = input.idempotencyKey ? firstWith.get(keyOf(input)) : undefined;
         const hash = prior ? prior.request_hash : earlier !== undefined ? (inputs[earlier]!.requestHash ?? null) : undefined;
-        if (hash !== undefined && hash !== (input.requestHash ?? null)) throw new PostConflict(`Post ${index}: its Idempotency-Key was already used with a different post`, null, index);
+        if (hash !== undefined && hash !== (input.requestHash ?? null))
+          throw new PostConflict(`Post ${index}: its Idempotency-Key was already used with a different post`, null, index);
         if (prior) out.push({ replayed: true, prior });
         else if (earlier !== undefined) out.push({ replayed: true, sameAs: earlier });
         else {
@@ -239,7 +240,12 @@ async function findByIdempotencyKeys(db: Kysely<Database>, inputs: Array<{ works
   for (const [workspaceId, keyed] of byWorkspace) {
     const keys = [...new Set(keyed.map((i) => i.idempotencyKey!))];
     for (let i = 0; i < keys.length; i += ROWS_PER_INSERT) {
-      const rows = await db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId).where('idempotency_key', 'in', keys.slice(i, i + ROWS_PER_INSERT)).execute();
+      const rows = await db
+        .selectFrom('posts')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('idempotency_key', 'in', keys.slice(i, i + ROWS_PER_INSERT))
+        .execute();
       for (const row of rows) found.set(`${workspaceId}\n${row.idempotency_key}`, row);
     }
   }
@@ -258,7 +264,10 @@ export const toPost = (row: PostRow, deliveries: DeliveryRow[], request = JSON.p
   deliveries,
   campaignId: row.campaign_id,
   deletedAt: row.deleted_at,
-  linkCheck: row.link_check === null || row.link_checked_at === null ? null : { checkedAt: Number(row.link_checked_at), links: JSON.parse(row.link_check) as LinkVerdict[] },
+  linkCheck:
+    row.link_check === null || row.link_checked_at === null
+      ? null
+      : { checkedAt: Number(row.link_checked_at), links: JSON.parse(row.link_check) as LinkVerdict[] },
   mediaCheck: {
     checkedAt: row.media_checked_at === null ? null : Number(row.media_checked_at),
     nextAt: row.media_check_next === null ? null : Number(row.media_check_next),
@@ -334,7 +343,13 @@ export async function updatePost(db: Kysely<Database>, workspaceId: string, id: 
 export async function cancelPost(db: Kysely<Database>, workspaceId: string, id: string): Promise<{ post: Post; cancelled: number }> {
   const cancelled = await orConflict(
     db.transaction().execute(async (trx) => {
-      const post = await trx.selectFrom('posts').select('id').where('id', '=', id).where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).executeTakeFirst();
+      const post = await trx
+        .selectFrom('posts')
+        .select('id')
+        .where('id', '=', id)
+        .where('workspace_id', '=', workspaceId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
       if (!post) return 0;
       const now = Date.now();
       const n = await cancelWaitingDeliveries(trx, id, now);

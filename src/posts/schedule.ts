@@ -44,8 +44,23 @@ export async function preparePost(
   const settings = workspace?.settings ?? {};
   const converted = opts.dryRun ? { request, notes: [] } : await convertPostMedia(deps.media, workspaceId, settings, request);
   const plan = await planPost(
-    { db: deps.db, accounts: deps.accounts, mediaInfo: (ws, id) => deps.media.info(ws, id), checkUrl: opts.checkUrl ?? (opts.dryRun ? deps.fullCheckUrl : undefined) ?? deps.checkUrl, checkLink: opts.linksKnownOnly && !opts.dryRun ? deps.knownLink : deps.checkLink, publicUrl: deps.publicUrl?.() },
-    { workspaceId, settings, request: converted.request, advise: opts.dryRun, postId: opts.postId, reservedSlots: opts.reservedSlots, checkDuplicates: opts.checkDuplicates },
+    {
+      db: deps.db,
+      accounts: deps.accounts,
+      mediaInfo: (ws, id) => deps.media.info(ws, id),
+      checkUrl: opts.checkUrl ?? (opts.dryRun ? deps.fullCheckUrl : undefined) ?? deps.checkUrl,
+      checkLink: opts.linksKnownOnly && !opts.dryRun ? deps.knownLink : deps.checkLink,
+      publicUrl: deps.publicUrl?.(),
+    },
+    {
+      workspaceId,
+      settings,
+      request: converted.request,
+      advise: opts.dryRun,
+      postId: opts.postId,
+      reservedSlots: opts.reservedSlots,
+      checkDuplicates: opts.checkDuplicates,
+    },
   );
   plan.warnings.push(...converted.notes);
   const campaign = await campaignIssue(deps.db, workspaceId, request.campaign_id);

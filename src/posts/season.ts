@@ -75,7 +75,10 @@ export const EVENTS: Record<string, { name: string; date(year: number, country: 
   easter: { name: 'Easter', date: (y) => easter(y) },
   mothers_day: { name: "Mother's Day", date: mothersDay },
   fathers_day: { name: "Father's Day", date: (y, c) => (c === 'AU' || c === 'NZ' ? nthWeekday(y, 9, 7, 1) : nthWeekday(y, 6, 7, 3)) },
-  back_to_school: { name: 'Back to school', date: (y, c) => (['GB', 'FR', 'DE', 'IT', 'ES', 'IE'].includes(c) ? DateTime.utc(y, 9, 1) : DateTime.utc(y, 8, 1)) },
+  back_to_school: {
+    name: 'Back to school',
+    date: (y, c) => (['GB', 'FR', 'DE', 'IT', 'ES', 'IE'].includes(c) ? DateTime.utc(y, 9, 1) : DateTime.utc(y, 8, 1)),
+  },
   halloween: { name: 'Halloween', date: fixed(10, 31) },
   thanksgiving: { name: 'Thanksgiving', date: (y, c) => (c === 'CA' ? nthWeekday(y, 10, 1, 2) : nthWeekday(y, 11, 4, 4)) },
   black_friday: { name: 'Black Friday', date: (y) => nthWeekday(y, 11, 4, 4).plus({ days: 1 }) },
@@ -84,7 +87,12 @@ export const EVENTS: Record<string, { name: string; date(year: number, country: 
 };
 
 /** "Valentine's Day", "valentines-day" and "valentines_day" all name the same event. */
-const eventId = (name: string) => name.toLowerCase().replace(/['’]/g, '').replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+const eventId = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 export interface SeasonPlan {
   eventName: string;
@@ -111,7 +119,8 @@ export function planSeason(season: SeasonRequest, zone: string, now: number): { 
       const thisYear = season.year ?? DateTime.fromMillis(now, { zone }).year;
       day = event.date(thisYear, country);
       // Without a year, an event already past this year means next year's.
-      if (season.year === undefined && DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone }).endOf('day').toMillis() < now) day = event.date(thisYear + 1, country);
+      if (season.year === undefined && DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone }).endOf('day').toMillis() < now)
+        day = event.date(thisYear + 1, country);
     }
   } else if (season.event_date !== undefined) {
     const parsed = DateTime.fromISO(season.event_date, { zone: 'utc' });

@@ -92,7 +92,13 @@ export async function upcomingSlots(db: Kysely<Database>, accountId: string, q: 
  * The first slot from `from` on that no post of the account holds: `postId` is the post being
  * re-planned (its own slot is free to it), `reserved` the slots earlier posts of the same batch took.
  */
-export async function nextFreeSlot(db: Kysely<Database>, accountId: string, q: QueueSlots, from: number, taken: { postId?: string; reserved?: ReadonlySet<number> } = {}): Promise<number | undefined> {
+export async function nextFreeSlot(
+  db: Kysely<Database>,
+  accountId: string,
+  q: QueueSlots,
+  from: number,
+  taken: { postId?: string; reserved?: ReadonlySet<number> } = {},
+): Promise<number | undefined> {
   for (let start = from, round = 0; round < 20; round++) {
     const times = slotTimes(q, start, 200);
     if (!times.length) return undefined;

@@ -33,7 +33,8 @@ export function spreadPosts(requests: PostRequest[], spread: Spread, field = 'sp
   const [fromText, toText] = (spread.time_window ?? '00:00-24:00').split('-') as [string, string];
   const open = minutes(fromText);
   const close = minutes(toText);
-  if (open >= close || close > 24 * 60) errors.push({ field: `${field}.time_window`, message: 'must be HH:MM-HH:MM with the start before the end, e.g. 09:00-18:00' });
+  if (open >= close || close > 24 * 60)
+    errors.push({ field: `${field}.time_window`, message: 'must be HH:MM-HH:MM with the start before the end, e.g. 09:00-18:00' });
   let step: number | undefined;
   if (spread.every !== undefined) {
     const d = Duration.fromISO(spread.every);

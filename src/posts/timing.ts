@@ -70,14 +70,30 @@ export function spaceDestinations(request: PostRequest, deliveries: Array<{ acco
 }
 
 /** The next free queue slot of the first account (among the post's) that has a queue. */
-export async function takeNextSlot(db: Kysely<Database>, deliveries: Array<{ account: { id: string; username: string } }>, now: number, taken: { postId?: string; reserved?: ReadonlySet<number> } = {}): Promise<{ at?: number; error?: FieldIssue }> {
+export async function takeNextSlot(
+  db: Kysely<Database>,
+  deliveries: Array<{ account: { id: string; username: string } }>,
+  now: number,
+  taken: { postId?: string; reserved?: ReadonlySet<number> } = {},
+): Promise<{ at?: number; error?: FieldIssue }> {
   for (const { account } of deliveries) {
     const queue = await getQueue(db, account.id);
     if (!queue) continue;
     const at = await nextFreeSlot(db, account.id, queue, now, taken);
-    if (at === undefined) return { error: { field: 'scheduled_at', message: `account ${account.username} has no free queue slot in the coming year; add slots with PUT /api/v1/accounts/${account.id}/slots` } };
+    if (at === undefined)
+      return {
+        error: {
+          field: 'scheduled_at',
+          message: `account ${account.username} has no free queue slot in the coming year; add slots with PUT /api/v1/accounts/${account.id}/slots`,
+        },
+      };
     return { at };
   }
   const first = deliveries[0]!.account;
-  return { error: { field: 'scheduled_at', message: `account ${first.username} has no queue slots; set them with PUT /api/v1/accounts/${first.id}/slots, or give a time` } };
+  return {
+    error: {
+      field: 'scheduled_at',
+      message: `account ${first.username} has no queue slots; set them with PUT /api/v1/accounts/${first.id}/slots, or give a time`,
+    },
+  };
 }

@@ -70,7 +70,11 @@ type Changes = Omit<Updateable<DeliveryTable>, 'id' | 'status' | 'updated_at'>;
  * delivery is no longer in a state expected (or no longer this worker's): someone else moved it,
  * and nothing was written.
  */
-export async function moveDelivery(db: Kysely<Database>, id: string, change: { from: DeliveryStatus[]; to: DeliveryStatus; owner?: string; set?: Changes; now: number }): Promise<boolean> {
+export async function moveDelivery(
+  db: Kysely<Database>,
+  id: string,
+  change: { from: DeliveryStatus[]; to: DeliveryStatus; owner?: string; set?: Changes; now: number },
+): Promise<boolean> {
   for (const from of change.from) assertTransition(from, change.to);
   const r = await db
     .updateTable('deliveries')
@@ -104,7 +108,11 @@ export async function moveDeliveries(
     const rows = await db
       .updateTable('deliveries')
       .set({ ...perRow(group), status: change.to, updated_at: change.now })
-      .where('id', 'in', group.map((i) => i.id))
+      .where(
+        'id',
+        'in',
+        group.map((i) => i.id),
+      )
       .where('status', 'in', change.from)
       .$if(change.owner !== undefined, (qb) => qb.where('lease_owner', '=', change.owner!))
       .returning('id')
@@ -123,43 +131,47 @@ function perRow(group: ReadonlyArray<{ id: string; set: Changes }>): Changes {
       out[column] = values[0];
       continue;
     }
-    const choice = sql`case id ${sql.join(group.map((i, k) => sql`when ${i.id} then ${values[k]}`), sql` `)} end`;
+    const choice = sql`case id ${sql.join(
+      group.map((i, k) => sql`when ${i.id} then ${values[k]}`),
+      sql` `,
+    )} end`;
     out[column] = values.some((v) => typeof v === 'number') ? sql`cast(${choice} as bigint)` : choice;
   }
   return out as Changes;
 }
 
-type NewDelivery = Pick<DeliveryRow, 'id' | 'post_id' | 'workspace_id' | 'account_id' | 'platform' | 'payload' | 'scheduled_at' | 'run_at' | 'created_at' | 'updated_at'> & { duplicate_key?: string | null };
+type NewDelivery = Pick<
+  DeliveryRow,
+  'id' | 'post_id' | 'workspace_id' | 'account_id' | 'platform' | 'payload' | 'scheduled_at' | 'run_at' | 'created_at' | 'updated_at'
+> & { duplicate_key?: string | null };
 
 /** New deliveries start scheduled, with nothing attempted. Returns them as stored, so the caller need not read them back. */
 export async function insertDeliveries(db: Kysely<Database>, rows: NewDelivery[]): Promise<DeliveryRow[]> {
   if (!rows.length) return [];
-  const stored = rows.map(
-    (r): DeliveryRow => ({
-      ...r,
-      duplicate_key: r.duplicate_key ?? null,
-      status: 'scheduled',
-      attempts: 0,
-      attempt_pending: 0,
-      attempt_started_at: null,
-      lease_owner: null,
-      lease_until: null,
-      external_id: null,
-      external_url: null,
-      published_at: null,
-      adopted: 0,
-      last_error: null,
-      last_error_kind: null,
-      progress: null,
-      check_until: null,
-      duplicates: null,
-      warning: null,
-      retries: 0,
-      retried_at: null,
-      retried_by: null,
-      unpublished_at: null,
-    }),
-  );
+  const stored = rows.map((r): DeliveryRow => ({
+    ...r,
+    duplicate_key: r.duplicate_key ?? null,
+    status: 'scheduled',
+    attempts: 0,
+    attempt_pending: 0,
+    attempt_started_at: null,
+    lease_owner: null,
+    lease_until: null,
+    external_id: null,
+    external_url: null,
+    published_at: null,
+    adopted: 0,
+    last_error: null,
+    last_error_kind: null,
+    progress: null,
+    check_until: null,
+    duplicates: null,
+    warning: null,
+    retries: 0,
+    retried_at: null,
+    retried_by: null,
+    unpublished_at: null,
+  }));
   // Only the columns with a value: the rest are NULL anyway, and half the values to bind is half the work on a big batch.
   await db
     .insertInto('deliveries')
@@ -172,7 +184,11 @@ export async function insertDeliveries(db: Kysely<Database>, rows: NewDelivery[]
 function busyReason(d: DeliveryRow): DeliveryBusy | null {
   const at = (t: number | null) => (t === null ? 'an unknown time' : new Date(t).toISOString());
   if (d.status === 'publishing') {
-    return new DeliveryBusy(`Delivery ${d.id} to ${d.platform} is being published right now; try again once it has finished (by ${at(d.lease_until)} at the latest, unless the attempt gets no answer).`, d.id, d.lease_until);
+    return new DeliveryBusy(
+      `Delivery ${d.id} to ${d.platform} is being published right now; try again once it has finished (by ${at(d.lease_until)} at the latest, unless the attempt gets no answer).`,
+      d.id,
+      d.lease_until,
+    );
   }
   if (d.status === 'awaiting_check') {
     const until = Math.max(d.run_at, d.check_until ?? d.run_at);
@@ -183,7 +199,11 @@ function busyReason(d: DeliveryRow): DeliveryBusy | null {
     );
   }
   if (d.status === 'scheduled' && d.attempt_pending) {
-    return new DeliveryBusy(`Delivery ${d.id} to ${d.platform} had an attempt answered with a server error; Pinion looks on ${d.platform} for its result at ${at(d.run_at)}. Try again after that.`, d.id, d.run_at);
+    return new DeliveryBusy(
+      `Delivery ${d.id} to ${d.platform} had an attempt answered with a server error; Pinion looks on ${d.platform} for its result at ${at(d.run_at)}. Try again after that.`,
+      d.id,
+      d.run_at,
+    );
   }
   return null;
 }
@@ -206,12 +226,21 @@ async function firstBusy(db: Kysely<Database>, postId: string): Promise<Delivery
 export async function replaceWaitingDeliveries(db: Kysely<Database>, postId: string, rows: Parameters<typeof insertDeliveries>[1]): Promise<boolean> {
   const busy = await firstBusy(db, postId);
   if (busy) throw busy;
-  const total = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('post_id', '=', postId).executeTakeFirstOrThrow();
+  const total = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('post_id', '=', postId)
+    .executeTakeFirstOrThrow();
   const removed = await db
     .deleteFrom('deliveries')
     .where('post_id', '=', postId)
     .where('attempt_pending', '=', 0)
-    .where((eb) => eb.or([eb('status', '=', 'scheduled'), eb.and([eb('status', '=', 'needs_attention'), eb('last_error_kind', '=', MEDIA_PROBLEM), eb('attempts', '=', 0)])]))
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'scheduled'),
+        eb.and([eb('status', '=', 'needs_attention'), eb('last_error_kind', '=', MEDIA_PROBLEM), eb('attempts', '=', 0)]),
+      ]),
+    )
     .executeTakeFirst();
   if (Number(removed.numDeletedRows) !== Number(total.n)) {
     // Claimed between the look and the delete: say why, from the delivery's state now.
@@ -229,13 +258,28 @@ export async function replaceWaitingDeliveries(db: Kysely<Database>, postId: str
  * it is not published broken; editing the post's media puts the post back on schedule. A delivery
  * claimed meanwhile is left to the publish path (which checks the media itself). Returns those set aside.
  */
-export async function setAsideForMedia(db: Kysely<Database>, postId: string, platforms: readonly string[], reason: string, now: number): Promise<DeliveryRow[]> {
+export async function setAsideForMedia(
+  db: Kysely<Database>,
+  postId: string,
+  platforms: readonly string[],
+  reason: string,
+  now: number,
+): Promise<DeliveryRow[]> {
   if (!platforms.length) return [];
-  const waiting = await db.selectFrom('deliveries').selectAll().where('post_id', '=', postId).where('status', '=', 'scheduled').where('attempts', '=', 0).where('attempt_pending', '=', 0).where('platform', 'in', [...platforms]).execute();
+  const waiting = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('post_id', '=', postId)
+    .where('status', '=', 'scheduled')
+    .where('attempts', '=', 0)
+    .where('attempt_pending', '=', 0)
+    .where('platform', 'in', [...platforms])
+    .execute();
   const setAside: DeliveryRow[] = [];
   for (const d of waiting) {
     const set = { last_error: reason, last_error_kind: MEDIA_PROBLEM };
-    if (await moveDelivery(db, d.id, { from: ['scheduled'], to: 'needs_attention', set, now })) setAside.push({ ...d, ...set, status: 'needs_attention', updated_at: now });
+    if (await moveDelivery(db, d.id, { from: ['scheduled'], to: 'needs_attention', set, now }))
+      setAside.push({ ...d, ...set, status: 'needs_attention', updated_at: now });
   }
   return setAside;
 }
@@ -264,11 +308,27 @@ export async function cancelWaitingDeliveries(db: Kysely<Database>, postId: stri
  * progress kept (a thread resumes after the parts already out, never posting them twice), and who
  * asked and when. False when it is no longer failed (retried at the same moment by someone else).
  */
-export async function retryFailedDelivery(db: Kysely<Database>, d: Pick<DeliveryRow, 'id' | 'retries'>, opts: { runAt: number; by: string; now: number }): Promise<boolean> {
+export async function retryFailedDelivery(
+  db: Kysely<Database>,
+  d: Pick<DeliveryRow, 'id' | 'retries'>,
+  opts: { runAt: number; by: string; now: number },
+): Promise<boolean> {
   return moveDelivery(db, d.id, {
     from: ['failed'],
     to: 'scheduled',
-    set: { scheduled_at: opts.runAt, run_at: opts.runAt, attempts: 0, attempt_pending: 0, attempt_started_at: null, check_until: null, lease_owner: null, lease_until: null, retries: d.retries + 1, retried_at: opts.now, retried_by: opts.by },
+    set: {
+      scheduled_at: opts.runAt,
+      run_at: opts.runAt,
+      attempts: 0,
+      attempt_pending: 0,
+      attempt_started_at: null,
+      check_until: null,
+      lease_owner: null,
+      lease_until: null,
+      retries: d.retries + 1,
+      retried_at: opts.now,
+      retried_by: opts.by,
+    },
     now: opts.now,
   });
 }
@@ -306,7 +366,8 @@ export async function claimDeliveries(
   const reclaimed = await db
     .with(
       (cte) => cte('picked').materialized(),
-      (qb) => qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit),
+      (qb) =>
+        qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit),
     )
     .updateTable('deliveries')
     .set(lease)
@@ -332,7 +393,12 @@ export async function claimDeliveries(
     claimed.push(...rows);
   }
   if (opts.postsPublishing && claimed.length) {
-    await db.updateTable('posts').set({ status: 'publishing', updated_at: now }).where('id', 'in', [...new Set(claimed.map((d) => d.post_id))]).where('status', '=', 'scheduled').execute();
+    await db
+      .updateTable('posts')
+      .set({ status: 'publishing', updated_at: now })
+      .where('id', 'in', [...new Set(claimed.map((d) => d.post_id))])
+      .where('status', '=', 'scheduled')
+      .execute();
   }
   return claimed;
 }
@@ -343,7 +409,10 @@ export async function claimDeliveries(
  * all; with `postsPublishing`, the claimed deliveries' posts are shown as publishing in the same
  * statement, so nobody sees one without the other.
  */
-async function claimOnPostgres(db: Kysely<Database>, opts: { owner: string; leaseMs: number; limit: number; now: number; postsPublishing?: boolean }): Promise<DeliveryRow[]> {
+async function claimOnPostgres(
+  db: Kysely<Database>,
+  opts: { owner: string; leaseMs: number; limit: number; now: number; postsPublishing?: boolean },
+): Promise<DeliveryRow[]> {
   const { owner, limit, now } = opts;
   const posts = opts.postsPublishing
     ? sql`, shown as (update posts set status = 'publishing', updated_at = ${now} where id in (select post_id from claimed) and status = 'scheduled')`
@@ -387,14 +456,34 @@ export async function renewLease(db: Kysely<Database>, id: string, owner: string
  * Records an attempt before the platform is called: from here until its outcome is known, the
  * delivery is looked for on the platform before anything is published again, up to `checkUntil`.
  */
-export async function recordAttempt(db: Kysely<Database>, d: DeliveryRow, owner: string, a: { attempts: number; startedAt: number; checkUntil: number; now: number }): Promise<boolean> {
-  return moveDelivery(db, d.id, { from: ['publishing'], to: 'publishing', owner, set: { attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil }, now: a.now });
+export async function recordAttempt(
+  db: Kysely<Database>,
+  d: DeliveryRow,
+  owner: string,
+  a: { attempts: number; startedAt: number; checkUntil: number; now: number },
+): Promise<boolean> {
+  return moveDelivery(db, d.id, {
+    from: ['publishing'],
+    to: 'publishing',
+    owner,
+    set: { attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil },
+    now: a.now,
+  });
 }
 
 /** recordAttempt for many deliveries in one statement; says per attempt whether it was recorded (false: the lease was lost). */
-export async function recordAttempts(db: Kysely<Database>, owner: string, items: ReadonlyArray<{ d: DeliveryRow; attempts: number; startedAt: number; checkUntil: number }>, now: number): Promise<boolean[]> {
+export async function recordAttempts(
+  db: Kysely<Database>,
+  owner: string,
+  items: ReadonlyArray<{ d: DeliveryRow; attempts: number; startedAt: number; checkUntil: number }>,
+  now: number,
+): Promise<boolean[]> {
   const set = (a: (typeof items)[number]) => ({ attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil });
-  const moved = await moveDeliveries(db, items.map((a) => ({ id: a.d.id, set: set(a) })), { from: ['publishing'], to: 'publishing', owner, now });
+  const moved = await moveDeliveries(
+    db,
+    items.map((a) => ({ id: a.d.id, set: set(a) })),
+    { from: ['publishing'], to: 'publishing', owner, now },
+  );
   return items.map((a) => moved.has(a.d.id));
 }
 
@@ -403,10 +492,24 @@ export async function recordAttempts(db: Kysely<Database>, owner: string, items:
  * worker: clearing check_until is the claim, so whoever clears it looks, once.
  */
 export async function takeFollowUps(db: Kysely<Database>, now: number, limit: number): Promise<DeliveryRow[]> {
-  const due = await db.selectFrom('deliveries').select('id').where('status', '=', 'published').where('check_until', '<=', now).orderBy('check_until').limit(limit).execute();
+  const due = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'published')
+    .where('check_until', '<=', now)
+    .orderBy('check_until')
+    .limit(limit)
+    .execute();
   const taken: DeliveryRow[] = [];
   for (const { id } of due) {
-    const row = await db.updateTable('deliveries').set({ check_until: null }).where('id', '=', id).where('status', '=', 'published').where('check_until', '<=', now).returningAll().executeTakeFirst();
+    const row = await db
+      .updateTable('deliveries')
+      .set({ check_until: null })
+      .where('id', '=', id)
+      .where('status', '=', 'published')
+      .where('check_until', '<=', now)
+      .returningAll()
+      .executeTakeFirst();
     if (row) taken.push(row);
   }
   return taken;
@@ -419,6 +522,12 @@ export async function recordDuplicates(db: Kysely<Database>, d: DeliveryRow, dup
 
 /** Saves what a publisher did part-way; false when this worker no longer holds the delivery. */
 export async function saveProgress(db: Kysely<Database>, d: DeliveryRow, owner: string, progress: unknown): Promise<boolean> {
-  const r = await db.updateTable('deliveries').set({ progress: JSON.stringify(progress) }).where('id', '=', d.id).where('lease_owner', '=', owner).where('status', '=', 'publishing').executeTakeFirst();
+  const r = await db
+    .updateTable('deliveries')
+    .set({ progress: JSON.stringify(progress) })
+    .where('id', '=', d.id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'publishing')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

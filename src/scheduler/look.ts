@@ -16,7 +16,16 @@ export type Look =
  * committed after its window, then a second attempt), the oldest is kept and the others deleted
  * where the platform allows it; both ids and a warning are recorded on the delivery.
  */
-export async function lookForAttempt(input: { db: Kysely<Database>; log: Logger; publisher: Publisher; d: DeliveryRow; payload: unknown; withToken: WithToken; units?: DailyUnits; keep?: string }): Promise<Look> {
+export async function lookForAttempt(input: {
+  db: Kysely<Database>;
+  log: Logger;
+  publisher: Publisher;
+  d: DeliveryRow;
+  payload: unknown;
+  withToken: WithToken;
+  units?: DailyUnits;
+  keep?: string;
+}): Promise<Look> {
   const { db, log, publisher, d, withToken } = input;
   const since = d.attempt_started_at ?? d.updated_at;
   // An earlier attempt may have made the post late, after its own window: look from the first attempt (never before the due time).
@@ -31,7 +40,14 @@ export async function lookForAttempt(input: { db: Kysely<Database>; log: Logger;
       .where('external_id', 'is not', null)
       .where('published_at', '>', from - 86_400_000)
       .execute();
-    found = await publisher.findPublished({ payload: input.payload, since: from, exclude: new Set(owned.map((o) => o.external_id!)), withToken, units: input.units, progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown) });
+    found = await publisher.findPublished({
+      payload: input.payload,
+      since: from,
+      exclude: new Set(owned.map((o) => o.external_id!)),
+      withToken,
+      units: input.units,
+      progress: d.progress === null ? null : (JSON.parse(d.progress) as unknown),
+    });
   } catch (err) {
     return { kind: 'error', err };
   }

@@ -12,7 +12,16 @@ export interface Duplicate {
 
 /** What the scheduler tells its listener, inside the transaction that records it. */
 export type DeliveryOutcome =
-  | { type: 'published'; delivery: DeliveryRow; externalId: string; url: string; publishedAt: number; adopted: boolean; duplicates: Duplicate[]; warning: string | null }
+  | {
+      type: 'published';
+      delivery: DeliveryRow;
+      externalId: string;
+      url: string;
+      publishedAt: number;
+      adopted: boolean;
+      duplicates: Duplicate[];
+      warning: string | null;
+    }
   | { type: 'failed'; delivery: DeliveryRow; error: { kind: string; message: string }; attempts: number }
   | { type: 'needs_attention'; delivery: DeliveryRow; error: { kind: string; message: string }; attempts: number };
 
@@ -83,10 +92,23 @@ export async function markPublishedMany(
     );
     const done = items.filter(({ d }) => moved.has(d.id));
     if (!done.length) return items.map(() => false);
-    await refreshPostStatuses(trx, done.map(({ d }) => d.post_id), now);
+    await refreshPostStatuses(
+      trx,
+      done.map(({ d }) => d.post_id),
+      now,
+    );
     await listener?.(
       trx,
-      done.map(({ d, result, now: at }) => ({ type: 'published' as const, delivery: d, externalId: result.externalId, url: result.url, publishedAt: at, adopted: result.adopted, duplicates: result.duplicates ?? [], warning: result.warning ?? null })),
+      done.map(({ d, result, now: at }) => ({
+        type: 'published' as const,
+        delivery: d,
+        externalId: result.externalId,
+        url: result.url,
+        publishedAt: at,
+        adopted: result.adopted,
+        duplicates: result.duplicates ?? [],
+        warning: result.warning ?? null,
+      })),
     );
     return items.map(({ d }) => moved.has(d.id));
   });
@@ -103,7 +125,12 @@ export async function markFailed(
   to: 'failed' | 'needs_attention' = 'failed',
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const moved = await moveDelivery(trx, d.id, { from: ['publishing'], to, set: { ...released, last_error: error.message, last_error_kind: error.kind }, now });
+    const moved = await moveDelivery(trx, d.id, {
+      from: ['publishing'],
+      to,
+      set: { ...released, last_error: error.message, last_error_kind: error.kind },
+      now,
+    });
     if (!moved) return;
     await refreshPostStatus(trx, d.post_id, now);
     await listener?.(trx, { type: to, delivery: d, error, attempts });
@@ -119,7 +146,15 @@ export async function requeue(
   db: Kysely<Database>,
   d: DeliveryRow,
   owner: string,
-  opts: { to: 'scheduled' | 'awaiting_check'; runAt: number; now: number; lookFirst?: boolean; checkUntil?: number | null; attempts?: number; error?: { kind: string; message: string } },
+  opts: {
+    to: 'scheduled' | 'awaiting_check';
+    runAt: number;
+    now: number;
+    lookFirst?: boolean;
+    checkUntil?: number | null;
+    attempts?: number;
+    error?: { kind: string; message: string };
+  },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const pending = opts.to === 'awaiting_check' || opts.lookFirst === true;

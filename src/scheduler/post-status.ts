@@ -33,7 +33,12 @@ export async function refreshPostStatuses(db: Kysely<Database>, postIds: string[
   for (const r of rows) statuses.get(r.post_id)!.push(r.status);
   const next = [...statuses].map(([id, list]) => ({ id, status: summarise(list) }));
   // One statement, so two workers recording posts they share lock those rows in the same order (no deadlock).
-  const status = next.every((p) => p.status === next[0]!.status) ? sql`${next[0]!.status}` : sql`case id ${sql.join(next.map((p) => sql`when ${p.id} then ${p.status}`), sql` `)} end`;
+  const status = next.every((p) => p.status === next[0]!.status)
+    ? sql`${next[0]!.status}`
+    : sql`case id ${sql.join(
+        next.map((p) => sql`when ${p.id} then ${p.status}`),
+        sql` `,
+      )} end`;
   await db
     .updateTable('posts')
     .set({ status: sql<PostStatus>`${status}`, updated_at: now })
@@ -45,5 +50,10 @@ export async function refreshPostStatuses(db: Kysely<Database>, postIds: string[
 /** Posts whose deliveries a worker has just claimed: shown as publishing while the platform is called. */
 export async function markPostsPublishing(db: Kysely<Database>, postIds: string[], now = Date.now()): Promise<void> {
   if (!postIds.length) return;
-  await db.updateTable('posts').set({ status: 'publishing', updated_at: now }).where('id', 'in', [...new Set(postIds)]).where('status', '=', 'scheduled').execute();
+  await db
+    .updateTable('posts')
+    .set({ status: 'publishing', updated_at: now })
+    .where('id', 'in', [...new Set(postIds)])
+    .where('status', '=', 'scheduled')
+    .execute();
 }

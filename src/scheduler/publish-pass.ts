@@ -6,7 +6,16 @@ import { ConnectorError, isConnectorError, type Publisher } from '../connectors/
 import type { Logger } from '../observability/index.js';
 import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
-import { claimDeliveries, moveDelivery, recordAttempts, recordDuplicates, renewLease, saveProgress, takeFollowUps, type DeliveryRow } from './delivery-state.js';
+import {
+  claimDeliveries,
+  moveDelivery,
+  recordAttempts,
+  recordDuplicates,
+  renewLease,
+  saveProgress,
+  takeFollowUps,
+  type DeliveryRow,
+} from './delivery-state.js';
 import { markFailed, markPublishedMany, requeue, type OutcomeListener, type OutcomesListener, type PublishResult } from './outcome.js';
 import { Batcher } from './batcher.js';
 import { lookForAttempt } from './look.js';
@@ -138,7 +147,8 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
         log.info({ deliveryId: d.id, externalId: found.externalId, duplicates: duplicates.length }, 'adopted the post an unconfirmed attempt had made');
         // Adopting a later attempt's post: an earlier unanswered one may still land, so one more look a window later.
         const followUpAt = d.attempts > 1 ? now() + opts.outcomeWindowFor(d.platform) : null;
-        if (await markPublished(d, { ...found, adopted: true, duplicates, warning, followUpAt })) opts.onPublished?.(d, now() - d.scheduled_at, true, found.externalId);
+        if (await markPublished(d, { ...found, adopted: true, duplicates, warning, followUpAt }))
+          opts.onPublished?.(d, now() - d.scheduled_at, true, found.externalId);
         return;
       }
       if (look.kind === 'error') {
@@ -222,7 +232,6 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     }
   }
 
-
   /**
    * The last look at a delivery published again after an unanswered attempt: should that attempt
    * have landed after its window, there are two posts; the one the delivery records is kept.
@@ -243,11 +252,16 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   }
 
   async function withLease(d: DeliveryRow): Promise<void> {
-    const heartbeat = setInterval(() => {
-      const window = calling.get(d.id);
-      const at = now();
-      renewLease(db, d.id, owner, opts.leaseMs, at, window === undefined ? undefined : at + opts.leaseMs + window).catch((err) => log.warn({ err, deliveryId: d.id }, 'lease renewal failed'));
-    }, Math.max(100, opts.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        const window = calling.get(d.id);
+        const at = now();
+        renewLease(db, d.id, owner, opts.leaseMs, at, window === undefined ? undefined : at + opts.leaseMs + window).catch((err) =>
+          log.warn({ err, deliveryId: d.id }, 'lease renewal failed'),
+        );
+      },
+      Math.max(100, opts.leaseMs / 3),
+    );
     try {
       await publishOne(d);
     } catch (err) {

@@ -43,10 +43,14 @@ export class ManualClock implements Clock {
       if (signal?.aborted || ms <= 0) return resolve();
       const entry = { at: this.t + ms, resolve };
       this.waiting.push(entry);
-      signal?.addEventListener('abort', () => {
-        this.waiting = this.waiting.filter((w) => w !== entry);
-        resolve();
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.waiting = this.waiting.filter((w) => w !== entry);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

@@ -39,7 +39,10 @@ export async function webRoutes(app: FastifyInstance, options: WebOptions): Prom
   // navigation another site started, so this page (which needs no session) moves on from our own origin.
   app.get('/connected', { schema: { hide: true } }, async (request, reply) => {
     const query = new URLSearchParams(request.query as Record<string, string>).toString();
-    return reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(movedOn(`/accounts?${query}`));
+    return reply
+      .headers(SECURITY_HEADERS)
+      .type('text/html; charset=utf-8')
+      .send(movedOn(`/accounts?${query}`));
   });
 
   for (const [path, name] of Object.entries(PAGES)) {

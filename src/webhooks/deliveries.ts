@@ -57,9 +57,7 @@ type Row = Awaited<ReturnType<ReturnType<typeof deliveriesOf>['execute']>>[numbe
 
 async function withAttempts(db: Kysely<Database>, rows: Row[]): Promise<Delivery[]> {
   const ids = rows.map((r) => r.id);
-  const attempts = ids.length
-    ? await db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', ids).orderBy('attempt').execute()
-    : [];
+  const attempts = ids.length ? await db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', ids).orderBy('attempt').execute() : [];
   return rows.map((r) => ({
     id: r.id,
     endpointId: r.endpoint_id,
@@ -94,7 +92,10 @@ export async function listDeliveries(
   let query = deliveriesOf(db, workspaceId).where('d.endpoint_id', '=', endpointId);
   if (opts.status) query = query.where('d.status', '=', opts.status);
   if (opts.cursor) query = query.where('d.id', '<', opts.cursor);
-  const rows = await query.orderBy('d.id', 'desc').limit(opts.limit + 1).execute();
+  const rows = await query
+    .orderBy('d.id', 'desc')
+    .limit(opts.limit + 1)
+    .execute();
   const page = rows.slice(0, opts.limit);
   return { data: await withAttempts(db, page), nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };
 }

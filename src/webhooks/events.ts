@@ -2,7 +2,14 @@ import type { Kysely, Transaction } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 
 export type EventType = 'post.published' | 'post.failed' | 'post.needs_attention' | 'post.link_broken' | 'account.needs_reauth' | 'account.expiring';
-export const EVENT_TYPES: readonly EventType[] = ['post.published', 'post.failed', 'post.needs_attention', 'post.link_broken', 'account.needs_reauth', 'account.expiring'];
+export const EVENT_TYPES: readonly EventType[] = [
+  'post.published',
+  'post.failed',
+  'post.needs_attention',
+  'post.link_broken',
+  'account.needs_reauth',
+  'account.expiring',
+];
 /** Sent only by `POST /webhooks/:id/test`, never subscribed to. */
 export const TEST_EVENT = 'webhook.test';
 
@@ -46,15 +53,25 @@ export async function insertEvent(
  * endpoints of their workspaces, one insert of the deliveries (what a publish pass recording a
  * batch of outcomes needs). Returns the event ids in order.
  */
-export async function emitEvents(db: Kysely<Database>, events: ReadonlyArray<{ workspaceId: string; type: EventType; data: Record<string, unknown> }>): Promise<string[]> {
+export async function emitEvents(
+  db: Kysely<Database>,
+  events: ReadonlyArray<{ workspaceId: string; type: EventType; data: Record<string, unknown> }>,
+): Promise<string[]> {
   if (!events.length) return [];
   if (!db.isTransaction) return db.transaction().execute((trx) => emitEvents(trx, events));
   const now = Date.now();
   const rows = events.map((e) => ({ id: newId('evt', now), workspace_id: e.workspaceId, type: e.type, payload: JSON.stringify(e.data), created_at: now }));
   await db.insertInto('webhook_events').values(rows).execute();
   const workspaces = [...new Set(events.map((e) => e.workspaceId))];
-  const endpoints = await db.selectFrom('webhook_endpoints').select(['id', 'workspace_id', 'events']).where('workspace_id', 'in', workspaces).where('enabled', '=', 1).execute();
-  const deliveries = rows.flatMap((r) => endpoints.filter((e) => e.workspace_id === r.workspace_id && subscribes(e.events, r.type)).map((e) => newDelivery(r.id, e.id, now)));
+  const endpoints = await db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'workspace_id', 'events'])
+    .where('workspace_id', 'in', workspaces)
+    .where('enabled', '=', 1)
+    .execute();
+  const deliveries = rows.flatMap((r) =>
+    endpoints.filter((e) => e.workspace_id === r.workspace_id && subscribes(e.events, r.type)).map((e) => newDelivery(r.id, e.id, now)),
+  );
   if (deliveries.length) await db.insertInto('webhook_deliveries').values(deliveries).execute();
   return rows.map((r) => r.id);
 }

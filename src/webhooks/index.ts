@@ -12,10 +12,16 @@ export { backoffMs, sendWebhooksPass, type WebhookSendConfig } from './sender.js
 export { createEndpoint, deleteEndpoint, getEndpointRow, listEndpoints, rotateSecret, toEndpoint, updateEndpoint, type WebhookEndpoint } from './endpoints.js';
 export { getDelivery, listDeliveries, redeliver, type Attempt, type Delivery } from './deliveries.js';
 
-
 /** The webhook passes every worker runs: sending due deliveries, re-sealing secrets after a key rotation, and pruning the log. */
 /** `clock` times leases, retries, secret overlaps and retention; tests pass a ManualClock. */
-export function webhookPasses(opts: { db: Kysely<Database>; vault: TokenVault; log: Logger; config?: WebhookSendConfig; retentionDays?: number; clock?: Clock }): BackgroundPass[] {
+export function webhookPasses(opts: {
+  db: Kysely<Database>;
+  vault: TokenVault;
+  log: Logger;
+  config?: WebhookSendConfig;
+  retentionDays?: number;
+  clock?: Clock;
+}): BackgroundPass[] {
   return [sendWebhooksPass(opts), reencryptSecretsPass(opts), pruneWebhookLogPass({ ...opts, retentionDays: opts.retentionDays ?? 30 })];
 }
 
@@ -31,7 +37,11 @@ function reencryptSecretsPass(opts: { db: Kysely<Database>; vault: TokenVault; l
     name: 'reencrypt-webhook-secrets',
     idleIntervalMs: 10 * 60_000,
     async run() {
-      await db.updateTable('webhook_endpoints').set({ previous_secret: null, previous_secret_until: null }).where('previous_secret_until', '<', clock.now()).execute();
+      await db
+        .updateTable('webhook_endpoints')
+        .set({ previous_secret: null, previous_secret_until: null })
+        .where('previous_secret_until', '<', clock.now())
+        .execute();
       const stale = await db
         .selectFrom('webhook_endpoints')
         .select(['id', 'secret', 'previous_secret'])

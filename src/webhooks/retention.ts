@@ -28,7 +28,14 @@ export function pruneWebhookLogPass(opts: { db: Kysely<Database>; log: Logger; r
         .limit(BATCH)
         .execute();
       if (!old.length) return false;
-      await db.deleteFrom('webhook_events').where('id', 'in', old.map((e) => e.id)).execute();
+      await db
+        .deleteFrom('webhook_events')
+        .where(
+          'id',
+          'in',
+          old.map((e) => e.id),
+        )
+        .execute();
       log.info({ count: old.length, retentionDays: opts.retentionDays }, 'pruned old webhook events and their delivery log');
       return old.length === BATCH;
     },

@@ -103,7 +103,21 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
       .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.attempts', 'd.endpoint_id', 'w.url', 'w.format', 'w.secret', 'w.previous_secret', 'w.previous_secret_until', 'w.enabled', 'e.id as event_id', 'e.type', 'e.payload', 'e.created_at'])
+      .select([
+        'd.id',
+        'd.attempts',
+        'd.endpoint_id',
+        'w.url',
+        'w.format',
+        'w.secret',
+        'w.previous_secret',
+        'w.previous_secret_until',
+        'w.enabled',
+        'e.id as event_id',
+        'e.type',
+        'e.payload',
+        'e.created_at',
+      ])
       .where('d.id', 'in', ids)
       .where('d.lease_owner', '=', owner)
       .execute();
@@ -113,13 +127,18 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
   async function deliver(d: Claimed, signal: AbortSignal): Promise<void> {
     const ids = { deliveryId: d.id, endpointId: d.endpoint_id, eventId: d.event_id };
     if (!d.enabled) {
-      await mine(d.id).set({ status: 'failed', last_error: 'endpoint disabled', lease_until: null, lease_owner: null, next_attempt_at: null, updated_at: clock.now() }).execute();
+      await mine(d.id)
+        .set({ status: 'failed', last_error: 'endpoint disabled', lease_until: null, lease_owner: null, next_attempt_at: null, updated_at: clock.now() })
+        .execute();
       log.info(ids, 'webhook delivery dropped: endpoint disabled');
       return;
     }
     if (signal.aborted) return void (await release(d.id));
     // Renewed by owner: if the lease lapsed and another worker took the delivery, it sends, not us.
-    const renewed = await mine(d.id).set({ lease_until: clock.now() + leaseMs }).where('status', '=', 'pending').executeTakeFirst();
+    const renewed = await mine(d.id)
+      .set({ lease_until: clock.now() + leaseMs })
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     if (Number(renewed.numUpdatedRows) !== 1) return;
 
     const attempt = d.attempts + 1;
@@ -146,13 +165,24 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
 
     const now = clock.now();
     const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
-    const error = ok ? null : (outcome.error ?? `HTTP ${outcome.statusCode}${outcome.statusCode! < 400 && outcome.statusCode! >= 300 ? ' (redirects are not followed)' : ''}`);
+    const error = ok
+      ? null
+      : (outcome.error ?? `HTTP ${outcome.statusCode}${outcome.statusCode! < 400 && outcome.statusCode! >= 300 ? ' (redirects are not followed)' : ''}`);
     const givenUp = !ok && attempt >= c.maxAttempts;
     const next = ok || givenUp ? null : now + backoffMs(attempt, c);
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('webhook_attempts')
-        .values({ id: newId('wha', startedAt), delivery_id: d.id, attempt, started_at: startedAt, duration_ms: now - startedAt, status_code: outcome.statusCode, error, response_excerpt: outcome.excerpt })
+        .values({
+          id: newId('wha', startedAt),
+          delivery_id: d.id,
+          attempt,
+          started_at: startedAt,
+          duration_ms: now - startedAt,
+          status_code: outcome.statusCode,
+          error,
+          response_excerpt: outcome.excerpt,
+        })
         .execute();
       await trx
         .updateTable('webhook_deliveries')
@@ -205,7 +235,13 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
  * loopback or link-local addresses unless allowlisted), at connect time so a DNS answer that
  * changes after the endpoint was registered still cannot reach the internal network.
  */
-async function post(rawUrl: string, body: string, headers: Record<string, string>, opts: { timeoutMs: number; allowHosts: string[] }, stop: AbortSignal): Promise<Outcome> {
+async function post(
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: { timeoutMs: number; allowHosts: string[] },
+  stop: AbortSignal,
+): Promise<Outcome> {
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -233,7 +269,8 @@ async function post(rawUrl: string, body: string, headers: Record<string, string
     });
     request.on('error', (err) => {
       if (stop.aborted) resolve({ statusCode: null, error: null, excerpt: null, interrupted: true });
-      else if (refusedAddress !== undefined) resolve({ statusCode: null, error: `not sent: ${url.hostname} resolves to ${refusedAddress}, which is not a public address`, excerpt: null });
+      else if (refusedAddress !== undefined)
+        resolve({ statusCode: null, error: `not sent: ${url.hostname} resolves to ${refusedAddress}, which is not a public address`, excerpt: null });
       else if (timeout.aborted) resolve({ statusCode: null, error: `timed out after ${opts.timeoutMs} ms`, excerpt: null });
       else resolve({ statusCode: null, error: describe(err), excerpt: null });
     });
@@ -268,7 +305,11 @@ function describe(err: unknown): string {
 }
 
 /** The endpoint's secret, and the one it replaced while that still signs. */
-function secretsOf(d: { endpoint_id: string; secret: string; previous_secret: string | null; previous_secret_until: number | null }, vault: TokenVault, now: number): string[] {
+function secretsOf(
+  d: { endpoint_id: string; secret: string; previous_secret: string | null; previous_secret_until: number | null },
+  vault: TokenVault,
+  now: number,
+): string[] {
   const current = vault.decrypt(d.secret, d.endpoint_id);
   const overlap = d.previous_secret !== null && d.previous_secret_until !== null && d.previous_secret_until > now;
   return overlap ? [current, vault.decrypt(d.previous_secret!, d.endpoint_id)] : [current];

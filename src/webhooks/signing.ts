@@ -31,6 +31,16 @@ export function signatureHeader(secrets: string | string[], body: string, now = 
  */
 export function standardWebhookHeaders(secrets: string | string[], id: string, body: string, now = Date.now()): Record<string, string> {
   const timestamp = Math.floor(now / 1000);
-  const sign = (secret: string) => createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${id}.${timestamp}.${body}`).digest('base64');
-  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': [secrets].flat().map((s) => `v1,${sign(s)}`).join(' ') };
+  const sign = (secret: string) =>
+    createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
+      .update(`${id}.${timestamp}.${body}`)
+      .digest('base64');
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': [secrets]
+      .flat()
+      .map((s) => `v1,${sign(s)}`)
+      .join(' '),
+  };
 }

@@ -73,12 +73,7 @@ export async function listApiKeys(db: Kysely<Database>, workspaceId: string): Pr
 }
 
 export async function getApiKey(db: Kysely<Database>, workspaceId: string, id: string): Promise<ApiKey | undefined> {
-  const row = await db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
   return row && toApiKey(row);
 }
 

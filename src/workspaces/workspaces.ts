@@ -25,7 +25,12 @@ export interface Workspace {
 }
 
 type Row = Selectable<Database['workspaces']>;
-const toWorkspace = (r: Row): Workspace => ({ id: r.id, name: r.name, settings: JSON.parse(r.settings) as WorkspaceSettings, createdAt: new Date(r.created_at) });
+const toWorkspace = (r: Row): Workspace => ({
+  id: r.id,
+  name: r.name,
+  settings: JSON.parse(r.settings) as WorkspaceSettings,
+  createdAt: new Date(r.created_at),
+});
 
 /** Read on every post made; kept in memory until a workspace is written (READ_CACHE_TTL_MS for other processes' writes). */
 const workspaces = new ReadCache<Workspace | undefined>(['workspaces']);
@@ -54,7 +59,11 @@ export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]>
 }
 
 export async function updateWorkspaceSettings(db: Kysely<Database>, id: string, settings: WorkspaceSettings): Promise<Workspace> {
-  await db.updateTable('workspaces').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  await db
+    .updateTable('workspaces')
+    .set({ settings: JSON.stringify(settings) })
+    .where('id', '=', id)
+    .execute();
   return (await findWorkspace(db, id))!;
 }
 

@@ -32,7 +32,16 @@ describe.each(DIALECTS)('boards and sections on %s', (dialect) => {
     await boards(); // from the cache the first test filled
     for (let i = 0; i < 300; i++) {
       const id = p.sandbox!.state.newId();
-      p.sandbox!.state.boards.set(id, { id, ownerId: user.id, name: `Board ${String(i).padStart(3, '0')}`, description: null, privacy: 'PUBLIC', isAdsOnly: false, createdAt: new Date(), pinsModifiedAt: new Date() });
+      p.sandbox!.state.boards.set(id, {
+        id,
+        ownerId: user.id,
+        name: `Board ${String(i).padStart(3, '0')}`,
+        description: null,
+        privacy: 'PUBLIC',
+        isAdsOnly: false,
+        createdAt: new Date(),
+        pinsModifiedAt: new Date(),
+      });
     }
     const cached = await (await boards()).json();
     expect(cached.data.length).toBe(1);
@@ -46,7 +55,16 @@ describe.each(DIALECTS)('boards and sections on %s', (dialect) => {
   it('finds a board made on Pinterest after the cache was filled, by name', async () => {
     const user = p.sandbox!.state.findUserByUsername('board_keeper')!;
     const id = p.sandbox!.state.newId();
-    p.sandbox!.state.boards.set(id, { id, ownerId: user.id, name: 'Made Elsewhere', description: null, privacy: 'SECRET', isAdsOnly: false, createdAt: new Date(), pinsModifiedAt: new Date() });
+    p.sandbox!.state.boards.set(id, {
+      id,
+      ownerId: user.id,
+      name: 'Made Elsewhere',
+      description: null,
+      privacy: 'SECRET',
+      isAdsOnly: false,
+      createdAt: new Date(),
+      pinsModifiedAt: new Date(),
+    });
     const res = await p.api('GET', `/api/v1/accounts/${accountId}/boards/Made%20Elsewhere`);
     expect(res.status).toBe(200);
     expect((await res.json()).id).toBe(id);
@@ -83,7 +101,9 @@ describe("boards while Pinterest's lists lag its writes", () => {
     // The first listing of this account's boards happens now, while Pinterest's list still lacks the new board.
     const listed = await (await p.api('GET', `/api/v1/accounts/${account.id}/boards?refresh=true`)).json();
     expect(listed.data.map((b: { name: string }) => b.name)).toEqual(['Fresh']);
-    const post = await p.api('POST', '/api/v1/posts', { body: { content: 'Hi', platforms: ['pinterest'], media_url: 'https://cdn.example/x.jpg', platform_options: { pinterest: { board: 'Fresh' } } } });
+    const post = await p.api('POST', '/api/v1/posts', {
+      body: { content: 'Hi', platforms: ['pinterest'], media_url: 'https://cdn.example/x.jpg', platform_options: { pinterest: { board: 'Fresh' } } },
+    });
     expect((await post.json()).errors ?? []).not.toContainEqual(expect.objectContaining({ field: expect.stringMatching(/board/) }));
   });
 });

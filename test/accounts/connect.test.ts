@@ -33,7 +33,8 @@ describe.each(DIALECTS)('connecting a Pinterest account on %s', (dialect) => {
     expect(issued.length).toBe(2);
     const row = await p.store.db.selectFrom('accounts').selectAll().where('id', '=', account.id).executeTakeFirstOrThrow();
     expect(row.access_token).toMatch(/^v1\.test\./);
-    const everything = JSON.stringify(list) + JSON.stringify(row) + p.logs.join('') + JSON.stringify(await (await p.api('GET', `/api/v1/accounts/${account.id}`)).json());
+    const everything =
+      JSON.stringify(list) + JSON.stringify(row) + p.logs.join('') + JSON.stringify(await (await p.api('GET', `/api/v1/accounts/${account.id}`)).json());
     for (const token of issued) expect(everything).not.toContain(token);
   });
 
@@ -47,7 +48,11 @@ describe.each(DIALECTS)('connecting a Pinterest account on %s', (dialect) => {
     expect((await fetch(`${p.url}/oauth/callback/pinterest?code=x&state=forged`)).status).toBe(400);
 
     const started = await (await p.api('POST', '/api/v1/accounts/connect', { body: { platform: 'pinterest' } })).json();
-    await p.store.db.updateTable('oauth_states').set({ expires_at: Date.now() - 1 }).where('used_at', 'is', null).execute();
+    await p.store.db
+      .updateTable('oauth_states')
+      .set({ expires_at: Date.now() - 1 })
+      .where('used_at', 'is', null)
+      .execute();
     const state = new URL(started.authorize_url).searchParams.get('state');
     expect((await fetch(`${p.url}/oauth/callback/pinterest?code=x&state=${state}`)).status).toBe(400);
   });

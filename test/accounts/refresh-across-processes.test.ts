@@ -28,7 +28,11 @@ describe('refresh across worker processes on PostgreSQL', () => {
 
   it('two processes needing an expiring token at the same moment make one refresh call', async () => {
     const account = await connectedAccount(p, 'two_workers');
-    await p.store.db.updateTable('accounts').set({ access_expires_at: Date.now() + 60_000 }).where('id', '=', account.id).execute();
+    await p.store.db
+      .updateTable('accounts')
+      .set({ access_expires_at: Date.now() + 60_000 })
+      .where('id', '=', account.id)
+      .execute();
     const calls = p.sandbox!.stats().operations['POST /v5/oauth/token'] ?? 0;
     const env = {
       DATABASE_URL: p.config.databaseUrl,

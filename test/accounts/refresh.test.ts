@@ -20,12 +20,19 @@ describe.each(DIALECTS)('keeping tokens alive on %s', (dialect) => {
   const tokenEndpoint = (refreshToken: string) =>
     fetch(`${p!.config.platforms.pinterest!.apiBaseUrl}/v5/oauth/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('pinion-sandbox:pinion-sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from('pinion-sandbox:pinion-sandbox-secret').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
     });
 
   it('refreshes ahead of expiry, stores the rotated refresh token, and the old one is dead', async () => {
-    p = await startTestPinion({ dialect, sandbox: { accessTokenTtlSeconds: 3 }, config: { accounts: { refreshMarginSeconds: 2, idleRefreshWindowSeconds: 3600, connectTtlSeconds: 900 } } });
+    p = await startTestPinion({
+      dialect,
+      sandbox: { accessTokenTtlSeconds: 3 },
+      config: { accounts: { refreshMarginSeconds: 2, idleRefreshWindowSeconds: 3600, connectTtlSeconds: 900 } },
+    });
     const account = await connectedAccount(p, 'ahead');
     const before = await row(account.id);
     const oldRefresh = await refreshTokenOf(account.id);
@@ -94,7 +101,11 @@ describe.each(DIALECTS)('keeping tokens alive on %s', (dialect) => {
     p = await startTestPinion({ dialect, sandbox: {} });
     const idle = await connectedAccount(p, 'idle');
     const fresh = await connectedAccount(p, 'fresh');
-    await p.store.db.updateTable('accounts').set({ refresh_expires_at: Date.now() + 86_400_000 }).where('id', '=', idle.id).execute();
+    await p.store.db
+      .updateTable('accounts')
+      .set({ refresh_expires_at: Date.now() + 86_400_000 })
+      .where('id', '=', idle.id)
+      .execute();
     const pass = p.accounts.passes.find((x) => x.name === 'refresh-idle-accounts')!;
     const calls = tokenCalls();
     await pass.run(new AbortController().signal);
@@ -110,7 +121,13 @@ describe.each(DIALECTS)('keeping tokens alive on %s', (dialect) => {
     const account = await connectedAccount(p, 'raced');
     const version = (await row(account.id)).token_version;
     const keeper = () =>
-      new TokenKeeper({ db: p!.store.db, vault: p!.accounts.vault, log: p!.log, oauth: (x) => connectorFor(x).oauth(platformConfig(p!.config, x)), refreshMarginMs: 0 });
+      new TokenKeeper({
+        db: p!.store.db,
+        vault: p!.accounts.vault,
+        log: p!.log,
+        oauth: (x) => connectorFor(x).oauth(platformConfig(p!.config, x)),
+        refreshMarginMs: 0,
+      });
     const calls = tokenCalls();
     const [a, b, c] = await Promise.all([keeper().refresh(account.id, version), keeper().refresh(account.id, version), keeper().refresh(account.id, version)]);
     expect(tokenCalls()).toBe(calls + 1);

@@ -12,7 +12,14 @@ describe.each(DIALECTS)("board writes share the account's Pinterest write budget
 
   // Two writes a minute: one every 30 s, far beyond the 10 s a board request waits for a slot.
   const start = async () => {
-    p = track(await startTestPinion({ dialect, worker: true, sandbox: {}, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 2, windowSeconds: 60 }) } }));
+    p = track(
+      await startTestPinion({
+        dialect,
+        worker: true,
+        sandbox: {},
+        config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 2, windowSeconds: 60 }) },
+      }),
+    );
     const account = await connectedAccount(p, 'paced');
     return { account, user: p.sandbox!.state.findUserByUsername('paced')! };
   };
@@ -39,7 +46,9 @@ describe.each(DIALECTS)("board writes share the account's Pinterest write budget
     images = track(await startImageServer());
     expect((await p!.api('POST', `/api/v1/accounts/${account.id}/boards`, { body: { name: 'Products' } })).status).toBe(201);
     const made = Date.now();
-    const res = await p!.api('POST', '/api/v1/posts', { body: { content: 'Now', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } } });
+    const res = await p!.api('POST', '/api/v1/posts', {
+      body: { content: 'Now', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } },
+    });
     expect(res.status).toBe(201);
     const { id } = await res.json();
     const delivery = await waitFor(async () => {
@@ -54,7 +63,14 @@ describe.each(DIALECTS)("board writes share the account's Pinterest write budget
   it("after Pinterest answers a board write with 429, pins wait for Pinterest's reset too", async () => {
     images = track(await startImageServer());
     // Pinion's own budget is generous here; Pinterest's (the sandbox's) allows one write a minute.
-    p = track(await startTestPinion({ dialect, worker: true, sandbox: { rateLimits: { org_write: { limit: 1, windowSeconds: 60 } } }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 1000, windowSeconds: 1 }) } }));
+    p = track(
+      await startTestPinion({
+        dialect,
+        worker: true,
+        sandbox: { rateLimits: { org_write: { limit: 1, windowSeconds: 60 } } },
+        config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 1000, windowSeconds: 1 }) },
+      }),
+    );
     const account = await connectedAccount(p, 'limited');
     const user = p.sandbox!.state.findUserByUsername('limited')!;
     expect((await p.api('POST', `/api/v1/accounts/${account.id}/boards`, { body: { name: 'Products' } })).status).toBe(201);
@@ -63,7 +79,9 @@ describe.each(DIALECTS)("board writes share the account's Pinterest write budget
     const retryAt = Date.parse((await refused.json()).retry_at);
     expect(retryAt - Date.now()).toBeGreaterThan(30_000);
 
-    const res = await p.api('POST', '/api/v1/posts', { body: { content: 'Later', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } } });
+    const res = await p.api('POST', '/api/v1/posts', {
+      body: { content: 'Later', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } },
+    });
     const { id } = await res.json();
     const delivery = await waitFor(async () => {
       const row = await p!.store.db.selectFrom('deliveries').selectAll().where('post_id', '=', id).executeTakeFirst();

@@ -23,7 +23,13 @@ describe.each(DIALECTS)('analytics on %s', (dialect) => {
     await pinterestAccount(p);
     const created = await (
       await p.api('POST', '/api/v1/posts', {
-        body: { content: 'Indigo apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link: 'https://shop.example/apron', platform_options: { pinterest: { board: 'Products' } } },
+        body: {
+          content: 'Indigo apron',
+          platforms: ['pinterest'],
+          media_url: `${images.url}/good.jpg`,
+          link: 'https://shop.example/apron',
+          platform_options: { pinterest: { board: 'Products' } },
+        },
       })
     ).json();
     const [published] = await settled(p, [created.id]);
@@ -78,13 +84,23 @@ describe.each(DIALECTS)('analytics on %s', (dialect) => {
     await pinterestAccount(p);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await p.api('POST', '/api/v1/posts', { body: { content: `Pin ${i}`, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } } });
+      const res = await p.api('POST', '/api/v1/posts', {
+        body: { content: `Pin ${i}`, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } },
+      });
       ids.push((await res.json()).id);
     }
     await settled(p, ids);
     const clock = new ManualClock(Date.now() + DAY + 60_000);
     const pass = analyticsPass({ db: p.store.db, accounts: p.accounts, clock, log: { warn: () => {} }, readsPerPass: 10, idleIntervalMs: 1000 });
-    const read = async () => Number((await p!.store.db.selectFrom('delivery_metrics').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const read = async () =>
+      Number(
+        (
+          await p!.store.db
+            .selectFrom('delivery_metrics')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     await pass.run(new AbortController().signal);
     expect(await read()).toBe(1); // 100 a minute: one read per 600 ms of the account's budget
     await clock.advance(600);

@@ -13,7 +13,15 @@ describe.each(DIALECTS)('NUL characters in requests on %s', (dialect) => {
   });
   afterAll(async () => p?.close());
 
-  const count = async (table: 'api_keys' | 'webhook_endpoints') => Number((await p.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'api_keys' | 'webhook_endpoints') =>
+    Number(
+      (
+        await p.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   async function refused(res: Response, field: string, status: number): Promise<void> {
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -28,7 +36,11 @@ describe.each(DIALECTS)('NUL characters in requests on %s', (dialect) => {
     expect(await count('api_keys')).toBe(keys);
 
     const hooks = await count('webhook_endpoints');
-    await refused(await p.api('POST', '/api/v1/webhooks', { body: { url: 'https://example.com/h', events: ['*'], description: 'a\u0000b' } }), 'description', 422);
+    await refused(
+      await p.api('POST', '/api/v1/webhooks', { body: { url: 'https://example.com/h', events: ['*'], description: 'a\u0000b' } }),
+      'description',
+      422,
+    );
     expect(await count('webhook_endpoints')).toBe(hooks);
     const hook = await (await p.api('POST', '/api/v1/webhooks', { body: { url: 'https://example.com/h', events: ['*'], description: 'shop' } })).json();
     await refused(await p.api('PATCH', `/api/v1/webhooks/${hook.id}`, { body: { description: '\u0000' } }), 'description', 422);

@@ -42,13 +42,16 @@ describe('OpenAPI document and docs page', () => {
         expect(op.description, `${method} ${path}`).toBeTruthy();
         const errors = Object.entries<any>(op.responses).filter(([status]) => /^[45]/.test(status) || status === 'default');
         expect(errors.length, `${method} ${path}`).toBeGreaterThan(0);
-        for (const [status, response] of errors) expect(response.content['application/problem+json'].schema, `${method} ${path} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+        for (const [status, response] of errors)
+          expect(response.content['application/problem+json'].schema, `${method} ${path} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
         if (path.startsWith('/api/v1/')) expect(op.security).toEqual([{ bearerAuth: [] }]);
         else expect(op.security, `${method} ${path}`).toEqual([]);
       }
     }
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['createPost', 'listPosts', 'getPost', 'cancelPost', 'createPosts', 'importPosts', 'listAccounts', 'connectAccount']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['createPost', 'listPosts', 'getPost', 'cancelPost', 'createPosts', 'importPosts', 'listAccounts', 'connectAccount']),
+    );
     const create = doc.paths['/api/v1/posts'].post;
     expect(create.responses['401'].content['application/problem+json']).toBeDefined();
     expect(create.requestBody.content['application/json'].example).toMatchObject({ content: expect.any(String), platforms: [expect.any(String)] });
@@ -57,7 +60,7 @@ describe('OpenAPI document and docs page', () => {
     expect(csv.content['text/csv'].schema).toEqual({ type: 'string' });
   });
 
-  it('passes Redocly\'s recommended ruleset with no errors', { timeout: 180_000 }, async () => {
+  it("passes Redocly's recommended ruleset with no errors", { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinion-openapi-'));
     const file = join(dir, 'openapi.json');
     writeFileSync(file, await (await fetch(`${p.url}/openapi.json`)).text());
@@ -66,7 +69,9 @@ describe('OpenAPI document and docs page', () => {
     const [cmd, args] = existsSync(local) ? [local, []] : ['npx', ['-y', '@redocly/cli@2']];
     const run = await promisify(execFile)(cmd, [...args, 'lint', file, '--format=json'], { maxBuffer: 64 * 1024 * 1024 }).catch((err) => err);
     const report = JSON.parse(run.stdout);
-    const errors = report.problems.filter((x: { severity: string }) => x.severity === 'error').map((x: { ruleId: string; message: string }) => `${x.ruleId}: ${x.message}`);
+    const errors = report.problems
+      .filter((x: { severity: string }) => x.severity === 'error')
+      .map((x: { ruleId: string; message: string }) => `${x.ruleId}: ${x.message}`);
     expect(errors).toEqual([]);
     expect(report.totals.errors).toBe(0);
   });

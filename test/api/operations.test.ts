@@ -28,7 +28,12 @@ describe('operating Pinion', () => {
     expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     const problem = await limited.json();
-    expect(problem).toMatchObject({ status: 429, type: 'urn:pinion:problem:rate-limited', detail: expect.stringMatching(/more than 40 requests in a minute/), request_id: limited.headers.get('x-request-id') });
+    expect(problem).toMatchObject({
+      status: 429,
+      type: 'urn:pinion:problem:rate-limited',
+      detail: expect.stringMatching(/more than 40 requests in a minute/),
+      request_id: limited.headers.get('x-request-id'),
+    });
     // Another key of the same workspace has its own count.
     expect((await p.api('GET', '/api/v1/posts', { key: await p.newKey('busy') })).status).toBe(200);
   });
@@ -45,7 +50,9 @@ describe('operating Pinion', () => {
     expect((await fetch(`${p.url}/metrics`)).status).toBe(401);
     expect((await fetch(`${p.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     // Due now, and no worker in this instance: it waits in the queue.
-    const post = await p.api('POST', '/api/v1/posts', { body: { content: 'Now', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } } });
+    const post = await p.api('POST', '/api/v1/posts', {
+      body: { content: 'Now', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } } },
+    });
     expect(post.status).toBe(201);
     await new Promise((r) => setTimeout(r, 20));
     const res = await fetch(`${p.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });

@@ -49,7 +49,8 @@ describe('architecture', () => {
     const folders = new Map<string, Set<string>>();
     for (const [file, imports] of fileGraph()) {
       for (const target of imports) {
-        if (folderOf(target) !== folderOf(file)) (folders.get(folderOf(file)) ?? folders.set(folderOf(file), new Set()).get(folderOf(file))!).add(folderOf(target));
+        if (folderOf(target) !== folderOf(file))
+          (folders.get(folderOf(file)) ?? folders.set(folderOf(file), new Set()).get(folderOf(file))!).add(folderOf(target));
       }
     }
     const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>

@@ -7,7 +7,14 @@ const sent = (i: number, version = 1) => {
   return { title: body.platform_options.pinterest.title, description: body.content };
 };
 const delivery = (over: Partial<DeliverySeen> & { payload?: unknown } = {}): DeliverySeen => ({
-  id: 'dlv', status: 'published', external_id: 'pin1', adopted: false, attempts: 1, last_error: null, payload: sent(1), ...over,
+  id: 'dlv',
+  status: 'published',
+  external_id: 'pin1',
+  adopted: false,
+  attempts: 1,
+  last_error: null,
+  payload: sent(1),
+  ...over,
 });
 const post = (i: number, d: DeliverySeen): { tag: string; post: PostSeen } => ({ tag: tagOf(i), post: { id: `post${i}`, status: d.status, deliveries: [d] } });
 const pin = (id: string, i: number, version = 1): PinSeen => ({ id, ...sent(i, version) });
@@ -15,7 +22,17 @@ const pin = (id: string, i: number, version = 1): PinSeen => ({ id, ...sent(i, v
 describe('counting what a chaos run left', () => {
   it('a post published once, as its one pin with its text, is clean', () => {
     const t = tally([post(1, delivery())], [pin('pin1', 1)], pinTag);
-    expect(t).toMatchObject({ posts: 1, pins: 1, published: 1, lost: [], duplicated: [], wronglyFailed: [], cancelledYetPinned: [], wrongContent: [], strayPins: [] });
+    expect(t).toMatchObject({
+      posts: 1,
+      pins: 1,
+      published: 1,
+      lost: [],
+      duplicated: [],
+      wronglyFailed: [],
+      cancelledYetPinned: [],
+      wrongContent: [],
+      strayPins: [],
+    });
     expect(broken(t)).toBe(0);
   });
 
@@ -28,7 +45,11 @@ describe('counting what a chaos run left', () => {
 
   it('published without its pin, or not finished after settling, is lost; a new waiting state counts as not finished', () => {
     const t = tally(
-      [post(1, delivery({ external_id: 'gone' })), post(2, delivery({ status: 'publishing', external_id: null })), post(3, delivery({ status: 'awaiting_check', external_id: null }))],
+      [
+        post(1, delivery({ external_id: 'gone' })),
+        post(2, delivery({ status: 'publishing', external_id: null })),
+        post(3, delivery({ status: 'awaiting_check', external_id: null })),
+      ],
       [pin('pin1', 1)],
       pinTag,
     );

@@ -87,10 +87,17 @@ describe('pinion CLI', () => {
       expect((await fetch(`${url}/oauth/?client_id=pinion-sandbox&redirect_uri=http://127.0.0.1:9/cb&response_type=code&scope=pins:read`)).status).toBe(200);
       // Each emulator describes itself at its mount.
       for (const [platform, mount] of Object.entries(sandboxes)) {
-        const doc = (await (await fetch(`${mount}/openapi.json`)).json()) as { info: { title: string }; servers: Array<{ url: string }>; paths: Record<string, unknown> };
+        const doc = (await (await fetch(`${mount}/openapi.json`)).json()) as {
+          info: { title: string };
+          servers: Array<{ url: string }>;
+          paths: Record<string, unknown>;
+        };
         expect(doc.info.title, platform).toMatch(/ sandbox \(Pinion\)$/);
         expect(doc.servers[0]!.url).toBe(mount);
-        expect(Object.keys(doc.paths).some((path) => path.startsWith('/_sandbox/')), platform).toBe(true);
+        expect(
+          Object.keys(doc.paths).some((path) => path.startsWith('/_sandbox/')),
+          platform,
+        ).toBe(true);
       }
     } finally {
       expect(await d.stop()).toBe(0);

@@ -22,7 +22,15 @@ describe('the CLI as a client of a running Pinion', { timeout: 120_000 }, () => 
     await p?.close();
     await images?.close();
   });
-  const count = async () => Number((await p.store.db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await p.store.db
+          .selectFrom('posts')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('imports 1,200 rows in chunks of 500, and importing the file again creates nothing new', async () => {
     const file = join(dir, 'many.csv');
@@ -39,7 +47,16 @@ describe('the CLI as a client of a running Pinion', { timeout: 120_000 }, () => 
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/Imported 1200 post\(s\).*0 new, 1200 imported before/);
     // Not a terminal: one plain progress line per chunk.
-    expect(again.stderr.trim().split('\n').map((l) => l.replace(/,.*/, ''))).toEqual(['Imported 500 row(s) (500 already imported before)', 'Imported 1000 row(s) (1000 already imported before)', 'Imported 1200 row(s) (1200 already imported before)']);
+    expect(
+      again.stderr
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/,.*/, '')),
+    ).toEqual([
+      'Imported 500 row(s) (500 already imported before)',
+      'Imported 1000 row(s) (1000 already imported before)',
+      'Imported 1200 row(s) (1200 already imported before)',
+    ]);
     expect(await count()).toBe(before + 1200);
   });
 
@@ -77,13 +94,59 @@ describe('the CLI as a client of a running Pinion', { timeout: 120_000 }, () => 
 
   it('creates, lists, gets and cancels a post', async () => {
     const created = await pinion(
-      ['posts', 'create', '--platform', 'pinterest', '--content', 'From the CLI', '--media-url', `${images.url}/good.jpg`, '--at', '2036-01-01T09:00:00', '--timezone', 'Europe/Paris', '--option', 'pinterest.board=Products', '--option', 'pinterest.title=Hi', '--idempotency-key', 'cli-1', '--json'],
+      [
+        'posts',
+        'create',
+        '--platform',
+        'pinterest',
+        '--content',
+        'From the CLI',
+        '--media-url',
+        `${images.url}/good.jpg`,
+        '--at',
+        '2036-01-01T09:00:00',
+        '--timezone',
+        'Europe/Paris',
+        '--option',
+        'pinterest.board=Products',
+        '--option',
+        'pinterest.title=Hi',
+        '--idempotency-key',
+        'cli-1',
+        '--json',
+      ],
       env,
     );
     expect(created.code, created.stderr).toBe(0);
     const post = JSON.parse(created.stdout);
-    expect(post).toMatchObject({ status: 'scheduled', scheduled_at: '2036-01-01T08:00:00.000Z', request: { platform_options: { pinterest: { board: 'Products', title: 'Hi' } } } });
-    const replay = await pinion(['posts', 'create', '--platform', 'pinterest', '--content', 'From the CLI', '--media-url', `${images.url}/good.jpg`, '--at', '2036-01-01T09:00:00', '--timezone', 'Europe/Paris', '--option', 'pinterest.board=Products', '--option', 'pinterest.title=Hi', '--idempotency-key', 'cli-1'], env);
+    expect(post).toMatchObject({
+      status: 'scheduled',
+      scheduled_at: '2036-01-01T08:00:00.000Z',
+      request: { platform_options: { pinterest: { board: 'Products', title: 'Hi' } } },
+    });
+    const replay = await pinion(
+      [
+        'posts',
+        'create',
+        '--platform',
+        'pinterest',
+        '--content',
+        'From the CLI',
+        '--media-url',
+        `${images.url}/good.jpg`,
+        '--at',
+        '2036-01-01T09:00:00',
+        '--timezone',
+        'Europe/Paris',
+        '--option',
+        'pinterest.board=Products',
+        '--option',
+        'pinterest.title=Hi',
+        '--idempotency-key',
+        'cli-1',
+      ],
+      env,
+    );
     expect(replay.stdout).toMatch(new RegExp(`^Already scheduled .*${post.id}`));
 
     expect((await pinion(['posts', 'list', '--status', 'scheduled', '--limit', '2'], env)).stdout).toMatch(/^post_\S+ {2}scheduled {2,}\S+ {2}pinterest\n/);
@@ -134,7 +197,13 @@ describe('posts:bulk with an Idempotency-Key', () => {
     await p?.close();
     await images?.close();
   });
-  const one = (i: number) => ({ content: `post ${i}`, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: '2034-01-01T00:00:00Z', platform_options: { pinterest: { board: 'Products' } } });
+  const one = (i: number) => ({
+    content: `post ${i}`,
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    scheduled_at: '2034-01-01T00:00:00Z',
+    platform_options: { pinterest: { board: 'Products' } },
+  });
 
   it('answers a replay with the same posts and refuses the key with other posts', async () => {
     const body = { posts: [one(1), one(2)] };

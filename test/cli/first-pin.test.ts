@@ -10,13 +10,22 @@ describe('the README walkthrough on `pinion start`', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinion-first-'));
     const d = await pinionDaemon(['start', '--port', '0', '--json'], /"api_key"/, { PINION_CONFIG: '' }, dir);
     try {
-      const { api, api_key: key, sandboxes, dashboard } = JSON.parse(d.stdout()) as { api: string; api_key: string; sandboxes: Record<string, string>; dashboard: string };
+      const {
+        api,
+        api_key: key,
+        sandboxes,
+        dashboard,
+      } = JSON.parse(d.stdout()) as { api: string; api_key: string; sandboxes: Record<string, string>; dashboard: string };
       const sandbox = sandboxes.pinterest!;
       // The dashboard is served too, with its scripts from the server itself.
       expect(await (await fetch(dashboard)).text()).toContain('Sign in');
       expect((await fetch(`${dashboard}assets/app.js`)).status).toBe(200);
       const call = (method: string, path: string, body?: unknown) =>
-        fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+        fetch(`${api}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
 
       const { authorize_url } = await (await call('POST', '/accounts/connect', { platform: 'pinterest' })).json();
       const authorize = new URL(authorize_url);
@@ -29,7 +38,14 @@ describe('the README walkthrough on `pinion start`', () => {
       expect(account).toMatchObject({ username: 'newcomer', status: 'active' });
 
       expect((await call('POST', `/accounts/${account.id}/boards`, { name: 'Products' })).status).toBe(201);
-      const post = await (await call('POST', '/posts', { content: 'First pin', platforms: ['pinterest'], media_url: `${sandbox}/_sandbox/sample.jpg`, platform_options: { pinterest: { board: 'Products', title: 'Hello' } } })).json();
+      const post = await (
+        await call('POST', '/posts', {
+          content: 'First pin',
+          platforms: ['pinterest'],
+          media_url: `${sandbox}/_sandbox/sample.jpg`,
+          platform_options: { pinterest: { board: 'Products', title: 'Hello' } },
+        })
+      ).json();
       const done = await waitFor(async () => {
         const p = await (await call('GET', `/posts/${post.id}`)).json();
         return p.status === 'scheduled' || p.status === 'publishing' ? undefined : p;
@@ -39,8 +55,17 @@ describe('the README walkthrough on `pinion start`', () => {
       expect(pins.items).toHaveLength(1);
       expect(pins.items[0]).toMatchObject({ title: 'Hello', description: 'First pin', id: done.deliveries[0].external_id });
       // One info line per publish outcome, as JSON when the log is not a terminal.
-      const line = d.stderr().split('\n').find((l) => l.includes('"msg":"published"'));
-      expect(JSON.parse(line!)).toMatchObject({ level: 30, postId: post.id, deliveryId: done.deliveries[0].id, platform: 'pinterest', externalId: done.deliveries[0].external_id });
+      const line = d
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('"msg":"published"'));
+      expect(JSON.parse(line!)).toMatchObject({
+        level: 30,
+        postId: post.id,
+        deliveryId: done.deliveries[0].id,
+        platform: 'pinterest',
+        externalId: done.deliveries[0].external_id,
+      });
     } finally {
       expect(await d.stop()).toBe(0);
     }

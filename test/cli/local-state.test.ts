@@ -23,7 +23,16 @@ function halfUpload(sandbox: ReturnType<typeof createTikTokSandbox>, chunks: Buf
     source: 'FILE_UPLOAD',
     postInfo: { privacy_level: 'SELF_ONLY' },
     createdAt: Date.now(),
-    upload: { token: 'tok', videoSize: 30_000_000, chunkSize: 10_000_000, totalChunks: 3, received: chunks, receivedBytes: chunks.reduce((n, c) => n + c.length, 0), expiresAt: Date.now() + 3600_000, mime: 'video/mp4' },
+    upload: {
+      token: 'tok',
+      videoSize: 30_000_000,
+      chunkSize: 10_000_000,
+      totalChunks: 3,
+      received: chunks,
+      receivedBytes: chunks.reduce((n, c) => n + c.length, 0),
+      expiresAt: Date.now() + 3600_000,
+      mime: 'video/mp4',
+    },
   };
   sandbox.state.publishes.set(publish.id, publish);
   return publish;
@@ -64,7 +73,9 @@ describe('the sandboxes kept beside the database', () => {
   it('saves the Graph world its mounts share once, and hands out no id it already gave after a restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinion-sandbox-state-'));
     const world = `keep-${randomBytes(4).toString('hex')}`;
-    const mounts = new Map<string, SandboxInstance>((['facebook', 'instagram', 'threads'] as const).map((mount) => [mount, createMetaSandbox({ mount, world })]));
+    const mounts = new Map<string, SandboxInstance>(
+      (['facebook', 'instagram', 'threads'] as const).map((mount) => [mount, createMetaSandbox({ mount, world })]),
+    );
     const graph = createMetaSandbox({ mount: 'facebook', world });
     const person = graph.world.addPerson({ name: 'Kim', pages: [{ name: 'Kim’s shop', instagram: 'kim.shop' }] });
     persistSandboxes(mounts, dir, log).changed('instagram');
@@ -84,7 +95,10 @@ describe('the sandboxes kept beside the database', () => {
     const saved = createMetaSandbox({ world: `ids-${randomBytes(4).toString('hex')}` });
     saved.world.addPerson({ name: 'Far' });
     // As if saved by a process whose counter had gone far beyond this one's.
-    const far = saved.snapshot().replace(/"id":"(\d+)"/g, '"id":"90000000000000000000"').replace(/\["(\d+)",/g, '["90000000000000000000",');
+    const far = saved
+      .snapshot()
+      .replace(/"id":"(\d+)"/g, '"id":"90000000000000000000"')
+      .replace(/\["(\d+)",/g, '["90000000000000000000",');
     graph.restore(far);
     expect(BigInt(graph.world.addThreadsUser('next').id)).toBeGreaterThan(90000000000000000000n);
   });

@@ -20,7 +20,11 @@ describe('pinion mcp, driven by the MCP SDK client', { timeout: 60_000 }, () => 
     account = (await pinterestAccount(p)).account;
     client = new Client({ name: 'test-agent', version: '1' });
     await client.connect(
-      new StdioClientTransport({ command: process.execPath, args: ['--import', TSX_LOADER, MAIN, 'mcp'], env: { ...(process.env as Record<string, string>), PINION_API_KEY: p.apiKey, PINION_API_URL: p.url } }),
+      new StdioClientTransport({
+        command: process.execPath,
+        args: ['--import', TSX_LOADER, MAIN, 'mcp'],
+        env: { ...(process.env as Record<string, string>), PINION_API_KEY: p.apiKey, PINION_API_URL: p.url },
+      }),
     );
   });
   afterAll(async () => {
@@ -35,7 +39,17 @@ describe('pinion mcp, driven by the MCP SDK client', { timeout: 60_000 }, () => 
 
   it('offers the tools an agent needs to schedule posts', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['cancel_post', 'check_link', 'delete_post', 'list_accounts', 'list_boards', 'list_posts', 'retry_post', 'schedule_post', 'validate_post']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'cancel_post',
+      'check_link',
+      'delete_post',
+      'list_accounts',
+      'list_boards',
+      'list_posts',
+      'retry_post',
+      'schedule_post',
+      'validate_post',
+    ]);
     expect(tools.find((t) => t.name === 'list_boards')!.inputSchema).toMatchObject({ required: ['account_id'] });
   });
 
@@ -43,7 +57,13 @@ describe('pinion mcp, driven by the MCP SDK client', { timeout: 60_000 }, () => 
     expect((await call('list_accounts')).json().data).toMatchObject([{ id: account.id, platform: 'pinterest', status: 'active' }]);
     expect((await call('list_boards', { account_id: account.id })).json().data.map((b: { name: string }) => b.name)).toEqual(['Products']);
 
-    const post = { content: 'From an agent', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: '2037-01-01T10:00:00Z', platform_options: { pinterest: { board: 'Products', title: 'Agent' } } };
+    const post = {
+      content: 'From an agent',
+      platforms: ['pinterest'],
+      media_url: `${images.url}/good.jpg`,
+      scheduled_at: '2037-01-01T10:00:00Z',
+      platform_options: { pinterest: { board: 'Products', title: 'Agent' } },
+    };
     const checked = await call('validate_post', { post });
     expect(checked.isError).toBeFalsy();
     const bad = await call('validate_post', { post: { ...post, platform_options: { pinterest: { board: 'Attic' } } } });
@@ -59,7 +79,13 @@ describe('pinion mcp, driven by the MCP SDK client', { timeout: 60_000 }, () => 
   });
 
   it('finds posts by their words, refuses to retry one that has not failed, and deletes one', async () => {
-    const post = { content: 'Linen tea towel', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: '2037-02-01T10:00:00Z', platform_options: { pinterest: { board: 'Products' } } };
+    const post = {
+      content: 'Linen tea towel',
+      platforms: ['pinterest'],
+      media_url: `${images.url}/good.jpg`,
+      scheduled_at: '2037-02-01T10:00:00Z',
+      platform_options: { pinterest: { board: 'Products' } },
+    };
     const made = (await call('schedule_post', { post })).json();
     expect((await call('list_posts', { q: 'tea towel' })).json().data.map((x: { id: string }) => x.id)).toEqual([made.id]);
     const retry = await call('retry_post', { post_id: made.id });

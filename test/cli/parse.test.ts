@@ -12,8 +12,25 @@ const refused = async (argv: string[]) => {
 
 describe('reading a pinion command line', () => {
   it('names the command of the table and its values by the names there, repeated options as a list', async () => {
-    const parsed = await parseCommandLine(['posts', 'create', '--platform', 'x', '--content', 'Hi --there', '--platform', 'pinterest', '--option', 'pinterest.board=Shop', '--json', '--body=-']);
-    expect(parsed).toMatchObject({ spec: spec('posts create'), rest: [], values: { platform: ['x', 'pinterest'], content: 'Hi --there', option: ['pinterest.board=Shop'], json: true, body: '-', at: undefined } });
+    const parsed = await parseCommandLine([
+      'posts',
+      'create',
+      '--platform',
+      'x',
+      '--content',
+      'Hi --there',
+      '--platform',
+      'pinterest',
+      '--option',
+      'pinterest.board=Shop',
+      '--json',
+      '--body=-',
+    ]);
+    expect(parsed).toMatchObject({
+      spec: spec('posts create'),
+      rest: [],
+      values: { platform: ['x', 'pinterest'], content: 'Hi --there', option: ['pinterest.board=Shop'], json: true, body: '-', at: undefined },
+    });
     expect(await parseCommandLine(['keys', 'revoke', 'key_1'])).toMatchObject({ spec: spec('keys revoke'), rest: ['key_1'] });
     expect(await parseCommandLine(['serve', '--with-worker', '--port', '0'])).toMatchObject({ values: { 'with-worker': true, port: '0' } });
   });

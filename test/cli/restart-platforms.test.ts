@@ -13,7 +13,14 @@ interface Started {
 }
 
 /** Who signs in on each platform's consent page (a member's name, a creator, a channel handle, a person, a username). */
-const SIGN_IN: Record<string, string> = { linkedin: 'Kim Keeper', tiktok: 'keeper', youtube: '@keeper', facebook: 'Kim Keeper', instagram: 'keeper.ig', threads: 'keeper.th' };
+const SIGN_IN: Record<string, string> = {
+  linkedin: 'Kim Keeper',
+  tiktok: 'keeper',
+  youtube: '@keeper',
+  facebook: 'Kim Keeper',
+  instagram: 'keeper.ig',
+  threads: 'keeper.th',
+};
 
 function client(s: Started) {
   const call = async (method: string, path: string, body?: unknown) =>
@@ -40,13 +47,25 @@ function client(s: Started) {
     const picture = await upload(await jpeg(1080, 1080), 'image/jpeg', `square-${round}.jpg`);
     const posts = [
       { content: `Open today, ${round}`, platforms: ['linkedin', 'facebook', 'threads'] },
-      { content: `Behind the scenes, ${round}`, media_id: video, platforms: ['tiktok', 'youtube'], platform_options: { tiktok: { privacy_level: 'SELF_ONLY' } } },
+      {
+        content: `Behind the scenes, ${round}`,
+        media_id: video,
+        platforms: ['tiktok', 'youtube'],
+        platform_options: { tiktok: { privacy_level: 'SELF_ONLY' } },
+      },
       { content: `New in the shop, ${round}`, media_id: picture, platforms: ['instagram'] },
     ];
     const ids = await Promise.all(posts.map(async (body) => (await json<{ id: string }>('POST', '/api/v1/posts', body)).id));
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const all = await Promise.all(ids.map((id) => json<{ status: string; deliveries: Array<{ platform: string; status: string; external_id: string | null; last_error: unknown }> }>('GET', `/api/v1/posts/${id}`)));
+      const all = await Promise.all(
+        ids.map((id) =>
+          json<{ status: string; deliveries: Array<{ platform: string; status: string; external_id: string | null; last_error: unknown }> }>(
+            'GET',
+            `/api/v1/posts/${id}`,
+          ),
+        ),
+      );
       const deliveries = all.flatMap((p) => p.deliveries);
       if (deliveries.every((d) => ['published', 'failed', 'needs_attention'].includes(d.status))) {
         for (const d of deliveries) expect(d.status, `${d.platform}: ${JSON.stringify(d.last_error)}`).toBe('published');
@@ -64,7 +83,14 @@ function client(s: Started) {
     const yt = await get<{ videos: Array<{ id: string }> }>('youtube', '/_sandbox/state');
     const meta = await get<{ published: Array<{ id: string; platform: string }> }>('facebook', '/_sandbox/state');
     const of = (platform: string) => meta.published.filter((p) => p.platform === platform).map((p) => p.id);
-    return { linkedin: li.items.map((p) => p.id), tiktok: tt.items.flatMap((p) => [p.id, p.publish_id]), youtube: yt.videos.map((v) => v.id), facebook: of('facebook'), instagram: of('instagram'), threads: of('threads') };
+    return {
+      linkedin: li.items.map((p) => p.id),
+      tiktok: tt.items.flatMap((p) => [p.id, p.publish_id]),
+      youtube: yt.videos.map((v) => v.id),
+      facebook: of('facebook'),
+      instagram: of('instagram'),
+      threads: of('threads'),
+    };
   };
   return { call, json, publishAll, listed };
 }

@@ -17,7 +17,11 @@ describe('`pinion start` restarted', { timeout: 180_000 }, () => {
       const connected = await pinion(['accounts', 'connect', 'pinterest', '--sandbox-approve', 'keeper', '--json'], env);
       expect(connected.code, connected.stderr).toBe(0);
       const account = JSON.parse(connected.stdout) as { id: string };
-      const board = await fetch(`${before.api}/accounts/${account.id}/boards`, { method: 'POST', headers: { authorization: `Bearer ${before.api_key}`, 'content-type': 'application/json' }, body: '{"name":"Kept"}' });
+      const board = await fetch(`${before.api}/accounts/${account.id}/boards`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${before.api_key}`, 'content-type': 'application/json' },
+        body: '{"name":"Kept"}',
+      });
       expect(board.status).toBe(201);
     } finally {
       expect(await first.stop()).toBe(0);

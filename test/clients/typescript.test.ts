@@ -6,7 +6,15 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPinion, PinionAuthError, PinionNotFoundError, PinionRateLimitError, PinionValidationError, verifyWebhook, type Pinion } from '../../clients/typescript/src/index.js';
+import {
+  createPinion,
+  PinionAuthError,
+  PinionNotFoundError,
+  PinionRateLimitError,
+  PinionValidationError,
+  verifyWebhook,
+  type Pinion,
+} from '../../clients/typescript/src/index.js';
 import { signatureHeader, standardWebhookHeaders } from '../../src/webhooks/index.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { pinterestAccount, startImageServer } from '../helpers/posts.js';
@@ -25,7 +33,13 @@ describe('the TypeScript client against a live Pinion', () => {
     await p?.close();
     await images?.close();
   });
-  const post = (i: number) => ({ content: `Client ${i}`, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: `2038-01-0${i}T10:00:00Z`, platform_options: { pinterest: { board: 'Products' } } });
+  const post = (i: number) => ({
+    content: `Client ${i}`,
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    scheduled_at: `2038-01-0${i}T10:00:00Z`,
+    platform_options: { pinterest: { board: 'Products' } },
+  });
 
   it('schedules, reads, pages through and cancels posts with typed answers', async () => {
     const created = await Promise.all([1, 2, 3, 4, 5].map((i) => pinion.posts.create(post(i))));
@@ -65,7 +79,9 @@ describe('the TypeScript client against a live Pinion', () => {
     const invalid = await pinion.posts.create({ ...post(1), platforms: ['myspace'] }).catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(PinionValidationError);
     expect((invalid as PinionValidationError).errors[0]).toMatchObject({ field: 'platforms.0', message: expect.stringMatching(/known: pinterest/) });
-    const unauthorised = await createPinion({ baseUrl: p.url, apiKey: 'pin_wrong' }).posts.list().catch((e: unknown) => e);
+    const unauthorised = await createPinion({ baseUrl: p.url, apiKey: 'pin_wrong' })
+      .posts.list()
+      .catch((e: unknown) => e);
     expect(unauthorised).toBeInstanceOf(PinionAuthError);
   });
 
@@ -75,18 +91,30 @@ describe('the TypeScript client against a live Pinion', () => {
     const proxy = createServer(async (req, res) => {
       seen.push({ key: req.headers['idempotency-key'] as string | undefined });
       if (seen.length === 1) {
-        res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '2' }).end(JSON.stringify({ type: 'urn:pinion:problem:rate-limited', title: 'Too Many Requests', status: 429 }));
+        res
+          .writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '2' })
+          .end(JSON.stringify({ type: 'urn:pinion:problem:rate-limited', title: 'Too Many Requests', status: 429 }));
         return;
       }
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const upstream = await fetch(`${p.url}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: chunks.length ? Buffer.concat(chunks) : undefined });
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await upstream.arrayBuffer()));
+      const upstream = await fetch(`${p.url}${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
+      res
+        .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
+        .end(Buffer.from(await upstream.arrayBuffer()));
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     const waits: number[] = [];
     try {
-      const client = createPinion({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, apiKey: p.apiKey, sleep: async (ms) => void waits.push(ms) });
+      const client = createPinion({
+        baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        apiKey: p.apiKey,
+        sleep: async (ms) => void waits.push(ms),
+      });
       const created = await client.posts.create(post(8));
       expect(created.status).toBe('scheduled');
       expect(waits).toEqual([2000]);

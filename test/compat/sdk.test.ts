@@ -229,14 +229,24 @@ describe.each(DIALECTS)('PostEverywhere SDK against Pinion on %s', { timeout: 12
     const out = await pe.posts.bulkCreate([
       { content: 'First', account_ids: [accountNumber], scheduled_for: when, media_ids: [uploadedId], platform_content: { pinterest: { board: 'Products' } } },
       { content: 'Second', account_ids: [424_242], scheduled_for: when },
-      { content: 'Third', account_ids: [accountNumber], scheduled_for: 'tomorrow-ish', media_ids: [uploadedId], platform_content: { pinterest: { board: 'Products' } } },
+      {
+        content: 'Third',
+        account_ids: [accountNumber],
+        scheduled_for: 'tomorrow-ish',
+        media_ids: [uploadedId],
+        platform_content: { pinterest: { board: 'Products' } },
+      },
     ]);
     expect(out.summary).toEqual({ total: 3, succeeded: 1, failed: 2 });
     expect(out.results[0]).toMatchObject({ index: 0, ok: true, post: { destinations: 1, status: 'scheduled', scheduled_for: when } });
     expect(out.results[1]).toMatchObject({ index: 1, ok: false, error: { code: 'validation_error', status: 400 } });
     expect(out.results[1]!.error!.message).toContain('424242');
     // Refused by Pinion's planning, named by its place in this request and in PostEverywhere's field names.
-    expect(out.results[2]).toMatchObject({ index: 2, ok: false, error: { code: 'validation_error', status: 400, details: { errors: [{ field: 'posts.2.scheduled_for' }] } } });
+    expect(out.results[2]).toMatchObject({
+      index: 2,
+      ok: false,
+      error: { code: 'validation_error', status: 400, details: { errors: [{ field: 'posts.2.scheduled_for' }] } },
+    });
   });
 
   it('publishes a real pin through the Pinterest sandbox and shows where it went', async () => {

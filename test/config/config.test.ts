@@ -19,7 +19,11 @@ describe('configuration', () => {
 
   it('takes a config file, overridden by the environment, overridden by options', () => {
     const path = file(JSON.stringify({ port: 9000, host: '0.0.0.0', platforms: { pinterest: { clientId: 'from-file', clientSecret: 'file-secret' } } }));
-    const c = loadConfig({ env: { PINION_PORT: '9100', PINION_PINTEREST_CLIENT_ID: 'from-env', PINION_SANDBOX: 'true' }, file: path, overrides: { port: 9200 } });
+    const c = loadConfig({
+      env: { PINION_PORT: '9100', PINION_PINTEREST_CLIENT_ID: 'from-env', PINION_SANDBOX: 'true' },
+      file: path,
+      overrides: { port: 9200 },
+    });
     expect(c.port).toBe(9200);
     expect(c.host).toBe('0.0.0.0');
     expect(c.sandbox).toBe(true);

@@ -40,7 +40,13 @@ describe('publishing to Pinterest as production answers', () => {
     return pinterestAccount(p);
   }
   const schedule = async (mediaUrl: string, title: string, at?: Date) => {
-    const body = { content: 'Describe it', platforms: ['pinterest'], media_url: mediaUrl, platform_options: { pinterest: { board: 'Products', title } }, ...(at && { scheduled_at: at.toISOString() }) };
+    const body = {
+      content: 'Describe it',
+      platforms: ['pinterest'],
+      media_url: mediaUrl,
+      platform_options: { pinterest: { board: 'Products', title } },
+      ...(at && { scheduled_at: at.toISOString() }),
+    };
     const res = await p!.api('POST', '/api/v1/posts', { body });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;

@@ -19,7 +19,11 @@ describe("Pinion's Pinterest traffic conforms to the official v5.23 spec", () =>
     api = await loadValidator();
     globalThis.fetch = recordingFetch(log, original);
     images = await startImageServer();
-    p = await startTestPinion({ worker: true, sandbox: { faults: { dropAfterCommitRate: 1, only: ['POST /v5/pins'], seed: 1 } }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest() } });
+    p = await startTestPinion({
+      worker: true,
+      sandbox: { faults: { dropAfterCommitRate: 1, only: ['POST /v5/pins'], seed: 1 } },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest() },
+    });
   });
   afterAll(async () => {
     globalThis.fetch = original;
@@ -32,11 +36,23 @@ describe("Pinion's Pinterest traffic conforms to the official v5.23 spec", () =>
     await p.api('POST', `/api/v1/accounts/${account.id}/refresh`);
     expect((await p.api('POST', `/api/v1/accounts/${account.id}/boards/Products/sections`, { body: { name: 'Aprons' } })).status).toBe(201);
     await p.api('GET', `/api/v1/accounts/${account.id}/boards/Products/sections?refresh=true`);
-    const image = { content: 'One', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link: 'https://shop.example/1', platform_options: { pinterest: { board: 'Products', board_section: 'Aprons', title: 'One', alt_text: 'alt', dominant_color: '#112233' } } };
+    const image = {
+      content: 'One',
+      platforms: ['pinterest'],
+      media_url: `${images.url}/good.jpg`,
+      link: 'https://shop.example/1',
+      platform_options: { pinterest: { board: 'Products', board_section: 'Aprons', title: 'One', alt_text: 'alt', dominant_color: '#112233' } },
+    };
     const carousel = {
       content: 'Two',
       platforms: ['pinterest'],
-      platform_options: { pinterest: { board: 'Products', title: 'Two', carousel: ['good.jpg', 'good.png'].map((f, i) => ({ media_url: `${images.url}/${f}`, title: `S${i}`, link: `https://shop.example/s${i}` })) } },
+      platform_options: {
+        pinterest: {
+          board: 'Products',
+          title: 'Two',
+          carousel: ['good.jpg', 'good.png'].map((f, i) => ({ media_url: `${images.url}/${f}`, title: `S${i}`, link: `https://shop.example/s${i}` })),
+        },
+      },
     };
     const ids = [];
     for (const body of [image, carousel]) ids.push((await (await p.api('POST', '/api/v1/posts', { body })).json()).id);
@@ -53,7 +69,16 @@ describe("Pinion's Pinterest traffic conforms to the official v5.23 spec", () =>
     const results = pinterest.map((e) => check(api, e, prefix));
     expect(results.flatMap((r) => r.findings)).toEqual([]);
     const operations = new Set(results.map((r) => r.operationId));
-    for (const op of ['oauth/token', 'user_account/get', 'boards/create', 'boards/list', 'board_sections/create', 'board_sections/list', 'pins/create', 'boards/list_pins']) {
+    for (const op of [
+      'oauth/token',
+      'user_account/get',
+      'boards/create',
+      'boards/list',
+      'board_sections/create',
+      'board_sections/list',
+      'pins/create',
+      'boards/list_pins',
+    ]) {
       expect(operations, op).toContain(op);
     }
   });

@@ -38,7 +38,13 @@ describe.each(['newest_first', 'oldest_first'] as const)('looking for the pin of
       await sandbox.close();
       await images.close();
     };
-    const client = new PinterestClient({ apiBaseUrl: sandbox.url, authorizeUrl: `${sandbox.url}/oauth/`, clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret', timeoutMs: 5000 });
+    const client = new PinterestClient({
+      apiBaseUrl: sandbox.url,
+      authorizeUrl: `${sandbox.url}/oauth/`,
+      clientId: 'pinion-sandbox',
+      clientSecret: 'pinion-sandbox-secret',
+      timeoutMs: 5000,
+    });
     const user = sandbox.sandbox.createUser({ username: 'shop' });
     const token = sandbox.sandbox.issueTokens(user.id, ALL_SCOPES).access_token;
     const created = await client.createBoard(token, { name: 'Products' });
@@ -90,11 +96,18 @@ describe.each(['newest_first', 'oldest_first'] as const)('looking for the pin of
     await b.create(b.pin('Other'));
     const second = await b.create(b.pin('Apron'));
     const found = await b.publisher.findPublished({ payload: b.pin('Apron'), since, exclude: new Set(), withToken: b.withToken });
-    expect(found).toEqual({ externalId: first, url: expect.any(String), duplicates: [{ externalId: second, url: `https://www.pinterest.com/pin/${second}/` }] });
+    expect(found).toEqual({
+      externalId: first,
+      url: expect.any(String),
+      duplicates: [{ externalId: second, url: `https://www.pinterest.com/pin/${second}/` }],
+    });
     await b.publisher.remove!({ externalId: second, withToken: b.withToken });
     // Deleting a pin already gone is what was wanted.
     await b.publisher.remove!({ externalId: second, withToken: b.withToken });
-    expect(await b.publisher.findPublished({ payload: b.pin('Apron'), since, exclude: new Set(), withToken: b.withToken })).toEqual({ externalId: first, url: expect.any(String) });
+    expect(await b.publisher.findPublished({ payload: b.pin('Apron'), since, exclude: new Set(), withToken: b.withToken })).toEqual({
+      externalId: first,
+      url: expect.any(String),
+    });
   });
 
   it('says it could not look, rather than "not found", when the page budget runs out before the window is covered', async () => {

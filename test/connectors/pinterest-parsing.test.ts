@@ -25,11 +25,24 @@ describe("reading Pinterest's rate-limit headers", () => {
 
   it('parses the structured list production sends and keeps every window', () => {
     const state = parseRateLimit(headers({ 'x-ratelimit-limit': '100, 100;w=1, 1000;w=60', 'x-ratelimit-remaining': '97', 'x-ratelimit-reset': '1' }));
-    expect(state).toEqual({ limit: 100, policies: [{ limit: 100, windowSeconds: 1 }, { limit: 1000, windowSeconds: 60 }], remaining: 97, resetSeconds: 1 });
+    expect(state).toEqual({
+      limit: 100,
+      policies: [
+        { limit: 100, windowSeconds: 1 },
+        { limit: 1000, windowSeconds: 60 },
+      ],
+      remaining: 97,
+      resetSeconds: 1,
+    });
   });
 
   it('parses the plain single-number form too', () => {
-    expect(parseRateLimit(headers({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '42' }))).toEqual({ limit: 100, policies: [], remaining: 0, resetSeconds: 42 });
+    expect(parseRateLimit(headers({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '42' }))).toEqual({
+      limit: 100,
+      policies: [],
+      remaining: 0,
+      resetSeconds: 42,
+    });
   });
 
   it('after a 429 whose reset describes a window with room, waits out the longest window instead of 1 s', () => {

@@ -12,7 +12,13 @@ import { FAST_SCHEDULER, fastPinterest, getPost, pinterestAccount, startImageSer
  * by hand: backoff, leases, outcome windows and give-up times are tested at real durations
  * without waiting for them. Pinion's scheduler defaults unless overridden.
  */
-export async function clockedPinion(opts: { dialect: Dialect; sandbox?: PinterestSandboxOptions; pass?: Partial<PublishPassOptions>; outcomeWindowSeconds?: number; startAt?: number }) {
+export async function clockedPinion(opts: {
+  dialect: Dialect;
+  sandbox?: PinterestSandboxOptions;
+  pass?: Partial<PublishPassOptions>;
+  outcomeWindowSeconds?: number;
+  startAt?: number;
+}) {
   const clock = new ManualClock(opts.startAt ?? Date.now());
   const images = await startImageServer();
   const p: TestPinion = await startTestPinion({
@@ -58,7 +64,14 @@ export async function clockedPinion(opts: { dialect: Dialect; sandbox?: Pinteres
     /** A post due now (by the API's real time) unless `extra.scheduled_at` says otherwise, as a user would make it. */
     async schedule(title = 'Apron', extra: Record<string, unknown> = {}) {
       const res = await p.api('POST', '/api/v1/posts', {
-        body: { content: 'Linen apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link: 'https://shop.example/apron', platform_options: { pinterest: { board: 'Products', title } }, ...extra },
+        body: {
+          content: 'Linen apron',
+          platforms: ['pinterest'],
+          media_url: `${images.url}/good.jpg`,
+          link: 'https://shop.example/apron',
+          platform_options: { pinterest: { board: 'Products', title } },
+          ...extra,
+        },
       });
       if (res.status !== 201) throw new Error(`post refused: ${res.status} ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };

@@ -19,7 +19,11 @@ export const linkedInSandbox = (p: TestPinion) => p.sandboxes.get('linkedin') as
  * sign-in page and its Approve button (as the member named `name`), then Pinion's callback.
  */
 export async function connectLinkedIn(p: TestPinion, opts: { name: string; key?: string; decision?: 'approve' | 'deny' }) {
-  return connectThroughSandbox((method, path, body) => p.api(method, path, { key: opts.key, body }), { platform: 'linkedin', fields: { name: opts.name }, decision: opts.decision });
+  return connectThroughSandbox((method, path, body) => p.api(method, path, { key: opts.key, body }), {
+    platform: 'linkedin',
+    fields: { name: opts.name },
+    decision: opts.decision,
+  });
 }
 
 /** A member with a company page they administer, connected: the member's and the page's accounts. */

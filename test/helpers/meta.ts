@@ -25,7 +25,14 @@ export function fastPlatforms(overrides: { timeoutMs?: number; outcomeWindowSeco
     // The emulators answer or drop at once, never commit late: a short window keeps retries quick.
     outcomeWindowSeconds: overrides.outcomeWindowSeconds ?? 1,
   });
-  return { ...platforms, pinterest: quick('pinterest'), instagram: quick('instagram'), facebook: quick('facebook'), threads: quick('threads'), linkedin: quick('linkedin') };
+  return {
+    ...platforms,
+    pinterest: quick('pinterest'),
+    instagram: quick('instagram'),
+    facebook: quick('facebook'),
+    threads: quick('threads'),
+    linkedin: quick('linkedin'),
+  };
 }
 
 export const metaSandbox = (p: TestPinion, platform: 'facebook' | 'instagram' | 'threads') => p.sandboxes.get(platform) as unknown as MetaSandbox;
@@ -72,4 +79,7 @@ export async function accounts(p: TestPinion): Promise<AccountJson[]> {
 }
 
 /** A JPEG of the given size: a square one suits every Meta feed. */
-export const jpeg = (width = 1080, height = 1080) => sharp({ create: { width, height, channels: 3, background: { r: 200, g: 90, b: 30 } } }).jpeg().toBuffer();
+export const jpeg = (width = 1080, height = 1080) =>
+  sharp({ create: { width, height, channels: 3, background: { r: 200, g: 90, b: 30 } } })
+    .jpeg()
+    .toBuffer();

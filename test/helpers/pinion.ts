@@ -25,7 +25,15 @@ export interface TestPinion extends PinionInstance {
 
 /** A real Pinion on a free port with a fresh database, as a user would run it. */
 export async function startTestPinion(
-  opts: { dialect?: Dialect; config?: Partial<Config>; worker?: boolean; migrate?: boolean; sandbox?: PinterestSandboxOptions; sandboxes?: Record<string, Record<string, unknown>>; clock?: Clock } = {},
+  opts: {
+    dialect?: Dialect;
+    config?: Partial<Config>;
+    worker?: boolean;
+    migrate?: boolean;
+    sandbox?: PinterestSandboxOptions;
+    sandboxes?: Record<string, Record<string, unknown>>;
+    clock?: Clock;
+  } = {},
 ): Promise<TestPinion> {
   const database = await freshDatabaseUrl(opts.dialect ?? 'sqlite');
   const logs: string[] = [];

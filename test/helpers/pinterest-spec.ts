@@ -6,7 +6,8 @@ export type { Api, Finding };
 const SPEC_PATH = new URL('../../specs/pinterest/openapi.json', import.meta.url);
 
 /** RFC 3339 date-time with the zone optional, as Pinterest sends it. */
-export const ZONE_OPTIONAL_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$/i;
+export const ZONE_OPTIONAL_DATE_TIME =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$/i;
 
 /**
  * The official Pinterest v5.23 spec, loaded into a real OpenAPI validator. The one place production departs from

@@ -31,7 +31,22 @@ export interface PostJson {
   id: string;
   status: string;
   scheduled_at: string;
-  deliveries: Array<{ id: string; platform: string; status: string; attempts: number; next_attempt_at: string | null; external_id: string | null; url: string | null; adopted: boolean; published_at: string | null; last_error: { kind: string; message: string } | null; payload: Record<string, unknown>; check_until: string | null; duplicates: Array<{ external_id: string; url: string; removed: boolean }>; warning: string | null }>;
+  deliveries: Array<{
+    id: string;
+    platform: string;
+    status: string;
+    attempts: number;
+    next_attempt_at: string | null;
+    external_id: string | null;
+    url: string | null;
+    adopted: boolean;
+    published_at: string | null;
+    last_error: { kind: string; message: string } | null;
+    payload: Record<string, unknown>;
+    check_until: string | null;
+    duplicates: Array<{ external_id: string; url: string; removed: boolean }>;
+    warning: string | null;
+  }>;
 }
 
 export async function getPost(p: TestPinion, id: string, key?: string): Promise<PostJson> {
@@ -40,17 +55,31 @@ export async function getPost(p: TestPinion, id: string, key?: string): Promise<
 
 /** Waits until every post given is finished (published, failed or cancelled everywhere). */
 export async function settled(p: TestPinion, ids: string[], timeoutMs = 30_000): Promise<PostJson[]> {
-  return waitFor(async () => {
-    const posts = await Promise.all(ids.map((id) => getPost(p, id)));
-    return posts.every((x) => ['published', 'failed', 'cancelled', 'partially_published'].includes(x.status)) ? posts : undefined;
-  }, `${ids.length} posts to settle`, timeoutMs);
+  return waitFor(
+    async () => {
+      const posts = await Promise.all(ids.map((id) => getPost(p, id)));
+      return posts.every((x) => ['published', 'failed', 'cancelled', 'partially_published'].includes(x.status)) ? posts : undefined;
+    },
+    `${ids.length} posts to settle`,
+    timeoutMs,
+  );
 }
 
 /** Scheduler settings that make tests quick: fast polling, short leases and retries. */
-export const FAST_SCHEDULER = { pollIntervalMs: 50, concurrency: 8, leaseSeconds: 2, maxAttempts: 8, retryBaseSeconds: 0.05, retryMaxSeconds: 0.4, unknownOutcomeGiveUpSeconds: 86_400 };
+export const FAST_SCHEDULER = {
+  pollIntervalMs: 50,
+  concurrency: 8,
+  leaseSeconds: 2,
+  maxAttempts: 8,
+  retryBaseSeconds: 0.05,
+  retryMaxSeconds: 0.4,
+  unknownOutcomeGiveUpSeconds: 86_400,
+};
 
 /** Every platform's default settings, with Pinterest's made quick for tests (short timeout, given budget). */
-export function fastPinterest(overrides: Partial<{ limit: number; windowSeconds: number; perDay: number; timeoutMs: number; outcomeWindowSeconds: number }> = {}): Config['platforms'] {
+export function fastPinterest(
+  overrides: Partial<{ limit: number; windowSeconds: number; perDay: number; timeoutMs: number; outcomeWindowSeconds: number }> = {},
+): Config['platforms'] {
   const platforms = loadConfig({ env: {} }).platforms;
   return {
     ...platforms,

@@ -18,7 +18,8 @@ export async function connectThroughSandbox(
 
   const pageRes = await fetch(authorize);
   const page = await pageRes.text();
-  if (pageRes.status !== 200 || !page.includes(button)) throw new Error(`the authorize page answered ${pageRes.status} without a ${button} button: ${page.slice(0, 300)}`);
+  if (pageRes.status !== 200 || !page.includes(button))
+    throw new Error(`the authorize page answered ${pageRes.status} without a ${button} button: ${page.slice(0, 300)}`);
 
   // The authorize form posts back its hidden fields (the query it was opened with) and the choice.
   const form = new URLSearchParams(authorize.searchParams);

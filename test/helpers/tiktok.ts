@@ -11,7 +11,11 @@ export const tiktokSandbox = (p: TestPinion) => p.sandboxes.get('tiktok') as Tik
  * then Pinion's callback.
  */
 export async function connectTikTok(p: TestPinion, opts: { username: string; key?: string; decision?: 'approve' | 'deny' }) {
-  return connectThroughSandbox((method, path, body) => p.api(method, path, { key: opts.key, body }), { platform: 'tiktok', username: opts.username, decision: opts.decision });
+  return connectThroughSandbox((method, path, body) => p.api(method, path, { key: opts.key, body }), {
+    platform: 'tiktok',
+    username: opts.username,
+    decision: opts.decision,
+  });
 }
 
 /** A connected TikTok account (the sandbox creator made on the way, with the settings given). */

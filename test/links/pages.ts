@@ -40,7 +40,8 @@ export async function startPageServer(): Promise<{ url: string; hits: Map<string
     if (path === '/error') return res.writeHead(503).end('down');
     // An OpenAI-compatible chat endpoint answering as a model would: JSON inside the message text.
     if (path === '/llm/chat/completions' && req.method === 'POST') {
-      const content = 'Here you go: {"title": "Plum cake with brown butter, one bowl", "description": "Plum cake, baked in one bowl with brown butter and late-summer plums."}';
+      const content =
+        'Here you go: {"title": "Plum cake with brown butter, one bowl", "description": "Plum cake, baked in one bowl with brown butter and late-summer plums."}';
       return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }] }));
     }
     res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');

@@ -45,17 +45,31 @@ describe.each(DIALECTS)('link preflight on %s', (dialect) => {
 
   it('reads a product page: JSON-LD Product makes a product rich pin, with og/twitter tags and canonical', async () => {
     const r = await check(`${pages.url}/products/indigo-apron`);
-    expect(r).toMatchObject({ ok: true, status: 200, redirects: [], final_url: `${pages.url}/products/indigo-apron`, canonical: `${pages.url}/products/indigo-apron` });
+    expect(r).toMatchObject({
+      ok: true,
+      status: 200,
+      redirects: [],
+      final_url: `${pages.url}/products/indigo-apron`,
+      canonical: `${pages.url}/products/indigo-apron`,
+    });
     expect(r.rich_previews.pinterest).toEqual({ type: 'product', label: 'product rich pin', missing: [] });
     expect(r.og).toMatchObject({ type: 'product', title: 'Indigo Linen Apron', image: 'https://cdn.shop.example/apron.jpg' });
     expect(r.twitter).toMatchObject({ card: 'summary_large_image' });
-    expect(r.structured_data.find((s: { type: string }) => s.type === 'Product').fields).toMatchObject({ 'offers.price': '48.00', 'offers.priceCurrency': 'EUR', 'brand.name': 'Sunny' });
+    expect(r.structured_data.find((s: { type: string }) => s.type === 'Product').fields).toMatchObject({
+      'offers.price': '48.00',
+      'offers.priceCurrency': 'EUR',
+      'brand.name': 'Sunny',
+    });
     expect(r.warnings).toEqual([]);
   });
 
   it('reads microdata: a Recipe with ingredients is a recipe rich pin; a Product without a price says what is missing', async () => {
     expect((await check(`${pages.url}/recipes/plum-cake`)).rich_previews.pinterest).toEqual({ type: 'recipe', label: 'recipe rich pin', missing: [] });
-    expect((await check(`${pages.url}/mug`)).rich_previews.pinterest).toEqual({ type: 'product', label: 'product rich pin', missing: ['price', 'currency', 'availability'] });
+    expect((await check(`${pages.url}/mug`)).rich_previews.pinterest).toEqual({
+      type: 'product',
+      label: 'product rich pin',
+      missing: ['price', 'currency', 'availability'],
+    });
   });
 
   it('warns about a page with no og tags, in links:check and in posts:validate', async () => {
@@ -90,7 +104,14 @@ describe.each(DIALECTS)('link preflight on %s', (dialect) => {
     expect(v.valid).toBe(true);
     expect(v.warnings).toContainEqual({ field: 'link', message: `${pages.url}/gone is not reachable: the server answered 404` });
     const strict = await p.api('POST', '/api/v1/posts', {
-      body: { content: 'x'.repeat(120), platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link: `${pages.url}/gone`, strict: true, platform_options: { pinterest: { board: 'Products' } } },
+      body: {
+        content: 'x'.repeat(120),
+        platforms: ['pinterest'],
+        media_url: `${images.url}/good.jpg`,
+        link: `${pages.url}/gone`,
+        strict: true,
+        platform_options: { pinterest: { board: 'Products' } },
+      },
     });
     expect(strict.status).toBe(422);
     expect(strict.headers.get('content-type')).toMatch(/application\/problem\+json/);
@@ -161,7 +182,14 @@ describe('background link preflight', () => {
       await pinterestAccount(p);
       const make = async (link: string, at: number) => {
         const res = await p.api('POST', '/api/v1/posts', {
-          body: { content: 'x', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link, scheduled_at: new Date(at).toISOString(), platform_options: { pinterest: { board: 'Products' } } },
+          body: {
+            content: 'x',
+            platforms: ['pinterest'],
+            media_url: `${images.url}/good.jpg`,
+            link,
+            scheduled_at: new Date(at).toISOString(),
+            platform_options: { pinterest: { board: 'Products' } },
+          },
         });
         expect(res.status).toBe(201);
         return (await res.json()).id as string;
@@ -177,7 +205,17 @@ describe('background link preflight', () => {
       const show = async (id: string) => (await (await p.api('GET', `/api/v1/posts/${id}`)).json()).link_check;
       expect(await show(soon)).toEqual({
         checked_at: new Date(clock.now()).toISOString(),
-        links: [{ field: 'link', url: `${pages.url}/gone`, ok: false, status: 404, final_url: `${pages.url}/gone`, redirects: 0, warnings: ['is not reachable: the server answered 404'] }],
+        links: [
+          {
+            field: 'link',
+            url: `${pages.url}/gone`,
+            ok: false,
+            status: 404,
+            final_url: `${pages.url}/gone`,
+            redirects: 0,
+            warnings: ['is not reachable: the server answered 404'],
+          },
+        ],
       });
       expect((await show(fine)).links[0]).toMatchObject({ ok: true, status: 200 });
       expect(await show(later)).toBeUndefined(); // not due within a day: not looked at yet

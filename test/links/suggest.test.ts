@@ -58,7 +58,9 @@ describe('title and description suggestions', () => {
   it('an OpenAI-compatible endpoint that fails leaves the built-in suggestions', async () => {
     const withLlm = await startTestPinion({ sandbox: {}, config: { llm: { baseUrl: `${pages.url}/no-llm-here`, model: 'm', timeoutMs: 2000 } } });
     try {
-      const res = await withLlm.api('POST', '/api/v1/pins:suggest', { body: { content: 'Plum cake with brown butter, baked in one bowl.', keywords: ['plum cake'] } });
+      const res = await withLlm.api('POST', '/api/v1/pins:suggest', {
+        body: { content: 'Plum cake with brown butter, baked in one bowl.', keywords: ['plum cake'] },
+      });
       const s = await res.json();
       expect(s.source).toBe('built-in');
       expect(s.titles[0].toLowerCase()).toContain('plum cake');
@@ -70,7 +72,9 @@ describe('title and description suggestions', () => {
   it('a configured OpenAI-compatible endpoint improves them when its answer keeps to the rules', async () => {
     const withLlm = await startTestPinion({ sandbox: {}, config: { llm: { baseUrl: `${pages.url}/llm`, model: 'm', timeoutMs: 2000 } } });
     try {
-      const s = await (await withLlm.api('POST', '/api/v1/pins:suggest', { body: { content: 'Plum cake with brown butter, baked in one bowl.', keywords: ['plum cake'] } })).json();
+      const s = await (
+        await withLlm.api('POST', '/api/v1/pins:suggest', { body: { content: 'Plum cake with brown butter, baked in one bowl.', keywords: ['plum cake'] } })
+      ).json();
       expect(s.source).toBe('llm');
       expect(s.titles[0]).toBe('Plum cake with brown butter, one bowl');
       expect(s.titles.length).toBeGreaterThan(1); // the built-in ones follow
@@ -83,7 +87,13 @@ describe('title and description suggestions', () => {
 
   it('posts:validate warns about a title without a keyword, a short description and missing alt text', async () => {
     const res = await p.api('POST', '/api/v1/posts:validate', {
-      body: { content: 'Nice apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, keywords: ['linen apron'], platform_options: { pinterest: { board: 'Products', title: 'New in the shop' } } },
+      body: {
+        content: 'Nice apron',
+        platforms: ['pinterest'],
+        media_url: `${images.url}/good.jpg`,
+        keywords: ['linen apron'],
+        platform_options: { pinterest: { board: 'Products', title: 'New in the shop' } },
+      },
     });
     const v = await res.json();
     expect(v.valid).toBe(true);

@@ -14,7 +14,11 @@ function multipart(parts: Array<{ name: string; filename?: string; type?: string
   const chunks: Buffer[] = [];
   for (const part of parts) {
     const disposition = `form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}`;
-    chunks.push(Buffer.from(`--${boundary}\r\ncontent-disposition: ${disposition}\r\ncontent-type: ${part.type ?? 'application/octet-stream'}\r\n\r\n`, 'latin1'), part.bytes, Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\ncontent-disposition: ${disposition}\r\ncontent-type: ${part.type ?? 'application/octet-stream'}\r\n\r\n`, 'latin1'),
+      part.bytes,
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(chunks), type: `multipart/form-data; boundary=${boundary}` };
@@ -46,7 +50,12 @@ function pngClaiming(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 0, 0, 0, 0], 8);
   const rows = deflateSync(Buffer.alloc(4 * (width + 1)));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', rows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** Upload inputs an adversarial probe found answered 500 or left bytes behind. */
@@ -59,7 +68,8 @@ describe.each(DIALECTS)('bad media input on %s', (dialect) => {
   });
   afterAll(async () => p?.close());
 
-  const send = (body: Buffer, type: string) => fetch(`${p.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': type }, body: new Uint8Array(body) });
+  const send = (body: Buffer, type: string) =>
+    fetch(`${p.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': type }, body: new Uint8Array(body) });
   const mediaRows = async () => p.store.db.selectFrom('media').select(['id', 'sha256', 'filename']).orderBy('id').execute();
   const stored = (bytes: Buffer) => existsSync(join(resolve(p.config.mediaDir), contentPath(createHash('sha256').update(bytes).digest('hex'))));
 
@@ -124,8 +134,17 @@ describe.each(DIALECTS)('bad media input on %s', (dialect) => {
   it('refuses to fetch an IPv4 address written as IPv6, directly or after a redirect', async () => {
     const files = await startMediaServer({ '/img.png': { type: 'image/png', bytes: f.smallPng } });
     const port = new URL(files.url).port;
-    const hidden = [`http://[::127.0.0.1]:${port}/img.png`, `http://[::ffff:127.0.0.1]:${port}/img.png`, 'http://[::169.254.169.254]/latest/meta-data/', 'http://[64:ff9b::10.0.0.1]/x.png'];
-    const redirector = await startMediaServer(Object.fromEntries(hidden.map((to, i) => [`/to-${i}`, (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(302, { location: to }).end()])));
+    const hidden = [
+      `http://[::127.0.0.1]:${port}/img.png`,
+      `http://[::ffff:127.0.0.1]:${port}/img.png`,
+      'http://[::169.254.169.254]/latest/meta-data/',
+      'http://[64:ff9b::10.0.0.1]/x.png',
+    ];
+    const redirector = await startMediaServer(
+      Object.fromEntries(
+        hidden.map((to, i) => [`/to-${i}`, (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(302, { location: to }).end()]),
+      ),
+    );
     try {
       const before = await mediaRows();
       for (const url of [...hidden, ...hidden.map((_, i) => `${redirector.url}/to-${i}`)]) {
@@ -151,7 +170,10 @@ describe.each(DIALECTS)('bad media input on %s', (dialect) => {
       const res = await send(body, type);
       const problem = await res.json();
       expect(res.status, JSON.stringify(problem)).toBe(422);
-      expect(problem).toMatchObject({ type: 'urn:pinion:problem:too-many-pixels', errors: [{ field: 'file', message: expect.stringMatching(/16000×16000.*50000000.*media\.maxInputPixels/) }] });
+      expect(problem).toMatchObject({
+        type: 'urn:pinion:problem:too-many-pixels',
+        errors: [{ field: 'file', message: expect.stringMatching(/16000×16000.*50000000.*media\.maxInputPixels/) }],
+      });
       expect(Date.now() - started).toBeLessThan(3000);
       expect(await mediaRows()).toEqual(before);
       expect(stored(bomb)).toBe(false);
@@ -184,11 +206,19 @@ describe('a lower media.maxInputPixels', () => {
   it('refuses a real image over it and keeps one under it', async () => {
     const f = await fixtures();
     const over = multipart([{ name: 'file', filename: 'big.jpg', bytes: f.jpeg }]); // 1000×1500
-    const res = await fetch(`${p.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': over.type }, body: new Uint8Array(over.body) });
+    const res = await fetch(`${p.url}/api/v1/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': over.type },
+      body: new Uint8Array(over.body),
+    });
     expect(res.status).toBe(422);
     expect((await res.json()).errors[0].message).toMatch(/1000×1500 pixels.*1000000/);
     const under = multipart([{ name: 'file', filename: 'small.png', bytes: f.smallPng }]); // 400×300
-    const kept = await fetch(`${p.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': under.type }, body: new Uint8Array(under.body) });
+    const kept = await fetch(`${p.url}/api/v1/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': under.type },
+      body: new Uint8Array(under.body),
+    });
     expect(kept.status).toBe(201);
 
     // The cap lowered afterwards (the settings are live): converting the stored image is refused, not decoded.
@@ -196,7 +226,10 @@ describe('a lower media.maxInputPixels', () => {
     try {
       const converted = await p.api('POST', `/api/v1/media/${(await kept.json()).id}/convert`, { body: { target: 'pinterest' } });
       expect(converted.status).toBe(422);
-      expect(await converted.json()).toMatchObject({ type: 'urn:pinion:problem:too-many-pixels', errors: [{ field: 'id', message: expect.stringMatching(/400×300/) }] });
+      expect(await converted.json()).toMatchObject({
+        type: 'urn:pinion:problem:too-many-pixels',
+        errors: [{ field: 'id', message: expect.stringMatching(/400×300/) }],
+      });
     } finally {
       p.config.media.maxInputPixels = 1_000_000;
     }

@@ -30,7 +30,11 @@ describe.each(DIALECTS)('storing media from a URL on %s', (dialect) => {
       '/to-internal': (_req, res) => res.writeHead(302, { location: `${internal.url}/admin` }).end(),
       '/to-good': (_req, res) => res.writeHead(302, { location: '/good.jpg' }).end(),
     });
-    p = await startTestPinion({ dialect, sandbox: {}, config: { media: mediaConfig({ fetchAllowHosts: [files.host], fetchMaxBytes: 200_000, fetchTimeoutMs: 500 }) } });
+    p = await startTestPinion({
+      dialect,
+      sandbox: {},
+      config: { media: mediaConfig({ fetchAllowHosts: [files.host], fetchMaxBytes: 200_000, fetchTimeoutMs: 500 }) },
+    });
   });
   afterAll(async () => {
     await p?.close();
@@ -53,12 +57,23 @@ describe.each(DIALECTS)('storing media from a URL on %s', (dialect) => {
   it('fetches an image, following a redirect, and records where it came from', async () => {
     const { status, body } = await fetchMedia(`${files.url}/to-good`);
     expect(status).toBe(201);
-    expect(body).toMatchObject({ kind: 'image', mime: 'image/jpeg', width: 1000, height: 1500, source: 'url', source_url: `${files.url}/good.jpg`, filename: 'good.jpg' });
+    expect(body).toMatchObject({
+      kind: 'image',
+      mime: 'image/jpeg',
+      width: 1000,
+      height: 1500,
+      source: 'url',
+      source_url: `${files.url}/good.jpg`,
+      filename: 'good.jpg',
+    });
   });
 
   it('keeps the file name given instead of the URL’s', async () => {
     // Another workspace: these bytes are new there (the same bytes again in one workspace return the media stored then).
-    const res = await p.api('POST', '/api/v1/media:fetch', { key: await p.newKey('named'), body: { url: `${files.url}/good.jpg`, filename: 'apron-front.jpg' } });
+    const res = await p.api('POST', '/api/v1/media:fetch', {
+      key: await p.newKey('named'),
+      body: { url: `${files.url}/good.jpg`, filename: 'apron-front.jpg' },
+    });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ source_url: `${files.url}/good.jpg`, filename: 'apron-front.jpg' });
   });

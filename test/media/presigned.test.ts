@@ -38,7 +38,11 @@ describe.each(DIALECTS)('uploading to a presigned URL on %s', (dialect) => {
     const state = async (key?: string) => p.api('GET', `/api/v1/media/uploads/${g.upload_id}`, { key });
     expect(await (await state()).json()).toEqual({ upload_id: g.upload_id, status: 'waiting', expires_at: g.expires_at, media: null });
     const media = (await (await put(g.upload_url, f.jpeg, 'image/jpeg')).json()) as MediaJson;
-    expect(await (await state()).json()).toMatchObject({ upload_id: g.upload_id, status: 'uploaded', media: { id: media.id, source: 'presigned', mime: 'image/jpeg' } });
+    expect(await (await state()).json()).toMatchObject({
+      upload_id: g.upload_id,
+      status: 'uploaded',
+      media: { id: media.id, source: 'presigned', mime: 'image/jpeg' },
+    });
     expect((await state(await p.newKey('another'))).status).toBe(404);
     expect((await p.api('GET', '/api/v1/media/uploads/upl_nothing')).status).toBe(404);
   });
@@ -107,7 +111,12 @@ describe.each(DIALECTS)('uploading to a presigned URL on %s', (dialect) => {
     });
     const streamed = await put(g.upload_url, stream);
     expect(streamed.status).toBe(413);
-    const tiny = await (await import('sharp')).default({ create: { width: 10, height: 10, channels: 3, background: '#fff' } }).png().toBuffer();
+    const tiny = await (
+      await import('sharp')
+    )
+      .default({ create: { width: 10, height: 10, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     expect((await put(g.upload_url, tiny)).status).toBe(201);
   });
 

@@ -16,16 +16,28 @@ import { fixtures, mediaConfig, uploadFile } from './support.js';
 const fields = (issues: Array<{ field: string }>) => issues.map((i) => i.field);
 
 describe("Pinterest's media rules", () => {
-  const image = (over: Partial<Probed>): Probed => ({ id: 'm', mime: 'image/jpeg', kind: 'image', size: 100_000, width: 1000, height: 1500, durationMs: null, ...over });
+  const image = (over: Partial<Probed>): Probed => ({
+    id: 'm',
+    mime: 'image/jpeg',
+    kind: 'image',
+    size: 100_000,
+    width: 1000,
+    height: 1500,
+    durationMs: null,
+    ...over,
+  });
 
   it('accepts a 2:3 JPEG, PNG, WEBP or GIF without advice', () => {
-    for (const mime of ['image/jpeg', 'image/png', 'image/webp', 'image/gif']) expect(pinterestMediaCheck(image({ mime }))).toEqual({ errors: [], warnings: [] });
+    for (const mime of ['image/jpeg', 'image/png', 'image/webp', 'image/gif'])
+      expect(pinterestMediaCheck(image({ mime }))).toEqual({ errors: [], warnings: [] });
   });
 
   it('errs on other image types, images over 20 MB, and files that are neither image nor video', () => {
     expect(fields(pinterestMediaCheck(image({ mime: 'image/tiff' })).errors)).toEqual(['mime']);
     expect(fields(pinterestMediaCheck(image({ size: 20 * 1024 * 1024 + 1 })).errors)).toEqual(['size']);
-    expect(fields(pinterestMediaCheck({ id: 'm', mime: 'application/pdf', kind: 'other', size: 10, width: null, height: null, durationMs: null }).errors)).toEqual(['mime']);
+    expect(
+      fields(pinterestMediaCheck({ id: 'm', mime: 'application/pdf', kind: 'other', size: 10, width: null, height: null, durationMs: null }).errors),
+    ).toEqual(['mime']);
     expect(fields(pinterestMediaCheck(image({ unreadable: 'truncated' })).errors)).toEqual(['file']);
   });
 
@@ -37,7 +49,16 @@ describe("Pinterest's media rules", () => {
   });
 
   it('takes MP4 and MOV up to 2 GB', () => {
-    const video = (over: Partial<Probed>): Probed => ({ id: 'v', mime: 'video/mp4', kind: 'video', size: 1e6, width: null, height: null, durationMs: 10_000, ...over });
+    const video = (over: Partial<Probed>): Probed => ({
+      id: 'v',
+      mime: 'video/mp4',
+      kind: 'video',
+      size: 1e6,
+      width: null,
+      height: null,
+      durationMs: 10_000,
+      ...over,
+    });
     expect(pinterestMediaCheck(video({}))).toEqual({ errors: [], warnings: [] });
     expect(pinterestMediaCheck(video({ mime: 'video/quicktime' })).errors).toEqual([]);
     expect(fields(pinterestMediaCheck(video({ mime: 'video/webm' })).errors)).toEqual(['mime']);
@@ -70,7 +91,9 @@ describe('size limits of stored media', () => {
   afterAll(async () => p?.close());
 
   it('refuses an image over the image limit and any file over the upload limit with 413', async () => {
-    const noisy = await sharp(randomBytes(120 * 120 * 3), { raw: { width: 120, height: 120, channels: 3 } }).png().toBuffer();
+    const noisy = await sharp(randomBytes(120 * 120 * 3), { raw: { width: 120, height: 120, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(noisy.length).toBeGreaterThan(20_000);
     expect(noisy.length).toBeLessThan(60_000);
     const image = await uploadFile(p, noisy, 'noisy.png');

@@ -31,12 +31,18 @@ async function fakeS3() {
       objects.delete(path);
       return void res.writeHead(204).end();
     }
-    if (!obj) return void res.writeHead(404, { 'content-type': 'application/xml' }).end(req.method === 'HEAD' ? undefined : '<Error><Code>NoSuchKey</Code></Error>');
+    if (!obj)
+      return void res.writeHead(404, { 'content-type': 'application/xml' }).end(req.method === 'HEAD' ? undefined : '<Error><Code>NoSuchKey</Code></Error>');
     res.writeHead(200, { 'content-type': obj.type, 'content-length': obj.body.length });
     res.end(req.method === 'HEAD' ? undefined : obj.body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, objects, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    objects,
+    requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 describe('media stores', () => {
@@ -76,7 +82,19 @@ describe('media stores', () => {
     });
 
   behaves('local', () => new LocalMediaStore(join(dir, 'local')));
-  behaves('s3', () => new S3MediaStore({ endpoint: s3.url, bucket: 'pins', region: 'us-east-1', accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret', forcePathStyle: true, prefix: 'media/' }));
+  behaves(
+    's3',
+    () =>
+      new S3MediaStore({
+        endpoint: s3.url,
+        bucket: 'pins',
+        region: 'us-east-1',
+        accessKeyId: 'AKIDTEST',
+        secretAccessKey: 'test-secret',
+        forcePathStyle: true,
+        prefix: 'media/',
+      }),
+  );
 
   it('lays local files out as ab/cd/<sha256>, leaving no temporary files', async () => {
     const store = new LocalMediaStore(join(dir, 'layout'));

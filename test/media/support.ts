@@ -16,7 +16,9 @@ export async function fixtures() {
     smallPng: png400,
     webp: await solid(1200, 800).webp().toBuffer(),
     gif: await solid(300, 450).gif().toBuffer(),
-    transparentPng: await sharp({ create: { width: 800, height: 1200, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer(),
+    transparentPng: await sharp({ create: { width: 800, height: 1200, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer(),
     truncatedPng: png400.subarray(0, Math.floor(png400.length / 2)),
     text: Buffer.from('<html>this is a web page, not an image</html>'),
     mp4: tinyMp4(),
@@ -33,7 +35,16 @@ export function tinyMp4(): Buffer {
   const sps = [0x67, 0x42, 0xc0, 0x1e, 0xd9, 0x00, 0xa0, 0x47, 0xfe, 0xc8];
   const pps = [0x68, 0xce, 0x38, 0x80];
   const avcC = Uint8Array.from([1, 0x42, 0xc0, 0x1e, 0xff, 0xe1, 0, sps.length, ...sps, 1, 0, pps.length, ...pps]);
-  const track = file.addTrack({ type: 'avc1', width: 320, height: 240, timescale: 1000, duration: 3000, media_duration: 3000, avcDecoderConfigRecord: avcC.buffer, brands: ['isom', 'mp41'] });
+  const track = file.addTrack({
+    type: 'avc1',
+    width: 320,
+    height: 240,
+    timescale: 1000,
+    duration: 3000,
+    media_duration: 3000,
+    avcDecoderConfigRecord: avcC.buffer,
+    brands: ['isom', 'mp41'],
+  });
   for (let i = 0; i < 30; i++) file.addSample(track, new Uint8Array(16), { duration: 100, is_sync: i === 0 });
   return Buffer.from(file.getBuffer().buffer as ArrayBuffer);
 }

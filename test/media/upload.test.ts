@@ -16,7 +16,11 @@ describe.each(DIALECTS)('uploading media on %s', (dialect) => {
   });
   const upload = async (bytes: Buffer, name?: string, opts?: Parameters<typeof uploadFile>[3]) => {
     const res = await uploadFile(p, bytes, name, opts);
-    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as MediaJson & { errors?: Array<{ field: string; message: string }>; type: string } };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: (await res.json()) as MediaJson & { errors?: Array<{ field: string; message: string }>; type: string },
+    };
   };
 
   it('stores a 2:3 JPEG with its real numbers and no Pinterest advice', async () => {

@@ -33,7 +33,15 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
     ...extra,
   });
   /** Counted in the database, not through GET /posts: a stored bad row may be what breaks the list. */
-  const stored = async () => Number((await p.store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const stored = async () =>
+    Number(
+      (
+        await p.store.db
+          .selectFrom('posts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const csv = (rows: string[]) => p.api('POST', '/api/v1/posts:import', { body: rows.join('\n'), headers: { 'content-type': 'text/csv' } });
 
   /** A refusal: 4xx problem+json naming `field`; nothing stored; the post list still answers. */
@@ -41,7 +49,10 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const problem = (await res.json()) as Problem;
     expect(res.status, JSON.stringify(problem)).toBe(status);
-    expect(problem.errors?.map((e) => e.field), JSON.stringify(problem)).toContainEqual(typeof field === 'string' ? field : expect.stringMatching(field));
+    expect(
+      problem.errors?.map((e) => e.field),
+      JSON.stringify(problem),
+    ).toContainEqual(typeof field === 'string' ? field : expect.stringMatching(field));
     expect(await stored()).toBe(before);
     expect((await p.api('GET', '/api/v1/posts?limit=200')).status).toBe(200);
     return problem;
@@ -76,7 +87,11 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
 
     it('makes a CSV import store nothing', async () => {
       const before = await stored();
-      const res = await csv(['content,platforms,media_url,scheduled_at,board', `Fine,pinterest,${images.url}/good.jpg,2031-05-01T09:00:00Z,Products`, `Far,pinterest,${images.url}/good.jpg,${far[1]},Products`]);
+      const res = await csv([
+        'content,platforms,media_url,scheduled_at,board',
+        `Fine,pinterest,${images.url}/good.jpg,2031-05-01T09:00:00Z,Products`,
+        `Far,pinterest,${images.url}/good.jpg,${far[1]},Products`,
+      ]);
       const problem = await refused(res, 'scheduled_at', before);
       expect(problem.errors![0]!.line).toBe(3);
     });
@@ -91,7 +106,11 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
       // A row written before the bound existed: rendering it must not turn every list into a 500.
       const created = await (await p.api('POST', '/api/v1/posts', { body: base() })).json();
       await p.store.db.updateTable('posts').set({ scheduled_at: 8_640_000_003_600_000 }).where('id', '=', created.id).execute();
-      await p.store.db.updateTable('deliveries').set({ scheduled_at: 8_640_000_003_600_000, run_at: 8_640_000_003_600_000 }).where('post_id', '=', created.id).execute();
+      await p.store.db
+        .updateTable('deliveries')
+        .set({ scheduled_at: 8_640_000_003_600_000, run_at: 8_640_000_003_600_000 })
+        .where('post_id', '=', created.id)
+        .execute();
       const list = await p.api('GET', '/api/v1/posts?limit=200');
       expect(list.status, p.logs.filter((l) => l.includes('request failed')).join('\n')).toBe(200);
       const one = await p.api('GET', `/api/v1/posts/${created.id}`);
@@ -107,7 +126,10 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
       for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
         const before = await stored();
         const problem = await refused(await csv([`content,platforms,media_url,scheduled_at,board,${name}`, `${row()},x`]), name.toLowerCase(), before);
-        expect(problem.errors!.find((e) => e.field === name.toLowerCase()), name).toMatchObject({ line: 1, message: expect.stringMatching(/is not a known column/) });
+        expect(
+          problem.errors!.find((e) => e.field === name.toLowerCase()),
+          name,
+        ).toMatchObject({ line: 1, message: expect.stringMatching(/is not a known column/) });
       }
     });
 
@@ -119,7 +141,11 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
 
     it('refuses a cell holding a NUL character, naming its line and column', async () => {
       const before = await stored();
-      const problem = await refused(await csv(['content,platforms,media_url,scheduled_at,board', `Apr\u0000on,pinterest,${images.url}/good.jpg,2031-05-01T09:00:00Z,Products`]), 'content', before);
+      const problem = await refused(
+        await csv(['content,platforms,media_url,scheduled_at,board', `Apr\u0000on,pinterest,${images.url}/good.jpg,2031-05-01T09:00:00Z,Products`]),
+        'content',
+        before,
+      );
       expect(problem.errors!.find((e) => e.field === 'content')).toMatchObject({ line: 2, message: expect.stringMatching(/NUL/) });
     });
 
@@ -136,7 +162,10 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
       const res = await p.api('GET', `/api/v1/posts?cursor=${Buffer.from(raw).toString('base64url')}`);
       expect(res.headers.get('content-type'), raw).toMatch(/^application\/problem\+json/);
       expect(res.status, raw).toBe(400);
-      expect((await res.json()).errors.map((e: { field: string }) => e.field), raw).toEqual(['cursor']);
+      expect(
+        (await res.json()).errors.map((e: { field: string }) => e.field),
+        raw,
+      ).toEqual(['cursor']);
     }
     for (let i = 0; i < 2; i++) expect((await p.api('POST', '/api/v1/posts', { body: base() })).status).toBe(201);
     const list = await (await p.api('GET', '/api/v1/posts?limit=1')).json();
@@ -173,7 +202,12 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
   });
 
   it('refuses an image URL naming an IPv4 address written as IPv6', async () => {
-    for (const url of ['http://[::127.0.0.1]/a.jpg', 'http://[::169.254.169.254]/latest', 'http://[::ffff:10.0.0.1]/a.jpg', 'http://[64:ff9b::192.168.0.1]/a.jpg']) {
+    for (const url of [
+      'http://[::127.0.0.1]/a.jpg',
+      'http://[::169.254.169.254]/latest',
+      'http://[::ffff:10.0.0.1]/a.jpg',
+      'http://[64:ff9b::192.168.0.1]/a.jpg',
+    ]) {
       const before = await stored();
       const problem = await refused(await p.api('POST', '/api/v1/posts', { body: base({ media_url: url }) }), 'media_url', before);
       expect(problem.errors!.find((e) => e.field === 'media_url')!.message, url).toMatch(/is not a public address/);
@@ -183,7 +217,11 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
   describe('local times', () => {
     it('refuses an offset that does not exist, naming scheduled_at', async () => {
       const before = await stored();
-      const problem = await refused(await p.api('POST', '/api/v1/posts', { body: base({ scheduled_at: '2031-05-01T09:00:00+99:00' }) }), 'scheduled_at', before);
+      const problem = await refused(
+        await p.api('POST', '/api/v1/posts', { body: base({ scheduled_at: '2031-05-01T09:00:00+99:00' }) }),
+        'scheduled_at',
+        before,
+      );
       expect(problem.errors![0]!.message).toMatch(/\+99:00.*-12:00 to \+14:00/);
     });
 
@@ -202,7 +240,10 @@ describe.each(DIALECTS)('bad post input on %s', (dialect) => {
     });
 
     it('takes fold from a CSV column too', async () => {
-      const res = await csv(['content,platforms,media_url,scheduled_at,timezone,fold,board', `Apron,pinterest,${images.url}/good.jpg,2031-10-26T02:30,Europe/Paris,later,Products`]);
+      const res = await csv([
+        'content,platforms,media_url,scheduled_at,timezone,fold,board',
+        `Apron,pinterest,${images.url}/good.jpg,2031-10-26T02:30,Europe/Paris,later,Products`,
+      ]);
       expect(res.status).toBe(201);
       expect((await res.json()).data[0].scheduled_at).toBe('2031-10-26T01:30:00.000Z');
     });

@@ -19,7 +19,13 @@ describe('bulk create and CSV import', () => {
     await p?.close();
     await images?.close();
   });
-  const one = (i: number, extra: Record<string, unknown> = {}) => ({ content: `post ${i}`, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: '2034-01-01T00:00:00Z', platform_options: { pinterest: { board: 'Products', ...extra } } });
+  const one = (i: number, extra: Record<string, unknown> = {}) => ({
+    content: `post ${i}`,
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    scheduled_at: '2034-01-01T00:00:00Z',
+    platform_options: { pinterest: { board: 'Products', ...extra } },
+  });
   const count = async () => (await (await p.api('GET', '/api/v1/posts?limit=200')).json()).data.length;
 
   it('creates a batch in one request, all or none', async () => {
@@ -31,7 +37,10 @@ describe('bulk create and CSV import', () => {
     const bad = await p.api('POST', '/api/v1/posts:bulk', { body: { posts: [one(4), one(5, { title: 'x'.repeat(101) }), one(6, { board: 'Missing' })] } });
     expect(bad.status).toBe(422);
     const problem = await bad.json();
-    expect(problem.errors.map((e: { field: string }) => e.field)).toEqual(['posts.1.platform_options.pinterest.title', 'posts.2.platform_options.pinterest.board']);
+    expect(problem.errors.map((e: { field: string }) => e.field)).toEqual([
+      'posts.1.platform_options.pinterest.title',
+      'posts.2.platform_options.pinterest.board',
+    ]);
     expect(problem.detail).toBe('2 of 3 posts are invalid; none was stored');
     expect(await count()).toBe(before);
   });
@@ -43,7 +52,15 @@ describe('bulk create and CSV import', () => {
   });
 
   it('imports 500 posts from one request', async () => {
-    const stored = async () => Number((await p.store.db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const stored = async () =>
+      Number(
+        (
+          await p.store.db
+            .selectFrom('deliveries')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await stored();
     const res = await p.api('POST', '/api/v1/posts:bulk', { body: { posts: Array.from({ length: 500 }, (_, i) => one(i)) } });
     expect(res.status).toBe(201);
@@ -72,7 +89,10 @@ describe('bulk create and CSV import', () => {
     const ok = await p.api('POST', '/api/v1/posts:import', { body: csv, headers: { 'content-type': 'text/csv' } });
     expect(ok.status).toBe(201);
     const created = (await ok.json()).data;
-    expect(created.map((c: { deliveries: Array<{ payload: { description: string } }> }) => c.deliveries[0]!.payload.description)).toEqual(['Apron', 'Mug, blue']);
+    expect(created.map((c: { deliveries: Array<{ payload: { description: string } }> }) => c.deliveries[0]!.payload.description)).toEqual([
+      'Apron',
+      'Mug, blue',
+    ]);
 
     const badCsv = [
       'content,platforms,media_url,scheduled_at,board,title',
@@ -93,7 +113,13 @@ describe('bulk create and CSV import', () => {
     ]);
     expect(errors.find((e) => e.line === 4)).toMatchObject({ message: expect.stringMatching(/not a platform Pinion knows \(known: pinterest/) });
     expect(await count()).toBe(before);
-    const planErrors = await p.api('POST', '/api/v1/posts:import', { body: badCsv.split('\n').filter((l) => !l.includes('myspace')).join('\n'), headers: { 'content-type': 'text/csv' } });
+    const planErrors = await p.api('POST', '/api/v1/posts:import', {
+      body: badCsv
+        .split('\n')
+        .filter((l) => !l.includes('myspace'))
+        .join('\n'),
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(((await planErrors.json()).errors as Array<{ line: number; field: string }>).map((e) => [e.line, e.field])).toEqual([
       [3, 'title'],
       [4, 'board'],
@@ -103,7 +129,10 @@ describe('bulk create and CSV import', () => {
   it('imports a CSV from the command line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinion-csv-'));
     const file = join(dir, 'pins.csv');
-    writeFileSync(file, ['content,platforms,media_url,scheduled_at,board', `From CLI,pinterest,${images.url}/good.jpg,2034-03-01T10:00:00Z,Products`].join('\n'));
+    writeFileSync(
+      file,
+      ['content,platforms,media_url,scheduled_at,board', `From CLI,pinterest,${images.url}/good.jpg,2034-03-01T10:00:00Z,Products`].join('\n'),
+    );
     const r = await pinion(['import', file, '--api-url', p.url, '--json'], { PINION_API_KEY: p.apiKey });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).created).toBe(1);

@@ -78,7 +78,12 @@ describe.each(DIALECTS)('lookups kept between requests on %s', (dialect) => {
     expect((await post(body('Products', one))).status).toBe(201);
     const ws = (await (await p.api('GET', '/api/v1/workspace')).json()) as { id: string };
     await disconnectAccount(other.db, ws.id, account.id);
-    await waitFor(async () => (await post(body('Products', one))).status !== 201, 'posts to the disconnected account to be refused', READ_CACHE_TTL_MS + 2000, 20);
+    await waitFor(
+      async () => (await post(body('Products', one))).status !== 201,
+      'posts to the disconnected account to be refused',
+      READ_CACHE_TTL_MS + 2000,
+      20,
+    );
   });
 
   it('a board renamed on Pinterest is found by its new name at once, and no longer by its old one', async () => {

@@ -97,7 +97,10 @@ describe.each(DIALECTS)('creating posts on %s', (dialect) => {
     expect((await strict.json()).errors).toContainEqual({ field: 'content', message: expect.stringMatching(/refused because the post is strict/) });
     // Text written for Pinterest itself is never cut: too long is an error.
     const own = await post({ ...base(), platform_options: { pinterest: { board: 'Products', description: 'd'.repeat(801) } } });
-    expect((await own.json()).errors).toContainEqual({ field: 'platform_options.pinterest.description', message: 'must be at most 800 characters for Pinterest (has 801)' });
+    expect((await own.json()).errors).toContainEqual({
+      field: 'platform_options.pinterest.description',
+      message: 'must be at most 800 characters for Pinterest (has 801)',
+    });
   });
 
   it('checks the board exists on the account, and carousels have 2 to 5 images', async () => {
@@ -108,16 +111,26 @@ describe.each(DIALECTS)('creating posts on %s', (dialect) => {
     const one = { media_url: `${images.url}/good.jpg` };
     const tooFew = await (await post({ ...base(), media_url: undefined, platform_options: { pinterest: { board: 'Products', carousel: [one] } } })).json();
     expect(tooFew.errors).toContainEqual({ field: 'platform_options.pinterest.carousel', message: 'must have 2 to 5 images (has 1)' });
-    const tooMany = await (await post({ ...base(), media_url: undefined, platform_options: { pinterest: { board: 'Products', carousel: Array(6).fill(one) } } })).json();
+    const tooMany = await (
+      await post({ ...base(), media_url: undefined, platform_options: { pinterest: { board: 'Products', carousel: Array(6).fill(one) } } })
+    ).json();
     expect(tooMany.errors[0].message).toBe('must have 2 to 5 images (has 6)');
   });
 
   it('builds a carousel pin with per-item title, description and link', async () => {
-    const items = [1, 2, 3].map((i) => ({ media_url: `${images.url}/good.jpg?${i}`, title: `Slide ${i}`, description: `About ${i}`, link: `https://shop.example/${i}` }));
+    const items = [1, 2, 3].map((i) => ({
+      media_url: `${images.url}/good.jpg?${i}`,
+      title: `Slide ${i}`,
+      description: `About ${i}`,
+      link: `https://shop.example/${i}`,
+    }));
     const res = await post({ ...base(), media_url: undefined, platform_options: { pinterest: { board: 'Products', carousel: items } } });
     expect(res.status).toBe(201);
     const payload = (await res.json()).deliveries[0].payload;
-    expect(payload.media_source).toEqual({ source_type: 'multiple_image_urls', items: items.map((i) => ({ url: i.media_url, title: i.title, description: i.description, link: i.link })) });
+    expect(payload.media_source).toEqual({
+      source_type: 'multiple_image_urls',
+      items: items.map((i) => ({ url: i.media_url, title: i.title, description: i.description, link: i.link })),
+    });
   });
 
   it('warns above 500 characters of description but accepts up to 800', async () => {
@@ -128,13 +141,17 @@ describe.each(DIALECTS)('creating posts on %s', (dialect) => {
 
   it('dry-runs with posts:validate: the exact payload, every warning, nothing stored', async () => {
     const before = (await (await p.api('GET', '/api/v1/posts?limit=200')).json()).data.length;
-    const res = await p.api('POST', '/api/v1/posts:validate', { body: { ...base(), utm: { source: 'pinterest', medium: 'social', campaign: 'spring' }, platform_options: { pinterest: { board: 'Products' } } } });
+    const res = await p.api('POST', '/api/v1/posts:validate', {
+      body: { ...base(), utm: { source: 'pinterest', medium: 'social', campaign: 'spring' }, platform_options: { pinterest: { board: 'Products' } } },
+    });
     expect(res.status).toBe(200);
     const v = await res.json();
     expect(v.valid).toBe(true);
     expect(v.deliveries[0].payload.link).toBe('https://shop.example/apron?utm_source=pinterest&utm_medium=social&utm_campaign=spring');
     expect(v.warnings.map((w: { field: string }) => w.field)).toContain('platform_options.pinterest.alt_text');
-    const bad = await (await p.api('POST', '/api/v1/posts:validate', { body: { ...base(), platform_options: { pinterest: { board: 'Products', title: 'x'.repeat(120) } } } })).json();
+    const bad = await (
+      await p.api('POST', '/api/v1/posts:validate', { body: { ...base(), platform_options: { pinterest: { board: 'Products', title: 'x'.repeat(120) } } } })
+    ).json();
     expect(bad.valid).toBe(false);
     expect(bad.errors[0].field).toBe('platform_options.pinterest.title');
     expect((await (await p.api('GET', '/api/v1/posts?limit=200')).json()).data.length).toBe(before);

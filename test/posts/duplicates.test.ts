@@ -17,17 +17,29 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
     await images?.close();
   });
   const post = async (at: string, board = 'Products', link = 'https://shop.example/apron') => {
-    const res = await p.api('POST', '/api/v1/posts', { body: { content: 'Apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link, scheduled_at: at, platform_options: { pinterest: { board } } } });
+    const res = await p.api('POST', '/api/v1/posts', {
+      body: {
+        content: 'Apron',
+        platforms: ['pinterest'],
+        media_url: `${images.url}/good.jpg`,
+        link,
+        scheduled_at: at,
+        platform_options: { pinterest: { board } },
+      },
+    });
     expect(res.status).toBe(201);
     return res.json();
   };
-  const duplicateWarnings = (created: { warnings?: Array<{ message: string }> }) => (created.warnings ?? []).filter((w) => /same image and link/.test(w.message));
+  const duplicateWarnings = (created: { warnings?: Array<{ message: string }> }) =>
+    (created.warnings ?? []).filter((w) => /same image and link/.test(w.message));
 
   it('warns when the same image and link go to the same board within 14 days, naming the earlier post', async () => {
     const first = await post('2032-03-01T10:00:00Z');
     expect(duplicateWarnings(first)).toEqual([]);
     const again = await post('2032-03-04T10:00:00Z');
-    expect(duplicateWarnings(again)).toEqual([{ field: 'platform_options.pinterest', message: expect.stringContaining(`as post ${first.id} (2032-03-01T10:00:00.000Z), within 14 days`) }]);
+    expect(duplicateWarnings(again)).toEqual([
+      { field: 'platform_options.pinterest', message: expect.stringContaining(`as post ${first.id} (2032-03-01T10:00:00.000Z), within 14 days`) },
+    ]);
   });
 
   it('does not warn for another board, another link, or three weeks later', async () => {
@@ -41,7 +53,9 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
     // As a delivery made by an older Pinion: no key stored, so the check reads and judges its payload.
     await p.store.db.updateTable('deliveries').set({ duplicate_key: null }).where('post_id', '=', first.id).execute();
     const again = await post('2032-05-03T10:00:00Z');
-    expect(duplicateWarnings(again)).toEqual([{ field: 'platform_options.pinterest', message: expect.stringContaining(`as post ${first.id} (2032-05-01T10:00:00.000Z)`) }]);
+    expect(duplicateWarnings(again)).toEqual([
+      { field: 'platform_options.pinterest', message: expect.stringContaining(`as post ${first.id} (2032-05-01T10:00:00.000Z)`) },
+    ]);
   });
 
   it('names the earliest post whether its delivery has a stored key or not', async () => {
@@ -58,9 +72,24 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
     const keyed = await post('2032-09-01T10:00:00Z');
     const legacy = await post('2032-09-01T10:00:00Z', 'Products', 'https://shop.example/old');
     await p.store.db.updateTable('deliveries').set({ duplicate_key: null }).where('post_id', '=', legacy.id).execute();
-    const item = (at: string, link = 'https://shop.example/apron', board = 'Products') => ({ content: 'Apron', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, link, scheduled_at: at, platform_options: { pinterest: { board } } });
+    const item = (at: string, link = 'https://shop.example/apron', board = 'Products') => ({
+      content: 'Apron',
+      platforms: ['pinterest'],
+      media_url: `${images.url}/good.jpg`,
+      link,
+      scheduled_at: at,
+      platform_options: { pinterest: { board } },
+    });
     const res = await p.api('POST', '/api/v1/posts:bulk', {
-      body: { posts: [item('2032-09-05T10:00:00Z'), item('2032-09-05T11:00:00Z', 'https://shop.example/old'), item('2032-09-05T12:00:00Z', 'https://shop.example/new'), item('2032-10-01T10:00:00Z'), item('2032-09-06T10:00:00Z', undefined, 'Gifts')] },
+      body: {
+        posts: [
+          item('2032-09-05T10:00:00Z'),
+          item('2032-09-05T11:00:00Z', 'https://shop.example/old'),
+          item('2032-09-05T12:00:00Z', 'https://shop.example/new'),
+          item('2032-10-01T10:00:00Z'),
+          item('2032-09-06T10:00:00Z', undefined, 'Gifts'),
+        ],
+      },
     });
     expect(res.status).toBe(201);
     const { warnings } = (await res.json()) as { warnings: Array<{ index: number; message: string }> };

@@ -15,7 +15,13 @@ describe.each(DIALECTS)('listing, changing and cancelling posts on %s', (dialect
     await p?.close();
     await images?.close();
   });
-  const body = (at: string, content = 'c') => ({ content, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, scheduled_at: at, platform_options: { pinterest: { board: 'Products' } } });
+  const body = (at: string, content = 'c') => ({
+    content,
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    scheduled_at: at,
+    platform_options: { pinterest: { board: 'Products' } },
+  });
   const create = async (at: string, content?: string) => (await (await p.api('POST', '/api/v1/posts', { body: body(at, content) })).json()) as { id: string };
 
   it('lists posts in due order with a cursor that neither skips nor repeats, and filters by time and status', async () => {
@@ -39,7 +45,9 @@ describe.each(DIALECTS)('listing, changing and cancelling posts on %s', (dialect
 
   it('changes a scheduled post and re-checks it', async () => {
     const { id } = await create('2033-03-03T10:00:00Z');
-    const res = await p.api('PATCH', `/api/v1/posts/${id}`, { body: { scheduled_at: '2033-04-04T10:00:00Z', platform_options: { pinterest: { board: 'Products', title: 'New title' } } } });
+    const res = await p.api('PATCH', `/api/v1/posts/${id}`, {
+      body: { scheduled_at: '2033-04-04T10:00:00Z', platform_options: { pinterest: { board: 'Products', title: 'New title' } } },
+    });
     expect(res.status).toBe(200);
     const changed = await res.json();
     expect(changed.scheduled_at).toBe('2033-04-04T10:00:00.000Z');
@@ -56,7 +64,11 @@ describe.each(DIALECTS)('listing, changing and cancelling posts on %s', (dialect
     expect(cancelled.deliveries[0].status).toBe('cancelled');
 
     const busy = await create('2033-06-06T10:00:00Z');
-    await p.store.db.updateTable('deliveries').set({ status: 'publishing', lease_owner: 'someone', lease_until: Date.now() + 60_000 }).where('post_id', '=', busy.id).execute();
+    await p.store.db
+      .updateTable('deliveries')
+      .set({ status: 'publishing', lease_owner: 'someone', lease_until: Date.now() + 60_000 })
+      .where('post_id', '=', busy.id)
+      .execute();
     const change = await p.api('PATCH', `/api/v1/posts/${busy.id}`, { body: { content: 'too late' } });
     expect(change.status).toBe(409);
     expect((await p.api('POST', `/api/v1/posts/${busy.id}/cancel`)).status).toBe(409);
@@ -69,6 +81,9 @@ describe.each(DIALECTS)('listing, changing and cancelling posts on %s', (dialect
     expect((await p.api('POST', `/api/v1/posts/${id}/cancel`, { key: other })).status).toBe(404);
     expect((await (await p.api('GET', '/api/v1/posts', { key: other })).json()).data).toEqual([]);
     const noAccount = await p.api('POST', '/api/v1/posts', { key: other, body: body('2033-07-07T10:00:00Z') });
-    expect((await noAccount.json()).errors[0]).toMatchObject({ field: 'platforms.0', message: 'no Pinterest account is connected to this workspace; connect one with POST /api/v1/accounts/connect {"platform":"pinterest"}' });
+    expect((await noAccount.json()).errors[0]).toMatchObject({
+      field: 'platforms.0',
+      message: 'no Pinterest account is connected to this workspace; connect one with POST /api/v1/accounts/connect {"platform":"pinterest"}',
+    });
   });
 });

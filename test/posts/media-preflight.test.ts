@@ -172,7 +172,11 @@ describe.each(DIALECTS)('the media check off the request path, on %s', (dialect)
       const got = (await getPost(p, id)) as PostJson & { media_check: unknown };
       expect(got.deliveries[0]!.status).toBe('scheduled');
       // Checked, and to be checked again a day before it is due.
-      expect(got.media_check).toEqual({ checked_at: expect.any(String), next_check_at: new Date(Date.parse(got.scheduled_at) - DAY).toISOString(), problems: [] });
+      expect(got.media_check).toEqual({
+        checked_at: expect.any(String),
+        next_check_at: new Date(Date.parse(got.scheduled_at) - DAY).toISOString(),
+        problems: [],
+      });
     }
   });
 

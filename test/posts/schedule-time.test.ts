@@ -19,7 +19,14 @@ describe('when a post is due', () => {
       const r = resolve(paris);
       expect(r.errors).toEqual([]);
       expect(iso(r.at)).toBe('2031-10-26T00:30:00.000Z'); // 02:30 CEST (+02:00)
-      expect(r.warnings).toEqual([{ field: 'scheduled_at', message: expect.stringMatching(/happens twice in Europe\/Paris.*earlier.*2031-10-26T02:30:00\.000\+02:00.*"fold": "later".*2031-10-26T02:30:00\.000\+01:00/) }]);
+      expect(r.warnings).toEqual([
+        {
+          field: 'scheduled_at',
+          message: expect.stringMatching(
+            /happens twice in Europe\/Paris.*earlier.*2031-10-26T02:30:00\.000\+02:00.*"fold": "later".*2031-10-26T02:30:00\.000\+01:00/,
+          ),
+        },
+      ]);
     });
 
     it('takes the one the request chooses with fold, without a warning', () => {
@@ -45,7 +52,9 @@ describe('when a post is due', () => {
     it('moves forward by the gap and warns', () => {
       const r = resolve(gap);
       expect(iso(r.at)).toBe('2031-03-30T01:30:00.000Z'); // 03:30 CEST
-      expect(r.warnings).toEqual([{ field: 'scheduled_at', message: expect.stringMatching(/does not exist in Europe\/Paris.*2031-03-30T03:30:00\.000\+02:00/) }]);
+      expect(r.warnings).toEqual([
+        { field: 'scheduled_at', message: expect.stringMatching(/does not exist in Europe\/Paris.*2031-03-30T03:30:00\.000\+02:00/) },
+      ]);
     });
 
     it('warns even when the server itself is in that zone', () => {

@@ -51,7 +51,13 @@ describe.each(DIALECTS)('seasonal posts through the API on %s', (dialect) => {
     await p?.close();
     await images?.close();
   });
-  const body = (extra: Record<string, unknown>) => ({ content: 'Christmas table ideas', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } }, ...extra });
+  const body = (extra: Record<string, unknown>) => ({
+    content: 'Christmas table ideas',
+    platforms: ['pinterest'],
+    media_url: `${images.url}/good.jpg`,
+    platform_options: { pinterest: { board: 'Products' } },
+    ...extra,
+  });
 
   it('schedules a Christmas 2031 post at its lead time when no time is given, and shows the season', async () => {
     const res = await p.api('POST', '/api/v1/posts', { body: body({ season: { event: 'christmas', year: 2031 }, timezone: 'Europe/Paris' }) });
@@ -68,14 +74,23 @@ describe.each(DIALECTS)('seasonal posts through the API on %s', (dialect) => {
     const res = await p.api('POST', '/api/v1/posts', { body: body({ season: { event: 'christmas', year: 2031 }, scheduled_at: '2031-12-20T10:00:00Z' }) });
     expect(res.status).toBe(201);
     const post = await res.json();
-    expect(post.warnings).toContainEqual({ field: 'scheduled_at', message: expect.stringMatching(/later than the 45-day lead time for Christmas \(2031-12-25\).*out by 2031-11-10 09:00 UTC/) });
+    expect(post.warnings).toContainEqual({
+      field: 'scheduled_at',
+      message: expect.stringMatching(/later than the 45-day lead time for Christmas \(2031-12-25\).*out by 2031-11-10 09:00 UTC/),
+    });
   });
 
   it('lists the built-in events of 2031 with their publish-by times', async () => {
     const res = await p.api('GET', '/api/v1/seasons?year=2031&country=GB&timezone=Europe/London');
     expect(res.status).toBe(200);
     const { data } = await res.json();
-    expect(data.find((e: { event: string }) => e.event === 'christmas')).toEqual({ event: 'christmas', name: 'Christmas', event_date: '2031-12-25', lead_days: 45, publish_by: '2031-11-10T09:00:00.000Z' });
+    expect(data.find((e: { event: string }) => e.event === 'christmas')).toEqual({
+      event: 'christmas',
+      name: 'Christmas',
+      event_date: '2031-12-25',
+      lead_days: 45,
+      publish_by: '2031-11-10T09:00:00.000Z',
+    });
     expect(data.find((e: { event: string }) => e.event === 'mothers_day').event_date).toBe('2031-03-23');
     expect(data.map((e: { event_date: string }) => e.event_date)).toEqual([...data.map((e: { event_date: string }) => e.event_date)].sort());
   });

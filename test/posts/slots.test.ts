@@ -8,7 +8,9 @@ import { DIALECTS } from '../helpers/stores.js';
 describe('queue slot times', () => {
   it('keep their wall-clock time across a daylight-saving change (Paris, March 2031)', () => {
     const from = Date.UTC(2031, 2, 27, 12); // Thursday 27 March 2031; clocks go forward on Sunday 30 March
-    const times = slotTimes({ timezone: 'Europe/Paris', slots: [{ days: ['fri', 'mon'], times: ['20:00', '09:00'] }] }, from, 4).map((t) => new Date(t).toISOString());
+    const times = slotTimes({ timezone: 'Europe/Paris', slots: [{ days: ['fri', 'mon'], times: ['20:00', '09:00'] }] }, from, 4).map((t) =>
+      new Date(t).toISOString(),
+    );
     expect(times).toEqual(['2031-03-28T08:00:00.000Z', '2031-03-28T19:00:00.000Z', '2031-03-31T07:00:00.000Z', '2031-03-31T18:00:00.000Z']);
   });
 
@@ -32,20 +34,35 @@ describe.each(DIALECTS)('queue slots through the API on %s', (dialect) => {
     await images?.close();
   });
   const post = (extra: Record<string, unknown>) =>
-    p.api('POST', '/api/v1/posts', { body: { content: 'Slot me', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } }, ...extra } });
+    p.api('POST', '/api/v1/posts', {
+      body: {
+        content: 'Slot me',
+        platforms: ['pinterest'],
+        media_url: `${images.url}/good.jpg`,
+        platform_options: { pinterest: { board: 'Products' } },
+        ...extra,
+      },
+    });
 
   it('refuses a post to the queue before the account has slots, then refuses bad slots naming each field', async () => {
     const early = await post({ scheduled_at: 'next_slot' });
     expect(early.status).toBe(422);
-    expect((await early.json()).errors).toContainEqual({ field: 'scheduled_at', message: expect.stringMatching(/has no queue slots; set them with PUT \/api\/v1\/accounts\/.*\/slots/) });
-    const bad = await p.api('PUT', `/api/v1/accounts/${accountId}/slots`, { body: { timezone: 'Mars/Olympus', slots: [{ days: ['mon', 'funday'], times: ['9am'] }] } });
+    expect((await early.json()).errors).toContainEqual({
+      field: 'scheduled_at',
+      message: expect.stringMatching(/has no queue slots; set them with PUT \/api\/v1\/accounts\/.*\/slots/),
+    });
+    const bad = await p.api('PUT', `/api/v1/accounts/${accountId}/slots`, {
+      body: { timezone: 'Mars/Olympus', slots: [{ days: ['mon', 'funday'], times: ['9am'] }] },
+    });
     expect(bad.status).toBe(422);
     expect((await bad.json()).errors.map((e: { field: string }) => e.field)).toEqual(['timezone', 'slots.0.days.1', 'slots.0.times.0']);
   });
 
   it('next_slot fills weekly slots in order, across a daylight-saving change, and the listing shows what fills each', async () => {
     // One slot a week, Sundays 09:00 Los Angeles: a year of slots always spans a DST change.
-    const put = await p.api('PUT', `/api/v1/accounts/${accountId}/slots`, { body: { timezone: 'America/Los_Angeles', slots: [{ days: ['sun'], times: ['09:00'] }] } });
+    const put = await p.api('PUT', `/api/v1/accounts/${accountId}/slots`, {
+      body: { timezone: 'America/Los_Angeles', slots: [{ days: ['sun'], times: ['09:00'] }] },
+    });
     expect(put.status).toBe(200);
     const listed = await (await p.api('GET', `/api/v1/accounts/${accountId}/slots?count=60`)).json();
     const upcoming: Array<{ at: string; local: string; post_id: string | null }> = listed.upcoming;

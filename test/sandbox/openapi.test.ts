@@ -9,7 +9,13 @@ import { CONNECTORS } from '../../src/connectors/index.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 
 type Operation = { operationId: string; summary: string; description: string; tags: string[]; security: unknown[]; responses: Record<string, unknown> };
-type Document = { openapi: string; info: { title: string; license: unknown }; servers: Array<{ url: string }>; tags: Array<{ name: string }>; paths: Record<string, Record<string, Operation>> };
+type Document = {
+  openapi: string;
+  info: { title: string; license: unknown };
+  servers: Array<{ url: string }>;
+  tags: Array<{ name: string }>;
+  paths: Record<string, Record<string, Operation>>;
+};
 
 const PLATFORMS = CONNECTORS.filter((c) => c.sandbox).map((c) => c.facts);
 
@@ -66,7 +72,10 @@ describe('each sandbox’s own OpenAPI document', () => {
         }
       }
       expect(new Set(ids).size, id).toBe(ids.length);
-      expect(doc.tags.map((t) => t.name), id).toContain('sandbox');
+      expect(
+        doc.tags.map((t) => t.name),
+        id,
+      ).toContain('sandbox');
       expect(Object.keys(doc.paths).filter((path) => path.startsWith('/_sandbox/')).length, id).toBeGreaterThan(3);
     }
   });
@@ -79,7 +88,9 @@ describe('each sandbox’s own OpenAPI document', () => {
       // The Graph answers its routes behind one wildcard; its document lists its own table, read above.
       if (registered.length > 1) expect(listed.length, id).toBe(new Set(registered).size);
     }
-    expect(Object.keys(docs.get('instagram')!.paths)).toEqual(expect.arrayContaining(['/{id}/media', '/{id}/media_publish', '/oauth/authorize', '/_sandbox/state']));
+    expect(Object.keys(docs.get('instagram')!.paths)).toEqual(
+      expect.arrayContaining(['/{id}/media', '/{id}/media_publish', '/oauth/authorize', '/_sandbox/state']),
+    );
   });
 
   it('leaves the product’s document free of sandbox routes', async () => {
@@ -99,7 +110,9 @@ describe('each sandbox’s own OpenAPI document', () => {
       const file = join(dir, `${id}.json`);
       writeFileSync(file, JSON.stringify(doc));
       // TikTok's and Pinterest's real paths end in a slash (`/v2/post/publish/video/init/`, `/oauth/`): kept as the platforms have them.
-      const run = await promisify(execFile)(cmd, [...args, 'lint', file, '--format=json', '--skip-rule=no-path-trailing-slash'], { maxBuffer: 64 * 1024 * 1024 }).catch((err) => err);
+      const run = await promisify(execFile)(cmd, [...args, 'lint', file, '--format=json', '--skip-rule=no-path-trailing-slash'], {
+        maxBuffer: 64 * 1024 * 1024,
+      }).catch((err) => err);
       const report = JSON.parse(run.stdout) as { totals: { errors: number }; problems: Array<{ severity: string; ruleId: string; message: string }> };
       errors.push(...report.problems.filter((x) => x.severity === 'error').map((x) => `${id}: ${x.ruleId}: ${x.message}`));
       expect(report.totals.errors, id).toBe(0);

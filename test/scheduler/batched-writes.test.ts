@@ -24,14 +24,62 @@ describe.each(DIALECTS)('batched delivery writes on %s', (dialect) => {
     for (const id of accounts) {
       await store.db
         .insertInto('accounts')
-        .values({ id, workspace_id: 'ws_1', platform: 'pinterest', external_id: id, username: id, display_name: null, avatar_url: null, account_type: null, status: 'active', scopes: '', access_token: null, refresh_token: null, access_expires_at: null, refresh_expires_at: null, token_version: 0, refresh_lock_until: null, refresh_lock_owner: null, refreshed_at: null, last_error: null, boards_fetched_at: null, created_at: now, updated_at: now })
+        .values({
+          id,
+          workspace_id: 'ws_1',
+          platform: 'pinterest',
+          external_id: id,
+          username: id,
+          display_name: null,
+          avatar_url: null,
+          account_type: null,
+          status: 'active',
+          scopes: '',
+          access_token: null,
+          refresh_token: null,
+          access_expires_at: null,
+          refresh_expires_at: null,
+          token_version: 0,
+          refresh_lock_until: null,
+          refresh_lock_owner: null,
+          refreshed_at: null,
+          last_error: null,
+          boards_fetched_at: null,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
     // post_1 has two deliveries, post_2 and post_3 one each.
     for (const post of ['post_1', 'post_2', 'post_3']) {
-      await store.db.insertInto('posts').values({ id: post, workspace_id: 'ws_1', status: 'scheduled', request: '{}', scheduled_at: now, timezone: null, idempotency_key: null, request_hash: null, created_at: now, updated_at: now }).execute();
+      await store.db
+        .insertInto('posts')
+        .values({
+          id: post,
+          workspace_id: 'ws_1',
+          status: 'scheduled',
+          request: '{}',
+          scheduled_at: now,
+          timezone: null,
+          idempotency_key: null,
+          request_hash: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
     }
-    const row = (id: string, post: string, at = now) => ({ id, post_id: post, workspace_id: 'ws_1', account_id: 'acc_1', platform: 'pinterest', payload: '{}', scheduled_at: at, run_at: at, created_at: now, updated_at: now });
+    const row = (id: string, post: string, at = now) => ({
+      id,
+      post_id: post,
+      workspace_id: 'ws_1',
+      account_id: 'acc_1',
+      platform: 'pinterest',
+      payload: '{}',
+      scheduled_at: at,
+      run_at: at,
+      created_at: now,
+      updated_at: now,
+    });
     // dlv_4 falls due a millisecond after the others.
     await insertDeliveries(store.db, [row('dlv_1', 'post_1'), row('dlv_2', 'post_1'), row('dlv_3', 'post_2'), row('dlv_4', 'post_3', now + 1)]);
     return { s: store, now };
@@ -41,12 +89,17 @@ describe.each(DIALECTS)('batched delivery writes on %s', (dialect) => {
 
   it('claims and shows the posts as publishing; records attempts only for deliveries this worker still holds', async () => {
     const { s, now } = await open();
-    const held = await s.db.transaction().execute((trx) => claimDeliveries(trx, s.dialect, { owner: 'w1', leaseMs: 60_000, limit: 10, now, postsPublishing: true }));
+    const held = await s.db
+      .transaction()
+      .execute((trx) => claimDeliveries(trx, s.dialect, { owner: 'w1', leaseMs: 60_000, limit: 10, now, postsPublishing: true }));
     expect(held.map((d) => d.id).sort()).toEqual(['dlv_1', 'dlv_2', 'dlv_3']);
     expect([await postStatus(s, 'post_1'), await postStatus(s, 'post_2'), await postStatus(s, 'post_3')]).toEqual(['publishing', 'publishing', 'scheduled']);
     // The fourth delivery belongs to nobody yet: its attempt must not be recorded.
     const unclaimed = await delivery(s, 'dlv_4');
-    const items = [...held.map((d, k) => ({ d, attempts: 1, startedAt: now + k, checkUntil: now + 1000 + k })), { d: unclaimed, attempts: 1, startedAt: now, checkUntil: now + 1000 }];
+    const items = [
+      ...held.map((d, k) => ({ d, attempts: 1, startedAt: now + k, checkUntil: now + 1000 + k })),
+      { d: unclaimed, attempts: 1, startedAt: now, checkUntil: now + 1000 },
+    ];
     expect(await recordAttempts(s.db, 'w1', items, now)).toEqual([...held.map(() => true), false]);
     expect(await recordAttempts(s.db, 'w2', items.slice(0, 1), now)).toEqual([false]);
     for (const [k, d] of held.entries()) {
@@ -65,14 +118,25 @@ describe.each(DIALECTS)('batched delivery writes on %s', (dialect) => {
     const told: DeliveryOutcome[][] = [];
     const results = await markPublishedMany(
       s.db,
-      ['dlv_1', 'dlv_2', 'dlv_3', 'dlv_4'].map((id, k) => ({ d: byId.get(id)!, result: { externalId: `pin_${k}`, url: `https://pins.example/${k}`, adopted: k === 2 }, now: now + k })),
+      ['dlv_1', 'dlv_2', 'dlv_3', 'dlv_4'].map((id, k) => ({
+        d: byId.get(id)!,
+        result: { externalId: `pin_${k}`, url: `https://pins.example/${k}`, adopted: k === 2 },
+        now: now + k,
+      })),
       now + 10,
       async (_trx, outcomes) => void told.push(outcomes),
     );
     expect(results).toEqual([true, false, true, true]);
     expect(told.map((o) => o.map((x) => x.delivery.id))).toEqual([['dlv_1', 'dlv_3', 'dlv_4']]);
     const d3 = await delivery(s, 'dlv_3');
-    expect([d3.status, d3.external_id, d3.external_url, d3.published_at, d3.adopted, d3.lease_owner]).toEqual(['published', 'pin_2', 'https://pins.example/2', now + 2, 1, null]);
+    expect([d3.status, d3.external_id, d3.external_url, d3.published_at, d3.adopted, d3.lease_owner]).toEqual([
+      'published',
+      'pin_2',
+      'https://pins.example/2',
+      now + 2,
+      1,
+      null,
+    ]);
     expect((await delivery(s, 'dlv_1')).external_id).toBe('pin_0');
     expect((await delivery(s, 'dlv_2')).external_id).toBeNull();
     expect(await postStatus(s, 'post_1')).toBe('partially_published');

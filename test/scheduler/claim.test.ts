@@ -8,9 +8,46 @@ async function seed(store: Store, count: number, now: number) {
   await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
   await store.db
     .insertInto('accounts')
-    .values({ id: 'acc_1', workspace_id: 'ws_1', platform: 'pinterest', external_id: '1', username: 'u', display_name: null, avatar_url: null, account_type: null, status: 'active', scopes: '', access_token: null, refresh_token: null, access_expires_at: null, refresh_expires_at: null, token_version: 0, refresh_lock_until: null, refresh_lock_owner: null, refreshed_at: null, last_error: null, boards_fetched_at: null, created_at: now, updated_at: now })
+    .values({
+      id: 'acc_1',
+      workspace_id: 'ws_1',
+      platform: 'pinterest',
+      external_id: '1',
+      username: 'u',
+      display_name: null,
+      avatar_url: null,
+      account_type: null,
+      status: 'active',
+      scopes: '',
+      access_token: null,
+      refresh_token: null,
+      access_expires_at: null,
+      refresh_expires_at: null,
+      token_version: 0,
+      refresh_lock_until: null,
+      refresh_lock_owner: null,
+      refreshed_at: null,
+      last_error: null,
+      boards_fetched_at: null,
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
-  await store.db.insertInto('posts').values({ id: 'post_1', workspace_id: 'ws_1', status: 'scheduled', request: '{}', scheduled_at: now, timezone: null, idempotency_key: null, request_hash: null, created_at: now, updated_at: now }).execute();
+  await store.db
+    .insertInto('posts')
+    .values({
+      id: 'post_1',
+      workspace_id: 'ws_1',
+      status: 'scheduled',
+      request: '{}',
+      scheduled_at: now,
+      timezone: null,
+      idempotency_key: null,
+      request_hash: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   const rows = Array.from({ length: count }, (_, i) => ({
     id: `dlv_${String(i).padStart(4, '0')}`,
     post_id: 'post_1',

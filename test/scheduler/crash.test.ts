@@ -15,11 +15,22 @@ describe.each(DIALECTS)('a worker killed mid-publish on %s', (dialect) => {
   it('kill -9 and restart: every post published exactly once', async () => {
     images = await startImageServer();
     // Slow pin creation, so the kill lands while calls are in flight; the API process runs no worker.
-    p = await startTestPinion({ dialect, sandbox: { faults: { latencyMs: 700, only: ['POST /v5/pins'] } }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 1000, windowSeconds: 1 }) } });
+    p = await startTestPinion({
+      dialect,
+      sandbox: { faults: { latencyMs: 700, only: ['POST /v5/pins'] } },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 1000, windowSeconds: 1 }) },
+    });
     const { sandboxUserId } = await pinterestAccount(p);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const res = await p.api('POST', '/api/v1/posts', { body: { content: `Crash ${i}`, platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products', title: `Crash ${i}` } } } });
+      const res = await p.api('POST', '/api/v1/posts', {
+        body: {
+          content: `Crash ${i}`,
+          platforms: ['pinterest'],
+          media_url: `${images.url}/good.jpg`,
+          platform_options: { pinterest: { board: 'Products', title: `Crash ${i}` } },
+        },
+      });
       ids.push((await res.json()).id);
     }
 
@@ -39,7 +50,9 @@ describe.each(DIALECTS)('a worker killed mid-publish on %s', (dialect) => {
       expect(new Set(pins.map((x) => x.title)).size).toBe(12);
       expect(new Set(done.map((d) => d.deliveries[0]!.external_id))).toEqual(new Set(pins.map((x) => x.id)));
       // The pins whose creation the dead worker had started were found and adopted, not created again.
-      expect(done.filter((d) => d.deliveries[0]!.adopted).length, JSON.stringify(inFlight.map((d) => [d.id, d.attempt_pending, d.attempts]))).toBeGreaterThan(0);
+      expect(done.filter((d) => d.deliveries[0]!.adopted).length, JSON.stringify(inFlight.map((d) => [d.id, d.attempt_pending, d.attempts]))).toBeGreaterThan(
+        0,
+      );
       expect(p.sandbox!.stats().users[sandboxUserId]!.create_pin_calls).toBe(12);
     } finally {
       await second.stop();

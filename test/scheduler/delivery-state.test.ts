@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { moveDelivery } from '../../src/scheduler/delivery-state.js';
 import { summarise } from '../../src/scheduler/post-status.js';
-import { IllegalTransition, TRANSITIONS, cancelWaitingDeliveries, claimDeliveries, insertDeliveries, replaceWaitingDeliveries, setAsideForMedia, DeliveryBusy } from '../../src/scheduler/index.js';
+import {
+  IllegalTransition,
+  TRANSITIONS,
+  cancelWaitingDeliveries,
+  claimDeliveries,
+  insertDeliveries,
+  replaceWaitingDeliveries,
+  setAsideForMedia,
+  DeliveryBusy,
+} from '../../src/scheduler/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import type { DeliveryStatus } from '../../src/store/schema.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
@@ -44,10 +53,58 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
     await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
     await store.db
       .insertInto('accounts')
-      .values({ id: 'acc_1', workspace_id: 'ws_1', platform: 'pinterest', external_id: '1', username: 'u', display_name: null, avatar_url: null, account_type: null, status: 'active', scopes: '', access_token: null, refresh_token: null, access_expires_at: null, refresh_expires_at: null, token_version: 0, refresh_lock_until: null, refresh_lock_owner: null, refreshed_at: null, last_error: null, boards_fetched_at: null, created_at: now, updated_at: now })
+      .values({
+        id: 'acc_1',
+        workspace_id: 'ws_1',
+        platform: 'pinterest',
+        external_id: '1',
+        username: 'u',
+        display_name: null,
+        avatar_url: null,
+        account_type: null,
+        status: 'active',
+        scopes: '',
+        access_token: null,
+        refresh_token: null,
+        access_expires_at: null,
+        refresh_expires_at: null,
+        token_version: 0,
+        refresh_lock_until: null,
+        refresh_lock_owner: null,
+        refreshed_at: null,
+        last_error: null,
+        boards_fetched_at: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
-    await store.db.insertInto('posts').values({ id: 'post_1', workspace_id: 'ws_1', status: 'scheduled', request: '{}', scheduled_at: now, timezone: null, idempotency_key: null, request_hash: null, created_at: now, updated_at: now }).execute();
-    const row = (id: string) => ({ id, post_id: 'post_1', workspace_id: 'ws_1', account_id: 'acc_1', platform: 'pinterest', payload: '{}', scheduled_at: now, run_at: now, created_at: now, updated_at: now });
+    await store.db
+      .insertInto('posts')
+      .values({
+        id: 'post_1',
+        workspace_id: 'ws_1',
+        status: 'scheduled',
+        request: '{}',
+        scheduled_at: now,
+        timezone: null,
+        idempotency_key: null,
+        request_hash: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const row = (id: string) => ({
+      id,
+      post_id: 'post_1',
+      workspace_id: 'ws_1',
+      account_id: 'acc_1',
+      platform: 'pinterest',
+      payload: '{}',
+      scheduled_at: now,
+      run_at: now,
+      created_at: now,
+      updated_at: now,
+    });
     await insertDeliveries(store.db, [row('dlv_1'), row('dlv_2')]);
     return { s: store, now, row };
   }
@@ -56,7 +113,9 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
   it('refuses a move the table does not allow with IllegalTransition, and writes nothing', async () => {
     const { s, now } = await open();
     await expect(moveDelivery(s.db, 'dlv_1', { from: ['scheduled'], to: 'published', now })).rejects.toBeInstanceOf(IllegalTransition);
-    await expect(moveDelivery(s.db, 'dlv_1', { from: ['cancelled'], to: 'scheduled', now })).rejects.toThrow('A delivery cannot go from cancelled to scheduled');
+    await expect(moveDelivery(s.db, 'dlv_1', { from: ['cancelled'], to: 'scheduled', now })).rejects.toThrow(
+      'A delivery cannot go from cancelled to scheduled',
+    );
     expect(await statusOf(s, 'dlv_1')).toBe('scheduled');
   });
 
@@ -65,7 +124,15 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
     const [claimed] = await claimDeliveries(s.db, s.dialect, { owner: 'w1', leaseMs: 60_000, limit: 1, now });
     expect(claimed!.status).toBe('publishing');
     expect(await moveDelivery(s.db, claimed!.id, { from: ['publishing'], to: 'awaiting_check', owner: 'w2', set: { run_at: now + 1000 }, now })).toBe(false);
-    expect(await moveDelivery(s.db, claimed!.id, { from: ['publishing'], to: 'awaiting_check', owner: 'w1', set: { run_at: now + 1000, attempt_pending: 1, check_until: now + 5000 }, now })).toBe(true);
+    expect(
+      await moveDelivery(s.db, claimed!.id, {
+        from: ['publishing'],
+        to: 'awaiting_check',
+        owner: 'w1',
+        set: { run_at: now + 1000, attempt_pending: 1, check_until: now + 5000 },
+        now,
+      }),
+    ).toBe(true);
     expect(await moveDelivery(s.db, claimed!.id, { from: ['publishing'], to: 'published', now })).toBe(false);
     expect(await statusOf(s, claimed!.id)).toBe('awaiting_check');
     const other = claimed!.id === 'dlv_1' ? 'dlv_2' : 'dlv_1';
@@ -80,7 +147,11 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
 
   it('replaces and cancels only deliveries that are waiting with nothing pending', async () => {
     const { s, now, row } = await open();
-    await s.db.updateTable('deliveries').set({ status: 'awaiting_check', attempt_pending: 1, attempt_started_at: now - 1000, check_until: now + 600_000, run_at: now + 30_000 }).where('id', '=', 'dlv_2').execute();
+    await s.db
+      .updateTable('deliveries')
+      .set({ status: 'awaiting_check', attempt_pending: 1, attempt_started_at: now - 1000, check_until: now + 600_000, run_at: now + 30_000 })
+      .where('id', '=', 'dlv_2')
+      .execute();
     const busy = await replaceWaitingDeliveries(s.db, 'post_1', [row('dlv_3')]).catch((e: unknown) => e);
     expect(busy).toBeInstanceOf(DeliveryBusy);
     expect((busy as DeliveryBusy).retryAt).toBe(now + 600_000);
@@ -93,11 +164,20 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
   it('replaces a delivery set aside for its media, never one that needs attention after an attempt', async () => {
     const { s, now, row } = await open();
     const setAside = await setAsideForMedia(s.db, 'post_1', ['pinterest'], 'media_url cannot be fetched: the server answered 404', now);
-    expect(setAside.map((d) => [d.id, d.status, d.last_error_kind])).toEqual([['dlv_1', 'needs_attention', 'media'], ['dlv_2', 'needs_attention', 'media']]);
+    expect(setAside.map((d) => [d.id, d.status, d.last_error_kind])).toEqual([
+      ['dlv_1', 'needs_attention', 'media'],
+      ['dlv_2', 'needs_attention', 'media'],
+    ]);
     expect(await replaceWaitingDeliveries(s.db, 'post_1', [row('dlv_3')])).toBe(true);
-    expect((await s.db.selectFrom('deliveries').select(['id', 'status']).orderBy('id').execute()).map((d) => [d.id, d.status])).toEqual([['dlv_3', 'scheduled']]);
+    expect((await s.db.selectFrom('deliveries').select(['id', 'status']).orderBy('id').execute()).map((d) => [d.id, d.status])).toEqual([
+      ['dlv_3', 'scheduled'],
+    ]);
     // Tried once and given up without knowing whether it went out: an edit must not send it again.
-    await s.db.updateTable('deliveries').set({ status: 'needs_attention', attempts: 1, last_error_kind: 'unknown_outcome' }).where('id', '=', 'dlv_3').execute();
+    await s.db
+      .updateTable('deliveries')
+      .set({ status: 'needs_attention', attempts: 1, last_error_kind: 'unknown_outcome' })
+      .where('id', '=', 'dlv_3')
+      .execute();
     expect(await replaceWaitingDeliveries(s.db, 'post_1', [row('dlv_4')])).toBe(false);
     expect(await setAsideForMedia(s.db, 'post_1', ['pinterest'], 'again', now)).toEqual([]);
     expect((await s.db.selectFrom('deliveries').select('id').execute()).map((d) => d.id)).toEqual(['dlv_3']);

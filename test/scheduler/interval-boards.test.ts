@@ -28,7 +28,9 @@ describe.each(DIALECTS)('one post to several boards with an interval on %s', (di
         link: 'https://shop.example/apron',
         scheduled_at: new Date(start).toISOString(),
         interval: 'PT2S',
-        platform_options: { pinterest: { title: 'Indigo apron', boards: [{ board: 'products' }, { board: 'Gifts' }, { board: 'Kitchen', board_section: 'Aprons' }] } },
+        platform_options: {
+          pinterest: { title: 'Indigo apron', boards: [{ board: 'products' }, { board: 'Gifts' }, { board: 'Kitchen', board_section: 'Aprons' }] },
+        },
       },
     });
     expect(res.status).toBe(201);

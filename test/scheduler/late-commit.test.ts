@@ -30,9 +30,20 @@ describe.each(DIALECTS)('a publish whose answer is lost while Pinterest commits 
       p.sandbox!.setFaults({});
       const board = [...p.sandbox!.state.boards.values()].find((b) => b.ownerId === c.sandboxUserId)!;
       const token = p.sandbox!.issueTokens(c.sandboxUserId, ALL_SCOPES).access_token;
-      const client = new PinterestClient({ apiBaseUrl: p.config.platforms.pinterest!.apiBaseUrl, authorizeUrl: p.config.platforms.pinterest!.authorizeUrl, clientId: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret' });
+      const client = new PinterestClient({
+        apiBaseUrl: p.config.platforms.pinterest!.apiBaseUrl,
+        authorizeUrl: p.config.platforms.pinterest!.authorizeUrl,
+        clientId: 'pinion-sandbox',
+        clientSecret: 'pinion-sandbox-secret',
+      });
       for (let i = 0; i < olderTwins; i++) {
-        await client.createPin(token, { board_id: board.id, title: 'Apron', description: 'Linen apron', link: 'https://shop.example/apron', media_source: { source_type: 'image_url', url: `${c.images.url}/good.jpg` } });
+        await client.createPin(token, {
+          board_id: board.id,
+          title: 'Apron',
+          description: 'Linen apron',
+          link: 'https://shop.example/apron',
+          media_source: { source_type: 'image_url', url: `${c.images.url}/good.jpg` },
+        });
         await c.clock.advance(20 * 60_000);
       }
       p.sandbox!.setFaults(sandbox.faults ?? {});
@@ -70,7 +81,14 @@ describe.each(DIALECTS)('a publish whose answer is lost while Pinterest commits 
       const done = await t.post();
       expect(done.status).toBe('published');
       // The newest pin: the late one, not one of the older twins.
-      expect(delivery(done)).toMatchObject({ status: 'published', adopted: true, attempts: 1, external_id: t.pins().at(-1)!.id, duplicates: [], warning: null });
+      expect(delivery(done)).toMatchObject({
+        status: 'published',
+        adopted: true,
+        attempts: 1,
+        external_id: t.pins().at(-1)!.id,
+        duplicates: [],
+        warning: null,
+      });
       expect(t.pins().filter((x) => x.id === delivery(done).external_id)).toHaveLength(1);
       expect(t.pins()).toHaveLength(4);
       expect(t.creates()).toBe(4);
@@ -116,7 +134,7 @@ describe.each(DIALECTS)('a publish whose answer is lost while Pinterest commits 
     expect(t.outcomes[0]).toMatchObject({ externalId: d.external_id, duplicates: [{ externalId: d.duplicates[0]!.external_id, removed: true }] });
   });
 
-  it('deletes the first attempt\'s pin when Pinterest makes it after its window, once the post went out again', async () => {
+  it("deletes the first attempt's pin when Pinterest makes it after its window, once the post went out again", async () => {
     // The first attempt lands 100 s after its window has run out; the second is answered at once.
     const t = await setup({ faults: DROP_LATE((WINDOW_S + 100) * 1000) });
     t.p.sandbox!.setFaults({});

@@ -9,7 +9,11 @@ describe('three workers on one PostgreSQL', () => {
   beforeAll(async () => {
     images = await startImageServer();
     // Pinterest allows 5 pins a second per user here; Pinion's shared budget is 4.
-    p = await startTestPinion({ dialect: 'postgres', sandbox: { rateLimits: { org_write: { limit: 5, windowSeconds: 1 } } }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 4, windowSeconds: 1 }) } });
+    p = await startTestPinion({
+      dialect: 'postgres',
+      sandbox: { rateLimits: { org_write: { limit: 5, windowSeconds: 1 } } },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest({ limit: 4, windowSeconds: 1 }) },
+    });
   });
   afterAll(async () => {
     await p?.close();
@@ -21,7 +25,13 @@ describe('three workers on one PostgreSQL', () => {
     const ids: string[] = [];
     for (let i = 0; i < 16; i++) {
       for (const shop of shops) {
-        const body = { content: `${shop.account.username} ${i}`, platforms: ['pinterest'], accounts: [shop.account.id], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products', title: `${i}` } } };
+        const body = {
+          content: `${shop.account.username} ${i}`,
+          platforms: ['pinterest'],
+          accounts: [shop.account.id],
+          media_url: `${images.url}/good.jpg`,
+          platform_options: { pinterest: { board: 'Products', title: `${i}` } },
+        };
         ids.push((await (await p.api('POST', '/api/v1/posts', { body })).json()).id);
       }
     }

@@ -21,7 +21,12 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     p = undefined;
   });
   async function setup() {
-    p = await startTestPinion({ dialect, worker: true, sandbox: { mediaProcessingMs: 200 }, config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest() } });
+    p = await startTestPinion({
+      dialect,
+      worker: true,
+      sandbox: { mediaProcessingMs: 200 },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastPinterest() },
+    });
     return pinterestAccount(p);
   }
   const upload = async (bytes: Buffer, name: string) => (await (await uploadFile(p!, bytes, name)).json()) as MediaJson;
@@ -66,7 +71,10 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     const video = await upload((await fixtures()).mp4, 'clip.mp4');
     const refused = await schedule({ media_id: video.id, platform_options: { pinterest: { board: 'Products', title: 'No cover' } } });
     expect(refused.status).toBe(422);
-    expect(refused.json.errors).toContainEqual({ field: 'platform_options.pinterest.cover_image_url', message: expect.stringMatching(/needs a cover: give cover_image_url, cover_media_id or cover_key_frame_time/) });
+    expect(refused.json.errors).toContainEqual({
+      field: 'platform_options.pinterest.cover_image_url',
+      message: expect.stringMatching(/needs a cover: give cover_image_url, cover_media_id or cover_key_frame_time/),
+    });
     const listed = await (await p!.api('GET', '/api/v1/posts')).json();
     expect(listed.data).toHaveLength(0);
   });
@@ -74,7 +82,11 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
   it("fails the delivery with Pinterest's reason when the video cannot be processed", async () => {
     await setup();
     const video = await upload((await fixtures()).mp4, 'clip.mp4');
-    const { json } = await schedule({ media_id: video.id, scheduled_at: new Date(Date.now() + 1500).toISOString(), platform_options: { pinterest: { board: 'Products', cover_key_frame_time: 0 } } });
+    const { json } = await schedule({
+      media_id: video.id,
+      scheduled_at: new Date(Date.now() + 1500).toISOString(),
+      platform_options: { pinterest: { board: 'Products', cover_key_frame_time: 0 } },
+    });
     // The stored file is damaged before the post is due (a disk fault, a bad restore).
     const file = filesUnder(p!.config.mediaDir).find((f) => f.endsWith(video.sha256))!;
     writeFileSync(file, Buffer.from('not a video any more'));
@@ -87,7 +99,17 @@ describe.each(DIALECTS)('pins from media uploaded to Pinion on %s', (dialect) =>
     await setup();
     const f = await fixtures();
     const [a, b] = [await upload(f.jpeg, 'a.jpg'), await upload(f.transparentPng, 'b.png')];
-    const { json } = await schedule({ platform_options: { pinterest: { board: 'Products', carousel: [{ media_id: a.id, title: 'A' }, { media_id: b.id, title: 'B' }] } } });
+    const { json } = await schedule({
+      platform_options: {
+        pinterest: {
+          board: 'Products',
+          carousel: [
+            { media_id: a.id, title: 'A' },
+            { media_id: b.id, title: 'B' },
+          ],
+        },
+      },
+    });
     expect(json.deliveries[0].payload.media_source.source_type).toBe('multiple_image_base64');
     const [done] = await settled(p!, [json.id]);
     expect(done!.status).toBe('published');

@@ -33,7 +33,13 @@ describe.each(['Asia/Tokyo', 'America/Los_Angeles'])('publishing with the server
     return pinterestAccount(p);
   }
   const schedule = async () => {
-    const body = { content: 'Describe it', platforms: ['pinterest'], media_url: `${images!.url}/good.jpg`, link: 'https://shop.example/x', platform_options: { pinterest: { board: 'Products', title: 'A pin' } } };
+    const body = {
+      content: 'Describe it',
+      platforms: ['pinterest'],
+      media_url: `${images!.url}/good.jpg`,
+      link: 'https://shop.example/x',
+      platform_options: { pinterest: { board: 'Products', title: 'A pin' } },
+    };
     const res = await p!.api('POST', '/api/v1/posts', { body });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultConfig, PinterestSandboxOptions } from '../../src/sandbox/pinterest/index.js';
-import { DIALECTS, } from '../helpers/stores.js';
+import { DIALECTS } from '../helpers/stores.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { FAST_SCHEDULER, fastPinterest, getPost, pinterestAccount, settled, startImageServer, waitFor } from '../helpers/posts.js';
 
@@ -20,7 +20,14 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
   }
   const schedule = async (extra: Record<string, unknown> = {}, title = 'A pin') => {
     const res = await p!.api('POST', '/api/v1/posts', {
-      body: { content: 'Describe it', platforms: ['pinterest'], media_url: `${images!.url}/good.jpg`, link: 'https://shop.example/x', platform_options: { pinterest: { board: 'Products', title } }, ...extra },
+      body: {
+        content: 'Describe it',
+        platforms: ['pinterest'],
+        media_url: `${images!.url}/good.jpg`,
+        link: 'https://shop.example/x',
+        platform_options: { pinterest: { board: 'Products', title } },
+        ...extra,
+      },
     });
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string };
@@ -60,19 +67,34 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
   it('shows the post as publishing while Pinterest is being called, and scheduled again while a retry waits', async () => {
     images = await startImageServer();
     const scheduler = { ...FAST_SCHEDULER, maxAttempts: 2, retryBaseSeconds: 2, retryMaxSeconds: 2 };
-    p = await startTestPinion({ dialect, worker: true, sandbox: { faults: { latencyMs: 800, errorRate: 1, only: ['POST /v5/pins'] } }, config: { scheduler, platforms: fastPinterest() } });
+    p = await startTestPinion({
+      dialect,
+      worker: true,
+      sandbox: { faults: { latencyMs: 800, errorRate: 1, only: ['POST /v5/pins'] } },
+      config: { scheduler, platforms: fastPinterest() },
+    });
     await pinterestAccount(p);
     const { id } = await schedule();
-    const busy = await waitFor(async () => {
-      const post = await getPost(p!, id);
-      return post.deliveries[0]!.status === 'publishing' && post;
-    }, 'a delivery in flight', 5000, 10);
+    const busy = await waitFor(
+      async () => {
+        const post = await getPost(p!, id);
+        return post.deliveries[0]!.status === 'publishing' && post;
+      },
+      'a delivery in flight',
+      5000,
+      10,
+    );
     expect(busy.status).toBe('publishing');
     // The sandbox answers 500: the delivery waits for its retry, and the post with it.
-    const waiting = await waitFor(async () => {
-      const post = await getPost(p!, id);
-      return post.deliveries[0]!.status === 'scheduled' && post.deliveries[0]!.attempts === 1 && post;
-    }, 'the retry to be queued', 5000, 10);
+    const waiting = await waitFor(
+      async () => {
+        const post = await getPost(p!, id);
+        return post.deliveries[0]!.status === 'scheduled' && post.deliveries[0]!.attempts === 1 && post;
+      },
+      'the retry to be queued',
+      5000,
+      10,
+    );
     expect(waiting.status).toBe('scheduled');
     const listed = await (await p!.api('GET', '/api/v1/posts?status=scheduled')).json();
     expect(listed.data.map((x: { id: string }) => x.id)).toContain(id);
@@ -91,7 +113,10 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
     const created = await res.json();
     const [done] = await settled(p!, [created.id]);
     expect(done!.status).toBe('failed');
-    expect(done!.deliveries[0]).toMatchObject({ attempts: 1, last_error: { kind: 'rejected', message: expect.stringMatching(/image is too small.*code 233/) } });
+    expect(done!.deliveries[0]).toMatchObject({
+      attempts: 1,
+      last_error: { kind: 'rejected', message: expect.stringMatching(/image is too small.*code 233/) },
+    });
     const failed = await p!.store.db.selectFrom('webhook_events').selectAll().where('type', '=', 'post.failed').execute();
     expect(failed).toHaveLength(1);
   });
@@ -121,7 +146,10 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
   it('gives up a timed-out call without guessing, looks, then publishes once', async () => {
     const { sandboxUserId } = await setup({ faults: { timeoutRate: 1, only: ['POST /v5/pins'], hangMs: 5000 } }, { timeoutMs: 300 });
     const { id } = await schedule();
-    await waitFor(async () => (await getPost(p!, id)).deliveries[0]!.attempts >= 1 && (await getPost(p!, id)).deliveries[0]!.last_error?.kind === 'unknown_outcome', 'a timed-out attempt');
+    await waitFor(
+      async () => (await getPost(p!, id)).deliveries[0]!.attempts >= 1 && (await getPost(p!, id)).deliveries[0]!.last_error?.kind === 'unknown_outcome',
+      'a timed-out attempt',
+    );
     p!.sandbox!.setFaults({});
     const [done] = await settled(p!, [id]);
     expect(done!.status).toBe('published');
@@ -139,7 +167,10 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
     expect(done!.status).toBe('failed');
     expect(done!.deliveries[0]).toMatchObject({
       attempts: 1,
-      last_error: { kind: 'unknown_outcome', message: expect.stringMatching(/^Could not find out whether pinterest made this post: .*Pinion will not publish it again; check the board\.$/) },
+      last_error: {
+        kind: 'unknown_outcome',
+        message: expect.stringMatching(/^Could not find out whether pinterest made this post: .*Pinion will not publish it again; check the board\.$/),
+      },
     });
     expect(p.sandbox!.stats().users[sandboxUserId]!.create_pin_calls).toBe(1);
     const failed = await p.store.db.selectFrom('webhook_events').selectAll().where('type', '=', 'post.failed').execute();
@@ -147,7 +178,14 @@ describe.each(DIALECTS)('publishing on %s', (dialect) => {
   });
 
   it('under mixed faults publishes every post exactly once: no duplicates, none lost', async () => {
-    const faults: FaultConfig = { errorRate: 0.2, timeoutRate: 0.1, dropAfterCommitRate: 0.25, seed: 7, hangMs: 2000, only: ['POST /v5/pins', 'GET /v5/boards/{board_id}/pins'] };
+    const faults: FaultConfig = {
+      errorRate: 0.2,
+      timeoutRate: 0.1,
+      dropAfterCommitRate: 0.25,
+      seed: 7,
+      hangMs: 2000,
+      only: ['POST /v5/pins', 'GET /v5/boards/{board_id}/pins'],
+    };
     // Over half the calls fail here; enough attempts that none gives up, since this is about duplicates and losses.
     const { sandboxUserId } = await setup({ faults }, { timeoutMs: 400 }, 40);
     const ids: string[] = [];

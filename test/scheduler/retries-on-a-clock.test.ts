@@ -62,9 +62,16 @@ describe.each(DIALECTS)('retries, leases and give-up times on a clock, on %s', (
     const id = await t.schedule();
     // A worker claims the delivery, records its attempt, sends it (Pinterest makes the pin) and dies.
     const [claimed] = await claimDeliveries(t.p.store.db, t.p.store.dialect, { owner: 'dead', leaseMs: 60_000, limit: 1, now: t.clock.now() });
-    expect(await recordAttempt(t.p.store.db, claimed!, 'dead', { attempts: 1, startedAt: t.clock.now(), checkUntil: t.clock.now() + 660_000, now: t.clock.now() })).toBe(true);
+    expect(
+      await recordAttempt(t.p.store.db, claimed!, 'dead', { attempts: 1, startedAt: t.clock.now(), checkUntil: t.clock.now() + 660_000, now: t.clock.now() }),
+    ).toBe(true);
     const token = t.p.sandbox!.issueTokens(t.sandboxUserId, ALL_SCOPES).access_token;
-    const client = new PinterestClient({ apiBaseUrl: t.p.config.platforms.pinterest!.apiBaseUrl, authorizeUrl: t.p.config.platforms.pinterest!.authorizeUrl, clientId: 'x', clientSecret: 'y' });
+    const client = new PinterestClient({
+      apiBaseUrl: t.p.config.platforms.pinterest!.apiBaseUrl,
+      authorizeUrl: t.p.config.platforms.pinterest!.authorizeUrl,
+      clientId: 'x',
+      clientSecret: 'y',
+    });
     await client.createPin(token, JSON.parse(claimed!.payload));
 
     await t.clock.advance(59_000);

@@ -26,7 +26,10 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
       ['a', 'b', 'c', 'd'].map((name, i) =>
         queue.run(async (trx) => {
           transactions.add(trx);
-          await trx.insertInto('workspaces').values({ id: `ws_${name}`, name, created_at: i }).execute();
+          await trx
+            .insertInto('workspaces')
+            .values({ id: `ws_${name}`, name, created_at: i })
+            .execute();
           return name.toUpperCase();
         }),
       ),
@@ -40,7 +43,14 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
     const s = await store();
     await s.db.insertInto('workspaces').values({ id: 'ws_taken', name: 'taken', created_at: 0 }).execute();
     const queue = new GroupCommit(s.db);
-    const insert = (id: string, name: string) => queue.run((trx) => trx.insertInto('workspaces').values({ id, name, created_at: 1 }).execute().then(() => id));
+    const insert = (id: string, name: string) =>
+      queue.run((trx) =>
+        trx
+          .insertInto('workspaces')
+          .values({ id, name, created_at: 1 })
+          .execute()
+          .then(() => id),
+      );
     const outcomes = await Promise.allSettled([insert('ws_1', 'one'), insert('ws_taken', 'again'), insert('ws_2', 'two'), insert('ws_3', 'three')]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(Error);

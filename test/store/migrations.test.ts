@@ -70,8 +70,35 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     await migrateToLatest(store);
     const t = Date.UTC(2031, 0, 1);
     await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: t }).execute();
-    const account = (id: string) => ({ id, workspace_id: 'ws_1', platform: 'pinterest', external_id: id, username: id, display_name: null, avatar_url: null, account_type: null, status: 'active' as const, scopes: '', access_token: null, refresh_token: null, access_expires_at: null, refresh_expires_at: null, token_version: 0, refresh_lock_until: null, refresh_lock_owner: null, refreshed_at: null, last_error: null, boards_fetched_at: null, expiry_warned_for: null, created_at: t, updated_at: t });
-    await store.db.insertInto('accounts').values([account('acc_queued'), account('acc_plain')]).execute();
+    const account = (id: string) => ({
+      id,
+      workspace_id: 'ws_1',
+      platform: 'pinterest',
+      external_id: id,
+      username: id,
+      display_name: null,
+      avatar_url: null,
+      account_type: null,
+      status: 'active' as const,
+      scopes: '',
+      access_token: null,
+      refresh_token: null,
+      access_expires_at: null,
+      refresh_expires_at: null,
+      token_version: 0,
+      refresh_lock_until: null,
+      refresh_lock_owner: null,
+      refreshed_at: null,
+      last_error: null,
+      boards_fetched_at: null,
+      expiry_warned_for: null,
+      created_at: t,
+      updated_at: t,
+    });
+    await store.db
+      .insertInto('accounts')
+      .values([account('acc_queued'), account('acc_plain')])
+      .execute();
     await store.db.insertInto('account_queues').values({ account_id: 'acc_queued', timezone: 'Europe/Paris', slots: '[]', updated_at: t }).execute();
     // As a database migrated before accounts had zones: the column goes, then the migration runs.
     const raw = store.db as unknown as Kysely<unknown>;

@@ -6,7 +6,16 @@ import sharp from 'sharp';
 
 /** Debian's chromium (`.ci/run` installs it), driven by playwright-core with a fresh profile. */
 export const CHROMIUM = process.env.PINION_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /**
  * Every test run saves a screenshot of each page, to a temporary folder so a run leaves the checkout clean;
  * `UPDATE_SCREENSHOTS=1` writes them over the committed ones the README shows.
@@ -39,7 +48,9 @@ export async function openBrowser(opts: { timezoneId: string }): Promise<{ conte
 export async function screenshot(page: Page, name: string, fullPage = false) {
   mkdirSync(SHOTS, { recursive: true });
   const png = await page.screenshot({ fullPage });
-  await sharp(png).png({ palette: true, colours: 64, compressionLevel: 9 }).toFile(join(SHOTS, `${name}.png`));
+  await sharp(png)
+    .png({ palette: true, colours: 64, compressionLevel: 9 })
+    .toFile(join(SHOTS, `${name}.png`));
 }
 
 /** Waits until the page's script has wired up its forms and loaded what it shows. */

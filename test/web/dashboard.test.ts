@@ -72,7 +72,9 @@ describe('the dashboard in a browser', () => {
     const zone = page.locator('.account').getByLabel('Time zone');
     await zone.fill('Europe/Parsi');
     await page.getByRole('button', { name: 'Save time zone' }).click();
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/timezone: "Europe\/Parsi" is not an IANA time zone: use an IANA time zone name such as Europe\/Paris/);
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toMatch(/timezone: "Europe\/Parsi" is not an IANA time zone: use an IANA time zone name such as Europe\/Paris/);
     expect(await zone.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#zones option[value="Europe/Paris"]').count()).toBe(1);
     await zone.fill('Europe/Paris');
@@ -87,7 +89,9 @@ describe('the dashboard in a browser', () => {
     await ready(page);
     await page.getByLabel('Text').fill('Linen apron, hand-stitched in Lyon');
     await page.getByLabel('@shop · Pinterest').check();
-    const photo = await sharp({ create: { width: 1000, height: 1500, channels: 3, background: '#c49a6c' } }).jpeg().toBuffer();
+    const photo = await sharp({ create: { width: 1000, height: 1500, channels: 3, background: '#c49a6c' } })
+      .jpeg()
+      .toBuffer();
     // Dropped on the drop zone, as from a file manager.
     const files = await page.evaluateHandle((b64) => {
       const dt = new DataTransfer();
@@ -220,7 +224,13 @@ describe('the dashboard in a browser', () => {
     // Pinterest answers slowly, so the post stays publishing while the person drags it.
     p.sandbox!.setFaults({ latencyMs: 9000, only: ['POST /v5/pins'] });
     const res = await p.api('POST', '/api/v1/posts', {
-      body: { content: 'Due now', platforms: ['pinterest'], media_url: `${images.url}/good.jpg`, platform_options: { pinterest: { board: 'Products' } }, scheduled_at: new Date(Date.now() + 4000).toISOString() },
+      body: {
+        content: 'Due now',
+        platforms: ['pinterest'],
+        media_url: `${images.url}/good.jpg`,
+        platform_options: { pinterest: { board: 'Products' } },
+        scheduled_at: new Date(Date.now() + 4000).toISOString(),
+      },
     });
     const { id, scheduled_at: due } = await res.json();
     // Tall enough that the whole month shows: a drag does not scroll.

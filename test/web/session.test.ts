@@ -47,17 +47,26 @@ describe('dashboard sessions', () => {
     const keys = await fetch(`${p.url}/api/v1/keys`, { headers: { cookie } });
     expect(keys.status).toBe(200);
     // A change without the page's CSRF token is refused (another site's form or script cannot know it).
-    const forged = await fetch(`${p.url}/api/v1/keys`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'forged' }) });
+    const forged = await fetch(`${p.url}/api/v1/keys`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'forged' }),
+    });
     expect(forged.status).toBe(403);
     expect((await forged.json()).detail).toMatch(/CSRF token/);
-    const made = await fetch(`${p.url}/api/v1/keys`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ name: 'from the dashboard' }) });
+    const made = await fetch(`${p.url}/api/v1/keys`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ name: 'from the dashboard' }),
+    });
     expect(made.status).toBe(201);
   });
 
   it('returns to the page that asked for sign-in, and only to a page of this server', async () => {
     p = await startTestPinion();
     expect(await (await fetch(`${p.url}/keys`)).text()).toContain('name="next" value="/keys"');
-    const signIn = (next: string) => fetch(`${p!.url}/session`, { method: 'POST', body: new URLSearchParams({ api_key: p!.apiKey, next }), redirect: 'manual' });
+    const signIn = (next: string) =>
+      fetch(`${p!.url}/session`, { method: 'POST', body: new URLSearchParams({ api_key: p!.apiKey, next }), redirect: 'manual' });
     expect((await signIn('/keys')).headers.get('location')).toBe('/keys');
     for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) expect((await signIn(next)).headers.get('location')).toBe('/');
   });
@@ -65,7 +74,12 @@ describe('dashboard sessions', () => {
   it('refuses a sign-in posted from another site', async () => {
     p = await startTestPinion();
     for (const origin of ['https://evil.example', 'not a url']) {
-      const res = await fetch(`${p.url}/session`, { method: 'POST', headers: { origin }, body: new URLSearchParams({ api_key: p.apiKey }), redirect: 'manual' });
+      const res = await fetch(`${p.url}/session`, {
+        method: 'POST',
+        headers: { origin },
+        body: new URLSearchParams({ api_key: p.apiKey }),
+        redirect: 'manual',
+      });
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toMatch(/problem\+json/);
       expect(res.headers.get('set-cookie')).toBeNull();
@@ -78,9 +92,19 @@ describe('dashboard sessions', () => {
   it('ends the session on sign-out, and when its key is revoked at its next use', async () => {
     p = await startTestPinion();
     const first = await signIn(p, p.apiKey);
-    const noToken = await fetch(`${p.url}/session/end`, { method: 'POST', headers: { cookie: first.cookie }, body: new URLSearchParams({}), redirect: 'manual' });
+    const noToken = await fetch(`${p.url}/session/end`, {
+      method: 'POST',
+      headers: { cookie: first.cookie },
+      body: new URLSearchParams({}),
+      redirect: 'manual',
+    });
     expect(noToken.status).toBe(403);
-    const out = await fetch(`${p.url}/session/end`, { method: 'POST', headers: { cookie: first.cookie }, body: new URLSearchParams({ csrf: first.csrf }), redirect: 'manual' });
+    const out = await fetch(`${p.url}/session/end`, {
+      method: 'POST',
+      headers: { cookie: first.cookie },
+      body: new URLSearchParams({ csrf: first.csrf }),
+      redirect: 'manual',
+    });
     expect(out.status).toBe(303);
     expect((await fetch(`${p.url}/api/v1/keys`, { headers: { cookie: first.cookie } })).status).toBe(401);
 
@@ -110,7 +134,8 @@ describe('dashboard sessions', () => {
 });
 
 /** Another API process on the same database, as an operator runs several behind one address (or the same one restarted). */
-const anotherServer = (p: TestPinion): Promise<PinionInstance> => startPinion({ config: { ...p.config, port: 0 }, api: true, worker: false, migrate: false, logger: createLogger('warn'), shutdownGraceMs: 200 });
+const anotherServer = (p: TestPinion): Promise<PinionInstance> =>
+  startPinion({ config: { ...p.config, port: 0 }, api: true, worker: false, migrate: false, logger: createLogger('warn'), shutdownGraceMs: 200 });
 const signOut = (url: string, s: { cookie: string; csrf: string }) =>
   fetch(`${url}/session/end`, { method: 'POST', headers: { cookie: s.cookie }, body: new URLSearchParams({ csrf: s.csrf }), redirect: 'manual' });
 
@@ -134,7 +159,11 @@ describe.each(DIALECTS)('dashboard sessions kept in the %s database', (dialect) 
     expect(JSON.stringify(rows)).not.toContain(p.apiKey);
 
     expect((await fetch(`${second.url}/api/v1/accounts`, { headers: { cookie: session.cookie } })).status).toBe(200);
-    const made = await fetch(`${second.url}/api/v1/keys`, { method: 'POST', headers: { cookie: session.cookie, 'content-type': 'application/json', 'x-csrf-token': session.csrf }, body: JSON.stringify({ name: 'made on the second' }) });
+    const made = await fetch(`${second.url}/api/v1/keys`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'content-type': 'application/json', 'x-csrf-token': session.csrf },
+      body: JSON.stringify({ name: 'made on the second' }),
+    });
     expect(made.status).toBe(201);
     // Restarted: the new process knows the session too.
     await second.close();

@@ -47,8 +47,11 @@ describe.each(DIALECTS)('bad webhook input on %s', (dialect) => {
     await p.store.db.updateTable('webhook_endpoints').set({ url: 'http://256.256.256.256/' }).where('id', '=', bad.id).execute();
     const workspaceId = (await (await p.api('GET', '/api/v1/workspace')).json()).id as string;
     await emitEvent(p.store.db, { workspaceId, type: 'post.published', data: { post_id: 'pst_1' } });
-    const pass = webhookPasses({ db: p.store.db, vault: p.accounts.vault, log: p.log, config: { maxAttempts: 1, allowHosts: [] } }).find((x) => x.name === 'send-webhooks')!;
-    const deliveries = async () => (await (await p.api('GET', `/api/v1/webhooks/${bad.id}/deliveries`)).json()).data as Array<{ status: string; last_error: string | null }>;
+    const pass = webhookPasses({ db: p.store.db, vault: p.accounts.vault, log: p.log, config: { maxAttempts: 1, allowHosts: [] } }).find(
+      (x) => x.name === 'send-webhooks',
+    )!;
+    const deliveries = async () =>
+      (await (await p.api('GET', `/api/v1/webhooks/${bad.id}/deliveries`)).json()).data as Array<{ status: string; last_error: string | null }>;
     await runUntil(pass, async () => (await deliveries())[0]?.status === 'failed');
     expect((await deliveries())[0]!.last_error).toMatch(/cannot be parsed/);
     await p.api('DELETE', `/api/v1/webhooks/${bad.id}`);

@@ -32,9 +32,12 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
     receiver = await startReceiver();
     const endpoint = await (await p.api('POST', '/api/v1/webhooks', { body: { url: receiver.url, events } })).json();
     const workspaceId = (await (await p.api('GET', '/api/v1/workspace')).json()).id as string;
-    const pass = (): BackgroundPass => webhookPasses({ db: p!.store.db, vault: p!.accounts.vault, log: p!.log, config }).find((x) => x.name === 'send-webhooks')!;
-    const deliveries = async (query = '') => (await (await p!.api('GET', `/api/v1/webhooks/${endpoint.id}/deliveries${query}`)).json()) as { data: any[]; next_cursor: string | null };
-    const emit = (type: 'post.published' | 'post.failed' = 'post.published', data: Record<string, unknown> = { post_id: 'pst_1' }) => emitEvent(p!.store.db, { workspaceId, type, data });
+    const pass = (): BackgroundPass =>
+      webhookPasses({ db: p!.store.db, vault: p!.accounts.vault, log: p!.log, config }).find((x) => x.name === 'send-webhooks')!;
+    const deliveries = async (query = '') =>
+      (await (await p!.api('GET', `/api/v1/webhooks/${endpoint.id}/deliveries${query}`)).json()) as { data: any[]; next_cursor: string | null };
+    const emit = (type: 'post.published' | 'post.failed' = 'post.published', data: Record<string, unknown> = { post_id: 'pst_1' }) =>
+      emitEvent(p!.store.db, { workspaceId, type, data });
     return { endpoint, workspaceId, pass, deliveries, emit, receiver: receiver! };
   }
 
@@ -53,7 +56,12 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
       'pinion-delivery-id': expect.stringMatching(/^whd_/),
     });
     const body = JSON.parse(req!.body);
-    expect(body).toEqual({ id: eventId, type: 'post.published', created_at: expect.any(String), data: { post_id: 'pst_9', url: 'https://pinterest.com/pin/1' } });
+    expect(body).toEqual({
+      id: eventId,
+      type: 'post.published',
+      created_at: expect.any(String),
+      data: { post_id: 'pst_9', url: 'https://pinterest.com/pin/1' },
+    });
     expect(new Date(body.created_at).toISOString()).toBe(body.created_at);
     expect(verify(endpoint.secret, req!)).toBe(true);
     expect(verify('whsec_wrong', req!)).toBe(false);
@@ -62,7 +70,13 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
     expect(req!.headers['pinion-signature']).toBe(`t=${t},v1=${signature(endpoint.secret, t, req!.body)}`);
 
     const { data } = await deliveries();
-    expect(data[0]).toMatchObject({ status: 'succeeded', attempt_count: 1, last_status_code: 200, next_attempt_at: null, event: { id: eventId, type: 'post.published' } });
+    expect(data[0]).toMatchObject({
+      status: 'succeeded',
+      attempt_count: 1,
+      last_status_code: 200,
+      next_attempt_at: null,
+      event: { id: eventId, type: 'post.published' },
+    });
     expect(data[0].attempts).toEqual([expect.objectContaining({ attempt: 1, status_code: 200, error: null })]);
     expect(data[0].attempts[0].response_excerpt.length).toBeLessThanOrEqual(1024);
     expect(p!.logs.join('')).not.toContain(endpoint.secret);
@@ -125,7 +139,11 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
     const recent = await emit('post.published', { n: 4 });
     await runUntil(pass(), () => receiver.requests.length === 4);
     const db = p!.store.db;
-    await db.updateTable('webhook_events').set({ created_at: Date.now() - 31 * 86_400_000 }).where('id', 'in', [...old, stuck]).execute();
+    await db
+      .updateTable('webhook_events')
+      .set({ created_at: Date.now() - 31 * 86_400_000 })
+      .where('id', 'in', [...old, stuck])
+      .execute();
     const oldDeliveries = (await db.selectFrom('webhook_deliveries').select('id').where('event_id', 'in', old).execute()).map((d) => d.id);
 
     const prune = webhookPasses({ db, vault: p!.accounts.vault, log: p!.log, retentionDays: 30 }).find((x) => x.name === 'prune-webhook-log')!;
@@ -169,7 +187,14 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
     expect(second).toMatchObject({ attempt: 2, status_code: 503 });
 
     const done = (await deliveries()).data[0];
-    expect(done).toMatchObject({ id: waiting.id, status: 'succeeded', attempt_count: 3, last_status_code: 200, last_error: null, delivered_at: expect.any(String) });
+    expect(done).toMatchObject({
+      id: waiting.id,
+      status: 'succeeded',
+      attempt_count: 3,
+      last_status_code: 200,
+      last_error: null,
+      delivered_at: expect.any(String),
+    });
     expect(done.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([503, 503, 200]);
     expect(done.attempts[0].response_excerpt).toMatch(/^answer 503/);
     expect(new Set(receiver.requests.map((r) => r.headers['pinion-delivery-id']))).toEqual(new Set([waiting.id]));
@@ -315,7 +340,10 @@ describe.each(DIALECTS)('delivering webhooks on %s', (dialect) => {
     await p!.store.db.updateTable('webhook_deliveries').set(held).execute();
     await pass().run(new AbortController().signal);
     expect(receiver.requests).toEqual([]);
-    await p!.store.db.updateTable('webhook_deliveries').set({ lease_until: Date.now() - 1 }).execute();
+    await p!.store.db
+      .updateTable('webhook_deliveries')
+      .set({ lease_until: Date.now() - 1 })
+      .execute();
     await runUntil(pass(), () => receiver.requests.length === 1);
     expect(receiver.requests[0]!.headers['pinion-event-id']).toBe(eventId);
   });

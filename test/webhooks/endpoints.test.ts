@@ -65,7 +65,9 @@ describe.each(DIALECTS)('managing webhook endpoints on %s', (dialect) => {
 
   it('changes, disables, rotates and deletes an endpoint', async () => {
     const created = await (await create({ url: 'https://example.com/a', events: ['*'] })).json();
-    const patched = await p.api('PATCH', `/api/v1/webhooks/${created.id}`, { body: { url: 'http://example.com/b', events: ['account.needs_reauth'], enabled: false, description: null } });
+    const patched = await p.api('PATCH', `/api/v1/webhooks/${created.id}`, {
+      body: { url: 'http://example.com/b', events: ['account.needs_reauth'], enabled: false, description: null },
+    });
     expect(patched.status).toBe(200);
     const body = await patched.json();
     expect(body).toMatchObject({ url: 'http://example.com/b', events: ['account.needs_reauth'], enabled: false, description: null });

@@ -19,7 +19,9 @@ describe.each(DIALECTS)('telling webhooks an account needs reconnecting on %s', 
     for (const [token, t] of p.sandbox!.state.tokens) if (t.userId === user.id) p.sandbox!.state.tokens.delete(token);
     expect((await p.api('POST', `/api/v1/accounts/${account.id}/refresh`)).status).toBe(409);
 
-    const pass = webhookPasses({ db: p.store.db, vault: p.accounts.vault, log: p.log, config: { allowHosts: ['127.0.0.1'] } }).find((x) => x.name === 'send-webhooks')!;
+    const pass = webhookPasses({ db: p.store.db, vault: p.accounts.vault, log: p.log, config: { allowHosts: ['127.0.0.1'] } }).find(
+      (x) => x.name === 'send-webhooks',
+    )!;
     await runUntil(pass, () => receiver.requests.length >= 1);
     await pass.run(new AbortController().signal);
     expect(receiver.requests).toHaveLength(1);
@@ -28,7 +30,12 @@ describe.each(DIALECTS)('telling webhooks an account needs reconnecting on %s', 
     expect(verify(subscribed.secret, req!)).toBe(true);
     expect(JSON.parse(req!.body)).toMatchObject({
       type: 'account.needs_reauth',
-      data: { account_id: account.id, platform: 'pinterest', username: 'gone_user', reason: expect.stringMatching(/The authorization grant is invalid \(code 283\)/) },
+      data: {
+        account_id: account.id,
+        platform: 'pinterest',
+        username: 'gone_user',
+        reason: expect.stringMatching(/The authorization grant is invalid \(code 283\)/),
+      },
     });
   });
 });

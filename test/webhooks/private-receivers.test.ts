@@ -18,7 +18,14 @@ describe('webhooks never reach private addresses unless allowlisted', () => {
 
   it('refuses a receiver on a loopback, private or link-local address when it is registered', async () => {
     const p = await start();
-    for (const url of ['http://127.0.0.1:3000/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.5/hook', 'http://localhost:3000/hook', 'http://[::ffff:192.168.1.1]/x']) {
+    for (const url of [
+      'http://127.0.0.1:3000/hook',
+      'http://[::1]/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://10.0.0.5/hook',
+      'http://localhost:3000/hook',
+      'http://[::ffff:192.168.1.1]/x',
+    ]) {
       const res = await p.api('POST', '/api/v1/webhooks', { body: { url, events: ['*'] } });
       expect(res.status, url).toBe(422);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -45,7 +52,11 @@ describe('webhooks never reach private addresses unless allowlisted', () => {
       const list = await (await p.api('GET', `/api/v1/webhooks/${endpoint.id}/deliveries`)).json();
       return list.data.find((d: { attempt_count: number }) => d.attempt_count > 0);
     }, 'the first attempt');
-    expect(delivery).toMatchObject({ status: 'pending', last_status_code: null, last_error: `not sent: ${machine} resolves to ${resolved!.address}, which is not a public address` });
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      last_status_code: null,
+      last_error: `not sent: ${machine} resolves to ${resolved!.address}, which is not a public address`,
+    });
     expect(receiver.requests).toEqual([]);
   });
 

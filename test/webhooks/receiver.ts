@@ -48,7 +48,9 @@ export async function startReceiver() {
 
 /** Verifies a request the way the README tells users to, with node:crypto alone. */
 export function verify(secret: string, req: Received, toleranceSeconds = 300): boolean {
-  const parts = String(req.headers['pinion-signature'] ?? '').split(',').map((kv) => kv.split('='));
+  const parts = String(req.headers['pinion-signature'] ?? '')
+    .split(',')
+    .map((kv) => kv.split('='));
   const t = Number(parts.find(([k]) => k === 't')?.[1]);
   if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > toleranceSeconds) return false;
   const expected = createHmac('sha256', secret).update(`${t}.${req.body}`).digest();

@@ -13,7 +13,9 @@ function verifyStandard(secret: string, req: Received, nowSeconds = Date.now() /
   const id = String(req.headers['webhook-id'] ?? '');
   const timestamp = String(req.headers['webhook-timestamp'] ?? '');
   if (!id || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
-  const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${id}.${timestamp}.${req.body}`).digest();
+  const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+    .update(`${id}.${timestamp}.${req.body}`)
+    .digest();
   return String(req.headers['webhook-signature'] ?? '')
     .split(' ')
     .some((entry) => {
@@ -42,7 +44,9 @@ describe('webhooks in the Standard Webhooks format', () => {
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const workspaceId = (await (await p.api('GET', '/api/v1/workspace')).json()).id as string;
     await emitEvent(p.store.db, { workspaceId, type: 'post.published', data: { post_id: 'pst_1' } });
-    const pass = webhookPasses({ db: p.store.db, vault: p.accounts.vault, log: p.log, config: { allowHosts: ['127.0.0.1'] } }).find((x) => x.name === 'send-webhooks')!;
+    const pass = webhookPasses({ db: p.store.db, vault: p.accounts.vault, log: p.log, config: { allowHosts: ['127.0.0.1'] } }).find(
+      (x) => x.name === 'send-webhooks',
+    )!;
     await runUntil(pass, () => receiver!.requests.length === 1);
 
     const [req] = receiver.requests;

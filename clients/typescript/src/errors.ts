@@ -51,7 +51,12 @@ export function toError(response: Response, body: unknown): PinionError {
   const problem: Problem =
     body && typeof body === 'object' && 'status' in body
       ? (body as Problem)
-      : { type: 'about:blank', title: response.statusText || 'Error', status: response.status, detail: typeof body === 'string' ? body.slice(0, 200) : undefined };
+      : {
+          type: 'about:blank',
+          title: response.statusText || 'Error',
+          status: response.status,
+          detail: typeof body === 'string' ? body.slice(0, 200) : undefined,
+        };
   const s = response.status;
   if (s === 429) return new PinionRateLimitError(problem, retryAfterSeconds(response));
   if (s === 400 || s === 422 || s === 413 || s === 415) return new PinionValidationError(problem);

@@ -110,7 +110,8 @@ export function createPinion(options: PinionOptions) {
     /** Sets the account's own time zone (an IANA name; null: the workspace's, UTC). */
     update: (id: string, body: AccountChange) => unwrap(raw.PATCH('/api/v1/accounts/{id}', { params: { path: { id } }, body })) as Promise<Account>,
     /** Starts connecting an account: send the person to `authorize_url`. */
-    connect: (platform: ConnectRequest['platform'], redirectUrl?: string) => unwrap(raw.POST('/api/v1/accounts/connect', { body: { platform, ...(redirectUrl ? { redirect_url: redirectUrl } : {}) } })),
+    connect: (platform: ConnectRequest['platform'], redirectUrl?: string) =>
+      unwrap(raw.POST('/api/v1/accounts/connect', { body: { platform, ...(redirectUrl ? { redirect_url: redirectUrl } : {}) } })),
     boards: (accountId: string) => unwrap(raw.GET('/api/v1/accounts/{id}/boards', { params: { path: { id: accountId } } })),
   };
 
@@ -118,7 +119,8 @@ export function createPinion(options: PinionOptions) {
     create: (body: CampaignRequest) => unwrap(raw.POST('/api/v1/campaigns', { body })) as Promise<Campaign>,
     list: (query: { cursor?: string; limit?: number } = {}) => unwrap(raw.GET('/api/v1/campaigns', { params: { query } })),
     get: (id: string) => unwrap(raw.GET('/api/v1/campaigns/{id}', { params: { path: { id } } })) as Promise<Campaign>,
-    update: (id: string, body: Partial<CampaignRequest>) => unwrap(raw.PATCH('/api/v1/campaigns/{id}', { params: { path: { id } }, body })) as Promise<Campaign>,
+    update: (id: string, body: Partial<CampaignRequest>) =>
+      unwrap(raw.PATCH('/api/v1/campaigns/{id}', { params: { path: { id } }, body })) as Promise<Campaign>,
     /** Refused (409) while posts belong to it, unless `detach_posts`. */
     delete: (id: string, opts: { detach_posts?: boolean } = {}) => unwrap(raw.DELETE('/api/v1/campaigns/{id}', { params: { path: { id }, query: opts } })),
   };

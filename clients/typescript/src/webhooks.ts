@@ -26,7 +26,9 @@ export function verifyWebhook(secret: string, headers: Headers, rawBody: string,
     const id = header(headers, 'webhook-id') ?? '';
     const timestamp = header(headers, 'webhook-timestamp') ?? '';
     if (!id || !fresh(Number(timestamp))) return false;
-    const expected = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${id}.${timestamp}.${rawBody}`).digest();
+    const expected = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
+      .update(`${id}.${timestamp}.${rawBody}`)
+      .digest();
     return standard.split(' ').some((entry) => {
       const [version, sig] = entry.split(',');
       return version === 'v1' && equal(Buffer.from(sig ?? '', 'base64'), expected);

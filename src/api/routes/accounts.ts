@@ -37,7 +37,9 @@ export const AccountView = Type.Object(
 const AccountChange = Type.Object(
   {
     timezone: Type.Optional(
-      Type.Union([Type.String({ minLength: 1, maxLength: 100, description: 'IANA time zone, e.g. Europe/Paris' }), Type.Null()], { description: 'The account’s own time zone; null goes back to the workspace’s (UTC)' }),
+      Type.Union([Type.String({ minLength: 1, maxLength: 100, description: 'IANA time zone, e.g. Europe/Paris' }), Type.Null()], {
+        description: 'The account’s own time zone; null goes back to the workspace’s (UTC)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -45,7 +47,14 @@ const AccountChange = Type.Object(
 const ConnectBody = Type.Object(
   {
     platform: Platform,
-    redirect_url: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'Where to send the person after connecting; gets ?status=connected&account_id=… or ?status=error&error=…' })),
+    redirect_url: Type.Optional(
+      Type.String({
+        format: 'uri',
+        pattern: '^https?://',
+        maxLength: 2048,
+        description: 'Where to send the person after connecting; gets ?status=connected&account_id=… or ?status=error&error=…',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -87,7 +96,10 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
 
   app.post<{ Body: Static<typeof ConnectBody> }>(
     '/accounts/connect',
-    { config: { scope: 'accounts:write' }, schema: { tags, summary: 'Start connecting an account: send the person to authorize_url', body: ConnectBody, response: { 200: ConnectAnswer } } },
+    {
+      config: { scope: 'accounts:write' },
+      schema: { tags, summary: 'Start connecting an account: send the person to authorize_url', body: ConnectBody, response: { 200: ConnectAnswer } },
+    },
     async (request) => {
       let oauth;
       try {
@@ -110,7 +122,10 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/accounts',
-    { config: { scope: 'accounts:read' }, schema: { tags, summary: 'List connected accounts', querystring: ListQuery, response: { 200: ListOf(AccountView) } } },
+    {
+      config: { scope: 'accounts:read' },
+      schema: { tags, summary: 'List connected accounts', querystring: ListQuery, response: { 200: ListOf(AccountView) } },
+    },
     async (request) => ({ data: (await listAccounts(db, request.caller.workspaceId, request.query)).map(accountView), next_cursor: null }),
   );
 
@@ -150,7 +165,12 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     '/accounts/:id/status',
     {
       config: { scope: 'accounts:read' },
-      schema: { tags, summary: 'Check the account with the platform now (refreshing its token if due) and return its status', params: IdParams, response: { 200: AccountView } },
+      schema: {
+        tags,
+        summary: 'Check the account with the platform now (refreshing its token if due) and return its status',
+        params: IdParams,
+        response: { 200: AccountView },
+      },
     },
     async (request) => {
       const row = await accountOf(ctx, request.caller.workspaceId, request.params.id);
@@ -168,7 +188,10 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/accounts/:id/refresh',
-    { config: { scope: 'accounts:write' }, schema: { tags, summary: "Refresh the account's access token now", params: IdParams, response: { 200: AccountView } } },
+    {
+      config: { scope: 'accounts:write' },
+      schema: { tags, summary: "Refresh the account's access token now", params: IdParams, response: { 200: AccountView } },
+    },
     async (request) => {
       const row = await accountOf(ctx, request.caller.workspaceId, request.params.id);
       try {

@@ -38,7 +38,9 @@ const Report = Type.Object({
 
 const SummaryQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'Start of the period (posts due, deliveries published at or after); omitted: from the first post' })),
+    from: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Start of the period (posts due, deliveries published at or after); omitted: from the first post' }),
+    ),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'End of the period (before); omitted: without end' })),
   },
   { additionalProperties: false },
@@ -47,14 +49,24 @@ const SummaryView = Type.Object({
   from: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   to: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   posts: Type.Object({ total: Type.Integer(), by_status: Counts }, { description: 'Posts due in the period, by status' }),
-  deliveries: Type.Array(Type.Object({ platform: Type.String(), total: Type.Integer(), by_status: Counts }), { description: 'Deliveries due in the period, per platform and by status' }),
+  deliveries: Type.Array(Type.Object({ platform: Type.String(), total: Type.Integer(), by_status: Counts }), {
+    description: 'Deliveries due in the period, per platform and by status',
+  }),
   metrics: Type.Object(
-    { totals: Counts, by_platform: Type.Record(Type.String(), Counts), deliveries_read: Type.Integer({ description: 'Published deliveries with at least one reading' }) },
+    {
+      totals: Counts,
+      by_platform: Type.Record(Type.String(), Counts),
+      deliveries_read: Type.Integer({ description: 'Published deliveries with at least one reading' }),
+    },
     { description: 'Sums of the latest reading of each delivery published in the period, as each platform names its metrics' },
   ),
 });
 
-const readingView = (r: { checkpoint: string; readAt: number; metrics: Record<string, number> }) => ({ checkpoint: r.checkpoint, read_at: isoTime(r.readAt), metrics: r.metrics });
+const readingView = (r: { checkpoint: string; readAt: number; metrics: Record<string, number> }) => ({
+  checkpoint: r.checkpoint,
+  read_at: isoTime(r.readAt),
+  metrics: r.metrics,
+});
 
 /** Metrics read back from published posts: per post, and over a period. */
 export async function analyticsRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -63,11 +75,23 @@ export async function analyticsRoutes(app: FastifyInstance, ctx: ApiContext): Pr
 
   app.get<{ Querystring: Static<typeof Query> }>(
     '/analytics',
-    { config: { scope: 'posts:read' }, schema: { tags, summary: 'Metrics of posts published in a period (the latest reading of each) and their totals', querystring: Query, response: { 200: Report } } },
+    {
+      config: { scope: 'posts:read' },
+      schema: {
+        tags,
+        summary: 'Metrics of posts published in a period (the latest reading of each) and their totals',
+        querystring: Query,
+        response: { 200: Report },
+      },
+    },
     async (request) => {
       const q = request.query;
       if (q.platform && !findConnector(q.platform)?.analytics) throw invalid([{ field: 'platform', message: 'is not a platform Pinion reads metrics from' }]);
-      const report = await metricsReport(db, request.caller.workspaceId, { platform: q.platform, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined });
+      const report = await metricsReport(db, request.caller.workspaceId, {
+        platform: q.platform,
+        from: q.from ? Date.parse(q.from) : undefined,
+        to: q.to ? Date.parse(q.to) : undefined,
+      });
       return {
         totals: report.totals,
         data: report.items.map(({ delivery: d, readings, latest }) => ({
@@ -89,12 +113,18 @@ export async function analyticsRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     '/analytics/summary',
     {
       config: { scope: 'posts:read' },
-      schema: { tags, summary: 'Posts and deliveries by status and platform over a period, with the totals of the metrics Pinion has read back', querystring: SummaryQuery, response: { 200: SummaryView } },
+      schema: {
+        tags,
+        summary: 'Posts and deliveries by status and platform over a period, with the totals of the metrics Pinion has read back',
+        querystring: SummaryQuery,
+        response: { 200: SummaryView },
+      },
     },
     async (request) => {
       const from = request.query.from ? Date.parse(request.query.from) : undefined;
       const to = request.query.to ? Date.parse(request.query.to) : undefined;
-      if (from !== undefined && to !== undefined && from >= to) throw new HttpProblem(400, 'validation', 'The period is empty', [{ field: 'to', message: 'must be later than from' }]);
+      if (from !== undefined && to !== undefined && from >= to)
+        throw new HttpProblem(400, 'validation', 'The period is empty', [{ field: 'to', message: 'must be later than from' }]);
       const s = await analyticsSummary(db, request.caller.workspaceId, { from, to });
       return {
         from: from === undefined ? null : isoTime(from),
@@ -108,7 +138,10 @@ export async function analyticsRoutes(app: FastifyInstance, ctx: ApiContext): Pr
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/posts/:id/analytics',
-    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Read the post’s metrics from each platform now (checkpoint "manual")', params: IdParams, response: { 200: PostView } } },
+    {
+      config: { scope: 'posts:write' },
+      schema: { tags, summary: 'Read the post’s metrics from each platform now (checkpoint "manual")', params: IdParams, response: { 200: PostView } },
+    },
     async (request) => {
       const post = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!post) throw notFound('Post');
@@ -123,7 +156,14 @@ export async function analyticsRoutes(app: FastifyInstance, ctx: ApiContext): Pr
         }
       }
       const fresh = (await getPost(db, request.caller.workspaceId, post.id))!;
-      return postView(fresh, undefined, await readingsOf(db, fresh.deliveries.map((d) => d.id)));
+      return postView(
+        fresh,
+        undefined,
+        await readingsOf(
+          db,
+          fresh.deliveries.map((d) => d.id),
+        ),
+      );
     },
   );
 }

@@ -23,7 +23,10 @@ const SectionView = Type.Object({ id: Type.String(), board_id: Type.String(), na
 const BoardList = Type.Intersect([ListOf(BoardView), Type.Object({ fetched_at: Type.String({ format: 'date-time' }) })]);
 const AccountParams = Type.Object({ id: Type.String() });
 const BoardParams = Type.Object({ id: Type.String(), board: Type.String({ minLength: 1, description: 'Board id or name' }) });
-const RefreshQuery = Type.Object({ refresh: Type.Optional(Type.Boolean({ description: 'Fetch from the platform instead of the cache' })) }, { additionalProperties: false });
+const RefreshQuery = Type.Object(
+  { refresh: Type.Optional(Type.Boolean({ description: 'Fetch from the platform instead of the cache' })) },
+  { additionalProperties: false },
+);
 const CreateBoard = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 180 }),
@@ -58,13 +61,24 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     if (board) return board;
     // Say what is there: a typo in a board name is the usual cause.
     const names = (await platform(() => boards.list(at))).boards.map((b) => b.name);
-    const hint = names.length ? `closest: ${closestNames(idOrName, names).join(', ')}` : `the account has no boards yet: create one with POST /api/v1/accounts/${at.account.id}/boards`;
+    const hint = names.length
+      ? `closest: ${closestNames(idOrName, names).join(', ')}`
+      : `the account has no boards yet: create one with POST /api/v1/accounts/${at.account.id}/boards`;
     throw new HttpProblem(404, 'not-found', `No board "${idOrName}" on account ${at.account.username} (${hint})`);
   };
 
   app.get<{ Params: Static<typeof AccountParams>; Querystring: Static<typeof RefreshQuery> }>(
     '/accounts/:id/boards',
-    { config: { scope: 'accounts:read' }, schema: { tags, summary: "List the account's boards (all pages, cached)", params: AccountParams, querystring: RefreshQuery, response: { 200: BoardList } } },
+    {
+      config: { scope: 'accounts:read' },
+      schema: {
+        tags,
+        summary: "List the account's boards (all pages, cached)",
+        params: AccountParams,
+        querystring: RefreshQuery,
+        response: { 200: BoardList },
+      },
+    },
     async (request) => {
       const a = await withBoards(request.caller.workspaceId, request.params.id);
       const { boards, fetchedAt } = await platform(() => a.boards.list(a.at, { refresh: request.query.refresh }));
@@ -74,7 +88,10 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
 
   app.post<{ Params: Static<typeof AccountParams>; Body: Static<typeof CreateBoard> }>(
     '/accounts/:id/boards',
-    { config: { scope: 'accounts:write' }, schema: { tags, summary: 'Create a board', params: AccountParams, body: CreateBoard, response: { 201: BoardView } } },
+    {
+      config: { scope: 'accounts:write' },
+      schema: { tags, summary: 'Create a board', params: AccountParams, body: CreateBoard, response: { 201: BoardView } },
+    },
     async (request, reply) => {
       const a = await withBoards(request.caller.workspaceId, request.params.id);
       const board = await platform(() => a.boards.create(a.at, request.body));
@@ -93,7 +110,10 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
 
   app.get<{ Params: Static<typeof BoardParams>; Querystring: Static<typeof RefreshQuery> }>(
     '/accounts/:id/boards/:board/sections',
-    { config: { scope: 'accounts:read' }, schema: { tags, summary: "List a board's sections (cached)", params: BoardParams, querystring: RefreshQuery, response: { 200: ListOf(SectionView) } } },
+    {
+      config: { scope: 'accounts:read' },
+      schema: { tags, summary: "List a board's sections (cached)", params: BoardParams, querystring: RefreshQuery, response: { 200: ListOf(SectionView) } },
+    },
     async (request) => {
       const a = await withBoards(request.caller.workspaceId, request.params.id);
       const board = await boardOf(a, request.params.board);
@@ -104,7 +124,10 @@ export async function boardRoutes(app: FastifyInstance, ctx: ApiContext): Promis
 
   app.post<{ Params: Static<typeof BoardParams>; Body: Static<typeof CreateSection> }>(
     '/accounts/:id/boards/:board/sections',
-    { config: { scope: 'accounts:write' }, schema: { tags, summary: 'Create a board section', params: BoardParams, body: CreateSection, response: { 201: SectionView } } },
+    {
+      config: { scope: 'accounts:write' },
+      schema: { tags, summary: 'Create a board section', params: BoardParams, body: CreateSection, response: { 201: SectionView } },
+    },
     async (request, reply) => {
       const a = await withBoards(request.caller.workspaceId, request.params.id);
       const board = await boardOf(a, request.params.board);

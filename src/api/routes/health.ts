@@ -35,7 +35,12 @@ export async function healthRoutes(app: FastifyInstance, ctx: ApiContext): Promi
             problems.map((p) => [p.platform, { status: p.kind, message: p.message, since: p.since.toISOString(), last_seen: p.lastSeen.toISOString() }]),
           );
           const names = problems.map((p) => p.platform).join(', ');
-          return sendProblem(reply, new HttpProblem(503, 'not-ready', `Misconfigured: ${names} refused this instance's app credentials; fix them and restart`, undefined, { platforms }));
+          return sendProblem(
+            reply,
+            new HttpProblem(503, 'not-ready', `Misconfigured: ${names} refused this instance's app credentials; fix them and restart`, undefined, {
+              platforms,
+            }),
+          );
         }
         return { status: 'ready' };
       } catch (err) {

@@ -51,13 +51,19 @@ export async function keyRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
 
   app.get(
     '/keys',
-    { config: { scope: 'keys:read' }, schema: { tags: ['keys'], summary: "List the workspace's API keys (never their secrets)", response: { 200: ListOf(ApiKeyView) } } },
+    {
+      config: { scope: 'keys:read' },
+      schema: { tags: ['keys'], summary: "List the workspace's API keys (never their secrets)", response: { 200: ListOf(ApiKeyView) } },
+    },
     async (request) => ({ data: (await listApiKeys(db, request.caller.workspaceId)).map(view), next_cursor: null }),
   );
 
   app.post<{ Body: Static<typeof CreateKeyBody> }>(
     '/keys',
-    { config: { scope: 'keys:write' }, schema: { tags: ['keys'], summary: 'Create an API key; the secret is shown once', body: CreateKeyBody, response: { 201: CreatedKey } } },
+    {
+      config: { scope: 'keys:write' },
+      schema: { tags: ['keys'], summary: 'Create an API key; the secret is shown once', body: CreateKeyBody, response: { 201: CreatedKey } },
+    },
     async (request, reply) => {
       const scopes = request.body.scopes ?? [...request.caller.scopes];
       // A key must not mint a key stronger than itself.
@@ -67,7 +73,12 @@ export async function keyRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
           { field: 'scopes', message: `not held by the calling key: ${beyond.join(', ')}` },
         ]);
       }
-      const { key, apiKey } = await createApiKey(db, { workspaceId: request.caller.workspaceId, name: request.body.name, scopes, format: request.body.format as KeyFormat | undefined });
+      const { key, apiKey } = await createApiKey(db, {
+        workspaceId: request.caller.workspaceId,
+        name: request.body.name,
+        scopes,
+        format: request.body.format as KeyFormat | undefined,
+      });
       return reply.code(201).send({ ...view(apiKey), key });
     },
   );

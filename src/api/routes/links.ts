@@ -7,7 +7,10 @@ import { HttpProblem, invalid } from '../problem.js';
 import { isoTime } from '../schemas.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 4096, description: 'An http(s) URL' });
-const CheckBody = Type.Object({ url: Url, fresh: Type.Optional(Type.Boolean({ description: 'Fetch again instead of answering from the cache' })) }, { additionalProperties: false });
+const CheckBody = Type.Object(
+  { url: Url, fresh: Type.Optional(Type.Boolean({ description: 'Fetch again instead of answering from the cache' })) },
+  { additionalProperties: false },
+);
 const Preview = Type.Object({ type: Type.Union([Type.String(), Type.Null()]), label: Type.String(), missing: Type.Array(Type.String()) });
 const LinkView = Type.Object(
   {
@@ -23,7 +26,9 @@ const LinkView = Type.Object(
     og: Type.Record(Type.String(), Type.String()),
     twitter: Type.Record(Type.String(), Type.String()),
     structured_data: Type.Array(Type.Object({ type: Type.String(), source: Type.String(), fields: Type.Record(Type.String(), Type.String()) })),
-    rich_previews: Type.Record(Type.String(), Preview, { description: 'Per platform: the rich preview the page would get (e.g. a product, recipe or article rich preview) and what it lacks' }),
+    rich_previews: Type.Record(Type.String(), Preview, {
+      description: 'Per platform: the rich preview the page would get (e.g. a product, recipe or article rich preview) and what it lacks',
+    }),
     warnings: Type.Array(Type.String()),
     checked_at: Type.String({ format: 'date-time' }),
   },
@@ -82,7 +87,12 @@ export async function linkRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     '/links::check',
     {
       config: { scope: 'posts:read' },
-      schema: { tags: ['links'], summary: 'Link preflight: status, redirects, final URL, canonical, og/twitter tags, schema.org data and the rich preview each platform would build', body: CheckBody, response: { 200: LinkView } },
+      schema: {
+        tags: ['links'],
+        summary: 'Link preflight: status, redirects, final URL, canonical, og/twitter tags, schema.org data and the rich preview each platform would build',
+        body: CheckBody,
+        response: { 200: LinkView },
+      },
     },
     async (request) => {
       const problem = badUrl(request.body.url);
@@ -98,7 +108,8 @@ export async function linkRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       schema: {
         tags: ['links'],
         summary: 'Title and description suggestions from a page or text and keywords, within the platform’s lengths (keywords early)',
-        description: 'Deterministic; the only network call is the page fetch. With `llm.baseUrl` and `llm.model` configured (key in PINION_LLM_API_KEY) an OpenAI-compatible model improves them, the built-in ones being the fallback.',
+        description:
+          'Deterministic; the only network call is the page fetch. With `llm.baseUrl` and `llm.model` configured (key in PINION_LLM_API_KEY) an OpenAI-compatible model improves them, the built-in ones being the fallback.',
         body: SuggestBody,
         response: { 200: SuggestView },
       },
@@ -107,12 +118,23 @@ export async function linkRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       const b = request.body;
       if (!b.url && !b.content) throw invalid([{ field: 'url', message: 'give url (a page to read) or content (text to work from)' }]);
       const connector = b.platform ? findConnector(b.platform) : CONNECTORS.find((c) => c.seo);
-      if (!connector?.seo) throw invalid([{ field: 'platform', message: `has no search rules (platforms with them: ${CONNECTORS.filter((c) => c.seo).map((c) => c.facts.id).join(', ')})` }]);
+      if (!connector?.seo)
+        throw invalid([
+          {
+            field: 'platform',
+            message: `has no search rules (platforms with them: ${CONNECTORS.filter((c) => c.seo)
+              .map((c) => c.facts.id)
+              .join(', ')})`,
+          },
+        ]);
       const rules: SeoRules = connector.seo;
       const problem = b.url ? badUrl(b.url) : undefined;
       if (problem) throw invalid([{ field: 'url', message: problem }]);
       const report = b.url ? await ctx.links.check(b.url) : undefined;
-      if (report && !report.ok && !b.content) throw new HttpProblem(422, 'link-unreachable', `The page could not be read: ${report.error}`, [{ field: 'url', message: report.warnings[0] ?? 'is not reachable' }]);
+      if (report && !report.ok && !b.content)
+        throw new HttpProblem(422, 'link-unreachable', `The page could not be read: ${report.error}`, [
+          { field: 'url', message: report.warnings[0] ?? 'is not reachable' },
+        ]);
       const keywords = b.keywords ?? [];
       const built = suggest(rules, { page: report?.page ?? undefined, content: b.content, keywords, hashtags: b.hashtags });
       const source = [report?.page?.title, report?.page?.description, b.content].filter(Boolean).join('\n');

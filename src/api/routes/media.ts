@@ -56,9 +56,12 @@ const UploadAnswer = Type.Object({
 });
 const UploadState = Type.Object({
   upload_id: Type.String(),
-  status: Type.Union(['waiting', 'receiving', 'uploaded', 'expired'].map((s) => Type.Literal(s)), {
-    description: 'waiting: nothing PUT yet; receiving: a PUT is under way; uploaded: stored as `media`; expired: the URL can no longer be used',
-  }),
+  status: Type.Union(
+    ['waiting', 'receiving', 'uploaded', 'expired'].map((s) => Type.Literal(s)),
+    {
+      description: 'waiting: nothing PUT yet; receiving: a PUT is under way; uploaded: stored as `media`; expired: the URL can no longer be used',
+    },
+  ),
   expires_at: Type.String({ format: 'date-time' }),
   media: Type.Union([MediaView, Type.Null()], { description: 'The stored media, once uploaded' }),
 });
@@ -101,20 +104,29 @@ export function mediaView(ctx: ApiContext, m: Media): Static<typeof MediaView> {
 
 /** Library and fetch failures as the problems a caller can act on. */
 function mediaProblem(err: unknown, field = 'file'): unknown {
-  if (err instanceof MediaRejected) return new HttpProblem(err.status, err.slug, `The ${err.field === 'file' ? field : err.field} ${err.message}`, [{ field: err.field === 'file' ? field : err.field, message: err.message }]);
+  if (err instanceof MediaRejected)
+    return new HttpProblem(err.status, err.slug, `The ${err.field === 'file' ? field : err.field} ${err.message}`, [
+      { field: err.field === 'file' ? field : err.field, message: err.message },
+    ]);
   if (err instanceof MediaFetchError) {
-    return new HttpProblem(422, 'media-fetch-failed', `Could not fetch the URL: ${err.message}`, [{ field: 'url', message: err.message }], { reason: err.reason });
+    return new HttpProblem(422, 'media-fetch-failed', `Could not fetch the URL: ${err.message}`, [{ field: 'url', message: err.message }], {
+      reason: err.reason,
+    });
   }
   if (err instanceof UploadRefused) return new HttpProblem(err.status, err.slug, err.message);
-  if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return new HttpProblem(413, 'file-too-large', 'The file is larger than allowed', [{ field, message: 'is too large' }]);
+  if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+    return new HttpProblem(413, 'file-too-large', 'The file is larger than allowed', [{ field, message: 'is too large' }]);
   return err;
 }
 
 /** A multipart body the parser could not read: no boundary, a part cut short, a broken header. */
 const malformed = (err: unknown) =>
-  new HttpProblem(400, 'malformed-multipart', `The multipart body cannot be read (${(err as Error).message}); send the file as multipart/form-data in the field "file"`, [
-    { field: 'file', message: 'could not be read from the multipart body' },
-  ]);
+  new HttpProblem(
+    400,
+    'malformed-multipart',
+    `The multipart body cannot be read (${(err as Error).message}); send the file as multipart/form-data in the field "file"`,
+    [{ field: 'file', message: 'could not be read from the multipart body' }],
+  );
 
 export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const tags = ['media'];
@@ -137,7 +149,10 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
           summary: 'Upload an image or video as multipart/form-data (field "file"); it is probed, checked for every platform and stored',
           consumes: ['multipart/form-data'],
           // For the OpenAPI document only: the multipart parser, not the JSON validator, reads this body.
-          body: Type.Object({ file: Type.String({ contentMediaType: 'application/octet-stream', description: 'The image (JPEG, PNG, WEBP, GIF) or video (MP4, MOV) file' }) }, { required: ['file'] }),
+          body: Type.Object(
+            { file: Type.String({ contentMediaType: 'application/octet-stream', description: 'The image (JPEG, PNG, WEBP, GIF) or video (MP4, MOV) file' }) },
+            { required: ['file'] },
+          ),
           response: { 201: MediaView },
         },
         validatorCompiler: () => () => true,
@@ -153,12 +168,18 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
         }
         if (!part || part.fieldname !== 'file') {
           part?.file.resume();
-          throw new HttpProblem(422, 'validation', 'The request has invalid fields', [{ field: 'file', message: 'is required: send the file in the multipart field "file"' }]);
+          throw new HttpProblem(422, 'validation', 'The request has invalid fields', [
+            { field: 'file', message: 'is required: send the file in the multipart field "file"' },
+          ]);
         }
         let broken: unknown;
         part.file.once('error', (err) => (broken = err));
         try {
-          const media = await ctx.media.ingestStream(request.caller.workspaceId, part.file, { source: 'upload', filename: part.filename || undefined, maxBytes: ctx.config.media.maxVideoBytes });
+          const media = await ctx.media.ingestStream(request.caller.workspaceId, part.file, {
+            source: 'upload',
+            filename: part.filename || undefined,
+            maxBytes: ctx.config.media.maxVideoBytes,
+          });
           return reply.code(201).send(mediaView(ctx, media));
         } catch (err) {
           // The part stopped before its end (a truncated body): the client's request, not our failure.
@@ -175,11 +196,18 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/media::fetch',
     {
       config: { scope: 'media:write' },
-      schema: { tags, summary: 'Download an image or video from a URL and store it (private and loopback addresses are refused)', body: FetchBody, response: { 201: MediaView } },
+      schema: {
+        tags,
+        summary: 'Download an image or video from a URL and store it (private and loopback addresses are refused)',
+        body: FetchBody,
+        response: { 201: MediaView },
+      },
     },
     async (request, reply) => {
       try {
-        return reply.code(201).send(mediaView(ctx, await ctx.media.fetchUrl(request.caller.workspaceId, request.body.url, { filename: request.body.filename })));
+        return reply
+          .code(201)
+          .send(mediaView(ctx, await ctx.media.fetchUrl(request.caller.workspaceId, request.body.url, { filename: request.body.filename })));
       } catch (err) {
         throw mediaProblem(err, 'url');
       }
@@ -188,19 +216,39 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
 
   app.post<{ Body: Static<typeof UploadBody> }>(
     '/media/uploads',
-    { config: { scope: 'media:write' }, schema: { tags, summary: 'Get a presigned URL to PUT one file to, without an API key', body: UploadBody, response: { 201: UploadAnswer } } },
+    {
+      config: { scope: 'media:write' },
+      schema: { tags, summary: 'Get a presigned URL to PUT one file to, without an API key', body: UploadBody, response: { 201: UploadAnswer } },
+    },
     async (request, reply) => {
       const max = request.body.max_bytes;
       const limit = ctx.config.media.maxVideoBytes;
-      if (max !== undefined && max > limit) throw new HttpProblem(422, 'validation', 'The request has invalid fields', [{ field: 'max_bytes', message: `must be at most ${limit}` }]);
+      if (max !== undefined && max > limit)
+        throw new HttpProblem(422, 'validation', 'The request has invalid fields', [{ field: 'max_bytes', message: `must be at most ${limit}` }]);
       const grant = await ctx.media.presign(request.caller.workspaceId, { maxBytes: max, contentType: request.body.content_type });
-      return reply.code(201).send({ upload_id: grant.uploadId, upload_url: grant.uploadUrl, method: 'PUT' as const, max_bytes: grant.maxBytes, expires_at: isoTime(grant.expiresAt) });
+      return reply
+        .code(201)
+        .send({
+          upload_id: grant.uploadId,
+          upload_url: grant.uploadUrl,
+          method: 'PUT' as const,
+          max_bytes: grant.maxBytes,
+          expires_at: isoTime(grant.expiresAt),
+        });
     },
   );
 
   app.get<{ Params: Static<typeof UploadParams> }>(
     '/media/uploads/:uploadId',
-    { config: { scope: 'media:read' }, schema: { tags, summary: 'Where a presigned upload is, and the media it became once the file was PUT', params: UploadParams, response: { 200: UploadState } } },
+    {
+      config: { scope: 'media:read' },
+      schema: {
+        tags,
+        summary: 'Where a presigned upload is, and the media it became once the file was PUT',
+        params: UploadParams,
+        response: { 200: UploadState },
+      },
+    },
     async (request) => {
       const state = await ctx.media.uploads.state(request.caller.workspaceId, request.params.uploadId);
       if (!state) throw notFound('Upload');
@@ -213,14 +261,21 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/media',
     { config: { scope: 'media:read' }, schema: { tags, summary: 'List media, newest first', querystring: ListQuery, response: { 200: ListOf(MediaView) } } },
     async (request) => {
-      const { media, next } = await ctx.media.list(request.caller.workspaceId, { limit: request.query.limit ?? 50, before: request.query.cursor, kind: request.query.kind });
+      const { media, next } = await ctx.media.list(request.caller.workspaceId, {
+        limit: request.query.limit ?? 50,
+        before: request.query.cursor,
+        kind: request.query.kind,
+      });
       return { data: media.map((m) => mediaView(ctx, m)), next_cursor: next ?? null };
     },
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/media/:id',
-    { config: { scope: 'media:read' }, schema: { tags, summary: 'Get a media item with its probe results and every platform’s checks', params: IdParams, response: { 200: MediaView } } },
+    {
+      config: { scope: 'media:read' },
+      schema: { tags, summary: 'Get a media item with its probe results and every platform’s checks', params: IdParams, response: { 200: MediaView } },
+    },
     async (request) => mediaView(ctx, await mediaOf(request.caller.workspaceId, request.params.id)),
   );
 
@@ -229,13 +284,15 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     { config: { scope: 'media:read' }, schema: { tags, summary: 'Download the stored bytes', params: IdParams } },
     async (request, reply) => {
       const m = await mediaOf(request.caller.workspaceId, request.params.id);
-      return reply
-        .type(m.mime)
-        .header('content-length', m.size)
-        // The bytes behind an id never change; nosniff keeps browsers from reinterpreting them.
-        .header('cache-control', 'private, max-age=31536000, immutable')
-        .header('x-content-type-options', 'nosniff')
-        .send(await ctx.media.stream(m));
+      return (
+        reply
+          .type(m.mime)
+          .header('content-length', m.size)
+          // The bytes behind an id never change; nosniff keeps browsers from reinterpreting them.
+          .header('cache-control', 'private, max-age=31536000, immutable')
+          .header('x-content-type-options', 'nosniff')
+          .send(await ctx.media.stream(m))
+      );
     },
   );
 
@@ -243,7 +300,12 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     '/media/:id',
     {
       config: { scope: 'media:write' },
-      schema: { tags, summary: 'Delete a media item (and its bytes, once nothing else holds them); refused while a post waiting to publish uses it', params: IdParams, response: { 204: Type.Null() } },
+      schema: {
+        tags,
+        summary: 'Delete a media item (and its bytes, once nothing else holds them); refused while a post waiting to publish uses it',
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
       const m = await mediaOf(request.caller.workspaceId, request.params.id);
@@ -290,11 +352,22 @@ export async function mediaUploadRoutes(app: FastifyInstance, ctx: ApiContext): 
   app.get<{ Params: Static<typeof PublicParams> }>(
     '/media/public/*',
     // Not part of the API developers call (only platforms follow these links): kept out of the OpenAPI document.
-    { schema: { hide: true, tags: ['media'], summary: 'Download a stored media through a signed, expiring link (handed to platforms that fetch media by URL)', params: PublicParams } },
+    {
+      schema: {
+        hide: true,
+        tags: ['media'],
+        summary: 'Download a stored media through a signed, expiring link (handed to platforms that fetch media by URL)',
+        params: PublicParams,
+      },
+    },
     async (request, reply) => {
       const media = await ctx.media.openPublicLink(request.params['*']);
       if (!media) throw new HttpProblem(404, 'not-found', 'This media link is not valid or has expired');
-      return reply.type(media.mime).header('content-length', media.size).header('cache-control', 'private, no-store').send(await ctx.media.stream(media));
+      return reply
+        .type(media.mime)
+        .header('content-length', media.size)
+        .header('cache-control', 'private, no-store')
+        .send(await ctx.media.stream(media));
     },
   );
 
@@ -304,7 +377,14 @@ export async function mediaUploadRoutes(app: FastifyInstance, ctx: ApiContext): 
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     scope.put<{ Params: Static<typeof UploadParams>; Querystring: Record<string, string> }>(
       '/media/uploads/:uploadId',
-      { schema: { tags: ['media'], summary: 'PUT the file to a presigned upload URL (from POST /api/v1/media/uploads)', params: UploadParams, response: { 201: MediaView } } },
+      {
+        schema: {
+          tags: ['media'],
+          summary: 'PUT the file to a presigned upload URL (from POST /api/v1/media/uploads)',
+          params: UploadParams,
+          response: { 201: MediaView },
+        },
+      },
       async (request, reply) => {
         const length = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
         try {

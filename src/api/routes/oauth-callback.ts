@@ -8,7 +8,12 @@ import { oauthFlowOf } from './accounts.js';
 import type { ApiContext } from '../context.js';
 
 const Params = Type.Object({ platform: Type.String({ minLength: 1, maxLength: 40 }) });
-const Query = Type.Object({ code: Type.Optional(Type.String()), state: Type.Optional(Type.String()), error: Type.Optional(Type.String()), error_description: Type.Optional(Type.String()) });
+const Query = Type.Object({
+  code: Type.Optional(Type.String()),
+  state: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String()),
+  error_description: Type.Optional(Type.String()),
+});
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (title: string, body: string) =>
@@ -18,7 +23,10 @@ const page = (title: string, body: string) =>
 
 /** Said at connect time: platforms that download stored media from Pinion cannot while its public URL is loopback or private. */
 function unreachableMedia(publicUrl: string, platforms: string[]): string {
-  const names = platforms.map((p) => connectorFor(p).facts).filter((f) => f.capabilities.fetchesMediaByUrl).map((f) => f.name);
+  const names = platforms
+    .map((p) => connectorFor(p).facts)
+    .filter((f) => f.capabilities.fetchesMediaByUrl)
+    .map((f) => f.name);
   const why = names.length ? literalRefusal(new URL(publicUrl)) : undefined;
   if (!why) return '';
   return `Note: ${names.join(' and ')} download${names.length > 1 ? '' : 's'} uploaded media from Pinion's public URL ${publicUrl}, which ${names.length > 1 ? 'they' : 'it'} cannot reach (${why}); set PINION_PUBLIC_URL to an address on the internet, or post media by public media_url. `;
@@ -50,11 +58,19 @@ export async function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext)
         });
         const note = unreachableMedia(ctx.publicUrl, [...new Set(accounts.map((a) => a.platform))]);
         if (redirectUrl) {
-          const params = { status: 'connected', account_id: account.id, account_ids: accounts.map((a) => a.id).join(','), platform, ...(note && { warning: note.trim() }) };
+          const params = {
+            status: 'connected',
+            account_id: account.id,
+            account_ids: accounts.map((a) => a.id).join(','),
+            platform,
+            ...(note && { warning: note.trim() }),
+          };
           return reply.redirect(withParams(redirectUrl, params), 302);
         }
         const names = accounts.map((a) => `${a.username} on ${a.platform} is connected to Pinion (account ${a.id})`).join('; ');
-        return reply.type('text/html').send(page(accounts.length > 1 ? 'Accounts connected' : 'Account connected', `${names}. ${note}You can close this window.`));
+        return reply
+          .type('text/html')
+          .send(page(accounts.length > 1 ? 'Accounts connected' : 'Account connected', `${names}. ${note}You can close this window.`));
       } catch (err) {
         if (!(err instanceof ConnectError)) throw err;
         request.log.warn({ reason: err.reason, platform }, 'account connect failed');

@@ -12,7 +12,14 @@ const PlatformView = Type.Object(
     text: Type.Object({ max: Type.Integer(), unit: Type.String() }),
     capabilities: Type.Record(Type.String(), Type.Union([Type.Boolean(), Type.Integer()])),
     boards: Type.Union(
-      [Type.Object({ board_option: Type.String(), section_option: Type.Union([Type.String(), Type.Null()]), by_name_options: Type.Array(Type.String(), { description: 'Options naming them by name instead' }) }), Type.Null()],
+      [
+        Type.Object({
+          board_option: Type.String(),
+          section_option: Type.Union([Type.String(), Type.Null()]),
+          by_name_options: Type.Array(Type.String(), { description: 'Options naming them by name instead' }),
+        }),
+        Type.Null(),
+      ],
       {
         description: 'Where the platform has boards: the options naming the board and the section (fed by /accounts/:id/boards and /sections)',
       },
@@ -31,12 +38,26 @@ export async function platformRoutes(app: FastifyInstance, _ctx: ApiContext): Pr
     text: { max: c.facts.text.max, unit: c.facts.text.unit },
     capabilities: { ...c.facts.capabilities },
     boards: c.boards
-      ? { board_option: c.boards.optionFields.board, section_option: c.boards.optionFields.section ?? null, by_name_options: [...(c.boards.optionFields.byName ?? [])] }
+      ? {
+          board_option: c.boards.optionFields.board,
+          section_option: c.boards.optionFields.section ?? null,
+          by_name_options: [...(c.boards.optionFields.byName ?? [])],
+        }
       : null,
     options_schema: JSON.parse(JSON.stringify(c.options)) as unknown,
   }));
-  app.get('/platforms', { schema: { tags: ['platforms'], summary: 'The platforms Pinion publishes to: names, capabilities and each one’s options schema', response: { 200: ListOf(PlatformView) } } }, async () => ({
-    data: platforms,
-    next_cursor: null,
-  }));
+  app.get(
+    '/platforms',
+    {
+      schema: {
+        tags: ['platforms'],
+        summary: 'The platforms Pinion publishes to: names, capabilities and each one’s options schema',
+        response: { 200: ListOf(PlatformView) },
+      },
+    },
+    async () => ({
+      data: platforms,
+      next_cursor: null,
+    }),
+  );
 }

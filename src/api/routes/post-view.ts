@@ -20,8 +20,12 @@ export const DeliveryView = Type.Object(
       },
     ),
     scheduled_at: Type.String({ format: 'date-time' }),
-    next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a worker next takes the delivery up: to publish (scheduled) or to look for the result of an unanswered attempt (awaiting_check)' }),
-    check_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'While awaiting_check: the end of the window the unanswered attempt is looked for in' }),
+    next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When a worker next takes the delivery up: to publish (scheduled) or to look for the result of an unanswered attempt (awaiting_check)',
+    }),
+    check_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'While awaiting_check: the end of the window the unanswered attempt is looked for in',
+    }),
     attempts: Type.Integer(),
     published_at: Time,
     external_id: Type.Union([Type.String(), Type.Null()]),
@@ -29,19 +33,28 @@ export const DeliveryView = Type.Object(
     adopted: Type.Boolean({ description: 'True when an unconfirmed attempt was found already published and adopted instead of publishing twice' }),
     last_error: Type.Union([Type.Object({ kind: Type.String(), message: Type.String() }), Type.Null()]),
     duplicates: Type.Array(Type.Object({ external_id: Type.String(), url: Type.String(), removed: Type.Boolean() }), {
-      description: 'Other posts the platform turned out to hold for this delivery (an unanswered attempt that was made after all), and whether Pinion deleted them',
+      description:
+        'Other posts the platform turned out to hold for this delivery (an unanswered attempt that was made after all), and whether Pinion deleted them',
     }),
     warning: Type.Union([Type.String(), Type.Null()]),
     retries: Type.Integer({ description: 'How many times a person sent this delivery back to the queue after it failed (POST /posts/:id/retry)' }),
     retried_at: Time,
     retried_by: Type.Union([Type.String(), Type.Null()], { description: 'The API key (id) that last retried it' }),
-    unpublished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When Pinion deleted the published post from the platform (DELETE /posts/:id?unpublish=true)' }),
+    unpublished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When Pinion deleted the published post from the platform (DELETE /posts/:id?unpublish=true)',
+    }),
     payload: Type.Unknown({ description: 'Exactly what the platform receives' }),
     metrics: Type.Optional(
       Type.Object(
         {
           latest: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
-          readings: Type.Array(Type.Object({ checkpoint: Type.String({ description: '1d, 7d, 30d after publishing, or manual' }), read_at: Type.String({ format: 'date-time' }), metrics: Type.Record(Type.String(), Type.Number()) })),
+          readings: Type.Array(
+            Type.Object({
+              checkpoint: Type.String({ description: '1d, 7d, 30d after publishing, or manual' }),
+              read_at: Type.String({ format: 'date-time' }),
+              metrics: Type.Record(Type.String(), Type.Number()),
+            }),
+          ),
         },
         { description: 'Metrics read back from the platform (published deliveries of platforms with analytics)' },
       ),
@@ -58,7 +71,9 @@ export const PostView = Type.Object(
     timezone: Type.Union([Type.String(), Type.Null()]),
     request: Json,
     campaign_id: Type.Union([Type.String(), Type.Null()], { description: 'The campaign the post belongs to' }),
-    deleted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE)' }),
+    deleted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When the post was deleted (then shown only to a request replayed with its Idempotency-Key, and by DELETE)',
+    }),
     deliveries: Type.Array(DeliveryView),
     warnings: Type.Optional(Type.Array(Issue)),
     link_check: Type.Optional(
@@ -66,7 +81,15 @@ export const PostView = Type.Object(
         {
           checked_at: Type.String({ format: 'date-time' }),
           links: Type.Array(
-            Type.Object({ field: Type.String(), url: Type.String(), ok: Type.Boolean(), status: Type.Integer(), final_url: Type.String(), redirects: Type.Integer(), warnings: Type.Array(Type.String()) }),
+            Type.Object({
+              field: Type.String(),
+              url: Type.String(),
+              ok: Type.Boolean(),
+              status: Type.Integer(),
+              final_url: Type.String(),
+              redirects: Type.Integer(),
+              warnings: Type.Array(Type.String()),
+            }),
           ),
         },
         { description: 'The destination links checked again shortly before the post is due' },
@@ -75,11 +98,18 @@ export const PostView = Type.Object(
     media_check: Type.Optional(
       Type.Object(
         {
-          checked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the media was last fetched and decoded; null until the first check has finished' }),
-          next_check_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again' }),
+          checked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+            description: 'When the media was last fetched and decoded; null until the first check has finished',
+          }),
+          next_check_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+            description: 'When it is checked next (soon after the post is made or changed, then 24 h before it is due); null when not again',
+          }),
           problems: Type.Array(Type.Object({ field: Type.String(), message: Type.String(), platforms: Type.Array(Type.String()) })),
         },
-        { description: 'Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again' },
+        {
+          description:
+            'Posts naming media URLs: the background media preflight. A problem sets the named platforms’ deliveries aside as needs_attention (kind media); PATCH the media to schedule them again',
+        },
       ),
     ),
     created_at: Type.String({ format: 'date-time' }),
@@ -96,22 +126,31 @@ export const ValidationView = Type.Object({
       platform: Type.String(),
       account_id: Type.String(),
       account: Type.String(),
-      scheduled_at: Type.String({ format: 'date-time', description: 'When this delivery goes (later than the post’s time for the second board onwards, with interval)' }),
+      scheduled_at: Type.String({
+        format: 'date-time',
+        description: 'When this delivery goes (later than the post’s time for the second board onwards, with interval)',
+      }),
       payload: Type.Unknown({ description: 'Exactly what the platform will receive' }),
       warnings: Type.Array(Issue),
-      adaptations: Type.Array(Type.Object({ kind: Type.String(), field: Type.String(), message: Type.String() }), { description: 'What Pinion changed so the post fits this platform' }),
+      adaptations: Type.Array(Type.Object({ kind: Type.String(), field: Type.String(), message: Type.String() }), {
+        description: 'What Pinion changed so the post fits this platform',
+      }),
     }),
   ),
   errors: Type.Array(Issue),
   warnings: Type.Array(Issue),
-  season: Type.Optional(Type.Object({ event: Type.String(), event_date: Type.String(), lead_days: Type.Integer(), publish_by: Type.String({ format: 'date-time' }) })),
+  season: Type.Optional(
+    Type.Object({ event: Type.String(), event_date: Type.String(), lead_days: Type.Integer(), publish_by: Type.String({ format: 'date-time' }) }),
+  ),
   queued: Type.Optional(Type.Boolean({ description: 'The post takes the account’s next free queue slot (scheduled_at)' })),
 });
 
 export function postView(post: Post, warnings?: PostPlan['warnings'], readings?: MetricsReading[]): Static<typeof PostView> {
   const metricsOf = (deliveryId: string) => {
     const mine = (readings ?? []).filter((r) => r.deliveryId === deliveryId);
-    return mine.length ? { latest: mine.at(-1)!.metrics, readings: mine.map((r) => ({ checkpoint: r.checkpoint, read_at: isoTime(r.readAt), metrics: r.metrics })) } : undefined;
+    return mine.length
+      ? { latest: mine.at(-1)!.metrics, readings: mine.map((r) => ({ checkpoint: r.checkpoint, read_at: isoTime(r.readAt), metrics: r.metrics })) }
+      : undefined;
   };
   return {
     id: post.id,
@@ -174,7 +213,16 @@ export function validationView(plan: PostPlan): Static<typeof ValidationView> {
       warnings: d.warnings,
       adaptations: d.adaptations,
     })),
-    ...(plan.season ? { season: { event: plan.season.eventName, event_date: plan.season.eventDate, lead_days: plan.season.leadDays, publish_by: isoTime(plan.season.publishBy) } } : {}),
+    ...(plan.season
+      ? {
+          season: {
+            event: plan.season.eventName,
+            event_date: plan.season.eventDate,
+            lead_days: plan.season.leadDays,
+            publish_by: isoTime(plan.season.publishBy),
+          },
+        }
+      : {}),
     ...(plan.queued ? { queued: true } : {}),
     errors: plan.errors,
     warnings: plan.warnings,

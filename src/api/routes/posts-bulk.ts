@@ -1,7 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { columnOf, createPost, createPosts, CSV_COLUMNS, findDuplicatesMany, memoised, parsePostsCsv, PostConflict, PostRequestSchema, spreadPosts, SpreadSchema, type NewPost, type PostRequest, type Spread } from '../../posts/index.js';
+import {
+  columnOf,
+  createPost,
+  createPosts,
+  CSV_COLUMNS,
+  findDuplicatesMany,
+  memoised,
+  parsePostsCsv,
+  PostConflict,
+  PostRequestSchema,
+  spreadPosts,
+  SpreadSchema,
+  type NewPost,
+  type PostRequest,
+  type Spread,
+} from '../../posts/index.js';
 import { inParallel } from '../../shared/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, ProblemSchema } from '../problem.js';
@@ -16,15 +31,24 @@ const Mode = Type.Union([Type.Literal('all_or_none'), Type.Literal('per_item')],
   description: 'all_or_none (default): every post stored, or none when any is invalid. per_item: each post stored or refused on its own; `results` tells each',
 });
 type Mode = Static<typeof Mode>;
-const BulkBody = Type.Object({ posts: Type.Array(PostRequestSchema, { minItems: 1, maxItems: BULK_MAX }), spread: Type.Optional(SpreadSchema), mode: Type.Optional(Mode) }, { additionalProperties: false });
+const BulkBody = Type.Object(
+  { posts: Type.Array(PostRequestSchema, { minItems: 1, maxItems: BULK_MAX }), spread: Type.Optional(SpreadSchema), mode: Type.Optional(Mode) },
+  { additionalProperties: false },
+);
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, description: 'Makes the batch safe to send again: post n is stored under "<key>#n", and sending it again returns the post made then' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Makes the batch safe to send again: post n is stored under "<key>#n", and sending it again returns the post made then',
+    }),
   ),
 });
 const ImportQuery = Type.Object(
   {
-    spread_start: Type.Optional(Type.String({ minLength: 1, description: 'Spread the rows without scheduled_at from this time (see spread in POST /posts:bulk)' })),
+    spread_start: Type.Optional(
+      Type.String({ minLength: 1, description: 'Spread the rows without scheduled_at from this time (see spread in POST /posts:bulk)' }),
+    ),
     spread_every: Type.Optional(Type.String({ minLength: 2 })),
     spread_per_day: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     spread_time_window: Type.Optional(Type.String({ pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}$' })),
@@ -38,14 +62,21 @@ const ImportQuery = Type.Object(
 function dripped(requests: PostRequest[], spread: Spread | undefined, field: (name: string) => string): PostRequest[] {
   if (!spread) return requests;
   const { requests: out, errors } = spreadPosts(requests, spread);
-  if (errors.length) throw new HttpProblem(422, 'validation', 'The spread is invalid; nothing was stored', errors.map((e) => ({ ...e, field: field(e.field.replace(/^spread\./, '')) })));
+  if (errors.length)
+    throw new HttpProblem(
+      422,
+      'validation',
+      'The spread is invalid; nothing was stored',
+      errors.map((e) => ({ ...e, field: field(e.field.replace(/^spread\./, '')) })),
+    );
   return out;
 }
 const ItemResult = Type.Object({
   index: Type.Integer({ description: 'The post’s place in the request (from 0)' }),
   line: Type.Optional(Type.Integer({ description: 'The CSV line, in an import' })),
   status: Type.Union([Type.Literal('created'), Type.Literal('replayed'), Type.Literal('invalid'), Type.Literal('conflict')], {
-    description: 'created; replayed (its Idempotency-Key made it before); invalid (422, `problem` names each field); conflict (409: its Idempotency-Key was used with another post)',
+    description:
+      'created; replayed (its Idempotency-Key made it before); invalid (422, `problem` names each field); conflict (409: its Idempotency-Key was used with another post)',
   }),
   post: Type.Optional(Type.Ref(PostView)),
   problem: Type.Optional(Type.Ref(ProblemSchema)),
@@ -83,13 +114,18 @@ async function planAll(ctx: ApiContext, workspaceId: string, requests: Item[], i
     reserved.add(prepared[i]!.plan.scheduledAt);
   }
   const valid = prepared.filter((p) => !p.plan.errors.length);
-  const duplicates = await findDuplicatesMany(ctx.store.db, valid.map((p) => ({ at: p.plan.scheduledAt, deliveries: p.plan.deliveries })));
+  const duplicates = await findDuplicatesMany(
+    ctx.store.db,
+    valid.map((p) => ({ at: p.plan.scheduledAt, deliveries: p.plan.deliveries })),
+  );
   valid.forEach((p, i) => p.plan.warnings.push(...duplicates[i]!));
   for (const [index, { label }] of requests.entries()) {
     const { request, plan } = prepared[index]!;
     errors.push(plan.errors.map((e) => ({ ...label(e.field), message: e.message })));
     warnings.push(...plan.warnings.map((w) => ({ index, field: w.field, message: w.message })));
-    const keyed = idempotencyKey ? { idempotencyKey: `${idempotencyKey}#${index}`, requestHash: createHash('sha256').update(JSON.stringify(requests[index]!.request)).digest('hex') } : {};
+    const keyed = idempotencyKey
+      ? { idempotencyKey: `${idempotencyKey}#${index}`, requestHash: createHash('sha256').update(JSON.stringify(requests[index]!.request)).digest('hex') }
+      : {};
     inputs.push({ workspaceId, request, plan, ...keyed });
   }
   return { errors, warnings, inputs };
@@ -100,12 +136,25 @@ async function planAll(ctx: ApiContext, workspaceId: string, requests: Item[], i
  * invalid: a half-imported batch is worse than a rejected one that names each bad row. `per_item`
  * stores each valid post on its own and tells each post's outcome.
  */
-async function scheduleAll(ctx: ApiContext, workspaceId: string, requests: Item[], idempotencyKey: string | undefined, reply: FastifyReply, mode: Mode = 'all_or_none') {
+async function scheduleAll(
+  ctx: ApiContext,
+  workspaceId: string,
+  requests: Item[],
+  idempotencyKey: string | undefined,
+  reply: FastifyReply,
+  mode: Mode = 'all_or_none',
+) {
   const planned = await planAll(ctx, workspaceId, requests, idempotencyKey);
   if (mode === 'per_item') return scheduleEach(ctx, requests, planned, reply);
   const { warnings, inputs } = planned;
   const errors = planned.errors.flat();
-  if (errors.length) throw new HttpProblem(422, 'validation', `${new Set(errors.map((e) => e.line ?? e.index)).size} of ${requests.length} posts are invalid; none was stored`, errors);
+  if (errors.length)
+    throw new HttpProblem(
+      422,
+      'validation',
+      `${new Set(errors.map((e) => e.line ?? e.index)).size} of ${requests.length} posts are invalid; none was stored`,
+      errors,
+    );
   let stored;
   try {
     stored = await createPosts(ctx.store.db, inputs);
@@ -114,7 +163,9 @@ async function scheduleAll(ctx: ApiContext, workspaceId: string, requests: Item[
       // The post as a whole: `posts.<n>` in a batch, the row (its line) in a CSV.
       const where = err.index === undefined ? { field: '(post)' } : requests[err.index]!.label('*');
       const field = where.field.replace(/\.?\*$/, '') || '(row)';
-      throw new HttpProblem(409, 'idempotency-conflict', 'This Idempotency-Key was already used with different posts; none was stored', [{ ...where, field, message: 'differs from the post first sent with this key' }]);
+      throw new HttpProblem(409, 'idempotency-conflict', 'This Idempotency-Key was already used with different posts; none was stored', [
+        { ...where, field, message: 'differs from the post first sent with this key' },
+      ]);
     }
     throw err;
   }
@@ -133,7 +184,12 @@ async function scheduleEach(ctx: ApiContext, requests: Item[], planned: Awaited<
     const where = { index, ...(requests[index]!.label('*').line !== undefined && { line: requests[index]!.label('*').line }) };
     const errors = planned.errors[index]!;
     if (errors.length) {
-      const problem = new HttpProblem(422, 'validation', 'This post is invalid; it was not stored', errors.map(({ field, message }) => ({ field, message })));
+      const problem = new HttpProblem(
+        422,
+        'validation',
+        'This post is invalid; it was not stored',
+        errors.map(({ field, message }) => ({ field, message })),
+      );
       results.push({ ...where, status: 'invalid', problem: problem.toProblem() });
       continue;
     }
@@ -143,7 +199,11 @@ async function scheduleEach(ctx: ApiContext, requests: Item[], planned: Awaited<
       results.push({ ...where, status: replayed ? 'replayed' : 'created', post: postView(post, replayed ? undefined : input.plan.warnings) });
     } catch (err) {
       if (!(err instanceof PostConflict)) throw err;
-      results.push({ ...where, status: 'conflict', problem: new HttpProblem(409, 'idempotency-conflict', `${err.message}; this post was not stored`).toProblem() });
+      results.push({
+        ...where,
+        status: 'conflict',
+        problem: new HttpProblem(409, 'idempotency-conflict', `${err.message}; this post was not stored`).toProblem(),
+      });
     }
   }
   if (created) ctx.onDeliveriesChanged?.();
@@ -204,7 +264,11 @@ export async function bulkPostRoutes(app: FastifyInstance, ctx: ApiContext): Pro
         q.spread_start === undefined
           ? undefined
           : { start: q.spread_start, every: q.spread_every, per_day: q.spread_per_day, time_window: q.spread_time_window, timezone: q.spread_timezone };
-      const timed = dripped(rows.map((r) => r.request), spread, (name) => `spread_${name}`);
+      const timed = dripped(
+        rows.map((r) => r.request),
+        spread,
+        (name) => `spread_${name}`,
+      );
       const items = rows.map((r, i) => ({ request: timed[i]!, label: (field: string) => ({ field: columnOf(field), line: r.line }) }));
       return scheduleAll(ctx, request.caller.workspaceId, items, request.headers['idempotency-key'], reply, q.mode);
     },

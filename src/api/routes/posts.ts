@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { cancelPost, createPost, getPost, moveToCampaign, PostConflict, PostRequestSchema, preparePost, updatePost, type PostRequest, type UrlCheck } from '../../posts/index.js';
+import {
+  cancelPost,
+  createPost,
+  getPost,
+  moveToCampaign,
+  PostConflict,
+  PostRequestSchema,
+  preparePost,
+  updatePost,
+  type PostRequest,
+  type UrlCheck,
+} from '../../posts/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem, invalid, notFound } from '../problem.js';
 import { IdParams } from '../schemas.js';
@@ -75,7 +86,12 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     '/posts::validate',
     {
       config: { scope: 'posts:read' },
-      schema: { tags, summary: 'Dry run: check a post and show exactly what each platform would receive, with every warning; stores nothing', body: PostRequestSchema, response: { 200: ValidationView } },
+      schema: {
+        tags,
+        summary: 'Dry run: check a post and show exactly what each platform would receive, with every warning; stores nothing',
+        body: PostRequestSchema,
+        response: { 200: ValidationView },
+      },
     },
     async (request) => validationView((await prepare(ctx, request.caller.workspaceId, request.body, { dryRun: true })).plan),
   );
@@ -88,7 +104,14 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     async (request) => {
       const post = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!post) throw notFound('Post');
-      return postView(post, undefined, await readingsOf(db, post.deliveries.map((d) => d.id)));
+      return postView(
+        post,
+        undefined,
+        await readingsOf(
+          db,
+          post.deliveries.map((d) => d.id),
+        ),
+      );
     },
   );
 
@@ -96,7 +119,14 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     '/posts/:id',
     {
       config: { scope: 'posts:write' },
-      schema: { tags, summary: 'Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones. A body of only campaign_id moves the post to that campaign (null: none) in any state', params: IdParams, body: UpdateBody, response: { 200: PostView } },
+      schema: {
+        tags,
+        summary:
+          'Change a post while none of its deliveries has started publishing (409 with retry_at while one is publishing or its outcome is being checked); fields given replace the stored ones. A body of only campaign_id moves the post to that campaign (null: none) in any state',
+        params: IdParams,
+        body: UpdateBody,
+        response: { 200: PostView },
+      },
     },
     async (request) => {
       if (Object.keys(request.body).length === 1 && request.body.campaign_id !== undefined) {
@@ -106,7 +136,9 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       }
       const existing = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!existing) throw notFound('Post');
-      const { request: merged, plan } = await prepare(ctx, request.caller.workspaceId, { ...existing.request, ...request.body } as PostRequest, { postId: existing.id });
+      const { request: merged, plan } = await prepare(ctx, request.caller.workspaceId, { ...existing.request, ...request.body } as PostRequest, {
+        postId: existing.id,
+      });
       const bad = rejectIfInvalid(plan);
       if (bad) throw bad;
       try {
@@ -122,14 +154,23 @@ export async function postRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/posts/:id/cancel',
-    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Cancel every delivery that has not started publishing; refused (409, with retry_at) while one is publishing or its outcome is being checked', params: IdParams, response: { 200: PostView } } },
+    {
+      config: { scope: 'posts:write' },
+      schema: {
+        tags,
+        summary: 'Cancel every delivery that has not started publishing; refused (409, with retry_at) while one is publishing or its outcome is being checked',
+        params: IdParams,
+        response: { 200: PostView },
+      },
+    },
     async (request) => {
       const existing = await getPost(db, request.caller.workspaceId, request.params.id);
       if (!existing) throw notFound('Post');
       const { post, cancelled } = await cancelPost(db, request.caller.workspaceId, existing.id).catch((err: unknown) => {
         throw err instanceof PostConflict ? busyProblem(err) : err;
       });
-      if (!cancelled && post.status !== 'cancelled') throw new HttpProblem(409, 'already-publishing', 'Nothing left to cancel: every delivery has started publishing or finished');
+      if (!cancelled && post.status !== 'cancelled')
+        throw new HttpProblem(409, 'already-publishing', 'Nothing left to cancel: every delivery has started publishing or finished');
       return postView(post);
     },
   );

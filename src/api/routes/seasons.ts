@@ -16,14 +16,30 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 const SeasonList = Type.Object({
-  data: Type.Array(Type.Object({ event: Type.String(), name: Type.String(), event_date: Type.String(), lead_days: Type.Integer(), publish_by: Type.String({ format: 'date-time' }) })),
+  data: Type.Array(
+    Type.Object({
+      event: Type.String(),
+      name: Type.String(),
+      event_date: Type.String(),
+      lead_days: Type.Integer(),
+      publish_by: Type.String({ format: 'date-time' }),
+    }),
+  ),
 });
 
 /** The built-in seasonal events with their day and the time seasonal posts should be out by. */
 export async function seasonRoutes(app: FastifyInstance, _ctx: ApiContext): Promise<void> {
   app.get<{ Querystring: Static<typeof Query> }>(
     '/seasons',
-    { config: { scope: 'posts:read' }, schema: { tags: ['posts'], summary: 'Built-in seasonal events for a year (and country): each day and its publish-by time for a lead', querystring: Query, response: { 200: SeasonList } } },
+    {
+      config: { scope: 'posts:read' },
+      schema: {
+        tags: ['posts'],
+        summary: 'Built-in seasonal events for a year (and country): each day and its publish-by time for a lead',
+        querystring: Query,
+        response: { 200: SeasonList },
+      },
+    },
     async (request) => {
       const q = request.query;
       const zone = q.timezone ?? 'UTC';

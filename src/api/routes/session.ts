@@ -50,7 +50,8 @@ export async function sessionRoutes(app: FastifyInstance, ctx: ApiContext, sessi
     refuseCrossSite(request);
     const session = await sessions.of(request);
     if (session) {
-      if (!csrfMatches(session, request.body.csrf ?? request.headers['x-csrf-token'])) throw new HttpProblem(403, 'csrf', 'Sign out from the dashboard’s own button');
+      if (!csrfMatches(session, request.body.csrf ?? request.headers['x-csrf-token']))
+        throw new HttpProblem(403, 'csrf', 'Sign out from the dashboard’s own button');
       await sessions.end(session);
     }
     setSessionCookie(reply, '', secure(), 0);

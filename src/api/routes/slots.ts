@@ -11,7 +11,9 @@ import { accountOf } from './accounts.js';
 
 const QueueBody = Type.Object(
   {
-    timezone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone the times are in, e.g. Europe/Paris; default the account’s own zone (UTC when it has none)' })),
+    timezone: Type.Optional(
+      Type.String({ minLength: 1, description: 'IANA time zone the times are in, e.g. Europe/Paris; default the account’s own zone (UTC when it has none)' }),
+    ),
     slots: Type.Array(
       Type.Object(
         {
@@ -60,7 +62,13 @@ export async function slotRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     '/accounts/:id/slots',
     {
       config: { scope: 'accounts:write' },
-      schema: { tags, summary: 'Set the account’s weekly queue slots (times in its zone); posts sent with scheduled_at "next_slot" or queue: true fill them', params: IdParams, body: QueueBody, response: { 200: QueueView } },
+      schema: {
+        tags,
+        summary: 'Set the account’s weekly queue slots (times in its zone); posts sent with scheduled_at "next_slot" or queue: true fill them',
+        params: IdParams,
+        body: QueueBody,
+        response: { 200: QueueView },
+      },
     },
     async (request) => {
       const account = await accountOf(ctx, request.caller.workspaceId, request.params.id);
@@ -76,7 +84,16 @@ export async function slotRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof SlotsQuery> }>(
     '/accounts/:id/slots',
-    { config: { scope: 'accounts:read' }, schema: { tags, summary: 'The account’s queue slots and the coming ones with the post filling each', params: IdParams, querystring: SlotsQuery, response: { 200: QueueView } } },
+    {
+      config: { scope: 'accounts:read' },
+      schema: {
+        tags,
+        summary: 'The account’s queue slots and the coming ones with the post filling each',
+        params: IdParams,
+        querystring: SlotsQuery,
+        response: { 200: QueueView },
+      },
+    },
     async (request) => {
       const account = await accountOf(ctx, request.caller.workspaceId, request.params.id);
       const queue = await getQueue(db, account.id);

@@ -29,7 +29,8 @@ const EventName = Type.Union([...EVENT_TYPES.map((t) => Type.Literal(t)), Type.L
 const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'http(s) URL that receives POSTed events' });
 const Events = Type.Array(EventName, { minItems: 1, uniqueItems: true });
 const Format = Type.Union([Type.Literal('pinion'), Type.Literal('standard')], {
-  description: 'How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature)',
+  description:
+    'How requests are signed: `pinion` (pinion-signature: t=…,v1=hex HMAC of "t.body") or `standard` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature)',
 });
 const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })]);
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
@@ -57,14 +58,27 @@ const WithSecret = Type.Intersect([
 const RotateBody = Type.Object(
   {
     keep_previous_seconds: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 7 * 86_400, description: 'Sign with the old secret too (a second v1 in pinion-signature) for this long, so receivers can switch over; default 0: it stops at once' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 7 * 86_400,
+        description: 'Sign with the old secret too (a second v1 in pinion-signature) for this long, so receivers can switch over; default 0: it stops at once',
+      }),
     ),
   },
   { additionalProperties: false },
 );
-const CreateBody = Type.Object({ url: Url, events: Events, description: Type.Optional(Description), format: Type.Optional(Format) }, { additionalProperties: false });
+const CreateBody = Type.Object(
+  { url: Url, events: Events, description: Type.Optional(Description), format: Type.Optional(Format) },
+  { additionalProperties: false },
+);
 const PatchBody = Type.Object(
-  { url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Description), enabled: Type.Optional(Type.Boolean()), format: Type.Optional(Format) },
+  {
+    url: Type.Optional(Url),
+    events: Type.Optional(Events),
+    description: Type.Optional(Description),
+    enabled: Type.Optional(Type.Boolean()),
+    format: Type.Optional(Format),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 const AttemptView = Type.Object({
@@ -86,7 +100,12 @@ const DeliveryView = Type.Object(
     last_error: Type.Union([Type.String(), Type.Null()]),
     created_at: Type.String({ format: 'date-time' }),
     delivered_at: Time,
-    event: Type.Object({ id: Type.String(), type: Type.String(), created_at: Type.String({ format: 'date-time' }), data: Type.Record(Type.String(), Type.Unknown()) }),
+    event: Type.Object({
+      id: Type.String(),
+      type: Type.String(),
+      created_at: Type.String({ format: 'date-time' }),
+      data: Type.Record(Type.String(), Type.Unknown()),
+    }),
     attempts: Type.Array(AttemptView),
   },
   { $id: 'WebhookDelivery' },
@@ -150,7 +169,10 @@ function checkUrl(url: string | undefined, allowHosts: readonly string[]): void 
   }
   if (u.username || u.password) throw invalid([{ field: 'url', message: 'must not contain credentials; authenticate with the signature instead' }]);
   const refusal = isAllowedHost(u, allowHosts) ? undefined : literalRefusal(u);
-  if (refusal) throw invalid([{ field: 'url', message: `${refusal}; webhooks go to public addresses unless the host is in webhooks.allowHosts (PINION_WEBHOOK_ALLOW_HOSTS)` }]);
+  if (refusal)
+    throw invalid([
+      { field: 'url', message: `${refusal}; webhooks go to public addresses unless the host is in webhooks.allowHosts (PINION_WEBHOOK_ALLOW_HOSTS)` },
+    ]);
 }
 
 export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -167,7 +189,10 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Prom
 
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/webhooks',
-    { config: write, schema: { tags, summary: 'Create a webhook endpoint; its signing secret is shown once', body: CreateBody, response: { 201: WithSecret } } },
+    {
+      config: write,
+      schema: { tags, summary: 'Create a webhook endpoint; its signing secret is shown once', body: CreateBody, response: { 201: WithSecret } },
+    },
     async (request, reply) => {
       checkUrl(request.body.url, ctx.config.webhooks.allowHosts);
       const { endpoint, secret } = await createEndpoint(db, vault, { workspaceId: request.caller.workspaceId, ...request.body });
@@ -192,7 +217,13 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     '/webhooks/:id',
     {
       config: write,
-      schema: { tags, summary: 'Change a webhook endpoint; disabling it fails its pending deliveries when they come due', params: IdParams, body: PatchBody, response: { 200: EndpointView } },
+      schema: {
+        tags,
+        summary: 'Change a webhook endpoint; disabling it fails its pending deliveries when they come due',
+        params: IdParams,
+        body: PatchBody,
+        response: { 200: EndpointView },
+      },
     },
     async (request) => {
       checkUrl(request.body.url, ctx.config.webhooks.allowHosts);
@@ -204,7 +235,10 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Prom
 
   app.delete<{ Params: Static<typeof IdParams> }>(
     '/webhooks/:id',
-    { config: write, schema: { tags, summary: 'Delete a webhook endpoint with its deliveries and their log', params: IdParams, response: { 204: Type.Null() } } },
+    {
+      config: write,
+      schema: { tags, summary: 'Delete a webhook endpoint with its deliveries and their log', params: IdParams, response: { 204: Type.Null() } },
+    },
     async (request, reply) => {
       if (!(await deleteEndpoint(db, request.caller.workspaceId, request.params.id))) throw notFound('Webhook endpoint');
       return reply.code(204).send();
@@ -228,7 +262,9 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       },
     },
     async (request) => {
-      const rotated = await rotateSecret(db, vault, request.caller.workspaceId, request.params.id, { keepPreviousSeconds: request.body?.keep_previous_seconds });
+      const rotated = await rotateSecret(db, vault, request.caller.workspaceId, request.params.id, {
+        keepPreviousSeconds: request.body?.keep_previous_seconds,
+      });
       if (!rotated) throw notFound('Webhook endpoint');
       request.log.info({ endpointId: rotated.endpoint.id }, 'webhook secret rotated');
       return { ...view(rotated.endpoint), secret: rotated.secret };
@@ -250,7 +286,13 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     '/webhooks/:id/deliveries',
     {
       config: read,
-      schema: { tags, summary: "The endpoint's delivery log, newest first, with every attempt", params: IdParams, querystring: DeliveriesQuery, response: { 200: ListOf(DeliveryView) } },
+      schema: {
+        tags,
+        summary: "The endpoint's delivery log, newest first, with every attempt",
+        params: IdParams,
+        querystring: DeliveriesQuery,
+        response: { 200: ListOf(DeliveryView) },
+      },
     },
     async (request) => {
       const row = await endpointOf(request.caller.workspaceId, request.params.id);

@@ -24,10 +24,13 @@ const Settings = Type.Object(
                 CONNECTORS.filter((c) => c.media.convert).map((c) => [
                   c.facts.id,
                   Type.Optional(
-                    Type.Object({ crop: Type.Optional(Type.Boolean({ description: `Also crop/resize to ${c.media.convert!.width}×${c.media.convert!.height}` })) }, {
-                      additionalProperties: false,
-                      description: `Convert uploaded images a post to ${c.facts.name} uses that it would not take as they are to ${c.media.convert!.formats.join('/')}`,
-                    }),
+                    Type.Object(
+                      { crop: Type.Optional(Type.Boolean({ description: `Also crop/resize to ${c.media.convert!.width}×${c.media.convert!.height}` })) },
+                      {
+                        additionalProperties: false,
+                        description: `Convert uploaded images a post to ${c.facts.name} uses that it would not take as they are to ${c.media.convert!.formats.join('/')}`,
+                      },
+                    ),
                   ),
                 ]),
               ),
@@ -41,7 +44,10 @@ const Settings = Type.Object(
   },
   { additionalProperties: false },
 );
-const WorkspaceView = Type.Object({ id: Type.String(), name: Type.String(), settings: Settings, created_at: Type.String({ format: 'date-time' }) }, { $id: 'Workspace' });
+const WorkspaceView = Type.Object(
+  { id: Type.String(), name: Type.String(), settings: Settings, created_at: Type.String({ format: 'date-time' }) },
+  { $id: 'Workspace' },
+);
 const SettingsBody = Type.Object({ settings: Settings }, { additionalProperties: false });
 
 const view = (ws: Workspace) => ({ id: ws.id, name: ws.name, settings: ws.settings, created_at: isoTime(ws.createdAt) });
@@ -56,7 +62,15 @@ export async function workspaceRoutes(app: FastifyInstance, ctx: ApiContext): Pr
 
   app.patch<{ Body: Static<typeof SettingsBody> }>(
     '/workspace',
-    { config: { scope: 'posts:write' }, schema: { tags, summary: 'Change workspace settings (UTM defaults, media conversion per platform)', body: SettingsBody, response: { 200: WorkspaceView } } },
+    {
+      config: { scope: 'posts:write' },
+      schema: {
+        tags,
+        summary: 'Change workspace settings (UTM defaults, media conversion per platform)',
+        body: SettingsBody,
+        response: { 200: WorkspaceView },
+      },
+    },
     async (request) => view(await updateWorkspaceSettings(ctx.store.db, request.caller.workspaceId, request.body.settings)),
   );
 }

@@ -43,7 +43,10 @@ export async function bulkCreate(call: PeCall, posts: unknown[]): Promise<BulkRe
         const index = pending[r.index]!.index;
         const okay = r.status === 'created' || r.status === 'replayed';
         // Fields name the post by its place in the native batch; the caller knows it by its place in theirs.
-        const problem = r.problem && { ...r.problem, errors: r.problem.errors?.map((e) => ({ ...e, field: e.field.replace(/^posts\.\d+/, `posts.${index}`) })) };
+        const problem = r.problem && {
+          ...r.problem,
+          errors: r.problem.errors?.map((e) => ({ ...e, field: e.field.replace(/^posts\.\d+/, `posts.${index}`) })),
+        };
         results.set(index, okay ? { index, ok: true, post: createdView(r.post!) } : failed(index, fromProblem(problem?.status ?? 422, problem ?? {})));
       }
       pending = [];

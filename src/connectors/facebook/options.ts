@@ -13,7 +13,9 @@ const Photo = Type.Object(
 /** `platform_options.facebook`; the common overrides (content, link, media_url, media_id) are added by posts/. */
 export const FacebookOptionsSchema = Type.Object(
   {
-    photos: Type.Optional(Type.Array(Photo, { minItems: 1, maxItems: FB_LIMITS.maxPhotos, description: 'Photos of one post, after media_url/media_id if given' })),
+    photos: Type.Optional(
+      Type.Array(Photo, { minItems: 1, maxItems: FB_LIMITS.maxPhotos, description: 'Photos of one post, after media_url/media_id if given' }),
+    ),
     alt_text: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Alt text of the photo given by media_url or media_id' })),
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Video title' })),
   },

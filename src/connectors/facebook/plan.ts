@@ -23,12 +23,18 @@ export async function planFacebook(draft: Draft, ctx: AccountContext): Promise<P
   const errors: FieldIssue[] = [];
   const adaptations: Adaptation[] = [];
   const named: NamedMedia[] = [];
-  if (draft.mediaUrl !== undefined || draft.mediaId !== undefined) named.push({ field: draft.mediaId !== undefined ? 'media_id' : 'media_url', url: draft.mediaUrl, id: draft.mediaId, alt_text: o.alt_text });
+  if (draft.mediaUrl !== undefined || draft.mediaId !== undefined)
+    named.push({ field: draft.mediaId !== undefined ? 'media_id' : 'media_url', url: draft.mediaUrl, id: draft.mediaId, alt_text: o.alt_text });
   (o.photos ?? []).forEach((m, i) => named.push({ field: `${OPT}.photos.${i}`, url: m.media_url, id: m.media_id, alt_text: m.alt_text }));
-  const items = named.map((m) => toGraphMedia(m, draft, errors)).filter((m) => m !== undefined).map(({ info: _info, ...m }) => m);
+  const items = named
+    .map((m) => toGraphMedia(m, draft, errors))
+    .filter((m) => m !== undefined)
+    .map(({ info: _info, ...m }) => m);
   const videos = items.filter((m) => m.kind === 'video');
-  if (videos.length && items.length > 1) errors.push({ field: `${OPT}.photos`, message: 'a video is the only media of its Facebook post; post the photos separately' });
-  if (items.length > FB_LIMITS.maxPhotos) errors.push({ field: `${OPT}.photos`, message: `Pinion posts at most ${FB_LIMITS.maxPhotos} photos at once to Facebook` });
+  if (videos.length && items.length > 1)
+    errors.push({ field: `${OPT}.photos`, message: 'a video is the only media of its Facebook post; post the photos separately' });
+  if (items.length > FB_LIMITS.maxPhotos)
+    errors.push({ field: `${OPT}.photos`, message: `Pinion posts at most ${FB_LIMITS.maxPhotos} photos at once to Facebook` });
   const kind: FacebookPayload['kind'] = videos.length ? 'video' : items.length > 1 ? 'photos' : items.length ? 'photo' : draft.link ? 'link' : 'text';
 
   let link: string | undefined;
@@ -38,11 +44,17 @@ export async function planFacebook(draft: Draft, ctx: AccountContext): Promise<P
   }
   // Photo and video posts carry no link preview: the link goes at the end of the text.
   const tail = link && kind !== 'link' ? link : undefined;
-  if (tail) adaptations.push({ kind: 'link_placed', field: draft.linkField, message: `Facebook ${kind} posts have no link preview: the link is added at the end of the text` });
+  if (tail)
+    adaptations.push({
+      kind: 'link_placed',
+      field: draft.linkField,
+      message: `Facebook ${kind} posts have no link preview: the link is added at the end of the text`,
+    });
   let message = (draft.content ?? '').trim();
   const whole = [message, tail].filter(Boolean).join(' ');
   if (codePoints(whole) > FB_LIMITS.message) {
-    if (draft.contentField !== 'content') errors.push({ field: draft.contentField, message: `is ${codePoints(message)} characters; Facebook takes at most ${FB_LIMITS.message}` });
+    if (draft.contentField !== 'content')
+      errors.push({ field: draft.contentField, message: `is ${codePoints(message)} characters; Facebook takes at most ${FB_LIMITS.message}` });
     else {
       message = fitText({ text: message, max: FB_LIMITS.message, count: codePoints, tail }).text;
       adaptations.push({ kind: 'text_fitted', field: draft.contentField, message: `shortened to fit Facebook's ${FB_LIMITS.message} characters` });

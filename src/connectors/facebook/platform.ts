@@ -19,7 +19,17 @@ export const FACEBOOK_FACTS: PlatformFacts = {
   text: { max: FB_LIMITS.message, count: codePoints, unit: 'characters' },
   /** A feed post takes a link of its own (with a preview). */
   links: 'field',
-  capabilities: { images: true, maxImages: FB_LIMITS.maxPhotos, video: true, carousel: false, threads: false, altText: true, mediaRequired: false, boards: false, fetchesMediaByUrl: true },
+  capabilities: {
+    images: true,
+    maxImages: FB_LIMITS.maxPhotos,
+    video: true,
+    carousel: false,
+    threads: false,
+    altText: true,
+    mediaRequired: false,
+    boards: false,
+    fetchesMediaByUrl: true,
+  },
   /**
    * Meta publishes no feed cap; Pages calls fall under Business Use Case limits, which Pinion reads
    * from the usage headers and slows down for. This budget only spaces writes (one every 3 s).
@@ -34,8 +44,10 @@ function checkFacebookMedia(m: MediaInfo & { unreadable?: string }): { errors: F
   const errors: FieldIssue[] = [];
   if (m.unreadable) errors.push({ field: 'file', message: `is a broken ${m.mime} file: ${m.unreadable}` });
   else if (m.kind === 'image') {
-    if (!['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/tiff'].includes(m.mime)) errors.push({ field: 'mime', message: `${m.mime} images are not accepted by Facebook` });
-    if (m.size > FB_LIMITS.maxImageBytes) errors.push({ field: 'size', message: `is larger than Facebook's ${FB_LIMITS.maxImageBytes / 1024 / 1024} MB for photos` });
+    if (!['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/tiff'].includes(m.mime))
+      errors.push({ field: 'mime', message: `${m.mime} images are not accepted by Facebook` });
+    if (m.size > FB_LIMITS.maxImageBytes)
+      errors.push({ field: 'size', message: `is larger than Facebook's ${FB_LIMITS.maxImageBytes / 1024 / 1024} MB for photos` });
   } else if (m.kind === 'video') {
     if (!['video/mp4', 'video/quicktime'].includes(m.mime)) errors.push({ field: 'mime', message: `${m.mime} videos are not accepted; use MP4 or MOV` });
     if (m.size > FB_LIMITS.maxVideoBytes) errors.push({ field: 'size', message: 'is larger than the 1 GB Pinion sends to Facebook by URL' });

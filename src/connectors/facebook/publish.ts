@@ -35,31 +35,52 @@ export function facebookPublisher(http: GraphHttpOptions, opts: { clock?: Clock 
       const page = p.page.id;
       const { withToken } = input;
       if (p.kind === 'text' || p.kind === 'link') {
-        const r = await withToken((t) => graph<{ id: string }>(t, { method: 'POST', path: `/${page}/feed`, form: { message: p.message, link: p.link }, makes: true }));
+        const r = await withToken((t) =>
+          graph<{ id: string }>(t, { method: 'POST', path: `/${page}/feed`, form: { message: p.message, link: p.link }, makes: true }),
+        );
         return { externalId: r.id, url: postUrl(r.id) };
       }
       if (p.kind === 'photo') {
         const item = p.items[0]!;
         const url = await urlOf(item, input);
-        const r = await withToken((t) => graph<{ id: string; post_id?: string }>(t, { method: 'POST', path: `/${page}/photos`, form: { url, caption: p.message, alt_text_custom: item.alt_text }, makes: true }));
+        const r = await withToken((t) =>
+          graph<{ id: string; post_id?: string }>(t, {
+            method: 'POST',
+            path: `/${page}/photos`,
+            form: { url, caption: p.message, alt_text_custom: item.alt_text },
+            makes: true,
+          }),
+        );
         const id = r.post_id ?? r.id;
         return { externalId: id, url: postUrl(id) };
       }
       if (p.kind === 'video') {
         const fileUrl = await urlOf(p.items[0]!, input);
-        const r = await withToken((t) => graph<{ id: string }>(t, { method: 'POST', host: 'graph-video.facebook.com', path: `/${page}/videos`, form: { file_url: fileUrl, description: p.message, title: p.title }, makes: true }));
+        const r = await withToken((t) =>
+          graph<{ id: string }>(t, {
+            method: 'POST',
+            host: 'graph-video.facebook.com',
+            path: `/${page}/videos`,
+            form: { file_url: fileUrl, description: p.message, title: p.title },
+            makes: true,
+          }),
+        );
         return { externalId: r.id, url: `https://www.facebook.com/${page}/videos/${r.id}` };
       }
       // Several photos: each uploaded unpublished (nothing shows yet), then one feed post attaching them.
       const photos = [...((input.progress as FacebookProgress | null)?.photos ?? [])];
       for (const item of p.items.slice(photos.length)) {
         const url = await urlOf(item, input);
-        const r = await withToken((t) => graph<{ id: string }>(t, { method: 'POST', path: `/${page}/photos`, form: { url, published: false, alt_text_custom: item.alt_text } }));
+        const r = await withToken((t) =>
+          graph<{ id: string }>(t, { method: 'POST', path: `/${page}/photos`, form: { url, published: false, alt_text_custom: item.alt_text } }),
+        );
         photos.push(r.id);
         await input.checkpoint({ photos } satisfies FacebookProgress);
       }
       const attached: Record<string, string> = Object.fromEntries(photos.map((id, i) => [`attached_media[${i}]`, JSON.stringify({ media_fbid: id })]));
-      const r = await withToken((t) => graph<{ id: string }>(t, { method: 'POST', path: `/${page}/feed`, form: { message: p.message, ...attached }, makes: true }));
+      const r = await withToken((t) =>
+        graph<{ id: string }>(t, { method: 'POST', path: `/${page}/feed`, form: { message: p.message, ...attached }, makes: true }),
+      );
       return { externalId: r.id, url: postUrl(r.id) };
     },
 

@@ -17,8 +17,18 @@ export async function fitAspect(bytes: Buffer, mode: 'crop' | 'pad'): Promise<Bu
   if (mode === 'crop') {
     // floor keeps the result on the allowed side of the bound.
     out = tall
-      ? image.extract({ left: 0, top: Math.floor((height - Math.floor(width / IG_LIMITS.minRatio)) / 2), width, height: Math.floor(width / IG_LIMITS.minRatio) })
-      : image.extract({ left: Math.floor((width - Math.floor(height * IG_LIMITS.maxRatio)) / 2), top: 0, width: Math.floor(height * IG_LIMITS.maxRatio), height });
+      ? image.extract({
+          left: 0,
+          top: Math.floor((height - Math.floor(width / IG_LIMITS.minRatio)) / 2),
+          width,
+          height: Math.floor(width / IG_LIMITS.minRatio),
+        })
+      : image.extract({
+          left: Math.floor((width - Math.floor(height * IG_LIMITS.maxRatio)) / 2),
+          top: 0,
+          width: Math.floor(height * IG_LIMITS.maxRatio),
+          height,
+        });
   } else {
     const side = tall ? Math.ceil(height * IG_LIMITS.minRatio) - width : 0;
     const band = tall ? 0 : Math.ceil(width / IG_LIMITS.maxRatio) - height;

@@ -18,5 +18,11 @@ export const instagramLogin = (config: PlatformConfig): OAuthFlow =>
     version: GRAPH_VERSION,
     meFields: 'user_id,username,account_type,name,profile_picture_url',
     // The professional account's id (user_id) is the one the publishing edges take.
-    identity: (u) => ({ externalId: u.user_id ?? u.id!, username: u.username ?? u.id!, displayName: u.name ?? null, avatarUrl: u.profile_picture_url ?? null, accountType: u.account_type ?? null }),
+    identity: (u) => ({
+      externalId: u.user_id ?? u.id!,
+      username: u.username ?? u.id!,
+      displayName: u.name ?? null,
+      avatarUrl: u.profile_picture_url ?? null,
+      accountType: u.account_type ?? null,
+    }),
   });

@@ -36,22 +36,39 @@ export async function planInstagram(draft: Draft, ctx: AccountContext): Promise<
   }
   (o.media ?? []).forEach((m, i) => named.push({ field: `${OPT}.media.${i}`, url: m.media_url, id: m.media_id, alt_text: m.alt_text }));
   const items = named.map((m) => toGraphMedia(m, draft, errors)).filter((m) => m !== undefined);
-  if (!named.length) errors.push({ field: 'media_url', message: 'Instagram posts need an image or a video: give media_url or media_id (or platform_options.instagram.media)' });
+  if (!named.length)
+    errors.push({ field: 'media_url', message: 'Instagram posts need an image or a video: give media_url or media_id (or platform_options.instagram.media)' });
 
   const kind = o.kind === 'story' ? 'story' : items.length > 1 ? 'carousel' : items[0]?.kind === 'video' || o.kind === 'reels' ? 'reels' : 'image';
-  if (kind === 'carousel' && (items.length < IG_LIMITS.carouselMin || items.length > IG_LIMITS.carouselMax)) errors.push({ field: `${OPT}.media`, message: `a carousel takes 2 to 10 items; this post has ${items.length}` });
-  if ((kind === 'story' || o.kind === 'reels') && named.length > 1) errors.push({ field: `${OPT}.kind`, message: `a ${o.kind === 'story' ? 'story' : 'Reel'} takes one media; this post has ${named.length}` });
+  if (kind === 'carousel' && (items.length < IG_LIMITS.carouselMin || items.length > IG_LIMITS.carouselMax))
+    errors.push({ field: `${OPT}.media`, message: `a carousel takes 2 to 10 items; this post has ${items.length}` });
+  if ((kind === 'story' || o.kind === 'reels') && named.length > 1)
+    errors.push({ field: `${OPT}.kind`, message: `a ${o.kind === 'story' ? 'story' : 'Reel'} takes one media; this post has ${named.length}` });
   if (o.kind === 'reels' && items[0] && items[0].kind !== 'video') errors.push({ field: `${OPT}.kind`, message: 'a Reel needs a video' });
-  if (kind === 'story' && !(ctx.account.accountType ?? '').startsWith('BUSINESS')) errors.push({ field: `${OPT}.kind`, message: `Instagram lets only business accounts publish stories; ${ctx.account.username} is ${ctx.account.accountType ?? 'not a business account'}` });
+  if (kind === 'story' && !(ctx.account.accountType ?? '').startsWith('BUSINESS'))
+    errors.push({
+      field: `${OPT}.kind`,
+      message: `Instagram lets only business accounts publish stories; ${ctx.account.username} is ${ctx.account.accountType ?? 'not a business account'}`,
+    });
   for (const item of items) {
     if (item.alt_text !== undefined && item.kind !== 'image') errors.push({ field: `${OPT}.alt_text`, message: 'alt text is for images only' });
     const ratio = item.info?.width && item.info.height ? item.info.width / item.info.height : undefined;
     if (item.kind === 'image' && kind !== 'story' && ratio !== undefined && (ratio < IG_LIMITS.minRatio - 1e-3 || ratio > IG_LIMITS.maxRatio + 1e-3)) {
       const size = `is ${item.info!.width}×${item.info!.height}`;
-      if (o.fit) adaptations.push({ kind: 'other', field: 'media_id', message: `${size}; it will be ${o.fit === 'crop' ? 'cropped' : 'padded'} to Instagram's 4:5–1.91:1 when published` });
-      else errors.push({ field: 'media_id', message: `${size}; Instagram feed images must be between 4:5 and 1.91:1 — set platform_options.instagram.fit to "crop" or "pad", or convert it (POST /api/v1/media/{id}/convert {"target":"instagram","crop":true})` });
+      if (o.fit)
+        adaptations.push({
+          kind: 'other',
+          field: 'media_id',
+          message: `${size}; it will be ${o.fit === 'crop' ? 'cropped' : 'padded'} to Instagram's 4:5–1.91:1 when published`,
+        });
+      else
+        errors.push({
+          field: 'media_id',
+          message: `${size}; Instagram feed images must be between 4:5 and 1.91:1 — set platform_options.instagram.fit to "crop" or "pad", or convert it (POST /api/v1/media/{id}/convert {"target":"instagram","crop":true})`,
+        });
     }
-    if (item.kind === 'video' && kind === 'story' && (item.info?.durationMs ?? 0) > IG_LIMITS.maxStoryVideoMs) errors.push({ field: 'media_id', message: 'a story video may last at most 60 s' });
+    if (item.kind === 'video' && kind === 'story' && (item.info?.durationMs ?? 0) > IG_LIMITS.maxStoryVideoMs)
+      errors.push({ field: 'media_id', message: 'a story video may last at most 60 s' });
   }
   if (o.cover_url !== undefined && !isHttpUrl(o.cover_url)) errors.push({ field: `${OPT}.cover_url`, message: 'must be an http(s) URL' });
 
@@ -60,9 +77,18 @@ export async function planInstagram(draft: Draft, ctx: AccountContext): Promise<
     if (!isHttpUrl(draft.link)) errors.push({ field: draft.linkField, message: 'must be an http(s) URL' });
     else if (o.link_in_first_comment) {
       first_comment = draft.tag(draft.link);
-      adaptations.push({ kind: 'link_placed', field: draft.linkField, message: 'Instagram captions have no clickable links: the link will be posted as the first comment' });
+      adaptations.push({
+        kind: 'link_placed',
+        field: draft.linkField,
+        message: 'Instagram captions have no clickable links: the link will be posted as the first comment',
+      });
     } else {
-      adaptations.push({ kind: 'link_dropped', field: draft.linkField, message: 'Instagram captions have no clickable links: the link is left out (set platform_options.instagram.link_in_first_comment to post it as the first comment)' });
+      adaptations.push({
+        kind: 'link_dropped',
+        field: draft.linkField,
+        message:
+          'Instagram captions have no clickable links: the link is left out (set platform_options.instagram.link_in_first_comment to post it as the first comment)',
+      });
     }
   }
   const caption = planCaption(draft, kind, errors, adaptations);
@@ -94,12 +120,17 @@ function planCaption(draft: Draft, kind: InstagramPayload['kind'], errors: Field
     if (own) errors.push({ field: draft.contentField, message: `is ${codePoints(text)} characters; Instagram captions take at most ${IG_LIMITS.caption}` });
     else {
       caption = fitText({ text, max: IG_LIMITS.caption, count: codePoints }).text;
-      adaptations.push({ kind: 'text_fitted', field: draft.contentField, message: `shortened to ${codePoints(caption)} of Instagram's ${IG_LIMITS.caption} characters` });
+      adaptations.push({
+        kind: 'text_fitted',
+        field: draft.contentField,
+        message: `shortened to ${codePoints(caption)} of Instagram's ${IG_LIMITS.caption} characters`,
+      });
     }
   }
   const tags = hashtags(caption).length;
   if (tags > IG_LIMITS.hashtags) errors.push({ field: draft.contentField, message: `has ${tags} hashtags; Instagram takes at most ${IG_LIMITS.hashtags}` });
   const at = mentions(caption).length;
-  if (at > IG_LIMITS.mentions) errors.push({ field: draft.contentField, message: `mentions ${at} accounts; Instagram takes at most ${IG_LIMITS.mentions} @-mentions` });
+  if (at > IG_LIMITS.mentions)
+    errors.push({ field: draft.contentField, message: `mentions ${at} accounts; Instagram takes at most ${IG_LIMITS.mentions} @-mentions` });
   return caption;
 }

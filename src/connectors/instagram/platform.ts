@@ -34,7 +34,17 @@ export const INSTAGRAM_FACTS: PlatformFacts = {
   text: { max: IG_LIMITS.caption, count: codePoints, unit: 'characters' },
   /** Links in captions are not clickable: a link goes to the first comment when asked, else it is dropped. */
   links: 'none',
-  capabilities: { images: true, maxImages: IG_LIMITS.carouselMax, video: true, carousel: true, threads: false, altText: true, mediaRequired: true, boards: false, fetchesMediaByUrl: true },
+  capabilities: {
+    images: true,
+    maxImages: IG_LIMITS.carouselMax,
+    video: true,
+    carousel: true,
+    threads: false,
+    altText: true,
+    mediaRequired: true,
+    boards: false,
+    fetchesMediaByUrl: true,
+  },
   /**
    * The real cap is the rolling publish quota, read live from `content_publishing_limit` before each
    * post (a full quota makes the post wait); this budget only spaces writes (one every 6 s).
@@ -53,11 +63,18 @@ export function checkInstagramMedia(m: MediaInfo & { unreadable?: string }): { e
   const warnings: FieldIssue[] = [];
   if (m.unreadable) return { errors: [{ field: 'file', message: `is a broken ${m.mime} file: ${m.unreadable}` }], warnings };
   if (m.kind === 'image') {
-    if (m.mime !== 'image/jpeg') errors.push({ field: 'mime', message: `${m.mime} images are not accepted by Instagram, only JPEG; convert it (POST /api/v1/media/{id}/convert {"target":"instagram"})` });
-    if (m.size > IG_LIMITS.maxImageBytes) errors.push({ field: 'size', message: `is ${mb(m.size)}; Instagram takes images up to ${mb(IG_LIMITS.maxImageBytes)}` });
+    if (m.mime !== 'image/jpeg')
+      errors.push({
+        field: 'mime',
+        message: `${m.mime} images are not accepted by Instagram, only JPEG; convert it (POST /api/v1/media/{id}/convert {"target":"instagram"})`,
+      });
+    if (m.size > IG_LIMITS.maxImageBytes)
+      errors.push({ field: 'size', message: `is ${mb(m.size)}; Instagram takes images up to ${mb(IG_LIMITS.maxImageBytes)}` });
   } else if (m.kind === 'video') {
-    if (!['video/mp4', 'video/quicktime'].includes(m.mime)) errors.push({ field: 'mime', message: `${m.mime} videos are not accepted by Instagram; use MP4 or MOV` });
-    if (m.size > IG_LIMITS.maxVideoBytes) errors.push({ field: 'size', message: `is ${mb(m.size)}; Instagram takes videos up to ${mb(IG_LIMITS.maxVideoBytes)}` });
+    if (!['video/mp4', 'video/quicktime'].includes(m.mime))
+      errors.push({ field: 'mime', message: `${m.mime} videos are not accepted by Instagram; use MP4 or MOV` });
+    if (m.size > IG_LIMITS.maxVideoBytes)
+      errors.push({ field: 'size', message: `is ${mb(m.size)}; Instagram takes videos up to ${mb(IG_LIMITS.maxVideoBytes)}` });
     if (m.durationMs !== null && (m.durationMs < IG_LIMITS.minVideoMs || m.durationMs > IG_LIMITS.maxReelMs)) {
       errors.push({ field: 'duration_ms', message: `is ${m.durationMs / 1000} s; Instagram takes videos of 3 s to 15 min` });
     }

@@ -52,29 +52,46 @@ const NAME = INSTAGRAM_FACTS.name;
 export function instagramPublisher(http: GraphHttpOptions, opts: InstagramPublisherOptions = {}): Publisher {
   const clock = opts.clock ?? systemClock;
   const graph = <T>(p: InstagramPayload, token: string, call: Omit<GraphCall, 'host' | 'token'>) =>
-    callGraph<T>({ ...http, clock }, { ...call, path: `/${GRAPH_VERSION}${call.path}`, host: p.via === 'facebook' ? 'graph.facebook.com' : 'graph.instagram.com', token });
+    callGraph<T>(
+      { ...http, clock },
+      { ...call, path: `/${GRAPH_VERSION}${call.path}`, host: p.via === 'facebook' ? 'graph.facebook.com' : 'graph.instagram.com', token },
+    );
 
   const recent = (p: InstagramPayload, token: string) =>
-    graph<{ data: IgMedia[] }>(p, token, { method: 'GET', path: `/${p.user.id}/media`, query: { fields: 'id,caption,timestamp,media_product_type,permalink', limit: 100 } }).then((r) => r.data);
+    graph<{ data: IgMedia[] }>(p, token, {
+      method: 'GET',
+      path: `/${p.user.id}/media`,
+      query: { fields: 'id,caption,timestamp,media_product_type,permalink', limit: 100 },
+    }).then((r) => r.data);
 
   /** Where Meta fetches an image from: its own URL, or (with `fit`, when it is outside the ratios) a link to the fitted copy. */
   async function imageUrl(p: InstagramPayload, input: PublishInput, item: GraphMedia): Promise<string> {
     if (!p.fit) return urlOf(item, input);
     const fitted = await fitAspect((await bytesOf(item, input)).bytes, p.fit);
     if (!fitted) return urlOf(item, input);
-    if (!input.publicUrlOfBytes) throw new ConnectorError('rejected', 'This Pinion cannot hand out links to fitted images; convert the image for Instagram first');
+    if (!input.publicUrlOfBytes)
+      throw new ConnectorError('rejected', 'This Pinion cannot hand out links to fitted images; convert the image for Instagram first');
     return input.publicUrlOfBytes(fitted, 'image/jpeg');
   }
 
   /** One container: a URL for Meta to fetch, or (a stored video) a resumable upload of its bytes. */
-  async function container(p: InstagramPayload, input: PublishInput, item: GraphMedia, params: Record<string, string | boolean | number | undefined>): Promise<string> {
+  async function container(
+    p: InstagramPayload,
+    input: PublishInput,
+    item: GraphMedia,
+    params: Record<string, string | boolean | number | undefined>,
+  ): Promise<string> {
     const video = item.kind === 'video';
     const upload = video && refId(item.source) !== undefined;
     const made = await input.withToken(async (t) =>
       graph<{ id: string; uri?: string }>(p, t, {
         method: 'POST',
         path: `/${p.user.id}/media`,
-        form: { ...params, ...(upload ? { upload_type: 'resumable' } : video ? { video_url: await urlOf(item, input) } : { image_url: await imageUrl(p, input, item) }), ...(item.alt_text && { alt_text: item.alt_text }) },
+        form: {
+          ...params,
+          ...(upload ? { upload_type: 'resumable' } : video ? { video_url: await urlOf(item, input) } : { image_url: await imageUrl(p, input, item) }),
+          ...(item.alt_text && { alt_text: item.alt_text }),
+        },
       }),
     );
     if (upload) {
@@ -82,14 +99,28 @@ export function instagramPublisher(http: GraphHttpOptions, opts: InstagramPublis
       await input.withToken((t) =>
         callGraph(
           { ...http, clock },
-          { method: 'POST', host: 'rupload.facebook.com', path: `/ig-api-upload/${GRAPH_VERSION}/${made.id}`, token: t, authScheme: 'OAuth', headers: { offset: '0', file_size: String(bytes.length), 'content-type': 'application/octet-stream' }, body: bytes },
+          {
+            method: 'POST',
+            host: 'rupload.facebook.com',
+            path: `/ig-api-upload/${GRAPH_VERSION}/${made.id}`,
+            token: t,
+            authScheme: 'OAuth',
+            headers: { offset: '0', file_size: String(bytes.length), 'content-type': 'application/octet-stream' },
+            body: bytes,
+          },
         ),
       );
     }
     return made.id;
   }
 
-  function calls(p: InstagramPayload, input: PublishInput, progress: InstagramProgress, save: (next: InstagramProgress) => Promise<void>, exclude: ReadonlySet<string> = new Set()): ContainerCalls {
+  function calls(
+    p: InstagramPayload,
+    input: PublishInput,
+    progress: InstagramProgress,
+    save: (next: InstagramProgress) => Promise<void>,
+    exclude: ReadonlySet<string> = new Set(),
+  ): ContainerCalls {
     return {
       platform: NAME,
       clock,
@@ -98,24 +129,45 @@ export function instagramPublisher(http: GraphHttpOptions, opts: InstagramPublis
         if (p.kind !== 'carousel') {
           const item = p.items[0]!;
           const type = p.kind === 'story' ? 'STORIES' : p.kind === 'reels' ? 'REELS' : undefined;
-          return container(p, input, item, { media_type: type, caption: p.caption, share_to_feed: p.share_to_feed, cover_url: p.cover_url, thumb_offset: p.thumb_offset });
+          return container(p, input, item, {
+            media_type: type,
+            caption: p.caption,
+            share_to_feed: p.share_to_feed,
+            cover_url: p.cover_url,
+            thumb_offset: p.thumb_offset,
+          });
         }
         const children = [...(progress.children ?? [])];
         for (const item of p.items.slice(children.length)) {
           children.push(await container(p, input, item, { is_carousel_item: true, ...(item.kind === 'video' && { media_type: 'VIDEO' }) }));
           await save({ children });
         }
-        return input.withToken((t) => graph<{ id: string }>(p, t, { method: 'POST', path: `/${p.user.id}/media`, form: { media_type: 'CAROUSEL', children: children.join(','), caption: p.caption } })).then((r) => r.id);
+        return input
+          .withToken((t) =>
+            graph<{ id: string }>(p, t, {
+              method: 'POST',
+              path: `/${p.user.id}/media`,
+              form: { media_type: 'CAROUSEL', children: children.join(','), caption: p.caption },
+            }),
+          )
+          .then((r) => r.id);
       },
       status: (id) => input.withToken((t) => graph<ContainerStatus>(p, t, { method: 'GET', path: `/${id}`, query: { fields: 'id,status_code,status' } })),
-      publish: (id) => input.withToken((t) => graph<{ id: string }>(p, t, { method: 'POST', path: `/${p.user.id}/media_publish`, form: { creation_id: id }, makes: true })).then((r) => r.id),
+      publish: (id) =>
+        input
+          .withToken((t) => graph<{ id: string }>(p, t, { method: 'POST', path: `/${p.user.id}/media_publish`, form: { creation_id: id }, makes: true }))
+          .then((r) => r.id),
       find: (since) => input.withToken(async (t) => findMedia(await recent(p, t), p, since, exclude)?.externalId),
     };
   }
 
   async function quota(p: InstagramPayload, withToken: WithToken): Promise<void> {
     await withToken(async (t) => {
-      const limit = await graph<PublishingLimit>(p, t, { method: 'GET', path: `/${p.user.id}/content_publishing_limit`, query: { fields: 'quota_usage,config' } });
+      const limit = await graph<PublishingLimit>(p, t, {
+        method: 'GET',
+        path: `/${p.user.id}/content_publishing_limit`,
+        query: { fields: 'quota_usage,config' },
+      });
       const full = (limit.data?.[0]?.quota_usage ?? 0) >= (limit.data?.[0]?.config?.quota_total ?? IG_LIMITS.quota);
       const times = full ? (await recent(p, t)).map((m) => graphTime(m.timestamp)).filter((n) => !Number.isNaN(n)) : [];
       checkQuota(NAME, limit, { now: clock.now(), recent: times, fallbackTotal: IG_LIMITS.quota });
@@ -125,19 +177,23 @@ export function instagramPublisher(http: GraphHttpOptions, opts: InstagramPublis
   /** The link as the first comment, once; a comment an earlier attempt may have posted is looked for first. */
   async function comment(p: InstagramPayload, input: PublishInput, mediaId: string): Promise<void> {
     const text = p.first_comment!;
-    await input.withToken(async (t) => {
-      const existing = await graph<{ data: Array<{ text?: string }> }>(p, t, { method: 'GET', path: `/${mediaId}/comments`, query: { fields: 'id,text' } });
-      if (existing.data.some((c) => c.text === text)) return;
-      await graph(p, t, { method: 'POST', path: `/${mediaId}/comments`, form: { message: text } });
-    }).catch((err: unknown) => {
-      // The post is out; a comment Meta refuses outright must not turn it into a failed delivery.
-      if (err instanceof ConnectorError && err.kind === 'rejected') return;
-      throw err;
-    });
+    await input
+      .withToken(async (t) => {
+        const existing = await graph<{ data: Array<{ text?: string }> }>(p, t, { method: 'GET', path: `/${mediaId}/comments`, query: { fields: 'id,text' } });
+        if (existing.data.some((c) => c.text === text)) return;
+        await graph(p, t, { method: 'POST', path: `/${mediaId}/comments`, form: { message: text } });
+      })
+      .catch((err: unknown) => {
+        // The post is out; a comment Meta refuses outright must not turn it into a failed delivery.
+        if (err instanceof ConnectorError && err.kind === 'rejected') return;
+        throw err;
+      });
   }
 
   const permalink = (p: InstagramPayload, withToken: WithToken, id: string) =>
-    withToken((t) => graph<{ permalink?: string }>(p, t, { method: 'GET', path: `/${id}`, query: { fields: 'permalink' } })).then((m) => m.permalink ?? `https://www.instagram.com/${p.user.username}/`);
+    withToken((t) => graph<{ permalink?: string }>(p, t, { method: 'GET', path: `/${id}`, query: { fields: 'permalink' } })).then(
+      (m) => m.permalink ?? `https://www.instagram.com/${p.user.username}/`,
+    );
 
   return {
     platform: INSTAGRAM_FACTS.id,
@@ -172,7 +228,10 @@ export function instagramPublisher(http: GraphHttpOptions, opts: InstagramPublis
       const saved = (progress as InstagramProgress | null) ?? {};
       if (saved.mediaId) return p.first_comment && !saved.commented ? null : { externalId: saved.mediaId, url: await permalink(p, withToken, saved.mediaId) };
       const input = { payload, withToken } as PublishInput;
-      const id = await publishedFrom(calls(p, input, saved, async () => {}, exclude), saved);
+      const id = await publishedFrom(
+        calls(p, input, saved, async () => {}, exclude),
+        saved,
+      );
       // Published with its first comment still owed: the next attempt adopts the media and comments.
       if (!id || p.first_comment) return null;
       return { externalId: id, url: await permalink(p, withToken, id) };

@@ -131,10 +131,21 @@ export class LinkedInClient implements OAuthFlow {
 
   /** The member, from Sign In with LinkedIn (OIDC userinfo): author `urn:li:person:{sub}`. */
   async identify(accessToken: string): Promise<AccountIdentity> {
-    const res = await this.call<{ sub?: string; name?: string; email?: string; picture?: string }>({ method: 'GET', path: '/v2/userinfo', operation: 'GET /v2/userinfo', bearer: accessToken });
+    const res = await this.call<{ sub?: string; name?: string; email?: string; picture?: string }>({
+      method: 'GET',
+      path: '/v2/userinfo',
+      operation: 'GET /v2/userinfo',
+      bearer: accessToken,
+    });
     const me = res.body;
     if (!me?.sub) throw new ConnectorError('rejected', 'LinkedIn GET /v2/userinfo returned no sub');
-    return { externalId: `urn:li:person:${me.sub}`, username: me.name ?? me.email ?? me.sub, displayName: me.name ?? null, avatarUrl: me.picture ?? null, accountType: 'member' };
+    return {
+      externalId: `urn:li:person:${me.sub}`,
+      username: me.name ?? me.email ?? me.sub,
+      displayName: me.name ?? null,
+      avatarUrl: me.picture ?? null,
+      accountType: 'member',
+    };
   }
 
   /** One grant, several accounts: the member, and each company page they may post as (organizationAcls). */
@@ -173,7 +184,13 @@ export class LinkedInClient implements OAuthFlow {
           operation: 'GET /rest/organizations/{id}',
         })
       ).body;
-      out.push({ externalId: urn, username: org?.vanityName ?? org?.localizedName ?? urn, displayName: org?.localizedName ?? null, avatarUrl: null, accountType: 'organization' });
+      out.push({
+        externalId: urn,
+        username: org?.vanityName ?? org?.localizedName ?? urn,
+        displayName: org?.localizedName ?? null,
+        avatarUrl: null,
+        accountType: 'organization',
+      });
     }
     return out;
   }
@@ -183,7 +200,11 @@ export class LinkedInClient implements OAuthFlow {
     const res = await this.rest<unknown>(token, version, { method: 'POST', path: '/rest/posts', operation: 'POST /rest/posts', json: post, createsPost: true });
     const urn = res.headers.get('x-restli-id') ?? res.headers.get('x-linkedin-id');
     // Made, but which post is not said: the outcome search finds it.
-    if (!urn) throw new ConnectorError('unknown_outcome', 'LinkedIn POST /rest/posts answered without x-restli-id', { operation: 'POST /rest/posts', status: res.status });
+    if (!urn)
+      throw new ConnectorError('unknown_outcome', 'LinkedIn POST /rest/posts answered without x-restli-id', {
+        operation: 'POST /rest/posts',
+        status: res.status,
+      });
     return urn;
   }
 
@@ -215,7 +236,9 @@ export class LinkedInClient implements OAuthFlow {
   }
 
   async image(token: string, version: string, urn: string): Promise<MediaStatus> {
-    return (await this.rest<MediaStatus>(token, version, { method: 'GET', path: `/rest/images/${encodeURIComponent(urn)}`, operation: 'GET /rest/images/{urn}' })).body;
+    return (
+      await this.rest<MediaStatus>(token, version, { method: 'GET', path: `/rest/images/${encodeURIComponent(urn)}`, operation: 'GET /rest/images/{urn}' })
+    ).body;
   }
 
   async initializeVideoUpload(token: string, version: string, owner: string, fileSizeBytes: number): Promise<VideoUpload> {
@@ -241,7 +264,9 @@ export class LinkedInClient implements OAuthFlow {
   }
 
   async video(token: string, version: string, urn: string): Promise<MediaStatus> {
-    return (await this.rest<MediaStatus>(token, version, { method: 'GET', path: `/rest/videos/${encodeURIComponent(urn)}`, operation: 'GET /rest/videos/{urn}' })).body;
+    return (
+      await this.rest<MediaStatus>(token, version, { method: 'GET', path: `/rest/videos/${encodeURIComponent(urn)}`, operation: 'GET /rest/videos/{urn}' })
+    ).body;
   }
 
   /** PUTs bytes to an upload URL LinkedIn handed out; returns the part's ETag (videos need them to finalize). */

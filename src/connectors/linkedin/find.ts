@@ -51,7 +51,10 @@ export async function recentPosts(client: LinkedInClient, token: string, p: Link
     const allOlder = res.posts.length > 0 && res.posts.every((x) => (x.createdAt ?? x.publishedAt ?? Infinity) < cutoff);
     if (ended || allOlder) return posts;
   }
-  throw new ConnectorError('retryable', `LinkedIn listed more than ${MAX_PAGES * count} posts of ${p.author} without reaching ones older than the attempt; will look again`);
+  throw new ConnectorError(
+    'retryable',
+    `LinkedIn listed more than ${MAX_PAGES * count} posts of ${p.author} without reaching ones older than the attempt; will look again`,
+  );
 }
 
 const published = (urn: string): Published => ({ externalId: urn, url: postUrl(urn) });

@@ -102,7 +102,11 @@ function classify(res: Response, text: string, input: CallInput, operation: stri
   }
   // A version LinkedIn has sunset (or never had): every call fails until the version moves on.
   if (res.status === 426) {
-    return new ConnectorError('misconfigured', `${say}; LinkedIn no longer serves API version ${input.version ?? '(none)'}: set platform_options.linkedin.api_version to a current month (YYYYMM) or upgrade Pinion`, details);
+    return new ConnectorError(
+      'misconfigured',
+      `${say}; LinkedIn no longer serves API version ${input.version ?? '(none)'}: set platform_options.linkedin.api_version to a current month (YYYYMM) or upgrade Pinion`,
+      details,
+    );
   }
   if (res.status === 401) return new ConnectorError('auth_expired', say, details);
   if (res.status === 429) {

@@ -23,7 +23,13 @@ function client(config: PlatformConfig): LinkedInClient {
   if (!config.clientId || !config.clientSecret) {
     throw new PlatformNotConfigured('LinkedIn is not configured: set PINION_LINKEDIN_CLIENT_ID and PINION_LINKEDIN_CLIENT_SECRET (or run with the sandbox)');
   }
-  return new LinkedInClient({ apiBaseUrl: config.apiBaseUrl, authorizeUrl: config.authorizeUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
+  return new LinkedInClient({
+    apiBaseUrl: config.apiBaseUrl,
+    authorizeUrl: config.authorizeUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    timeoutMs: config.timeoutMs,
+  });
 }
 
 /** LinkedIn (Posts API): members and the company pages they administer; text, article cards, 1–20 images, video. */

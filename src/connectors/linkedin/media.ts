@@ -16,17 +16,26 @@ export function checkLinkedInMedia(m: MediaInfo & { unreadable?: string }): { er
     return { errors, warnings };
   }
   if (m.kind === 'image') {
-    if (!(R.imageTypes as readonly string[]).includes(m.mime)) errors.push({ field: 'mime', message: `${m.mime} images are not accepted by LinkedIn; use JPEG, PNG or GIF` });
+    if (!(R.imageTypes as readonly string[]).includes(m.mime))
+      errors.push({ field: 'mime', message: `${m.mime} images are not accepted by LinkedIn; use JPEG, PNG or GIF` });
     if (m.size > R.maxImageBytes) errors.push({ field: 'size', message: `is ${mb(m.size)}; Pinion sends LinkedIn images up to ${mb(R.maxImageBytes)}` });
     if (m.width !== null && m.height !== null && m.width * m.height >= R.maxImagePixels) {
-      errors.push({ field: 'width', message: `is ${m.width}×${m.height}; LinkedIn takes images of fewer than ${R.maxImagePixels.toLocaleString('en')} pixels` });
+      errors.push({
+        field: 'width',
+        message: `is ${m.width}×${m.height}; LinkedIn takes images of fewer than ${R.maxImagePixels.toLocaleString('en')} pixels`,
+      });
     }
   } else if (m.kind === 'video') {
-    if (!(R.videoTypes as readonly string[]).includes(m.mime)) errors.push({ field: 'mime', message: `${m.mime} videos are not accepted by LinkedIn; use MP4` });
+    if (!(R.videoTypes as readonly string[]).includes(m.mime))
+      errors.push({ field: 'mime', message: `${m.mime} videos are not accepted by LinkedIn; use MP4` });
     if (m.size > R.maxVideoBytes) errors.push({ field: 'size', message: `is ${mb(m.size)}; LinkedIn takes videos up to ${mb(R.maxVideoBytes)}` });
-    if (m.size < R.minVideoBytes) warnings.push({ field: 'size', message: `is ${Math.round(m.size / 1024)} KB; LinkedIn's guidance is at least 75 KB and it may refuse smaller videos` });
+    if (m.size < R.minVideoBytes)
+      warnings.push({ field: 'size', message: `is ${Math.round(m.size / 1024)} KB; LinkedIn's guidance is at least 75 KB and it may refuse smaller videos` });
     if (m.durationMs !== null && (m.durationMs < R.minVideoMs || m.durationMs > R.maxVideoMs)) {
-      errors.push({ field: 'duration_ms', message: `is ${m.durationMs / 1000} s; LinkedIn takes videos of ${R.minVideoMs / 1000} s to ${R.maxVideoMs / 60_000} minutes` });
+      errors.push({
+        field: 'duration_ms',
+        message: `is ${m.durationMs / 1000} s; LinkedIn takes videos of ${R.minVideoMs / 1000} s to ${R.maxVideoMs / 60_000} minutes`,
+      });
     }
   } else {
     errors.push({ field: 'mime', message: `is ${m.mime}, not an image or a video` });

@@ -62,15 +62,22 @@ export async function planLinkedIn(draft: Draft, ctx: AccountContext): Promise<P
   }
   const media = planMedia(draft, o, errors, warnings);
   const content = draft.content ?? '';
-  if (!content.trim() && !link && media.length === 0) errors.push({ field: draft.contentField, message: 'LinkedIn needs text, a link or media: give content, link, media_url or media_id' });
-  if (organization && o.visibility === 'CONNECTIONS') errors.push({ field: `${OPT}.visibility`, message: 'CONNECTIONS is for members; a company page posts PUBLIC or LOGGED_IN' });
+  if (!content.trim() && !link && media.length === 0)
+    errors.push({ field: draft.contentField, message: 'LinkedIn needs text, a link or media: give content, link, media_url or media_id' });
+  if (organization && o.visibility === 'CONNECTIONS')
+    errors.push({ field: `${OPT}.visibility`, message: 'CONNECTIONS is for members; a company page posts PUBLIC or LOGGED_IN' });
 
   // The link is an article card when the post has no media; next to media it can only go in the text.
   const linkInText = link !== undefined && media.length > 0 ? link : undefined;
   if (linkInText) {
-    adaptations.push({ kind: 'link_placed', field: draft.linkField, message: 'LinkedIn shows media or a link card, not both: the link was put at the end of the text' });
+    adaptations.push({
+      kind: 'link_placed',
+      field: draft.linkField,
+      message: 'LinkedIn shows media or a link card, not both: the link was put at the end of the text',
+    });
     for (const f of ['title', 'description', 'thumbnail_url', 'thumbnail_media_id'] as const) {
-      if (o[f] !== undefined) warnings.push({ field: `${OPT}.${f}`, message: 'is for the article card of a post without media; this post has media, so it is not sent' });
+      if (o[f] !== undefined)
+        warnings.push({ field: `${OPT}.${f}`, message: 'is for the article card of a post without media; this post has media, so it is not sent' });
     }
   }
   const text = planText(draft, content, linkInText, errors, adaptations);
@@ -81,7 +88,11 @@ export async function planLinkedIn(draft: Draft, ctx: AccountContext): Promise<P
     if (title === undefined) {
       const firstLine = content.trim().split('\n')[0]!.trim();
       title = fitText({ text: firstLine || new URL(link).host, max: LINKEDIN_LIMITS.articleTitle, count: (s) => [...s].length }).text;
-      adaptations.push({ kind: 'other', field: `${OPT}.title`, message: `is not given: the article card is titled "${title}" (from the ${firstLine ? 'first line of the content' : "link's host"}); set it to choose` });
+      adaptations.push({
+        kind: 'other',
+        field: `${OPT}.title`,
+        message: `is not given: the article card is titled "${title}" (from the ${firstLine ? 'first line of the content' : "link's host"}); set it to choose`,
+      });
     }
     const thumbnail = planThumbnail(draft, o, errors);
     article = { source: link, title, ...(o.description !== undefined && { description: o.description }), ...(thumbnail && { thumbnail }) };
@@ -111,13 +122,18 @@ function planText(draft: Draft, content: string, tail: string | undefined, error
   }
   const fitted = fitText({ text: content, max: MAX, count: littleTextLength, tail });
   const tags = fitted.droppedHashtags.length ? `; dropped ${fitted.droppedHashtags.join(' ')}` : '';
-  adaptations.push({ kind: 'text_fitted', field: draft.contentField, message: `is ${length} characters after LinkedIn's escaping, over its ${MAX}: cut to fit${tags}` });
+  adaptations.push({
+    kind: 'text_fitted',
+    field: draft.contentField,
+    message: `is ${length} characters after LinkedIn's escaping, over its ${MAX}: cut to fit${tags}`,
+  });
   return fitted.text;
 }
 
 function planThumbnail(d: Draft, o: LinkedInOptions, errors: FieldIssue[]): LinkedInMediaItem | undefined {
   const alt = o.alt_text !== undefined ? { alt_text: o.alt_text } : {};
-  if (o.thumbnail_url !== undefined && o.thumbnail_media_id !== undefined) errors.push({ field: `${OPT}.thumbnail_media_id`, message: 'give either thumbnail_url or thumbnail_media_id, not both' });
+  if (o.thumbnail_url !== undefined && o.thumbnail_media_id !== undefined)
+    errors.push({ field: `${OPT}.thumbnail_media_id`, message: 'give either thumbnail_url or thumbnail_media_id, not both' });
   if (o.thumbnail_media_id !== undefined) {
     const field = `${OPT}.thumbnail_media_id`;
     const info = d.media(o.thumbnail_media_id);
@@ -149,7 +165,8 @@ function planMedia(d: Draft, o: LinkedInOptions, errors: FieldIssue[], warnings:
       if (!isHttpUrl(ref.url)) return errors.push({ field, message: 'must be an http(s) URL' });
       items.push({ field, item: { kind: 'image', source: ref.url, ...(alt !== undefined && { alt_text: alt }) } });
     }
-    if (alt === undefined && items.at(-1)?.item.kind === 'image') warnings.push({ field: altField, message: 'is missing; alt text makes the image accessible to people using screen readers' });
+    if (alt === undefined && items.at(-1)?.item.kind === 'image')
+      warnings.push({ field: altField, message: 'is missing; alt text makes the image accessible to people using screen readers' });
   };
 
   if (d.mediaUrl && d.mediaId) errors.push({ field: 'media_id', message: 'give either media_url or media_id, not both' });
@@ -158,12 +175,15 @@ function planMedia(d: Draft, o: LinkedInOptions, errors: FieldIssue[], warnings:
 
   (o.images ?? []).forEach((img, i) => {
     const at = `${OPT}.images.${i}`;
-    if ((img.media_url === undefined) === (img.media_id === undefined)) return errors.push({ field: at, message: 'needs exactly one of media_url or media_id' });
+    if ((img.media_url === undefined) === (img.media_id === undefined))
+      return errors.push({ field: at, message: 'needs exactly one of media_url or media_id' });
     add(img.media_id !== undefined ? `${at}.media_id` : `${at}.media_url`, `${at}.alt_text`, { url: img.media_url, id: img.media_id }, img.alt_text);
   });
 
   const video = items.find((m) => m.item.kind === 'video');
-  if (video && items.length > 1) errors.push({ field: video.field, message: `is a video; LinkedIn takes one video alone, or 1 to ${LINKEDIN_LIMITS.maxImages} images, per post` });
-  if (items.length > LINKEDIN_LIMITS.maxImages) errors.push({ field: `${OPT}.images`, message: `makes ${items.length} images; LinkedIn takes at most ${LINKEDIN_LIMITS.maxImages} per post` });
+  if (video && items.length > 1)
+    errors.push({ field: video.field, message: `is a video; LinkedIn takes one video alone, or 1 to ${LINKEDIN_LIMITS.maxImages} images, per post` });
+  if (items.length > LINKEDIN_LIMITS.maxImages)
+    errors.push({ field: `${OPT}.images`, message: `makes ${items.length} images; LinkedIn takes at most ${LINKEDIN_LIMITS.maxImages} per post` });
   return items.map((m) => m.item);
 }

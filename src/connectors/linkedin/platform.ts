@@ -59,7 +59,16 @@ export const LINKEDIN_FACTS: PlatformFacts = {
   text: { max: LINKEDIN_LIMITS.commentary, count: littleTextLength, unit: 'characters (after LinkedIn escaping)' },
   /** A link becomes an article card (content.article.source); with media it goes in the text. */
   links: 'field',
-  capabilities: { images: true, maxImages: LINKEDIN_LIMITS.maxImages, video: true, carousel: false, threads: false, altText: true, mediaRequired: false, boards: false },
+  capabilities: {
+    images: true,
+    maxImages: LINKEDIN_LIMITS.maxImages,
+    video: true,
+    carousel: false,
+    threads: false,
+    altText: true,
+    mediaRequired: false,
+    boards: false,
+  },
   /**
    * 150 post creations per member per UTC day (Share on LinkedIn's published figure; LinkedIn's
    * throttles are per endpoint and reset at midnight UTC); LinkedIn publishes no burst limit, so

@@ -59,17 +59,28 @@ export function linkedInPublisher(client: LinkedInClient, opts: UploadOptions = 
     const image = async (slot: string, item: LinkedInMediaItem) => {
       const saved = progress.images[slot];
       if (saved && (await reuseImage(target, saved, opts))) return saved;
-      return uploadImage(target, await bytesOf(item, input), (urn) => {
-        progress.images[slot] = urn;
-        return save();
-      }, opts);
+      return uploadImage(
+        target,
+        await bytesOf(item, input),
+        (urn) => {
+          progress.images[slot] = urn;
+          return save();
+        },
+        opts,
+      );
     };
     const media = p.media ?? [];
     if (media[0]?.kind === 'video') {
-      const urn = await uploadVideo(target, await bytesOf(media[0], input), progress.video, (v) => {
-        progress.video = v;
-        return save();
-      }, opts);
+      const urn = await uploadVideo(
+        target,
+        await bytesOf(media[0], input),
+        progress.video,
+        (v) => {
+          progress.video = v;
+          return save();
+        },
+        opts,
+      );
       return { media: { id: urn, ...(p.video_title !== undefined && { title: p.video_title }) } };
     }
     if (media.length === 1) return { media: { id: await image('m0', media[0]!), ...(media[0]!.alt_text !== undefined && { altText: media[0]!.alt_text }) } };
@@ -94,7 +105,13 @@ export function linkedInPublisher(client: LinkedInClient, opts: UploadOptions = 
     return undefined;
   }
 
-  async function search(p: LinkedInPayload, withToken: WithToken, since: number, progress: LinkedInProgress, exclude: ReadonlySet<string>): Promise<FoundPublished | null> {
+  async function search(
+    p: LinkedInPayload,
+    withToken: WithToken,
+    since: number,
+    progress: LinkedInProgress,
+    exclude: ReadonlySet<string>,
+  ): Promise<FoundPublished | null> {
     const posts = await withToken((t) => recentPosts(client, t, p, since));
     return pickFound(posts, p, knownMedia(p, progress), exclude);
   }

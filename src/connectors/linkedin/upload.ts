@@ -38,12 +38,15 @@ async function untilAvailable(t: Target, kind: 'image' | 'video', urn: string, o
   const giveUpAt = clock.now() + timeoutMs;
   let wait = opts.pollMs ?? 500;
   for (;;) {
-    const status: MediaStatus = await t.withToken((token) => (kind === 'image' ? t.client.image(token, t.version, urn) : t.client.video(token, t.version, urn)));
+    const status: MediaStatus = await t.withToken((token) =>
+      kind === 'image' ? t.client.image(token, t.version, urn) : t.client.video(token, t.version, urn),
+    );
     if (status.status === 'AVAILABLE') return;
     if (status.status === 'PROCESSING_FAILED') {
       throw new ConnectorError('rejected', `LinkedIn could not process the ${kind} (${urn}): ${status.processingFailureReason ?? 'processing failed'}`);
     }
-    if (clock.now() >= giveUpAt) throw new ConnectorError('retryable', `LinkedIn was still processing the ${kind} (${urn}) after ${Math.round(timeoutMs / 1000)} s`);
+    if (clock.now() >= giveUpAt)
+      throw new ConnectorError('retryable', `LinkedIn was still processing the ${kind} (${urn}) after ${Math.round(timeoutMs / 1000)} s`);
     await clock.sleep(wait);
     wait = Math.min(wait * 2, opts.maxPollMs ?? 10_000);
   }
@@ -76,7 +79,13 @@ export async function reuseImage(t: Target, urn: string, opts: UploadOptions): P
  * video: parts already sent are not sent again, and a second video is never started while the
  * first can still be finished.
  */
-export async function uploadVideo(t: Target, media: MediaBytes, progress: VideoProgress | undefined, save: (p: VideoProgress) => Promise<void>, opts: UploadOptions): Promise<string> {
+export async function uploadVideo(
+  t: Target,
+  media: MediaBytes,
+  progress: VideoProgress | undefined,
+  save: (p: VideoProgress) => Promise<void>,
+  opts: UploadOptions,
+): Promise<string> {
   let p = progress;
   if (p) {
     let status: MediaStatus | undefined;

@@ -37,7 +37,11 @@ export interface PollOptions {
  * still processing after `maxWaitMs` ends the attempt retryably, so the scheduler's backoff takes
  * over and nothing is created twice (the container id is saved).
  */
-export async function pollContainer(read: () => Promise<ContainerStatus>, platform: string, opts: PollOptions): Promise<{ state: ContainerState; status: ContainerStatus }> {
+export async function pollContainer(
+  read: () => Promise<ContainerStatus>,
+  platform: string,
+  opts: PollOptions,
+): Promise<{ state: ContainerState; status: ContainerStatus }> {
   const start = opts.clock.now();
   let delay = opts.firstDelayMs ?? 250;
   for (;;) {
@@ -45,7 +49,10 @@ export async function pollContainer(read: () => Promise<ContainerStatus>, platfo
     const state = stateOf(status);
     if (state !== 'IN_PROGRESS') return { state, status };
     if (opts.clock.now() - start + delay > (opts.maxWaitMs ?? 5 * 60_000)) {
-      throw new ConnectorError('retryable', `${platform}: the media container ${status.id ?? ''} is still being processed; Pinion will look again`.replace('  ', ' '));
+      throw new ConnectorError(
+        'retryable',
+        `${platform}: the media container ${status.id ?? ''} is still being processed; Pinion will look again`.replace('  ', ' '),
+      );
     }
     await opts.clock.sleep(delay);
     delay = Math.min(delay * 2, opts.maxDelayMs ?? 30_000);

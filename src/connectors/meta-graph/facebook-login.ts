@@ -32,7 +32,13 @@ interface PageEntry {
   instagram_business_account?: { id: string; username?: string };
 }
 
-const forever = (accessToken: string): TokenSet => ({ accessToken, refreshToken: null, accessExpiresAt: null, refreshExpiresAt: null, scopes: [...FACEBOOK_LOGIN_SCOPES] });
+const forever = (accessToken: string): TokenSet => ({
+  accessToken,
+  refreshToken: null,
+  accessExpiresAt: null,
+  refreshExpiresAt: null,
+  scopes: [...FACEBOOK_LOGIN_SCOPES],
+});
 
 /**
  * Facebook Login for Business: code → short-lived user token → long-lived user token
@@ -43,7 +49,8 @@ const forever = (accessToken: string): TokenSet => ({ accessToken, refreshToken:
  */
 export function facebookLogin(app: FacebookLoginApp): OAuthFlow {
   const v = `/${GRAPH_VERSION}`;
-  const call = <T>(path: string, query: Record<string, string>, oauth = false) => callGraph<T>(app.http, { method: 'GET', host: 'graph.facebook.com', path: `${v}${path}`, query, oauth });
+  const call = <T>(path: string, query: Record<string, string>, oauth = false) =>
+    callGraph<T>(app.http, { method: 'GET', host: 'graph.facebook.com', path: `${v}${path}`, query, oauth });
   return {
     authorizeUrl({ redirectUri, state }) {
       const url = new URL(app.authorizeUrl);
@@ -55,7 +62,11 @@ export function facebookLogin(app: FacebookLoginApp): OAuthFlow {
       return url.toString();
     },
     async exchangeCode({ code, redirectUri }) {
-      const short = await call<{ access_token: string }>('/oauth/access_token', { client_id: app.clientId, client_secret: app.clientSecret, redirect_uri: redirectUri, code }, true);
+      const short = await call<{ access_token: string }>(
+        '/oauth/access_token',
+        { client_id: app.clientId, client_secret: app.clientSecret, redirect_uri: redirectUri, code },
+        true,
+      );
       const long = await call<{ access_token: string; expires_in?: number }>(
         '/oauth/access_token',
         { grant_type: 'fb_exchange_token', client_id: app.clientId, client_secret: app.clientSecret, fb_exchange_token: short.access_token },
@@ -68,7 +79,13 @@ export function facebookLogin(app: FacebookLoginApp): OAuthFlow {
       throw new ConnectorError('auth_revoked', 'Facebook Page tokens cannot be refreshed; reconnect the account');
     },
     async identify(accessToken): Promise<AccountIdentity> {
-      const me = await callGraph<{ id: string; name?: string }>(app.http, { method: 'GET', host: 'graph.facebook.com', path: `${v}/me`, token: accessToken, query: { fields: 'id,name' } });
+      const me = await callGraph<{ id: string; name?: string }>(app.http, {
+        method: 'GET',
+        host: 'graph.facebook.com',
+        path: `${v}/me`,
+        token: accessToken,
+        query: { fields: 'id,name' },
+      });
       return { externalId: me.id, username: me.name ?? me.id, displayName: me.name ?? null, avatarUrl: null, accountType: 'page' };
     },
     async accounts(tokens): Promise<GrantedAccount[]> {
@@ -82,12 +99,22 @@ export function facebookLogin(app: FacebookLoginApp): OAuthFlow {
       const granted: GrantedAccount[] = [];
       for (const page of pages.data) {
         if (!page.access_token) continue; // a Page the person may see but not post to
-        granted.push({ platform: 'facebook', identity: { externalId: page.id, username: page.name, displayName: page.name, avatarUrl: null, accountType: 'page' }, tokens: forever(page.access_token) });
+        granted.push({
+          platform: 'facebook',
+          identity: { externalId: page.id, username: page.name, displayName: page.name, avatarUrl: null, accountType: 'page' },
+          tokens: forever(page.access_token),
+        });
         const ig = page.instagram_business_account;
         if (ig) {
           granted.push({
             platform: 'instagram',
-            identity: { externalId: ig.id, username: ig.username ?? ig.id, displayName: `${ig.username ?? ig.id} (${page.name})`, avatarUrl: null, accountType: `BUSINESS${VIA_FACEBOOK}` },
+            identity: {
+              externalId: ig.id,
+              username: ig.username ?? ig.id,
+              displayName: `${ig.username ?? ig.id} (${page.name})`,
+              avatarUrl: null,
+              accountType: `BUSINESS${VIA_FACEBOOK}`,
+            },
             tokens: forever(page.access_token),
           });
         }

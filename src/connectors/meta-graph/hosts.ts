@@ -6,9 +6,18 @@
  * another Meta host goes to that host when the base URL is one of Meta's production hosts, and to
  * the same base URL otherwise (the sandbox serves every host's paths on each mount).
  */
-export type MetaHost = 'graph.facebook.com' | 'graph.instagram.com' | 'api.instagram.com' | 'graph.threads.net' | 'rupload.facebook.com' | 'graph-video.facebook.com';
+export type MetaHost =
+  'graph.facebook.com' | 'graph.instagram.com' | 'api.instagram.com' | 'graph.threads.net' | 'rupload.facebook.com' | 'graph-video.facebook.com';
 
-const PRODUCTION = new Set<string>(['graph.facebook.com', 'graph.instagram.com', 'api.instagram.com', 'graph.threads.net', 'graph.threads.com', 'rupload.facebook.com', 'graph-video.facebook.com']);
+const PRODUCTION = new Set<string>([
+  'graph.facebook.com',
+  'graph.instagram.com',
+  'api.instagram.com',
+  'graph.threads.net',
+  'graph.threads.com',
+  'rupload.facebook.com',
+  'graph-video.facebook.com',
+]);
 
 /** The Graph API version Pinion speaks (the latest in the docs it was written against is v25.0). */
 export const GRAPH_VERSION = 'v21.0';

@@ -41,7 +41,8 @@ export interface GraphError {
 }
 
 const ids = (path: string) => path.split('/').filter((s) => /^\d+(_\d+)?$/.test(s));
-const defined = (o: Record<string, string | number | boolean | undefined>) => Object.entries(o).filter((e): e is [string, string | number | boolean] => e[1] !== undefined);
+const defined = (o: Record<string, string | number | boolean | undefined>) =>
+  Object.entries(o).filter((e): e is [string, string | number | boolean] => e[1] !== undefined);
 
 /** One Graph API call with its failure classified once, so callers act on kinds, never on codes. */
 export async function callGraph<T>(opts: GraphHttpOptions, call: GraphCall): Promise<T> {
@@ -54,7 +55,11 @@ export async function callGraph<T>(opts: GraphHttpOptions, call: GraphCall): Pro
     const busy = mustWait(url.host, ids(call.path), clock);
     if (busy) {
       const at = new Date(busy.until);
-      throw new ConnectorError('rate_limited', say(`Meta reports usage at ${busy.percent}% (${busy.header}); Pinion waits until ${at.toISOString()} before writing again`), { retryAt: at, operation });
+      throw new ConnectorError(
+        'rate_limited',
+        say(`Meta reports usage at ${busy.percent}% (${busy.header}); Pinion waits until ${at.toISOString()} before writing again`),
+        { retryAt: at, operation },
+      );
     }
   }
   const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
@@ -80,7 +85,14 @@ export async function callGraph<T>(opts: GraphHttpOptions, call: GraphCall): Pro
   }
   if (res.ok && parsed !== undefined) return parsed as T;
   if (res.ok) throw new ConnectorError(call.makes ? 'unknown_outcome' : 'retryable', say('answer is not JSON'), { operation, status: res.status });
-  throw classifyGraphError(res.status, readGraphError(parsed, text || `HTTP ${res.status}`), { operation, say, makes: call.makes ?? false, oauth: call.oauth ?? false, headers: res.headers, now: clock.now() });
+  throw classifyGraphError(res.status, readGraphError(parsed, text || `HTTP ${res.status}`), {
+    operation,
+    say,
+    makes: call.makes ?? false,
+    oauth: call.oauth ?? false,
+    headers: res.headers,
+    now: clock.now(),
+  });
 }
 
 export function readGraphError(parsed: unknown, fallback: string): GraphError {
@@ -112,10 +124,14 @@ export function classifyGraphError(
   const message = ctx.say(`${text}${codes}`);
   const details = { status, platformCode: e.code, operation: ctx.operation };
   // 101 invalid app id, 191 redirect URI not allowed, 1 "Error validating client secret": the app is wrong, not the person.
-  if (ctx.oauth && (e.code === 101 || e.code === 191 || /client[ _](secret|id)/i.test(e.message))) return new ConnectorError('misconfigured', `${message}; check the app id and secret`, details);
+  if (ctx.oauth && (e.code === 101 || e.code === 191 || /client[ _](secret|id)/i.test(e.message)))
+    return new ConnectorError('misconfigured', `${message}; check the app id and secret`, details);
   if (e.code === 190 || e.code === 102 || status === 401) return new ConnectorError('auth_expired', message, details);
   if ((e.code !== undefined && RATE_LIMIT_CODES.has(e.code)) || e.subcode === QUOTA_SUBCODE || status === 429) {
-    return new ConnectorError('rate_limited', message, { ...details, retryAt: regainAt(ctx.headers, ctx.now, e.subcode === QUOTA_SUBCODE ? 3600_000 : 600_000) });
+    return new ConnectorError('rate_limited', message, {
+      ...details,
+      retryAt: regainAt(ctx.headers, ctx.now, e.subcode === QUOTA_SUBCODE ? 3600_000 : 600_000),
+    });
   }
   if ((e.code !== undefined && TRANSIENT_CODES.has(e.code)) || status >= 500 || status === 408) {
     // Meta may have made the post before its server failed: look for it before posting again.

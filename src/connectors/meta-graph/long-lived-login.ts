@@ -21,7 +21,14 @@ export interface LongLivedLoginSpec {
 export function longLivedLogin(config: PlatformConfig, spec: LongLivedLoginSpec): OAuthFlow {
   const { http, clientId, clientSecret } = appOf(config, spec.platform);
   const app = { http, clientId, clientSecret, codeHost: spec.codeHost, graphHost: spec.graphHost, grantPrefix: spec.grantPrefix, scopes: spec.scopes };
-  const me = (token: string) => callGraph<Record<string, string | undefined>>(http, { method: 'GET', host: spec.graphHost, path: `/${spec.version}/me`, token, query: { fields: spec.meFields } });
+  const me = (token: string) =>
+    callGraph<Record<string, string | undefined>>(http, {
+      method: 'GET',
+      host: spec.graphHost,
+      path: `/${spec.version}/me`,
+      token,
+      query: { fields: spec.meFields },
+    });
   return {
     authorizeUrl({ redirectUri, state }) {
       const url = new URL(config.authorizeUrl);

@@ -43,7 +43,13 @@ function parseCredential(refresh: string): { token: string; issuedAt: number; ex
 function tokenSet(app: LongLivedApp, t: TokenAnswer, now: number): TokenSet {
   // Meta's examples show 5183944 s (60 days); a missing expires_in is read as that.
   const expires = new Date(now + (t.expires_in ?? 5_183_944) * 1000);
-  return { accessToken: t.access_token, refreshToken: credential(t.access_token, now, expires.getTime()), accessExpiresAt: expires, refreshExpiresAt: expires, scopes: [...app.scopes] };
+  return {
+    accessToken: t.access_token,
+    refreshToken: credential(t.access_token, now, expires.getTime()),
+    accessExpiresAt: expires,
+    refreshExpiresAt: expires,
+    scopes: [...app.scopes],
+  };
 }
 
 /** Code → short-lived → long-lived token set. */

@@ -2,7 +2,12 @@ import { ConnectorError } from '../errors.js';
 
 /** Instagram's `content_publishing_limit` and Threads' `threads_publishing_limit` answer. */
 export interface PublishingLimit {
-  data?: Array<{ quota_usage?: number; config?: { quota_total?: number; quota_duration?: number }; reply_quota_usage?: number; reply_config?: { quota_total?: number; quota_duration?: number } }>;
+  data?: Array<{
+    quota_usage?: number;
+    config?: { quota_total?: number; quota_duration?: number };
+    reply_quota_usage?: number;
+    reply_config?: { quota_total?: number; quota_duration?: number };
+  }>;
 }
 
 /**
@@ -11,11 +16,7 @@ export interface PublishingLimit {
  * lists the times (epoch ms) of the account's latest posts: the window frees up when the oldest
  * counted post leaves it; without them Pinion looks again in an hour.
  */
-export function checkQuota(
-  platform: string,
-  limit: PublishingLimit,
-  opts: { now: number; recent?: number[]; replies?: boolean; fallbackTotal: number },
-): void {
+export function checkQuota(platform: string, limit: PublishingLimit, opts: { now: number; recent?: number[]; replies?: boolean; fallbackTotal: number }): void {
   const d = limit.data?.[0];
   const used = (opts.replies ? d?.reply_quota_usage : d?.quota_usage) ?? 0;
   const cfg = opts.replies ? d?.reply_config : d?.config;

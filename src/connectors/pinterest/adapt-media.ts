@@ -12,7 +12,14 @@ export type MediaSource =
   | { source_type: 'image_base64'; content_type: string; data: string }
   | { source_type: 'multiple_image_urls'; items: Array<{ url: string; title?: string; description?: string; link?: string }> }
   | { source_type: 'multiple_image_base64'; items: Array<{ content_type: string; data: string; title?: string; description?: string; link?: string }> }
-  | { source_type: 'video_id'; media_id: string; cover_image_url?: string; cover_image_data?: string; cover_image_content_type?: string; cover_image_key_frame_time?: number };
+  | {
+      source_type: 'video_id';
+      media_id: string;
+      cover_image_url?: string;
+      cover_image_data?: string;
+      cover_image_content_type?: string;
+      cover_image_key_frame_time?: number;
+    };
 
 const OPT = 'platform_options.pinterest';
 /** image_base64 takes only these (spec: content_type jpeg|png). */
@@ -53,30 +60,41 @@ export function pinMediaSource(
   const { options: o } = input;
   const { limits } = PINTEREST;
   if (o.carousel) {
-    if (input.mediaUrl || input.mediaId) out.errors.push({ field: input.mediaUrl ? 'media_url' : 'media_id', message: `give either one image or ${OPT}.carousel, not both` });
+    if (input.mediaUrl || input.mediaId)
+      out.errors.push({ field: input.mediaUrl ? 'media_url' : 'media_id', message: `give either one image or ${OPT}.carousel, not both` });
     if (o.carousel.length < limits.carouselMin || o.carousel.length > limits.carouselMax) {
       out.errors.push({ field: `${OPT}.carousel`, message: `must have ${limits.carouselMin} to ${limits.carouselMax} images (has ${o.carousel.length})` });
     }
     const stored = o.carousel.some((i) => i.media_id !== undefined);
     const items = o.carousel.map((item, i) => {
       const at = `${OPT}.carousel.${i}`;
-      if ((item.media_url === undefined) === (item.media_id === undefined)) out.errors.push({ field: at, message: 'needs exactly one of media_url or media_id' });
+      if ((item.media_url === undefined) === (item.media_id === undefined))
+        out.errors.push({ field: at, message: 'needs exactly one of media_url or media_id' });
       else if (stored !== (item.media_id !== undefined)) out.errors.push({ field: at, message: 'all slides must be URLs or all uploaded media, not a mix' });
       if (item.media_url !== undefined && !isHttpUrl(item.media_url)) out.errors.push({ field: `${at}.media_url`, message: 'must be an http(s) URL' });
       if (item.media_id !== undefined) {
         const info = input.media(item.media_id);
-        if (storedImage(`${at}.media_id`, info, item.media_id, out) && info.kind !== 'image') out.errors.push({ field: `${at}.media_id`, message: `is a ${info.kind}; carousel slides are images` });
+        if (storedImage(`${at}.media_id`, info, item.media_id, out) && info.kind !== 'image')
+          out.errors.push({ field: `${at}.media_id`, message: `is a ${info.kind}; carousel slides are images` });
       }
       let link = item.link;
       if (link !== undefined) {
         if (!isHttpUrl(link)) out.errors.push({ field: `${at}.link`, message: 'must be an http(s) URL' });
         else link = input.tag(link);
       }
-      for (const [k, max] of [['title', limits.title], ['description', limits.description]] as const) {
+      for (const [k, max] of [
+        ['title', limits.title],
+        ['description', limits.description],
+      ] as const) {
         const v = item[k];
-        if (v !== undefined && [...v].length > max) out.errors.push({ field: `${at}.${k}`, message: `must be at most ${max} characters for Pinterest (has ${[...v].length})` });
+        if (v !== undefined && [...v].length > max)
+          out.errors.push({ field: `${at}.${k}`, message: `must be at most ${max} characters for Pinterest (has ${[...v].length})` });
       }
-      const text = { ...(item.title !== undefined && { title: item.title }), ...(item.description !== undefined && { description: item.description }), ...(link !== undefined && { link }) };
+      const text = {
+        ...(item.title !== undefined && { title: item.title }),
+        ...(item.description !== undefined && { description: item.description }),
+        ...(link !== undefined && { link }),
+      };
       const info = item.media_id ? input.media(item.media_id) : undefined;
       return { url: item.media_url ?? '', content_type: info?.mime ?? 'image/jpeg', data: item.media_id ? mediaRef(item.media_id) : '', ...text };
     });
@@ -105,7 +123,10 @@ function videoSource(mediaId: string, o: PinterestOptions, media: (id: string) =
   if (covers > 1) out.errors.push({ field: `${OPT}.cover_image_url`, message: 'give one cover: cover_image_url, cover_media_id or cover_key_frame_time' });
   // Pinterest refuses a video pin without a cover (400, "A valid image url must be provided"), so say so before it is due.
   if (covers === 0) {
-    out.errors.push({ field: `${OPT}.cover_image_url`, message: 'a video pin needs a cover: give cover_image_url, cover_media_id or cover_key_frame_time (seconds into the video)' });
+    out.errors.push({
+      field: `${OPT}.cover_image_url`,
+      message: 'a video pin needs a cover: give cover_image_url, cover_media_id or cover_key_frame_time (seconds into the video)',
+    });
   }
   const source: MediaSource = { source_type: 'video_id', media_id: mediaRef(mediaId) };
   if (o.cover_image_url !== undefined) {

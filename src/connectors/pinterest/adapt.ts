@@ -27,14 +27,18 @@ export const pinterestLength = (s: string) => [...s].length;
  * post-wide `content` becomes the description, fitted to 800 characters when longer (an
  * adaptation); text written for Pinterest (`description`, `content` override) is never changed.
  */
-export function adaptPin(d: Draft, target: { boardId: string; sectionId?: string }): { payload: PinCreate; errors: FieldIssue[]; warnings: FieldIssue[]; adaptations: Adaptation[] } {
+export function adaptPin(
+  d: Draft,
+  target: { boardId: string; sectionId?: string },
+): { payload: PinCreate; errors: FieldIssue[]; warnings: FieldIssue[]; adaptations: Adaptation[] } {
   const errors: FieldIssue[] = [];
   const warnings: FieldIssue[] = [];
   const adaptations: Adaptation[] = [];
   const { limits } = PINTEREST;
   const o = d.options as PinterestOptions;
   const tooLong = (field: string, value: string | undefined, max: number) => {
-    if (value !== undefined && pinterestLength(value) > max) errors.push({ field, message: `must be at most ${max} characters for Pinterest (has ${pinterestLength(value)})` });
+    if (value !== undefined && pinterestLength(value) > max)
+      errors.push({ field, message: `must be at most ${max} characters for Pinterest (has ${pinterestLength(value)})` });
   };
 
   tooLong(`${OPT}.title`, o.title, limits.title);
@@ -48,7 +52,10 @@ export function adaptPin(d: Draft, target: { boardId: string; sectionId?: string
     tooLong(descField, description, limits.description);
   }
   if (description && pinterestLength(description) > limits.descriptionAdvised && pinterestLength(description) <= limits.description) {
-    warnings.push({ field: descField, message: `is ${pinterestLength(description)} characters; Pinterest shows about the first ${limits.descriptionAdvised} in feeds` });
+    warnings.push({
+      field: descField,
+      message: `is ${pinterestLength(description)} characters; Pinterest shows about the first ${limits.descriptionAdvised} in feeds`,
+    });
   }
   tooLong(`${OPT}.alt_text`, o.alt_text, limits.altText);
 
@@ -57,7 +64,11 @@ export function adaptPin(d: Draft, target: { boardId: string; sectionId?: string
     if (!isHttpUrl(d.link)) errors.push({ field: d.linkField, message: 'must be an http(s) URL' });
     else {
       link = d.tag(d.link);
-      if (pinterestLength(link) > limits.link) errors.push({ field: d.linkField, message: `must be at most ${limits.link} characters for Pinterest${link !== d.link ? ' after UTM tagging' : ''} (has ${pinterestLength(link)})` });
+      if (pinterestLength(link) > limits.link)
+        errors.push({
+          field: d.linkField,
+          message: `must be at most ${limits.link} characters for Pinterest${link !== d.link ? ' after UTM tagging' : ''} (has ${pinterestLength(link)})`,
+        });
       if (link.startsWith('http:')) warnings.push({ field: d.linkField, message: 'is not https; Pinterest may flag insecure destinations' });
     }
   }

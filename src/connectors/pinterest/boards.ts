@@ -67,14 +67,27 @@ export class BoardDirectory implements BoardsCapability {
   async create(ctx: AccountContext, input: { name: string; description?: string; privacy?: string }): Promise<Board> {
     const created = await this.write(ctx, (token) => this.client(ctx).createBoard(token, { ...input, privacy: input.privacy as PinterestBoard['privacy'] }));
     await upsertBoards(ctx.db, ctx.account.id, [created], Date.now());
-    return toBoard(await ctx.db.selectFrom('boards').selectAll().where('account_id', '=', ctx.account.id).where('external_id', '=', created.id).executeTakeFirstOrThrow());
+    return toBoard(
+      await ctx.db.selectFrom('boards').selectAll().where('account_id', '=', ctx.account.id).where('external_id', '=', created.id).executeTakeFirstOrThrow(),
+    );
   }
 
   async sections(ctx: AccountContext, boardId: string, opts: { refresh?: boolean } = {}): Promise<Section[]> {
     const accountId = ctx.account.id;
-    const board = await ctx.db.selectFrom('boards').select('sections_fetched_at').where('account_id', '=', accountId).where('external_id', '=', boardId).executeTakeFirstOrThrow();
+    const board = await ctx.db
+      .selectFrom('boards')
+      .select('sections_fetched_at')
+      .where('account_id', '=', accountId)
+      .where('external_id', '=', boardId)
+      .executeTakeFirstOrThrow();
     if (opts.refresh || board.sections_fetched_at === null) await this.syncSections(ctx, boardId);
-    const rows = await ctx.db.selectFrom('board_sections').selectAll().where('account_id', '=', accountId).where('board_external_id', '=', boardId).orderBy('name').execute();
+    const rows = await ctx.db
+      .selectFrom('board_sections')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('board_external_id', '=', boardId)
+      .orderBy('name')
+      .execute();
     return rows.map((r) => ({ id: r.external_id, boardId, name: r.name }));
   }
 
@@ -96,7 +109,10 @@ export class BoardDirectory implements BoardsCapability {
     await ctx.db.transaction().execute(async (trx) => {
       const keep = boards.map((b) => b.id);
       // Platform lists lag writes: a board made or seen moments ago may be missing from this list, so it is kept a while.
-      let gone = trx.deleteFrom('boards').where('account_id', '=', accountId).where('fetched_at', '<', now - LIST_LAG_GRACE_MS);
+      let gone = trx
+        .deleteFrom('boards')
+        .where('account_id', '=', accountId)
+        .where('fetched_at', '<', now - LIST_LAG_GRACE_MS);
       if (keep.length) gone = gone.where('external_id', 'not in', keep);
       await gone.execute();
       await upsertBoards(trx, accountId, boards, now);
@@ -111,7 +127,12 @@ export class BoardDirectory implements BoardsCapability {
     const now = Date.now();
     await ctx.db.transaction().execute(async (trx) => {
       let gone = trx.deleteFrom('board_sections').where('account_id', '=', accountId).where('board_external_id', '=', boardId);
-      if (sections.length) gone = gone.where('external_id', 'not in', sections.map((s) => s.id));
+      if (sections.length)
+        gone = gone.where(
+          'external_id',
+          'not in',
+          sections.map((s) => s.id),
+        );
       await gone.execute();
       await upsertSections(trx, accountId, boardId, sections, now);
       await trx.updateTable('boards').set({ sections_fetched_at: now }).where('account_id', '=', accountId).where('external_id', '=', boardId).execute();

@@ -27,7 +27,11 @@ function tokenFailure(err: unknown): unknown {
   if (!(err instanceof ConnectorError)) return err;
   if (err.details.platformCode === GRANT_INVALID) return new ConnectorError('auth_revoked', err.message, err.details);
   if (err.details.status === 401 || err.details.status === 403) {
-    return new ConnectorError('misconfigured', `${err.message}. Pinterest refused Pinion's app credentials: check platforms.pinterest.clientId and clientSecret (PINION_PINTEREST_CLIENT_ID, PINION_PINTEREST_CLIENT_SECRET)`, err.details);
+    return new ConnectorError(
+      'misconfigured',
+      `${err.message}. Pinterest refused Pinion's app credentials: check platforms.pinterest.clientId and clientSecret (PINION_PINTEREST_CLIENT_ID, PINION_PINTEREST_CLIENT_SECRET)`,
+      err.details,
+    );
   }
   if (err.kind === 'rejected' || err.kind === 'not_found') return new ConnectorError('auth_revoked', err.message, err.details);
   return err;
@@ -145,7 +149,13 @@ export class PinterestClient implements OAuthFlow {
       auth: { bearer: accessToken },
     });
     if (!a.id || !a.username) throw new ConnectorError('rejected', 'Pinterest GET /user_account returned no id or username');
-    return { externalId: a.id, username: a.username, displayName: a.business_name ?? null, avatarUrl: a.profile_image ?? null, accountType: a.account_type ?? null };
+    return {
+      externalId: a.id,
+      username: a.username,
+      displayName: a.business_name ?? null,
+      avatarUrl: a.profile_image ?? null,
+      accountType: a.account_type ?? null,
+    };
   }
 
   async listBoards(accessToken: string): Promise<PinterestBoard[]> {
@@ -177,7 +187,11 @@ export class PinterestClient implements OAuthFlow {
       } catch (err) {
         if (!isImageFetchFailure(err)) throw err;
         if (attempt >= attempts) {
-          throw new ConnectorError('rejected', `${err.message}; tried ${attempts} times: make sure the image URL answers Pinterest from the internet`, err.details);
+          throw new ConnectorError(
+            'rejected',
+            `${err.message}; tried ${attempts} times: make sure the image URL answers Pinterest from the internet`,
+            err.details,
+          );
         }
         await clock.sleep((this.app.imageFetchRetryDelayMs ?? 2000) * 2 ** (attempt - 1));
       }
@@ -209,7 +223,11 @@ export class PinterestClient implements OAuthFlow {
   }
 
   /** A pin's metrics over whole UTC days (GET /v5/pins/{pin_id}/analytics, rate category org_analytics). */
-  pinAnalytics(accessToken: string, pinId: string, range: { startDate: string; endDate: string; metricTypes: readonly string[] }): Promise<PinAnalyticsResponse> {
+  pinAnalytics(
+    accessToken: string,
+    pinId: string,
+    range: { startDate: string; endDate: string; metricTypes: readonly string[] },
+  ): Promise<PinAnalyticsResponse> {
     return callPinterest(this.http, {
       method: 'GET',
       path: `/pins/${encodeURIComponent(pinId)}/analytics`,

@@ -15,7 +15,13 @@ function client(config: PlatformConfig): PinterestClient {
   if (!config.clientId || !config.clientSecret) {
     throw new PlatformNotConfigured('Pinterest is not configured: set PINION_PINTEREST_CLIENT_ID and PINION_PINTEREST_CLIENT_SECRET (or run with the sandbox)');
   }
-  return new PinterestClient({ apiBaseUrl: config.apiBaseUrl, authorizeUrl: config.authorizeUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
+  return new PinterestClient({
+    apiBaseUrl: config.apiBaseUrl,
+    authorizeUrl: config.authorizeUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    timeoutMs: config.timeoutMs,
+  });
 }
 
 const boards = new BoardDirectory((ctx) => client(ctx.config));
@@ -29,7 +35,16 @@ export const pinterest: Connector = {
     scopes: P.scopes,
     text: { max: P.limits.description, count: pinterestLength, unit: 'characters' },
     links: 'field',
-    capabilities: { images: true, maxImages: P.limits.carouselMax, video: true, carousel: true, threads: false, altText: true, mediaRequired: true, boards: true },
+    capabilities: {
+      images: true,
+      maxImages: P.limits.carouselMax,
+      video: true,
+      carousel: true,
+      threads: false,
+      altText: true,
+      mediaRequired: true,
+      boards: true,
+    },
     writeBudget: { category: P.writeCategory, ...P.defaults.writeBudget },
     defaults: { apiBaseUrl: P.defaults.apiBaseUrl, authorizeUrl: P.defaults.authorizeUrl, timeoutMs: P.defaults.timeoutMs },
     outcomeWindowSeconds: P.defaults.outcomeWindowSeconds,
@@ -79,7 +94,15 @@ export const pinterest: Connector = {
     return places.map((place, i) => ({ options: { ...rest, ...place }, field: `platform_options.pinterest.boards.${i}` }));
   },
   linkRules: pinterestLinkRules,
-  seo: { titleMax: P.limits.title, descriptionShown: P.limits.descriptionAdvised, descriptionMax: P.limits.description, descriptionMin: 100, titleOption: 'title', descriptionOption: 'description', altTextOption: 'alt_text' },
+  seo: {
+    titleMax: P.limits.title,
+    descriptionShown: P.limits.descriptionAdvised,
+    descriptionMax: P.limits.description,
+    descriptionMin: 100,
+    titleOption: 'title',
+    descriptionOption: 'description',
+    altTextOption: 'alt_text',
+  },
   analytics: pinterestAnalytics(client),
   // Pinterest treats the same image and link pinned again and again as spam; a week or two apart is the usual advice.
   duplicates: {

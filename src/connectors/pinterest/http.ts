@@ -19,7 +19,9 @@ export const DEFAULT_SPAM_BLOCK_BACKOFF_MS = 15 * 60_000;
 
 /** `{"code":1,"message":"Sorry we could not fetch the image."}`: Pinterest's fetch of an image URL failed this time. */
 export function isImageFetchFailure(err: unknown): err is ConnectorError {
-  return err instanceof ConnectorError && err.kind === 'retryable' && err.details.status !== undefined && err.details.status < 500 && err.details.platformCode === 1;
+  return (
+    err instanceof ConnectorError && err.kind === 'retryable' && err.details.status !== undefined && err.details.status < 500 && err.details.platformCode === 1
+  );
 }
 const COULD_NOT_FETCH = /could not fetch the image/i;
 
@@ -74,9 +76,14 @@ function classify(res: Response, text: string, operation: string, options: Pinte
   if (res.status === 401) return new ConnectorError('auth_expired', say, details);
   if (res.status === 429 && code === SPAM_BLOCK_CODE) {
     const retryAt = new Date(now + (options.spamBlockBackoffMs ?? DEFAULT_SPAM_BLOCK_BACKOFF_MS));
-    return new ConnectorError('rate_limited', `${say}: Pinterest blocked this as spam-like activity; Pinion leaves the account alone until ${retryAt.toISOString()}`, { ...details, retryAt });
+    return new ConnectorError(
+      'rate_limited',
+      `${say}: Pinterest blocked this as spam-like activity; Pinion leaves the account alone until ${retryAt.toISOString()}`,
+      { ...details, retryAt },
+    );
   }
-  if (res.status === 429) return new ConnectorError('rate_limited', say, { ...details, retryAt: new Date(now + waitAfterRateLimit(parseRateLimit(res.headers))) });
+  if (res.status === 429)
+    return new ConnectorError('rate_limited', say, { ...details, retryAt: new Date(now + waitAfterRateLimit(parseRateLimit(res.headers))) });
   // Transient on Pinterest's side (the image host did not answer it in time); the caller retries it a bounded number of times.
   if (res.status < 500 && code === 1 && COULD_NOT_FETCH.test(message)) return new ConnectorError('retryable', say, details);
   if (res.status >= 500 || res.status === 408) return new ConnectorError('retryable', say, details);

@@ -39,18 +39,26 @@ export function pinterestMediaCheck(p: MediaInfo & { unreadable?: string }): { e
     return { errors, warnings };
   }
   if (p.kind === 'image') {
-    if (!(R.imageTypes as readonly string[]).includes(p.mime)) errors.push({ field: 'mime', message: `${p.mime} images are not accepted by Pinterest; use JPEG, PNG, WEBP or GIF` });
+    if (!(R.imageTypes as readonly string[]).includes(p.mime))
+      errors.push({ field: 'mime', message: `${p.mime} images are not accepted by Pinterest; use JPEG, PNG, WEBP or GIF` });
     if (p.size > R.maxImageBytes) errors.push({ field: 'size', message: `is ${mb(p.size)}; Pinterest takes images up to ${mb(R.maxImageBytes)}` });
     if (p.width !== null && p.height !== null) {
       if (p.width < R.minWidth || p.height < R.minHeight) {
-        warnings.push({ field: 'width', message: `is ${p.width}×${p.height}; Pinterest advises at least ${R.minWidth}×${R.minHeight}, smaller images look blurry or may be refused as too small` });
+        warnings.push({
+          field: 'width',
+          message: `is ${p.width}×${p.height}; Pinterest advises at least ${R.minWidth}×${R.minHeight}, smaller images look blurry or may be refused as too small`,
+        });
       }
       if (Math.abs(p.width / p.height - R.advisedRatio) > R.ratioTolerance) {
-        warnings.push({ field: 'aspect_ratio', message: `is ${p.width}:${p.height}; Pinterest advises 2:3 (e.g. ${R.convertWidth}×${R.convertHeight}), other ratios may be cropped in the feed` });
+        warnings.push({
+          field: 'aspect_ratio',
+          message: `is ${p.width}:${p.height}; Pinterest advises 2:3 (e.g. ${R.convertWidth}×${R.convertHeight}), other ratios may be cropped in the feed`,
+        });
       }
     }
   } else if (p.kind === 'video') {
-    if (!(R.videoTypes as readonly string[]).includes(p.mime)) errors.push({ field: 'mime', message: `${p.mime} videos are not accepted by Pinterest; use MP4 or MOV` });
+    if (!(R.videoTypes as readonly string[]).includes(p.mime))
+      errors.push({ field: 'mime', message: `${p.mime} videos are not accepted by Pinterest; use MP4 or MOV` });
     if (p.size > R.maxVideoBytes) errors.push({ field: 'size', message: `is ${mb(p.size)}; Pinterest takes videos up to ${mb(R.maxVideoBytes)}` });
     if (p.durationMs !== null && (p.durationMs < R.minVideoMs || p.durationMs > R.maxVideoMs)) {
       warnings.push({ field: 'duration_ms', message: `is ${p.durationMs / 1000} s; Pinterest advises videos of 4 s to 15 min` });

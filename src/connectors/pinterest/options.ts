@@ -35,14 +35,20 @@ export const PinterestOptionsSchema = Type.Object(
       Type.Array(BoardPlaceSchema, {
         minItems: 1,
         maxItems: 20,
-        description: 'Several boards (and sections) of the account, instead of board: one pin each, in this order, `interval` apart (the post’s interval field)',
+        description:
+          'Several boards (and sections) of the account, instead of board: one pin each, in this order, `interval` apart (the post’s interval field)',
       }),
     ),
     title: Type.Optional(Type.String({ description: `Pin title, up to ${L.title} characters` })),
     description: Type.Optional(Type.String({ description: `Pin description, up to ${L.description} characters (defaults to content, fitted)` })),
     alt_text: Type.Optional(Type.String({ description: `Alt text, up to ${L.altText} characters` })),
     dominant_color: Type.Optional(Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' })),
-    carousel: Type.Optional(Type.Array(CarouselItemSchema, { maxItems: 20, description: `Carousel pin: ${L.carouselMin} to ${L.carouselMax} images, each with its own title, description and link` })),
+    carousel: Type.Optional(
+      Type.Array(CarouselItemSchema, {
+        maxItems: 20,
+        description: `Carousel pin: ${L.carouselMin} to ${L.carouselMax} images, each with its own title, description and link`,
+      }),
+    ),
     cover_image_url: Type.Optional(Type.String({ maxLength: 4096, description: 'Video pins: cover image URL' })),
     cover_media_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Video pins: cover image uploaded to Pinion (med_…)' })),
     cover_key_frame_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Video pins: use the frame at this second as the cover' })),

@@ -20,7 +20,10 @@ export async function planPin(boards: BoardsCapability, draft: Draft, ctx: Accou
     return none;
   }
   if (!boardRef) {
-    errors.push({ field: `${OPT}.board_id`, message: 'is required for Pinterest (or board, a board name); list the account’s boards with GET /api/v1/accounts/{id}/boards' });
+    errors.push({
+      field: `${OPT}.board_id`,
+      message: 'is required for Pinterest (or board, a board name); list the account’s boards with GET /api/v1/accounts/{id}/boards',
+    });
     return none;
   }
   if (o.board_id && o.board) {
@@ -31,7 +34,13 @@ export async function planPin(boards: BoardsCapability, draft: Draft, ctx: Accou
   const board = await boards.resolve(ctx, boardRef);
   if (!board) {
     const { boards: known } = await boards.list(ctx);
-    errors.push({ field: boardField, message: `no board "${boardRef}" on Pinterest account ${ctx.account.username}${closest(boardRef, known.map((b) => b.name))}` });
+    errors.push({
+      field: boardField,
+      message: `no board "${boardRef}" on Pinterest account ${ctx.account.username}${closest(
+        boardRef,
+        known.map((b) => b.name),
+      )}`,
+    });
     return none;
   }
 
@@ -39,7 +48,11 @@ export async function planPin(boards: BoardsCapability, draft: Draft, ctx: Accou
   const sectionRef = o.board_section_id ?? o.board_section;
   if (sectionRef) {
     const section = await boards.resolveSection(ctx, board.id, sectionRef);
-    if (!section) errors.push({ field: o.board_section_id ? `${OPT}.board_section_id` : `${OPT}.board_section`, message: `no section "${sectionRef}" on board ${board.name}` });
+    if (!section)
+      errors.push({
+        field: o.board_section_id ? `${OPT}.board_section_id` : `${OPT}.board_section`,
+        message: `no section "${sectionRef}" on board ${board.name}`,
+      });
     sectionId = section?.id;
   }
   const adapted = adaptPin(draft, { boardId: board.id, sectionId });

@@ -6,7 +6,12 @@ import type { LinkPage, LinkRules, RichPreview } from '../contract.js';
  * its currency (availability shows when given); recipe pins need ingredients; article pins a
  * headline and description. The first kind the page declares decides; what it lacks is listed.
  */
-const KINDS: Array<{ type: 'product' | 'recipe' | 'article'; schema: string[]; ogType: string[]; needs: Array<[label: string, fields: string[], og?: string[]]> }> = [
+const KINDS: Array<{
+  type: 'product' | 'recipe' | 'article';
+  schema: string[];
+  ogType: string[];
+  needs: Array<[label: string, fields: string[], og?: string[]]>;
+}> = [
   {
     type: 'product',
     schema: ['Product', 'ProductGroup'],

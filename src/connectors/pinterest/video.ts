@@ -26,7 +26,9 @@ async function sendToS3(upload: PinterestMediaUpload, bytes: Buffer, mime: strin
   }
   if (!res.ok) {
     const text = (await res.text()).slice(0, 300);
-    throw new ConnectorError(res.status >= 500 ? 'retryable' : 'rejected', `Video upload to Pinterest's storage was refused (${res.status}): ${text}`, { status: res.status });
+    throw new ConnectorError(res.status >= 500 ? 'retryable' : 'rejected', `Video upload to Pinterest's storage was refused (${res.status}): ${text}`, {
+      status: res.status,
+    });
   }
 }
 
@@ -50,7 +52,8 @@ export async function uploadVideo(
     const media = await withToken((t) => client.getMedia(t, upload.media_id));
     if (media.status === 'succeeded') return upload.media_id;
     if (media.status === 'failed') throw new ConnectorError('rejected', `Pinterest could not process the video (media ${upload.media_id} failed)`);
-    if (Date.now() > giveUpAt) throw new ConnectorError('retryable', `Pinterest was still processing the video after ${Math.round((opts.timeoutMs ?? 900_000) / 1000)} s`);
+    if (Date.now() > giveUpAt)
+      throw new ConnectorError('retryable', `Pinterest was still processing the video after ${Math.round((opts.timeoutMs ?? 900_000) / 1000)} s`);
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(wait * 2, opts.maxPollMs ?? 15_000);
   }

@@ -13,5 +13,11 @@ export const threadsLogin = (config: PlatformConfig): OAuthFlow =>
     grantPrefix: 'th',
     version: THREADS_VERSION,
     meFields: 'id,username,name,threads_profile_picture_url',
-    identity: (u) => ({ externalId: u.id!, username: u.username ?? u.id!, displayName: u.name ?? null, avatarUrl: u.threads_profile_picture_url ?? null, accountType: null }),
+    identity: (u) => ({
+      externalId: u.id!,
+      username: u.username ?? u.id!,
+      displayName: u.name ?? null,
+      avatarUrl: u.threads_profile_picture_url ?? null,
+      accountType: null,
+    }),
   });

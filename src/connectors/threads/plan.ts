@@ -26,10 +26,15 @@ export async function planThreads(draft: Draft, ctx: AccountContext): Promise<Pl
   const errors: FieldIssue[] = [];
   const adaptations: Adaptation[] = [];
   const named: NamedMedia[] = [];
-  if (draft.mediaUrl !== undefined || draft.mediaId !== undefined) named.push({ field: draft.mediaId !== undefined ? 'media_id' : 'media_url', url: draft.mediaUrl, id: draft.mediaId, alt_text: o.alt_text });
+  if (draft.mediaUrl !== undefined || draft.mediaId !== undefined)
+    named.push({ field: draft.mediaId !== undefined ? 'media_id' : 'media_url', url: draft.mediaUrl, id: draft.mediaId, alt_text: o.alt_text });
   (o.media ?? []).forEach((m, i) => named.push({ field: `${OPT}.media.${i}`, url: m.media_url, id: m.media_id, alt_text: m.alt_text }));
-  const items = named.map((m) => toGraphMedia(m, draft, errors)).filter((m) => m !== undefined).map(({ info: _info, ...m }) => m);
-  if (items.length > THREADS_LIMITS.carouselMax) errors.push({ field: `${OPT}.media`, message: `a Threads carousel takes at most ${THREADS_LIMITS.carouselMax} items` });
+  const items = named
+    .map((m) => toGraphMedia(m, draft, errors))
+    .filter((m) => m !== undefined)
+    .map(({ info: _info, ...m }) => m);
+  if (items.length > THREADS_LIMITS.carouselMax)
+    errors.push({ field: `${OPT}.media`, message: `a Threads carousel takes at most ${THREADS_LIMITS.carouselMax} items` });
 
   let link: string | undefined;
   if (draft.link) {
@@ -42,18 +47,31 @@ export async function planThreads(draft: Draft, ctx: AccountContext): Promise<Pl
   if (threadsLength(whole) > MAX) {
     if (o.thread) {
       texts = splitChain(whole, MAX, threadsLength);
-      adaptations.push({ kind: 'split_into_thread', field: draft.contentField, message: `is ${threadsLength(whole)} characters as Threads counts them; it becomes a chain of ${texts.length} posts, each a reply to the one before` });
-      if (texts.length > THREADS_LIMITS.maxChain) errors.push({ field: draft.contentField, message: `would make ${texts.length} posts; Pinion makes chains of at most ${THREADS_LIMITS.maxChain}` });
+      adaptations.push({
+        kind: 'split_into_thread',
+        field: draft.contentField,
+        message: `is ${threadsLength(whole)} characters as Threads counts them; it becomes a chain of ${texts.length} posts, each a reply to the one before`,
+      });
+      if (texts.length > THREADS_LIMITS.maxChain)
+        errors.push({ field: draft.contentField, message: `would make ${texts.length} posts; Pinion makes chains of at most ${THREADS_LIMITS.maxChain}` });
     } else if (draft.contentField !== 'content') {
-      errors.push({ field: draft.contentField, message: `is ${threadsLength(whole)} characters as Threads counts them (emoji count as their UTF-8 bytes); Threads takes ${MAX} (or set platform_options.threads.thread)` });
+      errors.push({
+        field: draft.contentField,
+        message: `is ${threadsLength(whole)} characters as Threads counts them (emoji count as their UTF-8 bytes); Threads takes ${MAX} (or set platform_options.threads.thread)`,
+      });
     } else {
       texts = [fitText({ text, max: MAX, count: threadsLength, tail: link }).text];
-      adaptations.push({ kind: 'text_fitted', field: draft.contentField, message: `shortened to fit Threads' ${MAX} characters (set platform_options.threads.thread to post a chain instead)` });
+      adaptations.push({
+        kind: 'text_fitted',
+        field: draft.contentField,
+        message: `shortened to fit Threads' ${MAX} characters (set platform_options.threads.thread to post a chain instead)`,
+      });
     }
   }
   for (const t of texts) {
     const links = t.match(/https?:\/\/\S+/g)?.length ?? 0;
-    if (links > THREADS_LIMITS.links) errors.push({ field: draft.contentField, message: `has ${links} links; a Threads post takes at most ${THREADS_LIMITS.links}` });
+    if (links > THREADS_LIMITS.links)
+      errors.push({ field: draft.contentField, message: `has ${links} links; a Threads post takes at most ${THREADS_LIMITS.links}` });
   }
   if (!whole && !items.length) errors.push({ field: 'content', message: 'a Threads post needs text or media' });
   const payload: ThreadsPayload = {

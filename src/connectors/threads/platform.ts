@@ -27,7 +27,17 @@ export const THREADS_FACTS: PlatformFacts = {
   text: { max: THREADS_LIMITS.text, count: threadsLength, unit: 'characters (emoji count as their UTF-8 bytes)' },
   /** Links in a Threads post's text are clickable. */
   links: 'in_text',
-  capabilities: { images: true, maxImages: THREADS_LIMITS.carouselMax, video: true, carousel: true, threads: true, altText: true, mediaRequired: false, boards: false, fetchesMediaByUrl: true },
+  capabilities: {
+    images: true,
+    maxImages: THREADS_LIMITS.carouselMax,
+    video: true,
+    carousel: true,
+    threads: true,
+    altText: true,
+    mediaRequired: false,
+    boards: false,
+    fetchesMediaByUrl: true,
+  },
   /** The 250 posts / 24 h quota is read live before publishing; this budget only spaces writes. */
   writeBudget: { category: 'threads_publish', limit: 10, windowSeconds: 60, perDay: 0 },
   defaults: { apiBaseUrl: 'https://graph.threads.net', authorizeUrl: 'https://threads.net/oauth/authorize', timeoutMs: 30_000 },
@@ -41,8 +51,10 @@ function checkThreadsMedia(m: MediaInfo & { unreadable?: string }): { errors: Fi
     if (!['image/jpeg', 'image/png'].includes(m.mime)) errors.push({ field: 'mime', message: `${m.mime} images are not accepted by Threads; use JPEG or PNG` });
     if (m.size > THREADS_LIMITS.maxImageBytes) errors.push({ field: 'size', message: 'is larger than the 8 MB Threads takes' });
   } else if (m.kind === 'video') {
-    if (!['video/mp4', 'video/quicktime'].includes(m.mime)) errors.push({ field: 'mime', message: `${m.mime} videos are not accepted by Threads; use MP4 or MOV` });
-    if (m.durationMs !== null && m.durationMs > THREADS_LIMITS.maxVideoMs) errors.push({ field: 'duration_ms', message: 'is longer than the 5 minutes Threads takes' });
+    if (!['video/mp4', 'video/quicktime'].includes(m.mime))
+      errors.push({ field: 'mime', message: `${m.mime} videos are not accepted by Threads; use MP4 or MOV` });
+    if (m.durationMs !== null && m.durationMs > THREADS_LIMITS.maxVideoMs)
+      errors.push({ field: 'duration_ms', message: 'is longer than the 5 minutes Threads takes' });
   } else errors.push({ field: 'mime', message: `is ${m.mime}, not an image or a video` });
   return { errors, warnings: [] };
 }

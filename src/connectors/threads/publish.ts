@@ -41,18 +41,39 @@ const readProgress = (p: unknown): ThreadsProgress => ({ done: [], ...((p as Thr
 /** Threads' flow for each part in order: container (items first for a carousel) → processed → threads_publish, replying to the part before. */
 export function threadsPublisher(http: GraphHttpOptions, opts: { clock?: Clock; poll?: Omit<PollOptions, 'clock'> } = {}): Publisher {
   const clock = opts.clock ?? systemClock;
-  const graph = <T>(token: string, call: Omit<GraphCall, 'host' | 'token'>) => callGraph<T>({ ...http, clock }, { ...call, path: `/${THREADS_VERSION}${call.path}`, host: 'graph.threads.net', token });
+  const graph = <T>(token: string, call: Omit<GraphCall, 'host' | 'token'>) =>
+    callGraph<T>({ ...http, clock }, { ...call, path: `/${THREADS_VERSION}${call.path}`, host: 'graph.threads.net', token });
   const listed = (p: ThreadsPayload, token: string, replies: boolean) =>
-    graph<{ data: ThreadsPost[] }>(token, { method: 'GET', path: `/${p.user.id}/${replies ? 'replies' : 'threads'}`, query: { fields: 'id,text,timestamp,permalink,replied_to', limit: 100 } }).then((r) => r.data);
+    graph<{ data: ThreadsPost[] }>(token, {
+      method: 'GET',
+      path: `/${p.user.id}/${replies ? 'replies' : 'threads'}`,
+      query: { fields: 'id,text,timestamp,permalink,replied_to', limit: 100 },
+    }).then((r) => r.data);
 
-  function calls(p: ThreadsPayload, input: Pick<PublishInput, 'withToken' | 'publicMediaUrl' | 'readMedia' | 'readUrl'>, index: number, progress: ThreadsProgress, save: (n: Partial<ThreadsProgress>) => Promise<void>, exclude: ReadonlySet<string>): ContainerCalls {
+  function calls(
+    p: ThreadsPayload,
+    input: Pick<PublishInput, 'withToken' | 'publicMediaUrl' | 'readMedia' | 'readUrl'>,
+    index: number,
+    progress: ThreadsProgress,
+    save: (n: Partial<ThreadsProgress>) => Promise<void>,
+    exclude: ReadonlySet<string>,
+  ): ContainerCalls {
     const part = p.parts[index]!;
     const replyTo = index > 0 ? progress.done[index - 1] : undefined;
     const make = (form: Record<string, string | boolean | undefined>) =>
-      input.withToken((t) => graph<{ id: string }>(t, { method: 'POST', path: `/${p.user.id}/threads`, form: { ...form, reply_to_id: replyTo, reply_control: p.reply_control } })).then((r) => r.id);
+      input
+        .withToken((t) =>
+          graph<{ id: string }>(t, { method: 'POST', path: `/${p.user.id}/threads`, form: { ...form, reply_to_id: replyTo, reply_control: p.reply_control } }),
+        )
+        .then((r) => r.id);
     const media = async (item: ThreadsPart['items'][number], carousel: boolean) => {
       const url = await urlOf(item, input as PublishInput);
-      return make({ media_type: item.kind === 'video' ? 'VIDEO' : 'IMAGE', [item.kind === 'video' ? 'video_url' : 'image_url']: url, alt_text: item.alt_text, ...(carousel ? { is_carousel_item: true } : { text: part.text || undefined }) });
+      return make({
+        media_type: item.kind === 'video' ? 'VIDEO' : 'IMAGE',
+        [item.kind === 'video' ? 'video_url' : 'image_url']: url,
+        alt_text: item.alt_text,
+        ...(carousel ? { is_carousel_item: true } : { text: part.text || undefined }),
+      });
     };
     return {
       platform: NAME,
@@ -69,11 +90,17 @@ export function threadsPublisher(http: GraphHttpOptions, opts: { clock?: Clock; 
         return make({ media_type: 'CAROUSEL', children: children.join(','), text: part.text || undefined });
       },
       status: (id) => input.withToken((t) => graph<ContainerStatus>(t, { method: 'GET', path: `/${id}`, query: { fields: 'id,status,error_message' } })),
-      publish: (id) => input.withToken((t) => graph<{ id: string }>(t, { method: 'POST', path: `/${p.user.id}/threads_publish`, form: { creation_id: id }, makes: true })).then((r) => r.id),
+      publish: (id) =>
+        input
+          .withToken((t) => graph<{ id: string }>(t, { method: 'POST', path: `/${p.user.id}/threads_publish`, form: { creation_id: id }, makes: true }))
+          .then((r) => r.id),
       find: (since) =>
         input.withToken(async (t) => {
           const posts = await listed(p, t, index > 0);
-          const mine = (x: ThreadsPost) => sameText(x.text, part.text) && (replyTo === undefined || x.replied_to === undefined || x.replied_to.id === replyTo) && !progress.done.includes(x.id);
+          const mine = (x: ThreadsPost) =>
+            sameText(x.text, part.text) &&
+            (replyTo === undefined || x.replied_to === undefined || x.replied_to.id === replyTo) &&
+            !progress.done.includes(x.id);
           return pickMatch(posts, { since, exclude, matches: mine, url: (x) => x.permalink ?? '' })?.externalId;
         }),
     };
@@ -81,10 +108,19 @@ export function threadsPublisher(http: GraphHttpOptions, opts: { clock?: Clock; 
 
   async function quota(p: ThreadsPayload, withToken: WithToken, done: number): Promise<void> {
     await withToken(async (t) => {
-      const limit = await graph<PublishingLimit>(t, { method: 'GET', path: `/${p.user.id}/threads_publishing_limit`, query: { fields: 'quota_usage,config,reply_quota_usage,reply_config' } });
+      const limit = await graph<PublishingLimit>(t, {
+        method: 'GET',
+        path: `/${p.user.id}/threads_publishing_limit`,
+        query: { fields: 'quota_usage,config,reply_quota_usage,reply_config' },
+      });
       const times = async (replies: boolean) => (await listed(p, t, replies)).map((x) => graphTime(x.timestamp)).filter((n) => !Number.isNaN(n));
       const d = limit.data?.[0];
-      if (done === 0) checkQuota(NAME, limit, { now: clock.now(), recent: (d?.quota_usage ?? 0) >= (d?.config?.quota_total ?? THREADS_LIMITS.quota) ? await times(false) : [], fallbackTotal: THREADS_LIMITS.quota });
+      if (done === 0)
+        checkQuota(NAME, limit, {
+          now: clock.now(),
+          recent: (d?.quota_usage ?? 0) >= (d?.config?.quota_total ?? THREADS_LIMITS.quota) ? await times(false) : [],
+          fallbackTotal: THREADS_LIMITS.quota,
+        });
       if (p.parts.length > 1) {
         const full = (d?.reply_quota_usage ?? 0) >= (d?.reply_config?.quota_total ?? THREADS_LIMITS.replyQuota);
         checkQuota(NAME, limit, { now: clock.now(), replies: true, recent: full ? await times(true) : [], fallbackTotal: THREADS_LIMITS.replyQuota });
@@ -93,7 +129,9 @@ export function threadsPublisher(http: GraphHttpOptions, opts: { clock?: Clock; 
   }
 
   const permalink = (withToken: WithToken, id: string, username: string) =>
-    withToken((t) => graph<{ permalink?: string }>(t, { method: 'GET', path: `/${id}`, query: { fields: 'permalink' } })).then((x) => x.permalink ?? `https://www.threads.net/@${username}`);
+    withToken((t) => graph<{ permalink?: string }>(t, { method: 'GET', path: `/${id}`, query: { fields: 'permalink' } })).then(
+      (x) => x.permalink ?? `https://www.threads.net/@${username}`,
+    );
 
   return {
     platform: THREADS_FACTS.id,
@@ -122,7 +160,10 @@ export function threadsPublisher(http: GraphHttpOptions, opts: { clock?: Clock; 
       const done = [...progress.done];
       if (done.length < p.parts.length) {
         const input = { withToken } as PublishInput;
-        const id = await publishedFrom(calls(p, input, done.length, progress, async () => {}, exclude), progress);
+        const id = await publishedFrom(
+          calls(p, input, done.length, progress, async () => {}, exclude),
+          progress,
+        );
         if (id) done.push(id);
       }
       if (done.length < p.parts.length || !done[0]) return null;

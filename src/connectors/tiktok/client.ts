@@ -62,7 +62,17 @@ export function tiktokChallenge(codeVerifier: string, encoding = TIKTOK.pkceChal
 export class TikTokClient implements OAuthFlow {
   constructor(readonly app: TikTokAppConfig) {}
 
-  authorizeUrl({ redirectUri, state, codeChallenge, codeVerifier }: { redirectUri: string; state: string; codeChallenge: string; codeVerifier?: string }): string {
+  authorizeUrl({
+    redirectUri,
+    state,
+    codeChallenge,
+    codeVerifier,
+  }: {
+    redirectUri: string;
+    state: string;
+    codeChallenge: string;
+    codeVerifier?: string;
+  }): string {
     const url = new URL(this.app.authorizeUrl);
     url.searchParams.set('client_key', this.app.clientKey);
     url.searchParams.set('scope', TIKTOK.scopes.join(','));
@@ -91,12 +101,20 @@ export class TikTokClient implements OAuthFlow {
   }
 
   async revoke(token: string): Promise<boolean> {
-    await callTikTok(this.app, { method: 'POST', path: '/v2/oauth/revoke/', form: { client_key: this.app.clientKey, client_secret: this.app.clientSecret, token } });
+    await callTikTok(this.app, {
+      method: 'POST',
+      path: '/v2/oauth/revoke/',
+      form: { client_key: this.app.clientKey, client_secret: this.app.clientSecret, token },
+    });
     return true;
   }
 
   private token(form: Record<string, string>): Promise<TokenResponse> {
-    return callTikTok<TokenResponse>(this.app, { method: 'POST', path: '/v2/oauth/token/', form: { client_key: this.app.clientKey, client_secret: this.app.clientSecret, ...form } });
+    return callTikTok<TokenResponse>(this.app, {
+      method: 'POST',
+      path: '/v2/oauth/token/',
+      form: { client_key: this.app.clientKey, client_secret: this.app.clientSecret, ...form },
+    });
   }
 
   async identify(accessToken: string): Promise<AccountIdentity> {
@@ -125,9 +143,19 @@ export class TikTokClient implements OAuthFlow {
   }
 
   /** Direct post (`inbox` false: post_info and source_info) or upload to the creator's inbox (source_info only). */
-  async initVideo(accessToken: string, body: { post_info?: Record<string, unknown>; source_info: VideoSource }, inbox: boolean): Promise<{ publish_id: string; upload_url?: string }> {
+  async initVideo(
+    accessToken: string,
+    body: { post_info?: Record<string, unknown>; source_info: VideoSource },
+    inbox: boolean,
+  ): Promise<{ publish_id: string; upload_url?: string }> {
     const path = inbox ? '/v2/post/publish/inbox/video/init/' : '/v2/post/publish/video/init/';
-    const res = await callTikTok<Envelope<{ publish_id: string; upload_url?: string }>>(this.app, { method: 'POST', path, bearer: accessToken, json: body, write: true });
+    const res = await callTikTok<Envelope<{ publish_id: string; upload_url?: string }>>(this.app, {
+      method: 'POST',
+      path,
+      bearer: accessToken,
+      json: body,
+      write: true,
+    });
     return dataOf(res, `POST ${path}`);
   }
 

@@ -10,9 +10,17 @@ import { tiktokPublisher } from './publish.js';
 
 function client(config: PlatformConfig): TikTokClient {
   if (!config.clientId || !config.clientSecret) {
-    throw new PlatformNotConfigured('TikTok is not configured: set PINION_TIKTOK_CLIENT_ID (the client key) and PINION_TIKTOK_CLIENT_SECRET (or run with the sandbox)');
+    throw new PlatformNotConfigured(
+      'TikTok is not configured: set PINION_TIKTOK_CLIENT_ID (the client key) and PINION_TIKTOK_CLIENT_SECRET (or run with the sandbox)',
+    );
   }
-  return new TikTokClient({ apiBaseUrl: config.apiBaseUrl, authorizeUrl: config.authorizeUrl, clientKey: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
+  return new TikTokClient({
+    apiBaseUrl: config.apiBaseUrl,
+    authorizeUrl: config.authorizeUrl,
+    clientKey: config.clientId,
+    clientSecret: config.clientSecret,
+    timeoutMs: config.timeoutMs,
+  });
 }
 
 const creators = new CreatorInfoCache();

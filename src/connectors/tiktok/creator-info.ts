@@ -33,16 +33,25 @@ export function creatorProblems(
   const offered = info.privacy_level_options ?? [];
   const who = info.creator_username ? `@${info.creator_username}` : 'this creator';
   if (post.privacy_level === undefined) {
-    issues.push({ field: `${at}.privacy_level`, message: `is required: TikTok asks that the audience is chosen for every post; ${who} offers ${offered.join(', ')}` });
+    issues.push({
+      field: `${at}.privacy_level`,
+      message: `is required: TikTok asks that the audience is chosen for every post; ${who} offers ${offered.join(', ')}`,
+    });
   } else if (!offered.includes(post.privacy_level)) {
     issues.push({ field: `${at}.privacy_level`, message: `${post.privacy_level} is not offered by ${who} on TikTok; choose one of ${offered.join(', ')}` });
   }
-  if (post.allowComment && info.comment_disabled) issues.push({ field: `${at}.allow_comment`, message: `${who} has comments turned off in TikTok; leave allow_comment out or false` });
-  if (post.allowDuet && info.duet_disabled) issues.push({ field: `${at}.allow_duet`, message: `${who} has duets turned off in TikTok; leave allow_duet out or false` });
-  if (post.allowStitch && info.stitch_disabled) issues.push({ field: `${at}.allow_stitch`, message: `${who} has stitches turned off in TikTok; leave allow_stitch out or false` });
+  if (post.allowComment && info.comment_disabled)
+    issues.push({ field: `${at}.allow_comment`, message: `${who} has comments turned off in TikTok; leave allow_comment out or false` });
+  if (post.allowDuet && info.duet_disabled)
+    issues.push({ field: `${at}.allow_duet`, message: `${who} has duets turned off in TikTok; leave allow_duet out or false` });
+  if (post.allowStitch && info.stitch_disabled)
+    issues.push({ field: `${at}.allow_stitch`, message: `${who} has stitches turned off in TikTok; leave allow_stitch out or false` });
   const maxSec = Math.min(info.max_video_post_duration_sec ?? TIKTOK.media.maxVideoSeconds, TIKTOK.media.maxVideoSeconds);
   if (post.durationMs != null && post.durationMs > maxSec * 1000) {
-    issues.push({ field: post.mediaField ?? 'media_id', message: `the video lasts ${Math.round(post.durationMs / 100) / 10} s; ${who} may post videos of up to ${maxSec} s through the API` });
+    issues.push({
+      field: post.mediaField ?? 'media_id',
+      message: `the video lasts ${Math.round(post.durationMs / 100) / 10} s; ${who} may post videos of up to ${maxSec} s through the API`,
+    });
   }
   return issues;
 }

@@ -62,14 +62,27 @@ export async function callTikTok<T>(options: TikTokHttpOptions, input: CallInput
  * in publicaly_available_post_id are turned into strings before parsing.
  */
 export function quoteBigIds(json: string): string {
-  return json.replace(/("publicaly_available_post_id"\s*:\s*\[)([^\]]*)\]/g, (_m, head: string, list: string) => `${head}${list.replace(/(^|[\s,])(-?\d{16,})(?=[\s,]|$)/g, '$1"$2"')}]`);
+  return json.replace(
+    /("publicaly_available_post_id"\s*:\s*\[)([^\]]*)\]/g,
+    (_m, head: string, list: string) => `${head}${list.replace(/(^|[\s,])(-?\d{16,})(?=[\s,]|$)/g, '$1"$2"')}]`,
+  );
 }
 
 /** One chunk of a FILE_UPLOAD: PUT to the upload_url with its Content-Range. A lost answer is only retryable: a chunk can be sent again. */
-export async function putChunk(options: TikTokHttpOptions, uploadUrl: string, chunk: Buffer, range: { first: number; last: number; total: number }, mime: string): Promise<number> {
+export async function putChunk(
+  options: TikTokHttpOptions,
+  uploadUrl: string,
+  chunk: Buffer,
+  range: { first: number; last: number; total: number },
+  mime: string,
+): Promise<number> {
   const operation = 'PUT upload_url';
   const headers = { 'content-type': mime, 'content-length': String(chunk.length), 'content-range': `bytes ${range.first}-${range.last}/${range.total}` };
-  const { status, text, headers: resHeaders } = await send(options, new URL(uploadUrl), { method: 'PUT', headers, body: new Blob([new Uint8Array(chunk)]) }, operation, false);
+  const {
+    status,
+    text,
+    headers: resHeaders,
+  } = await send(options, new URL(uploadUrl), { method: 'PUT', headers, body: new Blob([new Uint8Array(chunk)]) }, operation, false);
   if (status >= 200 && status < 300) return status;
   let parsed: unknown;
   try {
@@ -77,10 +90,18 @@ export async function putChunk(options: TikTokHttpOptions, uploadUrl: string, ch
   } catch {
     parsed = undefined;
   }
-  throw classifyAnswer(status, parsed, text, operation, resHeaders) ?? new ConnectorError('rejected', `TikTok ${operation}: HTTP ${status}`, { status, operation });
+  throw (
+    classifyAnswer(status, parsed, text, operation, resHeaders) ?? new ConnectorError('rejected', `TikTok ${operation}: HTTP ${status}`, { status, operation })
+  );
 }
 
-async function send(options: TikTokHttpOptions, url: URL, init: { method: string; headers: Record<string, string>; body?: string | Blob }, operation: string, write: boolean) {
+async function send(
+  options: TikTokHttpOptions,
+  url: URL,
+  init: { method: string; headers: Record<string, string>; body?: string | Blob },
+  operation: string,
+  write: boolean,
+) {
   const { res, text } = await sendOnce(url, init, { write, operation, subject: `TikTok ${operation}`, fetch: options.fetch, timeoutMs: options.timeoutMs });
   return { status: res.status, text, headers: res.headers };
 }

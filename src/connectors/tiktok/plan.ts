@@ -67,12 +67,19 @@ export async function planTikTok(client: () => TikTokClient, creators: CreatorIn
     errors.push({ field: `${AT}.title`, message: `is ${utf16Length(o.title)} characters; TikTok takes photo titles of up to ${TIKTOK.limits.photoTitle}` });
   }
   if (photo && (o.allow_duet !== undefined || o.allow_stitch !== undefined)) {
-    errors.push({ field: `${AT}.${o.allow_duet !== undefined ? 'allow_duet' : 'allow_stitch'}`, message: 'applies to videos only; photo posts have no duets or stitches' });
+    errors.push({
+      field: `${AT}.${o.allow_duet !== undefined ? 'allow_duet' : 'allow_stitch'}`,
+      message: 'applies to videos only; photo posts have no duets or stitches',
+    });
   }
   if (o.brand_content_toggle && o.privacy_level === 'SELF_ONLY') {
-    errors.push({ field: `${AT}.privacy_level`, message: 'branded content cannot be private on TikTok (SELF_ONLY); choose a wider audience or drop brand_content_toggle' });
+    errors.push({
+      field: `${AT}.privacy_level`,
+      message: 'branded content cannot be private on TikTok (SELF_ONLY); choose a wider audience or drop brand_content_toggle',
+    });
   }
-  if (!photo && mode === 'inbox' && text) warnings.push({ field: draft.contentField, message: 'a video sent to the TikTok inbox carries no caption: the creator writes it in the app' });
+  if (!photo && mode === 'inbox' && text)
+    warnings.push({ field: draft.contentField, message: 'a video sent to the TikTok inbox carries no caption: the creator writes it in the app' });
 
   let info: CreatorInfo | undefined;
   try {
@@ -151,7 +158,8 @@ function planVideo(draft: Draft, o: TikTokOptions, errors: FieldIssue[]): { vide
 }
 
 function planPhotos(draft: Draft, o: TikTokOptions, errors: FieldIssue[]): TikTokPayload['photo'] {
-  const pulled = 'TikTok downloads photos itself, from a URL whose domain is verified for the app: give image URLs in media_url or platform_options.tiktok.photo_images';
+  const pulled =
+    'TikTok downloads photos itself, from a URL whose domain is verified for the app: give image URLs in media_url or platform_options.tiktok.photo_images';
   if (draft.mediaId !== undefined && o.photo_images === undefined) {
     errors.push({ field: 'media_id', message: `cannot be used for a photo post: ${pulled}` });
     return undefined;
@@ -164,7 +172,8 @@ function planPhotos(draft: Draft, o: TikTokOptions, errors: FieldIssue[]): TikTo
     else if (/\.png$/i.test(new URL(url).pathname)) errors.push({ field, message: 'is a PNG; TikTok photo posts take JPEG or WebP images only' });
   });
   const cover = o.photo_cover_index ?? 0;
-  if (cover >= Math.max(1, images.length)) errors.push({ field: `${AT}.photo_cover_index`, message: `is ${cover}, but the post has ${images.length} image(s) (0-based)` });
+  if (cover >= Math.max(1, images.length))
+    errors.push({ field: `${AT}.photo_cover_index`, message: `is ${cover}, but the post has ${images.length} image(s) (0-based)` });
   return { photo_images: images, photo_cover_index: cover };
 }
 

@@ -80,7 +80,16 @@ export const TIKTOK_FACTS: PlatformFacts = {
   text: { max: TIKTOK.limits.videoCaption, count: utf16Length, unit: 'UTF-16 characters' },
   /** No link field and no clickable links in captions: a link is written into the text. */
   links: 'in_text',
-  capabilities: { images: true, maxImages: TIKTOK.limits.photoMax, video: true, carousel: true, threads: false, altText: false, mediaRequired: true, boards: false },
+  capabilities: {
+    images: true,
+    maxImages: TIKTOK.limits.photoMax,
+    video: true,
+    carousel: true,
+    threads: false,
+    altText: false,
+    mediaRequired: true,
+    boards: false,
+  },
   writeBudget: { category: TIKTOK.writeCategory, ...TIKTOK.defaults.writeBudget },
   defaults: { apiBaseUrl: TIKTOK.defaults.apiBaseUrl, authorizeUrl: TIKTOK.defaults.authorizeUrl, timeoutMs: TIKTOK.defaults.timeoutMs },
   outcomeWindowSeconds: TIKTOK.defaults.outcomeWindowSeconds,

@@ -76,16 +76,25 @@ export function tiktokPublisher(client: TikTokClient, opts: PublishOptions = {})
       if (status.status === 'FAILED') {
         // Nothing was posted: a later try of this delivery (by a person) starts a new publish.
         await forget();
-        throw new ConnectorError('rejected', `TikTok could not publish the ${payload.kind} (publish ${publishId}): ${status.fail_reason || 'no reason given'}`, { operation: 'status/fetch' });
+        throw new ConnectorError(
+          'rejected',
+          `TikTok could not publish the ${payload.kind} (publish ${publishId}): ${status.fail_reason || 'no reason given'}`,
+          { operation: 'status/fetch' },
+        );
       }
-      if (clock.now() >= giveUpAt) throw new ConnectorError('retryable', `TikTok was still processing publish ${publishId} (${status.status}) after ${Math.round(timeoutMs / 1000)} s`);
+      if (clock.now() >= giveUpAt)
+        throw new ConnectorError('retryable', `TikTok was still processing publish ${publishId} (${status.status}) after ${Math.round(timeoutMs / 1000)} s`);
       await clock.sleep(wait);
       wait = Math.min(wait * 2, opts.maxPollMs ?? 10_000);
     }
   }
 
   /** Sends the init, with the publish id saved the moment it comes back. */
-  async function initiate(payload: TikTokPayload, input: PublishInput, bytes?: { bytes: Buffer; mime: string }): Promise<NonNullable<TikTokProgress['publish']>> {
+  async function initiate(
+    payload: TikTokPayload,
+    input: PublishInput,
+    bytes?: { bytes: Buffer; mime: string },
+  ): Promise<NonNullable<TikTokProgress['publish']>> {
     const source = payload.photo || payload.video?.source === 'PULL_FROM_URL' ? 'PULL_FROM_URL' : 'FILE_UPLOAD';
     await input.checkpoint({ sending: { since: clock.now(), source } } satisfies TikTokProgress);
     try {
@@ -135,7 +144,11 @@ export function tiktokPublisher(client: TikTokClient, opts: PublishOptions = {})
           allowStitch: payload.post_info?.disable_stitch === false,
         };
         const issues = creatorProblems(info, asked, 'platform_options.tiktok');
-        if (issues.length) throw new ConnectorError('rejected', `The TikTok account's settings changed since the post was accepted: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+        if (issues.length)
+          throw new ConnectorError(
+            'rejected',
+            `The TikTok account's settings changed since the post was accepted: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+          );
       }
       const bytes = payload.video?.source === 'FILE_UPLOAD' ? await videoBytes(payload.video.media, input) : undefined;
 

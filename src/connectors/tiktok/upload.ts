@@ -42,7 +42,9 @@ export const uploadVideo = {
   async init(client: TikTokClient, withToken: WithToken, payload: TikTokPayload, media: { bytes: Buffer; mime: string }, now = Date.now()) {
     const plan = chunkPlan(media.bytes.length);
     const inbox = payload.mode === 'inbox';
-    const res = await withToken((t) => client.initVideo(t, { ...(!inbox && { post_info: payload.post_info }), source_info: { source: 'FILE_UPLOAD', ...plan } }, inbox));
+    const res = await withToken((t) =>
+      client.initVideo(t, { ...(!inbox && { post_info: payload.post_info }), source_info: { source: 'FILE_UPLOAD', ...plan } }, inbox),
+    );
     if (!res.upload_url) throw new ConnectorError('retryable', `TikTok gave no upload_url for publish ${res.publish_id}`);
     const upload: UploadSession = { ...plan, url: res.upload_url, mime: media.mime, issuedAt: now, done: 0 };
     return { id: res.publish_id, upload };

@@ -117,7 +117,13 @@ export class XClient implements OAuthFlow {
   async identify(accessToken: string): Promise<AccountIdentity> {
     const me = await this.me(accessToken);
     if (!me.id || !me.username) throw new ConnectorError('rejected', 'X GET /2/users/me returned no id or username');
-    return { externalId: me.id, username: me.username, displayName: me.name ?? null, avatarUrl: me.profile_image_url ?? null, accountType: me.verified_type ?? null };
+    return {
+      externalId: me.id,
+      username: me.username,
+      displayName: me.name ?? null,
+      avatarUrl: me.profile_image_url ?? null,
+      accountType: me.verified_type ?? null,
+    };
   }
 
   async me(accessToken: string): Promise<{ id: string; username: string; name?: string; profile_image_url?: string; verified_type?: string }> {
@@ -136,7 +142,11 @@ export class XClient implements OAuthFlow {
   }
 
   async deletePost(accessToken: string, id: string): Promise<boolean> {
-    const res = await callX<Wrapped<{ deleted: boolean }>>(this.app, { method: 'DELETE', path: `/2/tweets/${encodeURIComponent(id)}`, auth: { bearer: accessToken } });
+    const res = await callX<Wrapped<{ deleted: boolean }>>(this.app, {
+      method: 'DELETE',
+      path: `/2/tweets/${encodeURIComponent(id)}`,
+      auth: { bearer: accessToken },
+    });
     return dataOf(res, 'DELETE /2/tweets/{id}').deleted;
   }
 
@@ -160,7 +170,12 @@ export class XClient implements OAuthFlow {
   }
 
   async initializeUpload(accessToken: string, input: { media_type: string; total_bytes: number; media_category: MediaCategory }): Promise<XMediaUpload> {
-    const res = await callX<Wrapped<XMediaUpload>>(this.app, { method: 'POST', path: '/2/media/upload/initialize', auth: { bearer: accessToken }, json: input });
+    const res = await callX<Wrapped<XMediaUpload>>(this.app, {
+      method: 'POST',
+      path: '/2/media/upload/initialize',
+      auth: { bearer: accessToken },
+      json: input,
+    });
     return dataOf(res, 'POST /2/media/upload/initialize');
   }
 
@@ -172,16 +187,30 @@ export class XClient implements OAuthFlow {
   }
 
   async finalizeUpload(accessToken: string, mediaId: string): Promise<XMediaUpload> {
-    const res = await callX<Wrapped<XMediaUpload>>(this.app, { method: 'POST', path: `/2/media/upload/${encodeURIComponent(mediaId)}/finalize`, auth: { bearer: accessToken } });
+    const res = await callX<Wrapped<XMediaUpload>>(this.app, {
+      method: 'POST',
+      path: `/2/media/upload/${encodeURIComponent(mediaId)}/finalize`,
+      auth: { bearer: accessToken },
+    });
     return dataOf(res, 'POST /2/media/upload/{id}/finalize');
   }
 
   async uploadStatus(accessToken: string, mediaId: string): Promise<XMediaUpload> {
-    const res = await callX<Wrapped<XMediaUpload>>(this.app, { method: 'GET', path: '/2/media/upload', auth: { bearer: accessToken }, query: { media_id: mediaId, command: 'STATUS' } });
+    const res = await callX<Wrapped<XMediaUpload>>(this.app, {
+      method: 'GET',
+      path: '/2/media/upload',
+      auth: { bearer: accessToken },
+      query: { media_id: mediaId, command: 'STATUS' },
+    });
     return dataOf(res, 'GET /2/media/upload');
   }
 
   async setAltText(accessToken: string, mediaId: string, text: string): Promise<void> {
-    await callX(this.app, { method: 'POST', path: '/2/media/metadata', auth: { bearer: accessToken }, json: { id: mediaId, metadata: { alt_text: { text } } } });
+    await callX(this.app, {
+      method: 'POST',
+      path: '/2/media/metadata',
+      auth: { bearer: accessToken },
+      json: { id: mediaId, metadata: { alt_text: { text } } },
+    });
   }
 }

@@ -101,7 +101,8 @@ function classify(res: Response, text: string, operation: string, write: boolean
   if (res.status === 401) return new ConnectorError('auth_expired', say, details);
   if (res.status === 429) return new ConnectorError('rate_limited', say, { ...details, retryAt: retryAt(res) });
   // The app itself is not allowed this endpoint (not in a project, wrong access level).
-  if (res.status === 403 && said.type === 'client-forbidden') return new ConnectorError('misconfigured', `${say}; check the X app's project and access level`, details);
+  if (res.status === 403 && said.type === 'client-forbidden')
+    return new ConnectorError('misconfigured', `${say}; check the X app's project and access level`, details);
   if (res.status >= 500 || res.status === 408) {
     // A gateway error on a post write may come after X committed the post: look for it before
     // posting again. 503 says X turned the request away, so nothing was made.

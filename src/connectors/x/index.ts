@@ -19,7 +19,13 @@ function client(config: PlatformConfig): XClient {
   if (!config.clientId || !config.clientSecret) {
     throw new ConnectorError('misconfigured', 'X is not configured: set its client id and secret (or run with the sandbox)');
   }
-  return new XClient({ apiBaseUrl: config.apiBaseUrl, authorizeUrl: config.authorizeUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
+  return new XClient({
+    apiBaseUrl: config.apiBaseUrl,
+    authorizeUrl: config.authorizeUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    timeoutMs: config.timeoutMs,
+  });
 }
 
 /** X (API v2): posts with up to 4 images or one video, long texts fitted or threaded. */

@@ -58,7 +58,8 @@ export async function planX(draft: Draft, ctx: AccountContext): Promise<Plan> {
   const media = planMedia(draft, o, errors, warnings);
   const content = draft.content ?? '';
   const texts = planText(draft, content, link, o.thread === true, errors, changes);
-  if (!content.trim() && !link && media.length === 0) errors.push({ field: draft.contentField, message: 'X needs text or media: give content, media_url or media_id' });
+  if (!content.trim() && !link && media.length === 0)
+    errors.push({ field: draft.contentField, message: 'X needs text or media: give content, media_url or media_id' });
 
   if (draft.strict) errors.push(...changes.map((c) => ({ field: c.field, message: c.refused })));
   const payload: XPayload = {
@@ -87,7 +88,8 @@ function planText(draft: Draft, content: string, link: string | undefined, threa
       return [content];
     }
     const n = split.parts.length;
-    if (n > X_LIMITS.maxThreadParts) errors.push({ field, message: `would make a thread of ${n} posts; Pinion posts at most ${X_LIMITS.maxThreadParts}: shorten the text` });
+    if (n > X_LIMITS.maxThreadParts)
+      errors.push({ field, message: `would make a thread of ${n} posts; Pinion posts at most ${X_LIMITS.maxThreadParts}: shorten the text` });
     if (n > 1) {
       changes.push({
         kind: 'split_into_thread',
@@ -131,29 +133,40 @@ function planMedia(d: Draft, o: XOptions, errors: FieldIssue[], warnings: FieldI
       warnings.push(...verdict.warnings.map((w) => ({ field, message: w.message })));
       if (info.kind === 'other') return;
       const kind = info.kind;
-      if (kind === 'video' && alt !== undefined) warnings.push({ field: altField, message: 'is for images; X gets no alt text for a video from Pinion, so it is not sent' });
-      items.push({ field, item: { kind, source: mediaRef(ref.id), ...(kind === 'image' && alt !== undefined && { alt_text: alt }) }, gif: info.mime === 'image/gif' });
+      if (kind === 'video' && alt !== undefined)
+        warnings.push({ field: altField, message: 'is for images; X gets no alt text for a video from Pinion, so it is not sent' });
+      items.push({
+        field,
+        item: { kind, source: mediaRef(ref.id), ...(kind === 'image' && alt !== undefined && { alt_text: alt }) },
+        gif: info.mime === 'image/gif',
+      });
     } else if (ref.url !== undefined) {
       if (!isHttpUrl(ref.url)) return errors.push({ field, message: 'must be an http(s) URL' });
       items.push({ field, item: { kind: 'image', source: ref.url, ...(alt !== undefined && { alt_text: alt }) }, gif: false });
     }
-    if (alt === undefined && items.at(-1)?.item.kind === 'image') warnings.push({ field: altField, message: 'is missing; alt text makes the image accessible to people using screen readers' });
+    if (alt === undefined && items.at(-1)?.item.kind === 'image')
+      warnings.push({ field: altField, message: 'is missing; alt text makes the image accessible to people using screen readers' });
   };
 
   if (d.mediaUrl && d.mediaId) errors.push({ field: 'media_id', message: 'give either media_url or media_id, not both' });
   if (d.mediaId !== undefined) add('media_id', `${OPT}.alt_text`, { id: d.mediaId }, o.alt_text);
   else if (d.mediaUrl !== undefined) add('media_url', `${OPT}.alt_text`, { url: d.mediaUrl }, o.alt_text);
-  else if (o.alt_text !== undefined) warnings.push({ field: `${OPT}.alt_text`, message: 'is for the image of media_url or media_id, and the post has none: it is not sent' });
+  else if (o.alt_text !== undefined)
+    warnings.push({ field: `${OPT}.alt_text`, message: 'is for the image of media_url or media_id, and the post has none: it is not sent' });
 
   (o.images ?? []).forEach((img, i) => {
     const at = `${OPT}.images.${i}`;
-    if ((img.media_url === undefined) === (img.media_id === undefined)) return errors.push({ field: at, message: 'needs exactly one of media_url or media_id' });
+    if ((img.media_url === undefined) === (img.media_id === undefined))
+      return errors.push({ field: at, message: 'needs exactly one of media_url or media_id' });
     add(img.media_id !== undefined ? `${at}.media_id` : `${at}.media_url`, `${at}.alt_text`, { url: img.media_url, id: img.media_id }, img.alt_text);
   });
 
   const alone = items.find((m) => m.item.kind === 'video' || m.gif);
   if (alone && items.length > 1) {
-    errors.push({ field: alone.field, message: `is a ${alone.gif ? 'GIF' : 'video'}; X takes one GIF or one video alone, or up to ${X_LIMITS.maxImages} images, per post` });
+    errors.push({
+      field: alone.field,
+      message: `is a ${alone.gif ? 'GIF' : 'video'}; X takes one GIF or one video alone, or up to ${X_LIMITS.maxImages} images, per post`,
+    });
   }
   if (items.length > X_LIMITS.maxImages) {
     errors.push({ field: `${OPT}.images`, message: `makes ${items.length} images with media_url or media_id; X takes at most ${X_LIMITS.maxImages} per post` });

@@ -91,15 +91,17 @@ export function xPublisher(client: XClient, opts: XPublisherOptions = {}): Publi
           ...(payload.reply_settings !== undefined && { reply_settings: payload.reply_settings }),
         };
         await input.checkpoint({ done, sending: { index, since: clock.now() } } satisfies XProgress);
-        const created = await input.withToken((t) => client.createPost(t, post)).catch((err: unknown) => {
-          // X refuses a post whose text the account just posted. For a part an earlier attempt may
-          // have sent, that is a sign it went out after all and the timeline has not shown it yet:
-          // look again later rather than fail a delivery that is in fact out.
-          if (sending?.index === index && err instanceof ConnectorError && err.kind === 'rejected' && /duplicate/i.test(err.message)) {
-            throw new ConnectorError('unknown_outcome', `${err.message} (this part may have been posted by the earlier attempt)`, err.details);
-          }
-          throw err;
-        });
+        const created = await input
+          .withToken((t) => client.createPost(t, post))
+          .catch((err: unknown) => {
+            // X refuses a post whose text the account just posted. For a part an earlier attempt may
+            // have sent, that is a sign it went out after all and the timeline has not shown it yet:
+            // look again later rather than fail a delivery that is in fact out.
+            if (sending?.index === index && err instanceof ConnectorError && err.kind === 'rejected' && /duplicate/i.test(err.message)) {
+              throw new ConnectorError('unknown_outcome', `${err.message} (this part may have been posted by the earlier attempt)`, err.details);
+            }
+            throw err;
+          });
         done.push(created.id);
         await input.checkpoint({ done } satisfies XProgress);
       }

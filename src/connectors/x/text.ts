@@ -69,7 +69,8 @@ function bestCut(full: string, fits: (prefix: string, kind: CutKind) => boolean)
   const prefixFits = (kind: CutKind) => (end: number) => text.slice(0, end).trim() !== '' && fits(text.slice(0, end), kind);
   const word = longest(b.word, prefixFits('word'));
   const sentence = longest(b.sentence, prefixFits('sentence'));
-  if (sentence !== undefined && (word === undefined || 2 * weightedLength(text.slice(0, sentence)) >= weightedLength(text.slice(0, word)))) return { end: sentence, kind: 'sentence' };
+  if (sentence !== undefined && (word === undefined || 2 * weightedLength(text.slice(0, sentence)) >= weightedLength(text.slice(0, word))))
+    return { end: sentence, kind: 'sentence' };
   if (word !== undefined) return { end: word, kind: 'word' };
   const char = longest(b.grapheme, prefixFits('word'));
   return char === undefined ? undefined : { end: char, kind: 'word' };
@@ -107,7 +108,12 @@ export function fitText(content: string, link: string | undefined, max: number =
       const cut = bestCut(body, (prefix, kind) => weightedLength(join(ellipsis(prefix, kind), suffix)) <= max);
       const kept = cut && weightedLength(body.slice(0, cut.end));
       if (cut && (keep === 0 || kept! >= Math.min(MIN_BODY, weightedLength(body)))) {
-        return { text: join(ellipsis(body.slice(0, cut.end), cut.kind), suffix), cut: cut.kind, droppedTags: tags.slice(keep), linkPlaced: suffixLink !== undefined };
+        return {
+          text: join(ellipsis(body.slice(0, cut.end), cut.kind), suffix),
+          cut: cut.kind,
+          droppedTags: tags.slice(keep),
+          linkPlaced: suffixLink !== undefined,
+        };
       }
       // Not even "…" before the suffix fits: the body goes, keeping what fits of the suffix.
       if (!body.trim() && weightedLength(suffix) <= max) return { text: suffix, droppedTags: tags.slice(keep), linkPlaced: suffixLink !== undefined };

@@ -25,7 +25,8 @@ function categoryOf(kind: 'image' | 'video', media: MediaBytes): MediaCategory {
   const { mime, bytes } = media;
   if (kind === 'video') {
     if (!(X_MEDIA.videoTypes as readonly string[]).includes(mime)) throw new ConnectorError('rejected', `X takes MP4 videos, not ${mime}`);
-    if (bytes.length > X_MEDIA.maxVideoBytes) throw new ConnectorError('rejected', `The video is ${mb(bytes.length)}; X takes up to ${mb(X_MEDIA.maxVideoBytes)}`);
+    if (bytes.length > X_MEDIA.maxVideoBytes)
+      throw new ConnectorError('rejected', `The video is ${mb(bytes.length)}; X takes up to ${mb(X_MEDIA.maxVideoBytes)}`);
     return 'tweet_video';
   }
   if (!(X_MEDIA.imageTypes as readonly string[]).includes(mime)) throw new ConnectorError('rejected', `X takes JPEG, PNG, GIF or WEBP images, not ${mime}`);
@@ -42,7 +43,14 @@ function categoryOf(kind: 'image' | 'video', media: MediaBytes): MediaCategory {
  * POST /2/media/metadata. Returns X's media id. A lost answer here is only retryable: an upload
  * that is never attached to a post expires on X's side.
  */
-export async function uploadMedia(client: XClient, withToken: WithToken, kind: 'image' | 'video', media: MediaBytes, altText: string | undefined, opts: UploadOptions = {}): Promise<string> {
+export async function uploadMedia(
+  client: XClient,
+  withToken: WithToken,
+  kind: 'image' | 'video',
+  media: MediaBytes,
+  altText: string | undefined,
+  opts: UploadOptions = {},
+): Promise<string> {
   const clock = opts.clock ?? systemClock;
   const category = categoryOf(kind, media);
   const { id } = await withToken((t) => client.initializeUpload(t, { media_type: media.mime, total_bytes: media.bytes.length, media_category: category }));
@@ -58,7 +66,8 @@ export async function uploadMedia(client: XClient, withToken: WithToken, kind: '
     if (info.state === 'failed') {
       throw new ConnectorError('rejected', `X could not process the ${kind} (media ${id}): ${info.error?.message ?? info.error?.name ?? 'processing failed'}`);
     }
-    if (clock.now() >= giveUpAt) throw new ConnectorError('retryable', `X was still processing the ${kind} (media ${id}) after ${Math.round(timeoutMs / 1000)} s`);
+    if (clock.now() >= giveUpAt)
+      throw new ConnectorError('retryable', `X was still processing the ${kind} (media ${id}) after ${Math.round(timeoutMs / 1000)} s`);
     const suggested = info.check_after_secs !== undefined && info.check_after_secs > 0 ? info.check_after_secs * 1000 : undefined;
     await clock.sleep(suggested ?? wait);
     wait = Math.min(wait * 2, opts.maxPollMs ?? 15_000);

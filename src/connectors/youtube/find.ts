@@ -24,8 +24,10 @@ const addedAt = (item: PlaylistItem) => Date.parse(item.snippet?.publishedAt ?? 
 /** A video that failed or was refused is not a publish: its reason, in YouTube's words. */
 export function refusal(video: VideoResource): ConnectorError | undefined {
   const s = video.status ?? {};
-  if (s.uploadStatus === 'failed') return new ConnectorError('rejected', `YouTube could not process the video: failureReason ${s.failureReason ?? 'not given'} (uploadStatus failed)`);
-  if (s.uploadStatus === 'rejected') return new ConnectorError('rejected', `YouTube rejected the video: rejectionReason ${s.rejectionReason ?? 'not given'} (uploadStatus rejected)`);
+  if (s.uploadStatus === 'failed')
+    return new ConnectorError('rejected', `YouTube could not process the video: failureReason ${s.failureReason ?? 'not given'} (uploadStatus failed)`);
+  if (s.uploadStatus === 'rejected')
+    return new ConnectorError('rejected', `YouTube rejected the video: rejectionReason ${s.rejectionReason ?? 'not given'} (uploadStatus rejected)`);
   if (s.uploadStatus === 'deleted') return new ConnectorError('rejected', 'The video was deleted on YouTube (uploadStatus deleted)');
   return undefined;
 }
@@ -49,7 +51,11 @@ export async function searchUploads(
   let next: string | undefined;
   let pages = 0;
   do {
-    if (pages === SCAN_PAGES) throw new ConnectorError('retryable', `YouTube: the channel has more than ${SCAN_PAGES * 50} uploads; could not look through all of them for the unconfirmed upload`);
+    if (pages === SCAN_PAGES)
+      throw new ConnectorError(
+        'retryable',
+        `YouTube: the channel has more than ${SCAN_PAGES * 50} uploads; could not look through all of them for the unconfirmed upload`,
+      );
     await quota.spend(units, 'playlistItems.list');
     const page = await withToken((t) => client.playlistPage(t, playlist, next));
     items.push(...page.items);
@@ -60,7 +66,13 @@ export async function searchUploads(
   const matches = items
     .filter((item) => {
       const id = videoIdOf(item);
-      return id !== undefined && !input.exclude.has(id) && addedAt(item) >= start && same(item.snippet?.title, payload.video.snippet.title) && same(item.snippet?.description, payload.video.snippet.description);
+      return (
+        id !== undefined &&
+        !input.exclude.has(id) &&
+        addedAt(item) >= start &&
+        same(item.snippet?.title, payload.video.snippet.title) &&
+        same(item.snippet?.description, payload.video.snippet.description)
+      );
     })
     .sort((a, b) => addedAt(a) - addedAt(b) || (videoIdOf(a)! < videoIdOf(b)! ? -1 : 1));
   const ids = [...new Set(matches.map((m) => videoIdOf(m)!))];

@@ -70,7 +70,11 @@ export async function callGoogle<T>(options: GoogleHttpOptions, call: GoogleCall
   }
   const said = { write: call.mayCreate === true, operation: call.operation, subject: `YouTube ${call.operation}` };
   // 308 is Google's "Resume Incomplete", never a redirect to follow.
-  const { res, text } = await sendOnce(url, { method: call.method, headers, body, redirect: 'manual' }, { ...said, fetch: options.fetch, timeoutMs: options.timeoutMs });
+  const { res, text } = await sendOnce(
+    url,
+    { method: call.method, headers, body, redirect: 'manual' },
+    { ...said, fetch: options.fetch, timeoutMs: options.timeoutMs },
+  );
   if (res.ok || res.status === 308) return { status: res.status, headers: res.headers, body: successBody<T>({ res, text }, said) };
   throw classify(res.status, readGoogleError(text, res.statusText || `HTTP ${res.status}`), call, options.now ?? Date.now);
 }
@@ -97,12 +101,18 @@ export function classify(status: number, said: GoogleSaid, call: Pick<GoogleCall
     // quotaExceeded: the project's units are spent until midnight Pacific. uploadLimitExceeded: the
     // channel's own cap, whose reset YouTube does not give: the same midnight is the guess.
     const at = nextQuotaReset(now());
-    return new ConnectorError('rate_limited', `${say}; waiting for the quota reset at midnight Pacific (${new Date(at).toISOString()})`, { ...details, retryAt: new Date(at) });
+    return new ConnectorError('rate_limited', `${say}; waiting for the quota reset at midnight Pacific (${new Date(at).toISOString()})`, {
+      ...details,
+      retryAt: new Date(at),
+    });
   }
-  if (status === 429 || (status === 403 && said.reason && SHORT_LIMITS.has(said.reason))) return new ConnectorError('rate_limited', say, { ...details, retryAt: new Date(now() + 60_000) });
-  if (said.reason && APP_PROBLEMS.has(said.reason)) return new ConnectorError('misconfigured', `${say}; check the Google Cloud project (YouTube Data API v3 enabled, credentials)`, details);
+  if (status === 429 || (status === 403 && said.reason && SHORT_LIMITS.has(said.reason)))
+    return new ConnectorError('rate_limited', say, { ...details, retryAt: new Date(now() + 60_000) });
+  if (said.reason && APP_PROBLEMS.has(said.reason))
+    return new ConnectorError('misconfigured', `${say}; check the Google Cloud project (YouTube Data API v3 enabled, credentials)`, details);
   // The grant lacks a scope this call needs: only a new consent gives it.
-  if (status === 403 && (said.reason === 'insufficientPermissions' || said.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')) return new ConnectorError('auth_revoked', say, details);
+  if (status === 403 && (said.reason === 'insufficientPermissions' || said.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'))
+    return new ConnectorError('auth_revoked', say, details);
   if (status >= 500 || status === 408) return new ConnectorError(call.mayCreate && status !== 503 ? 'unknown_outcome' : 'retryable', say, details);
   if (status === 404 || status === 410) return new ConnectorError('not_found', say, details);
   return new ConnectorError('rejected', say, details);

@@ -19,9 +19,17 @@ export const SANDBOX_APP = { clientId: 'pinion-youtube-sandbox.apps.googleuserco
 
 function client(config: PlatformConfig): YouTubeClient {
   if (!config.clientId || !config.clientSecret) {
-    throw new PlatformNotConfigured('YouTube is not configured: set PINION_YOUTUBE_CLIENT_ID and PINION_YOUTUBE_CLIENT_SECRET (a Google OAuth client) or run with the sandbox');
+    throw new PlatformNotConfigured(
+      'YouTube is not configured: set PINION_YOUTUBE_CLIENT_ID and PINION_YOUTUBE_CLIENT_SECRET (a Google OAuth client) or run with the sandbox',
+    );
   }
-  return new YouTubeClient({ apiBaseUrl: config.apiBaseUrl, authorizeUrl: config.authorizeUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
+  return new YouTubeClient({
+    apiBaseUrl: config.apiBaseUrl,
+    authorizeUrl: config.authorizeUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    timeoutMs: config.timeoutMs,
+  });
 }
 
 /** YouTube (Data API v3): one video per post, uploaded resumably, with title, tags, privacy and an optional cover. */

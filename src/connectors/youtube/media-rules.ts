@@ -14,7 +14,7 @@ export const youtubeMediaRules: MediaRules = {
     if (media.kind === 'video') {
       if (media.size > YT.maxVideoBytes) errors.push({ field, message: `is ${media.size} bytes; YouTube takes videos up to 256 GiB` });
     } else if (media.kind === 'image') {
-      errors.push({ field, message: 'YouTube takes videos only; a JPEG or PNG up to 2 MiB can be a video\'s cover (platform_options.youtube.cover_media_id)' });
+      errors.push({ field, message: "YouTube takes videos only; a JPEG or PNG up to 2 MiB can be a video's cover (platform_options.youtube.cover_media_id)" });
     } else errors.push({ field, message: `is ${media.mime}; YouTube takes videos` });
     return { errors, warnings };
   },

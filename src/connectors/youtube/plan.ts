@@ -44,7 +44,10 @@ function chooseMedia(draft: Draft, errors: FieldIssue[]): { media?: string; info
     return { media: `pinion-media:${draft.mediaId}`, info };
   }
   if (draft.mediaUrl !== undefined) return { media: draft.mediaUrl };
-  errors.push({ field: 'media_id', message: 'YouTube needs a video: give media_id (a video uploaded with POST /api/v1/media) or media_url; a post without a video cannot go to YouTube' });
+  errors.push({
+    field: 'media_id',
+    message: 'YouTube needs a video: give media_id (a video uploaded with POST /api/v1/media) or media_url; a post without a video cannot go to YouTube',
+  });
   return {};
 }
 
@@ -54,7 +57,11 @@ function chooseTitle(draft: Draft, o: YouTubeOptions, errors: FieldIssue[], adap
     if (ANGLE.test(o.title)) errors.push({ field: `${AT}.title`, message: 'contains < or >, which YouTube refuses in titles; remove them' });
     return o.title;
   }
-  const firstLine = (draft.content ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const firstLine =
+    (draft.content ?? '')
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   if (firstLine === '') {
     errors.push({ field: `${AT}.title`, message: 'YouTube needs a title: give one here, or content whose first line becomes the title' });
     return '';
@@ -65,7 +72,12 @@ function chooseTitle(draft: Draft, o: YouTubeOptions, errors: FieldIssue[], adap
     adaptations.push({ kind: 'other', field: draft.contentField, message: 'YouTube refuses < and > in titles: the title has ‹ and › instead' });
   }
   const fitted = fitText({ text: title, max: YT.titleMax, count: chars });
-  if (fitted.cut) adaptations.push({ kind: 'text_fitted', field: draft.contentField, message: `The first line (${chars(title)} characters) is the title, fitted to YouTube's ${YT.titleMax}: "${fitted.text}"` });
+  if (fitted.cut)
+    adaptations.push({
+      kind: 'text_fitted',
+      field: draft.contentField,
+      message: `The first line (${chars(title)} characters) is the title, fitted to YouTube's ${YT.titleMax}: "${fitted.text}"`,
+    });
   return fitted.text;
 }
 
@@ -82,19 +94,31 @@ function chooseDescription(draft: Draft, short: boolean, o: YouTubeOptions, erro
   const link = draft.link === undefined ? undefined : draft.tag(draft.link);
   if (short && o.shorts_hashtag !== false && !/(^|\s)#shorts\b/i.test(text)) {
     text = `${text.trimEnd()}${text.trim() ? ' ' : ''}#Shorts`;
-    adaptations.push({ kind: 'other', field: draft.contentField, message: `The video is square or vertical and at most 3 minutes: YouTube shows it as a Short; #Shorts added to the description (${AT}.shorts_hashtag: false leaves it out)` });
+    adaptations.push({
+      kind: 'other',
+      field: draft.contentField,
+      message: `The video is square or vertical and at most 3 minutes: YouTube shows it as a Short; #Shorts added to the description (${AT}.shorts_hashtag: false leaves it out)`,
+    });
   }
   const whole = [text.trim(), link].filter((p) => p !== undefined && p !== '').join(' ');
   if (bytes(whole) <= YT.descriptionMaxBytes) {
-    if (link !== undefined) adaptations.push({ kind: 'link_placed', field: draft.linkField, message: 'YouTube has no link field: the link is at the end of the description' });
+    if (link !== undefined)
+      adaptations.push({ kind: 'link_placed', field: draft.linkField, message: 'YouTube has no link field: the link is at the end of the description' });
     return whole;
   }
   if (own) {
-    errors.push({ field: draft.contentField, message: `is ${bytes(whole)} bytes (UTF-8)${link ? ' with the link' : ''}; YouTube takes at most ${YT.descriptionMaxBytes}` });
+    errors.push({
+      field: draft.contentField,
+      message: `is ${bytes(whole)} bytes (UTF-8)${link ? ' with the link' : ''}; YouTube takes at most ${YT.descriptionMaxBytes}`,
+    });
     return whole;
   }
   const fitted = fitText({ text, max: YT.descriptionMaxBytes, count: bytes, tail: link });
-  adaptations.push({ kind: 'text_fitted', field: draft.contentField, message: `The description is ${bytes(whole)} bytes (UTF-8); fitted to YouTube's ${YT.descriptionMaxBytes}` });
+  adaptations.push({
+    kind: 'text_fitted',
+    field: draft.contentField,
+    message: `The description is ${bytes(whole)} bytes (UTF-8); fitted to YouTube's ${YT.descriptionMaxBytes}`,
+  });
   return fitted.text;
 }
 
@@ -105,16 +129,22 @@ function checkTags(tags: string[] | undefined, errors: FieldIssue[]): void {
   });
   const length = tagsLength(tags);
   if (length > YT.tagsMaxChars) {
-    errors.push({ field: `${AT}.tags`, message: `are ${length} characters as YouTube counts them (commas between tags, quotes around tags with spaces); at most ${YT.tagsMaxChars}` });
+    errors.push({
+      field: `${AT}.tags`,
+      message: `are ${length} characters as YouTube counts them (commas between tags, quotes around tags with spaces); at most ${YT.tagsMaxChars}`,
+    });
   }
 }
 
 function checkCover(draft: Draft, o: YouTubeOptions, errors: FieldIssue[]): string | undefined {
-  if (o.cover_media_id !== undefined && o.cover_url !== undefined) errors.push({ field: `${AT}.cover_url`, message: 'give cover_media_id or cover_url, not both' });
+  if (o.cover_media_id !== undefined && o.cover_url !== undefined)
+    errors.push({ field: `${AT}.cover_url`, message: 'give cover_media_id or cover_url, not both' });
   if (o.cover_media_id !== undefined) {
     const info = draft.media(o.cover_media_id);
-    if (info && !(YT.thumbnailTypes as readonly string[]).includes(info.mime)) errors.push({ field: `${AT}.cover_media_id`, message: `is ${info.mime}; a YouTube thumbnail must be JPEG or PNG` });
-    else if (info && info.size > YT.thumbnailMaxBytes) errors.push({ field: `${AT}.cover_media_id`, message: `is ${info.size} bytes; a YouTube thumbnail may be at most 2 MiB` });
+    if (info && !(YT.thumbnailTypes as readonly string[]).includes(info.mime))
+      errors.push({ field: `${AT}.cover_media_id`, message: `is ${info.mime}; a YouTube thumbnail must be JPEG or PNG` });
+    else if (info && info.size > YT.thumbnailMaxBytes)
+      errors.push({ field: `${AT}.cover_media_id`, message: `is ${info.size} bytes; a YouTube thumbnail may be at most 2 MiB` });
     return `pinion-media:${o.cover_media_id}`;
   }
   return o.cover_url;
@@ -127,14 +157,18 @@ export async function planYouTube(draft: Draft, ctx: AccountContext): Promise<Pl
   const warnings: FieldIssue[] = [];
   const adaptations: Adaptation[] = [];
   const { media, info } = chooseMedia(draft, errors);
-  if (info && info.kind === 'video' && info.size > YT.maxVideoBytes) errors.push({ field: 'media_id', message: `is ${info.size} bytes; YouTube takes videos up to 256 GiB` });
+  if (info && info.kind === 'video' && info.size > YT.maxVideoBytes)
+    errors.push({ field: 'media_id', message: `is ${info.size} bytes; YouTube takes videos up to 256 GiB` });
   const short = isShort(info);
   const title = chooseTitle(draft, o, errors, adaptations);
   const description = chooseDescription(draft, short, o, errors, adaptations);
   checkTags(o.tags, errors);
   const cover = checkCover(draft, o, errors);
   if (media !== undefined && info === undefined && draft.mediaUrl !== undefined) {
-    warnings.push({ field: 'media_url', message: 'YouTube decides whether a video is a Short by its shape; for a video given by URL Pinion cannot tell before publishing' });
+    warnings.push({
+      field: 'media_url',
+      message: 'YouTube decides whether a video is a Short by its shape; for a video given by URL Pinion cannot tell before publishing',
+    });
   }
   const payload: YouTubePayload = {
     channelId: ctx.account.externalId,

@@ -70,7 +70,8 @@ export const YOUTUBE_FACTS: PlatformFacts = {
   quota: { unitsPerDay: 10_000, costs: { videosInsert: 1600, thumbnailsSet: 50, videosDelete: 50, list: 1 } },
 };
 
-export const watchUrl = (videoId: string, short: boolean) => (short ? `https://www.youtube.com/shorts/${videoId}` : `https://www.youtube.com/watch?v=${videoId}`);
+export const watchUrl = (videoId: string, short: boolean) =>
+  short ? `https://www.youtube.com/shorts/${videoId}` : `https://www.youtube.com/watch?v=${videoId}`;
 
 /** The quota day a moment falls in, as Google counts it: the calendar date in Pacific time. */
 export const quotaDay = (at: number): string => DateTime.fromMillis(at, { zone: YT.quotaZone }).toISODate()!;

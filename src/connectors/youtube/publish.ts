@@ -111,7 +111,10 @@ export function youtubePublisher(client: YouTubeClient, opts: YouTubePublisherOp
       if (refused) throw refused;
       if (video.status?.uploadStatus === 'processed') return video;
       if (clock.now() >= until) {
-        throw new ConnectorError('retryable', `YouTube is still processing video ${videoId} after ${Math.round(processingWaitMs / 1000)} s; Pinion will look again`);
+        throw new ConnectorError(
+          'retryable',
+          `YouTube is still processing video ${videoId} after ${Math.round(processingWaitMs / 1000)} s; Pinion will look again`,
+        );
       }
       // YouTube often says how long processing has left: wait that long (within bounds), else the poll interval.
       const left = Number(video.processingDetails?.processingProgress?.timeLeftMs);

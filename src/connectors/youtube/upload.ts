@@ -29,7 +29,11 @@ export function receivedFrom(range: string | null): number {
 }
 
 /** Opens a session (`uploadType=resumable`): the metadata goes first, the session URI comes back in `Location`. */
-export async function openSession(client: YouTubeClient, token: string, input: { metadata: unknown; total: number; mime: string; notifySubscribers: boolean }): Promise<UploadSession> {
+export async function openSession(
+  client: YouTubeClient,
+  token: string,
+  input: { metadata: unknown; total: number; mime: string; notifySubscribers: boolean },
+): Promise<UploadSession> {
   const res = await client.call<unknown>({
     method: 'POST',
     url: `${client.api}/upload/youtube/v3/videos`,
@@ -76,14 +80,21 @@ export const sessionState = (client: YouTubeClient, token: string, session: Uplo
  * Sends the bytes the server does not hold yet, chunk by chunk, always from the byte the server
  * last confirmed (never from Pinion's own count), until the video comes back.
  */
-export async function sendBytes(client: YouTubeClient, withToken: WithToken, session: UploadSession, bytes: Buffer, from: number): Promise<VideoResource | 'gone'> {
+export async function sendBytes(
+  client: YouTubeClient,
+  withToken: WithToken,
+  session: UploadSession,
+  bytes: Buffer,
+  from: number,
+): Promise<VideoResource | 'gone'> {
   const size = chunkSize(session.total);
   let at = from;
   for (let guard = 0; guard < 10_000; guard++) {
     const chunk = bytes.subarray(at, Math.min(at + size, session.total));
     // Every byte is held yet no video came back (its answer was lost): the status query brings it.
     const state = await withToken((t) => (chunk.length === 0 ? sessionState(client, t, session) : put(client, t, session, at, chunk)));
-    if (state.kind === 'incomplete' && chunk.length === 0) throw new ConnectorError('retryable', 'YouTube videos.insert: every byte was sent, the session still says incomplete');
+    if (state.kind === 'incomplete' && chunk.length === 0)
+      throw new ConnectorError('retryable', 'YouTube videos.insert: every byte was sent, the session still says incomplete');
     if (state.kind === 'complete') return state.video;
     if (state.kind === 'gone') return 'gone';
     if (state.received <= at && chunk.length > 0) {

@@ -41,7 +41,8 @@ export class FaultInjector {
       const rate = config[key];
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`${key} must be within 0..1`);
     }
-    if (config.commitDelayMs !== undefined && !(config.commitDelayMs >= 0 && Number.isFinite(config.commitDelayMs))) throw new RangeError('commitDelayMs must be a number of ms, 0 or more');
+    if (config.commitDelayMs !== undefined && !(config.commitDelayMs >= 0 && Number.isFinite(config.commitDelayMs)))
+      throw new RangeError('commitDelayMs must be a number of ms, 0 or more');
     this.config = { ...config };
     this.random = config.seed === undefined ? Math.random : seededRandom(config.seed);
   }

@@ -97,7 +97,11 @@ export function sandboxDocument(input: DocumentInput): Record<string, unknown> {
     info: { title: `${input.platform} sandbox (Pinion)`, version: '1', description: input.description, license: { name: 'MIT', identifier: 'MIT' } },
     servers: [{ url: input.serverUrl, description: `The ${input.platform} emulator` }],
     tags: (Object.keys(TAGS) as RouteTag[]).filter((t) => used.has(t)).map((name) => ({ name, description: TAGS[name] })),
-    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: `An access token the ${input.platform} emulator issued through its OAuth flow` } } },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: `An access token the ${input.platform} emulator issued through its OAuth flow` },
+      },
+    },
     paths,
   };
 }
@@ -120,7 +124,13 @@ export interface Documented {
 export function documentRoutes(instance: FastifyInstance, d: Documented): void {
   const seen = d.routes ? () => d.routes! : collectRoutes(instance);
   const prefix = instance.prefix;
-  const self: RouteDocs = { 'GET /openapi.json': [`get${d.platform.replace(/\W/g, '')}SandboxDocument`, `This document: the ${d.platform} emulator’s routes as an OpenAPI 3.1 document.`, 'sandbox'] };
+  const self: RouteDocs = {
+    'GET /openapi.json': [
+      `get${d.platform.replace(/\W/g, '')}SandboxDocument`,
+      `This document: the ${d.platform} emulator’s routes as an OpenAPI 3.1 document.`,
+      'sandbox',
+    ],
+  };
   instance.get('/openapi.json', async (request) =>
     sandboxDocument({
       platform: d.platform,

@@ -30,7 +30,9 @@ export const errors = {
   validation: (problems: Array<[path: string, message: string]>) =>
     new LinkedInError(422, { status: 422, message: problems.map(([path, m]) => `ERROR :: ${path} :: ${m}`).join('\n') }),
   // The wording LinkedIn's throttles use ("Resource level throttle … DAY limit for calls to this resource is reached.").
-  dailyLimit: (who: 'MEMBER' | 'APPLICATION') => api(429, 'TOO_MANY_REQUESTS', `Resource level throttle ${who} DAY limit for calls to this resource is reached.`, 101),
-  injected: (status: 500 | 503) => api(status, status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', status === 503 ? 'Service unavailable' : 'Internal Server Error'),
+  dailyLimit: (who: 'MEMBER' | 'APPLICATION') =>
+    api(429, 'TOO_MANY_REQUESTS', `Resource level throttle ${who} DAY limit for calls to this resource is reached.`, 101),
+  injected: (status: 500 | 503) =>
+    api(status, status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', status === 503 ? 'Service unavailable' : 'Internal Server Error'),
   oauth: (status: number, error: string, description: string) => new LinkedInError(status, { error, error_description: description }),
 };

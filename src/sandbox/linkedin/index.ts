@@ -114,11 +114,22 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
     documentRoutes(instance, { platform: 'LinkedIn', description: DESCRIPTION, docs: ROUTE_DOCS, baseUrl: ctx.baseUrl });
     await instance.register(formbody);
     // Uploads are raw bytes, up to LinkedIn's 500 MB video (one part is 4 MiB; an image PUT is whole).
-    instance.addContentTypeParser(/^(application\/octet-stream|image\/.+|video\/.+)$/, { parseAs: 'buffer', bodyLimit: 600 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    instance.addContentTypeParser(
+      /^(application\/octet-stream|image\/.+|video\/.+)$/,
+      { parseAs: 'buffer', bodyLimit: 600 * 1024 * 1024 },
+      (_req, body, done) => done(null, body),
+    );
     instance.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error instanceof LinkedInError) return sendError(reply, error);
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-      return sendError(reply, new LinkedInError(status, { status, code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'ILLEGAL_ARGUMENT', message: status === 500 ? 'Internal Server Error' : error.message }));
+      return sendError(
+        reply,
+        new LinkedInError(status, {
+          status,
+          code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'ILLEGAL_ARGUMENT',
+          message: status === 500 ? 'Internal Server Error' : error.message,
+        }),
+      );
     });
     instance.setNotFoundHandler((_request, reply) => sendError(reply, new LinkedInError(404, { status: 404, code: 'NOT_FOUND', message: 'No such resource' })));
     instance.addHook('preClose', async () => ctx.held.releaseAll());
@@ -148,7 +159,9 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
 }
 
 /** Standalone server: the sandbox at the root (`/rest/...`, `/oauth/v2/...`). */
-export async function startLinkedInSandbox(opts: LinkedInSandboxOptions & { host?: string; port?: number } = {}): Promise<{ url: string; sandbox: LinkedInSandbox; close(): Promise<void> }> {
+export async function startLinkedInSandbox(
+  opts: LinkedInSandboxOptions & { host?: string; port?: number } = {},
+): Promise<{ url: string; sandbox: LinkedInSandbox; close(): Promise<void> }> {
   const { host = '127.0.0.1', port = 0, ...options } = opts;
   const app = Fastify({ logger: false });
   const sandbox = createLinkedInSandbox(options);

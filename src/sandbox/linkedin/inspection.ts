@@ -33,7 +33,14 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: SandboxConte
   });
   app.get('/_sandbox/videos', async () => {
     state.settle();
-    return { items: [...state.videos.values()].map((v) => ({ ...videoView(v), file_size_bytes: v.fileSizeBytes, parts: v.parts.length, parts_uploaded: v.parts.filter((p) => p.etag).length })) };
+    return {
+      items: [...state.videos.values()].map((v) => ({
+        ...videoView(v),
+        file_size_bytes: v.fileSizeBytes,
+        parts: v.parts.length,
+        parts_uploaded: v.parts.filter((p) => p.etag).length,
+      })),
+    };
   });
   app.get('/_sandbox/stats', async () => sandboxStats(state));
   app.get('/_sandbox/faults', async () => ctx.faults.get());
@@ -47,7 +54,11 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: SandboxConte
   });
   app.post('/_sandbox/organizations', async (request, reply) => {
     const body = (request.body ?? {}) as { name?: string; vanity_name?: string; admins?: Array<{ member_id: string; role?: OrgRole }> };
-    const org = state.createOrganization({ name: body.name ?? 'Sandbox Company', vanityName: body.vanity_name, admins: (body.admins ?? []).map((a) => ({ memberId: a.member_id, role: a.role })) });
+    const org = state.createOrganization({
+      name: body.name ?? 'Sandbox Company',
+      vanityName: body.vanity_name,
+      admins: (body.admins ?? []).map((a) => ({ memberId: a.member_id, role: a.role })),
+    });
     return reply.code(201).send(org);
   });
   /** The next finalized video fails processing with this reason (LinkedIn's `processingFailureReason`). */

@@ -13,7 +13,12 @@ const UPLOAD_URL_TTL_MS = 24 * 3600_000;
 
 const action = (request: FastifyRequest) => (request.query as { action?: string }).action ?? '';
 
-export const imageView = (i: SandboxImage) => ({ id: i.urn, owner: i.owner, status: i.status, ...(i.status === 'AVAILABLE' && { downloadUrl: `https://media.licdn.example/${encodeURIComponent(i.urn)}` }) });
+export const imageView = (i: SandboxImage) => ({
+  id: i.urn,
+  owner: i.owner,
+  status: i.status,
+  ...(i.status === 'AVAILABLE' && { downloadUrl: `https://media.licdn.example/${encodeURIComponent(i.urn)}` }),
+});
 export const videoView = (v: SandboxVideo) => ({
   id: v.urn,
   owner: v.owner,
@@ -24,15 +29,20 @@ export const videoView = (v: SandboxVideo) => ({
 export function registerMediaRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const { state } = ctx;
 
-  defineOperation(app, ctx, { method: 'POST', url: '/rest/images', name: (r) => `POST /rest/images?action=${action(r)}`, versioned: true }, async ({ request, member, token }) => {
-    if (action(request) !== 'initializeUpload') throw errors.illegalArgument('action must be initializeUpload');
-    const req = ((request.body ?? {}) as Body).initializeUploadRequest as Body | undefined;
-    const owner = checkAuthor(ctx, member!, token!, req?.owner, 'write', '/initializeUploadRequest/owner');
-    const urn = `urn:li:image:${randomToken('D4', 9)}`;
-    state.images.set(urn, { urn, owner, status: 'WAITING_UPLOAD' });
-    const uploadUrl = `${ctx.baseUrl(request)}/upload/images/${encodeURIComponent(urn)}`;
-    return { status: 200, body: { value: { uploadUrlExpiresAt: Date.now() + UPLOAD_URL_TTL_MS, uploadUrl, image: urn } } };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'POST', url: '/rest/images', name: (r) => `POST /rest/images?action=${action(r)}`, versioned: true },
+    async ({ request, member, token }) => {
+      if (action(request) !== 'initializeUpload') throw errors.illegalArgument('action must be initializeUpload');
+      const req = ((request.body ?? {}) as Body).initializeUploadRequest as Body | undefined;
+      const owner = checkAuthor(ctx, member!, token!, req?.owner, 'write', '/initializeUploadRequest/owner');
+      const urn = `urn:li:image:${randomToken('D4', 9)}`;
+      state.images.set(urn, { urn, owner, status: 'WAITING_UPLOAD' });
+      const uploadUrl = `${ctx.baseUrl(request)}/upload/images/${encodeURIComponent(urn)}`;
+      return { status: 200, body: { value: { uploadUrlExpiresAt: Date.now() + UPLOAD_URL_TTL_MS, uploadUrl, image: urn } } };
+    },
+  );
 
   defineOperation(app, ctx, { method: 'GET', url: '/rest/images/:urn', name: 'GET /rest/images/{urn}', versioned: true }, async ({ request }) => {
     state.settle();
@@ -53,47 +63,69 @@ export function registerMediaRoutes(app: FastifyInstance, ctx: SandboxContext): 
     return { status: 201 };
   });
 
-  defineOperation(app, ctx, { method: 'POST', url: '/rest/videos', name: (r) => `POST /rest/videos?action=${action(r)}`, versioned: true }, async ({ request, member, token }) => {
-    const body = (request.body ?? {}) as Body;
-    if (action(request) === 'initializeUpload') {
-      const req = (body.initializeUploadRequest ?? {}) as Body;
-      const owner = checkAuthor(ctx, member!, token!, req.owner, 'write', '/initializeUploadRequest/owner');
-      const size = req.fileSizeBytes;
-      if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) throw errors.validation([['/initializeUploadRequest/fileSizeBytes', 'field is required but not found and has no default value']]);
-      if (size > MAX_VIDEO_BYTES) throw errors.illegalArgument(`fileSizeBytes ${size} exceeds the maximum of ${MAX_VIDEO_BYTES}`);
-      const urn = `urn:li:video:${randomToken('D5', 9)}`;
-      const partBytes = ctx.options.videoPartBytes;
-      const parts = Array.from({ length: Math.ceil(size / partBytes) }, (_, i) => ({
-        uploadUrl: `${ctx.baseUrl(request)}/upload/videos/${encodeURIComponent(urn)}/${i}`,
-        firstByte: i * partBytes,
-        lastByte: Math.min(size, (i + 1) * partBytes) - 1,
-      }));
-      const video: SandboxVideo = { urn, owner, fileSizeBytes: size, uploadToken: randomToken('', 12), status: 'WAITING_UPLOAD', parts, createdAt: Date.now() };
-      state.videos.set(urn, video);
-      return {
-        status: 200,
-        body: { value: { uploadUrlsExpireAt: Date.now() + UPLOAD_URL_TTL_MS, video: urn, uploadInstructions: parts.map(({ uploadUrl, firstByte, lastByte }) => ({ uploadUrl, firstByte, lastByte })), uploadToken: video.uploadToken } },
-      };
-    }
-    if (action(request) === 'finalizeUpload') {
-      const req = (body.finalizeUploadRequest ?? {}) as Body;
-      const video = state.videos.get(String(req.video));
-      if (!video) throw errors.notFound('Video');
-      checkAuthor(ctx, member!, token!, video.owner, 'write');
-      if (req.uploadToken !== video.uploadToken) throw errors.illegalArgument('uploadToken does not match the upload');
-      if (video.status !== 'WAITING_UPLOAD') throw errors.illegalArgument(`Video ${video.urn} is ${video.status}; it was already finalized`);
-      const ids = Array.isArray(req.uploadedPartIds) ? req.uploadedPartIds : [];
-      const missing = video.parts.findIndex((p) => !p.etag);
-      if (missing >= 0) throw errors.illegalArgument(`Part ${missing} of ${video.urn} was never uploaded`);
-      if (ids.length !== video.parts.length || video.parts.some((p, i) => p.etag !== ids[i])) throw errors.illegalArgument('uploadedPartIds do not match the uploaded parts (all ETags, in order)');
-      video.status = 'PROCESSING';
-      video.readyAt = Date.now() + ctx.options.videoProcessingMs;
-      const failure = state.videoFailures.shift();
-      if (failure !== undefined) video.failureReason = failure;
-      return { status: 200 };
-    }
-    throw errors.illegalArgument('action must be initializeUpload or finalizeUpload');
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'POST', url: '/rest/videos', name: (r) => `POST /rest/videos?action=${action(r)}`, versioned: true },
+    async ({ request, member, token }) => {
+      const body = (request.body ?? {}) as Body;
+      if (action(request) === 'initializeUpload') {
+        const req = (body.initializeUploadRequest ?? {}) as Body;
+        const owner = checkAuthor(ctx, member!, token!, req.owner, 'write', '/initializeUploadRequest/owner');
+        const size = req.fileSizeBytes;
+        if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0)
+          throw errors.validation([['/initializeUploadRequest/fileSizeBytes', 'field is required but not found and has no default value']]);
+        if (size > MAX_VIDEO_BYTES) throw errors.illegalArgument(`fileSizeBytes ${size} exceeds the maximum of ${MAX_VIDEO_BYTES}`);
+        const urn = `urn:li:video:${randomToken('D5', 9)}`;
+        const partBytes = ctx.options.videoPartBytes;
+        const parts = Array.from({ length: Math.ceil(size / partBytes) }, (_, i) => ({
+          uploadUrl: `${ctx.baseUrl(request)}/upload/videos/${encodeURIComponent(urn)}/${i}`,
+          firstByte: i * partBytes,
+          lastByte: Math.min(size, (i + 1) * partBytes) - 1,
+        }));
+        const video: SandboxVideo = {
+          urn,
+          owner,
+          fileSizeBytes: size,
+          uploadToken: randomToken('', 12),
+          status: 'WAITING_UPLOAD',
+          parts,
+          createdAt: Date.now(),
+        };
+        state.videos.set(urn, video);
+        return {
+          status: 200,
+          body: {
+            value: {
+              uploadUrlsExpireAt: Date.now() + UPLOAD_URL_TTL_MS,
+              video: urn,
+              uploadInstructions: parts.map(({ uploadUrl, firstByte, lastByte }) => ({ uploadUrl, firstByte, lastByte })),
+              uploadToken: video.uploadToken,
+            },
+          },
+        };
+      }
+      if (action(request) === 'finalizeUpload') {
+        const req = (body.finalizeUploadRequest ?? {}) as Body;
+        const video = state.videos.get(String(req.video));
+        if (!video) throw errors.notFound('Video');
+        checkAuthor(ctx, member!, token!, video.owner, 'write');
+        if (req.uploadToken !== video.uploadToken) throw errors.illegalArgument('uploadToken does not match the upload');
+        if (video.status !== 'WAITING_UPLOAD') throw errors.illegalArgument(`Video ${video.urn} is ${video.status}; it was already finalized`);
+        const ids = Array.isArray(req.uploadedPartIds) ? req.uploadedPartIds : [];
+        const missing = video.parts.findIndex((p) => !p.etag);
+        if (missing >= 0) throw errors.illegalArgument(`Part ${missing} of ${video.urn} was never uploaded`);
+        if (ids.length !== video.parts.length || video.parts.some((p, i) => p.etag !== ids[i]))
+          throw errors.illegalArgument('uploadedPartIds do not match the uploaded parts (all ETags, in order)');
+        video.status = 'PROCESSING';
+        video.readyAt = Date.now() + ctx.options.videoProcessingMs;
+        const failure = state.videoFailures.shift();
+        if (failure !== undefined) video.failureReason = failure;
+        return { status: 200 };
+      }
+      throw errors.illegalArgument('action must be initializeUpload or finalizeUpload');
+    },
+  );
 
   defineOperation(app, ctx, { method: 'GET', url: '/rest/videos/:urn', name: 'GET /rest/videos/{urn}', versioned: true }, async ({ request }) => {
     state.settle();
@@ -110,7 +142,8 @@ export function registerMediaRoutes(app: FastifyInstance, ctx: SandboxContext): 
     if (!video || !slot) throw errors.notFound('Upload');
     const bytes = request.body;
     const expected = slot.lastByte - slot.firstByte + 1;
-    if (!Buffer.isBuffer(bytes) || bytes.length !== expected) throw errors.illegalArgument(`Part ${part} must be ${expected} bytes, got ${Buffer.isBuffer(bytes) ? bytes.length : 0}`);
+    if (!Buffer.isBuffer(bytes) || bytes.length !== expected)
+      throw errors.illegalArgument(`Part ${part} must be ${expected} bytes, got ${Buffer.isBuffer(bytes) ? bytes.length : 0}`);
     slot.bytes = bytes;
     slot.etag = `/ambry-video/signedId/${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}`;
     return { status: 200, headers: { etag: slot.etag } };

@@ -6,7 +6,17 @@ import { defineOperation } from './operation.js';
 import { randomToken, type SandboxApp } from './state.js';
 
 /** Scopes the emulated apps may ask for; another one is LinkedIn's `unauthorized_scope_error`. */
-export const KNOWN_SCOPES = ['openid', 'profile', 'email', 'w_member_social', 'r_member_social', 'w_organization_social', 'r_organization_social', 'rw_organization_admin', 'r_organization_admin'];
+export const KNOWN_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'w_member_social',
+  'r_member_social',
+  'w_organization_social',
+  'r_organization_social',
+  'rw_organization_admin',
+  'r_organization_admin',
+];
 
 type Params = Record<string, unknown>;
 const str = (params: Params, name: string) => (typeof params[name] === 'string' ? (params[name] as string) : undefined);
@@ -52,7 +62,11 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
   app.get('/oauth/v2/authorization', async (request, reply) => {
     const params = request.query as Params;
     const checked = validate(ctx, params);
-    if ('pageError' in checked) return reply.code(400).type('text/html').send(page('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
+    if ('pageError' in checked)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(page('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
     const error = protocolError(checked, params);
     if (error) return redirectWith(reply, checked.redirectUri, { error: error[0], error_description: error[1], state: checked.state });
     const members = [...ctx.state.members.values()].map((m) => `<option value="${escapeHtml(m.id)}">${escapeHtml(m.name)}</option>`).join('');
@@ -70,16 +84,33 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
   app.post('/oauth/v2/authorization', async (request, reply) => {
     const params = (request.body ?? {}) as Params;
     const checked = validate(ctx, params);
-    if ('pageError' in checked) return reply.code(400).type('text/html').send(page('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
+    if ('pageError' in checked)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(page('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
     const error = protocolError(checked, params);
     if (error) return redirectWith(reply, checked.redirectUri, { error: error[0], error_description: error[1], state: checked.state });
     // LinkedIn's own words when the member cancels.
-    if (str(params, 'decision') !== 'approve') return redirectWith(reply, checked.redirectUri, { error: 'user_cancelled_login', error_description: 'The user cancelled LinkedIn login', state: checked.state });
+    if (str(params, 'decision') !== 'approve')
+      return redirectWith(reply, checked.redirectUri, {
+        error: 'user_cancelled_login',
+        error_description: 'The user cancelled LinkedIn login',
+        state: checked.state,
+      });
     const name = str(params, 'name')?.trim();
     const member =
-      ctx.state.members.get(str(params, 'member_id') ?? '') ?? (name ? ctx.state.findMemberByName(name) : undefined) ?? ctx.state.createMember(name ? { name } : {});
+      ctx.state.members.get(str(params, 'member_id') ?? '') ??
+      (name ? ctx.state.findMemberByName(name) : undefined) ??
+      ctx.state.createMember(name ? { name } : {});
     const code = randomToken('AQT');
-    ctx.state.codes.set(code, { clientId: checked.app.clientId, memberId: member.id, redirectUri: checked.redirectUri, scopes: checked.scopes, expiresAt: Date.now() + ctx.options.authorizationCodeTtlSeconds * 1000 });
+    ctx.state.codes.set(code, {
+      clientId: checked.app.clientId,
+      memberId: member.id,
+      redirectUri: checked.redirectUri,
+      scopes: checked.scopes,
+      expiresAt: Date.now() + ctx.options.authorizationCodeTtlSeconds * 1000,
+    });
     return redirectWith(reply, checked.redirectUri, { code, state: checked.state });
   });
 
@@ -93,8 +124,10 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
       const code = str(form, 'code') ?? '';
       const found = ctx.state.codes.get(code);
       ctx.state.codes.delete(code); // single use
-      if (!found || found.clientId !== client.clientId || found.expiresAt <= Date.now()) throw errors.oauth(400, 'invalid_request', 'Unable to retrieve access token: authorization code not found');
-      if (found.redirectUri !== str(form, 'redirect_uri')) throw errors.oauth(400, 'invalid_redirect_uri', 'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code');
+      if (!found || found.clientId !== client.clientId || found.expiresAt <= Date.now())
+        throw errors.oauth(400, 'invalid_request', 'Unable to retrieve access token: authorization code not found');
+      if (found.redirectUri !== str(form, 'redirect_uri'))
+        throw errors.oauth(400, 'invalid_redirect_uri', 'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code');
       return { status: 200, body: issueTokens(ctx, found.memberId, found.scopes, client.clientId) };
     }
     if (grant === 'refresh_token') {
@@ -113,6 +146,17 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
   defineOperation(app, ctx, { method: 'GET', url: '/v2/userinfo', name: 'GET /v2/userinfo', scopes: ['openid'] }, async ({ member }) => {
     const m = member!;
     const [given, ...family] = m.name.split(' ');
-    return { status: 200, body: { sub: m.id, name: m.name, given_name: given, family_name: family.join(' '), email: m.email, email_verified: true, locale: { country: 'US', language: 'en' } } };
+    return {
+      status: 200,
+      body: {
+        sub: m.id,
+        name: m.name,
+        given_name: given,
+        family_name: family.join(' '),
+        email: m.email,
+        email_verified: true,
+        locale: { country: 'US', language: 'en' },
+      },
+    };
   });
 }

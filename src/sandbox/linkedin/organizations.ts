@@ -26,7 +26,9 @@ export function checkAuthor(ctx: SandboxContext, member: Member, token: IssuedTo
     const scope = access === 'write' ? 'w_organization_social' : 'r_organization_social';
     if (!token.scopes.includes(scope)) throw errors.accessDenied(`Not enough permissions to access: ${scope} is required`);
     if (!ctx.state.organizations.has(Number(org[1]))) throw errors.notFound(`Organization ${org[1]}`);
-    const acl = ctx.state.acls.find((a) => a.organizationId === Number(org[1]) && a.memberId === member.id && a.state === 'APPROVED' && POSTING_ROLES.has(a.role));
+    const acl = ctx.state.acls.find(
+      (a) => a.organizationId === Number(org[1]) && a.memberId === member.id && a.state === 'APPROVED' && POSTING_ROLES.has(a.role),
+    );
     if (!acl) throw errors.accessDenied(`Member is not an administrator of ${author}`);
     return author;
   }
@@ -34,19 +36,39 @@ export function checkAuthor(ctx: SandboxContext, member: Member, token: IssuedTo
 }
 
 export function registerOrganizationRoutes(app: FastifyInstance, ctx: SandboxContext): void {
-  defineOperation(app, ctx, { method: 'GET', url: '/rest/organizationAcls', name: 'GET /rest/organizationAcls', versioned: true, scopes: ORG_READ }, async ({ request, member }) => {
-    const q = request.query as Record<string, string | undefined>;
-    if (q.q !== 'roleAssignee') throw errors.illegalArgument('Only the roleAssignee finder is emulated');
-    const start = Number(q.start ?? 0);
-    const count = Math.min(Number(q.count ?? 10), 100);
-    const all = ctx.state.acls.filter((a) => a.memberId === member!.id && (!q.role || a.role === q.role) && (!q.state || a.state === q.state));
-    const elements = all.slice(start, start + count).map((a) => ({ roleAssignee: `urn:li:person:${a.memberId}`, role: a.role, state: a.state, organization: `urn:li:organization:${a.organizationId}` }));
-    return { status: 200, body: { elements, paging: { start, count, links: [], total: all.length } } };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'GET', url: '/rest/organizationAcls', name: 'GET /rest/organizationAcls', versioned: true, scopes: ORG_READ },
+    async ({ request, member }) => {
+      const q = request.query as Record<string, string | undefined>;
+      if (q.q !== 'roleAssignee') throw errors.illegalArgument('Only the roleAssignee finder is emulated');
+      const start = Number(q.start ?? 0);
+      const count = Math.min(Number(q.count ?? 10), 100);
+      const all = ctx.state.acls.filter((a) => a.memberId === member!.id && (!q.role || a.role === q.role) && (!q.state || a.state === q.state));
+      const elements = all
+        .slice(start, start + count)
+        .map((a) => ({ roleAssignee: `urn:li:person:${a.memberId}`, role: a.role, state: a.state, organization: `urn:li:organization:${a.organizationId}` }));
+      return { status: 200, body: { elements, paging: { start, count, links: [], total: all.length } } };
+    },
+  );
 
-  defineOperation(app, ctx, { method: 'GET', url: '/rest/organizations/:id', name: 'GET /rest/organizations/{id}', versioned: true, scopes: ORG_READ }, async ({ request }) => {
-    const org = ctx.state.organizations.get(Number((request.params as { id: string }).id));
-    if (!org) throw errors.notFound(`Organization ${(request.params as { id: string }).id}`);
-    return { status: 200, body: { id: org.id, localizedName: org.name, vanityName: org.vanityName, name: { localized: { en_US: org.name }, preferredLocale: { country: 'US', language: 'en' } } } };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'GET', url: '/rest/organizations/:id', name: 'GET /rest/organizations/{id}', versioned: true, scopes: ORG_READ },
+    async ({ request }) => {
+      const org = ctx.state.organizations.get(Number((request.params as { id: string }).id));
+      if (!org) throw errors.notFound(`Organization ${(request.params as { id: string }).id}`);
+      return {
+        status: 200,
+        body: {
+          id: org.id,
+          localizedName: org.name,
+          vanityName: org.vanityName,
+          name: { localized: { en_US: org.name }, preferredLocale: { country: 'US', language: 'en' } },
+        },
+      };
+    },
+  );
 }

@@ -43,14 +43,16 @@ function checkContent(ctx: SandboxContext, author: string, content: unknown): Re
     const images = ((c.multiImage as Body).images ?? []) as Body[];
     if (images.length < 2 || images.length > 20) throw errors.validation([['/content/multiImage/images', `size ${images.length} is not within 2..20`]]);
     images.forEach((img, i) => {
-      if (typeof img.id !== 'string' || !img.id.startsWith('urn:li:image:')) throw errors.validation([[`/content/multiImage/images/${i}/id`, 'must be an image URN']]);
+      if (typeof img.id !== 'string' || !img.id.startsWith('urn:li:image:'))
+        throw errors.validation([[`/content/multiImage/images/${i}/id`, 'must be an image URN']]);
       mediaReady(img.id, `/content/multiImage/images/${i}/id`);
     });
   }
   if (c.article) {
     const a = c.article as Body;
     const problems: Array<[string, string]> = [];
-    if (typeof a.source !== 'string' || !/^https?:\/\//.test(a.source)) problems.push(['/content/article/source', 'field is required but not found and has no default value']);
+    if (typeof a.source !== 'string' || !/^https?:\/\//.test(a.source))
+      problems.push(['/content/article/source', 'field is required but not found and has no default value']);
     if (typeof a.title !== 'string' || a.title === '') problems.push(['/content/article/title', 'field is required but not found and has no default value']);
     if (problems.length) throw errors.validation(problems);
     if (a.thumbnail !== undefined) mediaReady(a.thumbnail, '/content/article/thumbnail');
@@ -59,33 +61,41 @@ function checkContent(ctx: SandboxContext, author: string, content: unknown): Re
 }
 
 export function registerPostRoutes(app: FastifyInstance, ctx: SandboxContext): void {
-  defineOperation(app, ctx, { method: 'POST', url: '/rest/posts', name: 'POST /rest/posts', versioned: true, daily: true }, async ({ request, member, token }) => {
-    const body = (request.body ?? {}) as Body;
-    const missing = ['author', 'commentary', 'visibility', 'distribution', 'lifecycleState'].filter((k) => body[k] === undefined);
-    if (missing.length) throw errors.validation(missing.map((k) => [`/${k}`, 'field is required but not found and has no default value']));
-    const author = checkAuthor(ctx, member!, token!, body.author, 'write');
-    if (typeof body.commentary !== 'string') throw errors.validation([['/commentary', 'must be a string']]);
-    if (body.commentary.length > ctx.options.commentaryMax) throw errors.validation([['/commentary', `FIELD_LENGTH_TOO_LONG: length ${body.commentary.length} exceeds ${ctx.options.commentaryMax}`]]);
-    if (!VISIBILITY.includes(String(body.visibility))) throw errors.validation([['/visibility', `"${String(body.visibility)}" is not one of ${VISIBILITY.join(', ')}`]]);
-    if (body.visibility === 'CONNECTIONS' && author.startsWith('urn:li:organization:')) throw errors.illegalArgument('Organization posts cannot have CONNECTIONS visibility');
-    if (body.lifecycleState !== 'PUBLISHED' && body.lifecycleState !== 'DRAFT') throw errors.validation([['/lifecycleState', 'must be PUBLISHED or DRAFT']]);
-    const content = checkContent(ctx, author, body.content);
-    const rendered = renderLittleText(body.commentary, ctx.options.truncateUnescaped);
-    const urn = `urn:li:share:${ctx.state.nextId()}`;
-    ctx.state.posts.set(urn, {
-      urn,
-      author,
-      commentary: body.commentary,
-      shownText: rendered.text,
-      visibility: String(body.visibility),
-      ...(content && { content }),
-      lifecycleState: String(body.lifecycleState),
-      isReshareDisabledByAuthor: body.isReshareDisabledByAuthor === true,
-      createdAt: Date.now(),
-      createdBy: member!.id,
-    });
-    return { status: 201, headers: { 'x-restli-id': urn, 'x-linkedin-id': urn } };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'POST', url: '/rest/posts', name: 'POST /rest/posts', versioned: true, daily: true },
+    async ({ request, member, token }) => {
+      const body = (request.body ?? {}) as Body;
+      const missing = ['author', 'commentary', 'visibility', 'distribution', 'lifecycleState'].filter((k) => body[k] === undefined);
+      if (missing.length) throw errors.validation(missing.map((k) => [`/${k}`, 'field is required but not found and has no default value']));
+      const author = checkAuthor(ctx, member!, token!, body.author, 'write');
+      if (typeof body.commentary !== 'string') throw errors.validation([['/commentary', 'must be a string']]);
+      if (body.commentary.length > ctx.options.commentaryMax)
+        throw errors.validation([['/commentary', `FIELD_LENGTH_TOO_LONG: length ${body.commentary.length} exceeds ${ctx.options.commentaryMax}`]]);
+      if (!VISIBILITY.includes(String(body.visibility)))
+        throw errors.validation([['/visibility', `"${String(body.visibility)}" is not one of ${VISIBILITY.join(', ')}`]]);
+      if (body.visibility === 'CONNECTIONS' && author.startsWith('urn:li:organization:'))
+        throw errors.illegalArgument('Organization posts cannot have CONNECTIONS visibility');
+      if (body.lifecycleState !== 'PUBLISHED' && body.lifecycleState !== 'DRAFT') throw errors.validation([['/lifecycleState', 'must be PUBLISHED or DRAFT']]);
+      const content = checkContent(ctx, author, body.content);
+      const rendered = renderLittleText(body.commentary, ctx.options.truncateUnescaped);
+      const urn = `urn:li:share:${ctx.state.nextId()}`;
+      ctx.state.posts.set(urn, {
+        urn,
+        author,
+        commentary: body.commentary,
+        shownText: rendered.text,
+        visibility: String(body.visibility),
+        ...(content && { content }),
+        lifecycleState: String(body.lifecycleState),
+        isReshareDisabledByAuthor: body.isReshareDisabledByAuthor === true,
+        createdAt: Date.now(),
+        createdBy: member!.id,
+      });
+      return { status: 201, headers: { 'x-restli-id': urn, 'x-linkedin-id': urn } };
+    },
+  );
 
   defineOperation(app, ctx, { method: 'GET', url: '/rest/posts', name: 'GET /rest/posts?q=author', versioned: true }, async ({ request, member, token }) => {
     const q = request.query as Record<string, string | undefined>;
@@ -95,7 +105,9 @@ export function registerPostRoutes(app: FastifyInstance, ctx: SandboxContext): v
     const count = Math.min(Number(q.count ?? 10), 100);
     const visibleBefore = Date.now() - ctx.options.listLagMs;
     // sortBy CREATED (and the default LAST_MODIFIED, the same here: posts are never edited): newest first.
-    const all = [...ctx.state.posts.values()].filter((p) => p.author === author && p.createdAt <= visibleBefore).sort((a, b) => b.createdAt - a.createdAt || (a.urn < b.urn ? 1 : -1));
+    const all = [...ctx.state.posts.values()]
+      .filter((p) => p.author === author && p.createdAt <= visibleBefore)
+      .sort((a, b) => b.createdAt - a.createdAt || (a.urn < b.urn ? 1 : -1));
     return { status: 200, body: { elements: all.slice(start, start + count).map(postView), paging: { start, count, links: [], total: all.length } } };
   });
 
@@ -106,12 +118,17 @@ export function registerPostRoutes(app: FastifyInstance, ctx: SandboxContext): v
     return { status: 200, body: postView(post) };
   });
 
-  defineOperation(app, ctx, { method: 'DELETE', url: '/rest/posts/:urn', name: 'DELETE /rest/posts/{urn}', versioned: true }, async ({ request, member, token }) => {
-    const urn = (request.params as { urn: string }).urn;
-    const post = ctx.state.posts.get(urn);
-    if (!post) throw errors.notFound('Post');
-    checkAuthor(ctx, member!, token!, post.author, 'write');
-    ctx.state.posts.delete(urn);
-    return { status: 204 };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'DELETE', url: '/rest/posts/:urn', name: 'DELETE /rest/posts/{urn}', versioned: true },
+    async ({ request, member, token }) => {
+      const urn = (request.params as { urn: string }).urn;
+      const post = ctx.state.posts.get(urn);
+      if (!post) throw errors.notFound('Post');
+      checkAuthor(ctx, member!, token!, post.author, 'write');
+      ctx.state.posts.delete(urn);
+      return { status: 204 };
+    },
+  );
 }

@@ -131,10 +131,19 @@ export class SandboxState {
     return [...this.members.values()].find((m) => m.name === name);
   }
 
-  createOrganization(input: { name: string; vanityName?: string; admins?: Array<{ memberId: string; role?: OrgRole; state?: OrgAcl['state'] }> }): Organization {
-    const org = { id: 10_000_000 + this.organizations.size + 1, name: input.name, vanityName: input.vanityName ?? input.name.toLowerCase().replace(/[^a-z0-9]+/g, '-') };
+  createOrganization(input: {
+    name: string;
+    vanityName?: string;
+    admins?: Array<{ memberId: string; role?: OrgRole; state?: OrgAcl['state'] }>;
+  }): Organization {
+    const org = {
+      id: 10_000_000 + this.organizations.size + 1,
+      name: input.name,
+      vanityName: input.vanityName ?? input.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+    };
     this.organizations.set(org.id, org);
-    for (const a of input.admins ?? []) this.acls.push({ organizationId: org.id, memberId: a.memberId, role: a.role ?? 'ADMINISTRATOR', state: a.state ?? 'APPROVED' });
+    for (const a of input.admins ?? [])
+      this.acls.push({ organizationId: org.id, memberId: a.memberId, role: a.role ?? 'ADMINISTRATOR', state: a.state ?? 'APPROVED' });
     return org;
   }
 
@@ -175,7 +184,19 @@ export class SandboxState {
   }
 
   reset(): void {
-    for (const map of [this.members, this.organizations, this.codes, this.tokens, this.posts, this.images, this.videos, this.operationCalls, this.memberCalls, this.daily]) map.clear();
+    for (const map of [
+      this.members,
+      this.organizations,
+      this.codes,
+      this.tokens,
+      this.posts,
+      this.images,
+      this.videos,
+      this.operationCalls,
+      this.memberCalls,
+      this.daily,
+    ])
+      map.clear();
     this.acls = [];
     this.videoFailures = [];
     this.seq = 0;

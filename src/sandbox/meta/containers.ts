@@ -45,7 +45,13 @@ function settle(c: Container, entry: { done: boolean; result?: Fetched }, result
   entry.done = true;
   entry.result = result;
   if (!result.ok) fail(c, result.error!.message, result.error!.subcode, result.error!.threadsCode);
-  else if (result.kind !== want) fail(c, `The media is ${result.kind === 'image' ? 'an image' : 'a video'} where ${want === 'image' ? 'an image' : 'a video'} was expected.`, 2207026, 'UNKNOWN');
+  else if (result.kind !== want)
+    fail(
+      c,
+      `The media is ${result.kind === 'image' ? 'an image' : 'a video'} where ${want === 'image' ? 'an image' : 'a video'} was expected.`,
+      2207026,
+      'UNKNOWN',
+    );
 }
 
 export function fail(c: Container, message: string, subcode: number, threadsCode: string): void {
@@ -62,7 +68,10 @@ export function stateOf(ctx: Ctx, c: Container): ContainerState {
   if (c.outcome === 'ERROR') return 'ERROR';
   const f = fetching.get(c);
   if (c.awaitingUpload || (f && !f.done) || now < c.readyAt) return 'IN_PROGRESS';
-  const children = (c.params.children ?? '').split(',').filter(Boolean).map((id) => ctx.world.containers.get(id));
+  const children = (c.params.children ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((id) => ctx.world.containers.get(id));
   for (const child of children) {
     const s = child ? stateOf(ctx, child) : 'ERROR';
     if (s === 'ERROR' || s === 'EXPIRED') {
@@ -79,7 +88,16 @@ export function stateOf(ctx: Ctx, c: Container): ContainerState {
 export function containerView(ctx: Ctx, c: Container): Record<string, unknown> {
   const state = stateOf(ctx, c);
   if (c.platform === 'threads') return { id: c.id, status: state, ...(state === 'ERROR' && { error_message: c.error }) };
-  const status = state === 'ERROR' ? c.error : state === 'EXPIRED' ? 'Error: The media container has expired (2207008)' : state === 'FINISHED' ? 'Finished: Media has been uploaded and it is ready to be published.' : state === 'PUBLISHED' ? 'Published' : 'In Progress: Media is still being processed.';
+  const status =
+    state === 'ERROR'
+      ? c.error
+      : state === 'EXPIRED'
+        ? 'Error: The media container has expired (2207008)'
+        : state === 'FINISHED'
+          ? 'Finished: Media has been uploaded and it is ready to be published.'
+          : state === 'PUBLISHED'
+            ? 'Published'
+            : 'In Progress: Media is still being processed.';
   return { id: c.id, status_code: state, status };
 }
 
@@ -88,7 +106,8 @@ export function publishable(ctx: Ctx, owner: string, creationId: string | undefi
   const c = creationId ? ctx.world.containers.get(creationId) : undefined;
   if (!c || c.owner !== owner) throw new GraphFailure(400, 24, 'The requested resource does not exist', 2207006, { userMessage: 'Media not found' });
   const state = stateOf(ctx, c);
-  if (state === 'IN_PROGRESS') throw new GraphFailure(400, 9007, 'Media ID is not available', 2207027, { userMessage: 'The media is not ready for publishing, please wait for a moment' });
+  if (state === 'IN_PROGRESS')
+    throw new GraphFailure(400, 9007, 'Media ID is not available', 2207027, { userMessage: 'The media is not ready for publishing, please wait for a moment' });
   if (state === 'EXPIRED') throw new GraphFailure(400, 24, 'The media container has expired', 2207008);
   if (state === 'ERROR') throw new GraphFailure(400, -1, `Create media fail, please try to re-create media: ${c.reason ?? c.error}`, 2207032);
   if (state === 'PUBLISHED') throw new GraphFailure(400, 9007, 'This media container has already been published');

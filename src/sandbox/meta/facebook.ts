@@ -4,7 +4,18 @@ import { GraphFailure, allowOnly, authorize, badParam, fieldsOf, iso, pick, type
 import { newId, type Page, type Published } from './world.js';
 
 /** Parameters of `POST /{page-id}/feed`, `/photos`, `/videos` (Page.json edges; the subset Pinion may send and more). */
-export const FEED_PARAMS = ['message', 'link', 'published', 'scheduled_publish_time', 'attached_media', 'targeting', 'feed_targeting', 'place', 'tags', 'formatting'] as const;
+export const FEED_PARAMS = [
+  'message',
+  'link',
+  'published',
+  'scheduled_publish_time',
+  'attached_media',
+  'targeting',
+  'feed_targeting',
+  'place',
+  'tags',
+  'formatting',
+] as const;
 export const PHOTO_PARAMS = ['url', 'caption', 'message', 'published', 'alt_text_custom', 'temporary', 'scheduled_publish_time', 'no_story'] as const;
 export const VIDEO_PARAMS = ['file_url', 'description', 'title', 'published', 'scheduled_publish_time', 'thumb'] as const;
 
@@ -13,7 +24,12 @@ function pageFor(req: Req, ctx: Ctx, id: string): Page {
   const t = authorize(ctx.world, req, ctx.now());
   const page = ctx.world.pages.get(id);
   if (!page) throw new GraphFailure(400, 100, `Unsupported ${req.method.toLowerCase()} request. Object with ID '${id}' does not exist`, 33);
-  if (t.kind !== 'page' || t.subject !== id) throw new GraphFailure(403, 200, '(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts as an admin with sufficient administrative permission');
+  if (t.kind !== 'page' || t.subject !== id)
+    throw new GraphFailure(
+      403,
+      200,
+      '(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts as an admin with sufficient administrative permission',
+    );
   return page;
 }
 
@@ -22,12 +38,26 @@ function pagePace(ctx: Ctx, page: Page): void {
   if (!ctx.o.pagePostLimit) return;
   const since = ctx.now() - ctx.o.pagePostWindowSeconds * 1000;
   const recent = ctx.world.listBy(page.id, 'facebook').filter((p) => p.createdAt > since);
-  if (recent.length >= ctx.o.pagePostLimit) throw new GraphFailure(400, 32, 'Page request limit reached', undefined, { userMessage: 'Too many posts from this Page; try again later' });
+  if (recent.length >= ctx.o.pagePostLimit)
+    throw new GraphFailure(400, 32, 'Page request limit reached', undefined, { userMessage: 'Too many posts from this Page; try again later' });
 }
 
 function save(ctx: Ctx, page: Page, type: string, text: string, extra: Partial<Published> = {}): Published {
   const id = type === 'video' || type === 'unpublished_photo' ? newId() : `${page.id}_${newId()}`;
-  const post: Published = { id, owner: page.id, platform: 'facebook', type, text, createdAt: ctx.now(), link: null, children: [], replyTo: null, containerId: null, permalink: `https://www.facebook.com/${id}`, ...extra };
+  const post: Published = {
+    id,
+    owner: page.id,
+    platform: 'facebook',
+    type,
+    text,
+    createdAt: ctx.now(),
+    link: null,
+    children: [],
+    replyTo: null,
+    containerId: null,
+    permalink: `https://www.facebook.com/${id}`,
+    ...extra,
+  };
   ctx.world.published.set(post.id, post);
   return post;
 }
@@ -38,7 +68,13 @@ async function fetchOrFail(ctx: Ctx, url: string, want: 'image' | 'video') {
   if (got.kind !== want) throw new GraphFailure(400, 352, `(#352) The ${want} file you selected is in a format that we don't support.`);
 }
 
-const feedView = (p: Published) => ({ id: p.id, message: p.text || undefined, created_time: iso(p.createdAt), permalink_url: p.permalink, ...(p.link && { link: p.link }) });
+const feedView = (p: Published) => ({
+  id: p.id,
+  message: p.text || undefined,
+  created_time: iso(p.createdAt),
+  permalink_url: p.permalink,
+  ...(p.link && { link: p.link }),
+});
 
 export const facebookRoutes: Route[] = [
   route('POST', '/:id/feed', (req, ctx, m) => {
@@ -53,7 +89,8 @@ export const facebookRoutes: Route[] = [
       });
     for (const id of attached) {
       const photo = ctx.world.published.get(id);
-      if (!photo || photo.owner !== page.id || photo.type !== 'unpublished_photo') throw badParam(`(#100) attached_media ${id} is not an unpublished photo of this Page`);
+      if (!photo || photo.owner !== page.id || photo.type !== 'unpublished_photo')
+        throw badParam(`(#100) attached_media ${id} is not an unpublished photo of this Page`);
     }
     if (!p.message && !p.link && !attached.length) throw badParam('(#100) Missing message or attachment');
     if (p.link && !/^https?:\/\//.test(p.link)) throw new GraphFailure(400, 100, 'The link could not be scraped', 1609005);
@@ -87,13 +124,28 @@ export const facebookRoutes: Route[] = [
   }),
   route('GET', '/:id/feed', (req, ctx, m) => {
     const page = pageFor(req, ctx, m.id!);
-    const posts = ctx.world.listBy(page.id, 'facebook').filter((p) => p.type !== 'unpublished_photo' && p.type !== 'video').sort((a, b) => b.createdAt - a.createdAt);
-    return { data: posts.slice(0, Math.min(Number(req.params.limit ?? 25), 100)).map((p) => pick(feedView(p), fieldsOf(req.params, ['message', 'created_time']))) };
+    const posts = ctx.world
+      .listBy(page.id, 'facebook')
+      .filter((p) => p.type !== 'unpublished_photo' && p.type !== 'video')
+      .sort((a, b) => b.createdAt - a.createdAt);
+    return {
+      data: posts.slice(0, Math.min(Number(req.params.limit ?? 25), 100)).map((p) => pick(feedView(p), fieldsOf(req.params, ['message', 'created_time']))),
+    };
   }),
   route('GET', '/:id/videos', (req, ctx, m) => {
     const page = pageFor(req, ctx, m.id!);
-    const videos = ctx.world.listBy(page.id, 'facebook').filter((p) => p.type === 'video').sort((a, b) => b.createdAt - a.createdAt);
-    return { data: videos.map((v) => pick({ id: v.id, description: v.text, created_time: iso(v.createdAt), permalink_url: `/${page.id}/videos/${v.id}` }, fieldsOf(req.params, ['description', 'created_time']))) };
+    const videos = ctx.world
+      .listBy(page.id, 'facebook')
+      .filter((p) => p.type === 'video')
+      .sort((a, b) => b.createdAt - a.createdAt);
+    return {
+      data: videos.map((v) =>
+        pick(
+          { id: v.id, description: v.text, created_time: iso(v.createdAt), permalink_url: `/${page.id}/videos/${v.id}` },
+          fieldsOf(req.params, ['description', 'created_time']),
+        ),
+      ),
+    };
   }),
 ];
 
@@ -108,7 +160,13 @@ export function pagesOf(req: Req, ctx: Ctx) {
       const ig = page.igUserId ? ctx.world.igUsers.get(page.igUserId) : undefined;
       // A Page token got from a long-lived user token does not expire.
       const token = ctx.world.issue('page', page.id, t.clientId, ctx.now(), t.kind === 'fb_user' ? null : ctx.o.shortLivedSeconds);
-      return { id: page.id, name: page.name, access_token: token.value, tasks: ['CREATE_CONTENT', 'MANAGE', 'MODERATE'], ...(ig && { instagram_business_account: { id: ig.id, username: ig.username } }) };
+      return {
+        id: page.id,
+        name: page.name,
+        access_token: token.value,
+        tasks: ['CREATE_CONTENT', 'MANAGE', 'MODERATE'],
+        ...(ig && { instagram_business_account: { id: ig.id, username: ig.username } }),
+      };
     }),
     paging: {},
   };

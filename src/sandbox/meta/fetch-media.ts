@@ -34,6 +34,11 @@ export async function fetchMedia(url: string, timeoutMs: number, allowHosts: rea
 export async function decode(bytes: Buffer): Promise<Fetched> {
   const p = await probe(bytes);
   if (p.kind === 'other') return failed('The media could not be decoded: it is neither a supported image nor a video.', 2207052, 'UNKNOWN');
-  if (p.unreadable) return failed(`The ${p.kind} could not be decoded: ${p.unreadable}`, p.kind === 'video' ? 2207026 : 2207052, p.kind === 'video' ? 'FAILED_PROCESSING_VIDEO' : 'UNKNOWN');
+  if (p.unreadable)
+    return failed(
+      `The ${p.kind} could not be decoded: ${p.unreadable}`,
+      p.kind === 'video' ? 2207026 : 2207052,
+      p.kind === 'video' ? 'FAILED_PROCESSING_VIDEO' : 'UNKNOWN',
+    );
   return { ok: true, kind: p.kind, mime: p.mime, width: p.width, height: p.height, durationMs: p.durationMs };
 }

@@ -60,10 +60,20 @@ export function authorize(world: World, req: Req, now: number): Token {
   const t = world.tokens.get(value);
   if (!t) throw new GraphFailure(400, 190, 'Invalid OAuth access token - Cannot parse access token');
   if (t.revoked) {
-    throw new GraphFailure(400, 190, 'Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.', 460);
+    throw new GraphFailure(
+      400,
+      190,
+      'Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.',
+      460,
+    );
   }
   if (t.expiresAt !== null && t.expiresAt <= now) {
-    throw new GraphFailure(400, 190, `Error validating access token: Session has expired on ${new Date(t.expiresAt).toUTCString()}. The current time is ${new Date(now).toUTCString()}.`, 463);
+    throw new GraphFailure(
+      400,
+      190,
+      `Error validating access token: Session has expired on ${new Date(t.expiresAt).toUTCString()}. The current time is ${new Date(now).toUTCString()}.`,
+      463,
+    );
   }
   return t;
 }

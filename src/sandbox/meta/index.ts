@@ -60,7 +60,13 @@ export function resolveOptions(o: MetaSandboxOptions): ResolvedOptions {
     refreshMinAgeSeconds: o.refreshMinAgeSeconds ?? 86_400,
     codeTtlSeconds: o.codeTtlSeconds ?? 600,
     mediaFetchTimeoutMs: o.mediaFetchTimeoutMs ?? 10_000,
-    fetchAllowHosts: typeof o.fetchAllowHosts === 'function' ? o.fetchAllowHosts : ((hosts) => () => hosts ?? [])(o.fetchAllowHosts),
+    fetchAllowHosts:
+      typeof o.fetchAllowHosts === 'function'
+        ? o.fetchAllowHosts
+        : (
+            (hosts) => () =>
+              hosts ?? []
+          )(o.fetchAllowHosts),
     pagePostLimit: o.pagePostLimit ?? 0,
     pagePostWindowSeconds: o.pagePostWindowSeconds ?? 3600,
     usage: o.usage ?? {},
@@ -92,7 +98,12 @@ export function createMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox
     const fault = faults.take(operation);
     if (fault?.kind === 'error') {
       const status = fault.status ?? 500;
-      return send(reply, new GraphFailure(status, status === 503 ? 2 : 1, status === 503 ? 'Service temporarily unavailable' : 'An unknown error has occurred.', undefined, { type: 'OAuthException' }));
+      return send(
+        reply,
+        new GraphFailure(status, status === 503 ? 2 : 1, status === 503 ? 'Service temporarily unavailable' : 'An unknown error has occurred.', undefined, {
+          type: 'OAuthException',
+        }),
+      );
     }
     if (fault?.kind === 'hang') {
       await new Promise((r) => setTimeout(r, fault.hangMs ?? 30_000));
@@ -134,7 +145,10 @@ export function createMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox
   }
 
   // The Graph dispatches itself behind one wildcard route: its document lists the routes of its table.
-  const documented = [...ROUTES.map((r) => ({ method: r.method, path: openApiPath(r.path) })), ...INSPECTION_ROUTES.map((r) => ({ method: r.split(' ')[0]!, path: r.split(' ')[1]! }))];
+  const documented = [
+    ...ROUTES.map((r) => ({ method: r.method, path: openApiPath(r.path) })),
+    ...INSPECTION_ROUTES.map((r) => ({ method: r.split(' ')[0]!, path: r.split(' ')[1]! })),
+  ];
 
   const plugin: FastifyPluginAsync = async (app) => {
     documentRoutes(app, { platform: MOUNT_NAMES[o.mount], description: DESCRIPTION, docs: ROUTE_DOCS, routes: documented });

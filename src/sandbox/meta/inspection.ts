@@ -13,7 +13,15 @@ import type { IgUser } from './world.js';
  * - POST /_sandbox/reset — forgets everything
  */
 /** The routes above, for the OpenAPI document (the dispatch is the switch below). */
-export const INSPECTION_ROUTES = ['GET /_sandbox/state', 'POST /_sandbox/people', 'GET /_sandbox/faults', 'POST /_sandbox/faults', 'POST /_sandbox/usage', 'POST /_sandbox/revoke', 'POST /_sandbox/reset'];
+export const INSPECTION_ROUTES = [
+  'GET /_sandbox/state',
+  'POST /_sandbox/people',
+  'GET /_sandbox/faults',
+  'POST /_sandbox/faults',
+  'POST /_sandbox/usage',
+  'POST /_sandbox/revoke',
+  'POST /_sandbox/reset',
+];
 
 export function inspectionRoutes(ctx: Ctx, path: string, method: string, input: Record<string, unknown>): unknown {
   const w = ctx.world;

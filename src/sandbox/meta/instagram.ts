@@ -6,8 +6,23 @@ import { newId, type IgUser, type Published } from './world.js';
 
 /** Parameters of `POST /{ig-user-id}/media` (IGUser.json `media` edge, both login paths). */
 export const IG_MEDIA_PARAMS = [
-  'image_url', 'video_url', 'media_type', 'is_carousel_item', 'children', 'caption', 'alt_text', 'share_to_feed', 'cover_url', 'thumb_offset',
-  'audio_name', 'collaborators', 'location_id', 'user_tags', 'product_tags', 'upload_type', 'trial_params',
+  'image_url',
+  'video_url',
+  'media_type',
+  'is_carousel_item',
+  'children',
+  'caption',
+  'alt_text',
+  'share_to_feed',
+  'cover_url',
+  'thumb_offset',
+  'audio_name',
+  'collaborators',
+  'location_id',
+  'user_tags',
+  'product_tags',
+  'upload_type',
+  'trial_params',
 ] as const;
 
 /** The Instagram account the token may act for: its own Instagram Login token, or the token of the Page it is linked to. */
@@ -21,7 +36,8 @@ export function igUserFor(req: Req, ctx: Ctx, id: string): IgUser {
 }
 
 const count = (re: RegExp, s: string) => (s.match(re) ?? []).length;
-const inWindow = (ctx: Ctx, owner: string, platform: Published['platform']) => ctx.world.listBy(owner, platform).filter((p) => p.createdAt > ctx.now() - 86_400_000);
+const inWindow = (ctx: Ctx, owner: string, platform: Published['platform']) =>
+  ctx.world.listBy(owner, platform).filter((p) => p.createdAt > ctx.now() - 86_400_000);
 
 async function createContainer(req: Req, ctx: Ctx, user: IgUser) {
   const p = req.params;
@@ -37,11 +53,13 @@ async function createContainer(req: Req, ctx: Ctx, user: IgUser) {
     if (children.length < 2 || children.length > 10) throw badParam('(#100) A carousel takes 2 to 10 items', 2207028);
     for (const id of children) {
       const child = ctx.world.containers.get(id);
-      if (!child || child.owner !== user.id || child.params.is_carousel_item !== 'true') throw badParam(`(#100) ${id} is not a carousel item container of this account`, 2207028);
+      if (!child || child.owner !== user.id || child.params.is_carousel_item !== 'true')
+        throw badParam(`(#100) ${id} is not a carousel item container of this account`, 2207028);
     }
     return { id: newContainer(ctx, user.id, 'instagram', p, false).id };
   }
-  const video = type === 'REELS' || type === 'VIDEO' || (type === 'STORIES' && p.video_url !== undefined) || (type === 'STORIES' && p.upload_type === 'resumable');
+  const video =
+    type === 'REELS' || type === 'VIDEO' || (type === 'STORIES' && p.video_url !== undefined) || (type === 'STORIES' && p.upload_type === 'resumable');
   if (p.upload_type === 'resumable') {
     if (!video) throw badParam('(#100) upload_type=resumable is for videos (REELS, STORIES, VIDEO)');
     const c = newContainer(ctx, user.id, 'instagram', p, true);
@@ -59,7 +77,8 @@ async function createContainer(req: Req, ctx: Ctx, user: IgUser) {
   // Images are downloaded while the container is created: a bad one is refused at once.
   const got = await fetchMedia(p.image_url, ctx.o.mediaFetchTimeoutMs, ctx.o.fetchAllowHosts());
   if (!got.ok) throw new GraphFailure(400, 9004, got.error!.message, got.error!.subcode, { userMessage: 'The media could not be fetched from this URI' });
-  if (got.mime !== 'image/jpeg') throw new GraphFailure(400, 9004, `Only JPEG images are supported (got ${got.mime})`, 2207052, { userMessage: 'Unsupported image format' });
+  if (got.mime !== 'image/jpeg')
+    throw new GraphFailure(400, 9004, `Only JPEG images are supported (got ${got.mime})`, 2207052, { userMessage: 'Unsupported image format' });
   const ratio = (got.width ?? 1) / (got.height ?? 1);
   if (type !== 'STORIES' && p.is_carousel_item !== 'true' && (ratio < 0.8 - 1e-3 || ratio > 1.91 + 1e-3)) {
     throw new GraphFailure(400, 36003, `The aspect ratio ${got.width}x${got.height} is not supported; it must be between 4:5 and 1.91:1`, 2207009);
@@ -70,7 +89,9 @@ async function createContainer(req: Req, ctx: Ctx, user: IgUser) {
 function publish(req: Req, ctx: Ctx, user: IgUser) {
   const c = publishable(ctx, user.id, req.params.creation_id);
   if (inWindow(ctx, user.id, 'instagram').length >= ctx.o.instagramQuota) {
-    throw new GraphFailure(400, 9, 'Application request limit reached', 2207042, { userMessage: 'The maximum number of posts that can be published in 24 hours has been reached' });
+    throw new GraphFailure(400, 9, 'Application request limit reached', 2207042, {
+      userMessage: 'The maximum number of posts that can be published in 24 hours has been reached',
+    });
   }
   const type = c.params.media_type;
   const media: Published = {

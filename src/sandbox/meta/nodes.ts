@@ -47,13 +47,18 @@ export const nodeRoutes: Route[] = [
     if (ig) return pick({ id: ig.id, username: ig.username }, fields);
     const page = ctx.world.pages.get(id);
     if (page) return pick({ id: page.id, name: page.name }, fields);
-    throw new GraphFailure(400, 100, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 33);
+    throw new GraphFailure(
+      400,
+      100,
+      `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      33,
+    );
   }),
   route('DELETE', '/:id', (req, ctx, m) => {
     const t = authorize(ctx.world, req, ctx.now());
     const item = ctx.world.published.get(m.id!);
     if (!item) throw new GraphFailure(400, 100, `Unsupported delete request. Object with ID '${m.id}' does not exist`, 33);
-    const owner = item.platform === 'instagram' ? ctx.world.pages.get(t.subject)?.igUserId ?? t.subject : t.subject;
+    const owner = item.platform === 'instagram' ? (ctx.world.pages.get(t.subject)?.igUserId ?? t.subject) : t.subject;
     if (owner !== item.owner) throw new GraphFailure(400, 10, '(#10) Application does not have permission for this action');
     ctx.world.published.delete(item.id);
     return { success: true };

@@ -39,9 +39,17 @@ function decide(req: Req, ctx: Ctx, kind: 'fb' | 'ig' | 'th', subject: () => str
   if (!req.params.redirect_uri) throw badParam('redirect_uri is required');
   const fragment = kind === 'fb' ? '' : '#_';
   const state: Record<string, string> = req.params.state !== undefined ? { state: req.params.state } : {};
-  if (req.params.decision !== 'approve') return back(req, { error: 'access_denied', error_reason: 'user_denied', error_description: 'Permissions error', ...state }, fragment);
+  if (req.params.decision !== 'approve')
+    return back(req, { error: 'access_denied', error_reason: 'user_denied', error_description: 'Permissions error', ...state }, fragment);
   const code = secret('code-');
-  ctx.world.codes.set(code, { subject: subject(), kind, clientId: req.params.client_id!, redirectUri: req.params.redirect_uri, expiresAt: ctx.now() + ctx.o.codeTtlSeconds * 1000, used: false });
+  ctx.world.codes.set(code, {
+    subject: subject(),
+    kind,
+    clientId: req.params.client_id!,
+    redirectUri: req.params.redirect_uri,
+    expiresAt: ctx.now() + ctx.o.codeTtlSeconds * 1000,
+    used: false,
+  });
   return back(req, { code, ...state }, fragment);
 }
 
@@ -50,7 +58,14 @@ function useCode(ctx: Ctx, code: string | undefined, kind: 'fb' | 'ig' | 'th', c
   if (!c || c.kind !== kind || c.clientId !== clientId) throw new GraphFailure(400, 100, 'Invalid verification code format.', 36007, { shape });
   if (c.used) throw new GraphFailure(400, 100, 'This authorization code has been used.', 36009, { shape });
   if (c.expiresAt <= ctx.now()) throw new GraphFailure(400, 100, 'This authorization code has expired.', 36007, { shape });
-  if (c.redirectUri !== redirectUri) throw new GraphFailure(400, 100, 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request', 36008, { shape });
+  if (c.redirectUri !== redirectUri)
+    throw new GraphFailure(
+      400,
+      100,
+      'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request',
+      36008,
+      { shape },
+    );
   c.used = true;
   return c.subject;
 }
@@ -66,12 +81,21 @@ export const oauthRoutes: Route[] = [
   route('GET', '/dialog/oauth', (req) => dialog('Log in with Facebook (sandbox)', req, '<label>Person <input name="person" value="sandbox person"></label> ')),
   route('POST', '/dialog/oauth', (req, ctx) => decide(req, ctx, 'fb', () => ctx.world.addPerson({ name: req.params.person || 'sandbox person' }).id)),
   route('GET', '/oauth/authorize', (req, ctx) =>
-    dialog(`Log in to ${ctx.o.mount === 'threads' ? 'Threads' : 'Instagram'} (sandbox)`, req, '<label>Username <input name="username" value="sandbox_user"></label> '),
+    dialog(
+      `Log in to ${ctx.o.mount === 'threads' ? 'Threads' : 'Instagram'} (sandbox)`,
+      req,
+      '<label>Username <input name="username" value="sandbox_user"></label> ',
+    ),
   ),
   route('POST', '/oauth/authorize', (req, ctx) =>
     ctx.o.mount === 'threads'
       ? decide(req, ctx, 'th', () => ctx.world.addThreadsUser(req.params.username || 'sandbox_user').id)
-      : decide(req, ctx, 'ig', () => ctx.world.addIgUser(req.params.username || 'sandbox_user', req.params.account_type === 'MEDIA_CREATOR' ? 'MEDIA_CREATOR' : 'BUSINESS').id),
+      : decide(
+          req,
+          ctx,
+          'ig',
+          () => ctx.world.addIgUser(req.params.username || 'sandbox_user', req.params.account_type === 'MEDIA_CREATOR' ? 'MEDIA_CREATOR' : 'BUSINESS').id,
+        ),
   ),
   // Facebook: code → short-lived user token; fb_exchange_token → long-lived (~60 days).
   route('GET', '/oauth/access_token', (req, ctx) => {
@@ -80,7 +104,8 @@ export const oauthRoutes: Route[] = [
     const now = ctx.now();
     if (p.grant_type === 'fb_exchange_token') {
       const short = ctx.world.tokens.get(p.fb_exchange_token ?? '');
-      if (!short || short.kind !== 'fb_short' || short.revoked || (short.expiresAt ?? Infinity) <= now) throw new GraphFailure(400, 190, 'Invalid OAuth access token - Cannot parse access token');
+      if (!short || short.kind !== 'fb_short' || short.revoked || (short.expiresAt ?? Infinity) <= now)
+        throw new GraphFailure(400, 190, 'Invalid OAuth access token - Cannot parse access token');
       return tokenAnswer(ctx.world.issue('fb_user', short.subject, p.client_id!, now, ctx.o.longLivedSeconds), now);
     }
     const subject = useCode(ctx, p.code, 'fb', p.client_id!, p.redirect_uri, 'graph');
@@ -113,7 +138,8 @@ export const oauthRoutes: Route[] = [
     const now = ctx.now();
     const t = authorize(ctx.world, { ...req, tokenValue: p.access_token ?? req.tokenValue }, now);
     if (t.kind !== `${prefix}_long`) throw new GraphFailure(400, 190, 'Invalid OAuth access token - only long-lived tokens can be refreshed');
-    if (now - t.issuedAt < ctx.o.refreshMinAgeSeconds * 1000) throw new GraphFailure(400, 10, '(#10) The access token must be at least 24 hours old to be refreshed', undefined, { type: 'OAuthException' });
+    if (now - t.issuedAt < ctx.o.refreshMinAgeSeconds * 1000)
+      throw new GraphFailure(400, 10, '(#10) The access token must be at least 24 hours old to be refreshed', undefined, { type: 'OAuthException' });
     return tokenAnswer(ctx.world.issue(t.kind, t.subject, t.clientId, now, ctx.o.longLivedSeconds), now);
   }),
 ];

@@ -5,14 +5,33 @@ import { newId, type Published, type ThreadsUser } from './world.js';
 
 /** Parameters of `POST /{threads-user-id}/threads` (Meta's Threads Postman collection). */
 export const THREADS_PARAMS = [
-  'media_type', 'text', 'image_url', 'video_url', 'is_carousel_item', 'children', 'reply_to_id', 'reply_control', 'link_attachment', 'quote_post_id',
-  'alt_text', 'topic_tag', 'poll_attachment', 'text_attachment', 'gif_attachment', 'auto_publish_text', 'is_spoiler_media', 'location_id',
+  'media_type',
+  'text',
+  'image_url',
+  'video_url',
+  'is_carousel_item',
+  'children',
+  'reply_to_id',
+  'reply_control',
+  'link_attachment',
+  'quote_post_id',
+  'alt_text',
+  'topic_tag',
+  'poll_attachment',
+  'text_attachment',
+  'gif_attachment',
+  'auto_publish_text',
+  'is_spoiler_media',
+  'location_id',
 ] as const;
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** Threads' count: emoji as their UTF-8 bytes, everything else by code point. */
 export const threadsCount = (text: string) =>
-  [...graphemes.segment(text)].reduce((n, { segment }) => n + (/\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(segment) ? Buffer.byteLength(segment) : [...segment].length), 0);
+  [...graphemes.segment(text)].reduce(
+    (n, { segment }) => n + (/\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(segment) ? Buffer.byteLength(segment) : [...segment].length),
+    0,
+  );
 
 function userFor(req: Req, ctx: Ctx, id: string): ThreadsUser {
   const t = authorize(ctx.world, req, ctx.now());
@@ -21,14 +40,16 @@ function userFor(req: Req, ctx: Ctx, id: string): ThreadsUser {
   return user;
 }
 
-const counted = (ctx: Ctx, owner: string, replies: boolean) => ctx.world.listBy(owner, 'threads').filter((p) => p.createdAt > ctx.now() - 86_400_000 && (p.replyTo !== null) === replies);
+const counted = (ctx: Ctx, owner: string, replies: boolean) =>
+  ctx.world.listBy(owner, 'threads').filter((p) => p.createdAt > ctx.now() - 86_400_000 && (p.replyTo !== null) === replies);
 
 function create(req: Req, ctx: Ctx, user: ThreadsUser) {
   const p = req.params;
   if (ctx.o.strictParams) allowOnly(p, THREADS_PARAMS, 'ThreadsUser/threads');
   const type = p.media_type ?? 'TEXT';
   if (p.text && threadsCount(p.text) > 500) throw badParam('(#100) Param text must be at most 500 characters long (emoji count as their UTF-8 bytes)');
-  if ((p.text?.match(/https?:\/\/\S+/g) ?? []).length > 5) throw new GraphFailure(400, 100, 'ErrorCode::THREADS_API__LINK_LIMIT_EXCEEDED: a post takes at most 5 links');
+  if ((p.text?.match(/https?:\/\/\S+/g) ?? []).length > 5)
+    throw new GraphFailure(400, 100, 'ErrorCode::THREADS_API__LINK_LIMIT_EXCEEDED: a post takes at most 5 links');
   if (p.reply_to_id && !ctx.world.published.get(p.reply_to_id)) throw badParam(`(#100) reply_to_id ${p.reply_to_id} does not exist`);
   if (type === 'TEXT') {
     if (!p.text) throw badParam('(#100) text is required for a TEXT post');
@@ -51,7 +72,8 @@ function publish(req: Req, ctx: Ctx, user: ThreadsUser) {
   const c = publishable(ctx, user.id, req.params.creation_id);
   const reply = c.params.reply_to_id ?? null;
   const quota = reply ? ctx.o.threadsReplyQuota : ctx.o.threadsQuota;
-  if (counted(ctx, user.id, reply !== null).length >= quota) throw new GraphFailure(400, 9, `The ${reply ? 'reply' : 'post'} publishing limit of 24 hours has been reached`, 2207042);
+  if (counted(ctx, user.id, reply !== null).length >= quota)
+    throw new GraphFailure(400, 9, `The ${reply ? 'reply' : 'post'} publishing limit of 24 hours has been reached`, 2207042);
   const post: Published = {
     id: newId(),
     owner: user.id,
@@ -82,7 +104,10 @@ export const threadView = (p: Published) => ({
 
 function list(req: Req, ctx: Ctx, id: string, replies: boolean) {
   const user = userFor(req, ctx, id);
-  const items = ctx.world.listBy(user.id, 'threads').filter((p) => (p.replyTo !== null) === replies).sort((a, b) => b.createdAt - a.createdAt);
+  const items = ctx.world
+    .listBy(user.id, 'threads')
+    .filter((p) => (p.replyTo !== null) === replies)
+    .sort((a, b) => b.createdAt - a.createdAt);
   const limit = Math.min(Number(req.params.limit ?? 25), 100);
   const start = Number(req.params.after ?? 0);
   return {

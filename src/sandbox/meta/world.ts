@@ -120,7 +120,15 @@ export class World {
     const values = restoreMaps(this.persisted(), text);
     if (Array.isArray(values.comments)) this.comments = values.comments as Comment[];
     // Ids come from one counter: past every id the saved world holds, so none is handed out twice.
-    for (const id of [...this.people.keys(), ...this.pages.keys(), ...this.igUsers.keys(), ...this.threadsUsers.keys(), ...this.containers.keys(), ...this.published.keys(), ...this.comments.map((c) => c.id)]) {
+    for (const id of [
+      ...this.people.keys(),
+      ...this.pages.keys(),
+      ...this.igUsers.keys(),
+      ...this.threadsUsers.keys(),
+      ...this.containers.keys(),
+      ...this.published.keys(),
+      ...this.comments.map((c) => c.id),
+    ]) {
       for (const part of id.split('_')) if (/^\d+$/.test(part) && BigInt(part) > counter) counter = BigInt(part);
     }
   }
@@ -157,7 +165,15 @@ export class World {
   }
 
   issue(kind: TokenKind, subject: string, clientId: string, now: number, ttlSeconds: number | null): Token {
-    const t: Token = { value: secret(kind.startsWith('ig') ? 'IGAA' : kind.startsWith('th') ? 'THAA' : 'EAA'), kind, subject, clientId, issuedAt: now, expiresAt: ttlSeconds === null ? null : now + ttlSeconds * 1000, revoked: false };
+    const t: Token = {
+      value: secret(kind.startsWith('ig') ? 'IGAA' : kind.startsWith('th') ? 'THAA' : 'EAA'),
+      kind,
+      subject,
+      clientId,
+      issuedAt: now,
+      expiresAt: ttlSeconds === null ? null : now + ttlSeconds * 1000,
+      revoked: false,
+    };
     this.tokens.set(t.value, t);
     return t;
   }

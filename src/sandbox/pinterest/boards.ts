@@ -112,7 +112,10 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
 
   defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}/pins', category: 'org_read', scopes: PIN_LIST }, async ({ request, user }) => {
     const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
-    const pins = listed([...state.pins.values()].filter((p) => p.boardId === board.id), ctx.options.listLagMs);
+    const pins = listed(
+      [...state.pins.values()].filter((p) => p.boardId === board.id),
+      ctx.options.listLagMs,
+    );
     const page = paginate(pins, request.query as Record<string, unknown>, ctx.options.listOrder);
     return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
   });
@@ -134,29 +137,47 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SandboxContext): 
     return { status: 201, body: sectionView(section) };
   });
 
-  defineOperation(app, ctx, { method: 'PATCH', path: '/boards/{board_id}/sections/{section_id}', category: 'org_write', scopes: WRITE }, async ({ request, user }) => {
-    const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
-    const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
-    const name = sectionName(jsonBody(request.body));
-    if ([...state.sections.values()].some((s) => s.boardId === board.id && s.id !== section.id && sameName(s.name, name))) {
-      throw errors.sectionConflict();
-    }
-    section.name = name;
-    return { status: 200, body: sectionView(section) };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'PATCH', path: '/boards/{board_id}/sections/{section_id}', category: 'org_write', scopes: WRITE },
+    async ({ request, user }) => {
+      const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
+      const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
+      const name = sectionName(jsonBody(request.body));
+      if ([...state.sections.values()].some((s) => s.boardId === board.id && s.id !== section.id && sameName(s.name, name))) {
+        throw errors.sectionConflict();
+      }
+      section.name = name;
+      return { status: 200, body: sectionView(section) };
+    },
+  );
 
-  defineOperation(app, ctx, { method: 'DELETE', path: '/boards/{board_id}/sections/{section_id}', category: 'org_write', scopes: WRITE }, async ({ request, user }) => {
-    const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
-    const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
-    state.deleteSection(section.id);
-    return { status: 204 };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'DELETE', path: '/boards/{board_id}/sections/{section_id}', category: 'org_write', scopes: WRITE },
+    async ({ request, user }) => {
+      const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
+      const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
+      state.deleteSection(section.id);
+      return { status: 204 };
+    },
+  );
 
-  defineOperation(app, ctx, { method: 'GET', path: '/boards/{board_id}/sections/{section_id}/pins', category: 'org_read', scopes: PIN_LIST }, async ({ request, user }) => {
-    const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
-    const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
-    const pins = listed([...state.pins.values()].filter((p) => p.sectionId === section.id), ctx.options.listLagMs);
-    const page = paginate(pins, request.query as Record<string, unknown>, ctx.options.listOrder);
-    return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'GET', path: '/boards/{board_id}/sections/{section_id}/pins', category: 'org_read', scopes: PIN_LIST },
+    async ({ request, user }) => {
+      const board = ownedBoard(ctx, user, pathId(request.params, 'board_id'));
+      const section = ownedSection(ctx, board, pathId(request.params, 'section_id'));
+      const pins = listed(
+        [...state.pins.values()].filter((p) => p.sectionId === section.id),
+        ctx.options.listLagMs,
+      );
+      const page = paginate(pins, request.query as Record<string, unknown>, ctx.options.listOrder);
+      return { status: 200, body: { items: page.items.map((p) => pinView(p, user, state, ctx.view(request))), bookmark: page.bookmark } };
+    },
+  );
 }

@@ -16,8 +16,7 @@ export class PinterestError extends Error {
 // Codes and messages below come from the spec's examples (5.23, or 5.14/5.18 where noted in SUMMARY.md)
 // unless marked unverified.
 export const errors = {
-  invalidUrl: () =>
-    new PinterestError(400, 1, 'Whoops! It looks like you entered an invalid URL. Try creating a Pin again with a valid URL.'),
+  invalidUrl: () => new PinterestError(400, 1, 'Whoops! It looks like you entered an invalid URL. Try creating a Pin again with a valid URL.'),
   invalidParameters: (detail: string) => new PinterestError(400, 1, `Invalid parameters: ${detail}`),
   // Unverified: third-party reports show 401 code 2 for bad/expired tokens.
   authenticationFailed: () => new PinterestError(401, 2, 'Authentication failed.'),
@@ -45,8 +44,7 @@ export const errors = {
   invalidSectionParameters: () => new PinterestError(400, 400, 'Invalid board section parameters.'),
   sectionConflict: () => new PinterestError(409, 409, 'Board section conflict.'),
   // Unverified: the spec gives no error for a pin made from media that is not ready.
-  mediaNotReady: (status: string) =>
-    new PinterestError(400, 1, `Media upload is not ready to be used for a Pin (status: ${status}).`),
+  mediaNotReady: (status: string) => new PinterestError(400, 1, `Media upload is not ready to be used for a Pin (status: ${status}).`),
   routeNotFound: () => new PinterestError(404, 404, 'Not found.'),
   // Token endpoint (the spec documents only `default`). A refused grant is 401 code 283 in production (issue 19's
   // evidence; pinterest/pinterest-api-demo#16 shows the same code and message from the older endpoint).
@@ -62,6 +60,5 @@ export const errors = {
   videoCoverRequired: () => new PinterestError(400, 1, 'A valid image url must be provided'),
   // 429 code 9, the anti-spam block (issue 19's evidence for the code); the message is a guess.
   spamBlocked: () => new PinterestError(429, 9, "Sorry! You've hit a block we have in place to combat spam. Please try again later."),
-  injectedServerError: (status: 500 | 503) =>
-    new PinterestError(status, status, status === 503 ? 'Service unavailable.' : 'Internal server error.'),
+  injectedServerError: (status: 500 | 503) => new PinterestError(status, status, status === 503 ? 'Service unavailable.' : 'Internal server error.'),
 };

@@ -103,7 +103,12 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 30 * 24 * 3600,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 60 * 24 * 3600,
     authorizationCodeTtlSeconds: options.authorizationCodeTtlSeconds ?? 600,
-    rateLimitHeaders: options.rateLimitHeaders === false ? false : options.rateLimitHeaders === true || options.rateLimitHeaders === undefined ? 'structured' : options.rateLimitHeaders,
+    rateLimitHeaders:
+      options.rateLimitHeaders === false
+        ? false
+        : options.rateLimitHeaders === true || options.rateLimitHeaders === undefined
+          ? 'structured'
+          : options.rateLimitHeaders,
     timestamps: options.timestamps ?? 'zoneless',
     scopeSeparator: options.scopeSeparator ?? ' ',
     tokenErrors: options.tokenErrors ?? 'pinterest',
@@ -115,7 +120,8 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     imageFetchTimeoutMs: options.imageFetchTimeoutMs ?? 10_000,
     imageFetchMaxBytes: options.imageFetchMaxBytes ?? 20 * 1024 * 1024,
     listOrder: options.listOrder === 'oldest_first' ? 'oldest-first' : 'newest-first',
-    fetchAllowHosts: typeof options.fetchAllowHosts === 'function' ? options.fetchAllowHosts : () => (options.fetchAllowHosts as readonly string[] | undefined) ?? [],
+    fetchAllowHosts:
+      typeof options.fetchAllowHosts === 'function' ? options.fetchAllowHosts : () => (options.fetchAllowHosts as readonly string[] | undefined) ?? [],
     ...(options.publicBaseUrl !== undefined ? { publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, '') } : {}),
   };
   const state = new SandboxState(options.apps ?? [DEFAULT_APP]);
@@ -131,7 +137,17 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
     view: (request) => ({ baseUrl: ctx.baseUrl(request), timestamps: resolved.timestamps }),
   };
 
-  const persisted = () => ({ users: state.users, apps: state.apps, authorizationCodes: state.authorizationCodes, tokens: state.tokens, boards: state.boards, sections: state.sections, pins: state.pins, media: state.media }) as unknown as Record<string, Map<unknown, unknown>>;
+  const persisted = () =>
+    ({
+      users: state.users,
+      apps: state.apps,
+      authorizationCodes: state.authorizationCodes,
+      tokens: state.tokens,
+      boards: state.boards,
+      sections: state.sections,
+      pins: state.pins,
+      media: state.media,
+    }) as unknown as Record<string, Map<unknown, unknown>>;
   const reset = () => {
     state.reset();
     ctx.limiter.reset();

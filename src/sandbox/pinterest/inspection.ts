@@ -89,7 +89,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: SandboxConte
     const view = { id: user.id, username: user.username, account_type: user.accountType };
     // Optional shortcut: tokens for tests and scripts that skip the OAuth dance.
     if (Array.isArray(body.scopes)) {
-      const clientId = typeof body.client_id === 'string' ? body.client_id : [...state.apps.keys()][0] ?? 'pinion-sandbox';
+      const clientId = typeof body.client_id === 'string' ? body.client_id : ([...state.apps.keys()][0] ?? 'pinion-sandbox');
       const tokens = issueTokenPair(ctx, user.id, body.scopes.map(String), clientId, 'authorization_code');
       return reply.code(201).send({ ...view, tokens });
     }

@@ -53,7 +53,8 @@ function carouselItems(source: Body): Body[] {
 function keyFrameTime(source: Body): boolean {
   const value = source['cover_image_key_frame_time'];
   if (value === undefined || value === null) return false;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw errors.invalidParameters('cover_image_key_frame_time must be a whole number of seconds, at least 0');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw errors.invalidParameters('cover_image_key_frame_time must be a whole number of seconds, at least 0');
   return true;
 }
 
@@ -63,7 +64,12 @@ export async function resolveMediaSource(ctx: SandboxContext, user: SandboxUser,
   const source = asObject(raw, 'media_source');
   const fetchUrl = (url: unknown) => {
     if (typeof url !== 'string') throw errors.invalidParameters('url must be a string');
-    return fetchImage(url, { timeoutMs: ctx.options.imageFetchTimeoutMs, maxBytes: ctx.options.imageFetchMaxBytes, allowHosts: ctx.options.fetchAllowHosts(), onUnreachable: ctx.options.imageFetchFailure });
+    return fetchImage(url, {
+      timeoutMs: ctx.options.imageFetchTimeoutMs,
+      maxBytes: ctx.options.imageFetchMaxBytes,
+      allowHosts: ctx.options.fetchAllowHosts(),
+      onUnreachable: ctx.options.imageFetchFailure,
+    });
   };
   const fromBase64 = (data: unknown, contentType: unknown) => {
     if (typeof data !== 'string') throw errors.invalidParameters('data must be a base64 string');

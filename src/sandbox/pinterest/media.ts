@@ -17,7 +17,10 @@ const UPLOAD_MAX_BYTES = 512 * 1024 * 1024;
 const POLICY_TTL_MS = 60 * 60 * 1000;
 
 function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function s3Error(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
@@ -39,7 +42,17 @@ export function registerMediaRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const policy = Buffer.from(
       JSON.stringify({ expiration: new Date(now.getTime() + POLICY_TTL_MS).toISOString(), conditions: [{ key }, { bucket: 'pinion-sandbox-media' }] }),
     ).toString('base64');
-    const media: MediaUpload = { id, ownerId: user.id, mediaType: 'video', key, policy, signature: sign(policy), bytes: null, uploadedAt: null, createdAt: now };
+    const media: MediaUpload = {
+      id,
+      ownerId: user.id,
+      mediaType: 'video',
+      key,
+      policy,
+      signature: sign(policy),
+      bytes: null,
+      uploadedAt: null,
+      createdAt: now,
+    };
     state.media.set(id, media);
     return {
       status: 201,

@@ -54,14 +54,16 @@ export function registerAuthorizeRoutes(app: FastifyInstance, ctx: SandboxContex
   app.get('/oauth/', async (request, reply) => {
     const params = request.query as Params;
     const checked = validate(ctx, params);
-    if ('pageError' in checked) return reply.code(400).type('text/html').send(page('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
+    if ('pageError' in checked)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(page('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
     const error = protocolError(checked, params);
     if (error) return redirectWith(reply, checked.redirectUri, { error, state: checked.state });
 
     const users = [...ctx.state.users.values()];
-    const options = users
-      .map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.username)}</option>`)
-      .join('');
+    const options = users.map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.username)}</option>`).join('');
     const hidden = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state']
       .map((name) => {
         const value = str(params, name);
@@ -86,7 +88,11 @@ ${users.length > 0 ? `<label>Existing user <select name="user_id"><option value=
   app.post('/oauth/', async (request, reply) => {
     const params = (request.body ?? {}) as Params;
     const checked = validate(ctx, params);
-    if ('pageError' in checked) return reply.code(400).type('text/html').send(page('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
+    if ('pageError' in checked)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(page('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
     const error = protocolError(checked, params);
     if (error) return redirectWith(reply, checked.redirectUri, { error, state: checked.state });
     if (str(params, 'decision') !== 'approve') {

@@ -54,12 +54,17 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: SandboxContext): 
     throw errors.invalidTokenRequest('grant_type must be authorization_code or refresh_token');
   });
 
-  defineOperation(app, ctx, { method: 'POST', path: '/oauth/token/revoke', category: 'org_write', scopes: [], auth: 'client' }, async ({ request, app: client }) => {
-    const raw = formField(request.body, 'token');
-    if (!raw) throw errors.invalidTokenRequest('token is required');
-    const token = ctx.state.tokens.get(raw);
-    if (token && token.clientId === client.clientId) ctx.state.tokens.delete(raw);
-    // Like RFC 7009, an unknown token is not an error: the caller's goal (token unusable) holds either way.
-    return { status: 200 };
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'POST', path: '/oauth/token/revoke', category: 'org_write', scopes: [], auth: 'client' },
+    async ({ request, app: client }) => {
+      const raw = formField(request.body, 'token');
+      if (!raw) throw errors.invalidTokenRequest('token is required');
+      const token = ctx.state.tokens.get(raw);
+      if (token && token.clientId === client.clientId) ctx.state.tokens.delete(raw);
+      // Like RFC 7009, an unknown token is not an error: the caller's goal (token unusable) holds either way.
+      return { status: 200 };
+    },
+  );
 }

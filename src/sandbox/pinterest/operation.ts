@@ -133,7 +133,10 @@ export function defineOperation(
         if (fault === 'drop-after-commit' && ctx.faults.commitDelayMs > 0) {
           // The caller hears nothing; the write lands later, whether or not the caller is still there.
           const late = ctx.faults.commitDelayMs;
-          void ctx.clock.sleep(late).then(run).catch(() => undefined);
+          void ctx.clock
+            .sleep(late)
+            .then(run)
+            .catch(() => undefined);
           return dropConnection(request, reply);
         }
         const result = await run();

@@ -3,10 +3,25 @@ import { randomToken, type IssuedToken } from './state.js';
 
 /** Every scope in the spec's pinterest_oauth2 scheme; anything else is rejected at authorize time. */
 export const KNOWN_SCOPES = [
-  'ads:read', 'ads:write', 'billing:read', 'billing:write', 'biz_access:read', 'biz_access:write',
-  'boards:read', 'boards:read_secret', 'boards:write', 'boards:write_secret', 'catalogs:read', 'catalogs:write',
-  'msot:write', 'pins:read', 'pins:read_secret', 'pins:write', 'pins:write_secret',
-  'user_accounts:read', 'user_accounts:write',
+  'ads:read',
+  'ads:write',
+  'billing:read',
+  'billing:write',
+  'biz_access:read',
+  'biz_access:write',
+  'boards:read',
+  'boards:read_secret',
+  'boards:write',
+  'boards:write_secret',
+  'catalogs:read',
+  'catalogs:write',
+  'msot:write',
+  'pins:read',
+  'pins:read_secret',
+  'pins:write',
+  'pins:write_secret',
+  'user_accounts:read',
+  'user_accounts:write',
 ] as const;
 
 export interface TokenResponse {

@@ -34,9 +34,7 @@ export function imageUrl(baseUrl: string, pinId: string, index: number, size: st
 }
 
 function imageSizes(baseUrl: string, pinId: string, index: number, image: StoredImage) {
-  return Object.fromEntries(
-    IMAGE_SIZES.map((size) => [size, { ...renditionSize(image, size), url: imageUrl(baseUrl, pinId, index, size) }]),
-  );
+  return Object.fromEntries(IMAGE_SIZES.map((size) => [size, { ...renditionSize(image, size), url: imageUrl(baseUrl, pinId, index, size) }]));
 }
 
 function pinMedia(pin: Pin, baseUrl: string) {
@@ -92,9 +90,7 @@ export function pinView(pin: Pin, viewer: SandboxUser, state: SandboxState, view
 export function boardView(board: Board, state: SandboxState, view: ViewTarget) {
   const { baseUrl } = view;
   const owner = state.users.get(board.ownerId);
-  const pins = [...state.pins.values()]
-    .filter((p) => p.boardId === board.id && p.items.length > 0)
-    .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+  const pins = [...state.pins.values()].filter((p) => p.boardId === board.id && p.items.length > 0).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
   const thumbnails = pins.slice(0, 4).map((p) => imageUrl(baseUrl, p.id, 0, '150x150'));
   const newest = pins[0];
   return {

@@ -16,7 +16,8 @@ export function chunkProblem(size: number, chunk: number, count: number): string
   if (!int(size) || size <= 0) return 'video_size must be a positive integer';
   if (size > 4096 * MB) return 'video_size exceeds 4 GB';
   if (!int(chunk) || !int(count)) return 'chunk_size and total_chunk_count must be integers';
-  if (size < 5 * MB) return chunk === size && count === 1 ? undefined : 'a video under 5 MB must be uploaded whole: chunk_size = video_size, total_chunk_count = 1';
+  if (size < 5 * MB)
+    return chunk === size && count === 1 ? undefined : 'a video under 5 MB must be uploaded whole: chunk_size = video_size, total_chunk_count = 1';
   if (chunk < 5 * MB || chunk > 64 * MB) return 'chunk_size must be between 5 MB and 64 MB';
   if (count !== Math.floor(size / chunk)) return `total_chunk_count must be floor(video_size / chunk_size) = ${Math.floor(size / chunk)}`;
   if (count < 1 || count > 1000) return 'total_chunk_count must be between 1 and 1000';
@@ -31,7 +32,8 @@ function checkPostInfo(ctx: SandboxContext, user: SandboxUser, info: Obj, kind: 
   if (!user.privacyLevelOptions.includes(level)) throw errors.privacyMismatch(level);
   const text = (key: string, max: number) => {
     const v = info[key];
-    if (v !== undefined && (typeof v !== 'string' || v.length > max)) throw errors.invalidParam(`post_info.${key} must be a string of at most ${max} UTF-16 characters`);
+    if (v !== undefined && (typeof v !== 'string' || v.length > max))
+      throw errors.invalidParam(`post_info.${key} must be a string of at most ${max} UTF-16 characters`);
   };
   if (kind === 'video') text('title', 2200);
   else {
@@ -86,93 +88,128 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SandboxContext): vo
 
   defineOperation(app, ctx, { method: 'GET', path: '/v2/user/info/', category: 'other', scopes: ['user.info.basic'] }, async ({ request, user }) => {
     const fields = String((request.query as Obj).fields ?? '').split(',');
-    const all: Obj = { open_id: user.openId, union_id: `u${user.openId}`, avatar_url: `https://sandbox.tiktok.invalid/avatar/${user.openId}.jpeg`, display_name: user.nickname };
+    const all: Obj = {
+      open_id: user.openId,
+      union_id: `u${user.openId}`,
+      avatar_url: `https://sandbox.tiktok.invalid/avatar/${user.openId}.jpeg`,
+      display_name: user.nickname,
+    };
     return ok({ user: Object.fromEntries(Object.entries(all).filter(([k]) => fields.includes(k))) });
   });
 
-  defineOperation(app, ctx, { method: 'POST', path: '/v2/post/publish/creator_info/query/', category: 'creator_info', scopes: ['video.publish'] }, async ({ user }) =>
-    ok({
-      creator_avatar_url: `https://sandbox.tiktok.invalid/avatar/${user.openId}.jpeg`,
-      creator_username: user.username,
-      creator_nickname: user.nickname,
-      privacy_level_options: ctx.options.unaudited ? ['SELF_ONLY'] : user.privacyLevelOptions,
-      comment_disabled: user.commentDisabled,
-      duet_disabled: user.duetDisabled,
-      stitch_disabled: user.stitchDisabled,
-      max_video_post_duration_sec: user.maxVideoPostDurationSec,
-    }),
+  defineOperation(
+    app,
+    ctx,
+    { method: 'POST', path: '/v2/post/publish/creator_info/query/', category: 'creator_info', scopes: ['video.publish'] },
+    async ({ user }) =>
+      ok({
+        creator_avatar_url: `https://sandbox.tiktok.invalid/avatar/${user.openId}.jpeg`,
+        creator_username: user.username,
+        creator_nickname: user.nickname,
+        privacy_level_options: ctx.options.unaudited ? ['SELF_ONLY'] : user.privacyLevelOptions,
+        comment_disabled: user.commentDisabled,
+        duet_disabled: user.duetDisabled,
+        stitch_disabled: user.stitchDisabled,
+        max_video_post_duration_sec: user.maxVideoPostDurationSec,
+      }),
   );
 
-  const videoInit = (inbox: boolean) => async ({ request, user, token }: { request: FastifyRequest; user: SandboxUser; token: { clientKey: string } }) => {
-    const body = obj(request.body) ?? {};
-    const source = obj(body.source_info);
-    if (!source) throw errors.invalidParam('source_info is required');
-    const postInfo = inbox ? {} : obj(body.post_info);
-    if (!postInfo) throw errors.invalidParam('post_info is required');
-    if (!inbox) checkPostInfo(ctx, user, postInfo, 'video');
-    const p: Publish = {
-      id: randomId(inbox ? 'v_inbox_file~v2.' : 'v_pub_file~v2.', 9),
-      openId: user.openId,
-      clientKey: token.clientKey,
-      kind: 'video',
-      mode: inbox ? 'inbox' : 'direct',
-      source: 'FILE_UPLOAD',
-      postInfo,
-      createdAt: Date.now(),
+  const videoInit =
+    (inbox: boolean) =>
+    async ({ request, user, token }: { request: FastifyRequest; user: SandboxUser; token: { clientKey: string } }) => {
+      const body = obj(request.body) ?? {};
+      const source = obj(body.source_info);
+      if (!source) throw errors.invalidParam('source_info is required');
+      const postInfo = inbox ? {} : obj(body.post_info);
+      if (!postInfo) throw errors.invalidParam('post_info is required');
+      if (!inbox) checkPostInfo(ctx, user, postInfo, 'video');
+      const p: Publish = {
+        id: randomId(inbox ? 'v_inbox_file~v2.' : 'v_pub_file~v2.', 9),
+        openId: user.openId,
+        clientKey: token.clientKey,
+        kind: 'video',
+        mode: inbox ? 'inbox' : 'direct',
+        source: 'FILE_UPLOAD',
+        postInfo,
+        createdAt: Date.now(),
+      };
+      let uploadUrl: string | undefined;
+      if (source.source === 'FILE_UPLOAD') {
+        const [size, chunk, count] = [source.video_size, source.chunk_size, source.total_chunk_count] as number[];
+        const problem = chunkProblem(size!, chunk!, count!);
+        if (problem) throw errors.invalidParam(problem);
+        checkCaps(ctx, user, p.mode);
+        const uploadToken = randomId('', 16);
+        p.upload = {
+          token: uploadToken,
+          videoSize: size!,
+          chunkSize: chunk!,
+          totalChunks: count!,
+          received: [],
+          receivedBytes: 0,
+          expiresAt: Date.now() + ctx.options.uploadUrlTtlSeconds * 1000,
+        };
+        uploadUrl = `${ctx.baseUrl(request)}/upload/?upload_id=${p.id}&upload_token=${uploadToken}`;
+      } else if (source.source === 'PULL_FROM_URL') {
+        urlAllowed(ctx, source.video_url);
+        checkCaps(ctx, user, p.mode);
+        p.source = 'PULL_FROM_URL';
+        p.id = p.id.replace('_file~', '_url~');
+        p.pull = { urls: [source.video_url as string], downloadedBytes: 0, done: false };
+      } else throw errors.invalidParam('source_info.source must be FILE_UPLOAD or PULL_FROM_URL');
+      state.publishes.set(p.id, p);
+      if (p.pull) startPull(ctx, p);
+      return ok({ publish_id: p.id, ...(uploadUrl && { upload_url: uploadUrl }) });
     };
-    let uploadUrl: string | undefined;
-    if (source.source === 'FILE_UPLOAD') {
-      const [size, chunk, count] = [source.video_size, source.chunk_size, source.total_chunk_count] as number[];
-      const problem = chunkProblem(size!, chunk!, count!);
-      if (problem) throw errors.invalidParam(problem);
-      checkCaps(ctx, user, p.mode);
-      const uploadToken = randomId('', 16);
-      p.upload = { token: uploadToken, videoSize: size!, chunkSize: chunk!, totalChunks: count!, received: [], receivedBytes: 0, expiresAt: Date.now() + ctx.options.uploadUrlTtlSeconds * 1000 };
-      uploadUrl = `${ctx.baseUrl(request)}/upload/?upload_id=${p.id}&upload_token=${uploadToken}`;
-    } else if (source.source === 'PULL_FROM_URL') {
-      urlAllowed(ctx, source.video_url);
-      checkCaps(ctx, user, p.mode);
-      p.source = 'PULL_FROM_URL';
-      p.id = p.id.replace('_file~', '_url~');
-      p.pull = { urls: [source.video_url as string], downloadedBytes: 0, done: false };
-    } else throw errors.invalidParam('source_info.source must be FILE_UPLOAD or PULL_FROM_URL');
-    state.publishes.set(p.id, p);
-    if (p.pull) startPull(ctx, p);
-    return ok({ publish_id: p.id, ...(uploadUrl && { upload_url: uploadUrl }) });
-  };
-  defineOperation(app, ctx, { method: 'POST', path: '/v2/post/publish/video/init/', category: 'init', scopes: ['video.publish'], write: true }, videoInit(false));
-  defineOperation(app, ctx, { method: 'POST', path: '/v2/post/publish/inbox/video/init/', category: 'init', scopes: ['video.upload'], write: true }, videoInit(true));
+  defineOperation(
+    app,
+    ctx,
+    { method: 'POST', path: '/v2/post/publish/video/init/', category: 'init', scopes: ['video.publish'], write: true },
+    videoInit(false),
+  );
+  defineOperation(
+    app,
+    ctx,
+    { method: 'POST', path: '/v2/post/publish/inbox/video/init/', category: 'init', scopes: ['video.upload'], write: true },
+    videoInit(true),
+  );
 
-  defineOperation(app, ctx, { method: 'POST', path: '/v2/post/publish/content/init/', category: 'init', scopes: ['video.publish'], write: true }, async ({ request, user, token }) => {
-    const body = obj(request.body) ?? {};
-    if (body.media_type !== 'PHOTO') throw errors.invalidParam('media_type must be PHOTO');
-    const mode = body.post_mode === 'DIRECT_POST' ? 'direct' : body.post_mode === 'MEDIA_UPLOAD' ? 'inbox' : undefined;
-    if (!mode) throw errors.invalidParam('post_mode must be DIRECT_POST or MEDIA_UPLOAD');
-    const postInfo = obj(body.post_info) ?? {};
-    if (mode === 'direct') checkPostInfo(ctx, user, postInfo, 'photo');
-    const source = obj(body.source_info);
-    if (source?.source !== 'PULL_FROM_URL') throw errors.invalidParam('source_info.source must be PULL_FROM_URL for photos');
-    const images = source.photo_images;
-    if (!Array.isArray(images) || images.length < 1 || images.length > 35) throw errors.invalidParam('source_info.photo_images must hold 1 to 35 URLs');
-    images.forEach((u) => urlAllowed(ctx, u));
-    const cover = source.photo_cover_index ?? 0;
-    if (!int(cover) || (cover as number) < 0 || (cover as number) >= images.length) throw errors.invalidParam('source_info.photo_cover_index must index photo_images');
-    checkCaps(ctx, user, mode);
-    const p: Publish = {
-      id: randomId('p_pub_url~v2.', 9),
-      openId: user.openId,
-      clientKey: token.clientKey,
-      kind: 'photo',
-      mode,
-      source: 'PULL_FROM_URL',
-      postInfo,
-      createdAt: Date.now(),
-      pull: { urls: images as string[], downloadedBytes: 0, done: false },
-    };
-    state.publishes.set(p.id, p);
-    startPull(ctx, p);
-    return ok({ publish_id: p.id });
-  });
+  defineOperation(
+    app,
+    ctx,
+    { method: 'POST', path: '/v2/post/publish/content/init/', category: 'init', scopes: ['video.publish'], write: true },
+    async ({ request, user, token }) => {
+      const body = obj(request.body) ?? {};
+      if (body.media_type !== 'PHOTO') throw errors.invalidParam('media_type must be PHOTO');
+      const mode = body.post_mode === 'DIRECT_POST' ? 'direct' : body.post_mode === 'MEDIA_UPLOAD' ? 'inbox' : undefined;
+      if (!mode) throw errors.invalidParam('post_mode must be DIRECT_POST or MEDIA_UPLOAD');
+      const postInfo = obj(body.post_info) ?? {};
+      if (mode === 'direct') checkPostInfo(ctx, user, postInfo, 'photo');
+      const source = obj(body.source_info);
+      if (source?.source !== 'PULL_FROM_URL') throw errors.invalidParam('source_info.source must be PULL_FROM_URL for photos');
+      const images = source.photo_images;
+      if (!Array.isArray(images) || images.length < 1 || images.length > 35) throw errors.invalidParam('source_info.photo_images must hold 1 to 35 URLs');
+      images.forEach((u) => urlAllowed(ctx, u));
+      const cover = source.photo_cover_index ?? 0;
+      if (!int(cover) || (cover as number) < 0 || (cover as number) >= images.length)
+        throw errors.invalidParam('source_info.photo_cover_index must index photo_images');
+      checkCaps(ctx, user, mode);
+      const p: Publish = {
+        id: randomId('p_pub_url~v2.', 9),
+        openId: user.openId,
+        clientKey: token.clientKey,
+        kind: 'photo',
+        mode,
+        source: 'PULL_FROM_URL',
+        postInfo,
+        createdAt: Date.now(),
+        pull: { urls: images as string[], downloadedBytes: 0, done: false },
+      };
+      state.publishes.set(p.id, p);
+      startPull(ctx, p);
+      return ok({ publish_id: p.id });
+    },
+  );
 
   defineOperation(app, ctx, { method: 'POST', path: '/v2/post/publish/status/fetch/', category: 'status', scopes: [] }, async ({ request, user }) => {
     const id = obj(request.body)?.publish_id;

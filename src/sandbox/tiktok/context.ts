@@ -45,7 +45,10 @@ export interface Call {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function sendError(reply: FastifyReply, error: TikTokError | OAuthError, http200 = false): FastifyReply {
-  return reply.code(http200 ? 200 : error.status).type('application/json').send(error.toBody());
+  return reply
+    .code(http200 ? 200 : error.status)
+    .type('application/json')
+    .send(error.toBody());
 }
 
 function authenticate(ctx: SandboxContext, request: FastifyRequest): { user: SandboxUser; token: IssuedToken } {

@@ -146,7 +146,9 @@ export function createTikTokSandbox(options: TikTokSandboxOptions = {}): TikTokS
 }
 
 /** Standalone server: the emulator at the root, so `/v2/...`. */
-export async function startTikTokSandbox(opts: TikTokSandboxOptions & { host?: string; port?: number } = {}): Promise<{ url: string; sandbox: TikTokSandbox; close(): Promise<void> }> {
+export async function startTikTokSandbox(
+  opts: TikTokSandboxOptions & { host?: string; port?: number } = {},
+): Promise<{ url: string; sandbox: TikTokSandbox; close(): Promise<void> }> {
   const { host = '127.0.0.1', port = 0, ...options } = opts;
   const app = Fastify({ logger: false });
   const sandbox = createTikTokSandbox(options);

@@ -46,10 +46,20 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: SandboxConte
   });
 
   app.get('/_sandbox/publishes', async () => ({
-    items: [...state.publishes.values()].map((p) => ({ publish_id: p.id, open_id: p.openId, kind: p.kind, mode: p.mode, source: p.source, post_info: p.postInfo, ...statusView(ctx, p) })),
+    items: [...state.publishes.values()].map((p) => ({
+      publish_id: p.id,
+      open_id: p.openId,
+      kind: p.kind,
+      mode: p.mode,
+      source: p.source,
+      post_info: p.postInfo,
+      ...statusView(ctx, p),
+    })),
   }));
 
-  app.get('/_sandbox/inbox', async () => ({ items: state.inbox.map((i) => ({ open_id: i.openId, publish_id: i.publishId, at: new Date(i.at).toISOString() })) }));
+  app.get('/_sandbox/inbox', async () => ({
+    items: state.inbox.map((i) => ({ open_id: i.openId, publish_id: i.publishId, at: new Date(i.at).toISOString() })),
+  }));
 
   app.get('/_sandbox/users', async () => ({ items: [...state.users.values()] }));
 

@@ -58,19 +58,31 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
   app.get('/v2/auth/authorize/', async (request, reply) => {
     const q = request.query as Params;
     const { error, scopes } = check(q);
-    if (error) return reply.code(400).type('text/html').send(`<h1>Something went wrong</h1><p>${esc(error)}</p>`);
-    const hidden = Object.entries(q).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v ?? '')}">`).join('');
-    return reply.type('text/html').send(
-      `<!doctype html><title>TikTok sandbox — authorize</title><h1>Authorize ${esc(q.client_key!)}</h1><p>Scopes: ${esc(scopes.join(', '))}</p>` +
-        `<form method="post">${hidden}<label>Username <input name="username" value="creator"></label>` +
-        `<button name="decision" value="approve">Approve</button><button name="decision" value="deny">Deny</button></form>`,
-    );
+    if (error)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(`<h1>Something went wrong</h1><p>${esc(error)}</p>`);
+    const hidden = Object.entries(q)
+      .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v ?? '')}">`)
+      .join('');
+    return reply
+      .type('text/html')
+      .send(
+        `<!doctype html><title>TikTok sandbox — authorize</title><h1>Authorize ${esc(q.client_key!)}</h1><p>Scopes: ${esc(scopes.join(', '))}</p>` +
+          `<form method="post">${hidden}<label>Username <input name="username" value="creator"></label>` +
+          `<button name="decision" value="approve">Approve</button><button name="decision" value="deny">Deny</button></form>`,
+      );
   });
 
   app.post('/v2/auth/authorize/', async (request, reply) => {
     const f = (request.body ?? {}) as Params;
     const { error, scopes } = check(f);
-    if (error) return reply.code(400).type('text/html').send(`<p>${esc(error)}</p>`);
+    if (error)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(`<p>${esc(error)}</p>`);
     const back = new URL(f.redirect_uri!);
     if (f.state !== undefined) back.searchParams.set('state', f.state);
     if (f.decision !== 'approve') {
@@ -82,7 +94,15 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const user = state.findUserByUsername(username) ?? state.createUser({ username });
     const code = randomId('code_', 16);
     const challenge = f.code_challenge ? { codeChallenge: f.code_challenge } : {};
-    state.codes.set(code, { code, clientKey: f.client_key!, openId: user.openId, scopes, redirectUri: f.redirect_uri!, ...challenge, expiresAt: Date.now() + 600_000 });
+    state.codes.set(code, {
+      code,
+      clientKey: f.client_key!,
+      openId: user.openId,
+      scopes,
+      redirectUri: f.redirect_uri!,
+      ...challenge,
+      expiresAt: Date.now() + 600_000,
+    });
     back.searchParams.set('code', code);
     back.searchParams.set('scopes', scopes.join(','));
     return reply.redirect(back.toString(), 302);
@@ -94,8 +114,10 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
     if (!client || client.clientSecret !== body.client_secret) throw new OAuthError(401, 'invalid_client', 'Client key or secret is incorrect.');
     if (body.grant_type === 'authorization_code') {
       const code = body.code ? state.codes.get(body.code) : undefined;
-      if (!code || code.clientKey !== client.clientKey || code.expiresAt < Date.now()) throw new OAuthError(400, 'invalid_grant', 'Authorization code is expired.');
-      if (code.redirectUri !== body.redirect_uri) throw new OAuthError(400, 'invalid_request', 'Redirect URI does not match the one of the authorization request.');
+      if (!code || code.clientKey !== client.clientKey || code.expiresAt < Date.now())
+        throw new OAuthError(400, 'invalid_grant', 'Authorization code is expired.');
+      if (code.redirectUri !== body.redirect_uri)
+        throw new OAuthError(400, 'invalid_request', 'Redirect URI does not match the one of the authorization request.');
       if (code.codeChallenge !== undefined && (!body.code_verifier || !challengeMatches(code.codeChallenge, body.code_verifier, ctx.options.pkceChallenge))) {
         throw new OAuthError(400, 'invalid_request', 'Code verifier or code challenge is invalid.');
       }
@@ -132,7 +154,8 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const body = (request.body ?? {}) as Params;
     state.countCall('POST /v2/oauth/revoke/');
     const client = body.client_key ? state.apps.get(body.client_key) : undefined;
-    if (!client || client.clientSecret !== body.client_secret) return sendError(reply, new OAuthError(401, 'invalid_client', 'Client key or secret is incorrect.'));
+    if (!client || client.clientSecret !== body.client_secret)
+      return sendError(reply, new OAuthError(401, 'invalid_client', 'Client key or secret is incorrect.'));
     const token = body.token ? state.tokens.get(body.token) : undefined;
     // Revoking ends the grant: every token of this user for this client.
     if (token) for (const t of state.tokens.values()) if (t.openId === token.openId && t.clientKey === client.clientKey) t.revoked = true;

@@ -22,7 +22,8 @@ export function bytesArrived(ctx: SandboxContext, p: Publish, bytes?: Buffer): v
  */
 export function advance(ctx: SandboxContext, p: Publish, now = Date.now()): PublishStatus {
   if (p.finishedAt === undefined) {
-    if (p.bytesInAt === undefined || now < p.bytesInAt + ctx.options.processingMs) return p.source === 'FILE_UPLOAD' ? 'PROCESSING_UPLOAD' : 'PROCESSING_DOWNLOAD';
+    if (p.bytesInAt === undefined || now < p.bytesInAt + ctx.options.processingMs)
+      return p.source === 'FILE_UPLOAD' ? 'PROCESSING_UPLOAD' : 'PROCESSING_DOWNLOAD';
     p.finishedAt = p.bytesInAt + ctx.options.processingMs;
     if (p.failReason === undefined && p.mode === 'direct') {
       const id = ctx.state.nextPostId();

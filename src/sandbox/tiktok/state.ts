@@ -52,7 +52,16 @@ export interface Publish {
   postInfo: Record<string, unknown>;
   createdAt: number;
   /** FILE_UPLOAD */
-  upload?: { token: string; videoSize: number; chunkSize: number; totalChunks: number; received: Buffer[]; receivedBytes: number; expiresAt: number; mime?: string };
+  upload?: {
+    token: string;
+    videoSize: number;
+    chunkSize: number;
+    totalChunks: number;
+    received: Buffer[];
+    receivedBytes: number;
+    expiresAt: number;
+    mime?: string;
+  };
   /** PULL_FROM_URL: what is fetched, and how the fetch went. */
   pull?: { urls: string[]; downloadedBytes: number; done: boolean; error?: string };
   /** When all bytes were in (upload done, pull done): processing starts. */

@@ -23,7 +23,9 @@ export async function registerUploadRoute(app: FastifyInstance, ctx: SandboxCont
       const up = p?.upload;
       if (!p || !up || up.token !== q.upload_token) throw new TikTokError(404, 'upload_not_found', 'The upload URL is invalid.');
       if (up.expiresAt < Date.now()) throw new TikTokError(404, 'upload_expired', 'The upload URL has expired.');
-      const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim();
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim();
       if (!VIDEO_TYPES.includes(type)) throw errors.invalidParam('Content-Type must be video/mp4, video/quicktime or video/webm');
       const body = request.body as Buffer;
       const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(request.headers['content-range'] ?? ''));
@@ -34,15 +36,21 @@ export async function registerUploadRoute(app: FastifyInstance, ctx: SandboxCont
       const expectFirst = index * up.chunkSize;
       const expectLast = index === up.totalChunks - 1 ? up.videoSize - 1 : expectFirst + up.chunkSize - 1;
       if (index >= up.totalChunks || first !== expectFirst || last !== expectLast) {
-        throw new TikTokError(416, 'invalid_range', `Content-Range ${first}-${last} is not a chunk of this upload (chunk ${index} is ${expectFirst}-${expectLast})`);
+        throw new TikTokError(
+          416,
+          'invalid_range',
+          `Content-Range ${first}-${last} is not a chunk of this upload (chunk ${index} is ${expectFirst}-${expectLast})`,
+        );
       }
-      if (body.length !== last - first + 1) throw new TikTokError(400, 'invalid_param', `the body has ${body.length} bytes; Content-Range says ${last - first + 1}`);
+      if (body.length !== last - first + 1)
+        throw new TikTokError(400, 'invalid_param', `the body has ${body.length} bytes; Content-Range says ${last - first + 1}`);
       const fault = ctx.faults.decide(OPERATION, true);
       if (fault === 'error') throw errors.internal(ctx.faults.pickErrorStatus());
       if (fault === 'timeout') return hang(ctx, request, reply);
       if (index < up.received.length) {
         // A chunk sent again (its answer was lost): the same bytes are taken as a no-op.
-        if (!ctx.options.acceptResentChunks || !up.received[index]!.equals(body)) throw new TikTokError(416, 'invalid_range', `chunk ${index} was already received`);
+        if (!ctx.options.acceptResentChunks || !up.received[index]!.equals(body))
+          throw new TikTokError(416, 'invalid_range', `chunk ${index} was already received`);
       } else if (index > up.received.length) {
         throw new TikTokError(416, 'invalid_range', `chunks must be sent in order: expected chunk ${up.received.length}, got ${index}`);
       } else {

@@ -74,10 +74,7 @@ export interface XSandbox {
   restore(snapshot: string, blobs?: SnapshotBlobs): void;
 }
 
-export const DEFAULT_APPS: XApp[] = [
-  { clientId: 'pinion-x-sandbox', clientSecret: 'pinion-x-sandbox-secret' },
-  { clientId: 'pinion-x-public' },
-];
+export const DEFAULT_APPS: XApp[] = [{ clientId: 'pinion-x-sandbox', clientSecret: 'pinion-x-sandbox-secret' }, { clientId: 'pinion-x-public' }];
 
 export const ALL_POSTING_SCOPES = ['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access'];
 
@@ -98,9 +95,24 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     editHistoryFields: options.editHistoryFields ?? ['edit_history_tweet_ids', 'edit_history_post_ids'],
   };
   const state = new XState(options.apps ?? DEFAULT_APPS, clock);
-  const ctx: XContext = { state, options: resolved, clock, faults: new FaultInjector(options.faults), limiter: new RateLimiter(options.rateLimits), held: new HeldConnections() };
+  const ctx: XContext = {
+    state,
+    options: resolved,
+    clock,
+    faults: new FaultInjector(options.faults),
+    limiter: new RateLimiter(options.rateLimits),
+    held: new HeldConnections(),
+  };
 
-  const persisted = () => ({ users: state.users, apps: state.apps, authorizationCodes: state.authorizationCodes, tokens: state.tokens, tweets: state.tweets, media: state.media }) as unknown as Record<string, Map<unknown, unknown>>;
+  const persisted = () =>
+    ({
+      users: state.users,
+      apps: state.apps,
+      authorizationCodes: state.authorizationCodes,
+      tokens: state.tokens,
+      tweets: state.tweets,
+      media: state.media,
+    }) as unknown as Record<string, Map<unknown, unknown>>;
   const reset = () => {
     state.reset();
     ctx.limiter.reset();

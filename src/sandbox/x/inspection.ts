@@ -42,7 +42,9 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: XContext, re
 
   app.get('/_sandbox/tweets', async (request) => {
     const { user_id: userId, include_deleted: includeDeleted } = request.query as Query;
-    const tweets = [...state.tweets.values()].filter((t) => (userId === undefined || t.authorId === userId) && (includeDeleted === 'true' || t.deletedAt === null));
+    const tweets = [...state.tweets.values()].filter(
+      (t) => (userId === undefined || t.authorId === userId) && (includeDeleted === 'true' || t.deletedAt === null),
+    );
     return { items: tweets.map((t) => tweetSummary(t, state)) };
   });
 
@@ -90,7 +92,10 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: XContext, re
     try {
       ctx.faults.set((request.body ?? {}) as FaultConfig);
     } catch (error) {
-      return reply.code(400).type('application/problem+json').send({ title: 'Invalid Request', detail: (error as Error).message, type: 'about:blank', status: 400 });
+      return reply
+        .code(400)
+        .type('application/problem+json')
+        .send({ title: 'Invalid Request', detail: (error as Error).message, type: 'about:blank', status: 400 });
     }
     return ctx.faults.get();
   });

@@ -10,7 +10,13 @@ const KEY_PREFIX: Record<MediaKind, string> = { image: '3', video: '7', gif: '16
 
 export const IMAGE_CATEGORIES = ['tweet_image', 'dm_image'];
 const CATEGORY_KINDS: Record<string, MediaKind> = {
-  tweet_image: 'image', dm_image: 'image', tweet_gif: 'gif', dm_gif: 'gif', tweet_video: 'video', dm_video: 'video', amplify_video: 'video',
+  tweet_image: 'image',
+  dm_image: 'image',
+  tweet_gif: 'gif',
+  dm_gif: 'gif',
+  tweet_video: 'video',
+  dm_video: 'video',
+  amplify_video: 'video',
 };
 
 /**
@@ -19,7 +25,8 @@ const CATEGORY_KINDS: Record<string, MediaKind> = {
  * Returns a reason when the type and category contradict each other or are not emulated.
  */
 export function mediaKindOf(mediaType: string, category: string | undefined): { kind: MediaKind; category: string } | { refused: string } {
-  const typeKind: MediaKind | undefined = mediaType === 'image/gif' ? 'gif' : mediaType.startsWith('image/') ? 'image' : mediaType.startsWith('video/') ? 'video' : undefined;
+  const typeKind: MediaKind | undefined =
+    mediaType === 'image/gif' ? 'gif' : mediaType.startsWith('image/') ? 'image' : mediaType.startsWith('video/') ? 'video' : undefined;
   if (!typeKind) return { refused: `media_type ${mediaType} (subtitles, 3D models) is not emulated by the sandbox` };
   if (category === undefined) return { kind: typeKind, category: `tweet_${typeKind}` };
   const kind = CATEGORY_KINDS[category];
@@ -85,7 +92,10 @@ export function uploadView(media: Media, processingMs: number, now: number): Rec
       state,
       ...(done
         ? { progress_percent: 100 }
-        : { check_after_secs: Math.max(1, Math.ceil((processingMs - elapsed) / 1000)), progress_percent: Math.min(99, Math.floor((elapsed / processingMs) * 100)) }),
+        : {
+            check_after_secs: Math.max(1, Math.ceil((processingMs - elapsed) / 1000)),
+            progress_percent: Math.min(99, Math.floor((elapsed / processingMs) * 100)),
+          }),
     };
   }
   return view;

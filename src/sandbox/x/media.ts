@@ -9,8 +9,21 @@ import type { Media } from './state.js';
 
 const SCOPES = ['media.write'];
 const MEDIA_TYPES = [
-  'video/mp4', 'video/webm', 'video/mp2t', 'video/quicktime', 'text/srt', 'text/vtt', 'image/jpeg', 'image/gif', 'image/bmp', 'image/png',
-  'image/webp', 'image/pjpeg', 'image/tiff', 'model/gltf-binary', 'model/vnd.usdz+zip',
+  'video/mp4',
+  'video/webm',
+  'video/mp2t',
+  'video/quicktime',
+  'text/srt',
+  'text/vtt',
+  'image/jpeg',
+  'image/gif',
+  'image/bmp',
+  'image/png',
+  'image/webp',
+  'image/pjpeg',
+  'image/tiff',
+  'model/gltf-binary',
+  'model/vnd.usdz+zip',
 ] as const;
 const CATEGORIES = ['amplify_video', 'tweet_gif', 'tweet_image', 'tweet_video', 'dm_gif', 'dm_image', 'dm_video', 'subtitles'] as const;
 /** JSON bodies carry media as base64; a chunk of a few MB needs more than Fastify's 1 MB default. */
@@ -68,9 +81,23 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
   const newMedia = (call: Call, mediaType: string, kind: Media['kind'], category: string, totalBytes: number | null, additionalOwners: string[]): Media => {
     const id = state.newId();
     const media: Media = {
-      id, key: mediaKey(id, kind, category), ownerId: call.user.id, additionalOwners, mediaType, category, kind, totalBytes,
-      segments: new Map(), bytes: null, finalizedAt: null, usable: null, failureReason: null, image: null, altText: null,
-      createdAt: now(), expiresAt: now() + options.mediaExpiresAfterSeconds * 1000,
+      id,
+      key: mediaKey(id, kind, category),
+      ownerId: call.user.id,
+      additionalOwners,
+      mediaType,
+      category,
+      kind,
+      totalBytes,
+      segments: new Map(),
+      bytes: null,
+      finalizedAt: null,
+      usable: null,
+      failureReason: null,
+      image: null,
+      altText: null,
+      createdAt: now(),
+      expiresAt: now() + options.mediaExpiresAfterSeconds * 1000,
     };
     state.media.set(id, media);
     return media;
@@ -172,7 +199,11 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
       const category = optionalEnum(fields, 'media_category', CATEGORIES, '', issues);
       if (fields['media_category'] === undefined) issues.add('media_category', '', '`media_category` is required, e.g. tweet_image.');
       else if (category && !IMAGE_CATEGORIES.includes(category)) {
-        issues.add('media_category', category, 'The one-shot upload takes images only (media/introduction.mdx); use initialize/append/finalize for video and GIF.');
+        issues.add(
+          'media_category',
+          category,
+          'The one-shot upload takes images only (media/introduction.mdx); use initialize/append/finalize for video and GIF.',
+        );
       }
       if (!bytes) issues.add('media', '', 'A `media` part with the image bytes is required.');
       issues.throwIfAny();
@@ -205,7 +236,8 @@ export async function registerMediaRoutes(app: FastifyInstance, ctx: XContext): 
       else {
         const alt = metadata['alt_text'];
         if (alt !== undefined) {
-          if (!isObject(alt) || typeof alt['text'] !== 'string') issues.add('metadata.alt_text.text', alt, '`metadata.alt_text.text` is required and must be a string.');
+          if (!isObject(alt) || typeof alt['text'] !== 'string')
+            issues.add('metadata.alt_text.text', alt, '`metadata.alt_text.text` is required and must be a string.');
           else if ([...alt['text']].length > 1000) issues.add('metadata.alt_text.text', alt['text'], 'Alt text must be at most 1000 characters.');
           else altText = alt['text'];
         }

@@ -57,7 +57,11 @@ function protocolError(request: AuthorizeRequest, params: Params): { error: stri
 
 function check(ctx: XContext, params: Params, reply: FastifyReply): AuthorizeRequest | FastifyReply {
   const checked = validateClient(ctx, params);
-  if ('pageError' in checked) return reply.code(400).type('text/html').send(htmlPage('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
+  if ('pageError' in checked)
+    return reply
+      .code(400)
+      .type('text/html')
+      .send(htmlPage('Authorization error', `<p>${escapeHtml(checked.pageError)}</p>`));
   const error = protocolError(checked, params);
   if (error) return redirectWith(reply, checked.redirectUri, { ...error, state: checked.state });
   return checked;

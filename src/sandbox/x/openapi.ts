@@ -6,7 +6,11 @@ export const DESCRIPTION =
 /** Every route of the emulator: its operationId, what it does, and its tag (see common/openapi.ts). */
 export const ROUTE_DOCS: RouteDocs = {
   'GET /i/oauth2/authorize': ['showConsentPage', 'The consent page: pick or name a sandbox user, then Authorize or Cancel.', 'oauth'],
-  'POST /i/oauth2/authorize': ['decideConsent', 'The consent form: Authorize redirects to redirect_uri with state and code; Cancel with error=access_denied.', 'oauth'],
+  'POST /i/oauth2/authorize': [
+    'decideConsent',
+    'The consent form: Authorize redirects to redirect_uri with state and code; Cancel with error=access_denied.',
+    'oauth',
+  ],
   'POST /2/oauth2/token': ['exchangeToken', 'Tokens for an authorization code (PKCE verified) or a refresh token; form body.', 'oauth'],
   'POST /2/oauth2/revoke': ['revokeToken', 'Revokes a token (form field token).', 'oauth'],
   'GET /2/users/me': ['getMe', 'The token’s user: id, name, username (user.fields for more).'],

@@ -88,7 +88,8 @@ function route(
         return reply.code(result.status).type('application/json').send(result.body);
       } catch (error) {
         if (error instanceof XProblem) return sendProblem(reply, error);
-        if (error instanceof OAuthError) return reply.code(error.status).type('application/json').send({ error: error.error, error_description: error.description });
+        if (error instanceof OAuthError)
+          return reply.code(error.status).type('application/json').send({ error: error.error, error_description: error.description });
         throw error;
       }
     },

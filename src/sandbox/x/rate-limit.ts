@@ -72,7 +72,11 @@ export class RateLimiter {
     const allowed = slots.every((s) => s === null || s.window.used < s.budget.limit);
     if (allowed) for (const s of slots) if (s) s.window.used += 1;
     const view = (s: (typeof slots)[number]): WindowState | null =>
-      s && { budget: s.budget, remaining: Math.max(0, s.budget.limit - s.window.used), resetAt: Math.ceil((s.window.startedAt + s.budget.windowSeconds * 1000) / 1000) };
+      s && {
+        budget: s.budget,
+        remaining: Math.max(0, s.budget.limit - s.window.used),
+        resetAt: Math.ceil((s.window.startedAt + s.budget.windowSeconds * 1000) / 1000),
+      };
     return { allowed, user: view(slots[0] ?? null), app: view(slots[1] ?? null) };
   }
 

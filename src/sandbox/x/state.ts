@@ -116,7 +116,8 @@ export class XState {
   }
 
   reset(): void {
-    for (const map of [this.users, this.apps, this.authorizationCodes, this.tokens, this.tweets, this.media, this.operationCalls, this.userOperationCalls]) map.clear();
+    for (const map of [this.users, this.apps, this.authorizationCodes, this.tokens, this.tweets, this.media, this.operationCalls, this.userOperationCalls])
+      map.clear();
     for (const app of this.defaultApps) this.apps.set(app.clientId, { ...app });
   }
 

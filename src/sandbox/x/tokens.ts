@@ -6,9 +6,31 @@ import { randomToken, type IssuedToken } from './state.js';
  * (fundamentals/authentication/oauth-2-0/authorization-code.mdx) but the spec does not.
  */
 export const KNOWN_SCOPES: readonly string[] = [
-  'block.read', 'block.write', 'bookmark.read', 'bookmark.write', 'broadcast.read', 'broadcast.write', 'dm.read', 'dm.write',
-  'follows.read', 'follows.write', 'like.read', 'like.write', 'list.read', 'list.write', 'media.write', 'mute.read', 'mute.write',
-  'offline.access', 'space.read', 'timeline.read', 'tweet.moderate.write', 'tweet.read', 'tweet.write', 'users.email', 'users.read',
+  'block.read',
+  'block.write',
+  'bookmark.read',
+  'bookmark.write',
+  'broadcast.read',
+  'broadcast.write',
+  'dm.read',
+  'dm.write',
+  'follows.read',
+  'follows.write',
+  'like.read',
+  'like.write',
+  'list.read',
+  'list.write',
+  'media.write',
+  'mute.read',
+  'mute.write',
+  'offline.access',
+  'space.read',
+  'timeline.read',
+  'tweet.moderate.write',
+  'tweet.read',
+  'tweet.write',
+  'users.email',
+  'users.read',
 ];
 
 export interface TokenResponse {

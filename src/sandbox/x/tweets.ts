@@ -2,7 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import twitterText from 'twitter-text';
 import type { XContext } from './context.js';
 import { notFoundEntry, problems } from './errors.js';
-import { checkKeys, checkQuery, idArray, integerIn, isObject, Issues, NUMERIC_ID, optionalBoolean, optionalEnum, optionalString, pathId, type Body } from './input.js';
+import {
+  checkKeys,
+  checkQuery,
+  idArray,
+  integerIn,
+  isObject,
+  Issues,
+  NUMERIC_ID,
+  optionalBoolean,
+  optionalEnum,
+  optionalString,
+  pathId,
+  type Body,
+} from './input.js';
 import { processingState } from './media-state.js';
 import { defineOperation } from './operation.js';
 import { shownText } from './shown-text.js';
@@ -10,8 +23,22 @@ import type { ReplySettings, Tweet, XUser } from './state.js';
 import { EXPANSION_PARAMS, POST_FIELD_PARAMS, postFields, tweetView } from './views.js';
 
 const CREATE_FIELDS = [
-  'card_uri', 'community_id', 'direct_message_deep_link', 'edit_options', 'for_super_followers_only', 'geo', 'made_with_ai', 'media',
-  'nullcast', 'paid_partnership', 'poll', 'quote_tweet_id', 'reply', 'reply_settings', 'share_with_followers', 'text',
+  'card_uri',
+  'community_id',
+  'direct_message_deep_link',
+  'edit_options',
+  'for_super_followers_only',
+  'geo',
+  'made_with_ai',
+  'media',
+  'nullcast',
+  'paid_partnership',
+  'poll',
+  'quote_tweet_id',
+  'reply',
+  'reply_settings',
+  'share_with_followers',
+  'text',
 ];
 const MEDIA_FIELDS = ['call_to_actions', 'description', 'embeddable', 'media_ids', 'preview_media_id', 'tagged_user_ids', 'title'];
 const REPLY_FIELDS = ['auto_populate_reply_metadata', 'exclude_reply_user_ids', 'in_reply_to_tweet_id'];
@@ -55,7 +82,8 @@ function parseCreate(raw: unknown): CreateRequest {
   if (media) idArray(media, 'tagged_user_ids', 'media.', 0, 10, issues);
   const reply = nested(raw, 'reply', REPLY_FIELDS, issues);
   const replyTo = reply ? optionalString(reply, 'in_reply_to_tweet_id', 'reply.', issues, NUMERIC_ID) : undefined;
-  if (reply && reply['in_reply_to_tweet_id'] === undefined) issues.add('reply.in_reply_to_tweet_id', reply, '`reply.in_reply_to_tweet_id` is required when `reply` is given.');
+  if (reply && reply['in_reply_to_tweet_id'] === undefined)
+    issues.add('reply.in_reply_to_tweet_id', reply, '`reply.in_reply_to_tweet_id` is required when `reply` is given.');
   const quoteTweetId = optionalString(raw, 'quote_tweet_id', '', issues, NUMERIC_ID);
   const pollBody = nested(raw, 'poll', POLL_FIELDS, issues);
   let poll: CreateRequest['poll'] = null;
@@ -78,7 +106,8 @@ function parseCreate(raw: unknown): CreateRequest {
     issues.add('edit_options', raw['edit_options'], 'Editing posts (`edit_options`) is not emulated by the sandbox; delete and create instead.');
   }
   const combined = EXCLUSIVE.filter((field) => raw[field] !== undefined);
-  if (combined.length > 1) issues.add(combined.join(','), combined, `Only one of [${EXCLUSIVE.join(', ')}] may be given; this request has ${combined.join(' and ')}.`);
+  if (combined.length > 1)
+    issues.add(combined.join(','), combined, `Only one of [${EXCLUSIVE.join(', ')}] may be given; this request has ${combined.join(' and ')}.`);
   if ((text === undefined || text === '') && !media) issues.add('text', text ?? '', '`text` is required unless `media` is given.');
   issues.throwIfAny();
   return { text: text ?? '', mediaIds: mediaIds ?? [], replyTo, quoteTweetId, poll, replySettings: replySettings ?? 'everyone' };
@@ -100,11 +129,12 @@ function checkAgainstState(ctx: XContext, user: XUser, input: CreateRequest): vo
     const media = state.media.get(id);
     const owned = media && (media.ownerId === user.id || media.additionalOwners.includes(user.id));
     const stateNow = media ? processingState(media, options.mediaProcessingMs, ctx.clock.now()) : undefined;
-    const reason = !media || !owned || media.expiresAt <= ctx.clock.now()
-      ? `Media ${id} does not exist, has expired or does not belong to this user.`
-      : stateNow !== 'succeeded'
-        ? `Media ${id} is not ready (${stateNow ?? 'upload not finalized'}); wait until processing_info.state is succeeded.`
-        : undefined;
+    const reason =
+      !media || !owned || media.expiresAt <= ctx.clock.now()
+        ? `Media ${id} does not exist, has expired or does not belong to this user.`
+        : stateNow !== 'succeeded'
+          ? `Media ${id} is not ready (${stateNow ?? 'upload not finalized'}); wait until processing_info.state is succeeded.`
+          : undefined;
     if (reason) {
       issues.add('media.media_ids', id, reason);
       invalid.push(id);
@@ -119,8 +149,10 @@ function checkAgainstState(ctx: XContext, user: XUser, input: CreateRequest): vo
   if (invalid.length > 0) {
     throw problems.invalidRequest([{ parameters: { 'media.media_ids': [...new Set(invalid)] }, message: 'Your media IDs are invalid.' }, ...issues.list]);
   }
-  if (input.replyTo !== undefined && !state.liveTweet(input.replyTo)) throw problems.forbidden('You attempted to reply to a Tweet that is deleted or not visible to you.');
-  if (input.quoteTweetId !== undefined && !state.liveTweet(input.quoteTweetId)) throw problems.forbidden('You attempted to quote a Tweet that is deleted or not visible to you.');
+  if (input.replyTo !== undefined && !state.liveTweet(input.replyTo))
+    throw problems.forbidden('You attempted to reply to a Tweet that is deleted or not visible to you.');
+  if (input.quoteTweetId !== undefined && !state.liveTweet(input.quoteTweetId))
+    throw problems.forbidden('You attempted to quote a Tweet that is deleted or not visible to you.');
   if (options.rejectDuplicates && input.text !== '') {
     const since = ctx.clock.now() - options.duplicateWindowSeconds * 1000;
     const duplicate = state.timeline(user.id).some((t) => t.text === input.text && t.createdAt.getTime() >= since);

@@ -50,11 +50,13 @@ export function registerUserRoutes(app: FastifyInstance, ctx: XContext): void {
     if (start !== undefined && end !== undefined && start >= end) issues.add('start_time', query['start_time'], '`start_time` must be before `end_time`.');
     for (const name of ['since_id', 'until_id']) {
       const value = query[name];
-      if (value !== undefined && !NUMERIC_ID.test(String(value))) issues.add(name, value, `The \`${name}\` query parameter value [${String(value)}] is not a numeric id.`);
+      if (value !== undefined && !NUMERIC_ID.test(String(value)))
+        issues.add(name, value, `The \`${name}\` query parameter value [${String(value)}] is not a numeric id.`);
     }
     const exclude = query['exclude'] === undefined ? [] : String(query['exclude']).split(',');
     for (const value of exclude) {
-      if (value !== 'replies' && value !== 'retweets') issues.add('exclude', value, `The \`exclude\` query parameter value [${value}] is not one of [replies,retweets]`);
+      if (value !== 'replies' && value !== 'retweets')
+        issues.add('exclude', value, `The \`exclude\` query parameter value [${value}] is not one of [replies,retweets]`);
     }
     const fields = postFields(query, issues);
     userFields(query, issues);

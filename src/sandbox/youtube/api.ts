@@ -44,7 +44,13 @@ export function registerApiRoutes(app: FastifyInstance, ctx: YouTubeContext): vo
       throw errors.invalidParameter('filter', 'No filter selected. Expected one of: mySubscribers, forHandle, id, managedByMe, mine, forUsername, categoryId');
     }
     const found = query.forHandle ? [ctx.state.channelByHandle(query.forHandle.replace(/^@?/, '@'))].filter((c): c is Channel => c !== undefined) : wanted;
-    return { status: 200, body: list('youtube#channelListResponse', found.map((c) => channelResource(c, parts))) };
+    return {
+      status: 200,
+      body: list(
+        'youtube#channelListResponse',
+        found.map((c) => channelResource(c, parts)),
+      ),
+    };
   });
 
   apiMethod(app, ctx, { id: 'youtube.videos.list', path: '/youtube/v3/videos', quota: 'videos.list' }, async ({ channel, query }) => {
@@ -55,7 +61,9 @@ export function registerApiRoutes(app: FastifyInstance, ctx: YouTubeContext): vo
       .flatMap((id) => ctx.state.videos.get(id.trim()) ?? [])
       .filter((v) => !v.deleted && (v.channelId === channel.id || v.status.privacyStatus === 'public'))
       // processingDetails and the upload/failure fields are the owner's only.
-      .map((v) => videoResource(ctx, v, ctx.state.channels.get(v.channelId), v.channelId === channel.id ? parts : parts.filter((p) => p !== 'processingDetails')));
+      .map((v) =>
+        videoResource(ctx, v, ctx.state.channels.get(v.channelId), v.channelId === channel.id ? parts : parts.filter((p) => p !== 'processingDetails')),
+      );
     return { status: 200, body: list('youtube#videoListResponse', items) };
   });
 
@@ -67,7 +75,8 @@ export function registerApiRoutes(app: FastifyInstance, ctx: YouTubeContext): vo
   });
 
   apiMethod(app, ctx, { id: 'youtube.playlistItems.list', path: '/youtube/v3/playlistItems', quota: 'playlistItems.list' }, async ({ channel, query }) => {
-    if (query.playlistId === undefined && query.id === undefined) throw errors.invalidParameter('filter', 'No filter selected. Expected one of: id, playlistId');
+    if (query.playlistId === undefined && query.id === undefined)
+      throw errors.invalidParameter('filter', 'No filter selected. Expected one of: id, playlistId');
     const owner = [...ctx.state.channels.values()].find((c) => c.uploads === query.playlistId);
     if (!owner) throw errors.playlistNotFound();
     const max = query.maxResults === undefined ? 5 : Number(query.maxResults);
@@ -104,7 +113,14 @@ export function registerApiRoutes(app: FastifyInstance, ctx: YouTubeContext): vo
     });
     const next = from + max < visible.length ? { nextPageToken: pageToken(from + max) } : {};
     const prev = from > 0 ? { prevPageToken: pageToken(Math.max(0, from - max)) } : {};
-    const body = { kind: 'youtube#playlistItemListResponse', etag: '', ...next, ...prev, pageInfo: { totalResults: visible.length, resultsPerPage: max }, items };
+    const body = {
+      kind: 'youtube#playlistItemListResponse',
+      etag: '',
+      ...next,
+      ...prev,
+      pageInfo: { totalResults: visible.length, resultsPerPage: max },
+      items,
+    };
     return { status: 200, body: { ...body, etag: etag(body) } };
   });
 

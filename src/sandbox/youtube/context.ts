@@ -4,7 +4,14 @@ import type { Clock } from '../../shared/clock.js';
 import type { ProcessingOutcome, YouTubeState } from './state.js';
 
 /** Units per call (determine_quota_cost); insert is the stricter of the two documented readings. */
-export const DEFAULT_COSTS = { 'videos.insert': 1600, 'videos.list': 1, 'videos.delete': 50, 'channels.list': 1, 'playlistItems.list': 1, 'thumbnails.set': 50 } as const;
+export const DEFAULT_COSTS = {
+  'videos.insert': 1600,
+  'videos.list': 1,
+  'videos.delete': 50,
+  'channels.list': 1,
+  'playlistItems.list': 1,
+  'thumbnails.set': 50,
+} as const;
 export type QuotaOperation = keyof typeof DEFAULT_COSTS;
 
 export interface ResolvedOptions {

@@ -16,7 +16,7 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       kind: { type: 'string' },
       liveStreamingDetails: { ref: 'VideoLiveStreamingDetails' },
       localizations: {
-        map: { ref: 'VideoLocalization' }
+        map: { ref: 'VideoLocalization' },
       },
       monetizationDetails: { ref: 'VideoMonetizationDetails' },
       paidProductPlacementDetails: { ref: 'VideoPaidProductPlacementDetails' },
@@ -28,26 +28,26 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       statistics: { ref: 'VideoStatistics' },
       status: { ref: 'VideoStatus' },
       suggestions: { ref: 'VideoSuggestions' },
-      topicDetails: { ref: 'VideoTopicDetails' }
+      topicDetails: { ref: 'VideoTopicDetails' },
     },
     VideoAgeGating: {
       alcoholContent: { type: 'boolean' },
       restricted: { type: 'boolean' },
       videoGameRating: {
         type: 'string',
-        enum: ['anyone', 'm15Plus', 'm16Plus', 'm17Plus']
-      }
+        enum: ['anyone', 'm15Plus', 'm16Plus', 'm17Plus'],
+      },
     },
     VideoContentDetails: {
       caption: {
         type: 'string',
-        enum: ['true', 'false']
+        enum: ['true', 'false'],
       },
       contentRating: { ref: 'ContentRating' },
       countryRestriction: { ref: 'AccessPolicy' },
       definition: {
         type: 'string',
-        enum: ['sd', 'hd']
+        enum: ['sd', 'hd'],
       },
       dimension: { type: 'string' },
       duration: { type: 'string' },
@@ -55,317 +55,403 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       licensedContent: { type: 'boolean' },
       projection: {
         type: 'string',
-        enum: ['rectangular', '360']
+        enum: ['rectangular', '360'],
       },
-      regionRestriction: { ref: 'VideoContentDetailsRegionRestriction' }
+      regionRestriction: { ref: 'VideoContentDetailsRegionRestriction' },
     },
     ContentRating: {
       acbRating: {
         type: 'string',
-        enum: ['acbUnspecified', 'acbE', 'acbP', 'acbC', 'acbG', 'acbPg', 'acbM', 'acbMa15plus', 'acbR18plus', 'acbUnrated']
+        enum: ['acbUnspecified', 'acbE', 'acbP', 'acbC', 'acbG', 'acbPg', 'acbM', 'acbMa15plus', 'acbR18plus', 'acbUnrated'],
       },
       agcomRating: {
         type: 'string',
-        enum: ['agcomUnspecified', 'agcomT', 'agcomVm14', 'agcomVm18', 'agcomUnrated']
+        enum: ['agcomUnspecified', 'agcomT', 'agcomVm14', 'agcomVm18', 'agcomUnrated'],
       },
       anatelRating: {
         type: 'string',
-        enum: ['anatelUnspecified', 'anatelF', 'anatelI', 'anatelI7', 'anatelI10', 'anatelI12', 'anatelR', 'anatelA', 'anatelUnrated']
+        enum: ['anatelUnspecified', 'anatelF', 'anatelI', 'anatelI7', 'anatelI10', 'anatelI12', 'anatelR', 'anatelA', 'anatelUnrated'],
       },
       bbfcRating: {
         type: 'string',
-        enum: ['bbfcUnspecified', 'bbfcU', 'bbfcPg', 'bbfc12a', 'bbfc12', 'bbfc15', 'bbfc18', 'bbfcR18', 'bbfcUnrated']
+        enum: ['bbfcUnspecified', 'bbfcU', 'bbfcPg', 'bbfc12a', 'bbfc12', 'bbfc15', 'bbfc18', 'bbfcR18', 'bbfcUnrated'],
       },
       bfvcRating: {
         type: 'string',
-        enum: ['bfvcUnspecified', 'bfvcG', 'bfvcE', 'bfvc13', 'bfvc15', 'bfvc18', 'bfvc20', 'bfvcB', 'bfvcUnrated']
+        enum: ['bfvcUnspecified', 'bfvcG', 'bfvcE', 'bfvc13', 'bfvc15', 'bfvc18', 'bfvc20', 'bfvcB', 'bfvcUnrated'],
       },
       bmukkRating: {
         type: 'string',
-        enum: ['bmukkUnspecified', 'bmukkAa', 'bmukk6', 'bmukk8', 'bmukk10', 'bmukk12', 'bmukk14', 'bmukk16', 'bmukkUnrated']
+        enum: ['bmukkUnspecified', 'bmukkAa', 'bmukk6', 'bmukk8', 'bmukk10', 'bmukk12', 'bmukk14', 'bmukk16', 'bmukkUnrated'],
       },
       catvRating: {
         type: 'string',
-        enum: ['catvUnspecified', 'catvC', 'catvC8', 'catvG', 'catvPg', 'catv14plus', 'catv18plus', 'catvUnrated', 'catvE']
+        enum: ['catvUnspecified', 'catvC', 'catvC8', 'catvG', 'catvPg', 'catv14plus', 'catv18plus', 'catvUnrated', 'catvE'],
       },
       catvfrRating: {
         type: 'string',
-        enum: ['catvfrUnspecified', 'catvfrG', 'catvfr8plus', 'catvfr13plus', 'catvfr16plus', 'catvfr18plus', 'catvfrUnrated', 'catvfrE']
+        enum: ['catvfrUnspecified', 'catvfrG', 'catvfr8plus', 'catvfr13plus', 'catvfr16plus', 'catvfr18plus', 'catvfrUnrated', 'catvfrE'],
       },
       cbfcRating: {
         type: 'string',
-        enum: ['cbfcUnspecified', 'cbfcU', 'cbfcUA', 'cbfcUA7plus', 'cbfcUA13plus', 'cbfcUA16plus', 'cbfcA', 'cbfcS', 'cbfcUnrated']
+        enum: ['cbfcUnspecified', 'cbfcU', 'cbfcUA', 'cbfcUA7plus', 'cbfcUA13plus', 'cbfcUA16plus', 'cbfcA', 'cbfcS', 'cbfcUnrated'],
       },
       cccRating: {
         type: 'string',
-        enum: ['cccUnspecified', 'cccTe', 'ccc6', 'ccc14', 'ccc18', 'ccc18v', 'ccc18s', 'cccUnrated']
+        enum: ['cccUnspecified', 'cccTe', 'ccc6', 'ccc14', 'ccc18', 'ccc18v', 'ccc18s', 'cccUnrated'],
       },
       cceRating: {
         type: 'string',
-        enum: ['cceUnspecified', 'cceM4', 'cceM6', 'cceM12', 'cceM16', 'cceM18', 'cceUnrated', 'cceM14']
+        enum: ['cceUnspecified', 'cceM4', 'cceM6', 'cceM12', 'cceM16', 'cceM18', 'cceUnrated', 'cceM14'],
       },
       chfilmRating: {
         type: 'string',
-        enum: ['chfilmUnspecified', 'chfilm0', 'chfilm6', 'chfilm12', 'chfilm16', 'chfilm18', 'chfilmUnrated']
+        enum: ['chfilmUnspecified', 'chfilm0', 'chfilm6', 'chfilm12', 'chfilm16', 'chfilm18', 'chfilmUnrated'],
       },
       chvrsRating: {
         type: 'string',
-        enum: ['chvrsUnspecified', 'chvrsG', 'chvrsPg', 'chvrs14a', 'chvrs18a', 'chvrsR', 'chvrsE', 'chvrsUnrated']
+        enum: ['chvrsUnspecified', 'chvrsG', 'chvrsPg', 'chvrs14a', 'chvrs18a', 'chvrsR', 'chvrsE', 'chvrsUnrated'],
       },
       cicfRating: {
         type: 'string',
-        enum: ['cicfUnspecified', 'cicfE', 'cicfKtEa', 'cicfKntEna', 'cicfUnrated']
+        enum: ['cicfUnspecified', 'cicfE', 'cicfKtEa', 'cicfKntEna', 'cicfUnrated'],
       },
       cnaRating: {
         type: 'string',
-        enum: ['cnaUnspecified', 'cnaAp', 'cna12', 'cna15', 'cna18', 'cna18plus', 'cnaUnrated']
+        enum: ['cnaUnspecified', 'cnaAp', 'cna12', 'cna15', 'cna18', 'cna18plus', 'cnaUnrated'],
       },
       cncRating: {
         type: 'string',
-        enum: ['cncUnspecified', 'cncT', 'cnc10', 'cnc12', 'cnc16', 'cnc18', 'cncE', 'cncInterdiction', 'cncUnrated']
+        enum: ['cncUnspecified', 'cncT', 'cnc10', 'cnc12', 'cnc16', 'cnc18', 'cncE', 'cncInterdiction', 'cncUnrated'],
       },
       csaRating: {
         type: 'string',
-        enum: ['csaUnspecified', 'csaT', 'csa10', 'csa12', 'csa16', 'csa18', 'csaInterdiction', 'csaUnrated']
+        enum: ['csaUnspecified', 'csaT', 'csa10', 'csa12', 'csa16', 'csa18', 'csaInterdiction', 'csaUnrated'],
       },
       cscfRating: {
         type: 'string',
-        enum: ['cscfUnspecified', 'cscfAl', 'cscfA', 'cscf6', 'cscf9', 'cscf12', 'cscf16', 'cscf18', 'cscfUnrated']
+        enum: ['cscfUnspecified', 'cscfAl', 'cscfA', 'cscf6', 'cscf9', 'cscf12', 'cscf16', 'cscf18', 'cscfUnrated'],
       },
       czfilmRating: {
         type: 'string',
-        enum: ['czfilmUnspecified', 'czfilmU', 'czfilm12', 'czfilm14', 'czfilm18', 'czfilmUnrated']
+        enum: ['czfilmUnspecified', 'czfilmU', 'czfilm12', 'czfilm14', 'czfilm18', 'czfilmUnrated'],
       },
       djctqRating: {
         type: 'string',
-        enum: ['djctqUnspecified', 'djctqL', 'djctq10', 'djctq12', 'djctq14', 'djctq16', 'djctq18', 'djctqEr', 'djctqL10', 'djctqL12', 'djctqL14', 'djctqL16', 'djctqL18', 'djctq1012', 'djctq1014', 'djctq1016', 'djctq1018', 'djctq1214', 'djctq1216', 'djctq1218', 'djctq1416', 'djctq1418', 'djctq1618', 'djctqUnrated']
+        enum: [
+          'djctqUnspecified',
+          'djctqL',
+          'djctq10',
+          'djctq12',
+          'djctq14',
+          'djctq16',
+          'djctq18',
+          'djctqEr',
+          'djctqL10',
+          'djctqL12',
+          'djctqL14',
+          'djctqL16',
+          'djctqL18',
+          'djctq1012',
+          'djctq1014',
+          'djctq1016',
+          'djctq1018',
+          'djctq1214',
+          'djctq1216',
+          'djctq1218',
+          'djctq1416',
+          'djctq1418',
+          'djctq1618',
+          'djctqUnrated',
+        ],
       },
       djctqRatingReasons: {
         array: {
           type: 'string',
-          enum: ['djctqRatingReasonUnspecified', 'djctqViolence', 'djctqExtremeViolence', 'djctqSexualContent', 'djctqNudity', 'djctqSex', 'djctqExplicitSex', 'djctqDrugs', 'djctqLegalDrugs', 'djctqIllegalDrugs', 'djctqInappropriateLanguage', 'djctqCriminalActs', 'djctqImpactingContent', 'djctqFear', 'djctqMedicalProcedures', 'djctqSensitiveTopics', 'djctqFantasyViolence']
-        }
+          enum: [
+            'djctqRatingReasonUnspecified',
+            'djctqViolence',
+            'djctqExtremeViolence',
+            'djctqSexualContent',
+            'djctqNudity',
+            'djctqSex',
+            'djctqExplicitSex',
+            'djctqDrugs',
+            'djctqLegalDrugs',
+            'djctqIllegalDrugs',
+            'djctqInappropriateLanguage',
+            'djctqCriminalActs',
+            'djctqImpactingContent',
+            'djctqFear',
+            'djctqMedicalProcedures',
+            'djctqSensitiveTopics',
+            'djctqFantasyViolence',
+          ],
+        },
       },
       ecbmctRating: {
         type: 'string',
-        enum: ['ecbmctUnspecified', 'ecbmctG', 'ecbmct7a', 'ecbmct7plus', 'ecbmct13a', 'ecbmct13plus', 'ecbmct15a', 'ecbmct15plus', 'ecbmct18plus', 'ecbmctUnrated']
+        enum: [
+          'ecbmctUnspecified',
+          'ecbmctG',
+          'ecbmct7a',
+          'ecbmct7plus',
+          'ecbmct13a',
+          'ecbmct13plus',
+          'ecbmct15a',
+          'ecbmct15plus',
+          'ecbmct18plus',
+          'ecbmctUnrated',
+        ],
       },
       eefilmRating: {
         type: 'string',
-        enum: ['eefilmUnspecified', 'eefilmPere', 'eefilmL', 'eefilmMs6', 'eefilmK6', 'eefilmMs12', 'eefilmK12', 'eefilmK14', 'eefilmK16', 'eefilmUnrated']
+        enum: ['eefilmUnspecified', 'eefilmPere', 'eefilmL', 'eefilmMs6', 'eefilmK6', 'eefilmMs12', 'eefilmK12', 'eefilmK14', 'eefilmK16', 'eefilmUnrated'],
       },
       egfilmRating: {
         type: 'string',
-        enum: ['egfilmUnspecified', 'egfilmGn', 'egfilm18', 'egfilmBn', 'egfilmUnrated']
+        enum: ['egfilmUnspecified', 'egfilmGn', 'egfilm18', 'egfilmBn', 'egfilmUnrated'],
       },
       eirinRating: {
         type: 'string',
-        enum: ['eirinUnspecified', 'eirinG', 'eirinPg12', 'eirinR15plus', 'eirinR18plus', 'eirinUnrated']
+        enum: ['eirinUnspecified', 'eirinG', 'eirinPg12', 'eirinR15plus', 'eirinR18plus', 'eirinUnrated'],
       },
       fcbmRating: {
         type: 'string',
-        enum: ['fcbmUnspecified', 'fcbmU', 'fcbmPg13', 'fcbmP13', 'fcbm18', 'fcbm18sx', 'fcbm18pa', 'fcbm18sg', 'fcbm18pl', 'fcbmUnrated']
+        enum: ['fcbmUnspecified', 'fcbmU', 'fcbmPg13', 'fcbmP13', 'fcbm18', 'fcbm18sx', 'fcbm18pa', 'fcbm18sg', 'fcbm18pl', 'fcbmUnrated'],
       },
       fcoRating: {
         type: 'string',
-        enum: ['fcoUnspecified', 'fcoI', 'fcoIia', 'fcoIib', 'fcoIi', 'fcoIii', 'fcoUnrated']
+        enum: ['fcoUnspecified', 'fcoI', 'fcoIia', 'fcoIib', 'fcoIi', 'fcoIii', 'fcoUnrated'],
       },
       fmocRating: {
         type: 'string',
-        enum: ['fmocUnspecified', 'fmocU', 'fmoc10', 'fmoc12', 'fmoc16', 'fmoc18', 'fmocE', 'fmocUnrated']
+        enum: ['fmocUnspecified', 'fmocU', 'fmoc10', 'fmoc12', 'fmoc16', 'fmoc18', 'fmocE', 'fmocUnrated'],
       },
       fpbRating: {
         type: 'string',
-        enum: ['fpbUnspecified', 'fpbA', 'fpbPg', 'fpb79Pg', 'fpb1012Pg', 'fpb13', 'fpb16', 'fpb18', 'fpbX18', 'fpbXx', 'fpbUnrated', 'fpb10']
+        enum: ['fpbUnspecified', 'fpbA', 'fpbPg', 'fpb79Pg', 'fpb1012Pg', 'fpb13', 'fpb16', 'fpb18', 'fpbX18', 'fpbXx', 'fpbUnrated', 'fpb10'],
       },
       fpbRatingReasons: {
         array: {
           type: 'string',
-          enum: ['fpbRatingReasonUnspecified', 'fpbBlasphemy', 'fpbLanguage', 'fpbNudity', 'fpbPrejudice', 'fpbSex', 'fpbViolence', 'fpbDrugs', 'fpbSexualViolence', 'fpbHorror', 'fpbCriminalTechniques', 'fpbImitativeActsTechniques']
-        }
+          enum: [
+            'fpbRatingReasonUnspecified',
+            'fpbBlasphemy',
+            'fpbLanguage',
+            'fpbNudity',
+            'fpbPrejudice',
+            'fpbSex',
+            'fpbViolence',
+            'fpbDrugs',
+            'fpbSexualViolence',
+            'fpbHorror',
+            'fpbCriminalTechniques',
+            'fpbImitativeActsTechniques',
+          ],
+        },
       },
       fskRating: {
         type: 'string',
-        enum: ['fskUnspecified', 'fsk0', 'fsk6', 'fsk12', 'fsk16', 'fsk18', 'fskUnrated']
+        enum: ['fskUnspecified', 'fsk0', 'fsk6', 'fsk12', 'fsk16', 'fsk18', 'fskUnrated'],
       },
       grfilmRating: {
         type: 'string',
-        enum: ['grfilmUnspecified', 'grfilmK', 'grfilmE', 'grfilmK12', 'grfilmK13', 'grfilmK15', 'grfilmK17', 'grfilmK18', 'grfilmUnrated']
+        enum: ['grfilmUnspecified', 'grfilmK', 'grfilmE', 'grfilmK12', 'grfilmK13', 'grfilmK15', 'grfilmK17', 'grfilmK18', 'grfilmUnrated'],
       },
       icaaRating: {
         type: 'string',
-        enum: ['icaaUnspecified', 'icaaApta', 'icaa7', 'icaa12', 'icaa13', 'icaa16', 'icaa18', 'icaaX', 'icaaUnrated']
+        enum: ['icaaUnspecified', 'icaaApta', 'icaa7', 'icaa12', 'icaa13', 'icaa16', 'icaa18', 'icaaX', 'icaaUnrated'],
       },
       ifcoRating: {
         type: 'string',
-        enum: ['ifcoUnspecified', 'ifcoG', 'ifcoPg', 'ifco12', 'ifco12a', 'ifco15', 'ifco15a', 'ifco16', 'ifco18', 'ifcoUnrated']
+        enum: ['ifcoUnspecified', 'ifcoG', 'ifcoPg', 'ifco12', 'ifco12a', 'ifco15', 'ifco15a', 'ifco16', 'ifco18', 'ifcoUnrated'],
       },
       ilfilmRating: {
         type: 'string',
-        enum: ['ilfilmUnspecified', 'ilfilmAa', 'ilfilm12', 'ilfilm14', 'ilfilm16', 'ilfilm18', 'ilfilmUnrated']
+        enum: ['ilfilmUnspecified', 'ilfilmAa', 'ilfilm12', 'ilfilm14', 'ilfilm16', 'ilfilm18', 'ilfilmUnrated'],
       },
       incaaRating: {
         type: 'string',
-        enum: ['incaaUnspecified', 'incaaAtp', 'incaaSam13', 'incaaSam16', 'incaaSam18', 'incaaC', 'incaaUnrated']
+        enum: ['incaaUnspecified', 'incaaAtp', 'incaaSam13', 'incaaSam16', 'incaaSam18', 'incaaC', 'incaaUnrated'],
       },
       kfcbRating: {
         type: 'string',
-        enum: ['kfcbUnspecified', 'kfcbG', 'kfcbPg', 'kfcb16plus', 'kfcbR', 'kfcbUnrated']
+        enum: ['kfcbUnspecified', 'kfcbG', 'kfcbPg', 'kfcb16plus', 'kfcbR', 'kfcbUnrated'],
       },
       kijkwijzerRating: {
         type: 'string',
-        enum: ['kijkwijzerUnspecified', 'kijkwijzerAl', 'kijkwijzer6', 'kijkwijzer9', 'kijkwijzer12', 'kijkwijzer16', 'kijkwijzer18', 'kijkwijzerUnrated']
+        enum: ['kijkwijzerUnspecified', 'kijkwijzerAl', 'kijkwijzer6', 'kijkwijzer9', 'kijkwijzer12', 'kijkwijzer16', 'kijkwijzer18', 'kijkwijzerUnrated'],
       },
       kmrbRating: {
         type: 'string',
-        enum: ['kmrbUnspecified', 'kmrbAll', 'kmrb12plus', 'kmrb15plus', 'kmrbTeenr', 'kmrbR', 'kmrbUnrated']
+        enum: ['kmrbUnspecified', 'kmrbAll', 'kmrb12plus', 'kmrb15plus', 'kmrbTeenr', 'kmrbR', 'kmrbUnrated'],
       },
       lsfRating: {
         type: 'string',
-        enum: ['lsfUnspecified', 'lsfSu', 'lsfA', 'lsfBo', 'lsf13', 'lsfR', 'lsf17', 'lsfD', 'lsf21', 'lsfUnrated']
+        enum: ['lsfUnspecified', 'lsfSu', 'lsfA', 'lsfBo', 'lsf13', 'lsfR', 'lsf17', 'lsfD', 'lsf21', 'lsfUnrated'],
       },
       mccaaRating: {
         type: 'string',
-        enum: ['mccaaUnspecified', 'mccaaU', 'mccaaPg', 'mccaa12a', 'mccaa12', 'mccaa14', 'mccaa15', 'mccaa16', 'mccaa18', 'mccaaUnrated']
+        enum: ['mccaaUnspecified', 'mccaaU', 'mccaaPg', 'mccaa12a', 'mccaa12', 'mccaa14', 'mccaa15', 'mccaa16', 'mccaa18', 'mccaaUnrated'],
       },
       mccypRating: {
         type: 'string',
-        enum: ['mccypUnspecified', 'mccypA', 'mccyp7', 'mccyp11', 'mccyp15', 'mccypUnrated']
+        enum: ['mccypUnspecified', 'mccypA', 'mccyp7', 'mccyp11', 'mccyp15', 'mccypUnrated'],
       },
       mcstRating: {
         type: 'string',
-        enum: ['mcstUnspecified', 'mcstP', 'mcst0', 'mcstC13', 'mcstC16', 'mcst16plus', 'mcstC18', 'mcstGPg', 'mcstUnrated']
+        enum: ['mcstUnspecified', 'mcstP', 'mcst0', 'mcstC13', 'mcstC16', 'mcst16plus', 'mcstC18', 'mcstGPg', 'mcstUnrated'],
       },
       mdaRating: {
         type: 'string',
-        enum: ['mdaUnspecified', 'mdaG', 'mdaPg', 'mdaPg13', 'mdaNc16', 'mdaM18', 'mdaR21', 'mdaUnrated']
+        enum: ['mdaUnspecified', 'mdaG', 'mdaPg', 'mdaPg13', 'mdaNc16', 'mdaM18', 'mdaR21', 'mdaUnrated'],
       },
       medietilsynetRating: {
         type: 'string',
-        enum: ['medietilsynetUnspecified', 'medietilsynetA', 'medietilsynet6', 'medietilsynet7', 'medietilsynet9', 'medietilsynet11', 'medietilsynet12', 'medietilsynet15', 'medietilsynet18', 'medietilsynetUnrated']
+        enum: [
+          'medietilsynetUnspecified',
+          'medietilsynetA',
+          'medietilsynet6',
+          'medietilsynet7',
+          'medietilsynet9',
+          'medietilsynet11',
+          'medietilsynet12',
+          'medietilsynet15',
+          'medietilsynet18',
+          'medietilsynetUnrated',
+        ],
       },
       mekuRating: {
         type: 'string',
-        enum: ['mekuUnspecified', 'mekuS', 'meku7', 'meku12', 'meku16', 'meku18', 'mekuUnrated']
+        enum: ['mekuUnspecified', 'mekuS', 'meku7', 'meku12', 'meku16', 'meku18', 'mekuUnrated'],
       },
       menaMpaaRating: {
         type: 'string',
-        enum: ['menaMpaaUnspecified', 'menaMpaaG', 'menaMpaaPg', 'menaMpaaPg13', 'menaMpaaR', 'menaMpaaUnrated']
+        enum: ['menaMpaaUnspecified', 'menaMpaaG', 'menaMpaaPg', 'menaMpaaPg13', 'menaMpaaR', 'menaMpaaUnrated'],
       },
       mibacRating: {
         type: 'string',
-        enum: ['mibacUnspecified', 'mibacT', 'mibacVap', 'mibacVm6', 'mibacVm12', 'mibacVm14', 'mibacVm16', 'mibacVm18', 'mibacUnrated']
+        enum: ['mibacUnspecified', 'mibacT', 'mibacVap', 'mibacVm6', 'mibacVm12', 'mibacVm14', 'mibacVm16', 'mibacVm18', 'mibacUnrated'],
       },
       mocRating: {
         type: 'string',
-        enum: ['mocUnspecified', 'mocE', 'mocT', 'moc7', 'moc12', 'moc15', 'moc18', 'mocX', 'mocBanned', 'mocUnrated']
+        enum: ['mocUnspecified', 'mocE', 'mocT', 'moc7', 'moc12', 'moc15', 'moc18', 'mocX', 'mocBanned', 'mocUnrated'],
       },
       moctwRating: {
         type: 'string',
-        enum: ['moctwUnspecified', 'moctwG', 'moctwP', 'moctwPg', 'moctwR', 'moctwUnrated', 'moctwR12', 'moctwR15']
+        enum: ['moctwUnspecified', 'moctwG', 'moctwP', 'moctwPg', 'moctwR', 'moctwUnrated', 'moctwR12', 'moctwR15'],
       },
       mpaaRating: {
         type: 'string',
-        enum: ['mpaaUnspecified', 'mpaaG', 'mpaaPg', 'mpaaPg13', 'mpaaR', 'mpaaNc17', 'mpaaX', 'mpaaUnrated']
+        enum: ['mpaaUnspecified', 'mpaaG', 'mpaaPg', 'mpaaPg13', 'mpaaR', 'mpaaNc17', 'mpaaX', 'mpaaUnrated'],
       },
       mpaatRating: {
         type: 'string',
-        enum: ['mpaatUnspecified', 'mpaatGb', 'mpaatRb']
+        enum: ['mpaatUnspecified', 'mpaatGb', 'mpaatRb'],
       },
       mtrcbRating: {
         type: 'string',
-        enum: ['mtrcbUnspecified', 'mtrcbG', 'mtrcbPg', 'mtrcbR13', 'mtrcbR16', 'mtrcbR18', 'mtrcbX', 'mtrcbUnrated']
+        enum: ['mtrcbUnspecified', 'mtrcbG', 'mtrcbPg', 'mtrcbR13', 'mtrcbR16', 'mtrcbR18', 'mtrcbX', 'mtrcbUnrated'],
       },
       nbcRating: {
         type: 'string',
-        enum: ['nbcUnspecified', 'nbcG', 'nbcPg', 'nbc12plus', 'nbc15plus', 'nbc18plus', 'nbc18plusr', 'nbcPu', 'nbcUnrated']
+        enum: ['nbcUnspecified', 'nbcG', 'nbcPg', 'nbc12plus', 'nbc15plus', 'nbc18plus', 'nbc18plusr', 'nbcPu', 'nbcUnrated'],
       },
       nbcplRating: {
         type: 'string',
-        enum: ['nbcplUnspecified', 'nbcplI', 'nbcplIi', 'nbcplIii', 'nbcplIv', 'nbcpl18plus', 'nbcplUnrated']
+        enum: ['nbcplUnspecified', 'nbcplI', 'nbcplIi', 'nbcplIii', 'nbcplIv', 'nbcpl18plus', 'nbcplUnrated'],
       },
       nfrcRating: {
         type: 'string',
-        enum: ['nfrcUnspecified', 'nfrcA', 'nfrcB', 'nfrcC', 'nfrcD', 'nfrcX', 'nfrcUnrated']
+        enum: ['nfrcUnspecified', 'nfrcA', 'nfrcB', 'nfrcC', 'nfrcD', 'nfrcX', 'nfrcUnrated'],
       },
       nfvcbRating: {
         type: 'string',
-        enum: ['nfvcbUnspecified', 'nfvcbG', 'nfvcbPg', 'nfvcb12', 'nfvcb12a', 'nfvcb15', 'nfvcb18', 'nfvcbRe', 'nfvcbUnrated']
+        enum: ['nfvcbUnspecified', 'nfvcbG', 'nfvcbPg', 'nfvcb12', 'nfvcb12a', 'nfvcb15', 'nfvcb18', 'nfvcbRe', 'nfvcbUnrated'],
       },
       nkclvRating: {
         type: 'string',
-        enum: ['nkclvUnspecified', 'nkclvU', 'nkclv7plus', 'nkclv12plus', 'nkclv16plus', 'nkclv18plus', 'nkclvUnrated']
+        enum: ['nkclvUnspecified', 'nkclvU', 'nkclv7plus', 'nkclv12plus', 'nkclv16plus', 'nkclv18plus', 'nkclvUnrated'],
       },
       nmcRating: {
         type: 'string',
-        enum: ['nmcUnspecified', 'nmcG', 'nmcPg', 'nmcPg13', 'nmcPg15', 'nmc15plus', 'nmc18plus', 'nmc18tc', 'nmcUnrated']
+        enum: ['nmcUnspecified', 'nmcG', 'nmcPg', 'nmcPg13', 'nmcPg15', 'nmc15plus', 'nmc18plus', 'nmc18tc', 'nmcUnrated'],
       },
       oflcRating: {
         type: 'string',
-        enum: ['oflcUnspecified', 'oflcG', 'oflcPg', 'oflcM', 'oflcR13', 'oflcR15', 'oflcR16', 'oflcR18', 'oflcUnrated', 'oflcRp13', 'oflcRp16', 'oflcRp18']
+        enum: ['oflcUnspecified', 'oflcG', 'oflcPg', 'oflcM', 'oflcR13', 'oflcR15', 'oflcR16', 'oflcR18', 'oflcUnrated', 'oflcRp13', 'oflcRp16', 'oflcRp18'],
       },
       pefilmRating: {
         type: 'string',
-        enum: ['pefilmUnspecified', 'pefilmPt', 'pefilmPg', 'pefilm14', 'pefilm18', 'pefilmUnrated']
+        enum: ['pefilmUnspecified', 'pefilmPt', 'pefilmPg', 'pefilm14', 'pefilm18', 'pefilmUnrated'],
       },
       rcnofRating: {
         type: 'string',
-        enum: ['rcnofUnspecified', 'rcnofI', 'rcnofIi', 'rcnofIii', 'rcnofIv', 'rcnofV', 'rcnofVi', 'rcnofUnrated']
+        enum: ['rcnofUnspecified', 'rcnofI', 'rcnofIi', 'rcnofIii', 'rcnofIv', 'rcnofV', 'rcnofVi', 'rcnofUnrated'],
       },
       resorteviolenciaRating: {
         type: 'string',
-        enum: ['resorteviolenciaUnspecified', 'resorteviolenciaA', 'resorteviolenciaB', 'resorteviolenciaC', 'resorteviolenciaD', 'resorteviolenciaE', 'resorteviolenciaUnrated']
+        enum: [
+          'resorteviolenciaUnspecified',
+          'resorteviolenciaA',
+          'resorteviolenciaB',
+          'resorteviolenciaC',
+          'resorteviolenciaD',
+          'resorteviolenciaE',
+          'resorteviolenciaUnrated',
+        ],
       },
       rtcRating: {
         type: 'string',
-        enum: ['rtcUnspecified', 'rtcAa', 'rtcA', 'rtcB', 'rtcB15', 'rtcC', 'rtcD', 'rtcUnrated']
+        enum: ['rtcUnspecified', 'rtcAa', 'rtcA', 'rtcB', 'rtcB15', 'rtcC', 'rtcD', 'rtcUnrated'],
       },
       rteRating: {
         type: 'string',
-        enum: ['rteUnspecified', 'rteGa', 'rteCh', 'rtePs', 'rteMa', 'rteUnrated']
+        enum: ['rteUnspecified', 'rteGa', 'rteCh', 'rtePs', 'rteMa', 'rteUnrated'],
       },
       russiaRating: {
         type: 'string',
-        enum: ['russiaUnspecified', 'russia0', 'russia6', 'russia12', 'russia16', 'russia18', 'russiaUnrated']
+        enum: ['russiaUnspecified', 'russia0', 'russia6', 'russia12', 'russia16', 'russia18', 'russiaUnrated'],
       },
       skfilmRating: {
         type: 'string',
-        enum: ['skfilmUnspecified', 'skfilmG', 'skfilmP2', 'skfilmP5', 'skfilmP8', 'skfilmUnrated']
+        enum: ['skfilmUnspecified', 'skfilmG', 'skfilmP2', 'skfilmP5', 'skfilmP8', 'skfilmUnrated'],
       },
       smaisRating: {
         type: 'string',
-        enum: ['smaisUnspecified', 'smaisL', 'smais7', 'smais12', 'smais14', 'smais16', 'smais18', 'smaisUnrated']
+        enum: ['smaisUnspecified', 'smaisL', 'smais7', 'smais12', 'smais14', 'smais16', 'smais18', 'smaisUnrated'],
       },
       smsaRating: {
         type: 'string',
-        enum: ['smsaUnspecified', 'smsaA', 'smsa7', 'smsa11', 'smsa15', 'smsaUnrated']
+        enum: ['smsaUnspecified', 'smsaA', 'smsa7', 'smsa11', 'smsa15', 'smsaUnrated'],
       },
       tvpgRating: {
         type: 'string',
-        enum: ['tvpgUnspecified', 'tvpgY', 'tvpgY7', 'tvpgY7Fv', 'tvpgG', 'tvpgPg', 'pg14', 'tvpgMa', 'tvpgUnrated']
+        enum: ['tvpgUnspecified', 'tvpgY', 'tvpgY7', 'tvpgY7Fv', 'tvpgG', 'tvpgPg', 'pg14', 'tvpgMa', 'tvpgUnrated'],
       },
       ytRating: {
         type: 'string',
-        enum: ['ytUnspecified', 'ytAgeRestricted']
-      }
+        enum: ['ytUnspecified', 'ytAgeRestricted'],
+      },
     },
     AccessPolicy: {
       allowed: { type: 'boolean' },
       exception: {
-        array: { type: 'string' }
-      }
+        array: { type: 'string' },
+      },
     },
     VideoContentDetailsRegionRestriction: {
       allowed: {
-        array: { type: 'string' }
+        array: { type: 'string' },
       },
       blocked: {
-        array: { type: 'string' }
-      }
+        array: { type: 'string' },
+      },
     },
     VideoFileDetails: {
       audioStreams: {
-        array: { ref: 'VideoFileDetailsAudioStream' }
+        array: { ref: 'VideoFileDetailsAudioStream' },
       },
       bitrateBps: { type: 'string', format: 'uint64' },
       container: { type: 'string' },
@@ -375,17 +461,17 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       fileSize: { type: 'string', format: 'uint64' },
       fileType: {
         type: 'string',
-        enum: ['video', 'audio', 'image', 'archive', 'document', 'project', 'other']
+        enum: ['video', 'audio', 'image', 'archive', 'document', 'project', 'other'],
       },
       videoStreams: {
-        array: { ref: 'VideoFileDetailsVideoStream' }
-      }
+        array: { ref: 'VideoFileDetailsVideoStream' },
+      },
     },
     VideoFileDetailsAudioStream: {
       bitrateBps: { type: 'string', format: 'uint64' },
       channelCount: { type: 'integer', format: 'uint32' },
       codec: { type: 'string' },
-      vendor: { type: 'string' }
+      vendor: { type: 'string' },
     },
     VideoFileDetailsVideoStream: {
       aspectRatio: { type: 'number', format: 'double' },
@@ -395,10 +481,10 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       heightPixels: { type: 'integer', format: 'uint32' },
       rotation: {
         type: 'string',
-        enum: ['none', 'clockwise', 'upsideDown', 'counterClockwise', 'other']
+        enum: ['none', 'clockwise', 'upsideDown', 'counterClockwise', 'other'],
       },
       vendor: { type: 'string' },
-      widthPixels: { type: 'integer', format: 'uint32' }
+      widthPixels: { type: 'integer', format: 'uint32' },
     },
     VideoLiveStreamingDetails: {
       activeLiveChatId: { type: 'string' },
@@ -406,54 +492,54 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       actualStartTime: { type: 'string', format: 'date-time' },
       concurrentViewers: { type: 'string', format: 'uint64' },
       scheduledEndTime: { type: 'string', format: 'date-time' },
-      scheduledStartTime: { type: 'string', format: 'date-time' }
+      scheduledStartTime: { type: 'string', format: 'date-time' },
     },
     VideoLocalization: {
       description: { type: 'string' },
-      title: { type: 'string' }
+      title: { type: 'string' },
     },
     VideoMonetizationDetails: {
-      access: { ref: 'AccessPolicy' }
+      access: { ref: 'AccessPolicy' },
     },
     VideoPaidProductPlacementDetails: {
-      hasPaidProductPlacement: { type: 'boolean' }
+      hasPaidProductPlacement: { type: 'boolean' },
     },
     VideoPlayer: {
       embedHeight: { type: 'string', format: 'int64' },
       embedHtml: { type: 'string' },
-      embedWidth: { type: 'string', format: 'int64' }
+      embedWidth: { type: 'string', format: 'int64' },
     },
     VideoProcessingDetails: {
       editorSuggestionsAvailability: { type: 'string' },
       fileDetailsAvailability: { type: 'string' },
       processingFailureReason: {
         type: 'string',
-        enum: ['uploadFailed', 'transcodeFailed', 'streamingFailed', 'other']
+        enum: ['uploadFailed', 'transcodeFailed', 'streamingFailed', 'other'],
       },
       processingIssuesAvailability: { type: 'string' },
       processingProgress: { ref: 'VideoProcessingDetailsProcessingProgress' },
       processingStatus: {
         type: 'string',
-        enum: ['processing', 'succeeded', 'failed', 'terminated']
+        enum: ['processing', 'succeeded', 'failed', 'terminated'],
       },
       tagSuggestionsAvailability: { type: 'string' },
-      thumbnailsAvailability: { type: 'string' }
+      thumbnailsAvailability: { type: 'string' },
     },
     VideoProcessingDetailsProcessingProgress: {
       partsProcessed: { type: 'string', format: 'uint64' },
       partsTotal: { type: 'string', format: 'uint64' },
-      timeLeftMs: { type: 'string', format: 'uint64' }
+      timeLeftMs: { type: 'string', format: 'uint64' },
     },
     VideoProjectDetails: {},
     VideoRecordingDetails: {
       location: { ref: 'GeoPoint' },
       locationDescription: { type: 'string' },
-      recordingDate: { type: 'string', format: 'date-time' }
+      recordingDate: { type: 'string', format: 'date-time' },
     },
     GeoPoint: {
       altitude: { type: 'number', format: 'double' },
       latitude: { type: 'number', format: 'double' },
-      longitude: { type: 'number', format: 'double' }
+      longitude: { type: 'number', format: 'double' },
     },
     VideoSnippet: {
       categoryId: { type: 'string' },
@@ -464,109 +550,133 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       description: { type: 'string' },
       liveBroadcastContent: {
         type: 'string',
-        enum: ['none', 'upcoming', 'live', 'completed']
+        enum: ['none', 'upcoming', 'live', 'completed'],
       },
       localized: { ref: 'VideoLocalization' },
       publishedAt: { type: 'string', format: 'date-time' },
       tags: {
-        array: { type: 'string' }
+        array: { type: 'string' },
       },
       thumbnails: { ref: 'ThumbnailDetails' },
-      title: { type: 'string' }
+      title: { type: 'string' },
     },
     ThumbnailDetails: {
       default: { ref: 'Thumbnail' },
       high: { ref: 'Thumbnail' },
       maxres: { ref: 'Thumbnail' },
       medium: { ref: 'Thumbnail' },
-      standard: { ref: 'Thumbnail' }
+      standard: { ref: 'Thumbnail' },
     },
     Thumbnail: {
       height: { type: 'integer', format: 'uint32' },
       url: { type: 'string' },
-      width: { type: 'integer', format: 'uint32' }
+      width: { type: 'integer', format: 'uint32' },
     },
     VideoStatistics: {
       commentCount: { type: 'string', format: 'uint64' },
       dislikeCount: { type: 'string', format: 'uint64' },
       favoriteCount: { type: 'string', format: 'uint64' },
       likeCount: { type: 'string', format: 'uint64' },
-      viewCount: { type: 'string', format: 'uint64' }
+      viewCount: { type: 'string', format: 'uint64' },
     },
     VideoStatus: {
       containsSyntheticMedia: { type: 'boolean' },
       embeddable: { type: 'boolean' },
       failureReason: {
         type: 'string',
-        enum: ['conversion', 'invalidFile', 'emptyFile', 'tooSmall', 'codec', 'uploadAborted']
+        enum: ['conversion', 'invalidFile', 'emptyFile', 'tooSmall', 'codec', 'uploadAborted'],
       },
       license: {
         type: 'string',
-        enum: ['youtube', 'creativeCommon']
+        enum: ['youtube', 'creativeCommon'],
       },
       madeForKids: { type: 'boolean' },
       privacyStatus: {
         type: 'string',
-        enum: ['public', 'unlisted', 'private']
+        enum: ['public', 'unlisted', 'private'],
       },
       publicStatsViewable: { type: 'boolean' },
       publishAt: { type: 'string', format: 'date-time' },
       rejectionReason: {
         type: 'string',
-        enum: ['copyright', 'inappropriate', 'duplicate', 'termsOfUse', 'uploaderAccountSuspended', 'length', 'claim', 'uploaderAccountClosed', 'trademark', 'legal']
+        enum: [
+          'copyright',
+          'inappropriate',
+          'duplicate',
+          'termsOfUse',
+          'uploaderAccountSuspended',
+          'length',
+          'claim',
+          'uploaderAccountClosed',
+          'trademark',
+          'legal',
+        ],
       },
       selfDeclaredMadeForKids: { type: 'boolean' },
       uploadStatus: {
         type: 'string',
-        enum: ['uploaded', 'processed', 'failed', 'rejected', 'deleted']
-      }
+        enum: ['uploaded', 'processed', 'failed', 'rejected', 'deleted'],
+      },
     },
     VideoSuggestions: {
       editorSuggestions: {
         array: {
           type: 'string',
-          enum: ['videoAutoLevels', 'videoStabilize', 'videoCrop', 'audioQuietAudioSwap']
-        }
+          enum: ['videoAutoLevels', 'videoStabilize', 'videoCrop', 'audioQuietAudioSwap'],
+        },
       },
       processingErrors: {
         array: {
           type: 'string',
-          enum: ['audioFile', 'imageFile', 'projectFile', 'notAVideoFile', 'docFile', 'archiveFile', 'unsupportedSpatialAudioLayout']
-        }
+          enum: ['audioFile', 'imageFile', 'projectFile', 'notAVideoFile', 'docFile', 'archiveFile', 'unsupportedSpatialAudioLayout'],
+        },
       },
       processingHints: {
         array: {
           type: 'string',
-          enum: ['nonStreamableMov', 'sendBestQualityVideo', 'sphericalVideo', 'spatialAudio', 'vrVideo', 'hdrVideo']
-        }
+          enum: ['nonStreamableMov', 'sendBestQualityVideo', 'sphericalVideo', 'spatialAudio', 'vrVideo', 'hdrVideo'],
+        },
       },
       processingWarnings: {
         array: {
           type: 'string',
-          enum: ['unknownContainer', 'unknownVideoCodec', 'unknownAudioCodec', 'inconsistentResolution', 'hasEditlist', 'problematicVideoCodec', 'problematicAudioCodec', 'unsupportedVrStereoMode', 'unsupportedSphericalProjectionType', 'unsupportedHdrPixelFormat', 'unsupportedHdrColorMetadata', 'problematicHdrLookupTable']
-        }
+          enum: [
+            'unknownContainer',
+            'unknownVideoCodec',
+            'unknownAudioCodec',
+            'inconsistentResolution',
+            'hasEditlist',
+            'problematicVideoCodec',
+            'problematicAudioCodec',
+            'unsupportedVrStereoMode',
+            'unsupportedSphericalProjectionType',
+            'unsupportedHdrPixelFormat',
+            'unsupportedHdrColorMetadata',
+            'problematicHdrLookupTable',
+          ],
+        },
       },
       tagSuggestions: {
-        array: { ref: 'VideoSuggestionsTagSuggestion' }
-      }
+        array: { ref: 'VideoSuggestionsTagSuggestion' },
+      },
     },
     VideoSuggestionsTagSuggestion: {
       categoryRestricts: {
-        array: { type: 'string' }
+        array: { type: 'string' },
       },
-      tag: { type: 'string' }
+      tag: { type: 'string' },
     },
     VideoTopicDetails: {
       relevantTopicIds: {
-        array: { type: 'string' }
+        array: { type: 'string' },
       },
       topicCategories: {
-        array: { type: 'string' }
+        array: { type: 'string' },
       },
       topicIds: {
-        array: { type: 'string' }
-      }
-    }
+        array: { type: 'string' },
+      },
+    },
   },
   methods: {
     'youtube.videos.insert': {
@@ -575,12 +685,12 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       parameters: {
         '$.xgafv': {
           type: 'string',
-          enum: ['1', '2']
+          enum: ['1', '2'],
         },
         access_token: { type: 'string' },
         alt: {
           type: 'string',
-          enum: ['json', 'media', 'proto']
+          enum: ['json', 'media', 'proto'],
         },
         callback: { type: 'string' },
         fields: { type: 'string' },
@@ -595,13 +705,36 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
         onBehalfOfContentOwner: { type: 'string' },
         onBehalfOfContentOwnerChannel: { type: 'string' },
         part: { type: 'string', required: true, repeated: true },
-        stabilize: { type: 'boolean' }
+        stabilize: { type: 'boolean' },
       },
-      scopes: ['https://www.googleapis.com/auth/youtube', 'https://www.googleapis.com/auth/youtube.force-ssl', 'https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtubepartner'],
+      scopes: [
+        'https://www.googleapis.com/auth/youtube',
+        'https://www.googleapis.com/auth/youtube.force-ssl',
+        'https://www.googleapis.com/auth/youtube.upload',
+        'https://www.googleapis.com/auth/youtubepartner',
+      ],
       request: 'Video',
-      parts: ['ageGating', 'contentDetails', 'fileDetails', 'id', 'liveStreamingDetails', 'localizations', 'monetizationDetails', 'paidProductPlacementDetails', 'player', 'processingDetails', 'projectDetails', 'recordingDetails', 'snippet', 'statistics', 'status', 'suggestions', 'topicDetails'],
+      parts: [
+        'ageGating',
+        'contentDetails',
+        'fileDetails',
+        'id',
+        'liveStreamingDetails',
+        'localizations',
+        'monetizationDetails',
+        'paidProductPlacementDetails',
+        'player',
+        'processingDetails',
+        'projectDetails',
+        'recordingDetails',
+        'snippet',
+        'statistics',
+        'status',
+        'suggestions',
+        'topicDetails',
+      ],
       mediaAccept: ['video/*', 'application/octet-stream'],
-      mediaMaxSize: 274877906944
+      mediaMaxSize: 274877906944,
     },
     'youtube.videos.list': {
       httpMethod: 'GET',
@@ -609,12 +742,12 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       parameters: {
         '$.xgafv': {
           type: 'string',
-          enum: ['1', '2']
+          enum: ['1', '2'],
         },
         access_token: { type: 'string' },
         alt: {
           type: 'string',
-          enum: ['json', 'media', 'proto']
+          enum: ['json', 'media', 'proto'],
         },
         callback: { type: 'string' },
         fields: { type: 'string' },
@@ -626,7 +759,7 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
         upload_protocol: { type: 'string' },
         chart: {
           type: 'string',
-          enum: ['chartUnspecified', 'mostPopular']
+          enum: ['chartUnspecified', 'mostPopular'],
         },
         hl: { type: 'string' },
         id: { type: 'string', repeated: true },
@@ -636,16 +769,39 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
         maxWidth: { type: 'integer' },
         myRating: {
           type: 'string',
-          enum: ['none', 'like', 'dislike']
+          enum: ['none', 'like', 'dislike'],
         },
         onBehalfOfContentOwner: { type: 'string' },
         pageToken: { type: 'string' },
         part: { type: 'string', required: true, repeated: true },
         regionCode: { type: 'string' },
-        videoCategoryId: { type: 'string' }
+        videoCategoryId: { type: 'string' },
       },
-      scopes: ['https://www.googleapis.com/auth/youtube', 'https://www.googleapis.com/auth/youtube.force-ssl', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/youtubepartner'],
-      parts: ['ageGating', 'contentDetails', 'fileDetails', 'id', 'liveStreamingDetails', 'localizations', 'monetizationDetails', 'paidProductPlacementDetails', 'player', 'processingDetails', 'projectDetails', 'recordingDetails', 'snippet', 'statistics', 'status', 'suggestions', 'topicDetails']
+      scopes: [
+        'https://www.googleapis.com/auth/youtube',
+        'https://www.googleapis.com/auth/youtube.force-ssl',
+        'https://www.googleapis.com/auth/youtube.readonly',
+        'https://www.googleapis.com/auth/youtubepartner',
+      ],
+      parts: [
+        'ageGating',
+        'contentDetails',
+        'fileDetails',
+        'id',
+        'liveStreamingDetails',
+        'localizations',
+        'monetizationDetails',
+        'paidProductPlacementDetails',
+        'player',
+        'processingDetails',
+        'projectDetails',
+        'recordingDetails',
+        'snippet',
+        'statistics',
+        'status',
+        'suggestions',
+        'topicDetails',
+      ],
     },
     'youtube.videos.delete': {
       httpMethod: 'DELETE',
@@ -653,12 +809,12 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       parameters: {
         '$.xgafv': {
           type: 'string',
-          enum: ['1', '2']
+          enum: ['1', '2'],
         },
         access_token: { type: 'string' },
         alt: {
           type: 'string',
-          enum: ['json', 'media', 'proto']
+          enum: ['json', 'media', 'proto'],
         },
         callback: { type: 'string' },
         fields: { type: 'string' },
@@ -669,9 +825,13 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
         uploadType: { type: 'string' },
         upload_protocol: { type: 'string' },
         id: { type: 'string', required: true },
-        onBehalfOfContentOwner: { type: 'string' }
+        onBehalfOfContentOwner: { type: 'string' },
       },
-      scopes: ['https://www.googleapis.com/auth/youtube', 'https://www.googleapis.com/auth/youtube.force-ssl', 'https://www.googleapis.com/auth/youtubepartner']
+      scopes: [
+        'https://www.googleapis.com/auth/youtube',
+        'https://www.googleapis.com/auth/youtube.force-ssl',
+        'https://www.googleapis.com/auth/youtubepartner',
+      ],
     },
     'youtube.channels.list': {
       httpMethod: 'GET',
@@ -679,12 +839,12 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       parameters: {
         '$.xgafv': {
           type: 'string',
-          enum: ['1', '2']
+          enum: ['1', '2'],
         },
         access_token: { type: 'string' },
         alt: {
           type: 'string',
-          enum: ['json', 'media', 'proto']
+          enum: ['json', 'media', 'proto'],
         },
         callback: { type: 'string' },
         fields: { type: 'string' },
@@ -705,10 +865,28 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
         mySubscribers: { type: 'boolean' },
         onBehalfOfContentOwner: { type: 'string' },
         pageToken: { type: 'string' },
-        part: { type: 'string', required: true, repeated: true }
+        part: { type: 'string', required: true, repeated: true },
       },
-      scopes: ['https://www.googleapis.com/auth/youtube', 'https://www.googleapis.com/auth/youtube.force-ssl', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/youtubepartner', 'https://www.googleapis.com/auth/youtubepartner-channel-audit'],
-      parts: ['auditDetails', 'brandingSettings', 'contentDetails', 'contentOwnerDetails', 'conversionPings', 'id', 'localizations', 'snippet', 'statistics', 'status', 'topicDetails']
+      scopes: [
+        'https://www.googleapis.com/auth/youtube',
+        'https://www.googleapis.com/auth/youtube.force-ssl',
+        'https://www.googleapis.com/auth/youtube.readonly',
+        'https://www.googleapis.com/auth/youtubepartner',
+        'https://www.googleapis.com/auth/youtubepartner-channel-audit',
+      ],
+      parts: [
+        'auditDetails',
+        'brandingSettings',
+        'contentDetails',
+        'contentOwnerDetails',
+        'conversionPings',
+        'id',
+        'localizations',
+        'snippet',
+        'statistics',
+        'status',
+        'topicDetails',
+      ],
     },
     'youtube.playlistItems.list': {
       httpMethod: 'GET',
@@ -716,12 +894,12 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       parameters: {
         '$.xgafv': {
           type: 'string',
-          enum: ['1', '2']
+          enum: ['1', '2'],
         },
         access_token: { type: 'string' },
         alt: {
           type: 'string',
-          enum: ['json', 'media', 'proto']
+          enum: ['json', 'media', 'proto'],
         },
         callback: { type: 'string' },
         fields: { type: 'string' },
@@ -737,10 +915,15 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
         pageToken: { type: 'string' },
         part: { type: 'string', required: true, repeated: true },
         playlistId: { type: 'string' },
-        videoId: { type: 'string' }
+        videoId: { type: 'string' },
       },
-      scopes: ['https://www.googleapis.com/auth/youtube', 'https://www.googleapis.com/auth/youtube.force-ssl', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/youtubepartner'],
-      parts: ['contentDetails', 'id', 'snippet', 'status']
+      scopes: [
+        'https://www.googleapis.com/auth/youtube',
+        'https://www.googleapis.com/auth/youtube.force-ssl',
+        'https://www.googleapis.com/auth/youtube.readonly',
+        'https://www.googleapis.com/auth/youtubepartner',
+      ],
+      parts: ['contentDetails', 'id', 'snippet', 'status'],
     },
     'youtube.thumbnails.set': {
       httpMethod: 'POST',
@@ -748,12 +931,12 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
       parameters: {
         '$.xgafv': {
           type: 'string',
-          enum: ['1', '2']
+          enum: ['1', '2'],
         },
         access_token: { type: 'string' },
         alt: {
           type: 'string',
-          enum: ['json', 'media', 'proto']
+          enum: ['json', 'media', 'proto'],
         },
         callback: { type: 'string' },
         fields: { type: 'string' },
@@ -764,11 +947,16 @@ export const DISCOVERY_SHAPES: DiscoveryShapes = {
         uploadType: { type: 'string' },
         upload_protocol: { type: 'string' },
         onBehalfOfContentOwner: { type: 'string' },
-        videoId: { type: 'string', required: true }
+        videoId: { type: 'string', required: true },
       },
-      scopes: ['https://www.googleapis.com/auth/youtube', 'https://www.googleapis.com/auth/youtube.force-ssl', 'https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtubepartner'],
+      scopes: [
+        'https://www.googleapis.com/auth/youtube',
+        'https://www.googleapis.com/auth/youtube.force-ssl',
+        'https://www.googleapis.com/auth/youtube.upload',
+        'https://www.googleapis.com/auth/youtubepartner',
+      ],
       mediaAccept: ['image/jpeg', 'image/png', 'application/octet-stream'],
-      mediaMaxSize: 2097152
-    }
-  }
+      mediaMaxSize: 2097152,
+    },
+  },
 };

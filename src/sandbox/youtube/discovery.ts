@@ -26,12 +26,28 @@ export interface DiscoveryShapes {
   /** Per method id (`youtube.videos.insert`): its query parameters, plus Discovery's common ones. */
   methods: Record<
     string,
-    { httpMethod: string; path: string; parameters: Record<string, ParameterShape>; scopes: string[]; request?: string; parts?: string[]; mediaAccept?: string[]; mediaMaxSize?: number }
+    {
+      httpMethod: string;
+      path: string;
+      parameters: Record<string, ParameterShape>;
+      scopes: string[];
+      request?: string;
+      parts?: string[];
+      mediaAccept?: string[];
+      mediaMaxSize?: number;
+    }
   >;
 }
 
 /** The methods the emulator serves. */
-export const SERVED_METHODS = ['youtube.videos.insert', 'youtube.videos.list', 'youtube.videos.delete', 'youtube.channels.list', 'youtube.playlistItems.list', 'youtube.thumbnails.set'];
+export const SERVED_METHODS = [
+  'youtube.videos.insert',
+  'youtube.videos.list',
+  'youtube.videos.delete',
+  'youtube.channels.list',
+  'youtube.playlistItems.list',
+  'youtube.thumbnails.set',
+];
 
 type Json = Record<string, unknown>;
 
@@ -65,9 +81,14 @@ export function shapesFromDiscovery(doc: Json): DiscoveryShapes {
     const upload = m.mediaUpload as Json | undefined;
     // The names `part` may take: the top-level properties of the resource the method reads or writes.
     const response = (m.response as Json | undefined)?.$ref as string | undefined;
-    const listed = response ? (((allSchemas[response]?.properties as Json | undefined)?.items as Json | undefined)?.items as Json | undefined)?.$ref : undefined;
+    const listed = response
+      ? (((allSchemas[response]?.properties as Json | undefined)?.items as Json | undefined)?.items as Json | undefined)?.$ref
+      : undefined;
     const resourceName = request ?? (listed as string | undefined);
-    const parts = resourceName && (m.parameters as Json | undefined)?.part ? Object.keys((allSchemas[resourceName]?.properties ?? {}) as Json).filter((k) => !['kind', 'etag'].includes(k)) : undefined;
+    const parts =
+      resourceName && (m.parameters as Json | undefined)?.part
+        ? Object.keys((allSchemas[resourceName]?.properties ?? {}) as Json).filter((k) => !['kind', 'etag'].includes(k))
+        : undefined;
     methods[id] = {
       httpMethod: m.httpMethod as string,
       path: m.path as string,

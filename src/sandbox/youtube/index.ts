@@ -116,7 +116,14 @@ export function createYouTubeSandbox(options: YouTubeSandboxOptions = {}): YouTu
     issueToken: (channelId, scopes, clientId) => {
       const app = clientId ?? [...state.apps.keys()][0]!;
       const token = state.newToken('ya29.');
-      state.tokens.set(token, { kind: 'access', channelId, clientId: app, scopes, expiresAt: clock.now() + resolved.accessTokenTtlSeconds * 1000, grant: token });
+      state.tokens.set(token, {
+        kind: 'access',
+        channelId,
+        clientId: app,
+        scopes,
+        expiresAt: clock.now() + resolved.accessTokenTtlSeconds * 1000,
+        grant: token,
+      });
       return token;
     },
     queueProcessing: (...outcomes) => state.nextOutcomes.push(...outcomes),
@@ -128,7 +135,9 @@ export function createYouTubeSandbox(options: YouTubeSandboxOptions = {}): YouTu
 }
 
 /** Standalone server: the emulator at the root (`/youtube/v3/...`, `/upload/...`, `/o/oauth2/v2/auth`, `/token`, `/_sandbox/...`). */
-export async function startYouTubeSandbox(opts: YouTubeSandboxOptions & { host?: string; port?: number } = {}): Promise<{ url: string; sandbox: YouTubeSandbox; close(): Promise<void> }> {
+export async function startYouTubeSandbox(
+  opts: YouTubeSandboxOptions & { host?: string; port?: number } = {},
+): Promise<{ url: string; sandbox: YouTubeSandbox; close(): Promise<void> }> {
   const { host = '127.0.0.1', port = 0, ...options } = opts;
   const app = Fastify({ logger: false });
   const sandbox = createYouTubeSandbox(options);

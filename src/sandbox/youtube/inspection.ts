@@ -11,7 +11,9 @@ export function sandboxStats(ctx: YouTubeContext) {
     operations: Object.fromEntries(ctx.state.calls),
     /** Units used today (Pacific) per project (OAuth client id). */
     quota: Object.fromEntries(
-      [...ctx.state.quotaUsed].filter(([k]) => k.endsWith(`|${day}`)).map(([k, used]): [string, { day: string; used: number; limit: number }] => [k.split('|')[0]!, { day, used, limit: ctx.options.unitsPerDay }]),
+      [...ctx.state.quotaUsed]
+        .filter(([k]) => k.endsWith(`|${day}`))
+        .map(([k, used]): [string, { day: string; used: number; limit: number }] => [k.split('|')[0]!, { day, used, limit: ctx.options.unitsPerDay }]),
     ),
     videos: [...ctx.state.videos.values()].map((v) => ({
       id: v.id,
@@ -25,7 +27,13 @@ export function sandboxStats(ctx: YouTubeContext) {
       deleted: v.deleted ?? false,
       ...processingState(ctx, v),
     })),
-    sessions: [...ctx.state.sessions.values()].map((s) => ({ id: s.id, channelId: s.channelId, total: s.total, received: s.received, videoId: s.videoId ?? null })),
+    sessions: [...ctx.state.sessions.values()].map((s) => ({
+      id: s.id,
+      channelId: s.channelId,
+      total: s.total,
+      received: s.received,
+      videoId: s.videoId ?? null,
+    })),
   };
 }
 

@@ -30,21 +30,41 @@ function authorizeProblem(ctx: YouTubeContext, q: Params): string | undefined {
   const unknown = scopes.find((s) => !KNOWN_SCOPES.has(s));
   if (unknown) return `Error 400: invalid_scope. Some requested scopes were invalid. {invalid=[${unknown}]}`;
   if (q.access_type !== undefined && !['online', 'offline'].includes(q.access_type)) return `Error 400: invalid_request. Invalid access_type: ${q.access_type}`;
-  if (q.code_challenge !== undefined && !['S256', 'plain', undefined].includes(q.code_challenge_method)) return 'Error 400: invalid_request. Invalid code_challenge_method';
+  if (q.code_challenge !== undefined && !['S256', 'plain', undefined].includes(q.code_challenge_method))
+    return 'Error 400: invalid_request. Invalid code_challenge_method';
   return undefined;
 }
 
-const HIDDEN = ['client_id', 'redirect_uri', 'response_type', 'scope', 'access_type', 'prompt', 'include_granted_scopes', 'state', 'code_challenge', 'code_challenge_method', 'login_hint'];
+const HIDDEN = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'access_type',
+  'prompt',
+  'include_granted_scopes',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'login_hint',
+];
 
 export function registerOAuthRoutes(app: FastifyInstance, ctx: YouTubeContext): void {
   app.get('/o/oauth2/v2/auth', async (request, reply) => {
     const q = request.query as Params;
     const problem = authorizeProblem(ctx, q);
-    if (problem) return reply.code(400).type('text/html').send(htmlPage('Access blocked: authorization error', `<p>${escapeHtml(problem)}</p>`));
+    if (problem)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(htmlPage('Access blocked: authorization error', `<p>${escapeHtml(problem)}</p>`));
     const hidden = HIDDEN.filter((k) => q[k] !== undefined)
       .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q[k]!)}">`)
       .join('');
-    const scopes = q.scope!.split(' ').map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+    const scopes = q
+      .scope!.split(' ')
+      .map((s) => `<li>${escapeHtml(s)}</li>`)
+      .join('');
     return reply.type('text/html').send(
       htmlPage(
         'Sign in with Google (YouTube emulator)',
@@ -58,7 +78,11 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: YouTubeContext): 
   app.post('/o/oauth2/v2/auth', async (request, reply) => {
     const q = { ...(request.query as Params), ...(request.body as Params) };
     const problem = authorizeProblem(ctx, q);
-    if (problem) return reply.code(400).type('text/html').send(htmlPage('Access blocked: authorization error', `<p>${escapeHtml(problem)}</p>`));
+    if (problem)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(htmlPage('Access blocked: authorization error', `<p>${escapeHtml(problem)}</p>`));
     if (q.decision !== 'approve') return redirectWith(reply, q.redirect_uri!, { error: 'access_denied', state: q.state });
     const handle = (q.channel ?? '@sandbox').trim() || '@sandbox';
     const channel = ctx.state.channelByHandle(handle.replace(/^@?/, '@')) ?? ctx.state.createChannel({ handle });
@@ -112,7 +136,14 @@ function token(ctx: YouTubeContext, request: FastifyRequest) {
   const now = ctx.clock.now();
   const issueAccess = (channelId: string, scopes: string[], grant: string) => {
     const access = ctx.state.newToken('ya29.');
-    ctx.state.tokens.set(access, { kind: 'access', channelId, clientId: app.clientId, scopes, expiresAt: now + ctx.options.accessTokenTtlSeconds * 1000, grant });
+    ctx.state.tokens.set(access, {
+      kind: 'access',
+      channelId,
+      clientId: app.clientId,
+      scopes,
+      expiresAt: now + ctx.options.accessTokenTtlSeconds * 1000,
+      grant,
+    });
     return access;
   };
   if (form.grant_type === 'authorization_code') {
@@ -123,7 +154,15 @@ function token(ctx: YouTubeContext, request: FastifyRequest) {
     const pkce = verifierMatches(code, form.code_verifier);
     if (pkce) throw new OAuthError(400, 'invalid_grant', pkce);
     const refresh = ctx.state.newToken('1//0g');
-    if (code.offline) ctx.state.tokens.set(refresh, { kind: 'refresh', channelId: code.channelId, clientId: app.clientId, scopes: code.scopes, expiresAt: Number.MAX_SAFE_INTEGER, grant: refresh });
+    if (code.offline)
+      ctx.state.tokens.set(refresh, {
+        kind: 'refresh',
+        channelId: code.channelId,
+        clientId: app.clientId,
+        scopes: code.scopes,
+        expiresAt: Number.MAX_SAFE_INTEGER,
+        grant: refresh,
+      });
     const access = issueAccess(code.channelId, code.scopes, refresh);
     return {
       access_token: access,

@@ -5,12 +5,27 @@ export const DESCRIPTION =
 
 /** Every route of the emulator: its operationId, what it does, and its tag (see common/openapi.ts). */
 export const ROUTE_DOCS: RouteDocs = {
-  'GET /o/oauth2/v2/auth': ['showConsentPage', 'Google’s consent page: a channel handle, Allow and Deny. A bad request shows Google’s error text, never a redirect.', 'oauth'],
-  'POST /o/oauth2/v2/auth': ['decideConsent', 'The consent form: redirects with code, state and scope, or error=access_denied. Unknown handles become new channels.', 'oauth'],
+  'GET /o/oauth2/v2/auth': [
+    'showConsentPage',
+    'Google’s consent page: a channel handle, Allow and Deny. A bad request shows Google’s error text, never a redirect.',
+    'oauth',
+  ],
+  'POST /o/oauth2/v2/auth': [
+    'decideConsent',
+    'The consent form: redirects with code, state and scope, or error=access_denied. Unknown handles become new channels.',
+    'oauth',
+  ],
   'POST /token': ['exchangeToken', 'Tokens for an authorization code (PKCE checked) or a refresh token.', 'oauth'],
   'POST /revoke': ['revokeToken', 'Ends the whole grant of a token (access and refresh tokens).', 'oauth'],
-  'POST /upload/youtube/v3/videos': ['insertVideo', 'videos.insert, uploadType=resumable: opens an upload session for the Video body given (1,600 units); Location names the session.'],
-  'PUT /upload/youtube/v3/videos': ['uploadVideoChunk', 'A chunk of a session (Content-Range): 308 with Range until the last, then 201 with the Video; a status query answers where it stands.', 'upload'],
+  'POST /upload/youtube/v3/videos': [
+    'insertVideo',
+    'videos.insert, uploadType=resumable: opens an upload session for the Video body given (1,600 units); Location names the session.',
+  ],
+  'PUT /upload/youtube/v3/videos': [
+    'uploadVideoChunk',
+    'A chunk of a session (Content-Range): 308 with Range until the last, then 201 with the Video; a status query answers where it stands.',
+    'upload',
+  ],
   'POST /resumable/upload/youtube/v3/videos': ['insertVideoResumable', 'The same as insertVideo, at the path some clients use.'],
   'PUT /resumable/upload/youtube/v3/videos': ['uploadVideoChunkResumable', 'The same as uploadVideoChunk, at the path some clients use.', 'upload'],
   'GET /youtube/v3/videos': ['listVideos', 'videos.list: the owner’s view of videos by id, with processing details.'],

@@ -56,7 +56,8 @@ export function route(
         return reply.code(result.status).type('application/json; charset=UTF-8').send(result.body);
       } catch (error) {
         if (error instanceof GoogleError) return sendGoogleError(reply, error);
-        if (error instanceof OAuthError) return reply.code(error.status).type('application/json; charset=utf-8').send({ error: error.error, error_description: error.description });
+        if (error instanceof OAuthError)
+          return reply.code(error.status).type('application/json; charset=utf-8').send({ error: error.error, error_description: error.description });
         throw error;
       }
     },
@@ -93,7 +94,12 @@ function charge(ctx: YouTubeContext, clientId: string, units: number): void {
  * quota units → handler. A request refused as invalid costs one unit ("invalid requests incur a
  * quota cost of at least one point"); any other costs the method's units.
  */
-export function apiMethod(app: FastifyInstance, ctx: YouTubeContext, spec: { id: string; path: string; quota: QuotaOperation | null; method?: 'PUT' }, handler: (call: Call) => Promise<Result>): void {
+export function apiMethod(
+  app: FastifyInstance,
+  ctx: YouTubeContext,
+  spec: { id: string; path: string; quota: QuotaOperation | null; method?: 'PUT' },
+  handler: (call: Call) => Promise<Result>,
+): void {
   const shape = DISCOVERY_SHAPES.methods[spec.id]!;
   const method = spec.method ?? (shape.httpMethod as 'GET' | 'POST' | 'DELETE');
   route(app, ctx, method, spec.path, async (request, reply) => {

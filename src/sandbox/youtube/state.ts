@@ -54,7 +54,15 @@ export interface UploadSession {
 
 export interface VideoMetadata {
   snippet: { title: string; description: string; tags?: string[]; categoryId: string; defaultLanguage?: string };
-  status: { privacyStatus: string; selfDeclaredMadeForKids?: boolean; publishAt?: string; embeddable?: boolean; license?: string; publicStatsViewable?: boolean; containsSyntheticMedia?: boolean };
+  status: {
+    privacyStatus: string;
+    selfDeclaredMadeForKids?: boolean;
+    publishAt?: string;
+    embeddable?: boolean;
+    license?: string;
+    publicStatsViewable?: boolean;
+    containsSyntheticMedia?: boolean;
+  };
 }
 
 export type ProcessingOutcome = { outcome: 'processed' } | { outcome: 'failed'; failureReason: string } | { outcome: 'rejected'; rejectionReason: string };
@@ -126,7 +134,13 @@ export class YouTubeState {
 
   createChannel(input: { handle: string; title?: string }): Channel {
     const rest = randomId(22);
-    const channel: Channel = { id: `UC${rest}`, uploads: `UU${rest}`, handle: input.handle.replace(/^@?/, '@'), title: input.title ?? input.handle.replace(/^@/, ''), createdAt: this.clock.now() };
+    const channel: Channel = {
+      id: `UC${rest}`,
+      uploads: `UU${rest}`,
+      handle: input.handle.replace(/^@?/, '@'),
+      title: input.title ?? input.handle.replace(/^@/, ''),
+      createdAt: this.clock.now(),
+    };
     this.channels.set(channel.id, channel);
     return channel;
   }

@@ -17,11 +17,13 @@ export function checkQuery(shape: MethodShape, raw: Record<string, string | stri
     const text = Array.isArray(value) ? (param?.repeated ? value.join(',') : value[value.length - 1]!) : value;
     query[name] = text;
     if (!param) continue;
-    if (param.enum && !param.enum.includes(text)) throw errors.invalidParameter(name, `Invalid value '${text}'. Values must match the following regular expression: '${param.enum.join('|')}'`);
+    if (param.enum && !param.enum.includes(text))
+      throw errors.invalidParameter(name, `Invalid value '${text}'. Values must match the following regular expression: '${param.enum.join('|')}'`);
     if (param.type === 'boolean' && text !== 'true' && text !== 'false') throw errors.invalidParameter(name, `Invalid boolean value: '${text}'.`);
     if (param.type === 'integer' && !/^-?\d+$/.test(text)) throw errors.invalidParameter(name, `Invalid integer value: '${text}'.`);
   }
-  for (const [name, param] of Object.entries(shape.parameters)) if (param.required && (query[name] === undefined || query[name] === '')) throw errors.required(name);
+  for (const [name, param] of Object.entries(shape.parameters))
+    if (param.required && (query[name] === undefined || query[name] === '')) throw errors.required(name);
   if (query.part !== undefined && shape.parts) {
     for (const part of query.part.split(',').map((p) => p.trim())) if (!shape.parts.includes(part)) throw errors.unknownPart(part);
   }
@@ -59,7 +61,8 @@ function checkField(field: FieldShape, value: unknown, at: string): void {
   }
   const ok =
     field.type === 'any' ||
-    (field.type === 'string' && (typeof value === 'string' || (field.format !== undefined && /int64|uint64/.test(field.format) && typeof value === 'number'))) ||
+    (field.type === 'string' &&
+      (typeof value === 'string' || (field.format !== undefined && /int64|uint64/.test(field.format) && typeof value === 'number'))) ||
     (field.type === 'boolean' && typeof value === 'boolean') ||
     ((field.type === 'integer' || field.type === 'number') && typeof value === 'number');
   if (!ok) throw errors.invalidValue(at, value);
@@ -86,7 +89,13 @@ export function checkVideoMetadata(body: Record<string, unknown>): VideoMetadata
   const privacyStatus = status.privacyStatus ?? 'public';
   if (status.publishAt !== undefined && (privacyStatus !== 'private' || Number.isNaN(Date.parse(status.publishAt)))) throw errors.invalidPublishAt();
   return {
-    snippet: { title, description, ...(snippet.tags && { tags: snippet.tags }), categoryId, ...(snippet.defaultLanguage && { defaultLanguage: snippet.defaultLanguage }) },
+    snippet: {
+      title,
+      description,
+      ...(snippet.tags && { tags: snippet.tags }),
+      categoryId,
+      ...(snippet.defaultLanguage && { defaultLanguage: snippet.defaultLanguage }),
+    },
     status: { ...status, privacyStatus },
   };
 }

@@ -13,11 +13,16 @@ export function processingState(ctx: YouTubeContext, video: Video) {
     return {
       uploadStatus: 'uploaded',
       processingStatus: 'processing' as const,
-      processingProgress: { partsTotal: String(parts), partsProcessed: String(Math.floor((elapsed / ctx.options.processingMs) * parts)), timeLeftMs: String(ctx.options.processingMs - elapsed) },
+      processingProgress: {
+        partsTotal: String(parts),
+        partsProcessed: String(Math.floor((elapsed / ctx.options.processingMs) * parts)),
+        timeLeftMs: String(ctx.options.processingMs - elapsed),
+      },
     };
   }
   const r = video.result;
-  if (r.outcome === 'failed') return { uploadStatus: 'failed', failureReason: r.failureReason, processingStatus: 'failed' as const, processingFailureReason: 'transcodeFailed' };
+  if (r.outcome === 'failed')
+    return { uploadStatus: 'failed', failureReason: r.failureReason, processingStatus: 'failed' as const, processingFailureReason: 'transcodeFailed' };
   if (r.outcome === 'rejected') return { uploadStatus: 'rejected', rejectionReason: r.rejectionReason, processingStatus: 'succeeded' as const };
   return { uploadStatus: 'processed', processingStatus: 'succeeded' as const };
 }

@@ -61,7 +61,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('fetched_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('board_sections_pk', ['account_id', 'board_external_id', 'external_id'])
-    .addForeignKeyConstraint('board_sections_board', ['account_id', 'board_external_id'], 'boards', ['account_id', 'external_id'], (fk) => fk.onDelete('cascade'))
+    .addForeignKeyConstraint('board_sections_board', ['account_id', 'board_external_id'], 'boards', ['account_id', 'external_id'], (fk) =>
+      fk.onDelete('cascade'),
+    )
     .execute();
 }
 

@@ -42,7 +42,8 @@ function card(a) {
   const actions = h('div', { class: 'toolbar' });
   if (a.status !== 'active') actions.append(h('button', { type: 'button', onclick: () => connect(a.platform) }, 'Reconnect'));
   actions.append(h('button', { type: 'button', onclick: () => check(a) }, 'Check now'));
-  if (platform?.boards) actions.append(h('button', { type: 'button', 'aria-expanded': 'false', onclick: (e) => showBoards(a, boards, e.currentTarget) }, 'Boards'));
+  if (platform?.boards)
+    actions.append(h('button', { type: 'button', 'aria-expanded': 'false', onclick: (e) => showBoards(a, boards, e.currentTarget) }, 'Boards'));
   if (a.status !== 'disconnected') actions.append(h('button', { type: 'button', class: 'danger', onclick: () => disconnect(a) }, 'Disconnect'));
   return h(
     'article',
@@ -60,7 +61,15 @@ function card(a) {
 /** The account's own time zone (the calendar shows its posts in it): set with a PATCH, refused with the API's reason. */
 function zoneForm(a) {
   const id = `zone-${a.id}`;
-  const input = h('input', { id, list: 'zones', value: a.timezone ?? '', placeholder: 'UTC (the workspace’s)', autocomplete: 'off', size: 24, 'aria-describedby': `${id}-help` });
+  const input = h('input', {
+    id,
+    list: 'zones',
+    value: a.timezone ?? '',
+    placeholder: 'UTC (the workspace’s)',
+    autocomplete: 'off',
+    size: 24,
+    'aria-describedby': `${id}-help`,
+  });
   const form = h(
     'form',
     { class: 'toolbar zone-form' },
@@ -112,7 +121,12 @@ async function showBoards(a, box, button) {
   const items = await Promise.all(
     list.map(async (b) => {
       const sections = (await api('GET', `/accounts/${a.id}/boards/${encodeURIComponent(b.id)}/sections`)).data;
-      return h('li', {}, `${b.name}${b.privacy ? ` (${b.privacy.toLowerCase()})` : ''}`, sections.length ? h('ul', {}, ...sections.map((s) => h('li', {}, s.name))) : null);
+      return h(
+        'li',
+        {},
+        `${b.name}${b.privacy ? ` (${b.privacy.toLowerCase()})` : ''}`,
+        sections.length ? h('ul', {}, ...sections.map((s) => h('li', {}, s.name))) : null,
+      );
     }),
   );
   box.replaceChildren(list.length ? h('ul', {}, ...items) : h('p', {}, 'No boards.'));

@@ -146,7 +146,9 @@ function render() {
   const monthFmt = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', month: 'long', year: 'numeric' });
   const dateOf = (d) => new Date(Date.UTC(d.year, d.month - 1, d.day));
   $('range').textContent =
-    state.view === 'week' ? `Week of ${fmt.format(dateOf(days[0]))} – ${fmt.format(dateOf(days[6]))}, times in ${state.zone}` : `${monthFmt.format(dateOf(state.anchor))}, times in ${state.zone}`;
+    state.view === 'week'
+      ? `Week of ${fmt.format(dateOf(days[0]))} – ${fmt.format(dateOf(days[6]))}, times in ${state.zone}`
+      : `${monthFmt.format(dateOf(state.anchor))}, times in ${state.zone}`;
   $('accounts-zones').textContent = state.accounts.length
     ? 'Accounts: ' + state.accounts.map((a) => `@${a.username} (${a.platform}) in ${zoneOf(a)}`).join(' · ')
     : 'No accounts connected yet: connect one on the Accounts page.';
@@ -154,17 +156,38 @@ function render() {
   const week = state.view === 'week';
   const grid = h('div', { class: `grid ${state.view}`, role: 'list' });
   // The week has an hour row per hour of the viewer's day; the labels are a column of their own.
-  if (week) grid.append(h('div', { class: 'gutter', 'aria-hidden': 'true' }, h('span'), ...Array.from({ length: 24 }, (_, hour) => h('span', { class: 'hour-label' }, `${String(hour).padStart(2, '0')}:00`))));
+  if (week)
+    grid.append(
+      h(
+        'div',
+        { class: 'gutter', 'aria-hidden': 'true' },
+        h('span'),
+        ...Array.from({ length: 24 }, (_, hour) => h('span', { class: 'hour-label' }, `${String(hour).padStart(2, '0')}:00`)),
+      ),
+    );
   for (const d of days) {
     const key = dayKey(d);
     const outside = state.view === 'month' && d.month !== state.anchor.month;
     const posts = byDay.get(key).sort((a, b) => Date.parse(a.scheduled_at) - Date.parse(b.scheduled_at));
     const heading = h('h2', {}, fmt.format(dateOf(d)));
-    const cell = h('section', { class: `day${key === today ? ' today' : ''}${outside ? ' outside' : ''}`, role: 'listitem', 'aria-label': fmt.format(dateOf(d)), dataset: { day: key } }, heading);
+    const cell = h(
+      'section',
+      {
+        class: `day${key === today ? ' today' : ''}${outside ? ' outside' : ''}`,
+        role: 'listitem',
+        'aria-label': fmt.format(dateOf(d)),
+        dataset: { day: key },
+      },
+      heading,
+    );
     if (week) {
       droppable(heading, d);
       for (let hour = 0; hour < 24; hour++) {
-        const row = h('div', { class: 'hour', dataset: { hour: String(hour).padStart(2, '0') } }, ...posts.filter((p) => partsIn(Date.parse(p.scheduled_at), state.zone).hour === hour).map(chip));
+        const row = h(
+          'div',
+          { class: 'hour', dataset: { hour: String(hour).padStart(2, '0') } },
+          ...posts.filter((p) => partsIn(Date.parse(p.scheduled_at), state.zone).hour === hour).map(chip),
+        );
         droppable(row, { ...d, hour });
         cell.append(row);
       }

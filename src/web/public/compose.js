@@ -85,16 +85,45 @@ function optionField(platform, name, schema) {
   const help = schema.description ? h('small', { class: 'muted', id: `${id}-help` }, schema.description) : null;
   const common = { id, dataset: { platform, option: name }, 'aria-describedby': help ? `${id}-help` : undefined };
   const values = literalValues(schema);
-  if (values) return h('div', { class: 'field' }, h('label', { for: id }, label), h('select', common, h('option', { value: '' }, '(default)'), ...values.map((v) => h('option', { value: JSON.stringify(v) }, String(v)))), help);
-  if (schema.type === 'boolean') return h('div', { class: 'field' }, h('label', { class: 'check' }, h('input', { ...common, type: 'checkbox', dataset: { ...common.dataset, kind: 'boolean' } }), ` ${label}`), help);
-  if (schema.type === 'string') return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { ...common, maxlength: schema.maxLength }), help);
-  if (schema.type === 'integer' || schema.type === 'number') return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { ...common, type: 'number', dataset: { ...common.dataset, kind: 'number' } }), help);
+  if (values)
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, label),
+      h('select', common, h('option', { value: '' }, '(default)'), ...values.map((v) => h('option', { value: JSON.stringify(v) }, String(v)))),
+      help,
+    );
+  if (schema.type === 'boolean')
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { class: 'check' }, h('input', { ...common, type: 'checkbox', dataset: { ...common.dataset, kind: 'boolean' } }), ` ${label}`),
+      help,
+    );
+  if (schema.type === 'string')
+    return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { ...common, maxlength: schema.maxLength }), help);
+  if (schema.type === 'integer' || schema.type === 'number')
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, label),
+      h('input', { ...common, type: 'number', dataset: { ...common.dataset, kind: 'number' } }),
+      help,
+    );
   return null; // Lists and objects (carousel items, thread parts): set them through the API.
 }
 
 function boardPickers(platform) {
-  const board = h('select', { id: `board-${platform.id}`, dataset: { platform: platform.id, option: platform.boards.board_option, kind: 'raw' } }, h('option', { value: '' }, 'Loading boards…'));
-  const section = h('select', { id: `section-${platform.id}`, dataset: { platform: platform.id, option: platform.boards.section_option ?? '', kind: 'raw' } }, h('option', { value: '' }, '(no section)'));
+  const board = h(
+    'select',
+    { id: `board-${platform.id}`, dataset: { platform: platform.id, option: platform.boards.board_option, kind: 'raw' } },
+    h('option', { value: '' }, 'Loading boards…'),
+  );
+  const section = h(
+    'select',
+    { id: `section-${platform.id}`, dataset: { platform: platform.id, option: platform.boards.section_option ?? '', kind: 'raw' } },
+    h('option', { value: '' }, '(no section)'),
+  );
   const account = chosenAccounts().find((a) => a.platform === platform.id);
   api('GET', `/accounts/${account.id}/boards`).then(
     (list) => {
@@ -164,7 +193,8 @@ async function validate() {
   }
 }
 
-const isImageUrl = (k, v) => typeof v === 'string' && /^https?:\/\//.test(v) && (/(image|media|cover|thumb)/i.test(k) || /\.(png|jpe?g|gif|webp)(\?|$)/i.test(v));
+const isImageUrl = (k, v) =>
+  typeof v === 'string' && /^https?:\/\//.test(v) && (/(image|media|cover|thumb)/i.test(k) || /\.(png|jpe?g|gif|webp)(\?|$)/i.test(v));
 
 /** Shows a payload as a platform will receive it: its text fields as text, image URLs as images, the rest as data. */
 function payloadView(payload, path = '') {
@@ -173,7 +203,8 @@ function payloadView(payload, path = '') {
   for (const [k, v] of Object.entries(payload)) {
     dl.append(h('dt', {}, path + k));
     const stored = typeof v === 'string' ? /^pinion-media:(med_[A-Za-z0-9_-]+)$/.exec(v) : null;
-    if (stored) dl.append(h('dd', {}, h('img', { src: `/api/v1/media/${stored[1]}/content`, alt: `Stored media ${stored[1]}`, loading: 'lazy' }), h('small', {}, v)));
+    if (stored)
+      dl.append(h('dd', {}, h('img', { src: `/api/v1/media/${stored[1]}/content`, alt: `Stored media ${stored[1]}`, loading: 'lazy' }), h('small', {}, v)));
     else if (isImageUrl(k, v)) dl.append(h('dd', {}, h('img', { src: v, alt: `Image sent as ${k}`, loading: 'lazy' }), h('small', {}, v)));
     else if (typeof v === 'string') dl.append(h('dd', { class: 'text' }, v));
     else if (v && typeof v === 'object') dl.append(h('dd', {}, payloadView(v, '')));
@@ -182,7 +213,8 @@ function payloadView(payload, path = '') {
   return dl;
 }
 
-const issues = (title, list, kind) => (list.length ? h('div', { class: kind }, h('h4', {}, title), h('ul', {}, ...list.map((w) => h('li', {}, `${w.field}: ${w.message}`)))) : null);
+const issues = (title, list, kind) =>
+  list.length ? h('div', { class: kind }, h('h4', {}, title), h('ul', {}, ...list.map((w) => h('li', {}, `${w.field}: ${w.message}`)))) : null;
 
 function renderPreview(answer) {
   const v = $('validity');
@@ -205,7 +237,11 @@ function renderPreview(answer) {
       ),
     ),
     // Post-wide warnings not already shown under a platform.
-    issues('Warnings', answer.warnings.filter((w) => !answer.deliveries.some((d) => d.warnings.some((x) => x.field === w.field && x.message === w.message))), 'warning') ?? '',
+    issues(
+      'Warnings',
+      answer.warnings.filter((w) => !answer.deliveries.some((d) => d.warnings.some((x) => x.field === w.field && x.message === w.message))),
+      'warning',
+    ) ?? '',
   );
 }
 
@@ -216,7 +252,10 @@ function markFields(errors) {
   for (const el of document.querySelectorAll('#composer [aria-invalid]')) el.removeAttribute('aria-invalid');
   for (const { field } of errors) {
     const [head, platform, option] = field.split('.');
-    const el = head === 'platform_options' ? document.querySelector(`#platform-options [data-platform="${platform}"][data-option="${option}"]`) : document.getElementById(FIELD_INPUTS[head] ?? '');
+    const el =
+      head === 'platform_options'
+        ? document.querySelector(`#platform-options [data-platform="${platform}"][data-option="${option}"]`)
+        : document.getElementById(FIELD_INPUTS[head] ?? '');
     if (!el) continue;
     el.setAttribute('aria-invalid', 'true');
     el.setAttribute('aria-errormessage', 'form-errors');
@@ -249,7 +288,10 @@ function wireDropzone() {
       const media = await upload(f, (pct) => (bar.value = pct));
       bar.value = 100;
       state.mediaId = media.id;
-      $('media-chosen').replaceChildren(h('img', { src: `/api/v1/media/${media.id}/content`, alt: `Uploaded ${f.name}`, class: 'thumb' }), ` ${f.name} uploaded (${media.id})`);
+      $('media-chosen').replaceChildren(
+        h('img', { src: `/api/v1/media/${media.id}/content`, alt: `Uploaded ${f.name}`, class: 'thumb' }),
+        ` ${f.name} uploaded (${media.id})`,
+      );
       validateSoon();
     } catch (err) {
       $('media-chosen').textContent = `Upload failed: ${err.describe?.() ?? err}`;

@@ -31,14 +31,26 @@ async function load() {
       h('td', {}, h('code', {}, `${k.prefix}…`)),
       h('td', {}, k.scopes.join(', ')),
       h('td', {}, k.last_used_at ?? 'never'),
-      h('td', {}, k.revoked_at ? `revoked ${k.revoked_at}` : h('button', { type: 'button', class: 'danger', 'aria-label': `Revoke ${k.name}`, onclick: () => revoke(k) }, 'Revoke')),
+      h(
+        'td',
+        {},
+        k.revoked_at
+          ? `revoked ${k.revoked_at}`
+          : h('button', { type: 'button', class: 'danger', 'aria-label': `Revoke ${k.name}`, onclick: () => revoke(k) }, 'Revoke'),
+      ),
     ),
   );
   $('keys').replaceChildren(
     h(
       'div',
       { class: 'scroll' },
-      h('table', {}, h('caption', {}, 'Keys of this workspace'), h('thead', {}, h('tr', {}, ...['Name', 'Key', 'Scopes', 'Last used', 'Status'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows)),
+      h(
+        'table',
+        {},
+        h('caption', {}, 'Keys of this workspace'),
+        h('thead', {}, h('tr', {}, ...['Name', 'Key', 'Scopes', 'Last used', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ...rows),
+      ),
     ),
   );
 }

@@ -52,7 +52,13 @@ function render(post) {
     h(
       'div',
       { class: 'card' },
-      h('p', {}, h('span', { class: `badge status-${post.status}`, id: 'post-status' }, post.status.replace('_', ' ')), ` due ${when(post.scheduled_at)} (${zone})`, post.timezone ? ` · scheduled in ${post.timezone}` : ''),
+      h(
+        'p',
+        {},
+        h('span', { class: `badge status-${post.status}`, id: 'post-status' }, post.status.replace('_', ' ')),
+        ` due ${when(post.scheduled_at)} (${zone})`,
+        post.timezone ? ` · scheduled in ${post.timezone}` : '',
+      ),
       h('p', { class: 'text' }, req.content ?? '(no text)'),
       req.link ? h('p', {}, 'Link: ', h('a', { href: req.link, rel: 'noopener noreferrer' }, req.link)) : null,
       actions,
@@ -62,7 +68,12 @@ function render(post) {
       h(
         'article',
         { class: `card delivery status-${d.status}`, dataset: { platform: d.platform } },
-        h('h3', {}, `${names.platforms.get(d.platform) ?? d.platform} · ${names.accounts.get(d.account_id) ?? d.account_id} `, h('span', { class: `badge status-${d.status}` }, d.status.replace('_', ' '))),
+        h(
+          'h3',
+          {},
+          `${names.platforms.get(d.platform) ?? d.platform} · ${names.accounts.get(d.account_id) ?? d.account_id} `,
+          h('span', { class: `badge status-${d.status}` }, d.status.replace('_', ' ')),
+        ),
         h(
           'dl',
           { class: 'facts' },
@@ -72,20 +83,49 @@ function render(post) {
           h('dd', { class: 'due' }, inZone(d.scheduled_at, names.zones.get(d.account_id) ?? 'UTC'), h('small', {}, ' (the account’s time)')),
           h('dt', {}, 'Attempts'),
           h('dd', {}, String(d.attempts)),
-          ...(d.retries ? [h('dt', {}, 'Retried'), h('dd', { class: 'retries' }, `${d.retries} ${d.retries === 1 ? 'time' : 'times'}, last ${when(d.retried_at)}`)] : []),
+          ...(d.retries
+            ? [h('dt', {}, 'Retried'), h('dd', { class: 'retries' }, `${d.retries} ${d.retries === 1 ? 'time' : 'times'}, last ${when(d.retried_at)}`)]
+            : []),
           h('dt', {}, 'Next attempt'),
           h('dd', {}, when(d.next_attempt_at)),
           h('dt', {}, 'Published'),
-          h('dd', {}, d.url ? h('a', { href: d.url, rel: 'noopener noreferrer', class: 'published-link' }, `${when(d.published_at)} · view on ${names.platforms.get(d.platform) ?? d.platform}`) : when(d.published_at)),
+          h(
+            'dd',
+            {},
+            d.url
+              ? h(
+                  'a',
+                  { href: d.url, rel: 'noopener noreferrer', class: 'published-link' },
+                  `${when(d.published_at)} · view on ${names.platforms.get(d.platform) ?? d.platform}`,
+                )
+              : when(d.published_at),
+          ),
         ),
         d.status === 'awaiting_check' && d.check_until
-          ? h('p', { class: 'warning' }, `An attempt got no answer: Pinion is looking on the platform for what it made until ${when(d.check_until)}, and publishes again only if nothing turns up.`)
+          ? h(
+              'p',
+              { class: 'warning' },
+              `An attempt got no answer: Pinion is looking on the platform for what it made until ${when(d.check_until)}, and publishes again only if nothing turns up.`,
+            )
           : null,
-        d.status === 'needs_attention' ? h('p', { class: 'error' }, 'Pinion could not find out whether this went out and will not try again: check the platform.') : null,
+        d.status === 'needs_attention'
+          ? h('p', { class: 'error' }, 'Pinion could not find out whether this went out and will not try again: check the platform.')
+          : null,
         d.last_error ? h('p', { class: 'error delivery-error', role: 'note' }, `${d.last_error.kind}: ${d.last_error.message}`) : null,
         d.warning ? h('p', { class: 'warning' }, d.warning) : null,
         d.duplicates?.length
-          ? h('div', {}, h('p', {}, 'The platform also held these for this delivery:'), h('ul', {}, ...d.duplicates.map((x) => h('li', {}, h('a', { href: x.url, rel: 'noopener noreferrer' }, x.external_id), x.removed ? ' (deleted by Pinion)' : ''))))
+          ? h(
+              'div',
+              {},
+              h('p', {}, 'The platform also held these for this delivery:'),
+              h(
+                'ul',
+                {},
+                ...d.duplicates.map((x) =>
+                  h('li', {}, h('a', { href: x.url, rel: 'noopener noreferrer' }, x.external_id), x.removed ? ' (deleted by Pinion)' : ''),
+                ),
+              ),
+            )
           : null,
         h('details', {}, h('summary', {}, 'What the platform receives'), h('pre', {}, JSON.stringify(d.payload, null, 2))),
       ),

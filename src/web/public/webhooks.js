@@ -29,7 +29,11 @@ async function card(ep) {
     { class: 'card' },
     h('h2', {}, ep.url, ' ', h('span', { class: `badge status-${ep.enabled ? 'active' : 'disconnected'}` }, ep.enabled ? 'enabled' : 'disabled')),
     h('p', { class: 'muted' }, `Events: ${ep.events.join(', ')}`),
-    h('div', { class: 'toolbar' }, h('button', { type: 'button', onclick: () => act('POST', `/webhooks/${ep.id}/test`, 'Test event sent.') }, 'Send a test event')),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('button', { type: 'button', onclick: () => act('POST', `/webhooks/${ep.id}/test`, 'Test event sent.') }, 'Send a test event'),
+    ),
     deliveries.length
       ? h(
           'div',
@@ -50,7 +54,11 @@ async function card(ep) {
                   h('td', {}, h('span', { class: `badge status-${d.status}` }, d.status)),
                   h('td', {}, String(d.attempt_count)),
                   h('td', {}, d.last_error ?? (d.last_status_code ? `HTTP ${d.last_status_code}` : '—')),
-                  h('td', {}, h('button', { type: 'button', onclick: () => act('POST', `/webhooks/deliveries/${d.id}/redeliver`, 'Redelivery queued.') }, 'Redeliver')),
+                  h(
+                    'td',
+                    {},
+                    h('button', { type: 'button', onclick: () => act('POST', `/webhooks/deliveries/${d.id}/redeliver`, 'Redelivery queued.') }, 'Redeliver'),
+                  ),
                 ),
               ),
             ),

@@ -44,7 +44,11 @@ describe('Facebook Pages through the HTTP API against the Graph sandbox', () => 
     ]);
     const world = metaSandbox(p, 'facebook').world;
     const bakery = [...world.pages.values()].find((pg) => pg.name === 'Ada Bakery')!;
-    expect(list.find((a) => a.username === 'ada_bakes')).toMatchObject({ external_id: bakery.igUserId, account_type: 'BUSINESS via Facebook Login', status: 'active' });
+    expect(list.find((a) => a.username === 'ada_bakes')).toMatchObject({
+      external_id: bakery.igUserId,
+      account_type: 'BUSINESS via Facebook Login',
+      status: 'active',
+    });
     // Page tokens from a long-lived user token do not expire: the user token was exchanged first.
     expect([...world.tokens.values()].filter((t) => t.kind === 'fb_user')).toHaveLength(1);
     expect([...world.tokens.values()].filter((t) => t.kind === 'page').every((t) => t.expiresAt === null)).toBe(true);
@@ -62,7 +66,10 @@ describe('Facebook Pages through the HTTP API against the Graph sandbox', () => 
       await post({ content: 'Fresh bread today' }),
       await post({ content: 'Our new menu', link: 'https://bakery.example/menu' }),
       await post({ content: 'Croissants', media_url: `${media.url}/photo.jpg`, platform_options: { facebook: { alt_text: 'A tray of croissants' } } }),
-      await post({ content: 'Two photos', platform_options: { facebook: { photos: [{ media_url: `${media.url}/photo.jpg` }, { media_url: `${media.url}/photo.jpg` }] } } }),
+      await post({
+        content: 'Two photos',
+        platform_options: { facebook: { photos: [{ media_url: `${media.url}/photo.jpg` }, { media_url: `${media.url}/photo.jpg` }] } },
+      }),
       await post({ content: 'Watch us bake', media_id: video.id }),
     ];
     const done = await settled(p, ids);
@@ -81,7 +88,9 @@ describe('Facebook Pages through the HTTP API against the Graph sandbox', () => 
     expect(done!.deliveries[0]).toMatchObject({ status: 'failed', last_error: { kind: 'rejected', message: expect.stringContaining('(#324)') } });
 
     const m = (await (await uploadFile(p, await jpeg(), 'a.jpg')).json()) as { id: string };
-    const check = await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['facebook'], accounts: ['Ada Books'], content: 'stored', media_id: m.id } });
+    const check = await p.api('POST', '/api/v1/posts:validate', {
+      body: { platforms: ['facebook'], accounts: ['Ada Books'], content: 'stored', media_id: m.id },
+    });
     const body = (await check.json()) as { warnings: Array<{ field: string; message: string }> };
     expect(body.warnings).toContainEqual({ field: 'platforms.0', message: expect.stringContaining('127.0.0.1 is not a public address') });
 

@@ -40,7 +40,9 @@ describe('Instagram through the HTTP API against the Graph sandbox', () => {
     expect(callback).toMatch(/#_$/);
     expect(callbackRes.status).toBe(200);
     // Pinion's public URL here is loopback: connecting says stored media cannot be fetched by Instagram from it.
-    expect(await callbackRes.text()).toMatch(/Instagram downloads uploaded media from Pinion&#39;s public URL http:\/\/127\.0\.0\.1:\d+, which it cannot reach \(127\.0\.0\.1 is not a public address\)/);
+    expect(await callbackRes.text()).toMatch(
+      /Instagram downloads uploaded media from Pinion&#39;s public URL http:\/\/127\.0\.0\.1:\d+, which it cannot reach \(127\.0\.0\.1 is not a public address\)/,
+    );
     const account = (await accounts(p)).find((a) => a.username === 'studio_ig')!;
     expect(account).toMatchObject({ platform: 'instagram', account_type: 'BUSINESS', status: 'active' });
     const kinds = [...world().tokens.values()].filter((t) => t.subject === account.external_id).map((t) => t.kind);
@@ -58,11 +60,18 @@ describe('Instagram through the HTTP API against the Graph sandbox', () => {
 
   it('publishes an image, a carousel, a Reel (uploaded resumably) and a story; the permalink is stored', async () => {
     const image = await post({ content: 'Morning light #studio', media_id: photo, platform_options: { instagram: { alt_text: 'A bright studio' } } });
-    const carousel = await post({ content: 'Three views', platform_options: { instagram: { media: [{ media_id: photo }, { media_id: photo2 }, { media_id: video }] } } });
+    const carousel = await post({
+      content: 'Three views',
+      platform_options: { instagram: { media: [{ media_id: photo }, { media_id: photo2 }, { media_id: video }] } },
+    });
     const reel = await post({ content: 'Behind the scenes', media_id: video });
     const story = await post({ media_id: photo, platform_options: { instagram: { kind: 'story' } } });
     const done = await settled(p, [image.id, carousel.id, reel.id, story.id]);
-    for (const d of done) expect(d.deliveries[0], JSON.stringify(d.deliveries[0])).toMatchObject({ status: 'published', url: expect.stringMatching(/^https:\/\/www\.instagram\.com\/(p|reel)\//) });
+    for (const d of done)
+      expect(d.deliveries[0], JSON.stringify(d.deliveries[0])).toMatchObject({
+        status: 'published',
+        url: expect.stringMatching(/^https:\/\/www\.instagram\.com\/(p|reel)\//),
+      });
     const [i, c, r, s] = done.map((d) => published(d.deliveries[0]!.external_id!));
     expect([i!.type, c!.type, r!.type, s!.type]).toEqual(['FEED', 'CAROUSEL_ALBUM', 'REELS', 'STORY']);
     expect(i!.text).toBe('Morning light #studio');
@@ -90,26 +99,39 @@ describe('Instagram through the HTTP API against the Graph sandbox', () => {
     // The fitted copies are media of the workspace (Meta fetched them from their signed links).
     const media = ((await (await p.api('GET', '/api/v1/media?limit=200')).json()) as { data: Array<{ width: number; height: number; source: string }> }).data;
     const fitted = media.filter((m) => m.source === 'converted').map((m) => [m.width, m.height]);
-    expect(fitted).toEqual(expect.arrayContaining([[1000, 1250], [2000, 1048]]));
+    expect(fitted).toEqual(
+      expect.arrayContaining([
+        [1000, 1250],
+        [2000, 1048],
+      ]),
+    );
   });
 
   it('drops a link from the caption with a warning, or posts it as the first comment when asked', async () => {
     const dropped = await post({ content: 'New prints', link: 'https://shop.example/prints', media_id: photo });
     expect(dropped.warnings).toContainEqual({ field: 'link', message: expect.stringContaining('the link is left out') });
-    const commented = await post({ content: 'New prints, linked', link: 'https://shop.example/prints', media_id: photo, platform_options: { instagram: { link_in_first_comment: true } } });
+    const commented = await post({
+      content: 'New prints, linked',
+      link: 'https://shop.example/prints',
+      media_id: photo,
+      platform_options: { instagram: { link_in_first_comment: true } },
+    });
     const [a, b] = await settled(p, [dropped.id, commented.id]);
     expect(published(a!.deliveries[0]!.external_id!).text).toBe('New prints');
     const comments = world().comments.filter((x) => x.mediaId === b!.deliveries[0]!.external_id);
     expect(comments.map((x) => x.message)).toEqual(['https://shop.example/prints']);
   });
 
-  it('fails the delivery with Meta\'s message when the container ends in ERROR', async () => {
+  it("fails the delivery with Meta's message when the container ends in ERROR", async () => {
     const { id } = await post({ content: 'Missing video', media_url: `${files.url}/gone.mp4` });
     const [done] = await settled(p, [id]);
-    expect(done!.deliveries[0]).toMatchObject({ status: 'failed', last_error: { kind: 'rejected', message: expect.stringMatching(/container ERROR.*Media download has failed.*2207052/) } });
+    expect(done!.deliveries[0]).toMatchObject({
+      status: 'failed',
+      last_error: { kind: 'rejected', message: expect.stringMatching(/container ERROR.*Media download has failed.*2207052/) },
+    });
   });
 
-  it('adopts the media when the publish call\'s answer is lost (accept-then-drop), publishing once', async () => {
+  it("adopts the media when the publish call's answer is lost (accept-then-drop), publishing once", async () => {
     metaSandbox(p, 'instagram').faults.add({ operation: 'POST /{id}/media_publish', kind: 'drop' });
     const { id } = await post({ content: 'Dropped answer', media_id: photo });
     const [done] = await settled(p, [id]);

@@ -11,7 +11,11 @@ describe('Instagram Login tokens: refreshed once old enough, dead grants → nee
   let photo: string;
   beforeAll(async () => {
     // Tokens live 6 s and may be refreshed after 1 s: the 60 days and 24 hours of Meta, shrunk.
-    p = await startTestPinion({ worker: true, sandboxes: metaSandboxes({ longLivedSeconds: 6, refreshMinAgeSeconds: 1 }), config: { scheduler: FAST_SCHEDULER, platforms: fastPlatforms() } });
+    p = await startTestPinion({
+      worker: true,
+      sandboxes: metaSandboxes({ longLivedSeconds: 6, refreshMinAgeSeconds: 1 }),
+      config: { scheduler: FAST_SCHEDULER, platforms: fastPlatforms() },
+    });
     photo = ((await (await uploadFile(p, await jpeg(), 'a.jpg')).json()) as { id: string }).id;
     await connectWithUsername(p, 'instagram', 'fresh_ig');
   });

@@ -4,9 +4,25 @@ import type { LinkedInPost } from '../../../src/connectors/linkedin/client.js';
 import type { LinkedInPayload } from '../../../src/connectors/linkedin/index.js';
 
 const author = 'urn:li:person:ada';
-const payload = (over: Partial<LinkedInPayload> = {}): LinkedInPayload => ({ author, commentary: 'Hello \\(world\\)', visibility: 'PUBLIC', disable_reshare: false, ...over });
-const post = (id: number, createdAt: number, over: Partial<LinkedInPost> = {}): LinkedInPost => ({ id: `urn:li:share:${id}`, author, commentary: 'Hello \\(world\\)', createdAt, ...over });
-const shuffle = <T>(xs: T[], seed: number) => xs.map((x, i) => ({ x, k: (i * 7919 + seed * 104729) % 97 })).sort((a, b) => a.k - b.k).map((e) => e.x);
+const payload = (over: Partial<LinkedInPayload> = {}): LinkedInPayload => ({
+  author,
+  commentary: 'Hello \\(world\\)',
+  visibility: 'PUBLIC',
+  disable_reshare: false,
+  ...over,
+});
+const post = (id: number, createdAt: number, over: Partial<LinkedInPost> = {}): LinkedInPost => ({
+  id: `urn:li:share:${id}`,
+  author,
+  commentary: 'Hello \\(world\\)',
+  createdAt,
+  ...over,
+});
+const shuffle = <T>(xs: T[], seed: number) =>
+  xs
+    .map((x, i) => ({ x, k: (i * 7919 + seed * 104729) % 97 }))
+    .sort((a, b) => a.k - b.k)
+    .map((e) => e.x);
 
 describe('finding what a LinkedIn attempt made', () => {
   it('keeps the oldest match and lists the others as duplicates, whatever order LinkedIn listed them in', () => {
@@ -44,7 +60,12 @@ describe('finding what a LinkedIn attempt made', () => {
   });
 
   it('matches images by their URNs when the attempt saved them, in any order', () => {
-    const images = payload({ media: [{ kind: 'image', source: 'a' }, { kind: 'image', source: 'b' }] });
+    const images = payload({
+      media: [
+        { kind: 'image', source: 'a' },
+        { kind: 'image', source: 'b' },
+      ],
+    });
     const p = post(1, 1, { content: { multiImage: { images: [{ id: 'urn:li:image:b' }, { id: 'urn:li:image:a' }] } } });
     expect(matches(p, images, { images: ['urn:li:image:a', 'urn:li:image:b'] })).toBe(true);
     expect(matches(p, images, { images: ['urn:li:image:a', 'urn:li:image:c'] })).toBe(false);

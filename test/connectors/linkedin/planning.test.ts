@@ -52,7 +52,12 @@ describe('planning a LinkedIn post (posts:validate)', () => {
   });
 
   it('puts the link in the text when the post has media (LinkedIn shows one or the other)', async () => {
-    const v = await validate(person.id, { content: 'See the photo', link: 'https://example.com/p', media_id: image.id, platform_options: { linkedin: { alt_text: 'A photo' } } });
+    const v = await validate(person.id, {
+      content: 'See the photo',
+      link: 'https://example.com/p',
+      media_id: image.id,
+      platform_options: { linkedin: { alt_text: 'A photo' } },
+    });
     expect(v.deliveries[0]!.payload.commentary).toBe('See the photo https://example.com/p');
     expect(v.deliveries[0]!.payload.article).toBeUndefined();
     expect(v.deliveries[0]!.adaptations).toContainEqual(expect.objectContaining({ kind: 'link_placed', field: 'link' }));
@@ -72,10 +77,18 @@ describe('planning a LinkedIn post (posts:validate)', () => {
 
   it('refuses what LinkedIn would refuse, naming the field', async () => {
     const images = Array.from({ length: 21 }, () => ({ media_id: image.id, alt_text: 'x' }));
-    expect(fields((await validate(person.id, { content: 'x', platform_options: { linkedin: { images } } })).errors)).toContain('platform_options.linkedin.images');
-    expect(fields((await validate(person.id, { content: 'x', media_id: video.id, platform_options: { linkedin: { images: [{ media_id: image.id }] } } })).errors)).toContain('media_id');
-    expect(fields((await validate(page.id, { content: 'x', platform_options: { linkedin: { visibility: 'CONNECTIONS' } } })).errors)).toContain('platform_options.linkedin.visibility');
-    expect(fields((await validate(person.id, { content: 'x', platform_options: { linkedin: { api_version: '2026-10' } } })).errors)).toContain('platform_options.linkedin.api_version');
+    expect(fields((await validate(person.id, { content: 'x', platform_options: { linkedin: { images } } })).errors)).toContain(
+      'platform_options.linkedin.images',
+    );
+    expect(
+      fields((await validate(person.id, { content: 'x', media_id: video.id, platform_options: { linkedin: { images: [{ media_id: image.id }] } } })).errors),
+    ).toContain('media_id');
+    expect(fields((await validate(page.id, { content: 'x', platform_options: { linkedin: { visibility: 'CONNECTIONS' } } })).errors)).toContain(
+      'platform_options.linkedin.visibility',
+    );
+    expect(fields((await validate(person.id, { content: 'x', platform_options: { linkedin: { api_version: '2026-10' } } })).errors)).toContain(
+      'platform_options.linkedin.api_version',
+    );
     expect(fields((await validate(person.id, { content: '' })).errors).length).toBeGreaterThan(0);
   });
 });

@@ -43,7 +43,9 @@ describe('publishing to LinkedIn through the API', () => {
     expect(d.url).toBe(`https://www.linkedin.com/feed/update/${d.external_id}/`);
     const [post] = posts();
     expect(post!.urn).toBe(d.external_id);
-    expect(post!.commentary).toBe(`Launch \\(v2\\) is \\*live\\* \\<3 — thanks @[Analytical Engines](urn:li:organization:${org.id}) for the \\{help\\} #launch #ai\\_ops`);
+    expect(post!.commentary).toBe(
+      `Launch \\(v2\\) is \\*live\\* \\<3 — thanks @[Analytical Engines](urn:li:organization:${org.id}) for the \\{help\\} #launch #ai\\_ops`,
+    );
     // LinkedIn shows all of it (nothing cut at an unescaped character), the mention as its name.
     expect(post!.shownText).toBe('Launch (v2) is *live* <3 — thanks Analytical Engines for the {help} #launch #ai_ops');
   });
@@ -61,14 +63,22 @@ describe('publishing to LinkedIn through the API', () => {
     const { person } = await linkedInAccounts(p);
     const thumb = await upload((await fixtures()).jpeg, 'thumb.jpg');
     const content = 'Our annual report is out\nRevenue grew in every region, and we explain why in detail.';
-    const done = await publish(p, person.id, { content, link: 'https://example.com/report', platform_options: { linkedin: { thumbnail_media_id: thumb.id, description: 'The 2026 report' } } });
+    const done = await publish(p, person.id, {
+      content,
+      link: 'https://example.com/report',
+      platform_options: { linkedin: { thumbnail_media_id: thumb.id, description: 'The 2026 report' } },
+    });
     expect(done.status).toBe('published');
     const [post] = posts();
     expect(post!.shownText).toBe(content);
     const article = post!.content!.article as Record<string, string>;
     expect(article).toMatchObject({ source: 'https://example.com/report', title: 'Our annual report is out', description: 'The 2026 report' });
     expect(article.thumbnail).toMatch(/^urn:li:image:/);
-    expect(linkedInSandbox(p).state.images.get(article.thumbnail!)!.bytes!.equals((await fixtures()).jpeg)).toBe(true);
+    expect(
+      linkedInSandbox(p)
+        .state.images.get(article.thumbnail!)!
+        .bytes!.equals((await fixtures()).jpeg),
+    ).toBe(true);
   });
 
   it('uploads one image, then several (a multi-image post), each with its alt text', async () => {
@@ -82,7 +92,18 @@ describe('publishing to LinkedIn through the API', () => {
     const media = posts()[0]!.content!.media as { id: string; altText: string };
     expect(media).toMatchObject({ id: expect.stringMatching(/^urn:li:image:/), altText: 'An apron' });
 
-    const multi = await publish(p, person.id, { content: 'Three images', platform_options: { linkedin: { images: [{ media_id: a.id, alt_text: 'A' }, { media_id: b.id, alt_text: 'B' }, { media_id: c.id, alt_text: 'C' }] } } });
+    const multi = await publish(p, person.id, {
+      content: 'Three images',
+      platform_options: {
+        linkedin: {
+          images: [
+            { media_id: a.id, alt_text: 'A' },
+            { media_id: b.id, alt_text: 'B' },
+            { media_id: c.id, alt_text: 'C' },
+          ],
+        },
+      },
+    });
     expect(multi.status).toBe('published');
     const post = linkedInSandbox(p).state.posts.get(multi.deliveries[0]!.external_id!)!;
     const images = (post.content!.multiImage as { images: Array<{ id: string; altText: string }> }).images;
@@ -96,7 +117,11 @@ describe('publishing to LinkedIn through the API', () => {
     const f = await fixtures();
     const server = await startMediaServer({ '/apron.jpg': { type: 'image/jpeg', bytes: f.jpeg } });
     try {
-      const done = await publish(p, person.id, { content: 'By URL', media_url: `${server.url}/apron.jpg`, platform_options: { linkedin: { alt_text: 'An apron' } } });
+      const done = await publish(p, person.id, {
+        content: 'By URL',
+        media_url: `${server.url}/apron.jpg`,
+        platform_options: { linkedin: { alt_text: 'An apron' } },
+      });
       expect(done.status).toBe('published');
       const media = posts()[0]!.content!.media as { id: string };
       expect(linkedInSandbox(p).state.images.get(media.id)!.bytes!.equals(f.jpeg)).toBe(true);
@@ -128,7 +153,10 @@ describe('publishing to LinkedIn through the API', () => {
     const video = await upload((await fixtures()).mp4, 'clip.mp4');
     const done = await publish(p, person.id, { content: 'Broken', media_id: video.id });
     expect(done.status).toBe('failed');
-    expect(done.deliveries[0]!.last_error).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/LinkedIn could not process the video .*The video has no video stream/) });
+    expect(done.deliveries[0]!.last_error).toMatchObject({
+      kind: 'rejected',
+      message: expect.stringMatching(/LinkedIn could not process the video .*The video has no video stream/),
+    });
     expect(posts()).toHaveLength(0);
   });
 });

@@ -88,7 +88,10 @@ describe('LinkedIn publishing when things go wrong', () => {
   });
 
   it('after a lost answer to finalize, goes on with the same video instead of starting a second', async () => {
-    p = await startLinkedInPinion({ videoPartBytes: 4096, faults: { script: [{ operation: 'POST /rest/videos?action=finalizeUpload', call: 1, fault: 'drop-after-commit' }] } });
+    p = await startLinkedInPinion({
+      videoPartBytes: 4096,
+      faults: { script: [{ operation: 'POST /rest/videos?action=finalizeUpload', call: 1, fault: 'drop-after-commit' }] },
+    });
     const { person } = await linkedInAccounts(p);
     const video = await upload((await fixtures()).mp4, 'clip.mp4');
     const done = await publish(p, person.id, { content: 'Finalized once', media_id: video.id });
@@ -104,7 +107,10 @@ describe('LinkedIn publishing when things go wrong', () => {
     const { person } = await linkedInAccounts(p);
     const done = await publish(p, person.id, { content: 'Old version', platform_options: { linkedin: { api_version: '202401' } } });
     expect(done.status).toBe('failed');
-    expect(done.deliveries[0]!.last_error).toMatchObject({ kind: 'misconfigured', message: expect.stringMatching(/Requested version 202401 is not active \(NONEXISTENT_VERSION\).*api_version/) });
+    expect(done.deliveries[0]!.last_error).toMatchObject({
+      kind: 'misconfigured',
+      message: expect.stringMatching(/Requested version 202401 is not active \(NONEXISTENT_VERSION\).*api_version/),
+    });
     expect(linkedInSandbox(p).state.posts.size).toBe(0);
   });
 });

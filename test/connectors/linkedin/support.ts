@@ -8,11 +8,19 @@ export function fastLinkedIn(overrides: Partial<{ limit: number; perDay: number;
   const platforms = loadConfig({ env: {} }).platforms as Record<string, Config['platforms'][string]>;
   return {
     ...platforms,
-    linkedin: { ...platforms.linkedin!, timeoutMs: overrides.timeoutMs ?? 2000, writeBudget: { limit: overrides.limit ?? 600, windowSeconds: 60, perDay: overrides.perDay ?? 150 }, outcomeWindowSeconds: 1 },
+    linkedin: {
+      ...platforms.linkedin!,
+      timeoutMs: overrides.timeoutMs ?? 2000,
+      writeBudget: { limit: overrides.limit ?? 600, windowSeconds: 60, perDay: overrides.perDay ?? 150 },
+      outcomeWindowSeconds: 1,
+    },
   } as Config['platforms'];
 }
 
-export async function startLinkedInPinion(sandbox: LinkedInSandboxOptions = {}, config: { perDay?: number; timeoutMs?: number; accounts?: Partial<Config['accounts']> } = {}): Promise<TestPinion> {
+export async function startLinkedInPinion(
+  sandbox: LinkedInSandboxOptions = {},
+  config: { perDay?: number; timeoutMs?: number; accounts?: Partial<Config['accounts']> } = {},
+): Promise<TestPinion> {
   const defaults = loadConfig({ env: {} });
   return startTestPinion({
     worker: true,

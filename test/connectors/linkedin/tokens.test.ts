@@ -47,7 +47,11 @@ describe('LinkedIn grants', () => {
     expect((await account(person.id)).refresh_expires_at).toBeNull();
     await runPass('expiring-grants');
     await waitFor(async () => receiver!.requests.length >= 2, 'two account.expiring webhooks');
-    expect(events().map((e) => [e.type, e.data.account_id]).sort()).toEqual(
+    expect(
+      events()
+        .map((e) => [e.type, e.data.account_id])
+        .sort(),
+    ).toEqual(
       [
         ['account.expiring', person.id],
         ['account.expiring', page.id],
@@ -67,7 +71,10 @@ describe('LinkedIn grants', () => {
     const { person, page } = await linkedInAccounts(p);
     await runPass('expiring-grants');
     for (const id of [person.id, page.id]) {
-      expect(await account(id)).toMatchObject({ status: 'needs_reauth', last_error: expect.stringMatching(/expires at .* cannot be renewed: the platform gave no refresh token; reconnect the account/) });
+      expect(await account(id)).toMatchObject({
+        status: 'needs_reauth',
+        last_error: expect.stringMatching(/expires at .* cannot be renewed: the platform gave no refresh token; reconnect the account/),
+      });
     }
     await waitFor(async () => receiver!.requests.length >= 2, 'two account.needs_reauth webhooks');
     expect(new Set(events().map((e) => e.type))).toEqual(new Set(['account.needs_reauth']));
@@ -86,7 +93,11 @@ describe('LinkedIn grants', () => {
     expect(tokenCalls()).toBe(calls + 2);
     await waitFor(async () => receiver!.requests.length >= 2, 'two account.expiring webhooks');
     const end = (await account(person.id)).refresh_expires_at!;
-    expect(events().map((e) => [e.type, e.data.account_id]).sort()).toEqual(
+    expect(
+      events()
+        .map((e) => [e.type, e.data.account_id])
+        .sort(),
+    ).toEqual(
       [
         ['account.expiring', person.id],
         ['account.expiring', page.id],

@@ -7,7 +7,9 @@ const SPECS = resolve(import.meta.dirname, '../../../specs/meta');
 
 /** The parameter names Meta's node spec lists for `POST /{node}/{edge}`. */
 function nodeParams(node: string, edge: string): string[] {
-  const spec = JSON.parse(readFileSync(`${SPECS}/graph-api-specs/${node}.json`, 'utf8')) as { apis: Array<{ method: string; endpoint: string; params?: Array<{ name: string }> }> };
+  const spec = JSON.parse(readFileSync(`${SPECS}/graph-api-specs/${node}.json`, 'utf8')) as {
+    apis: Array<{ method: string; endpoint: string; params?: Array<{ name: string }> }>;
+  };
   const api = spec.apis.find((a) => a.method === 'POST' && a.endpoint === edge);
   if (!api) throw new Error(`${node} has no POST ${edge}`);
   return (api.params ?? []).map((p) => p.name);
@@ -15,14 +17,18 @@ function nodeParams(node: string, edge: string): string[] {
 
 /** The parameter names Meta's Threads Postman collection sends to `POST /{threads-user-id}/threads`. */
 function threadsParams(): string[] {
-  type Item = { item?: Item[]; request?: { method: string; url: { path?: string[]; query?: Array<{ key: string }> }; body?: { urlencoded?: Array<{ key: string }> } } };
+  type Item = {
+    item?: Item[];
+    request?: { method: string; url: { path?: string[]; query?: Array<{ key: string }> }; body?: { urlencoded?: Array<{ key: string }> } };
+  };
   const collection = JSON.parse(readFileSync(`${SPECS}/threads/threads-api.postman_collection.json`, 'utf8')) as Item;
   const names = new Set<string>();
   const walk = (items: Item[]) => {
     for (const it of items) {
       if (it.item) walk(it.item);
       const r = it.request;
-      if (r?.method === 'POST' && (r.url.path ?? []).join('/').endsWith('/threads')) for (const q of [...(r.url.query ?? []), ...(r.body?.urlencoded ?? [])]) names.add(q.key);
+      if (r?.method === 'POST' && (r.url.path ?? []).join('/').endsWith('/threads'))
+        for (const q of [...(r.url.query ?? []), ...(r.body?.urlencoded ?? [])]) names.add(q.key);
     }
   };
   walk(collection.item ?? []);

@@ -3,7 +3,14 @@ import { ManualClock } from '../../../src/shared/index.js';
 import { ConnectorError } from '../../../src/connectors/errors.js';
 import { checkQuota, classifyGraphError, graphTime, pickMatch, pollContainer, splitChain, threadsLength } from '../../../src/connectors/meta-graph/index.js';
 
-const ctx = (over: Partial<Parameters<typeof classifyGraphError>[2]> = {}) => ({ operation: 'POST /{id}/feed', say: (m: string) => m, makes: false, oauth: false, now: 0, ...over });
+const ctx = (over: Partial<Parameters<typeof classifyGraphError>[2]> = {}) => ({
+  operation: 'POST /{id}/feed',
+  say: (m: string) => m,
+  makes: false,
+  oauth: false,
+  now: 0,
+  ...over,
+});
 
 describe("Meta's Graph errors, classified once", () => {
   it.each([
@@ -36,7 +43,9 @@ describe("Meta's Graph errors, classified once", () => {
   });
 
   it('waits as long as X-Business-Use-Case-Usage says access takes to come back', () => {
-    const headers = new Headers({ 'x-business-use-case-usage': JSON.stringify({ '123': [{ type: 'pages', call_count: 100, estimated_time_to_regain_access: 7 }] }) });
+    const headers = new Headers({
+      'x-business-use-case-usage': JSON.stringify({ '123': [{ type: 'pages', call_count: 100, estimated_time_to_regain_access: 7 }] }),
+    });
     const e = classifyGraphError(400, { message: 'Page request limit reached', code: 32 }, ctx({ headers, now: 1_000_000 }));
     expect(e.details.retryAt!.getTime()).toBe(1_000_000 + 7 * 60_000);
   });
@@ -94,7 +103,9 @@ describe('publishing quota, containers, times', () => {
     const done = pollContainer(async () => ({ status_code: ++reads < 3 ? 'IN_PROGRESS' : 'FINISHED' }), 'Instagram', { clock, firstDelayMs: 100 });
     expect(await drive(done)).toBeGreaterThanOrEqual(300); // waited 100, then 200
     expect((await done).state).toBe('FINISHED');
-    const never = pollContainer(async () => ({ id: '9', status_code: 'IN_PROGRESS' }), 'Instagram', { clock, firstDelayMs: 100, maxWaitMs: 250 }).catch((e: ConnectorError) => e);
+    const never = pollContainer(async () => ({ id: '9', status_code: 'IN_PROGRESS' }), 'Instagram', { clock, firstDelayMs: 100, maxWaitMs: 250 }).catch(
+      (e: ConnectorError) => e,
+    );
     await drive(never);
     expect(((await never) as ConnectorError).kind).toBe('retryable');
   });

@@ -38,10 +38,17 @@ describe('Threads through the HTTP API against the Graph sandbox', () => {
 
   it('counts text as Threads does (emoji as UTF-8 bytes) and fits post-wide text to 500', async () => {
     const emoji = '👍🏽'.repeat(62); // 8 bytes each: 496
-    const ok = await (await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['threads'], platform_options: { threads: { content: `${emoji}abcd` } } } })).json();
+    const ok = await (
+      await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['threads'], platform_options: { threads: { content: `${emoji}abcd` } } } })
+    ).json();
     expect(ok.valid).toBe(true);
-    const over = await (await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['threads'], platform_options: { threads: { content: `${emoji}abcde` } } } })).json();
-    expect(over.errors).toContainEqual({ field: 'platform_options.threads.content', message: expect.stringContaining('is 501 characters as Threads counts them') });
+    const over = await (
+      await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['threads'], platform_options: { threads: { content: `${emoji}abcde` } } } })
+    ).json();
+    expect(over.errors).toContainEqual({
+      field: 'platform_options.threads.content',
+      message: expect.stringContaining('is 501 characters as Threads counts them'),
+    });
     const fitted = await (await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['threads'], content: 'word '.repeat(120) } })).json();
     expect(fitted.deliveries[0].adaptations).toContainEqual(expect.objectContaining({ kind: 'text_fitted' }));
   });
@@ -54,7 +61,11 @@ describe('Threads through the HTTP API against the Graph sandbox', () => {
       (await post({ content: 'Both', platform_options: { threads: { media: [{ media_id: photo }, { media_id: video }] } } })).id,
     ];
     const done = await settled(p, ids);
-    for (const d of done) expect(d.deliveries[0], JSON.stringify(d.deliveries[0])).toMatchObject({ status: 'published', url: expect.stringContaining('https://www.threads.net/@talker/post/') });
+    for (const d of done)
+      expect(d.deliveries[0], JSON.stringify(d.deliveries[0])).toMatchObject({
+        status: 'published',
+        url: expect.stringContaining('https://www.threads.net/@talker/post/'),
+      });
     const made = done.map((d) => world().published.get(d.deliveries[0]!.external_id!)!);
     expect(made.map((m) => m.type)).toEqual(['TEXT', 'IMAGE', 'VIDEO', 'CAROUSEL']);
     expect(made[0]!.text).toBe('Hello Threads https://example.com/a');
@@ -72,10 +83,13 @@ describe('Threads through the HTTP API against the Graph sandbox', () => {
     expect(`${first.text.slice(0, -2)} ${reply.text}`).toBe(long);
   });
 
-  it('fails with Threads\' reason when the container ends in ERROR', async () => {
+  it("fails with Threads' reason when the container ends in ERROR", async () => {
     const { id } = await post({ content: 'bad clip', media_url: `${files.url}/broken.mp4` });
     const [done] = await settled(p, [id]);
-    expect(done!.deliveries[0]).toMatchObject({ status: 'failed', last_error: { kind: 'rejected', message: expect.stringMatching(/container ERROR.*UNKNOWN/) } });
+    expect(done!.deliveries[0]).toMatchObject({
+      status: 'failed',
+      last_error: { kind: 'rejected', message: expect.stringMatching(/container ERROR.*UNKNOWN/) },
+    });
   });
 
   it('adopts a chain part whose publish answer was lost, and finishes the chain without a second copy', async () => {

@@ -7,7 +7,11 @@ describe('a Threads token left to expire', () => {
   let p: TestPinion;
   beforeAll(async () => {
     // Long-lived tokens of 2 s: too young to renew until 1 s old, and no post uses it before it runs out.
-    p = await startTestPinion({ worker: true, sandboxes: metaSandboxes({ longLivedSeconds: 2, refreshMinAgeSeconds: 1 }), config: { scheduler: FAST_SCHEDULER, platforms: fastPlatforms() } });
+    p = await startTestPinion({
+      worker: true,
+      sandboxes: metaSandboxes({ longLivedSeconds: 2, refreshMinAgeSeconds: 1 }),
+      config: { scheduler: FAST_SCHEDULER, platforms: fastPlatforms() },
+    });
     await connectWithUsername(p, 'threads', 'sleepy');
   });
   afterAll(async () => p?.close());
@@ -17,7 +21,10 @@ describe('a Threads token left to expire', () => {
     const res = await p.api('POST', '/api/v1/posts', { body: { platforms: ['threads'], content: 'anyone there?' } });
     expect(res.status).toBe(201);
     const [done] = await settled(p, [((await res.json()) as { id: string }).id]);
-    expect(done!.deliveries[0]).toMatchObject({ status: 'failed', last_error: { kind: 'auth_revoked', message: expect.stringContaining('Session has expired') } });
+    expect(done!.deliveries[0]).toMatchObject({
+      status: 'failed',
+      last_error: { kind: 'auth_revoked', message: expect.stringContaining('Session has expired') },
+    });
     expect((await accounts(p)).find((a) => a.username === 'sleepy')!.status).toBe('needs_reauth');
   });
 });

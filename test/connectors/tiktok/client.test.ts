@@ -15,16 +15,28 @@ describe('the TikTok client', () => {
   });
   async function start(options: TikTokSandboxOptions = {}) {
     server = await startTikTokSandbox({ processingMs: 50, ...options });
-    const client = new TikTokClient({ apiBaseUrl: server.url, authorizeUrl: `${server.url}/v2/auth/authorize/`, clientKey: 'pinion-sandbox', clientSecret: 'pinion-sandbox-secret', timeoutMs: 3000 });
+    const client = new TikTokClient({
+      apiBaseUrl: server.url,
+      authorizeUrl: `${server.url}/v2/auth/authorize/`,
+      clientKey: 'pinion-sandbox',
+      clientSecret: 'pinion-sandbox-secret',
+      timeoutMs: 3000,
+    });
     const user = server.sandbox.createUser({ username: 'maker' });
     const tokens = server.sandbox.issueTokens(user.openId, ALL);
     return { client, user, tokens };
   }
-  const rejection = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ConnectorError);
+  const rejection = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as ConnectorError,
+    );
 
   it('sends the hex SHA-256 of the verifier as code_challenge, with the client key and comma-separated scopes', async () => {
     const { client } = await start();
-    const url = new URL(client.authorizeUrl({ redirectUri: 'https://pinion.example/cb', state: 'st', codeChallenge: 'base64url-challenge', codeVerifier: 'abc' }));
+    const url = new URL(
+      client.authorizeUrl({ redirectUri: 'https://pinion.example/cb', state: 'st', codeChallenge: 'base64url-challenge', codeVerifier: 'abc' }),
+    );
     expect(Object.fromEntries(url.searchParams)).toEqual({
       client_key: 'pinion-sandbox',
       scope: 'user.info.basic,video.publish,video.upload',
@@ -42,7 +54,13 @@ describe('the TikTok client', () => {
     const limited = await rejection(client.creatorInfo(tokens.access_token));
     expect(limited).toMatchObject({ kind: 'rate_limited', details: { status: 200 } });
     expect(limited!.details.retryAt!.getTime()).toBeGreaterThan(Date.now() + 50_000);
-    const capped = await rejection(client.initVideo(tokens.access_token, { post_info: { privacy_level: 'SELF_ONLY' }, source_info: { source: 'FILE_UPLOAD', video_size: 10, chunk_size: 10, total_chunk_count: 1 } }, false));
+    const capped = await rejection(
+      client.initVideo(
+        tokens.access_token,
+        { post_info: { privacy_level: 'SELF_ONLY' }, source_info: { source: 'FILE_UPLOAD', video_size: 10, chunk_size: 10, total_chunk_count: 1 } },
+        false,
+      ),
+    );
     expect(capped).toMatchObject({ kind: 'rate_limited', message: expect.stringContaining('spam_risk_too_many_posts') });
     expect(capped!.details.retryAt!.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
     expect(await rejection(client.creatorInfo('act.unknown'))).toMatchObject({ kind: 'auth_expired' });
@@ -62,12 +80,26 @@ describe('the TikTok client', () => {
     const { client, tokens } = await start();
     const publisher = tiktokPublisher(client, { pollMs: 20 });
     const withToken = <T>(call: (t: string) => Promise<T>) => call(tokens.access_token);
-    const payload: TikTokPayload = { kind: 'video', mode: 'direct', username: 'maker', post_info: { privacy_level: 'PUBLIC_TO_EVERYONE' }, video: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/v.mp4' } };
+    const payload: TikTokPayload = {
+      kind: 'video',
+      mode: 'direct',
+      username: 'maker',
+      post_info: { privacy_level: 'PUBLIC_TO_EVERYONE' },
+      video: { source: 'PULL_FROM_URL', video_url: 'https://media.example.com/v.mp4' },
+    };
     const since = Date.now();
-    expect(await publisher.findPublished({ payload, since, exclude: new Set(), withToken, progress: { sending: { since, source: 'FILE_UPLOAD' } } })).toBeNull();
-    expect(await rejection(publisher.findPublished({ payload, since, exclude: new Set(), withToken, progress: { sending: { since, source: 'PULL_FROM_URL' } } }))).toMatchObject({ kind: 'unknown_outcome' });
+    expect(
+      await publisher.findPublished({ payload, since, exclude: new Set(), withToken, progress: { sending: { since, source: 'FILE_UPLOAD' } } }),
+    ).toBeNull();
+    expect(
+      await rejection(publisher.findPublished({ payload, since, exclude: new Set(), withToken, progress: { sending: { since, source: 'PULL_FROM_URL' } } })),
+    ).toMatchObject({ kind: 'unknown_outcome' });
 
-    const { publish_id, upload_url } = await client.initVideo(tokens.access_token, { post_info: { privacy_level: 'PUBLIC_TO_EVERYONE' }, source_info: { source: 'FILE_UPLOAD', video_size: 24, chunk_size: 24, total_chunk_count: 1 } }, false);
+    const { publish_id, upload_url } = await client.initVideo(
+      tokens.access_token,
+      { post_info: { privacy_level: 'PUBLIC_TO_EVERYONE' }, source_info: { source: 'FILE_UPLOAD', video_size: 24, chunk_size: 24, total_chunk_count: 1 } },
+      false,
+    );
     const progress = { publish: { id: publish_id } };
     expect(await publisher.findPublished({ payload, since, exclude: new Set(), withToken, progress })).toBeNull(); // bytes not in yet
     const ftyp = Buffer.alloc(24);
@@ -85,10 +117,18 @@ describe('the TikTok client', () => {
     const clock = { now: () => Date.now() + later, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))) };
     const publisher = tiktokPublisher(client, { clock, pollMs: 20 });
     const bytes = mp4();
-    const payload: TikTokPayload = { kind: 'video', mode: 'direct', username: 'maker', post_info: { privacy_level: 'SELF_ONLY', disable_comment: true }, video: { source: 'FILE_UPLOAD', media: 'pinion-media:med_1' } };
+    const payload: TikTokPayload = {
+      kind: 'video',
+      mode: 'direct',
+      username: 'maker',
+      post_info: { privacy_level: 'SELF_ONLY', disable_comment: true },
+      video: { source: 'FILE_UPLOAD', media: 'pinion-media:med_1' },
+    };
     const plan = chunkPlan(bytes.length);
     const first = await client.initVideo(tokens.access_token, { post_info: payload.post_info, source_info: { source: 'FILE_UPLOAD', ...plan } }, false);
-    let progress: TikTokProgress = { publish: { id: first.publish_id, upload: { ...plan, url: first.upload_url!, mime: 'video/mp4', issuedAt: Date.now(), done: 0 } } };
+    let progress: TikTokProgress = {
+      publish: { id: first.publish_id, upload: { ...plan, url: first.upload_url!, mime: 'video/mp4', issuedAt: Date.now(), done: 0 } },
+    };
     let spent = 0;
     const published = await publisher.publish({
       payload,

@@ -27,7 +27,11 @@ describe('publishing to TikTok through the API', () => {
     const { user, sandbox } = await tiktokAccount(p);
     const bytes = mp4({ bytes: 16 * MB });
     const video = await uploadVideo(p, bytes);
-    const { status, json } = await schedule({ content: 'Behind the scenes #making', media_id: video.id, platform_options: { tiktok: { privacy_level: 'PUBLIC_TO_EVERYONE', allow_comment: true } } });
+    const { status, json } = await schedule({
+      content: 'Behind the scenes #making',
+      media_id: video.id,
+      platform_options: { tiktok: { privacy_level: 'PUBLIC_TO_EVERYONE', allow_comment: true } },
+    });
     expect(status).toBe(201);
     expect(json.deliveries[0].payload).toMatchObject({ kind: 'video', mode: 'direct', video: { source: 'FILE_UPLOAD', media: `pinion-media:${video.id}` } });
     const [done] = await settled(p, [json.id]);
@@ -52,7 +56,9 @@ describe('publishing to TikTok through the API', () => {
     server = await startMediaServer({ '/a.jpg': { type: 'image/jpeg', bytes: image }, '/b.jpg': { type: 'image/jpeg', bytes: image } });
     const { status, json } = await schedule({
       content: 'Three looks for spring',
-      platform_options: { tiktok: { photo_mode: true, photo_images: [`${server.url}/a.jpg`, `${server.url}/b.jpg`], title: 'Spring', privacy_level: 'FOLLOWER_OF_CREATOR' } },
+      platform_options: {
+        tiktok: { photo_mode: true, photo_images: [`${server.url}/a.jpg`, `${server.url}/b.jpg`], title: 'Spring', privacy_level: 'FOLLOWER_OF_CREATOR' },
+      },
     });
     expect(status).toBe(201);
     const [done] = await settled(p, [json.id]);
@@ -76,7 +82,10 @@ describe('publishing to TikTok through the API', () => {
     const done = await settled(p, [uploaded.json.id, pulled.json.id]);
     expect(done.map((d) => d.status)).toEqual(['published', 'published']);
     const posts = sandbox.state.postsOf(user.openId);
-    expect(posts.map((x) => [x.title, x.bytes]).sort()).toEqual([['pulled', bytes.length], ['uploaded', bytes.length]]);
+    expect(posts.map((x) => [x.title, x.bytes]).sort()).toEqual([
+      ['pulled', bytes.length],
+      ['uploaded', bytes.length],
+    ]);
     const sources = [...sandbox.state.publishes.values()].map((x) => x.source).sort();
     expect(sources).toEqual(['FILE_UPLOAD', 'PULL_FROM_URL']);
     // Fetched once by Pinion (upload) and once by TikTok (pull).
@@ -157,7 +166,11 @@ describe('publishing to TikTok through the API', () => {
       const x = await getPost(p!, json.id);
       return x.deliveries[0]!.last_error ? x : undefined;
     }, 'the daily cap to be hit');
-    expect(post.deliveries[0]).toMatchObject({ status: 'scheduled', attempts: 0, last_error: { kind: 'rate_limited', message: expect.stringContaining('spam_risk_too_many_posts') } });
+    expect(post.deliveries[0]).toMatchObject({
+      status: 'scheduled',
+      attempts: 0,
+      last_error: { kind: 'rate_limited', message: expect.stringContaining('spam_risk_too_many_posts') },
+    });
     await new Promise((r) => setTimeout(r, 800));
     expect(sandbox.stats().users[user.openId]!.operations['POST /v2/post/publish/video/init/']).toBe(1);
     expect(sandbox.state.postsOf(user.openId)).toHaveLength(0);

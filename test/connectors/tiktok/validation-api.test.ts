@@ -14,7 +14,11 @@ describe('TikTok posts are checked against what the creator may post, at validat
   beforeAll(async () => {
     p = await startTikTokPinion();
     // A creator whose account offers only friends and private, with duets off, and 60-second videos.
-    const made = await tiktokAccount(p, 'quiet', { privacyLevelOptions: ['MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'], duetDisabled: true, maxVideoPostDurationSec: 60 });
+    const made = await tiktokAccount(p, 'quiet', {
+      privacyLevelOptions: ['MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'],
+      duetDisabled: true,
+      maxVideoPostDurationSec: 60,
+    });
     sandbox = made.sandbox;
     openId = made.user.openId;
     video = await uploadVideo(p, mp4({ durationMs: 20_000 }));
@@ -32,7 +36,10 @@ describe('TikTok posts are checked against what the creator may post, at validat
     const { status, type, json } = await post({ content: 'hi', media_id: video.id, platform_options: { tiktok: { privacy_level: 'PUBLIC_TO_EVERYONE' } } });
     expect(status).toBe(422);
     expect(type).toContain('application/problem+json');
-    expect(json.errors).toContainEqual({ field: 'platform_options.tiktok.privacy_level', message: expect.stringMatching(/PUBLIC_TO_EVERYONE is not offered by @quiet.*MUTUAL_FOLLOW_FRIENDS, SELF_ONLY/) });
+    expect(json.errors).toContainEqual({
+      field: 'platform_options.tiktok.privacy_level',
+      message: expect.stringMatching(/PUBLIC_TO_EVERYONE is not offered by @quiet.*MUTUAL_FOLLOW_FRIENDS, SELF_ONLY/),
+    });
     expect(await storedPosts()).toBe(0);
     expect(initCalls()).toBe(0);
   });
@@ -72,7 +79,12 @@ describe('TikTok posts are checked against what the creator may post, at validat
 
   it('fits a post-wide caption to 2,200 characters as an adaptation, and refuses it when the post is strict', async () => {
     const content = `${'A sentence that goes on. '.repeat(100)}#tiktok`;
-    const ok = await post({ content, media_id: video.id, scheduled_at: new Date(Date.now() + 3_600_000).toISOString(), platform_options: { tiktok: { privacy_level: 'SELF_ONLY' } } });
+    const ok = await post({
+      content,
+      media_id: video.id,
+      scheduled_at: new Date(Date.now() + 3_600_000).toISOString(),
+      platform_options: { tiktok: { privacy_level: 'SELF_ONLY' } },
+    });
     expect(ok.status).toBe(201);
     expect(ok.json.warnings).toContainEqual({ field: 'content', message: expect.stringContaining("of TikTok's 2200 characters") });
     const strict = await post({ content, strict: true, media_id: video.id, platform_options: { tiktok: { privacy_level: 'SELF_ONLY' } } });
@@ -82,7 +94,10 @@ describe('TikTok posts are checked against what the creator may post, at validat
 
   it('asks TikTok for creator info once for several validations in a row (kept briefly)', async () => {
     const before = sandbox.stats().users[openId]!.operations['POST /v2/post/publish/creator_info/query/'] ?? 0;
-    for (let i = 0; i < 3; i++) await p.api('POST', '/api/v1/posts:validate', { body: { platforms: ['tiktok'], media_id: video.id, platform_options: { tiktok: { privacy_level: 'SELF_ONLY' } } } });
+    for (let i = 0; i < 3; i++)
+      await p.api('POST', '/api/v1/posts:validate', {
+        body: { platforms: ['tiktok'], media_id: video.id, platform_options: { tiktok: { privacy_level: 'SELF_ONLY' } } },
+      });
     expect(sandbox.stats().users[openId]!.operations['POST /v2/post/publish/creator_info/query/'] ?? 0).toBe(before);
   });
 });

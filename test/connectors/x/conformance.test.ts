@@ -23,7 +23,11 @@ describe("Pinion's X traffic conforms to the official X API v2 spec", () => {
     api = await loadXValidator();
     globalThis.fetch = recordingFetch(log, original);
     images = await startImageServer();
-    p = await startTestPinion({ worker: true, sandboxes: { x: { mediaProcessingMs: 100, faults: { dropAfterCommitRate: 1, only: ['POST /2/tweets'], seed: 1 } } }, config: { scheduler: FAST_SCHEDULER, platforms: fastX() } });
+    p = await startTestPinion({
+      worker: true,
+      sandboxes: { x: { mediaProcessingMs: 100, faults: { dropAfterCommitRate: 1, only: ['POST /2/tweets'], seed: 1 } } },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastX() },
+    });
   });
   afterAll(async () => {
     globalThis.fetch = original;
@@ -57,7 +61,15 @@ describe("Pinion's X traffic conforms to the official X API v2 spec", () => {
     const results = x.map((e) => checkExchange(api, e, { prefix }));
     expect(results.flatMap((r) => r.findings)).toEqual([]);
     const operations = new Set(results.map((r) => r.operationId));
-    for (const op of ['getUsersMe', 'createPosts', 'getUsersPosts', 'initializeMediaUpload', 'appendMediaUpload', 'finalizeMediaUpload', 'createMediaMetadata']) {
+    for (const op of [
+      'getUsersMe',
+      'createPosts',
+      'getUsersPosts',
+      'initializeMediaUpload',
+      'appendMediaUpload',
+      'finalizeMediaUpload',
+      'createMediaMetadata',
+    ]) {
       expect(operations, op).toContain(op);
     }
   });

@@ -11,7 +11,12 @@ describe.each(DIALECTS)('X end to end through the API on %s', (dialect) => {
   let images: Awaited<ReturnType<typeof startImageServer>>;
   let x: XSandbox;
   const start = async (options: { sandbox?: Record<string, unknown>; budget?: { limit: number; windowSeconds: number; perDay: number } } = {}) => {
-    p = await startTestPinion({ dialect, worker: true, sandboxes: { x: { mediaProcessingMs: 100, ...options.sandbox } }, config: { scheduler: FAST_SCHEDULER, platforms: fastX(options.budget) } });
+    p = await startTestPinion({
+      dialect,
+      worker: true,
+      sandboxes: { x: { mediaProcessingMs: 100, ...options.sandbox } },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastX(options.budget) },
+    });
     x = p.sandboxes.get('x') as XSandbox;
   };
   const post = async (body: Record<string, unknown>): Promise<PostJson> => {
@@ -54,7 +59,14 @@ describe.each(DIALECTS)('X end to end through the API on %s', (dialect) => {
     const withImages = await post({
       content: 'Two aprons',
       platforms: ['x'],
-      platform_options: { x: { images: [{ media_url: `${images.url}/good.jpg`, alt_text: 'Blue apron' }, { media_url: `${images.url}/good.png`, alt_text: 'Red apron' }] } },
+      platform_options: {
+        x: {
+          images: [
+            { media_url: `${images.url}/good.jpg`, alt_text: 'Blue apron' },
+            { media_url: `${images.url}/good.png`, alt_text: 'Red apron' },
+          ],
+        },
+      },
     });
     const withVideo = await post({ content: 'Watch it being dyed', platforms: ['x'], media_id: video.id });
     const long = Array.from({ length: 12 }, (_, i) => `Step ${i + 1} of dyeing linen with indigo takes patience and cold water.`).join(' ');
@@ -68,7 +80,9 @@ describe.each(DIALECTS)('X end to end through the API on %s', (dialect) => {
     expect(imageTweet.mediaIds.map((id) => x.state.media.get(id)!.altText)).toEqual(['Blue apron', 'Red apron']);
     expect(x.state.media.get(byText('Watch it').mediaIds[0]!)!.kind).toBe('video');
 
-    const parts = tweets().filter((t) => t.text.startsWith('Step') || /\d+\/\d+$/.test(t.text)).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const parts = tweets()
+      .filter((t) => t.text.startsWith('Step') || /\d+\/\d+$/.test(t.text))
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     expect(parts.length).toBeGreaterThan(1);
     expect(parts[0]!.inReplyToTweetId).toBeNull();
     for (let i = 1; i < parts.length; i++) expect(parts[i]!.inReplyToTweetId).toBe(parts[i - 1]!.id);
@@ -79,7 +93,11 @@ describe.each(DIALECTS)('X end to end through the API on %s', (dialect) => {
     await start({ sandbox: { faults: { dropAfterCommitRate: 1, only: ['POST /2/tweets'], seed: 3 } } });
     await connectX(p, 'shop');
     const posts = await Promise.all(Array.from({ length: 4 }, (_, i) => post({ content: `Lost answer ${i}`, platforms: ['x'] })));
-    const thread = await post({ content: Array.from({ length: 8 }, (_, i) => `Part ${i} is a sentence long enough to need a thread of several parts.`).join(' '), platforms: ['x'], platform_options: { x: { thread: true } } });
+    const thread = await post({
+      content: Array.from({ length: 8 }, (_, i) => `Part ${i} is a sentence long enough to need a thread of several parts.`).join(' '),
+      platforms: ['x'],
+      platform_options: { x: { thread: true } },
+    });
     const done = await settled(p, [...posts.map((q) => q.id), thread.id], 40_000);
     expect(done.map((d) => d.status)).toEqual(['published', 'published', 'published', 'published', 'published']);
     expect(done.every((d) => d.deliveries[0]!.adopted)).toBe(true);
@@ -93,7 +111,11 @@ describe.each(DIALECTS)('X end to end through the API on %s', (dialect) => {
     await start({ sandbox: { rateLimits: { 'POST /2/tweets': { user: { limit: 3, windowSeconds: 1 } } } }, budget: { limit: 2, windowSeconds: 1, perDay: 0 } });
     await connectX(p, 'shop');
     const posts = await Promise.all(Array.from({ length: 6 }, (_, i) => post({ content: `Budgeted ${i}`, platforms: ['x'] })));
-    const done = await settled(p, posts.map((q) => q.id), 30_000);
+    const done = await settled(
+      p,
+      posts.map((q) => q.id),
+      30_000,
+    );
     expect(done.every((d) => d.status === 'published')).toBe(true);
     expect(x.stats().operations['POST /2/tweets']).toBe(6);
     expect(done.every((d) => d.deliveries[0]!.last_error === null)).toBe(true);

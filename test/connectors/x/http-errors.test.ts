@@ -11,10 +11,20 @@ describe('X HTTP failures are classified once, by kind', () => {
     server = await startServer((req, res) => {
       switch (req.path) {
         case '/2/limited':
-          return send(res, 429, { errors: [{ code: 88, message: 'Rate limit exceeded' }] }, { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) });
+          return send(
+            res,
+            429,
+            { errors: [{ code: 88, message: 'Rate limit exceeded' }] },
+            { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) },
+          );
         case '/2/tweets':
           if (req.body.includes('duplicate')) {
-            return send(res, 403, { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 }, { 'content-type': 'application/problem+json' });
+            return send(
+              res,
+              403,
+              { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 },
+              { 'content-type': 'application/problem+json' },
+            );
           }
           if (req.body.includes('drop')) return res.socket?.destroy();
           if (req.body.includes('gateway')) return send(res, 504, { title: 'Gateway Timeout', detail: 'upstream', type: 'about:blank' });
@@ -31,13 +41,28 @@ describe('X HTTP failures are classified once, by kind', () => {
         case '/2/users/1/tweets':
           return res.socket?.destroy();
         case '/2/tweets/9':
-          return send(res, 404, { errors: [{ detail: 'Could not find tweet with id: [9].', title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found' }], title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found' });
+          return send(res, 404, {
+            errors: [{ detail: 'Could not find tweet with id: [9].', title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found' }],
+            title: 'Not Found Error',
+            type: 'https://api.x.com/2/problems/resource-not-found',
+          });
         case '/2/media/upload/initialize':
           return send(res, 500, { title: 'Internal Error', detail: 'boom', type: 'https://api.x.com/2/problems/internal-error' });
         case '/2/forbidden-app':
-          return send(res, 403, { title: 'Client Forbidden', detail: 'This request must be made using an approved developer account that is enrolled in the requested endpoint.', type: 'https://api.x.com/2/problems/client-forbidden', reason: 'client-not-enrolled' }, { 'content-type': 'application/problem+json' });
+          return send(
+            res,
+            403,
+            {
+              title: 'Client Forbidden',
+              detail: 'This request must be made using an approved developer account that is enrolled in the requested endpoint.',
+              type: 'https://api.x.com/2/problems/client-forbidden',
+              reason: 'client-not-enrolled',
+            },
+            { 'content-type': 'application/problem+json' },
+          );
         case '/2/oauth2/token':
-          if (req.body.includes('grant_type=refresh_token')) return send(res, 400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
+          if (req.body.includes('grant_type=refresh_token'))
+            return send(res, 400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
           return send(res, 401, { error: 'invalid_client', error_description: 'Missing valid authorization header' });
         default:
           return send(res, 200, { data: { ok: true } });
@@ -109,7 +134,10 @@ describe('X HTTP failures are classified once, by kind', () => {
   });
 
   it('the token endpoint: invalid_client is misconfigured, other refusals rejected', async () => {
-    const form = (f: Record<string, string>) => callX({ apiBaseUrl: server.url }, { method: 'POST', path: '/2/oauth2/token', auth: { basic: ['id', 'secret'] }, form: f }).catch((e: ConnectorError) => e);
+    const form = (f: Record<string, string>) =>
+      callX({ apiBaseUrl: server.url }, { method: 'POST', path: '/2/oauth2/token', auth: { basic: ['id', 'secret'] }, form: f }).catch(
+        (e: ConnectorError) => e,
+      );
     expect(((await form({ grant_type: 'authorization_code', code: 'c' })) as ConnectorError).kind).toBe('misconfigured');
     expect(((await form({ grant_type: 'refresh_token', refresh_token: 'r' })) as ConnectorError).kind).toBe('rejected');
   });

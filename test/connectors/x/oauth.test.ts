@@ -27,16 +27,31 @@ describe('X OAuth 2.0 with PKCE (confidential client)', () => {
           if (!challenge || challenge !== b64url(createHash('sha256').update(verifier).digest()) || form.get('redirect_uri') !== 'https://pinion.example/cb') {
             return send(res, 400, { error: 'invalid_request', error_description: 'Value passed for the authorization code was invalid.' });
           }
-          return send(res, 200, { token_type: 'bearer', expires_in: 7200, access_token: 'access-1', scope: 'tweet.read tweet.write users.read media.write offline.access', refresh_token: liveRefresh });
+          return send(res, 200, {
+            token_type: 'bearer',
+            expires_in: 7200,
+            access_token: 'access-1',
+            scope: 'tweet.read tweet.write users.read media.write offline.access',
+            refresh_token: liveRefresh,
+          });
         }
         if (form.get('grant_type') === 'refresh_token') {
-          if (form.get('refresh_token') !== liveRefresh) return send(res, 400, { error: 'invalid_grant', error_description: 'Value passed for the token was invalid.' });
+          if (form.get('refresh_token') !== liveRefresh)
+            return send(res, 400, { error: 'invalid_grant', error_description: 'Value passed for the token was invalid.' });
           liveRefresh = `refresh-${Number(liveRefresh.split('-')[1]) + 1}`;
-          return send(res, 200, { token_type: 'bearer', expires_in: 7200, access_token: 'access-2', scope: 'tweet.read tweet.write users.read media.write offline.access', refresh_token: liveRefresh });
+          return send(res, 200, {
+            token_type: 'bearer',
+            expires_in: 7200,
+            access_token: 'access-2',
+            scope: 'tweet.read tweet.write users.read media.write offline.access',
+            refresh_token: liveRefresh,
+          });
         }
       }
       if (req.path === '/2/users/me' && req.headers.authorization === 'Bearer access-1') {
-        return send(res, 200, { data: { id: '2244994945', name: 'Pinion Shop', username: 'pinion_shop', profile_image_url: 'https://pbs.twimg.com/p.jpg', verified_type: 'none' } });
+        return send(res, 200, {
+          data: { id: '2244994945', name: 'Pinion Shop', username: 'pinion_shop', profile_image_url: 'https://pbs.twimg.com/p.jpg', verified_type: 'none' },
+        });
       }
       send(res, 404, { title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found', detail: req.path });
     });
@@ -73,10 +88,21 @@ describe('X OAuth 2.0 with PKCE (confidential client)', () => {
     challenges.set('code-1', b64url(createHash('sha256').update(verifier).digest()));
     const before = Date.now();
     const tokens = await flow.exchangeCode({ code: 'code-1', redirectUri: 'https://pinion.example/cb', codeVerifier: verifier });
-    expect(tokens).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1', scopes: ['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access'], refreshExpiresAt: null });
+    expect(tokens).toMatchObject({
+      accessToken: 'access-1',
+      refreshToken: 'refresh-1',
+      scopes: ['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access'],
+      refreshExpiresAt: null,
+    });
     expect(tokens.accessExpiresAt!.getTime()).toBeGreaterThanOrEqual(before + 7200_000);
 
-    await expect(flow.identify('access-1')).resolves.toEqual({ externalId: '2244994945', username: 'pinion_shop', displayName: 'Pinion Shop', avatarUrl: 'https://pbs.twimg.com/p.jpg', accountType: 'none' });
+    await expect(flow.identify('access-1')).resolves.toEqual({
+      externalId: '2244994945',
+      username: 'pinion_shop',
+      displayName: 'Pinion Shop',
+      avatarUrl: 'https://pbs.twimg.com/p.jpg',
+      accountType: 'none',
+    });
 
     const refreshed = await flow.refresh('refresh-1');
     expect(refreshed.refreshToken).toBe('refresh-2');
@@ -91,14 +117,20 @@ describe('X OAuth 2.0 with PKCE (confidential client)', () => {
 
   it('a wrong verifier is refused, not accepted', async () => {
     challenges.set('code-2', b64url(createHash('sha256').update('the-right-one').digest()));
-    const e = await xConnector.oauth(config()).exchangeCode({ code: 'code-2', redirectUri: 'https://pinion.example/cb', codeVerifier: 'another' }).catch((err: ConnectorError) => err);
+    const e = await xConnector
+      .oauth(config())
+      .exchangeCode({ code: 'code-2', redirectUri: 'https://pinion.example/cb', codeVerifier: 'another' })
+      .catch((err: ConnectorError) => err);
     expect(e).toMatchObject({ kind: 'rejected' });
   });
 
   it('a refused client secret is a misconfiguration, never a revoked account', async () => {
     clientSecret = 'rotated-by-the-operator';
     try {
-      const e = await xConnector.oauth(config()).refresh(liveRefresh).catch((err: ConnectorError) => err);
+      const e = await xConnector
+        .oauth(config())
+        .refresh(liveRefresh)
+        .catch((err: ConnectorError) => err);
       expect(e).toBeInstanceOf(ConnectorError);
       expect((e as ConnectorError).kind).toBe('misconfigured');
       expect((e as ConnectorError).retryable).toBe(false);

@@ -11,7 +11,13 @@ const ctx = {
   withToken: () => Promise.reject(new Error('planning X makes no calls')),
   writes: { take: () => Promise.reject(new Error('planning X makes no writes')), hold: async () => {} },
   db: undefined as never,
-  config: { apiBaseUrl: 'https://api.x.com', authorizeUrl: 'https://x.com/i/oauth2/authorize', timeoutMs: 30_000, writeBudget: { limit: 300, windowSeconds: 10800, perDay: 0 }, outcomeWindowSeconds: 120 },
+  config: {
+    apiBaseUrl: 'https://api.x.com',
+    authorizeUrl: 'https://x.com/i/oauth2/authorize',
+    timeoutMs: 30_000,
+    writeBudget: { limit: 300, windowSeconds: 10800, perDay: 0 },
+    outcomeWindowSeconds: 120,
+  },
 } satisfies AccountContext;
 
 const stored: Record<string, MediaInfo> = {
@@ -56,7 +62,9 @@ describe('fitting a text to 280 weighted characters', () => {
     const text = p.payload.parts[0]!.text;
     expect(text).toBe(`${sentence(150)} ${sentence(100, 'b')} …`);
     expect(count(text)).toBeLessThanOrEqual(280);
-    expect(p.adaptations).toEqual([expect.objectContaining({ kind: 'text_fitted', field: 'content', message: expect.stringContaining('last whole sentence') })]);
+    expect(p.adaptations).toEqual([
+      expect.objectContaining({ kind: 'text_fitted', field: 'content', message: expect.stringContaining('last whole sentence') }),
+    ]);
     expect(p.errors).toEqual([]);
   });
 
@@ -173,7 +181,11 @@ describe('threads', () => {
     expect(parts[1]!.media).toBeUndefined();
     expect(p.adaptations).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'split_into_thread', field: 'platform_options.x.content', message: expect.stringContaining(`thread of ${parts.length} posts`) }),
+        expect.objectContaining({
+          kind: 'split_into_thread',
+          field: 'platform_options.x.content',
+          message: expect.stringContaining(`thread of ${parts.length} posts`),
+        }),
         expect.objectContaining({ kind: 'link_placed' }),
       ]),
     );
@@ -198,7 +210,14 @@ describe('media', () => {
     const p = await plan({
       content: 'Four',
       mediaUrl: 'https://cdn.example/1.jpg',
-      options: { alt_text: 'one', images: [{ media_id: 'med_jpg', alt_text: 'two' }, { media_url: 'https://cdn.example/3.png', alt_text: 'three' }, { media_url: 'https://cdn.example/4.webp' }] },
+      options: {
+        alt_text: 'one',
+        images: [
+          { media_id: 'med_jpg', alt_text: 'two' },
+          { media_url: 'https://cdn.example/3.png', alt_text: 'three' },
+          { media_url: 'https://cdn.example/4.webp' },
+        ],
+      },
     });
     expect(p.errors).toEqual([]);
     expect(p.payload.parts[0]!.media).toEqual([
@@ -225,14 +244,20 @@ describe('media', () => {
   });
 
   it('checks stored media against X limits: image size, video length, GIFs alone', async () => {
-    expect((await plan({ content: 'Big', mediaId: 'med_big', options: { alt_text: 'x' } })).errors).toEqual([{ field: 'media_id', message: expect.stringContaining('up to 5 MB') }]);
+    expect((await plan({ content: 'Big', mediaId: 'med_big', options: { alt_text: 'x' } })).errors).toEqual([
+      { field: 'media_id', message: expect.stringContaining('up to 5 MB') },
+    ]);
     expect((await plan({ content: 'Long', mediaId: 'med_long' })).errors).toEqual([{ field: 'media_id', message: expect.stringContaining('0.5 to 140 s') }]);
     const gifs = await plan({ content: 'Gif', mediaId: 'med_gif', options: { alt_text: 'x', images: [{ media_id: 'med_jpg', alt_text: 'y' }] } });
     expect(gifs.errors).toEqual([{ field: 'media_id', message: expect.stringContaining('is a GIF') }]);
   });
 
   it('names unknown media, bad URLs and ambiguous images by their field', async () => {
-    const p = await plan({ content: 'x', mediaId: 'med_nope', options: { images: [{ media_url: 'ftp://x/y.jpg' }, { media_url: 'https://a/b.jpg', media_id: 'med_jpg' }] } });
+    const p = await plan({
+      content: 'x',
+      mediaId: 'med_nope',
+      options: { images: [{ media_url: 'ftp://x/y.jpg' }, { media_url: 'https://a/b.jpg', media_id: 'med_jpg' }] },
+    });
     expect(p.errors).toEqual([
       { field: 'media_id', message: 'no media med_nope in this workspace' },
       { field: 'platform_options.x.images.0.media_url', message: 'must be an http(s) URL' },

@@ -43,7 +43,11 @@ describe('publishing to X', () => {
     return { state, input };
   }
 
-  const thread = (texts: string[], extra: Partial<XPayload> = {}): XPayload => ({ user: { id: USER, username: 'pinion_shop' }, parts: texts.map((text) => ({ text })), ...extra });
+  const thread = (texts: string[], extra: Partial<XPayload> = {}): XPayload => ({
+    user: { id: USER, username: 'pinion_shop' },
+    parts: texts.map((text) => ({ text })),
+    ...extra,
+  });
 
   it('posts a thread in order, each part replying to the one before, spending a slot per extra part', async () => {
     const publisher = xPublisher(client, { pollMs: 1 });
@@ -63,7 +67,18 @@ describe('publishing to X', () => {
     const publisher = xPublisher(client, { pollMs: 1 });
     const video = Buffer.alloc(9 * 1024 * 1024, 1);
     const d = delivery(
-      { user: { id: USER, username: 'pinion_shop' }, parts: [{ text: 'look', media: [{ kind: 'image', source: 'https://cdn.example.com/a.png', alt_text: 'An apron' }, { kind: 'image', source: 'pinion-media:med_1' }] }] },
+      {
+        user: { id: USER, username: 'pinion_shop' },
+        parts: [
+          {
+            text: 'look',
+            media: [
+              { kind: 'image', source: 'https://cdn.example.com/a.png', alt_text: 'An apron' },
+              { kind: 'image', source: 'pinion-media:med_1' },
+            ],
+          },
+        ],
+      },
       { med_1: { bytes: Buffer.from('jpeg'), mime: 'image/jpeg' } },
     );
     await publisher.publish(d.input());
@@ -73,7 +88,10 @@ describe('publishing to X', () => {
     expect(x.media.get(ids[1]!)).toMatchObject({ segments: 1, category: 'tweet_image' });
     expect(x.media.get(ids[1]!)!.alt).toBeUndefined();
 
-    const v = delivery({ user: { id: USER, username: 'u' }, parts: [{ text: 'clip', media: [{ kind: 'video', source: 'pinion-media:med_v' }] }] }, { med_v: { bytes: video, mime: 'video/mp4' } });
+    const v = delivery(
+      { user: { id: USER, username: 'u' }, parts: [{ text: 'clip', media: [{ kind: 'video', source: 'pinion-media:med_v' }] }] },
+      { med_v: { bytes: video, mime: 'video/mp4' } },
+    );
     await publisher.publish(v.input());
     const vid = x.media.get(x.posts[1]!.media_ids![0]!)!;
     expect(vid).toMatchObject({ segments: 3, category: 'tweet_video' }); // 9 MB in 4 MiB segments
@@ -130,11 +148,35 @@ describe('publishing to X', () => {
   it('finds a single post on any page in any order, never one another delivery owns', async () => {
     const publisher = xPublisher(client);
     const since = Date.now();
-    const payload: XPayload = { user: { id: USER, username: 'pinion_shop' }, parts: [{ text: 'Sale <today> https://shop.example.com/x', media: [{ kind: 'image', source: 'pinion-media:m' }] }] };
+    const payload: XPayload = {
+      user: { id: USER, username: 'pinion_shop' },
+      parts: [{ text: 'Sale <today> https://shop.example.com/x', media: [{ kind: 'image', source: 'pinion-media:m' }] }],
+    };
     // Another delivery's identical post (already adopted by it), then ours, then noise.
-    x.posts.push({ id: '1800000000000000100', text: payload.parts[0]!.text, created_at: new Date(since).toISOString(), conversation_id: '1800000000000000100', author_id: USER, media_ids: ['1'] });
-    x.posts.push({ id: '1800000000000000200', text: payload.parts[0]!.text, created_at: new Date(since).toISOString(), conversation_id: '1800000000000000200', author_id: USER, media_ids: ['2'] });
-    for (let i = 0; i < 12; i++) x.posts.push({ id: String(1800000000000000300n + BigInt(i)), text: `noise ${i}`, created_at: new Date(since).toISOString(), conversation_id: '0', author_id: USER });
+    x.posts.push({
+      id: '1800000000000000100',
+      text: payload.parts[0]!.text,
+      created_at: new Date(since).toISOString(),
+      conversation_id: '1800000000000000100',
+      author_id: USER,
+      media_ids: ['1'],
+    });
+    x.posts.push({
+      id: '1800000000000000200',
+      text: payload.parts[0]!.text,
+      created_at: new Date(since).toISOString(),
+      conversation_id: '1800000000000000200',
+      author_id: USER,
+      media_ids: ['2'],
+    });
+    for (let i = 0; i < 12; i++)
+      x.posts.push({
+        id: String(1800000000000000300n + BigInt(i)),
+        text: `noise ${i}`,
+        created_at: new Date(since).toISOString(),
+        conversation_id: '0',
+        author_id: USER,
+      });
     x.faults.pageSize = 5;
     x.faults.order = (p) => [...p.slice(2), p[1]!, p[0]!]; // ours on the last page, oldest last
     const found = await publisher.findPublished({ payload, since, exclude: new Set(['1800000000000000100']), withToken });

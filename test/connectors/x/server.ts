@@ -18,7 +18,13 @@ export async function startServer(handler: Handler): Promise<{ url: string; rece
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://local');
-      const r = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('latin1') };
+      const r = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('latin1'),
+      };
       received.push(r);
       handler(r, res);
     });

@@ -31,7 +31,10 @@ describe('X text counting follows twitter-text', () => {
       expect(vectors.length).toBeGreaterThan(0);
       for (const v of vectors) {
         expect({ d: v.description, n: X_FACTS.text.count(v.text) }).toEqual({ d: v.description, n: v.expected.weightedLength });
-        expect({ d: v.description, valid: X_FACTS.text.count(v.text) <= X_FACTS.text.max && twitterText.parseTweet(v.text).valid }).toEqual({ d: v.description, valid: v.expected.valid });
+        expect({ d: v.description, valid: X_FACTS.text.count(v.text) <= X_FACTS.text.max && twitterText.parseTweet(v.text).valid }).toEqual({
+          d: v.description,
+          valid: v.expected.valid,
+        });
       }
     });
   }
@@ -39,7 +42,8 @@ describe('X text counting follows twitter-text', () => {
   it('WeightedTweetsCounterTest (config v2, as the file says)', () => {
     const vectors = spec.tests.WeightedTweetsCounterTest!;
     expect(vectors.length).toBeGreaterThan(0);
-    for (const v of vectors) expect({ d: v.description, n: twitterText.parseTweet(v.text, configV2).weightedLength }).toEqual({ d: v.description, n: v.expected.weightedLength });
+    for (const v of vectors)
+      expect({ d: v.description, n: twitterText.parseTweet(v.text, configV2).weightedLength }).toEqual({ d: v.description, n: v.expected.weightedLength });
   });
 
   it('counts a URL as 23 whatever its length, and CJK and emoji as 2', () => {

@@ -40,7 +40,9 @@ describe('YouTube: one video per post, whatever is lost on the way', () => {
   it('a lost last chunk whose session YouTube forgot: the uploads playlist is searched (any order), the video adopted, an older twin left alone', async () => {
     p = await startTestPinion({
       worker: true,
-      sandboxes: { youtube: { processingMs: 200, finishedSessionAnswers: 'not_found', uploadsOrder: 'oldest_first', faults: { dropAfterCommitRate: 1, only: [PUT] } } },
+      sandboxes: {
+        youtube: { processingMs: 200, finishedSessionAnswers: 'not_found', uploadsOrder: 'oldest_first', faults: { dropAfterCommitRate: 1, only: [PUT] } },
+      },
       config: { scheduler: FAST_SCHEDULER, platforms: fastYouTube() },
     });
     await youtubeAccount(p, '@forgetful');

@@ -4,10 +4,12 @@ import { chunkSize, classify, readGoogleError, receivedFrom, tagsLength } from '
 const NOW = Date.parse('2031-01-15T20:00:00Z'); // 12:00 PST
 const api = (status: number, body: unknown, operation = 'videos.insert', mayCreate = false) =>
   classify(status, readGoogleError(JSON.stringify(body), `HTTP ${status}`), { operation, mayCreate }, () => NOW);
-const google = (code: number, reason: string, domain = 'youtube.api') => ({ error: { code, message: `msg ${reason}`, errors: [{ message: `msg ${reason}`, domain, reason }] } });
+const google = (code: number, reason: string, domain = 'youtube.api') => ({
+  error: { code, message: `msg ${reason}`, errors: [{ message: `msg ${reason}`, domain, reason }] },
+});
 
 describe('YouTube failures, classified once', () => {
-  it('token endpoint: invalid_grant is a dead grant, invalid_client is Pinion\'s own configuration', () => {
+  it("token endpoint: invalid_grant is a dead grant, invalid_client is Pinion's own configuration", () => {
     expect(api(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }, 'token').kind).toBe('auth_revoked');
     const client = api(401, { error: 'invalid_client', error_description: 'Unauthorized' }, 'token');
     expect(client.kind).toBe('misconfigured');
@@ -25,7 +27,7 @@ describe('YouTube failures, classified once', () => {
     expect(api(400, google(400, 'uploadLimitExceeded', 'youtube.video')).kind).toBe('rate_limited');
   });
 
-  it('401 refreshes; a missing scope needs consent again; a disabled API is the operator\'s', () => {
+  it("401 refreshes; a missing scope needs consent again; a disabled API is the operator's", () => {
     expect(api(401, google(401, 'authError', 'global')).kind).toBe('auth_expired');
     expect(api(403, google(403, 'insufficientPermissions', 'global')).kind).toBe('auth_revoked');
     expect(api(403, google(403, 'accessNotConfigured', 'usageLimits')).kind).toBe('misconfigured');

@@ -63,6 +63,12 @@ describe('planning a YouTube video', () => {
 
   it('defaults: public, category 22, subscribers notified, the channel from the account', async () => {
     const { payload } = await plan({ content: 'Hello' });
-    expect(payload).toMatchObject({ channelId: 'UC123', notifySubscribers: true, media: 'pinion-media:wide', short: false, video: { snippet: { title: 'Hello', categoryId: '22' }, status: { privacyStatus: 'public' } } });
+    expect(payload).toMatchObject({
+      channelId: 'UC123',
+      notifySubscribers: true,
+      media: 'pinion-media:wide',
+      short: false,
+      video: { snippet: { title: 'Hello', categoryId: '22' }, status: { privacyStatus: 'public' } },
+    });
   });
 });

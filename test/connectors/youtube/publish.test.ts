@@ -14,7 +14,11 @@ describe('publishing a video to YouTube through Pinion', () => {
   });
 
   const start = (sandbox: Record<string, unknown> = {}, unitsPerDay?: number) =>
-    startTestPinion({ worker: true, sandboxes: { youtube: { processingMs: 300, ...sandbox } }, config: { scheduler: FAST_SCHEDULER, platforms: fastYouTube({ unitsPerDay }) } });
+    startTestPinion({
+      worker: true,
+      sandboxes: { youtube: { processingMs: 300, ...sandbox } },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastYouTube({ unitsPerDay }) },
+    });
 
   it('connects a channel, uploads the video in 256 KiB chunks, waits for processing, sets the cover and spends the project units', async () => {
     p = await start();
@@ -79,7 +83,9 @@ describe('publishing a video to YouTube through Pinion', () => {
       expect(post!.deliveries[0]!.status, JSON.stringify(post!.deliveries[0]!.last_error)).toBe('published');
       expect(sandboxOf(p).stats().videos[0]!.size).toBe(bytes.length);
       // POST /posts takes it and the background media preflight sets it aside (test/posts/media-preflight.test.ts); validate says so at once.
-      const image = await p.api('POST', '/api/v1/posts:validate', { body: { content: 'A photo', media_url: `${files.url}/photo.png`, platforms: ['youtube'] } });
+      const image = await p.api('POST', '/api/v1/posts:validate', {
+        body: { content: 'A photo', media_url: `${files.url}/photo.png`, platforms: ['youtube'] },
+      });
       expect(image.status).toBe(200);
       const checked = await image.json();
       expect(checked.valid).toBe(false);
@@ -114,12 +120,14 @@ describe('publishing a video to YouTube through Pinion', () => {
     const v = (await validated.json()) as { deliveries: Array<{ payload: { video: { snippet: { title: string } } }; warnings: Array<{ message: string }> }> };
     expect([...v.deliveries[0]!.payload.video.snippet.title].length).toBeLessThanOrEqual(100);
     expect(v.deliveries[0]!.warnings.some((w) => /fitted to YouTube's 100/.test(w.message))).toBe(true);
-    const refused = await p.api('POST', '/api/v1/posts', { body: { content: 'x', media_id: video, platforms: ['youtube'], platform_options: { youtube: { title: 'T'.repeat(101) } } } });
+    const refused = await p.api('POST', '/api/v1/posts', {
+      body: { content: 'x', media_id: video, platforms: ['youtube'], platform_options: { youtube: { title: 'T'.repeat(101) } } },
+    });
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain('platform_options.youtube.title');
   });
 
-  it('failed processing fails the delivery with YouTube\'s reason', async () => {
+  it("failed processing fails the delivery with YouTube's reason", async () => {
     p = await start({ processing: { outcome: 'failed', failureReason: 'codec' } });
     await youtubeAccount(p, '@broken');
     const video = await storedMedia(p, mp4(1280, 720, 10_000, 300 * 1024), 'bad.mp4');

@@ -55,7 +55,14 @@ describe('a publisher out of units waits until the Pacific midnight, then goes o
     const channel = server.sandbox.createChannel({ handle: '@night' });
     let token = server.sandbox.issueToken(channel.id, [...YT_SCOPES]);
     const app = [...server.sandbox.state.apps.values()][0]!;
-    const client = new YouTubeClient({ apiBaseUrl: server.url, authorizeUrl: `${server.url}/o/oauth2/v2/auth`, clientId: app.clientId, clientSecret: app.clientSecret, timeoutMs: 5000, now: () => clock.now() });
+    const client = new YouTubeClient({
+      apiBaseUrl: server.url,
+      authorizeUrl: `${server.url}/o/oauth2/v2/auth`,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      timeoutMs: 5000,
+      now: () => clock.now(),
+    });
     const units = memoryUnits();
     const publisher = youtubePublisher(client, { quota: { unitsPerDay: 3300, costs: { videosInsert: 1600, thumbnailsSet: 50, list: 1 } }, clock });
     const bytes = mp4(640, 360, 5000, 300 * 1024);

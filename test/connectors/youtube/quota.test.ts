@@ -12,11 +12,16 @@ describe('YouTube quota units, per Google project per Pacific day', () => {
     p = undefined;
   });
 
-  const post = async (content: string, media: string) => ((await (await p!.api('POST', '/api/v1/posts', { body: { content, media_id: media, platforms: ['youtube'] } })).json()) as { id: string }).id;
+  const post = async (content: string, media: string) =>
+    ((await (await p!.api('POST', '/api/v1/posts', { body: { content, media_id: media, platforms: ['youtube'] } })).json()) as { id: string }).id;
 
   it('a day whose units would run out is never overspent: the next upload waits for midnight Pacific, saying so', async () => {
     // One upload (1,600) and its polls fit in 1,700; a second would pass it.
-    p = await startTestPinion({ worker: true, sandboxes: { youtube: { processingMs: 200 } }, config: { scheduler: FAST_SCHEDULER, platforms: fastYouTube({ unitsPerDay: 1700 }) } });
+    p = await startTestPinion({
+      worker: true,
+      sandboxes: { youtube: { processingMs: 200 } },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastYouTube({ unitsPerDay: 1700 }) },
+    });
     await youtubeAccount(p, '@busy');
     const media = await storedMedia(p, mp4(1280, 720, 10_000, 300 * 1024), 'clip.mp4');
     const first = await post('First of the day', media);
@@ -44,7 +49,11 @@ describe('YouTube quota units, per Google project per Pacific day', () => {
 
   it('units spent elsewhere in the project (YouTube answers quotaExceeded): the day is marked used up and the post waits for the reset', async () => {
     // Pinion's own count allows it; the emulated project has fewer units left than an insert costs.
-    p = await startTestPinion({ worker: true, sandboxes: { youtube: { unitsPerDay: 1000, processingMs: 200 } }, config: { scheduler: FAST_SCHEDULER, platforms: fastYouTube() } });
+    p = await startTestPinion({
+      worker: true,
+      sandboxes: { youtube: { unitsPerDay: 1000, processingMs: 200 } },
+      config: { scheduler: FAST_SCHEDULER, platforms: fastYouTube() },
+    });
     await youtubeAccount(p, '@shared');
     const media = await storedMedia(p, mp4(1280, 720, 10_000, 300 * 1024), 'clip.mp4');
     const id = await post('Quota used by another app', media);

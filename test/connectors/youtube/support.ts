@@ -20,9 +20,19 @@ export function mp4(width: number, height: number, durationMs: number, bytes = 6
   const sps = [0x67, 0x42, 0xc0, 0x1e, 0xd9, 0x00, 0xa0, 0x47, 0xfe, 0xc8];
   const pps = [0x68, 0xce, 0x38, 0x80];
   const avcC = Uint8Array.from([1, 0x42, 0xc0, 0x1e, 0xff, 0xe1, 0, sps.length, ...sps, 1, 0, pps.length, ...pps]);
-  const track = file.addTrack({ type: 'avc1', width, height, timescale: 1000, duration: durationMs, media_duration: durationMs, avcDecoderConfigRecord: avcC.buffer, brands: ['isom', 'mp41'] });
+  const track = file.addTrack({
+    type: 'avc1',
+    width,
+    height,
+    timescale: 1000,
+    duration: durationMs,
+    media_duration: durationMs,
+    avcDecoderConfigRecord: avcC.buffer,
+    brands: ['isom', 'mp41'],
+  });
   const samples = 20;
-  for (let i = 0; i < samples; i++) file.addSample(track, new Uint8Array(Math.floor(bytes / samples)), { duration: Math.floor(durationMs / samples), is_sync: i === 0 });
+  for (let i = 0; i < samples; i++)
+    file.addSample(track, new Uint8Array(Math.floor(bytes / samples)), { duration: Math.floor(durationMs / samples), is_sync: i === 0 });
   return Buffer.from(file.getBuffer().buffer as ArrayBuffer);
 }
 

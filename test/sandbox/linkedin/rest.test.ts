@@ -27,9 +27,19 @@ describe('LinkedIn emulator', () => {
     if (init.restli !== false) headers['x-restli-protocol-version'] = '2.0.0';
     if (init.json !== undefined) headers['content-type'] = 'application/json';
     if (init.body) headers['content-type'] = 'application/octet-stream';
-    return fetch(`${s!.url}${path}`, { method: init.method ?? 'GET', headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body && new Blob([new Uint8Array(init.body)]) });
+    return fetch(`${s!.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body && new Blob([new Uint8Array(init.body)]),
+    });
   };
-  const text = (author: string, commentary = 'Hello') => ({ author, commentary, visibility: 'PUBLIC', distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] }, lifecycleState: 'PUBLISHED' });
+  const text = (author: string, commentary = 'Hello') => ({
+    author,
+    commentary,
+    visibility: 'PUBLIC',
+    distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
+    lifecycleState: 'PUBLISHED',
+  });
 
   it('refuses a sunset or unknown LinkedIn-Version with 426 NONEXISTENT_VERSION, a missing one with 400', async () => {
     const { token } = await setup();
@@ -60,7 +70,9 @@ describe('LinkedIn emulator', () => {
   it('lists the pages a member administers, and lets only their administrators post as them', async () => {
     const { member, org, token, otherToken } = await setup();
     const acls = await (await call('/rest/organizationAcls?q=roleAssignee&state=APPROVED', { token })).json();
-    expect(acls.elements).toEqual([{ roleAssignee: `urn:li:person:${member.id}`, role: 'ADMINISTRATOR', state: 'APPROVED', organization: `urn:li:organization:${org.id}` }]);
+    expect(acls.elements).toEqual([
+      { roleAssignee: `urn:li:person:${member.id}`, role: 'ADMINISTRATOR', state: 'APPROVED', organization: `urn:li:organization:${org.id}` },
+    ]);
     const created = await call('/rest/posts', { method: 'POST', token, json: text(`urn:li:organization:${org.id}`) });
     expect(created.status).toBe(201);
     expect(created.headers.get('x-restli-id')).toMatch(/^urn:li:share:\d+$/);
@@ -96,20 +108,45 @@ describe('LinkedIn emulator', () => {
   it('takes a video in parts: each part exactly its range, finalize with every ETag in order, then PROCESSING → AVAILABLE', async () => {
     const { member, token } = await setup({ videoPartBytes: 10, videoProcessingMs: 50 });
     const owner = `urn:li:person:${member.id}`;
-    const init = await (await call('/rest/videos?action=initializeUpload', { method: 'POST', token, json: { initializeUploadRequest: { owner, fileSizeBytes: 25 } } })).json();
+    const init = await (
+      await call('/rest/videos?action=initializeUpload', { method: 'POST', token, json: { initializeUploadRequest: { owner, fileSizeBytes: 25 } } })
+    ).json();
     const { video, uploadToken, uploadInstructions } = init.value;
-    expect(uploadInstructions.map((u: { firstByte: number; lastByte: number }) => [u.firstByte, u.lastByte])).toEqual([[0, 9], [10, 19], [20, 24]]);
+    expect(uploadInstructions.map((u: { firstByte: number; lastByte: number }) => [u.firstByte, u.lastByte])).toEqual([
+      [0, 9],
+      [10, 19],
+      [20, 24],
+    ]);
     const bytes = Buffer.from('abcdefghijklmnopqrstuvwxy');
-    expect((await fetch(uploadInstructions[0].uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes.subarray(0, 5) })).status).toBe(400);
+    expect(
+      (await fetch(uploadInstructions[0].uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes.subarray(0, 5) }))
+        .status,
+    ).toBe(400);
     const etags: string[] = [];
     for (const u of uploadInstructions) {
-      const res = await fetch(u.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes.subarray(u.firstByte, u.lastByte + 1) });
+      const res = await fetch(u.uploadUrl, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: bytes.subarray(u.firstByte, u.lastByte + 1),
+      });
       expect(res.status).toBe(200);
       etags.push(res.headers.get('etag')!);
     }
-    const wrongOrder = await call('/rest/videos?action=finalizeUpload', { method: 'POST', token, json: { finalizeUploadRequest: { video, uploadToken, uploadedPartIds: [...etags].reverse() } } });
+    const wrongOrder = await call('/rest/videos?action=finalizeUpload', {
+      method: 'POST',
+      token,
+      json: { finalizeUploadRequest: { video, uploadToken, uploadedPartIds: [...etags].reverse() } },
+    });
     expect(wrongOrder.status).toBe(400);
-    expect((await call('/rest/videos?action=finalizeUpload', { method: 'POST', token, json: { finalizeUploadRequest: { video, uploadToken, uploadedPartIds: etags } } })).status).toBe(200);
+    expect(
+      (
+        await call('/rest/videos?action=finalizeUpload', {
+          method: 'POST',
+          token,
+          json: { finalizeUploadRequest: { video, uploadToken, uploadedPartIds: etags } },
+        })
+      ).status,
+    ).toBe(200);
     const status = async () => (await (await call(`/rest/videos/${encodeURIComponent(video)}`, { token })).json()).status;
     expect(await status()).toBe('PROCESSING');
     await new Promise((r) => setTimeout(r, 80));
@@ -128,7 +165,11 @@ describe('LinkedIn emulator', () => {
 
   it('injects faults set through /_sandbox/faults, in LinkedIn error shapes, without side effects', async () => {
     const { member, token } = await setup();
-    await fetch(`${s!.url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ script: [{ operation: 'POST /rest/posts', call: 1, fault: 'error' }] }) });
+    await fetch(`${s!.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ script: [{ operation: 'POST /rest/posts', call: 1, fault: 'error' }] }),
+    });
     const failed = await call('/rest/posts', { method: 'POST', token, json: text(`urn:li:person:${member.id}`) });
     expect([500, 503]).toContain(failed.status);
     expect(await failed.json()).toMatchObject({ status: failed.status, code: expect.any(String), message: expect.any(String) });
@@ -143,11 +184,19 @@ describe('LinkedIn emulator', () => {
     const m = s.sandbox.createMember();
     const issued = s.sandbox.issueTokens(m.id, ['openid']);
     expect(issued.refresh_token).toBeUndefined();
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'anything', client_id: 'pinion-sandbox', client_secret: 'pinion-sandbox-secret' });
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: 'anything',
+      client_id: 'pinion-sandbox',
+      client_secret: 'pinion-sandbox-secret',
+    });
     const res = await fetch(`${s.url}/oauth/v2/accessToken`, { method: 'POST', body: form });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
-    const badClient = await fetch(`${s.url}/oauth/v2/accessToken`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', client_id: 'pinion-sandbox', client_secret: 'wrong' }) });
+    const badClient = await fetch(`${s.url}/oauth/v2/accessToken`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', client_id: 'pinion-sandbox', client_secret: 'wrong' }),
+    });
     expect(badClient.status).toBe(401);
   });
 });

@@ -13,8 +13,20 @@ describe('the Graph API sandbox, called directly', () => {
   let userId: string;
   let now = Date.UTC(2031, 0, 1);
   beforeAll(async () => {
-    files = await startMediaServer({ '/a.jpg': { type: 'image/jpeg', bytes: await jpeg() }, '/v.mp4': { type: 'video/mp4', bytes: tinyMp4() }, '/bad.jpg': { type: 'image/jpeg', bytes: Buffer.from('nope') } });
-    ig = createMetaSandbox({ mount: 'instagram', world: 'sandbox-direct', fetchAllowHosts: ['127.0.0.1'], imageProcessingMs: 0, videoProcessingMs: 1000, containerTtlSeconds: 3600, now: () => now });
+    files = await startMediaServer({
+      '/a.jpg': { type: 'image/jpeg', bytes: await jpeg() },
+      '/v.mp4': { type: 'video/mp4', bytes: tinyMp4() },
+      '/bad.jpg': { type: 'image/jpeg', bytes: Buffer.from('nope') },
+    });
+    ig = createMetaSandbox({
+      mount: 'instagram',
+      world: 'sandbox-direct',
+      fetchAllowHosts: ['127.0.0.1'],
+      imageProcessingMs: 0,
+      videoProcessingMs: 1000,
+      containerTtlSeconds: 3600,
+      now: () => now,
+    });
     app = Fastify();
     await app.register(ig.plugin, { prefix: '/sandbox/instagram' });
     base = `${await app.listen({ port: 0, host: '127.0.0.1' })}/sandbox/instagram`;
@@ -70,7 +82,10 @@ describe('the Graph API sandbox, called directly', () => {
 
     const stale = (await call('POST', `/${userId}/media`, { image_url: `${files.url}/a.jpg` })).body.id as string;
     now += 3601_000;
-    expect((await call('GET', `/${stale}?fields=status_code,status`)).body).toMatchObject({ status_code: 'EXPIRED', status: expect.stringContaining('2207008') });
+    expect((await call('GET', `/${stale}?fields=status_code,status`)).body).toMatchObject({
+      status_code: 'EXPIRED',
+      status: expect.stringContaining('2207008'),
+    });
   });
 
   it('injects a 5xx before anything happens, a hang, and a drop after the work is done', async () => {
@@ -92,7 +107,9 @@ describe('the Graph API sandbox, called directly', () => {
   });
 
   it('refuses refreshing a long-lived token younger than a day, and shows its state for inspection', async () => {
-    const young = await fetch(`${base}/refresh_access_token?grant_type=ig_refresh_token&access_token=${ig.world.issue('ig_long', userId, 'pinion-sandbox', now, 5_183_944).value}`);
+    const young = await fetch(
+      `${base}/refresh_access_token?grant_type=ig_refresh_token&access_token=${ig.world.issue('ig_long', userId, 'pinion-sandbox', now, 5_183_944).value}`,
+    );
     expect(((await young.json()) as any).error).toMatchObject({ code: 10 });
     const state = (await (await fetch(`${base}/_sandbox/state`)).json()) as any;
     expect(state.instagram_users.map((u: { username: string }) => u.username)).toContain('direct_ig');

@@ -6,11 +6,29 @@ let api: Api;
 const check = (exchange: Exchange & { offSpecRequest?: boolean }) => checkAgainst(api, exchange);
 
 const EMULATED = [
-  'oauth/token', 'token/revoke', 'user_account/get',
-  'boards/list', 'boards/create', 'boards/get', 'boards/update', 'boards/delete', 'boards/list_pins',
-  'board_sections/list', 'board_sections/create', 'board_sections/update', 'board_sections/delete', 'board_sections/list_pins',
-  'pins/list', 'pins/create', 'pins/get', 'pins/update', 'pins/delete', 'pins/save',
-  'media/list', 'media/create', 'media/get',
+  'oauth/token',
+  'token/revoke',
+  'user_account/get',
+  'boards/list',
+  'boards/create',
+  'boards/get',
+  'boards/update',
+  'boards/delete',
+  'boards/list_pins',
+  'board_sections/list',
+  'board_sections/create',
+  'board_sections/update',
+  'board_sections/delete',
+  'board_sections/list_pins',
+  'pins/list',
+  'pins/create',
+  'pins/get',
+  'pins/update',
+  'pins/delete',
+  'pins/save',
+  'media/list',
+  'media/create',
+  'media/get',
 ];
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -19,7 +37,10 @@ const log: Array<Exchange & { offSpecRequest?: boolean }> = [];
 
 beforeAll(async () => {
   api = await loadValidator();
-  sandbox = await startSandbox({ mediaProcessingMs: 100, rateLimits: { org_read: { limit: 1000, windowSeconds: 60 }, org_write: { limit: 1000, windowSeconds: 60 } } });
+  sandbox = await startSandbox({
+    mediaProcessingMs: 100,
+    rateLimits: { org_read: { limit: 1000, windowSeconds: 60 }, org_write: { limit: 1000, windowSeconds: 60 } },
+  });
   images = await startImageServer();
 });
 afterAll(async () => {
@@ -41,8 +62,13 @@ describe('conformance to the official Pinterest v5.23 OpenAPI spec', () => {
     expect(api.validator.validateResponse({ code: '8', message: 'x' }, pinsCreate!, 429).valid).toBe(false);
     expect(api.validator.validateResponse({ id: '1', creative_type: null }, pinsCreate!, 201).valid).toBe(true);
     const fake: Exchange = {
-      method: 'GET', url: new URL('http://x/v5/boards'), requestHeaders: {}, requestBody: undefined,
-      status: 200, responseHeaders: new Headers({ 'content-type': 'application/json' }), responseBody: { items: [{ id: '1' }], bookmark: null },
+      method: 'GET',
+      url: new URL('http://x/v5/boards'),
+      requestHeaders: {},
+      requestBody: undefined,
+      status: 200,
+      responseHeaders: new Headers({ 'content-type': 'application/json' }),
+      responseBody: { items: [{ id: '1' }], bookmark: null },
     };
     expect(check(fake).findings.length).toBeGreaterThan(0);
   });
@@ -57,19 +83,35 @@ describe('conformance to the official Pinterest v5.23 OpenAPI spec', () => {
     const state = sandbox.sandbox;
     const redirectUri = 'http://127.0.0.1:9/cb';
     const tokenCall = (form: Record<string, string>) =>
-      doFetch(`${sandbox.url}/v5/oauth/token`, { method: 'POST', headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+      doFetch(`${sandbox.url}/v5/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
 
     // OAuth: code exchange, refresh, bad refresh, revoke.
     const approve = await fetch(`${sandbox.url}/oauth/`, {
-      method: 'POST', redirect: 'manual',
-      body: new URLSearchParams({ client_id: 'pinion-sandbox', redirect_uri: redirectUri, response_type: 'code', scope: 'boards:read,boards:write,pins:read,pins:write,user_accounts:read', state: 's', decision: 'approve' }),
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({
+        client_id: 'pinion-sandbox',
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'boards:read,boards:write,pins:read,pins:write,user_accounts:read',
+        state: 's',
+        decision: 'approve',
+      }),
     });
     const code = new URL(approve.headers.get('location')!).searchParams.get('code')!;
     const exchanged = (await (await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: redirectUri })).json()) as any;
     const refreshed = (await (await tokenCall({ grant_type: 'refresh_token', refresh_token: exchanged.refresh_token })).json()) as any;
     await tokenCall({ grant_type: 'refresh_token', refresh_token: exchanged.refresh_token });
     await tokenCall({ grant_type: 'authorization_code', code: 'nope', redirect_uri: redirectUri });
-    await doFetch(`${sandbox.url}/v5/oauth/token/revoke`, { method: 'POST', headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: exchanged.access_token, token_type_hint: 'access_token' }).toString() });
+    await doFetch(`${sandbox.url}/v5/oauth/token/revoke`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: exchanged.access_token, token_type_hint: 'access_token' }).toString(),
+    });
 
     const client = new Client(sandbox.url, refreshed.access_token, doFetch);
     const user = state.state.tokens.get(refreshed.access_token)!;
@@ -106,16 +148,35 @@ describe('conformance to the official Pinterest v5.23 OpenAPI spec', () => {
     const data = (await png(150, 150)).toString('base64');
     const base = { board_id: board.id, title: 'T', description: 'D', link: 'https://example.com/', alt_text: 'A' };
     const regular = (await client.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'image_url', url: `${images.url}/good.png` } })).body;
-    await client.call('POST', '/v5/pins', { ...base, board_section_id: section.id, media_source: { source_type: 'image_base64', content_type: 'image/png', data } });
-    await client.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'multiple_image_urls', items: [{ url: `${images.url}/good.png`, title: 'a' }, { url: `${images.url}/good.jpg` }] } });
-    await client.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'multiple_image_base64', items: [{ content_type: 'image/png', data }, { content_type: 'image/png', data, link: 'https://example.com/2' }] } });
+    await client.call('POST', '/v5/pins', {
+      ...base,
+      board_section_id: section.id,
+      media_source: { source_type: 'image_base64', content_type: 'image/png', data },
+    });
+    await client.call('POST', '/v5/pins', {
+      ...base,
+      media_source: { source_type: 'multiple_image_urls', items: [{ url: `${images.url}/good.png`, title: 'a' }, { url: `${images.url}/good.jpg` }] },
+    });
+    await client.call('POST', '/v5/pins', {
+      ...base,
+      media_source: {
+        source_type: 'multiple_image_base64',
+        items: [
+          { content_type: 'image/png', data },
+          { content_type: 'image/png', data, link: 'https://example.com/2' },
+        ],
+      },
+    });
     const upload = (await client.call('POST', '/v5/media', { media_type: 'video' })).body;
     await client.call('GET', `/v5/media/${upload.media_id}`);
     await client.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'video_id', media_id: upload.media_id } });
     await uploadMedia(upload, fakeMp4());
     await client.call('GET', `/v5/media/${upload.media_id}`);
     await sleep(150);
-    await client.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'video_id', media_id: upload.media_id, cover_image_url: `${images.url}/good.png` } });
+    await client.call('POST', '/v5/pins', {
+      ...base,
+      media_source: { source_type: 'video_id', media_id: upload.media_id, cover_image_url: `${images.url}/good.png` },
+    });
     await client.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'video_id', media_id: upload.media_id, cover_image_key_frame_time: 0 } });
     await client.call('GET', '/v5/media');
     await client.call('GET', '/v5/media/1');
@@ -124,8 +185,12 @@ describe('conformance to the official Pinterest v5.23 OpenAPI spec', () => {
     await client.call('POST', '/v5/pins', { ...base, link: 'not a url', media_source: { source_type: 'image_base64', content_type: 'image/png', data } });
     await client.call('POST', '/v5/pins', { ...base, board_id: '1', media_source: { source_type: 'image_base64', content_type: 'image/png', data } });
     await client.call('POST', '/v5/pins', { ...base, board_section_id: '1', media_source: { source_type: 'image_base64', content_type: 'image/png', data } });
-    await offSpec(() => client.call('POST', '/v5/pins', { ...base, title: 'x'.repeat(101), media_source: { source_type: 'image_base64', content_type: 'image/png', data } }));
-    await offSpec(() => client.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'multiple_image_base64', items: [{ content_type: 'image/png', data }] } }));
+    await offSpec(() =>
+      client.call('POST', '/v5/pins', { ...base, title: 'x'.repeat(101), media_source: { source_type: 'image_base64', content_type: 'image/png', data } }),
+    );
+    await offSpec(() =>
+      client.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'multiple_image_base64', items: [{ content_type: 'image/png', data }] } }),
+    );
     await narrow.call('POST', '/v5/pins', { ...base, media_source: { source_type: 'image_base64', content_type: 'image/png', data } });
 
     await client.call('GET', `/v5/pins/${regular.id}`);

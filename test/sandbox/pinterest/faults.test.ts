@@ -41,7 +41,10 @@ describe('rate limits', () => {
 
 describe('rate-limit header readings', () => {
   it("'nearest' puts the window nearest exhaustion first, 'plain' sends the category window alone", async () => {
-    for (const [style, limit] of [['nearest', '3, 100;w=1, 3;w=60'], ['plain', '3']] as const) {
+    for (const [style, limit] of [
+      ['nearest', '3, 100;w=1, 3;w=60'],
+      ['plain', '3'],
+    ] as const) {
       const other = await startSandbox({ rateLimits: { org_write: { limit: 3, windowSeconds: 60 } }, rateLimitHeaders: style });
       try {
         const { client } = userClient(other.sandbox, other.url);
@@ -144,7 +147,11 @@ describe('fault injection', () => {
 
   it('is reproducible with a seed and configurable over HTTP', async () => {
     const { client } = await userWithBoard();
-    const put = await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.5, seed: 42 }) });
+    const put = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 0.5, seed: 42 }),
+    });
     expect(put.status).toBe(200);
     const run = async () => {
       const statuses: number[] = [];
@@ -152,11 +159,19 @@ describe('fault injection', () => {
       return statuses;
     };
     const first = await run();
-    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.5, seed: 42 }) });
+    await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 0.5, seed: 42 }),
+    });
     expect(await run()).toEqual(first);
     expect(first.some((s) => s >= 500)).toBe(true);
     expect(first.some((s) => s === 200)).toBe(true);
-    const bad = await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 2 }) });
+    const bad = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 2 }),
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -172,7 +187,9 @@ describe('inspection API', () => {
     const bob = (await created.json()) as { id: string; username: string; tokens: { access_token: string } };
     expect(bob.username).toBe('bob');
     const headers = { authorization: `Bearer ${bob.tokens.access_token}`, 'content-type': 'application/json' };
-    const board = (await (await fetch(`${sandbox.url}/v5/boards`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bob board' }) })).json()) as { id: string };
+    const board = (await (await fetch(`${sandbox.url}/v5/boards`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bob board' }) })).json()) as {
+      id: string;
+    };
     await fetch(`${sandbox.url}/v5/pins`, { method: 'POST', headers, body: JSON.stringify({ board_id: board.id, media_source }) });
 
     const boards = (await (await fetch(`${sandbox.url}/_sandbox/boards`)).json()) as { items: unknown[] };

@@ -26,7 +26,13 @@ describe('the sandbox fetches pin images from public addresses only', () => {
     const { client } = userClient(sandbox.sandbox, sandbox.url);
     const board = (await client.call('POST', '/v5/boards', { name: 'Pins' })).body;
     const port = new URL(images.url).port;
-    for (const url of [`http://localhost:${port}/good.jpg`, `http://[::127.0.0.1]:${port}/good.jpg`, `http://[::ffff:127.0.0.1]:${port}/good.jpg`, 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/a.jpg']) {
+    for (const url of [
+      `http://localhost:${port}/good.jpg`,
+      `http://[::127.0.0.1]:${port}/good.jpg`,
+      `http://[::ffff:127.0.0.1]:${port}/good.jpg`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/a.jpg',
+    ]) {
       const res = await pinFrom(client, board.id, url);
       // What Pinterest answers for an image it could not fetch.
       expect([res.status, res.body.code], url).toEqual([400, 1]);

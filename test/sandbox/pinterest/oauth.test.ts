@@ -41,7 +41,13 @@ async function codeFor(scope: string) {
 
 describe('OAuth authorization code flow', () => {
   it('shows an authorize page naming the app and the requested scopes', async () => {
-    const query = new URLSearchParams({ client_id: 'pinion-sandbox', redirect_uri: redirectUri, response_type: 'code', scope: 'boards:read,pins:write', state: 's' });
+    const query = new URLSearchParams({
+      client_id: 'pinion-sandbox',
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'boards:read,pins:write',
+      state: 's',
+    });
     const response = await fetch(`${sandbox.url}/oauth/?${query}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
@@ -54,10 +60,14 @@ describe('OAuth authorization code flow', () => {
   });
 
   it('shows an error page, without redirecting, for an unknown client or a bad redirect_uri', async () => {
-    const bad = await fetch(`${sandbox.url}/oauth/?client_id=nope&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code&scope=boards:read`, { redirect: 'manual' });
+    const bad = await fetch(`${sandbox.url}/oauth/?client_id=nope&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code&scope=boards:read`, {
+      redirect: 'manual',
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('location')).toBeNull();
-    const noUri = await fetch(`${sandbox.url}/oauth/?client_id=pinion-sandbox&redirect_uri=notaurl&response_type=code&scope=boards:read`, { redirect: 'manual' });
+    const noUri = await fetch(`${sandbox.url}/oauth/?client_id=pinion-sandbox&redirect_uri=notaurl&response_type=code&scope=boards:read`, {
+      redirect: 'manual',
+    });
     expect(noUri.status).toBe(400);
   });
 
@@ -127,7 +137,7 @@ describe('OAuth authorization code flow', () => {
     expect(again.status).toBe(200);
   });
 
-  it("answers refused grants the RFC 6749 way (400) and scopes with commas when asked, and refused clients with the chosen code", async () => {
+  it('answers refused grants the RFC 6749 way (400) and scopes with commas when asked, and refused clients with the chosen code', async () => {
     const other = await startSandbox({ tokenErrors: 'rfc6749', scopeSeparator: ',', invalidClientCode: 401 });
     try {
       const call = async (form: Record<string, string>, auth = basicAuth()) => {

@@ -38,9 +38,17 @@ describe('pin creation from each media source', () => {
     expect(created.status).toBe(201);
     const pin = created.body;
     expect(pin).toMatchObject({
-      title: 'Hello', description: 'World', link: 'https://example.com/post', alt_text: 'A square',
-      board_id: board.id, board_section_id: null, board_owner: { username: user.username },
-      is_owner: true, is_standard: true, has_been_promoted: false, creative_type: 'REGULAR',
+      title: 'Hello',
+      description: 'World',
+      link: 'https://example.com/post',
+      alt_text: 'A square',
+      board_id: board.id,
+      board_section_id: null,
+      board_owner: { username: user.username },
+      is_owner: true,
+      is_standard: true,
+      has_been_promoted: false,
+      creative_type: 'REGULAR',
     });
     expect(pin.dominant_color).toMatch(/^#[0-9a-f]{6}$/);
     expect(pin.media.media_type).toBe('image');
@@ -56,12 +64,21 @@ describe('pin creation from each media source', () => {
 
   it('creates from image_base64 and validates content_type and the base64 alphabet', async () => {
     const { client, board } = await setup();
-    const ok = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'image_base64', content_type: 'image/png', data: goodBase64 } });
+    const ok = await client.call('POST', '/v5/pins', {
+      board_id: board.id,
+      media_source: { source_type: 'image_base64', content_type: 'image/png', data: goodBase64 },
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.media.images['1200x']).toMatchObject({ width: 200, height: 200 });
-    const gif = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'image_base64', content_type: 'image/gif', data: goodBase64 } });
+    const gif = await client.call('POST', '/v5/pins', {
+      board_id: board.id,
+      media_source: { source_type: 'image_base64', content_type: 'image/gif', data: goodBase64 },
+    });
     expect(gif.status).toBe(400);
-    const spaced = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'image_base64', content_type: 'image/png', data: `${goodBase64.slice(0, 10)}\n${goodBase64.slice(10)}` } });
+    const spaced = await client.call('POST', '/v5/pins', {
+      board_id: board.id,
+      media_source: { source_type: 'image_base64', content_type: 'image/png', data: `${goodBase64.slice(0, 10)}\n${goodBase64.slice(10)}` },
+    });
     expect(spaced.status).toBe(400);
   });
 
@@ -69,10 +86,13 @@ describe('pin creation from each media source', () => {
     const { client, board } = await setup();
     const urls = await client.call('POST', '/v5/pins', {
       board_id: board.id,
-      media_source: { source_type: 'multiple_image_urls', items: [
-        { url: `${images.url}/good.png`, title: 'one', link: 'https://example.com/1' },
-        { url: `${images.url}/good.jpg`, title: 'two' },
-      ] },
+      media_source: {
+        source_type: 'multiple_image_urls',
+        items: [
+          { url: `${images.url}/good.png`, title: 'one', link: 'https://example.com/1' },
+          { url: `${images.url}/good.jpg`, title: 'two' },
+        ],
+      },
     });
     expect(urls.status).toBe(201);
     expect(urls.body.creative_type).toBe('CAROUSEL');
@@ -81,10 +101,16 @@ describe('pin creation from each media source', () => {
     expect(urls.body.media.items[0]).toMatchObject({ item_type: 'image', title: 'one', link: 'https://example.com/1' });
 
     const item = { content_type: 'image/png', data: goodBase64 };
-    const five = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'multiple_image_base64', items: [item, item, item, item, item] } });
+    const five = await client.call('POST', '/v5/pins', {
+      board_id: board.id,
+      media_source: { source_type: 'multiple_image_base64', items: [item, item, item, item, item] },
+    });
     expect(five.status).toBe(201);
     expect(five.body.media.items).toHaveLength(5);
-    const six = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'multiple_image_base64', items: [item, item, item, item, item, item] } });
+    const six = await client.call('POST', '/v5/pins', {
+      board_id: board.id,
+      media_source: { source_type: 'multiple_image_base64', items: [item, item, item, item, item, item] },
+    });
     expect(six.status).toBe(400);
     const one = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'multiple_image_base64', items: [item] } });
     expect(one.status).toBe(400);
@@ -116,7 +142,10 @@ describe('pin creation from each media source', () => {
     expect(bare.status).toBe(400);
     expect(bare.body).toEqual({ code: 1, message: 'A valid image url must be provided' });
     expect(sandbox.sandbox.state.pinsOf(user.id)).toHaveLength(0);
-    const keyFrame = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'video_id', media_id: upload.media_id, cover_image_key_frame_time: 2 } });
+    const keyFrame = await client.call('POST', '/v5/pins', {
+      board_id: board.id,
+      media_source: { source_type: 'video_id', media_id: upload.media_id, cover_image_key_frame_time: 2 },
+    });
     expect(keyFrame.status).toBe(201);
     expect(keyFrame.body.creative_type).toBe('VIDEO');
   });
@@ -167,7 +196,8 @@ describe('pins as production writes and lists them', () => {
 describe('pin validation', () => {
   it('answers an image URL it cannot fetch with code 1 "Sorry we could not fetch the image.", or 235 when asked', async () => {
     const { client, board, user } = await setup();
-    const create = (c: typeof client, boardId: string, url: string) => c.call('POST', '/v5/pins', { board_id: boardId, media_source: { source_type: 'image_url', url } });
+    const create = (c: typeof client, boardId: string, url: string) =>
+      c.call('POST', '/v5/pins', { board_id: boardId, media_source: { source_type: 'image_url', url } });
     const closed = await startImageServer();
     await closed.close();
     for (const url of [`${images.url}/missing.png`, `${closed.url}/good.png`]) {
@@ -199,7 +229,10 @@ describe('pin validation', () => {
     const small = await create(`${images.url}/small.png`);
     expect(small.status).toBe(403);
     expect(small.body).toEqual({ code: 233, message: 'Your image is too small. Please choose a larger image and try again.' });
-    const tooNarrow = await client.call('POST', '/v5/pins', { board_id: board.id, media_source: { source_type: 'image_base64', content_type: 'image/png', data: smallBase64 } });
+    const tooNarrow = await client.call('POST', '/v5/pins', {
+      board_id: board.id,
+      media_source: { source_type: 'image_base64', content_type: 'image/png', data: smallBase64 },
+    });
     expect(tooNarrow.body.code).toBe(233);
     expect((await create('not a url')).body.code).toBe(1);
     expect(sandbox.sandbox.state.pinsOf(user.id)).toHaveLength(0);
@@ -236,7 +269,12 @@ describe('pin lifecycle', () => {
     const media_source = { source_type: 'image_base64', content_type: 'image/png', data: goodBase64 };
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const pin = await client.call('POST', '/v5/pins', { board_id: board.id, title: `p${i}`, media_source, ...(i === 2 ? { board_section_id: section.id } : {}) });
+      const pin = await client.call('POST', '/v5/pins', {
+        board_id: board.id,
+        title: `p${i}`,
+        media_source,
+        ...(i === 2 ? { board_section_id: section.id } : {}),
+      });
       ids.push(pin.body.id);
     }
     const boardPins = await client.call('GET', `/v5/boards/${board.id}/pins?page_size=2`);

@@ -44,8 +44,6 @@ export function userClient(sandbox: PinterestSandbox, url: string, scopes = ALL_
   return { user, client: new Client(url, tokens.access_token, doFetch) };
 }
 
-
-
 /** A loopback HTTP server with a good, a too-small, a broken and a missing image. */
 export async function startImageServer(): Promise<{ url: string; close(): Promise<void> }> {
   const files: Record<string, { type: string; bytes: Buffer }> = {
@@ -70,7 +68,6 @@ export async function startImageServer(): Promise<{ url: string; close(): Promis
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
-
 
 export async function uploadMedia(upload: { upload_url: string; upload_parameters: Record<string, string> }, bytes: Buffer, doFetch: typeof fetch = fetch) {
   const form = new FormData();

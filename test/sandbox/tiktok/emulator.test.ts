@@ -19,21 +19,32 @@ describe('the TikTok emulator', () => {
     const user = server.sandbox.createUser({ username: 'maker' });
     const tokens = server.sandbox.issueTokens(user.openId, ALL);
     const call = async (path: string, body?: unknown, token = tokens.access_token) => {
-      const res = await fetch(`${server!.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+      const res = await fetch(`${server!.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
       return { status: res.status, json: (await res.json()) as { data: Record<string, any>; error: { code: string; message: string; log_id: string } } };
     };
-    const put = (url: string, bytes: Buffer, range: string, type = 'video/mp4') => fetch(url, { method: 'PUT', headers: { 'content-type': type, 'content-range': range }, body: new Uint8Array(bytes) });
+    const put = (url: string, bytes: Buffer, range: string, type = 'video/mp4') =>
+      fetch(url, { method: 'PUT', headers: { 'content-type': type, 'content-range': range }, body: new Uint8Array(bytes) });
     return { user, tokens, call, put };
   }
 
-  const direct = (source: Record<string, unknown>, privacy = 'PUBLIC_TO_EVERYONE') => ({ post_info: { title: 'Hi', privacy_level: privacy }, source_info: { source: 'FILE_UPLOAD', ...source } });
+  const direct = (source: Record<string, unknown>, privacy = 'PUBLIC_TO_EVERYONE') => ({
+    post_info: { title: 'Hi', privacy_level: privacy },
+    source_info: { source: 'FILE_UPLOAD', ...source },
+  });
 
   it("answers in TikTok's envelope: data plus error {code, message, log_id}, code ok on success", async () => {
     const { call } = await start();
     const ok = await call('/v2/post/publish/creator_info/query/');
     expect(ok.status).toBe(200);
     expect(ok.json.error).toEqual({ code: 'ok', message: '', log_id: expect.stringMatching(/^\d{14}[0-9A-F]{20}$/) });
-    expect(ok.json.data).toMatchObject({ creator_username: 'maker', privacy_level_options: ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'] });
+    expect(ok.json.data).toMatchObject({
+      creator_username: 'maker',
+      privacy_level_options: ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'],
+    });
     const bad = await call('/v2/post/publish/creator_info/query/', {}, 'act.nope');
     expect(bad.status).toBe(401);
     expect(bad.json).toMatchObject({ data: {}, error: { code: 'access_token_invalid' } });
@@ -50,7 +61,9 @@ describe('the TikTok emulator', () => {
     const { call, put, user } = await start();
     const bytes = mp4({ bytes: 12 * MB });
     const size = bytes.length;
-    expect((await call('/v2/post/publish/video/init/', direct({ video_size: size, chunk_size: 5 * MB, total_chunk_count: 3 }))).json.error.code).toBe('invalid_param');
+    expect((await call('/v2/post/publish/video/init/', direct({ video_size: size, chunk_size: 5 * MB, total_chunk_count: 3 }))).json.error.code).toBe(
+      'invalid_param',
+    );
     const init = await call('/v2/post/publish/video/init/', direct({ video_size: size, chunk_size: 5 * MB, total_chunk_count: 2 }));
     expect(init.json.error.code).toBe('ok');
     const { publish_id, upload_url } = init.json.data as { publish_id: string; upload_url: string };
@@ -77,10 +90,14 @@ describe('the TikTok emulator', () => {
   it('fails processing of bytes that are not a video with file_format_check_failed', async () => {
     const { call, put } = await start();
     const junk = Buffer.alloc(1000, 7);
-    const { publish_id, upload_url } = (await call('/v2/post/publish/video/init/', direct({ video_size: 1000, chunk_size: 1000, total_chunk_count: 1 }))).json.data;
+    const { publish_id, upload_url } = (await call('/v2/post/publish/video/init/', direct({ video_size: 1000, chunk_size: 1000, total_chunk_count: 1 }))).json
+      .data;
     expect((await put(upload_url, junk, 'bytes 0-999/1000')).status).toBe(201);
     await new Promise((r) => setTimeout(r, 150));
-    expect((await call('/v2/post/publish/status/fetch/', { publish_id })).json.data).toMatchObject({ status: 'FAILED', fail_reason: 'file_format_check_failed' });
+    expect((await call('/v2/post/publish/status/fetch/', { publish_id })).json.data).toMatchObject({
+      status: 'FAILED',
+      fail_reason: 'file_format_check_failed',
+    });
   });
 
   it('limits inits to 6 a minute per token, and refuses a privacy level the creator does not offer', async () => {
@@ -89,7 +106,8 @@ describe('the TikTok emulator', () => {
     const mismatch = await call('/v2/post/publish/video/init/', direct({ video_size: 100, chunk_size: 100, total_chunk_count: 1 }));
     expect(mismatch).toMatchObject({ status: 403, json: { error: { code: 'privacy_level_option_mismatch' } } });
     const codes: string[] = [];
-    for (let i = 0; i < 6; i++) codes.push((await call('/v2/post/publish/video/init/', direct({ video_size: 100, chunk_size: 100, total_chunk_count: 1 }, 'SELF_ONLY'))).json.error.code);
+    for (let i = 0; i < 6; i++)
+      codes.push((await call('/v2/post/publish/video/init/', direct({ video_size: 100, chunk_size: 100, total_chunk_count: 1 }, 'SELF_ONLY'))).json.error.code);
     expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'rate_limit_exceeded']);
   });
 
@@ -97,10 +115,23 @@ describe('the TikTok emulator', () => {
     const { user } = await start();
     const verifier = 'v'.repeat(64);
     const authorize = new URL(`${server!.url}/v2/auth/authorize/`);
-    const q = { client_key: APP.client_key, scope: ALL.join(','), response_type: 'code', redirect_uri: 'http://127.0.0.1:1/cb', state: 's', code_challenge: createHash('sha256').update(verifier).digest('hex'), code_challenge_method: 'S256' };
+    const q = {
+      client_key: APP.client_key,
+      scope: ALL.join(','),
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:1/cb',
+      state: 's',
+      code_challenge: createHash('sha256').update(verifier).digest('hex'),
+      code_challenge_method: 'S256',
+    };
     const form = new URLSearchParams({ ...q, username: user.username, decision: 'approve' });
-    const token = (extra: Record<string, string>) => fetch(`${server!.url}/v2/oauth/token/`, { method: 'POST', body: new URLSearchParams({ ...APP, ...extra }) }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, any> }));
-    const approve = async () => new URL((await fetch(authorize, { method: 'POST', body: form, redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
+    const token = (extra: Record<string, string>) =>
+      fetch(`${server!.url}/v2/oauth/token/`, { method: 'POST', body: new URLSearchParams({ ...APP, ...extra }) }).then(async (r) => ({
+        status: r.status,
+        json: (await r.json()) as Record<string, any>,
+      }));
+    const approve = async () =>
+      new URL((await fetch(authorize, { method: 'POST', body: form, redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
 
     const wrong = await token({ grant_type: 'authorization_code', code: await approve(), redirect_uri: q.redirect_uri, code_verifier: 'w'.repeat(64) });
     expect(wrong).toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'Code verifier or code challenge is invalid.' } });
@@ -108,15 +139,22 @@ describe('the TikTok emulator', () => {
     expect(good.json).toMatchObject({ open_id: user.openId, scope: ALL.join(','), expires_in: 7200, refresh_expires_in: 180 * 86400, token_type: 'Bearer' });
     const next = await token({ grant_type: 'refresh_token', refresh_token: good.json.refresh_token });
     expect(next.json.refresh_token).not.toBe(good.json.refresh_token);
-    expect(await token({ grant_type: 'refresh_token', refresh_token: good.json.refresh_token })).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+    expect(await token({ grant_type: 'refresh_token', refresh_token: good.json.refresh_token })).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_grant' },
+    });
     expect((await token({ grant_type: 'refresh_token', refresh_token: next.json.refresh_token })).status).toBe(200);
   });
 
   it('refuses a daily post over the cap with spam_risk_too_many_posts, and an unverified pull URL', async () => {
     const { call } = await start({ dailyPostCap: 1, verifiedUrlPrefixes: ['https://media.example.com/'] });
     expect((await call('/v2/post/publish/video/init/', direct({ video_size: 100, chunk_size: 100, total_chunk_count: 1 }))).json.error.code).toBe('ok');
-    expect((await call('/v2/post/publish/video/init/', direct({ video_size: 100, chunk_size: 100, total_chunk_count: 1 }))).json.error.code).toBe('spam_risk_too_many_posts');
-    const pull = await call('/v2/post/publish/inbox/video/init/', { source_info: { source: 'PULL_FROM_URL', video_url: 'https://elsewhere.example.com/v.mp4' } });
+    expect((await call('/v2/post/publish/video/init/', direct({ video_size: 100, chunk_size: 100, total_chunk_count: 1 }))).json.error.code).toBe(
+      'spam_risk_too_many_posts',
+    );
+    const pull = await call('/v2/post/publish/inbox/video/init/', {
+      source_info: { source: 'PULL_FROM_URL', video_url: 'https://elsewhere.example.com/v.mp4' },
+    });
     expect(pull.json.error.code).toBe('url_ownership_unverified');
   });
 });

@@ -2,13 +2,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { checkExchange, type Api } from '../../helpers/openapi-spec.js';
 import { loadXValidator } from '../../helpers/x-spec.js';
-import { ALL_POSTING_SCOPES, approve, basicAuth, Client, fakeMp4, jpeg, pkce, recordingFetch, REDIRECT_URI, startSandbox, token, type Exchange } from './support.js';
-
+import {
+  ALL_POSTING_SCOPES,
+  approve,
+  basicAuth,
+  Client,
+  fakeMp4,
+  jpeg,
+  pkce,
+  recordingFetch,
+  REDIRECT_URI,
+  startSandbox,
+  token,
+  type Exchange,
+} from './support.js';
 
 /** Every operation the sandbox emulates, by the spec's operationId. */
 const EMULATED = [
-  'getUsersMe', 'createPosts', 'deletePosts', 'getPostsById', 'getUsersPosts',
-  'mediaUpload', 'getMediaUploadStatus', 'initializeMediaUpload', 'appendMediaUpload', 'finalizeMediaUpload', 'createMediaMetadata',
+  'getUsersMe',
+  'createPosts',
+  'deletePosts',
+  'getPostsById',
+  'getUsersPosts',
+  'mediaUpload',
+  'getMediaUploadStatus',
+  'initializeMediaUpload',
+  'appendMediaUpload',
+  'finalizeMediaUpload',
+  'createMediaMetadata',
 ];
 /** The spec names the token URL only in its security scheme and defines no operation for these. */
 const NOT_IN_SPEC = ['POST /2/oauth2/token', 'POST /2/oauth2/revoke'];
@@ -28,16 +49,28 @@ describe('conformance to the official X API v2 OpenAPI spec (v2.167)', () => {
   it('the validator really rejects deviations (self-check)', () => {
     const create = api.router.getOperation('createPosts')!;
     const response = (status: number, body: unknown, type = 'application/json'): Exchange => ({
-      method: 'POST', url: new URL('http://x/2/tweets'), requestHeaders: { 'content-type': 'application/json' }, requestBody: { text: 'hi' },
-      status, responseHeaders: new Headers({ 'content-type': type }), responseBody: body,
+      method: 'POST',
+      url: new URL('http://x/2/tweets'),
+      requestHeaders: { 'content-type': 'application/json' },
+      requestBody: { text: 'hi' },
+      status,
+      responseHeaders: new Headers({ 'content-type': type }),
+      responseBody: body,
     });
     expect(create).toBeDefined();
     expect(checkExchange(api, response(201, { data: { id: '1', text: 'hi' } })).findings).toEqual([]);
     expect(checkExchange(api, response(201, { data: { id: 'abc', text: 'hi' } })).findings).not.toEqual([]);
     expect(checkExchange(api, response(201, { data: { id: '1' } })).findings).not.toEqual([]);
-    expect(checkExchange(api, response(403, { title: 'Forbidden', type: 'https://api.x.com/2/problems/made-up', detail: 'x' }, 'application/problem+json')).findings).not.toEqual([]);
-    expect(checkExchange(api, response(429, { title: 'Too Many Requests', type: 'about:blank', detail: 'x', status: 429, extra: 1 }, 'application/problem+json')).findings).not.toEqual([]);
-    expect(checkExchange(api, response(400, { title: 'x', detail: 'x', type: 'https://api.x.com/2/problems/invalid-request' }, 'text/plain')).findings).not.toEqual([]);
+    expect(
+      checkExchange(api, response(403, { title: 'Forbidden', type: 'https://api.x.com/2/problems/made-up', detail: 'x' }, 'application/problem+json')).findings,
+    ).not.toEqual([]);
+    expect(
+      checkExchange(api, response(429, { title: 'Too Many Requests', type: 'about:blank', detail: 'x', status: 429, extra: 1 }, 'application/problem+json'))
+        .findings,
+    ).not.toEqual([]);
+    expect(
+      checkExchange(api, response(400, { title: 'x', detail: 'x', type: 'https://api.x.com/2/problems/invalid-request' }, 'text/plain')).findings,
+    ).not.toEqual([]);
     expect(checkExchange(api, { ...response(201, { data: { id: '1', text: 'hi' } }), requestBody: { text: 'hi', colour: 'red' } }).findings).not.toEqual([]);
   });
 
@@ -52,9 +85,20 @@ describe('conformance to the official X API v2 OpenAPI spec (v2.167)', () => {
     // OAuth (outside the spec): code exchange, refresh, revoke.
     const { verifier, challenge } = pkce();
     const location = new URL((await approve(sandbox.url, { code_challenge: challenge })).headers.get('location') ?? '');
-    const tokens = (await token(sandbox.url, { grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '', redirect_uri: REDIRECT_URI, code_verifier: verifier }, basicAuth(), doFetch)).body;
+    const tokens = (
+      await token(
+        sandbox.url,
+        { grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '', redirect_uri: REDIRECT_URI, code_verifier: verifier },
+        basicAuth(),
+        doFetch,
+      )
+    ).body;
     const refreshed = (await token(sandbox.url, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, basicAuth(), doFetch)).body;
-    await doFetch(`${sandbox.url}/2/oauth2/revoke`, { method: 'POST', headers: { authorization: basicAuth() }, body: new URLSearchParams({ token: tokens.access_token }) });
+    await doFetch(`${sandbox.url}/2/oauth2/revoke`, {
+      method: 'POST',
+      headers: { authorization: basicAuth() },
+      body: new URLSearchParams({ token: tokens.access_token }),
+    });
 
     const client = new Client(sandbox.url, refreshed.access_token, doFetch);
     const me = (await client.call('GET', '/2/users/me?user.fields=created_at,username')).body.data;
@@ -99,7 +143,8 @@ describe('conformance to the official X API v2 OpenAPI spec (v2.167)', () => {
     await clock.advance(2000);
     await client.call('GET', `/2/media/upload?media_id=${broken.id}&command=STATUS`);
     await client.call('POST', '/2/media/upload/initialize', { media_type: 'image/png', total_bytes: 6 * 1024 * 1024 });
-    const short = (await client.call('POST', '/2/media/upload/initialize', { media_type: 'image/png', total_bytes: 1000, media_category: 'tweet_image' })).body.data;
+    const short = (await client.call('POST', '/2/media/upload/initialize', { media_type: 'image/png', total_bytes: 1000, media_category: 'tweet_image' })).body
+      .data;
     await client.form(`/2/media/upload/${short.id}/append`, { segment_index: '0', media: Buffer.alloc(10) });
     await offSpec(() => client.form(`/2/media/upload/${short.id}/append`, { segment_index: '1000', media: Buffer.alloc(10) }));
     await client.call('POST', `/2/media/upload/${short.id}/finalize`);
@@ -107,7 +152,10 @@ describe('conformance to the official X API v2 OpenAPI spec (v2.167)', () => {
     await client.call('POST', '/2/tweets', { text: 'with video', media: { media_ids: [video.id] } });
     await client.call('DELETE', `/2/tweets/${post.id}`);
     await client.call('DELETE', `/2/tweets/${post.id}`);
-    await new Client(sandbox.url, sandbox.sandbox.issueTokens(sandbox.sandbox.createUser().id, ALL_POSTING_SCOPES).access_token, doFetch).call('DELETE', `/2/tweets/${first.id}`);
+    await new Client(sandbox.url, sandbox.sandbox.issueTokens(sandbox.sandbox.createUser().id, ALL_POSTING_SCOPES).access_token, doFetch).call(
+      'DELETE',
+      `/2/tweets/${first.id}`,
+    );
 
     // Rate limit and an injected 5xx.
     const limited = await startSandbox({ rateLimits: { 'GET /2/users/me': { user: { limit: 1, windowSeconds: 900 } } } });

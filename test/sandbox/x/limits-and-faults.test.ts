@@ -102,7 +102,8 @@ describe('fault injection', () => {
 
   it('is reproducible with a seed, configurable over HTTP, and refuses a bad config', async () => {
     const { client } = alice();
-    const put = (config: unknown) => fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) });
+    const put = (config: unknown) =>
+      fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) });
     const run = async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) statuses.push((await client.call('GET', '/2/users/me')).status);
@@ -120,7 +121,11 @@ describe('fault injection', () => {
 
 describe('inspection API and mounting', () => {
   it('creates users with tokens over HTTP, lists posts and media, and resets', async () => {
-    const created = await fetch(`${sandbox.url}/_sandbox/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bob', scopes: ALL_POSTING_SCOPES }) });
+    const created = await fetch(`${sandbox.url}/_sandbox/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', scopes: ALL_POSTING_SCOPES }),
+    });
     expect(created.status).toBe(201);
     const bob = (await created.json()) as { id: string; username: string; tokens: { access_token: string; refresh_token: string } };
     expect(bob).toMatchObject({ username: 'bob', tokens: { refresh_token: expect.any(String) } });
@@ -148,7 +153,11 @@ describe('inspection API and mounting', () => {
       const missing = await client.call('GET', '/2/unknown');
       expect(missing.status).toBe(404);
       expect(missing.body.type).toBe('about:blank');
-      const malformed = await fetch(`${root}/sandbox/x/2/tweets`, { method: 'POST', headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/json' }, body: '{not json' });
+      const malformed = await fetch(`${root}/sandbox/x/2/tweets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/json' },
+        body: '{not json',
+      });
       expect(malformed.status).toBe(400);
       expect(((await malformed.json()) as { type: string }).type).toBe('https://api.x.com/2/problems/invalid-request');
       expect((await fetch(`${root}/health`)).status).toBe(200);

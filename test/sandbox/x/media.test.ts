@@ -12,7 +12,8 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 beforeEach(() => sandbox.sandbox.reset());
 
-const status = async (client: ReturnType<typeof userClient>['client'], id: string) => (await client.call('GET', `/2/media/upload?media_id=${id}&command=STATUS`)).body.data;
+const status = async (client: ReturnType<typeof userClient>['client'], id: string) =>
+  (await client.call('GET', `/2/media/upload?media_id=${id}&command=STATUS`)).body.data;
 
 describe('one-shot image upload', () => {
   it('takes a multipart image, answers its size and dimensions, and the image can be posted at once', async () => {
@@ -21,7 +22,13 @@ describe('one-shot image upload', () => {
     const uploaded = await client.form('/2/media/upload', { media_category: 'tweet_image', media: bytes });
     expect(uploaded.status).toBe(200);
     const { id } = uploaded.body.data;
-    expect(uploaded.body.data).toEqual({ id, media_key: `3_${id}`, size: bytes.length, expires_after_secs: 86_400, image: { image_type: 'image/jpeg', w: 640, h: 480 } });
+    expect(uploaded.body.data).toEqual({
+      id,
+      media_key: `3_${id}`,
+      size: bytes.length,
+      expires_after_secs: 86_400,
+      image: { image_type: 'image/jpeg', w: 640, h: 480 },
+    });
     const post = await client.call('POST', '/2/tweets', { text: 'with a picture', media: { media_ids: [id] } });
     expect(post.status).toBe(201);
     const view = await client.call('GET', `/2/tweets/${post.body.data.id}?tweet.fields=attachments`);
@@ -71,7 +78,9 @@ describe('chunked upload', () => {
 
   it('processes an animated GIF uploaded in chunks as tweet_gif, keyed 16_', async () => {
     const { client } = userClient(sandbox.sandbox, sandbox.url);
-    const gif = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 0, g: 200, b: 0 } } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 0, g: 200, b: 0 } } })
+      .gif()
+      .toBuffer();
     const { id, finalize } = await client.uploadChunked(gif, 'image/gif', 'tweet_gif', 100);
     expect(finalize.body.data).toMatchObject({ media_key: `16_${id}`, processing_info: { state: 'pending' } });
     await clock.advance(10_000);
@@ -105,7 +114,9 @@ describe('chunked upload', () => {
     const tooBig = await client.call('POST', '/2/media/upload/initialize', { media_type: 'image/png', total_bytes: 6 * 1024 * 1024 });
     expect(tooBig.status).toBe(400);
     expect((await client.call('POST', '/2/media/upload/initialize', { media_type: 'video/mp4', total_bytes: 512 * 1024 * 1024 + 1 })).status).toBe(400);
-    expect((await client.call('POST', '/2/media/upload/initialize', { media_type: 'video/mp4', total_bytes: 10, media_category: 'tweet_image' })).status).toBe(400);
+    expect((await client.call('POST', '/2/media/upload/initialize', { media_type: 'video/mp4', total_bytes: 10, media_category: 'tweet_image' })).status).toBe(
+      400,
+    );
   });
 
   it('posts up to four images, or one video alone; someone else’s media is refused', async () => {

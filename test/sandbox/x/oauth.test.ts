@@ -16,7 +16,15 @@ const exchange = (code: string, verifier: string, extra: Record<string, string> 
 describe('authorize page', () => {
   it('shows the app, the requested scopes and Authorize/Cancel buttons', async () => {
     const { challenge } = pkce();
-    const query = new URLSearchParams({ response_type: 'code', client_id: CONFIDENTIAL.clientId, redirect_uri: REDIRECT_URI, scope: 'tweet.read tweet.write', state: 's', code_challenge: challenge, code_challenge_method: 'S256' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: CONFIDENTIAL.clientId,
+      redirect_uri: REDIRECT_URI,
+      scope: 'tweet.read tweet.write',
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const response = await fetch(`${sandbox.url}/i/oauth2/authorize?${query}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
@@ -57,7 +65,13 @@ describe('token endpoint', () => {
     const code = await codeFor(sandbox.url, challenge);
     const ok = await exchange(code, verifier);
     expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ token_type: 'bearer', expires_in: 7200, access_token: expect.any(String), refresh_token: expect.any(String), scope: 'tweet.read tweet.write users.read media.write offline.access' });
+    expect(ok.body).toEqual({
+      token_type: 'bearer',
+      expires_in: 7200,
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+      scope: 'tweet.read tweet.write users.read media.write offline.access',
+    });
 
     const reused = await exchange(code, verifier);
     expect(reused.status).toBe(400);

@@ -103,7 +103,12 @@ export async function codeFor(base: string, challenge: string, params: Record<st
   return code;
 }
 
-export async function token(base: string, form: Record<string, string>, authorization: string | null = basicAuth(), doFetch: typeof fetch = fetch): Promise<Answer> {
+export async function token(
+  base: string,
+  form: Record<string, string>,
+  authorization: string | null = basicAuth(),
+  doFetch: typeof fetch = fetch,
+): Promise<Answer> {
   return answer(
     await doFetch(`${base}/2/oauth2/token`, {
       method: 'POST',

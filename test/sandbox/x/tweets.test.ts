@@ -74,7 +74,12 @@ describe('POST /2/tweets', () => {
     const again = await client.call('POST', '/2/tweets', { text: 'Same words' });
     expect(again.status).toBe(403);
     expect(again.headers.get('content-type')).toContain('application/problem+json');
-    expect(again.body).toEqual({ title: 'Forbidden', detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', status: 403 });
+    expect(again.body).toEqual({
+      title: 'Forbidden',
+      detail: 'You are not allowed to create a Tweet with duplicate content.',
+      type: 'about:blank',
+      status: 403,
+    });
     expect((await userClient(sandbox.sandbox, sandbox.url).client.call('POST', '/2/tweets', { text: 'Same words' })).status).toBe(201);
     await client.call('DELETE', `/2/tweets/${first.body.data.id}`);
     expect((await client.call('POST', '/2/tweets', { text: 'Same words' })).status).toBe(201);
@@ -82,7 +87,13 @@ describe('POST /2/tweets', () => {
 
   it('names each bad field in one 400: unknown fields, wrong types, exclusive combinations, missing text', async () => {
     const { client, user } = alice();
-    const bad = await client.call('POST', '/2/tweets', { text: 5, colour: 'red', reply_settings: 'everyone', media: { media_ids: ['1'], extra: true }, poll: { options: ['a', 'b'], duration_minutes: 60 } });
+    const bad = await client.call('POST', '/2/tweets', {
+      text: 5,
+      colour: 'red',
+      reply_settings: 'everyone',
+      media: { media_ids: ['1'], extra: true },
+      poll: { options: ['a', 'b'], duration_minutes: 60 },
+    });
     expect(bad.status).toBe(400);
     const named = bad.body.errors.map((e: { parameters: Record<string, unknown> }) => Object.keys(e.parameters)[0]);
     expect(named).toEqual(expect.arrayContaining(['text', 'colour', 'reply_settings', 'media.extra', 'media,poll']));
@@ -110,7 +121,11 @@ describe('DELETE and GET /2/tweets/{id}', () => {
   it('deletes the author’s post; afterwards lookup answers a not-found partial error in a 200', async () => {
     const { client } = alice();
     const id = (await client.call('POST', '/2/tweets', { text: 'short-lived' })).body.data.id;
-    expect((await client.call('GET', `/2/tweets/${id}?tweet.fields=created_at,author_id`)).body.data).toMatchObject({ id, text: 'short-lived', created_at: '2031-01-01T12:00:00.000Z' });
+    expect((await client.call('GET', `/2/tweets/${id}?tweet.fields=created_at,author_id`)).body.data).toMatchObject({
+      id,
+      text: 'short-lived',
+      created_at: '2031-01-01T12:00:00.000Z',
+    });
     const other = userClient(sandbox.sandbox, sandbox.url).client;
     expect((await other.call('DELETE', `/2/tweets/${id}`)).status).toBe(403);
     const deleted = await client.call('DELETE', `/2/tweets/${id}`);

@@ -3,7 +3,7 @@ import { shapesFromDiscovery } from '../../../src/sandbox/youtube/discovery.js';
 import { DISCOVERY_SHAPES } from '../../../src/sandbox/youtube/discovery-shapes.js';
 import { readDiscovery } from './discovery-doc.js';
 
-describe('the YouTube emulator\'s request shapes', () => {
+describe("the YouTube emulator's request shapes", () => {
   it('are exactly what the vendored Discovery document says', () => {
     expect(DISCOVERY_SHAPES).toEqual(shapesFromDiscovery(readDiscovery()));
   });
@@ -19,7 +19,7 @@ describe('the YouTube emulator\'s request shapes', () => {
     expect(DISCOVERY_SHAPES.methods['youtube.thumbnails.set']!.scopes).toContain('https://www.googleapis.com/auth/youtube.upload');
   });
 
-  it('the connector\'s planned metadata passes them (what Pinion sends is what Google publishes)', async () => {
+  it("the connector's planned metadata passes them (what Pinion sends is what Google publishes)", async () => {
     const { checkVideoMetadata } = await import('../../../src/sandbox/youtube/validate.js');
     const { planYouTube } = await import('../../../src/connectors/youtube/index.js');
     const video = { id: 'v', kind: 'video' as const, mime: 'video/mp4', size: 1000, width: 720, height: 1280, durationMs: 30_000 };
@@ -39,6 +39,9 @@ describe('the YouTube emulator\'s request shapes', () => {
     );
     expect(plan.errors).toEqual([]);
     const sent = (plan.payload as { video: Record<string, unknown> }).video;
-    expect(checkVideoMetadata(sent)).toMatchObject({ snippet: { categoryId: '28', tags: ['a b', 'c'] }, status: { privacyStatus: 'unlisted', selfDeclaredMadeForKids: false } });
+    expect(checkVideoMetadata(sent)).toMatchObject({
+      snippet: { categoryId: '28', tags: ['a b', 'c'] },
+      status: { privacyStatus: 'unlisted', selfDeclaredMadeForKids: false },
+    });
   });
 });

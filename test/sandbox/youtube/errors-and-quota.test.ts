@@ -4,7 +4,7 @@ import { metadata, startSandbox } from './support.js';
 
 type GoogleErrorBody = { error: { code: number; message: string; errors: Array<{ message: string; domain: string; reason: string }> } };
 
-describe('YouTube emulator: requests checked against Discovery and the docs, errors in Google\'s shape', () => {
+describe("YouTube emulator: requests checked against Discovery and the docs, errors in Google's shape", () => {
   let s: Awaited<ReturnType<typeof startSandbox>> | undefined;
   afterEach(async () => {
     await s?.close();
@@ -39,7 +39,9 @@ describe('YouTube emulator: requests checked against Discovery and the docs, err
     expect(await reason(await insert({ snippet: { title: 'x', description: 'é'.repeat(2501) } }))).toBe('400 youtube.video invalidDescription');
     expect(await reason(await insert({ snippet: { title: 'x', tags: Array.from({ length: 50 }, () => 'ten chars!') } }))).toBe('400 youtube.video invalidTags');
     expect(await reason(await insert({ snippet: { title: 'x', categoryId: '99' } }))).toBe('400 youtube.video invalidCategoryId');
-    expect(await reason(await insert({ snippet: { title: 'x' }, status: { privacyStatus: 'public', publishAt: '2031-01-01T00:00:00Z' } }))).toBe('400 youtube.video invalidPublishAt');
+    expect(await reason(await insert({ snippet: { title: 'x' }, status: { privacyStatus: 'public', publishAt: '2031-01-01T00:00:00Z' } }))).toBe(
+      '400 youtube.video invalidPublishAt',
+    );
     expect((await insert(metadata())).status).toBe(200);
   });
 
@@ -61,7 +63,7 @@ describe('YouTube emulator: requests checked against Discovery and the docs, err
     expect(Object.values(s.sandbox.stats().quota)[0]).toMatchObject({ day: '2031-07-01', used: 1600, limit: 2000 });
   });
 
-  it('faults: 5xx in Google\'s shape before any effect; the status query is a fault target of its own', async () => {
+  it("faults: 5xx in Google's shape before any effect; the status query is a fault target of its own", async () => {
     s = await startSandbox({ faults: { errorRate: 1, only: ['POST /upload/youtube/v3/videos'] } });
     const res = await insert(metadata());
     expect([500, 503]).toContain(res.status);

@@ -24,7 +24,11 @@ export async function startSandbox(options: YouTubeSandboxOptions = {}, scopes =
   return { ...server, channel, token, call };
 }
 
-export const metadata = (title = 'A video', extra: Record<string, unknown> = {}) => ({ snippet: { title, description: 'About it', categoryId: '22' }, status: { privacyStatus: 'public' }, ...extra });
+export const metadata = (title = 'A video', extra: Record<string, unknown> = {}) => ({
+  snippet: { title, description: 'About it', categoryId: '22' },
+  status: { privacyStatus: 'public' },
+  ...extra,
+});
 
 /** ISO-BMFF-looking bytes (an `ftyp` box) of a given size, random after the header. */
 export function videoBytes(size: number): Buffer {

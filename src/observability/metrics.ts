@@ -45,15 +45,12 @@ export function instrumentHttp(app: FastifyInstance, registry: Registry, opts: {
       )
     ) {
       reply.header('www-authenticate', 'Bearer realm="metrics"');
-      return reply
-        .code(401)
-        .type('application/problem+json')
-        .send({
-          type: 'urn:pinion:problem:unauthorized',
-          title: 'Unauthorized',
-          status: 401,
-          detail: 'Send the metrics token as "Authorization: Bearer <token>" (config metricsToken)',
-        });
+      return reply.code(401).type('application/problem+json').send({
+        type: 'urn:pinion:problem:unauthorized',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'Send the metrics token as "Authorization: Bearer <token>" (config metricsToken)',
+      });
     }
     reply.type(registry.contentType);
     return registry.metrics();

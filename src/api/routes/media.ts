@@ -226,15 +226,13 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       if (max !== undefined && max > limit)
         throw new HttpProblem(422, 'validation', 'The request has invalid fields', [{ field: 'max_bytes', message: `must be at most ${limit}` }]);
       const grant = await ctx.media.presign(request.caller.workspaceId, { maxBytes: max, contentType: request.body.content_type });
-      return reply
-        .code(201)
-        .send({
-          upload_id: grant.uploadId,
-          upload_url: grant.uploadUrl,
-          method: 'PUT' as const,
-          max_bytes: grant.maxBytes,
-          expires_at: isoTime(grant.expiresAt),
-        });
+      return reply.code(201).send({
+        upload_id: grant.uploadId,
+        upload_url: grant.uploadUrl,
+        method: 'PUT' as const,
+        max_bytes: grant.maxBytes,
+        expires_at: isoTime(grant.expiresAt),
+      });
     },
   );
 

@@ -3,8 +3,6 @@ export {
   TRANSITIONS,
   IllegalTransition,
   DeliveryBusy,
-  claimDeliveries,
-  renewLease,
   insertDeliveries,
   replaceWaitingDeliveries,
   cancelWaitingDeliveries,
@@ -15,6 +13,7 @@ export {
   type DeliveryRow,
   type DeliveryStatus,
 } from './delivery-state.js';
+export { claimDeliveries, renewLease } from './delivery-claims.js';
 export { refreshPostStatus, markPostsPublishing } from './post-status.js';
 export type { DeliveryOutcome, OutcomeListener, Duplicate } from './outcome.js';
 export { queueStats, type QueueStats } from './queue-stats.js';

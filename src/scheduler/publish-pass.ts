@@ -6,16 +6,8 @@ import { ConnectorError, isConnectorError, type Publisher } from '../connectors/
 import type { Logger } from '../observability/index.js';
 import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
-import {
-  claimDeliveries,
-  moveDelivery,
-  recordAttempts,
-  recordDuplicates,
-  renewLease,
-  saveProgress,
-  takeFollowUps,
-  type DeliveryRow,
-} from './delivery-state.js';
+import { moveDelivery, type DeliveryRow } from './delivery-state.js';
+import { claimDeliveries, recordAttempts, recordDuplicates, renewLease, saveProgress, takeFollowUps } from './delivery-claims.js';
 import { markFailed, markPublishedMany, requeue, type OutcomeListener, type OutcomesListener, type PublishResult } from './outcome.js';
 import { Batcher } from './batcher.js';
 import { lookForAttempt } from './look.js';

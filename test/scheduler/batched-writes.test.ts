@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdUntil, reserveSlot, reserveSlots } from '../../src/budgets/index.js';
-import { moveDeliveries, recordAttempts } from '../../src/scheduler/delivery-state.js';
+import { moveDeliveries } from '../../src/scheduler/delivery-state.js';
+import { recordAttempts } from '../../src/scheduler/delivery-claims.js';
 import { markPublishedMany, type DeliveryOutcome } from '../../src/scheduler/outcome.js';
 import { IllegalTransition, claimDeliveries, insertDeliveries } from '../../src/scheduler/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';

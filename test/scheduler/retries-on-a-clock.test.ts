@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PinterestClient } from '../../src/connectors/pinterest/index.js';
 import { claimDeliveries } from '../../src/scheduler/index.js';
-import { recordAttempt } from '../../src/scheduler/delivery-state.js';
+import { recordAttempt } from '../../src/scheduler/delivery-claims.js';
 import { DIALECTS } from '../helpers/stores.js';
 import { clockedPinion } from '../helpers/clocked.js';
 import { ALL_SCOPES } from '../sandbox/pinterest/support.js';

@@ -1,0 +1,203 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, Dialect } from '../store/index.js';
+import { assertTransition, moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
+
+/*
+ * The worker's side of the delivery state: claims, leases, attempts and the progress of an attempt.
+ * Every write here uses delivery-state.ts's transition table and is guarded the same way (the
+ * status expected and, for a claimed delivery, the worker holding its lease).
+ */
+
+/**
+ * Claims up to `limit` deliveries for this worker: first those whose worker died mid-publish
+ * (lease run out), then those due (scheduled, or awaiting the check of an unanswered attempt).
+ * On SQLite each kind is one statement, atomic; PostgreSQL does all three in one (see
+ * claimOnPostgres), the candidate rows locked with SKIP LOCKED so concurrent workers take different
+ * rows instead of queueing on the same ones. The candidates are a MATERIALIZED CTE: as a plain
+ * `IN (SELECT … LIMIT n)` PostgreSQL may re-run the subquery and claim more than n. PostgreSQL
+ * re-checks the status in the UPDATE (another worker may have changed the row since it was picked).
+ * SQLite does not need to, being one writer running one statement, and must not: without
+ * statistics its planner then walks the status index over every scheduled row (300 ms a claim at
+ * a million rows) instead of looking the picked ids up. With `postsPublishing` the claimed
+ * deliveries' posts are shown as publishing too (on SQLite, call it in a transaction).
+ */
+export async function claimDeliveries(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  opts: { owner: string; leaseMs: number; limit: number; now?: number; postsPublishing?: boolean },
+): Promise<DeliveryRow[]> {
+  const now = opts.now ?? Date.now();
+  assertTransition('publishing', 'publishing');
+  assertTransition('scheduled', 'publishing');
+  assertTransition('awaiting_check', 'publishing');
+  if (dialect === 'postgres') return claimOnPostgres(db, { ...opts, now });
+  const lease = { status: 'publishing' as const, lease_owner: opts.owner, lease_until: now + opts.leaseMs, updated_at: now };
+
+  const reclaimed = await db
+    .with(
+      (cte) => cte('picked').materialized(),
+      (qb) =>
+        qb.selectFrom('deliveries').select('id').where('status', '=', 'publishing').where('lease_until', '<', now).orderBy('lease_until').limit(opts.limit),
+    )
+    .updateTable('deliveries')
+    .set(lease)
+    .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+    .returningAll()
+    .execute();
+
+  const claimed = [...reclaimed];
+  // One statement per status, so each walks the (status, run_at) index in order: looks owed first, then new work.
+  for (const status of ['awaiting_check', 'scheduled'] as const) {
+    const room = opts.limit - claimed.length;
+    if (room <= 0) break;
+    const rows = await db
+      .with(
+        (cte) => cte('picked').materialized(),
+        (qb) => qb.selectFrom('deliveries').select('id').where('status', '=', status).where('run_at', '<=', now).orderBy('run_at').limit(room),
+      )
+      .updateTable('deliveries')
+      .set(lease)
+      .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+      .returningAll()
+      .execute();
+    claimed.push(...rows);
+  }
+  if (opts.postsPublishing && claimed.length) {
+    await db
+      .updateTable('posts')
+      .set({ status: 'publishing', updated_at: now })
+      .where('id', 'in', [...new Set(claimed.map((d) => d.post_id))])
+      .where('status', '=', 'scheduled')
+      .execute();
+  }
+  return claimed;
+}
+
+/**
+ * The same claim on PostgreSQL as one statement (one round trip, atomic by itself): the three
+ * picks in that order, each walking its index and locking with SKIP LOCKED, at most `limit` in
+ * all; with `postsPublishing`, the claimed deliveries' posts are shown as publishing in the same
+ * statement, so nobody sees one without the other.
+ */
+async function claimOnPostgres(
+  db: Kysely<Database>,
+  opts: { owner: string; leaseMs: number; limit: number; now: number; postsPublishing?: boolean },
+): Promise<DeliveryRow[]> {
+  const { owner, limit, now } = opts;
+  const posts = opts.postsPublishing
+    ? sql`, shown as (update posts set status = 'publishing', updated_at = ${now} where id in (select post_id from claimed) and status = 'scheduled')`
+    : sql``;
+  // Each pick takes what room the ones before it left, so no more than `limit` rows are ever locked.
+  const result = await sql<DeliveryRow>`with expired as materialized (
+      select id from deliveries where status = 'publishing' and lease_until < ${now} order by lease_until limit ${limit} for update skip locked
+    ), owed as materialized (
+      select id from deliveries where status = 'awaiting_check' and run_at <= ${now} order by run_at
+      limit ${limit} - (select count(*) from expired) for update skip locked
+    ), due as materialized (
+      select id from deliveries where status = 'scheduled' and run_at <= ${now} order by run_at
+      limit ${limit} - (select count(*) from expired) - (select count(*) from owed) for update skip locked
+    ), claimed as (
+      update deliveries set status = 'publishing', lease_owner = ${owner}, lease_until = ${now + opts.leaseMs}, updated_at = ${now}
+      where id in (select id from expired union all select id from owed union all select id from due) and (status in ('scheduled', 'awaiting_check') or (status = 'publishing' and lease_until < ${now}))
+      returning *
+    )${posts}
+    select * from claimed`.execute(db);
+  return result.rows;
+}
+
+/**
+ * Keeps the lease of a delivery this worker is still working on. False when it was lost. While
+ * a publish call is out, `checkUntil` moves the end of its outcome window along: should this
+ * worker die, the call's connection closes before the lease runs out, and the platform may still
+ * make the post for a window after that.
+ */
+export async function renewLease(db: Kysely<Database>, id: string, owner: string, leaseMs: number, now = Date.now(), checkUntil?: number): Promise<boolean> {
+  const r = await db
+    .updateTable('deliveries')
+    .set({ lease_until: now + leaseMs, ...(checkUntil !== undefined && { check_until: checkUntil }) })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'publishing')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Records an attempt before the platform is called: from here until its outcome is known, the
+ * delivery is looked for on the platform before anything is published again, up to `checkUntil`.
+ */
+export async function recordAttempt(
+  db: Kysely<Database>,
+  d: DeliveryRow,
+  owner: string,
+  a: { attempts: number; startedAt: number; checkUntil: number; now: number },
+): Promise<boolean> {
+  return moveDelivery(db, d.id, {
+    from: ['publishing'],
+    to: 'publishing',
+    owner,
+    set: { attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil },
+    now: a.now,
+  });
+}
+
+/** recordAttempt for many deliveries in one statement; says per attempt whether it was recorded (false: the lease was lost). */
+export async function recordAttempts(
+  db: Kysely<Database>,
+  owner: string,
+  items: ReadonlyArray<{ d: DeliveryRow; attempts: number; startedAt: number; checkUntil: number }>,
+  now: number,
+): Promise<boolean[]> {
+  const set = (a: (typeof items)[number]) => ({ attempts: a.attempts, attempt_pending: 1, attempt_started_at: a.startedAt, check_until: a.checkUntil });
+  const moved = await moveDeliveries(
+    db,
+    items.map((a) => ({ id: a.d.id, set: set(a) })),
+    { from: ['publishing'], to: 'publishing', owner, now },
+  );
+  return items.map((a) => moved.has(a.d.id));
+}
+
+/**
+ * Published deliveries due a last look for a late duplicate (see check_until), each taken by one
+ * worker: clearing check_until is the claim, so whoever clears it looks, once.
+ */
+export async function takeFollowUps(db: Kysely<Database>, now: number, limit: number): Promise<DeliveryRow[]> {
+  const due = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'published')
+    .where('check_until', '<=', now)
+    .orderBy('check_until')
+    .limit(limit)
+    .execute();
+  const taken: DeliveryRow[] = [];
+  for (const { id } of due) {
+    const row = await db
+      .updateTable('deliveries')
+      .set({ check_until: null })
+      .where('id', '=', id)
+      .where('status', '=', 'published')
+      .where('check_until', '<=', now)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) taken.push(row);
+  }
+  return taken;
+}
+
+/** Records other posts found for a published delivery, and the warning about them. */
+export async function recordDuplicates(db: Kysely<Database>, d: DeliveryRow, duplicates: string, warning: string, now: number): Promise<boolean> {
+  return moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { duplicates, warning }, now });
+}
+
+/** Saves what a publisher did part-way; false when this worker no longer holds the delivery. */
+export async function saveProgress(db: Kysely<Database>, d: DeliveryRow, owner: string, progress: unknown): Promise<boolean> {
+  const r = await db
+    .updateTable('deliveries')
+    .set({ progress: JSON.stringify(progress) })
+    .where('id', '=', d.id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'publishing')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

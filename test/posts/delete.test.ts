@@ -4,6 +4,7 @@ import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { FAST_SCHEDULER, fastPinterest, pinterestAccount, settled, startImageServer } from '../helpers/posts.js';
 import { CONNECTORS } from '../../src/connectors/index.js';
 import { platformConfig } from '../../src/config/index.js';
+import { accountRow } from '../helpers/rows.js';
 
 describe.each(DIALECTS)('deleting posts on %s', (dialect) => {
   let p: TestPinion;
@@ -115,30 +116,7 @@ describe.each(DIALECTS)('deleting posts on %s', (dialect) => {
     const workspaceId = (await p.store.db.selectFrom('posts').select('workspace_id').where('id', '=', id).executeTakeFirstOrThrow()).workspace_id;
     await p.store.db
       .insertInto('accounts')
-      .values({
-        id: 'acc_noremove',
-        workspace_id: workspaceId,
-        platform: noRemove!.facts.id,
-        external_id: '9',
-        username: 'other',
-        display_name: null,
-        avatar_url: null,
-        account_type: null,
-        status: 'active',
-        scopes: '',
-        access_token: null,
-        refresh_token: null,
-        access_expires_at: null,
-        refresh_expires_at: null,
-        token_version: 0,
-        refresh_lock_until: null,
-        refresh_lock_owner: null,
-        refreshed_at: null,
-        last_error: null,
-        boards_fetched_at: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(accountRow({ id: 'acc_noremove', workspace_id: workspaceId, platform: noRemove!.facts.id, external_id: '9', username: 'other', now }))
       .execute();
     await p.store.db
       .insertInto('deliveries')

@@ -6,6 +6,7 @@ import { markPublishedMany, type DeliveryOutcome } from '../../src/scheduler/out
 import { IllegalTransition, claimDeliveries, insertDeliveries } from '../../src/scheduler/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import { accountRow } from '../helpers/rows.js';
 
 /** The writes the publish pass makes for many deliveries at once must answer each one as the one-at-a-time writes would. */
 describe.each(DIALECTS)('batched delivery writes on %s', (dialect) => {
@@ -25,30 +26,7 @@ describe.each(DIALECTS)('batched delivery writes on %s', (dialect) => {
     for (const id of accounts) {
       await store.db
         .insertInto('accounts')
-        .values({
-          id,
-          workspace_id: 'ws_1',
-          platform: 'pinterest',
-          external_id: id,
-          username: id,
-          display_name: null,
-          avatar_url: null,
-          account_type: null,
-          status: 'active',
-          scopes: '',
-          access_token: null,
-          refresh_token: null,
-          access_expires_at: null,
-          refresh_expires_at: null,
-          token_version: 0,
-          refresh_lock_until: null,
-          refresh_lock_owner: null,
-          refreshed_at: null,
-          last_error: null,
-          boards_fetched_at: null,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(accountRow({ id, workspace_id: 'ws_1', external_id: id, username: id, now }))
         .execute();
     }
     // post_1 has two deliveries, post_2 and post_3 one each.

@@ -3,35 +3,13 @@ import { claimDeliveries, renewLease } from '../../src/scheduler/index.js';
 import { reserveSlot, holdUntil } from '../../src/budgets/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import { accountRow } from '../helpers/rows.js';
 
 async function seed(store: Store, count: number, now: number) {
   await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
   await store.db
     .insertInto('accounts')
-    .values({
-      id: 'acc_1',
-      workspace_id: 'ws_1',
-      platform: 'pinterest',
-      external_id: '1',
-      username: 'u',
-      display_name: null,
-      avatar_url: null,
-      account_type: null,
-      status: 'active',
-      scopes: '',
-      access_token: null,
-      refresh_token: null,
-      access_expires_at: null,
-      refresh_expires_at: null,
-      token_version: 0,
-      refresh_lock_until: null,
-      refresh_lock_owner: null,
-      refreshed_at: null,
-      last_error: null,
-      boards_fetched_at: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(accountRow({ id: 'acc_1', workspace_id: 'ws_1', external_id: '1', username: 'u', now }))
     .execute();
   await store.db
     .insertInto('posts')

@@ -14,6 +14,7 @@ import {
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import type { DeliveryStatus } from '../../src/store/schema.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import { accountRow } from '../helpers/rows.js';
 
 const ALL: DeliveryStatus[] = ['scheduled', 'publishing', 'awaiting_check', 'published', 'failed', 'cancelled', 'needs_attention'];
 
@@ -53,30 +54,7 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
     await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
     await store.db
       .insertInto('accounts')
-      .values({
-        id: 'acc_1',
-        workspace_id: 'ws_1',
-        platform: 'pinterest',
-        external_id: '1',
-        username: 'u',
-        display_name: null,
-        avatar_url: null,
-        account_type: null,
-        status: 'active',
-        scopes: '',
-        access_token: null,
-        refresh_token: null,
-        access_expires_at: null,
-        refresh_expires_at: null,
-        token_version: 0,
-        refresh_lock_until: null,
-        refresh_lock_owner: null,
-        refreshed_at: null,
-        last_error: null,
-        boards_fetched_at: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(accountRow({ id: 'acc_1', workspace_id: 'ws_1', external_id: '1', username: 'u', now }))
       .execute();
     await store.db
       .insertInto('posts')

@@ -1,0 +1,35 @@
+import type { Insertable } from 'kysely';
+import type { Database } from '../../src/store/index.js';
+
+type AccountInsert = Insertable<Database['accounts']>;
+
+/**
+ * An accounts row for tests that write the store directly (claims, migrations): an active account
+ * with no tokens, every column given so the insert is the same on SQLite and PostgreSQL.
+ */
+export function accountRow(row: Pick<AccountInsert, 'id' | 'workspace_id'> & Partial<AccountInsert> & { now: number }): AccountInsert {
+  const { now, ...given } = row;
+  return {
+    platform: 'pinterest',
+    external_id: given.id,
+    username: given.id,
+    display_name: null,
+    avatar_url: null,
+    account_type: null,
+    status: 'active',
+    scopes: '',
+    access_token: null,
+    refresh_token: null,
+    access_expires_at: null,
+    refresh_expires_at: null,
+    token_version: 0,
+    refresh_lock_until: null,
+    refresh_lock_owner: null,
+    refreshed_at: null,
+    last_error: null,
+    boards_fetched_at: null,
+    created_at: now,
+    updated_at: now,
+    ...given,
+  };
+}

@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { documentRoutes, HeldConnections, type SnapshotBlobs } from '../common/index.js';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { documentRoutes, HeldConnections, type SnapshotBlobs, serveAtRoot, type ServedSandbox } from '../common/index.js';
 import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { LinkedInError } from './errors.js';
@@ -160,14 +160,8 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
 
 /** Standalone server: the sandbox at the root (`/rest/...`, `/oauth/v2/...`). */
 export async function startLinkedInSandbox(
-  opts: LinkedInSandboxOptions & { host?: string; port?: number } = {},
-): Promise<{ url: string; sandbox: LinkedInSandbox; close(): Promise<void> }> {
-  const { host = '127.0.0.1', port = 0, ...options } = opts;
-  const app = Fastify({ logger: false });
-  const sandbox = createLinkedInSandbox(options);
-  await app.register(sandbox.plugin);
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  return { url: `http://${host}:${actualPort}`, sandbox, close: () => app.close() };
+  opts: LinkedInSandboxOptions & { host?: string; port?: number; logger?: boolean } = {},
+): Promise<ServedSandbox<LinkedInSandbox>> {
+  const { host, port, logger, ...options } = opts;
+  return serveAtRoot(createLinkedInSandbox(options), { host, port, logger });
 }

@@ -1,9 +1,19 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { registerBoardRoutes } from './boards.js';
 import type { ResolvedOptions, SandboxContext } from './context.js';
 import { PinterestError } from './errors.js';
-import { documentRoutes, FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import {
+  documentRoutes,
+  FaultInjector,
+  HeldConnections,
+  restoreMaps,
+  snapshotMaps,
+  type FaultConfig,
+  type SnapshotBlobs,
+  serveAtRoot,
+  type ServedSandbox,
+} from '../common/index.js';
 import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { registerMediaRoutes, registerUploadRoute } from './media.js';
@@ -204,20 +214,11 @@ export function createPinterestSandbox(options: PinterestSandboxOptions = {}): P
 /** Standalone server for `pinion sandbox`: the sandbox at the root, so `/v5/...` and `/oauth/`. */
 export async function startPinterestSandbox(
   opts: PinterestSandboxOptions & { host?: string; port?: number; logger?: boolean } = {},
-): Promise<{ url: string; sandbox: PinterestSandbox; close(): Promise<void> }> {
-  const { host = '127.0.0.1', port = 0, logger = false, ...options } = opts;
-  const app = Fastify({
-    // Never log request headers: they carry bearer tokens and Basic client secrets.
-    logger: logger ? { serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) } } : false,
-  });
+): Promise<ServedSandbox<PinterestSandbox>> {
+  const { host, port, logger, ...options } = opts;
   // It serves its own sample images: pins may use them (its address is known once listening).
   let self: string[] = [];
-  const sandbox = createPinterestSandbox({ fetchAllowHosts: () => self, ...options });
-  await app.register(sandbox.plugin);
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-  self = [new URL(url).host];
-  return { url, sandbox, close: () => app.close() };
+  const served = await serveAtRoot(createPinterestSandbox({ fetchAllowHosts: () => self, ...options }), { host, port, logger });
+  self = [new URL(served.url).host];
+  return served;
 }

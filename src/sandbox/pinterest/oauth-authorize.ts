@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { escapeHtml, htmlPage as page, redirectWith } from '../common/index.js';
+import { escapeHtml, htmlPage as page, redirectUriProblem, redirectWith } from '../common/index.js';
 import type { SandboxContext } from './context.js';
 import { randomToken, type SandboxApp } from './state.js';
 import { KNOWN_SCOPES, parseScopes } from './tokens.js';
@@ -28,17 +28,8 @@ function validate(ctx: SandboxContext, params: Params): AuthorizeRequest | { pag
   const app = clientId === undefined ? undefined : ctx.state.apps.get(clientId);
   if (!app) return { pageError: 'Unknown client_id.' };
   const redirectUri = str(params, 'redirect_uri');
-  if (!redirectUri) return { pageError: 'redirect_uri is required.' };
-  let parsed: URL;
-  try {
-    parsed = new URL(redirectUri);
-  } catch {
-    return { pageError: 'redirect_uri is not a valid URL.' };
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { pageError: 'redirect_uri must be http or https.' };
-  if (app.redirectUris && !app.redirectUris.includes(redirectUri)) {
-    return { pageError: 'redirect_uri is not registered for this app.' };
-  }
+  const problem = redirectUriProblem(redirectUri, app.redirectUris, 'redirect_uri is not registered for this app.');
+  if (problem || !redirectUri) return { pageError: problem ?? 'redirect_uri is required.' };
   const rawScope = str(params, 'scope') ?? '';
   return { app, redirectUri, scopes: parseScopes(rawScope), rawScope, state: str(params, 'state') };
 }

@@ -1,10 +1,10 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { registerApiRoutes } from './api.js';
 import { sendError, type ResolvedOptions, type SandboxContext } from './context.js';
 import { TikTokError } from './errors.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
-import { documentRoutes, type SnapshotBlobs } from '../common/index.js';
+import { documentRoutes, type SnapshotBlobs, serveAtRoot, type ServedSandbox } from '../common/index.js';
 import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { registerInspectionRoutes, sandboxStats } from './inspection.js';
 import { issueTokens, registerOAuthRoutes } from './oauth.js';
@@ -147,14 +147,8 @@ export function createTikTokSandbox(options: TikTokSandboxOptions = {}): TikTokS
 
 /** Standalone server: the emulator at the root, so `/v2/...`. */
 export async function startTikTokSandbox(
-  opts: TikTokSandboxOptions & { host?: string; port?: number } = {},
-): Promise<{ url: string; sandbox: TikTokSandbox; close(): Promise<void> }> {
-  const { host = '127.0.0.1', port = 0, ...options } = opts;
-  const app = Fastify({ logger: false });
-  const sandbox = createTikTokSandbox(options);
-  await app.register(sandbox.plugin);
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const actual = typeof address === 'object' && address ? address.port : port;
-  return { url: `http://${host}:${actual}`, sandbox, close: () => app.close() };
+  opts: TikTokSandboxOptions & { host?: string; port?: number; logger?: boolean } = {},
+): Promise<ServedSandbox<TikTokSandbox>> {
+  const { host, port, logger, ...options } = opts;
+  return serveAtRoot(createTikTokSandbox(options), { host, port, logger });
 }

@@ -1,6 +1,16 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { documentRoutes, FaultInjector, HeldConnections, restoreMaps, snapshotMaps, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import {
+  documentRoutes,
+  FaultInjector,
+  HeldConnections,
+  restoreMaps,
+  snapshotMaps,
+  type FaultConfig,
+  type SnapshotBlobs,
+  serveAtRoot,
+  type ServedSandbox,
+} from '../common/index.js';
 import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { ResolvedOptions, XContext } from './context.js';
@@ -156,19 +166,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
 }
 
 /** Standalone server: the sandbox at the root, so `/2/...`, `/i/oauth2/authorize` and `/_sandbox/...`. */
-export async function startXSandbox(
-  opts: XSandboxOptions & { host?: string; port?: number; logger?: boolean } = {},
-): Promise<{ url: string; sandbox: XSandbox; close(): Promise<void> }> {
-  const { host = '127.0.0.1', port = 0, logger = false, ...options } = opts;
-  const app = Fastify({
-    // Never log request headers: they carry bearer tokens and Basic client secrets.
-    logger: logger ? { serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) } } : false,
-  });
-  const sandbox = createXSandbox(options);
-  await app.register(sandbox.plugin);
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-  return { url, sandbox, close: () => app.close() };
+export async function startXSandbox(opts: XSandboxOptions & { host?: string; port?: number; logger?: boolean } = {}): Promise<ServedSandbox<XSandbox>> {
+  const { host, port, logger, ...options } = opts;
+  return serveAtRoot(createXSandbox(options), { host, port, logger });
 }

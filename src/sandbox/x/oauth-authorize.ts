@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { escapeHtml, htmlPage, redirectWith } from '../common/index.js';
+import { escapeHtml, htmlPage, redirectUriProblem, redirectWith } from '../common/index.js';
 import type { XContext } from './context.js';
 import { randomToken, type XApp } from './state.js';
 import { KNOWN_SCOPES, parseScopes } from './tokens.js';
@@ -29,15 +29,8 @@ function validateClient(ctx: XContext, params: Params): AuthorizeRequest | { pag
   const app = clientId === undefined ? undefined : ctx.state.apps.get(clientId);
   if (!app) return { pageError: 'Unknown client_id.' };
   const redirectUri = str(params, 'redirect_uri');
-  if (!redirectUri) return { pageError: 'redirect_uri is required.' };
-  let parsed: URL;
-  try {
-    parsed = new URL(redirectUri);
-  } catch {
-    return { pageError: 'redirect_uri is not a valid URL.' };
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { pageError: 'redirect_uri must be http or https.' };
-  if (app.redirectUris && !app.redirectUris.includes(redirectUri)) return { pageError: 'redirect_uri does not match a callback URL registered for this app.' };
+  const problem = redirectUriProblem(redirectUri, app.redirectUris, 'redirect_uri does not match a callback URL registered for this app.');
+  if (problem || !redirectUri) return { pageError: problem ?? 'redirect_uri is required.' };
   return { app, redirectUri, scopes: parseScopes(str(params, 'scope')), state: str(params, 'state') };
 }
 

@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyPluginAsync } from 'fastify';
-import { documentRoutes, FaultInjector, HeldConnections, type FaultConfig, type SnapshotBlobs } from '../common/index.js';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { documentRoutes, FaultInjector, HeldConnections, type FaultConfig, type SnapshotBlobs, serveAtRoot, type ServedSandbox } from '../common/index.js';
 import { DESCRIPTION, ROUTE_DOCS } from './openapi.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { registerApiRoutes } from './api.js';
@@ -136,14 +136,8 @@ export function createYouTubeSandbox(options: YouTubeSandboxOptions = {}): YouTu
 
 /** Standalone server: the emulator at the root (`/youtube/v3/...`, `/upload/...`, `/o/oauth2/v2/auth`, `/token`, `/_sandbox/...`). */
 export async function startYouTubeSandbox(
-  opts: YouTubeSandboxOptions & { host?: string; port?: number } = {},
-): Promise<{ url: string; sandbox: YouTubeSandbox; close(): Promise<void> }> {
-  const { host = '127.0.0.1', port = 0, ...options } = opts;
-  const app = Fastify({ logger: false });
-  const sandbox = createYouTubeSandbox(options);
-  await app.register(sandbox.plugin);
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  return { url: `http://${host}:${actualPort}`, sandbox, close: () => app.close() };
+  opts: YouTubeSandboxOptions & { host?: string; port?: number; logger?: boolean } = {},
+): Promise<ServedSandbox<YouTubeSandbox>> {
+  const { host, port, logger, ...options } = opts;
+  return serveAtRoot(createYouTubeSandbox(options), { host, port, logger });
 }

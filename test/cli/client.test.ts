@@ -93,30 +93,28 @@ describe('the CLI as a client of a running Pinion', { timeout: 120_000 }, () => 
   });
 
   it('creates, lists, gets and cancels a post', async () => {
-    const created = await pinion(
-      [
-        'posts',
-        'create',
-        '--platform',
-        'pinterest',
-        '--content',
-        'From the CLI',
-        '--media-url',
-        `${images.url}/good.jpg`,
-        '--at',
-        '2036-01-01T09:00:00',
-        '--timezone',
-        'Europe/Paris',
-        '--option',
-        'pinterest.board=Products',
-        '--option',
-        'pinterest.title=Hi',
-        '--idempotency-key',
-        'cli-1',
-        '--json',
-      ],
-      env,
-    );
+    // The same post twice under one idempotency key: the second is a replay.
+    const create = [
+      'posts',
+      'create',
+      '--platform',
+      'pinterest',
+      '--content',
+      'From the CLI',
+      '--media-url',
+      `${images.url}/good.jpg`,
+      '--at',
+      '2036-01-01T09:00:00',
+      '--timezone',
+      'Europe/Paris',
+      '--option',
+      'pinterest.board=Products',
+      '--option',
+      'pinterest.title=Hi',
+      '--idempotency-key',
+      'cli-1',
+    ];
+    const created = await pinion([...create, '--json'], env);
     expect(created.code, created.stderr).toBe(0);
     const post = JSON.parse(created.stdout);
     expect(post).toMatchObject({
@@ -124,29 +122,7 @@ describe('the CLI as a client of a running Pinion', { timeout: 120_000 }, () => 
       scheduled_at: '2036-01-01T08:00:00.000Z',
       request: { platform_options: { pinterest: { board: 'Products', title: 'Hi' } } },
     });
-    const replay = await pinion(
-      [
-        'posts',
-        'create',
-        '--platform',
-        'pinterest',
-        '--content',
-        'From the CLI',
-        '--media-url',
-        `${images.url}/good.jpg`,
-        '--at',
-        '2036-01-01T09:00:00',
-        '--timezone',
-        'Europe/Paris',
-        '--option',
-        'pinterest.board=Products',
-        '--option',
-        'pinterest.title=Hi',
-        '--idempotency-key',
-        'cli-1',
-      ],
-      env,
-    );
+    const replay = await pinion(create, env);
     expect(replay.stdout).toMatch(new RegExp(`^Already scheduled .*${post.id}`));
 
     expect((await pinion(['posts', 'list', '--status', 'scheduled', '--limit', '2'], env)).stdout).toMatch(/^post_\S+ {2}scheduled {2,}\S+ {2}pinterest\n/);

@@ -4,7 +4,7 @@ import { systemClock, type BackgroundPass, type Clock } from '../shared/index.js
 import type { Database } from '../store/index.js';
 import type { TokenKeeper } from './tokens.js';
 import type { TokenVault } from './vault.js';
-import { toAccount, type Account } from './accounts.js';
+import { toAccount, type Account, type AccountRow } from './accounts.js';
 
 const BATCH = 20;
 /** After a failed refresh an account rests this long, so a platform outage is not hammered. */
@@ -65,9 +65,9 @@ export function refreshIdleAccountsPass(opts: {
       for (const account of due) {
         if (signal.aborted) break;
         try {
-          await opts.keeper.refresh(account.id, account.token_version);
+          const refreshed = await opts.keeper.refresh(account.id, account.token_version);
           if (account.refresh_expires_at !== null && account.refresh_expires_at < now + opts.windowMs)
-            await tellIfFixed(opts, account.id, account.refresh_expires_at);
+            await tellIfFixed(opts, refreshed, account.refresh_expires_at);
         } catch (err) {
           failures++;
           opts.log.warn({ accountId: account.id, err }, 'idle account refresh failed');
@@ -79,11 +79,11 @@ export function refreshIdleAccountsPass(opts: {
   };
 }
 
-/** After a refresh: when the refresh token's end did not move, records it as told (one worker wins) and tells the person. */
-async function tellIfFixed(opts: { db: Kysely<Database>; log: Logger; onExpiring?: OnExpiring }, accountId: string, endBefore: number): Promise<void> {
-  const row = await opts.db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
-  const end = row?.refresh_expires_at ?? null;
-  if (!row || row.status !== 'active' || end === null || end >= endBefore + EXTENDED_BY_MS) return;
+/** After a refresh (`row` as the refresh left it): when the refresh token's end did not move, records it as told (one worker wins) and tells the person. */
+async function tellIfFixed(opts: { db: Kysely<Database>; log: Logger; onExpiring?: OnExpiring }, row: AccountRow, endBefore: number): Promise<void> {
+  const accountId = row.id;
+  const end = row.refresh_expires_at;
+  if (row.status !== 'active' || end === null || end >= endBefore + EXTENDED_BY_MS) return;
   const claimed = await opts.db
     .updateTable('accounts')
     .set({ expiry_warned_for: end })

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import { refreshPostStatus, retryFailedDelivery, type DeliveryRow, type DeliveryStatus } from '../scheduler/index.js';
+import { MEDIA_PROBLEM, refreshPostStatus, retryFailedDelivery, type DeliveryRow, type DeliveryStatus } from '../scheduler/index.js';
 import { getPost, PostConflict, type Post } from './posts.js';
 import { InvalidRequest, NotFound, StateConflict, type PostsCaller } from './errors.js';
 
@@ -15,7 +15,10 @@ const NOT_RETRIED: Record<Exclude<DeliveryStatus, 'failed'>, string> = {
   published: 'is published already',
   cancelled: 'was cancelled',
 };
-const whyNot = (d: DeliveryRow) => `Delivery ${d.id} to ${d.platform} ${NOT_RETRIED[d.status as Exclude<DeliveryStatus, 'failed'>]}`;
+/** Set aside by the media preflight before any attempt: nothing was published, and an edit (not a retry) brings it back. */
+const SET_ASIDE_FOR_MEDIA = 'was set aside before any attempt because of its media: change the media (PATCH the post) to put it back on schedule';
+const whyNot = (d: DeliveryRow) =>
+  `Delivery ${d.id} to ${d.platform} ${d.status === 'needs_attention' && d.last_error_kind === MEDIA_PROBLEM ? SET_ASIDE_FOR_MEDIA : NOT_RETRIED[d.status as Exclude<DeliveryStatus, 'failed'>]}`;
 
 export interface RetryOptions {
   /** Only these deliveries of the post (each must have failed). */

@@ -111,6 +111,13 @@ describe.each(DIALECTS)('retrying failed posts on %s', (dialect) => {
       expect(problem).toMatchObject({ type: 'urn:pinion:problem:not-retriable', detail: expect.stringMatching(why) });
       expect((await getPost(p, id)).deliveries[0]!.status).toBe(status);
     }
+    // Set aside by the media preflight before any attempt: nothing was published, and the answer says to change the media.
+    const setAside = await create(future());
+    await setState(setAside.id, 'needs_attention');
+    await p.store.db.updateTable('deliveries').set({ attempts: 0, last_error_kind: 'media' }).where('post_id', '=', setAside.id).execute();
+    const refused = await (await p.api('POST', `/api/v1/posts/${setAside.id}/retry`)).json();
+    expect(refused.detail).toMatch(/was set aside before any attempt because of its media: change the media \(PATCH the post\)/);
+    expect(refused.detail).not.toMatch(/may have been published/);
     const waiting = await create(future());
     expect((await (await p.api('POST', `/api/v1/posts/${waiting.id}/retry`)).json()).detail).toMatch(/is waiting to be published already/);
     await p.api('POST', `/api/v1/posts/${waiting.id}/cancel`);

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { inGroupCommit, newId, type Database } from '../store/index.js';
+import { inGroupCommit, insertRows, newId, type Database } from '../store/index.js';
 import type { PostStatus } from '../store/schema.js';
 import { searchTextOf } from '../shared/index.js';
 import { cancelWaitingDeliveries, DeliveryBusy, insertDeliveries, refreshPostStatus, replaceWaitingDeliveries, type DeliveryRow } from '../scheduler/index.js';
@@ -112,7 +112,7 @@ function newPostRows(input: NewPost, now: number) {
 /** Inserts a post and its deliveries; returns the post as stored, so nothing needs reading back. */
 async function insertPost(trx: Kysely<Database>, input: NewPost, now: number): Promise<Post> {
   const { row, deliveries } = newPostRows(input, now);
-  await trx.insertInto('posts').values(row).execute();
+  await insertRows(trx, 'posts', [row]);
   // The request as stored, without a JSON round trip: it is the parsed body, plain JSON values already.
   return toPost(row, (await insertDeliveries(trx, deliveries)).sort(byId), storedRequest(input.request));
 }
@@ -124,10 +124,11 @@ const ROWS_PER_INSERT = 500;
 async function insertPostsAtOnce(trx: Kysely<Database>, inputs: NewPost[], now: number): Promise<Post[]> {
   const made = inputs.map((input) => newPostRows(input, now));
   for (let i = 0; i < made.length; i += ROWS_PER_INSERT) {
-    await trx
-      .insertInto('posts')
-      .values(made.slice(i, i + ROWS_PER_INSERT).map((m) => m.row))
-      .execute();
+    await insertRows(
+      trx,
+      'posts',
+      made.slice(i, i + ROWS_PER_INSERT).map((m) => m.row),
+    );
   }
   const deliveries = made.flatMap((m) => m.deliveries);
   const stored: DeliveryRow[] = [];

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
-import type { Database } from '../store/index.js';
+import { insertRows, type Database } from '../store/index.js';
 import type { DeliveryStatus, DeliveryTable } from '../store/schema.js';
 
 export type DeliveryRow = Selectable<Database['deliveries']>;
@@ -173,10 +173,11 @@ export async function insertDeliveries(db: Kysely<Database>, rows: NewDelivery[]
     unpublished_at: null,
   }));
   // Only the columns with a value: the rest are NULL anyway, and half the values to bind is half the work on a big batch.
-  await db
-    .insertInto('deliveries')
-    .values(rows.map((r) => ({ ...r, status: 'scheduled' as const, attempts: 0, attempt_pending: 0, adopted: 0 })))
-    .execute();
+  await insertRows(
+    db,
+    'deliveries',
+    rows.map((r) => ({ ...r, status: 'scheduled' as const, attempts: 0, attempt_pending: 0, adopted: 0 })),
+  );
   return stored;
 }
 

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { connectorFor, type Connector, type Draft, type FieldIssue } from '../connectors/index.js';
 import { reusable, type Database } from '../store/index.js';
 import { linkIssues, type LinkReport } from '../links/index.js';
@@ -83,7 +83,8 @@ const keyedNear = reusable('duplicates.keyed', (db, key: string, ...at: Near) =>
     .where('duplicate_key', '=', key)
     .where((eb) => near(eb, at))
     .orderBy('scheduled_at')
-    .limit(1),
+    // Written into the SQL: with a bound LIMIT SQLite reads the index entries differently (16 µs against 5 µs measured).
+    .limit(sql.lit(1)),
 );
 
 /** Deliveries stored before deliveries carried their key, near that time: judged by their payload. */
@@ -94,7 +95,7 @@ const unkeyedNear = reusable('duplicates.unkeyed', (db, ...at: Near) =>
     .where('duplicate_key', 'is', null)
     .where((eb) => near(eb, at))
     .orderBy('scheduled_at')
-    .limit(2000),
+    .limit(sql.lit(2000)),
 );
 
 /**

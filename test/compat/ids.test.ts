@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CompatIds } from '../../src/compat/posteverywhere/ids.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
-import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import { DIALECTS, freshStores } from '../helpers/stores.js';
 
 describe.each(DIALECTS)('PostEverywhere’s integer ids on %s', (dialect) => {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (cleanup.length) await cleanup.pop()!();
-  });
-  const fresh = async (): Promise<Store> => {
-    const db = await freshDatabaseUrl(dialect);
-    cleanup.push(db.drop);
-    const store = openStore(db.url);
-    cleanup.push(() => store.close());
-    await migrateToLatest(store);
-    return store;
-  };
+  const stores = freshStores(dialect);
+  afterEach(() => stores.closeAll());
+  const fresh = () => stores.open();
 
   it('numbers ids in order, once each, also when asked at the same time, per kind', async () => {
     const store = await fresh();

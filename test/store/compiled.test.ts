@@ -1,21 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { insertRows, migrateToLatest, openStore, ReadCache, reusable, type Store } from '../../src/store/index.js';
-import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import { insertRows, ReadCache, reusable, type Store } from '../../src/store/index.js';
+import { DIALECTS, freshStores } from '../helpers/stores.js';
 
 describe.each(DIALECTS)('queries compiled once on %s', (dialect) => {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (cleanup.length) await cleanup.pop()!();
-  });
-  async function store(): Promise<Store> {
-    const db = await freshDatabaseUrl(dialect);
-    cleanup.push(db.drop);
-    const s = openStore(db.url);
-    cleanup.push(() => s.close());
-    await migrateToLatest(s);
-    return s;
-  }
+  const stores = freshStores(dialect);
+  afterEach(() => stores.closeAll());
+  const store = () => stores.open();
   const workspaces = async (s: Store) => s.db.selectFrom('workspaces').select(['id', 'name', 'created_at']).orderBy('id').execute();
 
   it('stores each call’s own values, however many calls share the compiled statement, in and out of transactions', async () => {

@@ -1,21 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../src/store/group-commit.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
-import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import type { Store } from '../../src/store/index.js';
+import { DIALECTS, freshStores } from '../helpers/stores.js';
 
 describe.each(DIALECTS)('group commit on %s', (dialect) => {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (cleanup.length) await cleanup.pop()!();
-  });
-  async function store(): Promise<Store> {
-    const db = await freshDatabaseUrl(dialect);
-    cleanup.push(db.drop);
-    const s = openStore(db.url);
-    cleanup.push(() => s.close());
-    await migrateToLatest(s);
-    return s;
-  }
+  const stores = freshStores(dialect);
+  afterEach(() => stores.closeAll());
+  const store = () => stores.open();
   const names = async (s: Store) => (await s.db.selectFrom('workspaces').select('name').orderBy('name').execute()).map((r) => r.name);
 
   it('commits the writes asked for at the same moment in one transaction, each answered after the commit', async () => {

@@ -22,6 +22,8 @@ interface Account {
   platform: string;
   username: string;
   status: string;
+  /** Where the account's times are told (IANA); null: the workspace's, UTC. */
+  timezone: string | null;
   refreshed_at: string | null;
   last_error: string | null;
 }
@@ -171,7 +173,12 @@ export async function accountsCommand(args: AccountsArgs): Promise<void> {
       const accounts = await list();
       return print(out, { data: accounts }, () =>
         accounts.length
-          ? accounts.map((a) => `${a.id}  ${a.platform.padEnd(10)} ${a.username.padEnd(20)} ${a.status}${a.last_error ? `  (${a.last_error})` : ''}`).join('\n')
+          ? accounts
+              .map(
+                (a) =>
+                  `${a.id}  ${a.platform.padEnd(10)} ${a.username.padEnd(20)} ${a.status.padEnd(14)} ${a.timezone ?? 'UTC (workspace)'}${a.last_error ? `  (${a.last_error})` : ''}`,
+              )
+              .join('\n')
           : 'No accounts: connect one with pinion accounts connect <platform>',
       );
     }

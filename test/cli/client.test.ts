@@ -147,7 +147,11 @@ describe('the CLI as a client of a running Pinion', { timeout: 120_000 }, () => 
     const r = await pinion(['accounts', 'connect', 'pinterest', '--sandbox-approve', 'from_cli', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ platform: 'pinterest', username: 'from_cli', status: 'active' });
-    expect((await pinion(['accounts', 'list'], env)).stdout).toMatch(/pinterest\s+from_cli\s+active/);
+    // Each account's time zone is shown: its own, or the workspace's (UTC) until one is set.
+    expect((await pinion(['accounts', 'list'], env)).stdout).toMatch(/pinterest\s+from_cli\s+active\s+UTC \(workspace\)$/m);
+    const id = JSON.parse(r.stdout).id as string;
+    expect((await p.api('PATCH', `/api/v1/accounts/${id}`, { body: { timezone: 'Europe/Paris' } })).status).toBe(200);
+    expect((await pinion(['accounts', 'list'], env)).stdout).toMatch(/pinterest\s+from_cli\s+active\s+Europe\/Paris$/m);
   });
 
   it('shows each command its own help', async () => {

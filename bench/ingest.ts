@@ -45,6 +45,8 @@ function imageServer(): Promise<{ url: string; bytes: number; stop(): void }> {
 interface Measured {
   load: LoadSummary;
   rows?: number;
+  /** Pinion's own GET /healthz on the same instance: what its HTTP stack costs with no key, body or store. */
+  floor?: LoadSummary;
 }
 
 /**
@@ -58,7 +60,7 @@ function mediaSettings(defaults: Config['media'], checkUrls: boolean): Config['m
   return media as Config['media'];
 }
 
-async function measurePinion(mediaUrl: string, checkUrls: boolean): Promise<Measured> {
+async function measurePinion(mediaUrl: string, checkUrls: boolean, withFloor = false): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-ingest-'));
   const defaults = loadConfig({ env: {}, file: undefined });
   const config: Config = {
@@ -103,7 +105,11 @@ async function measurePinion(mediaUrl: string, checkUrls: boolean): Promise<Meas
       warmupSeconds: WARMUP,
       seconds: SECONDS,
     });
-    return { load: result, rows: (await countPosts(p)) - before };
+    const rows = (await countPosts(p)) - before;
+    const floor = withFloor
+      ? await load({ url: `${p.url}/healthz`, method: 'GET', connections: CONNECTIONS, warmupSeconds: WARMUP, seconds: SECONDS })
+      : undefined;
+    return { load: result, rows, floor };
   } finally {
     await p.close();
     rmSync(dir, { recursive: true, force: true });
@@ -142,15 +148,21 @@ async function main(): Promise<void> {
         ? `   media_url: a ${num(image.bytes)}-byte JPEG served by a separate process on 127.0.0.1; with the URL check on (the default) each POST is judged from the probe kept by URL (one validate fetched it); the fetch and decode are the background preflight's (worker off here)`
         : '   media_url: this version of Pinion does not check media URLs when a post is made',
     );
-    if (checks) runs.push({ label: 'Pinion POST /posts, URL check off', m: await measurePinion(image.url, false) });
+    if (checks) runs.push({ label: 'Pinion POST /posts, URL check off', m: await measurePinion(image.url, false, true) });
     runs.push({ label: checks ? 'Pinion POST /posts, defaults (URL check on)' : 'Pinion POST /posts', m: await measurePinion(image.url, true) });
   } finally {
     image.stop();
   }
   const hello = await measureHelloWorld();
 
+  const floor = runs.find((r) => r.m.floor)?.m.floor;
+  const shown = [
+    ...runs,
+    ...(floor ? [{ label: 'Pinion GET /healthz (no key, body or store)', m: { load: floor } }] : []),
+    { label: 'Fastify GET / hello-world', m: hello },
+  ];
   const rows = [['route', 'req/s', 'p50', 'p99', '2xx', 'non-2xx', 'errors', 'req/s ÷ hello']];
-  for (const { label, m } of [...runs, { label: 'Fastify GET / hello-world', m: hello }]) {
+  for (const { label, m } of shown) {
     const l = m.load;
     rows.push([
       label,
@@ -177,6 +189,7 @@ async function main(): Promise<void> {
       `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello), p50 ${ms(m.load.p50, 2)}, p99 ${ms(m.load.p99, 2)}, ${m.load.non2xx} non-2xx`,
     );
   }
+  if (floor) record('ingest', 'Pinion GET /healthz', `${num(floor.perSecond)} req/s (${ratio(floor.perSecond, hello.load.perSecond)} of hello)`);
   record('ingest', 'Fastify hello-world', `${num(hello.load.perSecond)} req/s, p50 ${ms(hello.load.p50, 2)}, p99 ${ms(hello.load.p99, 2)}`);
   record('ingest', 'peak RSS (ingest process)', mib(peakRssBytes()));
 

@@ -1,8 +1,10 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database } from '../store/index.js';
+import { insertDeliveries } from './new-deliveries.js';
 import type { DeliveryStatus, DeliveryTable } from '../store/schema.js';
 
 export type DeliveryRow = Selectable<Database['deliveries']>;
+export { insertDeliveries };
 export type { DeliveryStatus };
 
 /**
@@ -138,46 +140,6 @@ function perRow(group: ReadonlyArray<{ id: string; set: Changes }>): Changes {
     out[column] = values.some((v) => typeof v === 'number') ? sql`cast(${choice} as bigint)` : choice;
   }
   return out as Changes;
-}
-
-type NewDelivery = Pick<
-  DeliveryRow,
-  'id' | 'post_id' | 'workspace_id' | 'account_id' | 'platform' | 'payload' | 'scheduled_at' | 'run_at' | 'created_at' | 'updated_at'
-> & { duplicate_key?: string | null };
-
-/** New deliveries start scheduled, with nothing attempted. Returns them as stored, so the caller need not read them back. */
-export async function insertDeliveries(db: Kysely<Database>, rows: NewDelivery[]): Promise<DeliveryRow[]> {
-  if (!rows.length) return [];
-  const stored = rows.map((r): DeliveryRow => ({
-    ...r,
-    duplicate_key: r.duplicate_key ?? null,
-    status: 'scheduled',
-    attempts: 0,
-    attempt_pending: 0,
-    attempt_started_at: null,
-    lease_owner: null,
-    lease_until: null,
-    external_id: null,
-    external_url: null,
-    published_at: null,
-    adopted: 0,
-    last_error: null,
-    last_error_kind: null,
-    progress: null,
-    check_until: null,
-    duplicates: null,
-    warning: null,
-    retries: 0,
-    retried_at: null,
-    retried_by: null,
-    unpublished_at: null,
-  }));
-  // Only the columns with a value: the rest are NULL anyway, and half the values to bind is half the work on a big batch.
-  await db
-    .insertInto('deliveries')
-    .values(rows.map((r) => ({ ...r, status: 'scheduled' as const, attempts: 0, attempt_pending: 0, adopted: 0 })))
-    .execute();
-  return stored;
 }
 
 /** Why a delivery of a post cannot be changed or cancelled now, or null when it can (or is finished). */

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPinion } from '../../src/cli/instance.js';
+import { createLogger } from '../../src/observability/index.js';
 import { startTestPinion, type TestPinion } from '../helpers/pinion.js';
 import { pinterestAccount, startImageServer } from '../helpers/posts.js';
 import { DIALECTS } from '../helpers/stores.js';
@@ -16,16 +18,38 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
     await p?.close();
     await images?.close();
   });
-  const post = async (at: string, board = 'Products', link = 'https://shop.example/apron') => {
-    const res = await p.api('POST', '/api/v1/posts', {
-      body: {
+  /**
+   * Pinion started again on the same database, as after an upgrade from a version that stored no duplicate key:
+   * a process learns whether such deliveries remain when it starts (and once a minute after), so the deliveries
+   * made keyless by these tests are what a newly started process finds.
+   */
+  const upgraded = async () => {
+    const second = await startPinion({
+      config: { ...p.config, port: 0, sandbox: false },
+      api: true,
+      worker: false,
+      migrate: false,
+      logger: createLogger('warn'),
+    });
+    started.push(second);
+    return second.url;
+  };
+  const started: Array<{ close(): Promise<void> }> = [];
+  afterAll(async () => {
+    while (started.length) await started.pop()!.close();
+  });
+  const post = async (at: string, board = 'Products', link = 'https://shop.example/apron', url = p.url) => {
+    const res = await fetch(`${url}/api/v1/posts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
         content: 'Apron',
         platforms: ['pinterest'],
         media_url: `${images.url}/good.jpg`,
         link,
         scheduled_at: at,
         platform_options: { pinterest: { board } },
-      },
+      }),
     });
     expect(res.status).toBe(201);
     return res.json();
@@ -52,7 +76,7 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
     const first = await post('2032-05-01T10:00:00Z');
     // As a delivery made by an older Pinion: no key stored, so the check reads and judges its payload.
     await p.store.db.updateTable('deliveries').set({ duplicate_key: null }).where('post_id', '=', first.id).execute();
-    const again = await post('2032-05-03T10:00:00Z');
+    const again = await post('2032-05-03T10:00:00Z', undefined, undefined, await upgraded());
     expect(duplicateWarnings(again)).toEqual([
       { field: 'platform_options.pinterest', message: expect.stringContaining(`as post ${first.id} (2032-05-01T10:00:00.000Z)`) },
     ]);
@@ -62,10 +86,10 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
     const keyed = await post('2032-07-01T10:00:00Z');
     const legacy = await post('2032-07-02T10:00:00Z');
     await p.store.db.updateTable('deliveries').set({ duplicate_key: null }).where('post_id', '=', legacy.id).execute();
-    expect(duplicateWarnings(await post('2032-07-03T10:00:00Z'))[0]?.message).toContain(`as post ${keyed.id}`);
+    expect(duplicateWarnings(await post('2032-07-03T10:00:00Z', undefined, undefined, await upgraded()))[0]?.message).toContain(`as post ${keyed.id}`);
     await p.store.db.updateTable('deliveries').set({ duplicate_key: null }).where('post_id', '=', keyed.id).execute();
     await p.store.db.updateTable('deliveries').set({ duplicate_key: 'x' }).where('post_id', '=', legacy.id).execute();
-    expect(duplicateWarnings(await post('2032-07-04T10:00:00Z'))[0]?.message).toContain(`as post ${keyed.id}`);
+    expect(duplicateWarnings(await post('2032-07-04T10:00:00Z', undefined, undefined, await upgraded()))[0]?.message).toContain(`as post ${keyed.id}`);
   });
 
   it('a bulk batch gets the same warnings, looked up once for all its posts, stored keys or not', async () => {
@@ -80,8 +104,10 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
       scheduled_at: at,
       platform_options: { pinterest: { board } },
     });
-    const res = await p.api('POST', '/api/v1/posts:bulk', {
-      body: {
+    const res = await fetch(`${await upgraded()}/api/v1/posts:bulk`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
         posts: [
           item('2032-09-05T10:00:00Z'),
           item('2032-09-05T11:00:00Z', 'https://shop.example/old'),
@@ -89,7 +115,7 @@ describe.each(DIALECTS)('duplicate pins on %s', (dialect) => {
           item('2032-10-01T10:00:00Z'),
           item('2032-09-06T10:00:00Z', undefined, 'Gifts'),
         ],
-      },
+      }),
     });
     expect(res.status).toBe(201);
     const { warnings } = (await res.json()) as { warnings: Array<{ index: number; message: string }> };

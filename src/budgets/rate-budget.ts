@@ -165,11 +165,9 @@ export function inOneRound(requests: readonly SlotRequest[]): boolean {
  * Returns the account and category of each slot reserved (at `now`); the others were refused (see nextSlots).
  */
 export function pacingUpsert(requests: readonly SlotRequest[], now: number): RawBuilder<{ account_id: string; category: string }> {
-  const accounts = requests.map((r) => r.accountId);
-  const categories = requests.map((r) => r.category);
-  const next = requests.map((r) => now + Math.ceil(r.budget.windowMs / r.budget.limit));
+  const rows = requests.map((r) => ({ account_id: r.accountId, category: r.category, next_slot_at: now + Math.ceil(r.budget.windowMs / r.budget.limit) }));
   return sql`insert into rate_pacing (account_id, category, next_slot_at)
-    select * from unnest(${accounts}::text[], ${categories}::text[], ${next}::bigint[])
+    select * from json_to_recordset(${JSON.stringify(rows)}::json) as r(account_id text, category text, next_slot_at bigint)
     on conflict (account_id, category) do update set next_slot_at = excluded.next_slot_at where rate_pacing.next_slot_at <= ${now}
     returning account_id, category`;
 }

@@ -200,6 +200,7 @@ export async function startAttempts(
     let n = 0;
     return slots.map((slot) => (slot.ok ? { ok: true, at: slot.at, recorded: recorded[n++]! } : slot));
   }
+  const starts = items.map((i) => ({ id: i.d.id, account_id: i.slot.accountId, category: i.slot.category, attempts: i.attempts, check_until: now + i.checkFor }));
   const { rows } = await sql<{ started: string | null; account_id: string | null; category: string | null }>`with paced as (
       ${pacingUpsert(
         items.map((i) => i.slot),
@@ -207,8 +208,7 @@ export async function startAttempts(
       )}
     ), started as (
       update deliveries d set attempts = u.attempts, attempt_pending = 1, attempt_started_at = ${now}, check_until = u.check_until, status = 'publishing', updated_at = ${now}
-      from unnest(${items.map((i) => i.d.id)}::text[], ${items.map((i) => i.slot.accountId)}::text[], ${items.map((i) => i.slot.category)}::text[],
-        ${items.map((i) => i.attempts)}::int[], ${items.map((i) => now + i.checkFor)}::bigint[]) as u(id, account_id, category, attempts, check_until)
+      from json_to_recordset(${JSON.stringify(starts)}::json) as u(id text, account_id text, category text, attempts int, check_until bigint)
       where d.id = u.id and d.status = 'publishing' and d.lease_owner = ${owner}
         and exists (select 1 from paced p where p.account_id = u.account_id and p.category = u.category)
       returning d.id

@@ -128,7 +128,7 @@ function outcomeOf({ d, result, now: at }: { d: DeliveryRow; result: PublishResu
 
 /**
  * The publishes as one PostgreSQL statement: the same guarded move as moveDeliveries (the values per
- * delivery passed as one array per column, not one parameter per value), and each post's status
+ * delivery passed as one JSON parameter, not one parameter per value), and each post's status
  * worked out from its deliveries as they are after the move (summariseSql over the others as they
  * stand plus the moved ones as published), written only where it changes. Rows are taken in id
  * order, so two workers sharing posts lock them in the same order. Returns the ids moved.
@@ -136,12 +136,19 @@ function outcomeOf({ d, result, now: at }: { d: DeliveryRow; result: PublishResu
 async function publishOnPostgres(db: Kysely<Database>, items: ReadonlyArray<{ d: DeliveryRow; result: PublishResult; now: number }>, now: number) {
   assertTransition('publishing', 'published');
   const sorted = [...items].sort((a, b) => (a.d.id < b.d.id ? -1 : a.d.id > b.d.id ? 1 : 0));
-  const column = <T>(pick: (item: (typeof items)[number]) => T) => sorted.map(pick);
+  const input = sorted.map(({ d, result, now: at }) => ({
+    id: d.id,
+    external_id: result.externalId,
+    external_url: result.url,
+    published_at: at,
+    adopted: result.adopted ? 1 : 0,
+    duplicates: duplicatesJson(result.duplicates),
+    warning: result.warning ?? null,
+    check_until: result.followUpAt ?? null,
+  }));
   const { rows } = await sql<{ id: string }>`with input as (
-      select * from unnest(${column((i) => i.d.id)}::text[], ${column((i) => i.result.externalId)}::text[], ${column((i) => i.result.url)}::text[],
-        ${column((i) => i.now)}::bigint[], ${column((i) => (i.result.adopted ? 1 : 0))}::int[], ${column((i) => duplicatesJson(i.result.duplicates))}::text[],
-        ${column((i) => i.result.warning ?? null)}::text[], ${column((i) => i.result.followUpAt ?? null)}::bigint[])
-        as i(id, external_id, external_url, published_at, adopted, duplicates, warning, check_until)
+      select * from json_to_recordset(${JSON.stringify(input)}::json)
+        as i(id text, external_id text, external_url text, published_at bigint, adopted int, duplicates text, warning text, check_until bigint)
     ), moved as (
       update deliveries d set status = 'published', attempt_pending = 0, lease_owner = null, lease_until = null, check_until = i.check_until,
         external_id = i.external_id, external_url = i.external_url, published_at = i.published_at, adopted = i.adopted,

@@ -92,7 +92,14 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   const units = quotaUnits(db);
   // The writes every publish makes, each made for all the deliveries asking at about the same time (see Batcher).
   const starts = new Batcher((items: AttemptStart[]) => startAttempts(db, opts.dialect, owner, items, now()));
-  const publishes = new Batcher((items: Array<{ d: DeliveryRow; result: PublishResult; now: number }>) => markPublishedMany(db, items, now(), onOutcomes));
+  /** The claim in flight, if any (settled otherwise). */
+  let claiming: Promise<unknown> = Promise.resolve();
+  // A batch's publishes are recorded once the next batch's claim is back: the claim, which the next publishes wait
+  // for, then has the database to itself instead of sharing it with a write nobody waits for (the lease is held meanwhile).
+  const publishes = new Batcher(async (items: Array<{ d: DeliveryRow; result: PublishResult; now: number }>) => {
+    await claiming;
+    return markPublishedMany(db, items, now(), onOutcomes);
+  });
   /** Per delivery being worked on: tells the run its platform calls are over (only its outcome is left to write). */
   const callsOver = new Map<string, () => void>();
   const markPublished = (d: DeliveryRow, result: PublishResult) => {
@@ -265,7 +272,9 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   /** Atomic (one statement on PostgreSQL, a transaction on SQLite), so nobody sees a delivery publishing while its post still says scheduled. */
   function claim(limit: number): Promise<DeliveryRow[]> {
     const claimOf = (on: Kysely<Database>) => claimDeliveries(on, opts.dialect, { owner, leaseMs: opts.leaseMs, limit, now: now(), postsPublishing: true });
-    return opts.dialect === 'postgres' ? claimOf(db) : db.transaction().execute(claimOf);
+    const claimed = opts.dialect === 'postgres' ? claimOf(db) : db.transaction().execute(claimOf);
+    claiming = claimed.catch(() => undefined);
+    return claimed;
   }
 
   return {

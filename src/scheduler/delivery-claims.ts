@@ -200,7 +200,13 @@ export async function startAttempts(
     let n = 0;
     return slots.map((slot) => (slot.ok ? { ok: true, at: slot.at, recorded: recorded[n++]! } : slot));
   }
-  const starts = items.map((i) => ({ id: i.d.id, account_id: i.slot.accountId, category: i.slot.category, attempts: i.attempts, check_until: now + i.checkFor }));
+  const starts = items.map((i) => ({
+    id: i.d.id,
+    account_id: i.slot.accountId,
+    category: i.slot.category,
+    attempts: i.attempts,
+    check_until: now + i.checkFor,
+  }));
   const { rows } = await sql<{ started: string | null; account_id: string | null; category: string | null }>`with paced as (
       ${pacingUpsert(
         items.map((i) => i.slot),
@@ -226,7 +232,9 @@ export async function startAttempts(
       )
     : [];
   let n = 0;
-  return items.map((i) => (paced.has(key(i.slot.accountId, i.slot.category)) ? { ok: true, at: now, recorded: started.has(i.d.id) } : { ok: false, retryAt: retryAt[n++]! }));
+  return items.map((i) =>
+    paced.has(key(i.slot.accountId, i.slot.category)) ? { ok: true, at: now, recorded: started.has(i.d.id) } : { ok: false, retryAt: retryAt[n++]! },
+  );
 }
 
 /**

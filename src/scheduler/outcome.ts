@@ -130,8 +130,10 @@ function outcomeOf({ d, result, now: at }: { d: DeliveryRow; result: PublishResu
  * The publishes as one PostgreSQL statement: the same guarded move as moveDeliveries (the values per
  * delivery passed as one JSON parameter, not one parameter per value), and each post's status
  * worked out from its deliveries as they are after the move (summariseSql over the others as they
- * stand plus the moved ones as published), written only where it changes. Rows are taken in id
- * order, so two workers sharing posts lock them in the same order. Returns the ids moved.
+ * stand plus the moved ones as published), written only where it changes. The deliveries are given,
+ * and the posts summed, in id order, which the plans take the rows in, so two workers sharing posts
+ * lock them in the same order (a deadlock would fail the write, and the leases' expiry retry it with a
+ * look first, as after any failed write). Returns the ids moved.
  */
 async function publishOnPostgres(db: Kysely<Database>, items: ReadonlyArray<{ d: DeliveryRow; result: PublishResult; now: number }>, now: number) {
   assertTransition('publishing', 'published');

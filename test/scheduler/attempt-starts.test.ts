@@ -35,7 +35,11 @@ describe.each(DIALECTS)('starting attempts on %s', (dialect) => {
       ['dlv_3', 'acc_3'],
       ['dlv_4', 'acc_1'],
     ] as const;
-    for (const id of ['acc_1', 'acc_2', 'acc_3']) await s.db.insertInto('accounts').values(accountRow({ id, workspace_id: 'ws_1', now })).execute();
+    for (const id of ['acc_1', 'acc_2', 'acc_3'])
+      await s.db
+        .insertInto('accounts')
+        .values(accountRow({ id, workspace_id: 'ws_1', now }))
+        .execute();
     for (const [id] of deliveries) {
       await s.db
         .insertInto('posts')
@@ -69,14 +73,27 @@ describe.each(DIALECTS)('starting attempts on %s', (dialect) => {
     // dlv_2 was taken over by another worker meanwhile: its slot is spent, its attempt not recorded.
     await s.db.updateTable('deliveries').set({ lease_owner: 'w2' }).where('id', '=', 'dlv_2').execute();
     const at = now + 10;
-    const answers = await startAttempts(s.db, s.dialect, 'w1', ['dlv_1', 'dlv_2', 'dlv_3'].map((id) => start(held.get(id)!)), at);
+    const answers = await startAttempts(
+      s.db,
+      s.dialect,
+      'w1',
+      ['dlv_1', 'dlv_2', 'dlv_3'].map((id) => start(held.get(id)!)),
+      at,
+    );
     expect(answers).toEqual([
       { ok: true, at, recorded: true },
       { ok: true, at, recorded: false },
       { ok: false, retryAt: now + 60_000 },
     ]);
     const d1 = await row(s, 'dlv_1');
-    expect([d1.status, d1.attempts, d1.attempt_pending, d1.attempt_started_at, d1.check_until, d1.lease_owner]).toEqual(['publishing', 1, 1, at, at + 5000, 'w1']);
+    expect([d1.status, d1.attempts, d1.attempt_pending, d1.attempt_started_at, d1.check_until, d1.lease_owner]).toEqual([
+      'publishing',
+      1,
+      1,
+      at,
+      at + 5000,
+      'w1',
+    ]);
     for (const id of ['dlv_2', 'dlv_3']) expect((await row(s, id)).attempt_pending).toBe(0);
     const pacing = await s.db.selectFrom('rate_pacing').select(['account_id', 'next_slot_at']).orderBy('account_id').execute();
     expect(pacing).toEqual([

@@ -34,9 +34,10 @@ describe.each(DIALECTS)('the post status worked out in SQL on %s', (dialect) => 
     store = openStore(db.url);
     const mixes = combinations();
     const rows = mixes.flatMap((statuses, post) => statuses.map((status) => sql`select ${String(post)} as post, ${status} as status`));
-    const { rows: got } = await sql<{ post: string; status: string }>`select post, ${summariseSql} as status from (${sql.join(rows, sql` union all `)}) as d group by post`.execute(
-      store.db,
-    );
+    const { rows: got } = await sql<{
+      post: string;
+      status: string;
+    }>`select post, ${summariseSql} as status from (${sql.join(rows, sql` union all `)}) as d group by post`.execute(store.db);
     const bySql = new Map(got.map((r) => [Number(r.post), r.status]));
     expect(mixes.length).toBe(119);
     expect(mixes.map((m, post) => [m.join(','), bySql.get(post)])).toEqual(mixes.map((m) => [m.join(','), summarise(m)]));

@@ -15,6 +15,11 @@ const PAYLOAD = JSON.stringify({
   link: 'https://shop.example/products/bench?utm_source=pinterest',
   media_source: { source_type: 'image_url', url: 'https://cdn.shop.example/images/bench.jpg' },
 });
+/**
+ * Deliveries made through the API carry their platform's duplicate-rule key; a NULL one marks a delivery
+ * stored before that column, which the store indexes apart (0012_deliveries_without_key). Not a real key of this payload.
+ */
+const DUPLICATE_KEY = 'bench';
 const REQUEST = JSON.stringify({
   content: 'A pin scheduled by the benchmark, about as long as a real description tends to be.',
   platforms: ['pinterest'],
@@ -88,8 +93,8 @@ export async function insertDeliveries(store: Store, spec: DeliverySpec, batch =
     await sql`insert into posts (id, workspace_id, status, request, scheduled_at, created_at, updated_at)
       select u.id, ${spec.workspaceId}::text, 'scheduled', ${REQUEST}::text, u.at, ${now}::bigint, ${now}::bigint
       from unnest(${postIds}::text[], ${at}::bigint[]) as u(id, at)`.execute(db);
-    await sql`insert into deliveries (id, post_id, workspace_id, account_id, platform, status, payload, scheduled_at, run_at, created_at, updated_at)
-      select u.id, u.post_id, ${spec.workspaceId}::text, u.account_id, 'pinterest', 'scheduled', ${PAYLOAD}::text, u.at, u.at, ${now}::bigint, ${now}::bigint
+    await sql`insert into deliveries (id, post_id, workspace_id, account_id, platform, status, payload, duplicate_key, scheduled_at, run_at, created_at, updated_at)
+      select u.id, u.post_id, ${spec.workspaceId}::text, u.account_id, 'pinterest', 'scheduled', ${PAYLOAD}::text, ${DUPLICATE_KEY}::text, u.at, u.at, ${now}::bigint, ${now}::bigint
       from unnest(${deliveryIds}::text[], ${postIds}::text[], ${accounts}::text[], ${at}::bigint[]) as u(id, post_id, account_id, at)`.execute(db);
   }
 }
@@ -102,8 +107,8 @@ function insertSqlite(file: string, spec: DeliverySpec, batch: number): void {
       `insert into posts (id, workspace_id, status, request, scheduled_at, created_at, updated_at) values (?, ?, 'scheduled', ?, ?, ?, ?)`,
     );
     const delivery = conn.prepare(
-      `insert into deliveries (id, post_id, workspace_id, account_id, platform, status, payload, scheduled_at, run_at, attempts, attempt_pending, adopted, created_at, updated_at)
-       values (?, ?, ?, ?, 'pinterest', 'scheduled', ?, ?, ?, 0, 0, 0, ?, ?)`,
+      `insert into deliveries (id, post_id, workspace_id, account_id, platform, status, payload, duplicate_key, scheduled_at, run_at, attempts, attempt_pending, adopted, created_at, updated_at)
+       values (?, ?, ?, ?, 'pinterest', 'scheduled', ?, ?, ?, ?, 0, 0, 0, ?, ?)`,
     );
     const insertBatch = conn.transaction((start: number, size: number) => {
       const now = Date.now();
@@ -112,7 +117,7 @@ function insertSqlite(file: string, spec: DeliverySpec, batch: number): void {
         const postId = newId('post', now);
         const at = spec.scheduledAt(i);
         post.run(postId, spec.workspaceId, REQUEST, at, now, now);
-        delivery.run(newId('dlv', now), postId, spec.workspaceId, spec.accountIds[i % spec.accountIds.length]!, PAYLOAD, at, at, now, now);
+        delivery.run(newId('dlv', now), postId, spec.workspaceId, spec.accountIds[i % spec.accountIds.length]!, PAYLOAD, DUPLICATE_KEY, at, at, now, now);
       }
     });
     for (let start = 0; start < spec.count; start += batch) insertBatch(start, Math.min(batch, spec.count - start));

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/index.js';
 
 export interface Budget {
@@ -106,14 +106,12 @@ export async function reserveSlots(
     const passed = new Set(paced.map(key));
     const refused = round.filter((i) => !passed.has(key({ account_id: requests[i]!.accountId, category: requests[i]!.category })));
     if (refused.length) {
-      const rows = await db
-        .selectFrom('rate_pacing')
-        .select(['account_id', 'category', 'next_slot_at'])
-        .where('account_id', 'in', [...new Set(refused.map((i) => requests[i]!.accountId))])
-        .execute();
-      const next = new Map(rows.map((r) => [key(r), r.next_slot_at]));
-      for (const i of refused)
-        results[i] = { ok: false, retryAt: next.get(key({ account_id: requests[i]!.accountId, category: requests[i]!.category })) ?? now + spaced(i) };
+      const next = await nextSlots(
+        db,
+        refused.map((i) => requests[i]!),
+        now,
+      );
+      refused.forEach((i, k) => (results[i] = { ok: false, retryAt: next[k]! }));
     }
     // Daily limits, for the calls the pacing let through, one upsert per limit.
     const daily = new Map<number, number[]>();
@@ -138,6 +136,40 @@ export async function reserveSlots(
     }
   }
   return results;
+}
+
+/** When each refused request may ask again: the next slot its account and category have. */
+export async function nextSlots(db: Kysely<Database>, refused: readonly SlotRequest[], now: number): Promise<number[]> {
+  const key = (accountId: string, category: string) => `${accountId}\u0000${category}`;
+  const rows = await db
+    .selectFrom('rate_pacing')
+    .select(['account_id', 'category', 'next_slot_at'])
+    .where('account_id', 'in', [...new Set(refused.map((r) => r.accountId))])
+    .execute();
+  const next = new Map(rows.map((r) => [key(r.account_id, r.category), r.next_slot_at]));
+  return refused.map((r) => next.get(key(r.accountId, r.category)) ?? now + Math.ceil(r.budget.windowMs / r.budget.limit));
+}
+
+/**
+ * Whether reserveSlots answers these requests in one round with one statement: each account and
+ * category asked once, and no daily limit to count. Then pacingUpsert is all it does.
+ */
+export function inOneRound(requests: readonly SlotRequest[]): boolean {
+  const keys = new Set(requests.map((r) => `${r.accountId}\u0000${r.category}`));
+  return keys.size === requests.length && requests.every((r) => r.budget.perDay === 0);
+}
+
+/**
+ * reserveSlots' pacing upsert for requests inOneRound, on PostgreSQL, as SQL to place in a statement
+ * that also writes what the slots are for (the publish pass records its attempts in the same one).
+ * Returns the account and category of each slot reserved (at `now`); the others were refused (see nextSlots).
+ */
+export function pacingUpsert(requests: readonly SlotRequest[], now: number): RawBuilder<{ account_id: string; category: string }> {
+  const rows = requests.map((r) => ({ account_id: r.accountId, category: r.category, next_slot_at: now + Math.ceil(r.budget.windowMs / r.budget.limit) }));
+  return sql`insert into rate_pacing (account_id, category, next_slot_at)
+    select * from json_to_recordset(${JSON.stringify(rows)}::json) as r(account_id text, category text, next_slot_at bigint)
+    on conflict (account_id, category) do update set next_slot_at = excluded.next_slot_at where rate_pacing.next_slot_at <= ${now}
+    returning account_id, category`;
 }
 
 /** The platform said "too many": nobody calls for this account and category until `until`. */

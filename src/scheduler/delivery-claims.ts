@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Dialect } from '../store/index.js';
+import { inOneRound, nextSlots, pacingUpsert, reserveSlots, type SlotRequest } from '../budgets/index.js';
 import { assertTransition, moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
 
 /*
@@ -155,6 +156,85 @@ export async function recordAttempts(
     { from: ['publishing'], to: 'publishing', owner, now },
   );
   return items.map((a) => moved.has(a.d.id));
+}
+
+/** A delivery about to be published: its pacing slot, then its attempt, recorded only if the slot was given. */
+export interface AttemptStart {
+  d: DeliveryRow;
+  slot: SlotRequest;
+  attempts: number;
+  /** How long after the slot's time the attempt's result is looked for (lease plus the platform's outcome window). */
+  checkFor: number;
+}
+
+/** Refused a slot (ask again at retryAt), or given one at `at`, the attempt recorded unless the lease was lost. */
+export type AttemptStarted = { ok: false; retryAt: number } | { ok: true; at: number; recorded: boolean };
+
+/**
+ * reserveSlots, then recordAttempts for the deliveries given a slot, answering each as those two
+ * would. On PostgreSQL, when the slots take one round (see inOneRound, the usual case), both are one
+ * statement: the pacing upsert and the guarded attempt UPDATE of the deliveries whose account got
+ * its slot. The retry time of a refused slot is read after, as reserveSlots does.
+ */
+export async function startAttempts(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  owner: string,
+  items: readonly AttemptStart[],
+  now: number,
+): Promise<AttemptStarted[]> {
+  assertTransition('publishing', 'publishing');
+  if (dialect !== 'postgres' || !inOneRound(items.map((i) => i.slot))) {
+    const slots = await reserveSlots(
+      db,
+      items.map((i) => i.slot),
+      now,
+    );
+    const given = items.filter((_, k) => slots[k]!.ok);
+    const recorded = await recordAttempts(
+      db,
+      owner,
+      given.map((i) => ({ d: i.d, attempts: i.attempts, startedAt: now, checkUntil: now + i.checkFor })),
+      now,
+    );
+    let n = 0;
+    return slots.map((slot) => (slot.ok ? { ok: true, at: slot.at, recorded: recorded[n++]! } : slot));
+  }
+  const starts = items.map((i) => ({
+    id: i.d.id,
+    account_id: i.slot.accountId,
+    category: i.slot.category,
+    attempts: i.attempts,
+    check_until: now + i.checkFor,
+  }));
+  const { rows } = await sql<{ started: string | null; account_id: string | null; category: string | null }>`with paced as (
+      ${pacingUpsert(
+        items.map((i) => i.slot),
+        now,
+      )}
+    ), started as (
+      update deliveries d set attempts = u.attempts, attempt_pending = 1, attempt_started_at = ${now}, check_until = u.check_until, status = 'publishing', updated_at = ${now}
+      from json_to_recordset(${JSON.stringify(starts)}::json) as u(id text, account_id text, category text, attempts int, check_until bigint)
+      where d.id = u.id and d.status = 'publishing' and d.lease_owner = ${owner}
+        and exists (select 1 from paced p where p.account_id = u.account_id and p.category = u.category)
+      returning d.id
+    )
+    select null as started, account_id, category from paced union all select id, null, null from started`.execute(db);
+  const key = (accountId: string, category: string) => `${accountId}\u0000${category}`;
+  const paced = new Set(rows.filter((r) => r.started === null).map((r) => key(r.account_id!, r.category!)));
+  const started = new Set(rows.filter((r) => r.started !== null).map((r) => r.started!));
+  const refused = items.filter((i) => !paced.has(key(i.slot.accountId, i.slot.category)));
+  const retryAt = refused.length
+    ? await nextSlots(
+        db,
+        refused.map((i) => i.slot),
+        now,
+      )
+    : [];
+  let n = 0;
+  return items.map((i) =>
+    paced.has(key(i.slot.accountId, i.slot.category)) ? { ok: true, at: now, recorded: started.has(i.d.id) } : { ok: false, retryAt: retryAt[n++]! },
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import { moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
-import { refreshPostStatus, refreshPostStatuses } from './post-status.js';
+import { assertTransition, moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
+import { refreshPostStatus, refreshPostStatuses, summariseSql } from './post-status.js';
 
 /** Another post the platform turned out to hold for one delivery, and whether Pinion deleted it. */
 export interface Duplicate {
@@ -66,28 +66,20 @@ export async function markPublishedMany(
   now: number,
   listener?: OutcomesListener,
 ): Promise<boolean[]> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // One statement records the lot, atomic by itself: a transaction only when the listener writes too.
+    const write = async (on: Kysely<Database>) => {
+      const moved = await publishOnPostgres(on, items, now);
+      const done = items.filter(({ d }) => moved.has(d.id));
+      if (done.length) await listener?.(on, done.map(outcomeOf));
+      return items.map(({ d }) => moved.has(d.id));
+    };
+    return listener ? db.transaction().execute(write) : write(db);
+  }
   return db.transaction().execute(async (trx) => {
     const moved = await moveDeliveries(
       trx,
-      items.map(({ d, result, now: at }) => {
-        const duplicates = result.duplicates ?? [];
-        return {
-          id: d.id,
-          set: {
-            ...released,
-            // Published again after an unanswered attempt: one more look for that attempt's pin, made late.
-            check_until: result.followUpAt ?? null,
-            external_id: result.externalId,
-            external_url: result.url,
-            published_at: at,
-            adopted: result.adopted ? 1 : 0,
-            last_error: null,
-            last_error_kind: null,
-            duplicates: duplicates.length ? JSON.stringify(duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed }))) : null,
-            warning: result.warning ?? null,
-          },
-        };
-      }),
+      items.map(({ d, result, now: at }) => ({ id: d.id, set: publishedColumns(result, at) })),
       { from: ['publishing'], to: 'published', now },
     );
     const done = items.filter(({ d }) => moved.has(d.id));
@@ -97,21 +89,84 @@ export async function markPublishedMany(
       done.map(({ d }) => d.post_id),
       now,
     );
-    await listener?.(
-      trx,
-      done.map(({ d, result, now: at }) => ({
-        type: 'published' as const,
-        delivery: d,
-        externalId: result.externalId,
-        url: result.url,
-        publishedAt: at,
-        adopted: result.adopted,
-        duplicates: result.duplicates ?? [],
-        warning: result.warning ?? null,
-      })),
-    );
+    await listener?.(trx, done.map(outcomeOf));
     return items.map(({ d }) => moved.has(d.id));
   });
+}
+
+const duplicatesJson = (duplicates: Duplicate[] | undefined) =>
+  duplicates?.length ? JSON.stringify(duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed }))) : null;
+
+function publishedColumns(result: PublishResult, at: number) {
+  return {
+    ...released,
+    // Published again after an unanswered attempt: one more look for that attempt's pin, made late.
+    check_until: result.followUpAt ?? null,
+    external_id: result.externalId,
+    external_url: result.url,
+    published_at: at,
+    adopted: result.adopted ? 1 : 0,
+    last_error: null,
+    last_error_kind: null,
+    duplicates: duplicatesJson(result.duplicates),
+    warning: result.warning ?? null,
+  };
+}
+
+function outcomeOf({ d, result, now: at }: { d: DeliveryRow; result: PublishResult; now: number }): DeliveryOutcome {
+  return {
+    type: 'published',
+    delivery: d,
+    externalId: result.externalId,
+    url: result.url,
+    publishedAt: at,
+    adopted: result.adopted,
+    duplicates: result.duplicates ?? [],
+    warning: result.warning ?? null,
+  };
+}
+
+/**
+ * The publishes as one PostgreSQL statement: the same guarded move as moveDeliveries (the values per
+ * delivery passed as one JSON parameter, not one parameter per value), and each post's status
+ * worked out from its deliveries as they are after the move (summariseSql over the others as they
+ * stand plus the moved ones as published), written only where it changes. The deliveries are given,
+ * and the posts summed, in id order, which the plans take the rows in, so two workers sharing posts
+ * lock them in the same order (a deadlock would fail the write, and the leases' expiry retry it with a
+ * look first, as after any failed write). Returns the ids moved.
+ */
+async function publishOnPostgres(db: Kysely<Database>, items: ReadonlyArray<{ d: DeliveryRow; result: PublishResult; now: number }>, now: number) {
+  assertTransition('publishing', 'published');
+  const sorted = [...items].sort((a, b) => (a.d.id < b.d.id ? -1 : a.d.id > b.d.id ? 1 : 0));
+  const input = sorted.map(({ d, result, now: at }) => ({
+    id: d.id,
+    external_id: result.externalId,
+    external_url: result.url,
+    published_at: at,
+    adopted: result.adopted ? 1 : 0,
+    duplicates: duplicatesJson(result.duplicates),
+    warning: result.warning ?? null,
+    check_until: result.followUpAt ?? null,
+  }));
+  const { rows } = await sql<{ id: string }>`with input as (
+      select * from json_to_recordset(${JSON.stringify(input)}::json)
+        as i(id text, external_id text, external_url text, published_at bigint, adopted int, duplicates text, warning text, check_until bigint)
+    ), moved as (
+      update deliveries d set status = 'published', attempt_pending = 0, lease_owner = null, lease_until = null, check_until = i.check_until,
+        external_id = i.external_id, external_url = i.external_url, published_at = i.published_at, adopted = i.adopted,
+        last_error = null, last_error_kind = null, duplicates = i.duplicates, warning = i.warning, updated_at = ${now}
+      from input i where d.id = i.id and d.status = 'publishing'
+      returning d.id, d.post_id
+    ), after as (
+      select post_id, status from deliveries where post_id in (select post_id from moved) and id not in (select id from moved)
+      union all select post_id, 'published' from moved
+    ), summed as (
+      select post_id, ${summariseSql} as status from after group by post_id order by post_id
+    ), shown as (
+      update posts p set status = s.status, updated_at = ${now} from summed s where p.id = s.post_id and p.status <> s.status
+    )
+    select id from moved`.execute(db);
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Failed for good (`failed`), or given up without knowing whether it went out (`needs_attention`). */

@@ -57,3 +57,17 @@ export async function markPostsPublishing(db: Kysely<Database>, postIds: string[
     .where('status', '=', 'scheduled')
     .execute();
 }
+
+/**
+ * summarise() as an SQL aggregate over a `status` column of the rows grouped per post, for
+ * statements that work out the post's status without reading the deliveries back (the publish
+ * pass's write on PostgreSQL). test/scheduler/post-status.test.ts holds it to summarise().
+ */
+export const summariseSql = sql<PostStatus>`case
+    when count(*) = count(*) filter (where status = 'cancelled') then 'cancelled'
+    when count(*) filter (where status in ('publishing', 'awaiting_check')) > 0 then 'publishing'
+    when count(*) filter (where status = 'scheduled') > 0 then (case when count(*) filter (where status = 'published') > 0 then 'publishing' else 'scheduled' end)
+    when count(*) = count(*) filter (where status in ('published', 'cancelled')) then 'published'
+    when count(*) = count(*) filter (where status in ('failed', 'needs_attention', 'cancelled')) then 'failed'
+    else 'partially_published'
+  end`;

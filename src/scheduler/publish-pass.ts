@@ -7,11 +7,11 @@ import type { Logger } from '../observability/index.js';
 import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
 import { moveDelivery, type DeliveryRow } from './delivery-state.js';
-import { claimDeliveries, recordAttempts, recordDuplicates, renewLease, saveProgress, takeFollowUps } from './delivery-claims.js';
+import { claimDeliveries, recordDuplicates, renewLease, saveProgress, startAttempts, takeFollowUps, type AttemptStart } from './delivery-claims.js';
 import { markFailed, markPublishedMany, requeue, type OutcomeListener, type OutcomesListener, type PublishResult } from './outcome.js';
 import { Batcher } from './batcher.js';
 import { lookForAttempt } from './look.js';
-import { budgetCategory, holdUntil, quotaUnits, reserveSlot, reserveSlots, type Budget, type SlotRequest } from '../budgets/index.js';
+import { budgetCategory, holdUntil, quotaUnits, reserveSlot, type Budget } from '../budgets/index.js';
 
 export interface PublishPassOptions {
   db: Kysely<Database>;
@@ -91,9 +91,15 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     markFailed(db, d, error, attempts, now(), onOutcome, to);
   const units = quotaUnits(db);
   // The writes every publish makes, each made for all the deliveries asking at about the same time (see Batcher).
-  const slots = new Batcher((requests: SlotRequest[]) => reserveSlots(db, requests, now()));
-  const attemptsStarted = new Batcher((items: Parameters<typeof recordAttempts>[2][number][]) => recordAttempts(db, owner, items, now()));
-  const publishes = new Batcher((items: Array<{ d: DeliveryRow; result: PublishResult; now: number }>) => markPublishedMany(db, items, now(), onOutcomes));
+  const starts = new Batcher((items: AttemptStart[]) => startAttempts(db, opts.dialect, owner, items, now()));
+  /** The claim in flight, if any (settled otherwise). */
+  let claiming: Promise<unknown> = Promise.resolve();
+  // A batch's publishes are recorded once the next batch's claim is back: the claim, which the next publishes wait
+  // for, then has the database to itself instead of sharing it with a write nobody waits for (the lease is held meanwhile).
+  const publishes = new Batcher(async (items: Array<{ d: DeliveryRow; result: PublishResult; now: number }>) => {
+    await claiming;
+    return markPublishedMany(db, items, now(), onOutcomes);
+  });
   /** Per delivery being worked on: tells the run its platform calls are over (only its outcome is left to write). */
   const callsOver = new Map<string, () => void>();
   const markPublished = (d: DeliveryRow, result: PublishResult) => {
@@ -179,15 +185,14 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       if (problem) return fail(d, problem, 0, 'needs_attention');
     }
 
-    const slot = await slots.add({ accountId: d.account_id, category, budget: opts.budgetFor(d.platform) });
-    if (!slot.ok) return requeue(db, d, owner, { to: 'scheduled', runAt: slot.retryAt, now: now() });
-
     const attempts = d.attempts + 1;
     const window = opts.outcomeWindowFor(d.platform);
-    // The reserved slot's time: never later than the call, so a later search for the post starts early enough.
-    // Should this worker die, the call ends before its lease does; the window runs from there (the heartbeat moves it on).
-    const checkUntil = slot.at + opts.leaseMs + window;
-    if (!(await attemptsStarted.add({ d, attempts, startedAt: slot.at, checkUntil }))) return; // the lease was lost; its new holder will look first
+    // The slot's time is never later than the call, so a later search for the post starts early enough; should this
+    // worker die, the call ends before its lease does and the window runs from there (the heartbeat moves it on).
+    const slot = { accountId: d.account_id, category, budget: opts.budgetFor(d.platform) };
+    const started = await starts.add({ d, slot, attempts, checkFor: opts.leaseMs + window });
+    if (!started.ok) return requeue(db, d, owner, { to: 'scheduled', runAt: started.retryAt, now: now() });
+    if (!started.recorded) return; // the lease was lost; its new holder will look first
 
     calling.set(d.id, window);
     try {
@@ -267,7 +272,9 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
   /** Atomic (one statement on PostgreSQL, a transaction on SQLite), so nobody sees a delivery publishing while its post still says scheduled. */
   function claim(limit: number): Promise<DeliveryRow[]> {
     const claimOf = (on: Kysely<Database>) => claimDeliveries(on, opts.dialect, { owner, leaseMs: opts.leaseMs, limit, now: now(), postsPublishing: true });
-    return opts.dialect === 'postgres' ? claimOf(db) : db.transaction().execute(claimOf);
+    const claimed = opts.dialect === 'postgres' ? claimOf(db) : db.transaction().execute(claimOf);
+    claiming = claimed.catch(() => undefined);
+    return claimed;
   }
 
   return {

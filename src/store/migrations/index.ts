@@ -20,6 +20,7 @@ import * as m0011retry from './0011_retry_campaigns.js';
 import * as m0011preflight from './0011_preflight_media_check.js';
 import * as m0011ingest from './0011_ingest_duplicate_key.js';
 import * as m0012keyless from './0012_deliveries_without_key.js';
+import * as m0012scheduler from './0012_scheduler_hot_paths.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_preflight_media_check': m0011preflight,
   '0011_ingest_duplicate_key': m0011ingest,
   '0012_deliveries_without_key': m0012keyless,
+  '0012_scheduler_hot_paths': m0012scheduler,
 };
 
 function migrator(store: Store): Migrator {

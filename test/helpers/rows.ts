@@ -33,3 +33,17 @@ export function accountRow(row: Pick<AccountInsert, 'id' | 'workspace_id'> & Par
     ...given,
   };
 }
+
+/** A new Pinterest delivery due `now`, for insertDeliveries in tests that write the store directly. */
+export const newDeliveryRow = (id: string, row: { post_id: string; account_id: string; now: number }) => ({
+  id,
+  post_id: row.post_id,
+  workspace_id: 'ws_1',
+  account_id: row.account_id,
+  platform: 'pinterest',
+  payload: '{}',
+  scheduled_at: row.now,
+  run_at: row.now,
+  created_at: row.now,
+  updated_at: row.now,
+});

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { holdUntil } from '../../src/budgets/index.js';
 import { startAttempts, type AttemptStart } from '../../src/scheduler/delivery-claims.js';
 import { claimDeliveries, insertDeliveries, type DeliveryRow } from '../../src/scheduler/index.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
-import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
-import { accountRow } from '../helpers/rows.js';
+import type { Store } from '../../src/store/index.js';
+import { DIALECTS, freshStores } from '../helpers/stores.js';
+import { accountRow, newDeliveryRow } from '../helpers/rows.js';
 
 /**
  * The publish pass reserves each delivery's pacing slot and records its attempt in one write (on PostgreSQL one
@@ -12,21 +12,14 @@ import { accountRow } from '../helpers/rows.js';
  * attempt record, one after the other would answer it.
  */
 describe.each(DIALECTS)('starting attempts on %s', (dialect) => {
-  let store: Store | undefined;
-  let drop: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await drop?.();
-  });
+  const stores = freshStores(dialect);
+  afterEach(() => stores.closeAll());
   const CATEGORY = 'pinterest:org_write';
   const budget = { limit: 4, windowMs: 1000, perDay: 0 };
 
   /** Deliveries dlv_<n> of accounts acc_<n> (acc_1 has two), each its own post, claimed by worker w1. */
   async function claimed(): Promise<{ s: Store; now: number; held: Map<string, DeliveryRow> }> {
-    const db = await freshDatabaseUrl(dialect);
-    drop = db.drop;
-    const s = (store = openStore(db.url));
-    await migrateToLatest(s);
+    const s = await stores.open();
     const now = Date.now();
     await s.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
     const deliveries = [
@@ -48,18 +41,7 @@ describe.each(DIALECTS)('starting attempts on %s', (dialect) => {
     }
     await insertDeliveries(
       s.db,
-      deliveries.map(([id, account]) => ({
-        id,
-        post_id: `post_${id}`,
-        workspace_id: 'ws_1',
-        account_id: account,
-        platform: 'pinterest',
-        payload: '{}',
-        scheduled_at: now,
-        run_at: now,
-        created_at: now,
-        updated_at: now,
-      })),
+      deliveries.map(([id, account]) => newDeliveryRow(id, { post_id: `post_${id}`, account_id: account, now })),
     );
     const rows = await claimDeliveries(s.db, s.dialect, { owner: 'w1', leaseMs: 60_000, limit: 10, now });
     return { s, now, held: new Map(rows.map((d) => [d.id, d])) };

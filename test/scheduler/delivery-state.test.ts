@@ -14,7 +14,7 @@ import {
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import type { DeliveryStatus } from '../../src/store/schema.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
-import { accountRow } from '../helpers/rows.js';
+import { accountRow, newDeliveryRow } from '../helpers/rows.js';
 
 const ALL: DeliveryStatus[] = ['scheduled', 'publishing', 'awaiting_check', 'published', 'failed', 'cancelled', 'needs_attention'];
 
@@ -71,18 +71,7 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
         updated_at: now,
       })
       .execute();
-    const row = (id: string) => ({
-      id,
-      post_id: 'post_1',
-      workspace_id: 'ws_1',
-      account_id: 'acc_1',
-      platform: 'pinterest',
-      payload: '{}',
-      scheduled_at: now,
-      run_at: now,
-      created_at: now,
-      updated_at: now,
-    });
+    const row = (id: string) => newDeliveryRow(id, { post_id: 'post_1', account_id: 'acc_1', now });
     await insertDeliveries(store.db, [row('dlv_1'), row('dlv_2')]);
     return { s: store, now, row };
   }

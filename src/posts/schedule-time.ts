@@ -12,6 +12,8 @@ const MAX_OFFSET_MINUTES = 14 * 60;
 const DAY_MS = 86_400_000;
 /** An offset at the end of a date-time (a date alone, 2031-05-01, has none: its "-01" is the day). */
 const HAS_OFFSET = /T.*(Z|[+-]\d{2}(:?\d{2})?)$/i;
+/** A calendar date first, as every ISO 8601 time this field takes begins ("tomorrow" does not). */
+const STARTS_AS_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}/;
 
 /** Which of two equal wall-clock times when clocks go back: the first (still in summer time) or the second. */
 export type Fold = 'earlier' | 'later';
@@ -37,6 +39,13 @@ export function resolveScheduledAt(input: { scheduled_at?: string; timezone?: st
   if (input.scheduled_at === undefined) return { at: now, errors, warnings };
 
   const text = input.scheduled_at;
+  if (!STARTS_AS_DATE.test(text)) {
+    errors.push({
+      field: 'scheduled_at',
+      message: `is not an ISO 8601 time: "${text.slice(0, 40)}"; give it with an offset (2031-03-08T09:00:00+01:00) or as a local time with a timezone field`,
+    });
+    return { at: now, errors, warnings };
+  }
   const hasOffset = HAS_OFFSET.test(text);
   if (!hasOffset && input.timezone === undefined) {
     errors.push({ field: 'scheduled_at', message: 'needs an offset (e.g. Z or +02:00) or a timezone field' });

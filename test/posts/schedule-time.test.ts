@@ -88,6 +88,12 @@ describe('when a post is due', () => {
       expect(iso(resolve({ scheduled_at: '2031-05-01T09:00:00+0530' }).at)).toBe('2031-05-01T03:30:00.000Z');
     });
 
+    it('says that words are not a time, rather than asking them for an offset', () => {
+      for (const text of ['next tuesday', 'tomorrow 9am', '9:00', ''])
+        expect(resolve({ scheduled_at: text }).errors).toEqual([{ field: 'scheduled_at', message: expect.stringMatching(/^is not an ISO 8601 time/) }]);
+      expect(resolve({ scheduled_at: 'tomorrow', timezone: 'Europe/Paris' }).errors[0]?.message).toMatch(/^is not an ISO 8601 time: "tomorrow"/);
+    });
+
     it('does not read a date alone as a date with an offset', () => {
       Settings.defaultZone = 'Asia/Tokyo';
       expect(resolve({ scheduled_at: '2031-05-01' }).errors).toEqual([{ field: 'scheduled_at', message: expect.stringMatching(/needs an offset/) }]);

@@ -26,7 +26,10 @@ function remember(cache: Map<string, CompiledQuery | null>, key: string, compile
   cache.set(key, compiled);
 }
 
-/** Runs a compiled statement with new values, through the plugins (so this process's write counts still see it). */
+/**
+ * Runs a compiled statement with new values, through the plugins (so this process's write counts still see it).
+ * The store's plugins only watch queries, none rewrites one, so the SQL compiled once still stands.
+ */
 function run<R>(db: Kysely<Database>, compiled: CompiledQuery, parameters: unknown[]): Promise<QueryResult<R>> {
   const queryId = createQueryId();
   const query = db.getExecutor().transformQuery(compiled.query, queryId);

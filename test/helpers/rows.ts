@@ -34,16 +34,30 @@ export function accountRow(row: Pick<AccountInsert, 'id' | 'workspace_id'> & Par
   };
 }
 
-/** A new Pinterest delivery due `now`, for insertDeliveries in tests that write the store directly. */
-export const newDeliveryRow = (id: string, row: { post_id: string; account_id: string; now: number }) => ({
+/** A new Pinterest delivery of workspace ws_1 made `now`, due `at` (now unless given), for insertDeliveries in tests that write the store directly. */
+export const newDeliveryRow = (id: string, row: { post_id: string; account_id: string; now: number; at?: number }) => ({
   id,
   post_id: row.post_id,
   workspace_id: 'ws_1',
   account_id: row.account_id,
   platform: 'pinterest',
   payload: '{}',
-  scheduled_at: row.now,
-  run_at: row.now,
+  scheduled_at: row.at ?? row.now,
+  run_at: row.at ?? row.now,
   created_at: row.now,
   updated_at: row.now,
+});
+
+/** A scheduled post of workspace ws_1 with an empty request, for tests that write deliveries directly. */
+export const postRow = (id: string, now: number): Insertable<Database['posts']> => ({
+  id,
+  workspace_id: 'ws_1',
+  status: 'scheduled',
+  request: '{}',
+  scheduled_at: now,
+  timezone: null,
+  idempotency_key: null,
+  request_hash: null,
+  created_at: now,
+  updated_at: now,
 });

@@ -4,7 +4,7 @@ import { startAttempts, type AttemptStart } from '../../src/scheduler/delivery-c
 import { claimDeliveries, insertDeliveries, type DeliveryRow } from '../../src/scheduler/index.js';
 import type { Store } from '../../src/store/index.js';
 import { DIALECTS, freshStores } from '../helpers/stores.js';
-import { accountRow, newDeliveryRow } from '../helpers/rows.js';
+import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
 
 /**
  * The publish pass reserves each delivery's pacing slot and records its attempt in one write (on PostgreSQL one
@@ -36,7 +36,7 @@ describe.each(DIALECTS)('starting attempts on %s', (dialect) => {
     for (const [id] of deliveries) {
       await s.db
         .insertInto('posts')
-        .values({ id: `post_${id}`, workspace_id: 'ws_1', status: 'scheduled', request: '{}', scheduled_at: now, created_at: now, updated_at: now })
+        .values(postRow(`post_${id}`, now))
         .execute();
     }
     await insertDeliveries(

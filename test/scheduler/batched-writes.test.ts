@@ -6,7 +6,7 @@ import { markPublishedMany, type DeliveryOutcome } from '../../src/scheduler/out
 import { IllegalTransition, claimDeliveries, insertDeliveries } from '../../src/scheduler/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
-import { accountRow } from '../helpers/rows.js';
+import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
 
 /** The writes the publish pass makes for many deliveries at once must answer each one as the one-at-a-time writes would. */
 describe.each(DIALECTS)('batched delivery writes on %s', (dialect) => {
@@ -31,34 +31,9 @@ describe.each(DIALECTS)('batched delivery writes on %s', (dialect) => {
     }
     // post_1 has two deliveries, post_2 and post_3 one each.
     for (const post of ['post_1', 'post_2', 'post_3']) {
-      await store.db
-        .insertInto('posts')
-        .values({
-          id: post,
-          workspace_id: 'ws_1',
-          status: 'scheduled',
-          request: '{}',
-          scheduled_at: now,
-          timezone: null,
-          idempotency_key: null,
-          request_hash: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await store.db.insertInto('posts').values(postRow(post, now)).execute();
     }
-    const row = (id: string, post: string, at = now) => ({
-      id,
-      post_id: post,
-      workspace_id: 'ws_1',
-      account_id: 'acc_1',
-      platform: 'pinterest',
-      payload: '{}',
-      scheduled_at: at,
-      run_at: at,
-      created_at: now,
-      updated_at: now,
-    });
+    const row = (id: string, post: string, at = now) => newDeliveryRow(id, { post_id: post, account_id: 'acc_1', now, at });
     // dlv_4 falls due a millisecond after the others.
     await insertDeliveries(store.db, [row('dlv_1', 'post_1'), row('dlv_2', 'post_1'), row('dlv_3', 'post_2'), row('dlv_4', 'post_3', now + 1)]);
     return { s: store, now };

@@ -3,7 +3,7 @@ import { claimDeliveries, renewLease } from '../../src/scheduler/index.js';
 import { reserveSlot, holdUntil } from '../../src/budgets/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
-import { accountRow } from '../helpers/rows.js';
+import { accountRow, postRow } from '../helpers/rows.js';
 
 async function seed(store: Store, count: number, now: number) {
   await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
@@ -11,21 +11,7 @@ async function seed(store: Store, count: number, now: number) {
     .insertInto('accounts')
     .values(accountRow({ id: 'acc_1', workspace_id: 'ws_1', external_id: '1', username: 'u', now }))
     .execute();
-  await store.db
-    .insertInto('posts')
-    .values({
-      id: 'post_1',
-      workspace_id: 'ws_1',
-      status: 'scheduled',
-      request: '{}',
-      scheduled_at: now,
-      timezone: null,
-      idempotency_key: null,
-      request_hash: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await store.db.insertInto('posts').values(postRow('post_1', now)).execute();
   const rows = Array.from({ length: count }, (_, i) => ({
     id: `dlv_${String(i).padStart(4, '0')}`,
     post_id: 'post_1',

@@ -14,7 +14,7 @@ import {
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import type { DeliveryStatus } from '../../src/store/schema.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
-import { accountRow, newDeliveryRow } from '../helpers/rows.js';
+import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
 
 const ALL: DeliveryStatus[] = ['scheduled', 'publishing', 'awaiting_check', 'published', 'failed', 'cancelled', 'needs_attention'];
 
@@ -56,21 +56,7 @@ describe.each(DIALECTS)('delivery state on %s', (dialect) => {
       .insertInto('accounts')
       .values(accountRow({ id: 'acc_1', workspace_id: 'ws_1', external_id: '1', username: 'u', now }))
       .execute();
-    await store.db
-      .insertInto('posts')
-      .values({
-        id: 'post_1',
-        workspace_id: 'ws_1',
-        status: 'scheduled',
-        request: '{}',
-        scheduled_at: now,
-        timezone: null,
-        idempotency_key: null,
-        request_hash: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await store.db.insertInto('posts').values(postRow('post_1', now)).execute();
     const row = (id: string) => newDeliveryRow(id, { post_id: 'post_1', account_id: 'acc_1', now });
     await insertDeliveries(store.db, [row('dlv_1'), row('dlv_2')]);
     return { s: store, now, row };

@@ -3,6 +3,7 @@ import { Migrator, type Kysely } from 'kysely';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { migrateToLatest, openStore, pendingMigrations, type Store } from '../../src/store/index.js';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import { accountRow } from '../helpers/rows.js';
 import * as accountZone from '../../src/store/migrations/0011_dash_account_zone.js';
 
 describe.each(DIALECTS)('store on %s', (dialect) => {
@@ -70,31 +71,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     await migrateToLatest(store);
     const t = Date.UTC(2031, 0, 1);
     await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: t }).execute();
-    const account = (id: string) => ({
-      id,
-      workspace_id: 'ws_1',
-      platform: 'pinterest',
-      external_id: id,
-      username: id,
-      display_name: null,
-      avatar_url: null,
-      account_type: null,
-      status: 'active' as const,
-      scopes: '',
-      access_token: null,
-      refresh_token: null,
-      access_expires_at: null,
-      refresh_expires_at: null,
-      token_version: 0,
-      refresh_lock_until: null,
-      refresh_lock_owner: null,
-      refreshed_at: null,
-      last_error: null,
-      boards_fetched_at: null,
-      expiry_warned_for: null,
-      created_at: t,
-      updated_at: t,
-    });
+    const account = (id: string) => accountRow({ id, workspace_id: 'ws_1', expiry_warned_for: null, now: t });
     await store.db
       .insertInto('accounts')
       .values([account('acc_queued'), account('acc_plain')])

@@ -47,7 +47,9 @@ export async function analyticsSummary(db: Kysely<Database>, workspaceId: string
     .innerJoin('deliveries', 'deliveries.id', 'delivery_metrics.delivery_id')
     .select(['delivery_metrics.delivery_id', 'delivery_metrics.platform', 'delivery_metrics.metrics'])
     .where('deliveries.workspace_id', '=', workspaceId)
-    .where('deliveries.status', '=', 'published');
+    .where('deliveries.status', '=', 'published')
+    // Always true of a published delivery; named so the index of published deliveries (partial on it) is used.
+    .where('deliveries.published_at', 'is not', null);
   if (range.from !== undefined) readings = readings.where('deliveries.published_at', '>=', range.from);
   if (range.to !== undefined) readings = readings.where('deliveries.published_at', '<', range.to);
   // In reading order, so the last one kept per delivery is its latest.

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { newId, ReadCache, type Database } from '../store/index.js';
 import type { ApiScope } from './scopes.js';
@@ -43,7 +43,7 @@ const toApiKey = (r: Row): ApiKey => ({
 });
 
 // Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force.
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+const hashKey = (key: string) => hash('sha256', key, 'hex');
 
 /** Creates a key and returns it in full. This is the only time the secret exists outside the caller. */
 export async function createApiKey(

@@ -49,8 +49,8 @@ export async function findWorkspace(db: Kysely<Database>, idOrName: string): Pro
     },
     (w) => w !== undefined,
   );
-  // A copy: callers may change what they are given.
-  return found && { ...found, settings: structuredClone(found.settings) };
+  // A copy: callers may change what they are given (most workspaces have no settings: nothing to copy).
+  return found && { ...found, settings: Object.keys(found.settings).length === 0 ? {} : structuredClone(found.settings) };
 }
 
 export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]> {

@@ -21,6 +21,7 @@ import * as m0011preflight from './0011_preflight_media_check.js';
 import * as m0011ingest from './0011_ingest_duplicate_key.js';
 import * as m0012keyless from './0012_deliveries_without_key.js';
 import * as m0012scheduler from './0012_scheduler_hot_paths.js';
+import * as m0013partial from './0013_partial_indexes.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_ingest_duplicate_key': m0011ingest,
   '0012_deliveries_without_key': m0012keyless,
   '0012_scheduler_hot_paths': m0012scheduler,
+  '0013_partial_indexes': m0013partial,
 };
 
 function migrator(store: Store): Migrator {

@@ -8,9 +8,9 @@ export interface ClaimSample {
 
 /**
  * Times every claimDeliveries call the real publish pass makes, without touching src/. On SQLite a
- * claim is up to three UPDATE … RETURNING statements on deliveries picking from a CTE (the
- * lease-expired one first, told apart from the due ones by not naming run_at); no other UPDATE of
- * the pass has a CTE. On PostgreSQL it is one raw statement (`with expired as
+ * claim is up to three SELECTs picking deliveries (the lease-expired one first, by lease_until; the
+ * due ones by run_at) and, when they found any, one UPDATE … RETURNING setting them publishing (until
+ * the third round of issue 16: three UPDATE … RETURNING statements picking from a CTE). On PostgreSQL it is one raw statement (`with expired as
  * materialized …`, which also shows the posts as publishing). A call's time runs from compiling its
  * first statement to the result of its last, so it includes waiting for a pooled connection, as the
  * worker does. One pass at a time (calls in sequence).
@@ -18,6 +18,8 @@ export interface ClaimSample {
 export class ClaimTimer implements KyselyPlugin {
   private readonly done: ClaimSample[] = [];
   private readonly claims = new WeakSet<object>();
+  /** The statements whose rows are the claimed deliveries (not the picks). */
+  private readonly taking = new WeakSet<object>();
   private current: { start: bigint; end: bigint; claimed: number } | null = null;
 
   /** Every claim timed so far. */
@@ -34,15 +36,18 @@ export class ClaimTimer implements KyselyPlugin {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     const node = args.node;
     const whole = node.kind === 'RawNode' && node.sqlFragments.join('').startsWith('with expired as materialized');
-    const update = node.kind === 'UpdateQueryNode' && node.returning !== undefined && node.with !== undefined;
-    if (whole || update) {
+    // SQLite since the third round of issue 16: plain reads pick (expired leases by lease_until, then due ones by
+    // run_at), then one UPDATE … RETURNING of deliveries takes them. Until then: three UPDATE … RETURNING with a CTE.
+    const onDeliveries = JSON.stringify(node.kind === 'SelectQueryNode' ? (node.from ?? null) : null).includes('"deliveries"');
+    const where = JSON.stringify(node.kind === 'SelectQueryNode' || node.kind === 'UpdateQueryNode' ? [node.where ?? null, (node as { with?: unknown }).with ?? null] : null);
+    const pick = node.kind === 'SelectQueryNode' && onDeliveries && (where.includes('"lease_until"') || where.includes('"run_at"')) && node.limit !== undefined;
+    // The claim's UPDATE is the pass's only one that sets a delivery publishing.
+    const update = node.kind === 'UpdateQueryNode' && node.returning !== undefined && JSON.stringify(node.updates ?? null).includes('"publishing"');
+    if (whole || pick || update) {
       this.claims.add(args.queryId);
-      // A new claim starts with the lease-expired pick (the due ones pick by run_at).
-      const first =
-        whole ||
-        !JSON.stringify([node.kind === 'UpdateQueryNode' ? (node.with ?? null) : null, node.kind === 'UpdateQueryNode' ? (node.where ?? null) : null]).includes(
-          '"run_at"',
-        );
+      if (!pick) this.taking.add(args.queryId);
+      // A new claim starts with the lease-expired pick (the due ones pick by run_at; the single UPDATE has no CTE).
+      const first = whole || (pick && !where.includes('"run_at"')) || (update && node.with !== undefined && !where.includes('"run_at"'));
       if (first) {
         this.close();
         const now = process.hrtime.bigint();
@@ -55,7 +60,7 @@ export class ClaimTimer implements KyselyPlugin {
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     if (this.claims.has(args.queryId) && this.current) {
       this.current.end = process.hrtime.bigint();
-      this.current.claimed += args.result.rows.length;
+      if (this.taking.has(args.queryId)) this.current.claimed += args.result.rows.length;
     }
     return args.result;
   }

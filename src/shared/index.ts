@@ -8,3 +8,4 @@ export { timeZoneIssue, canonicalTimeZone, IANA_ZONES_HINT } from './time-zone.j
 export { Worker, type BackgroundPass } from './background.js';
 export { closestNames } from './closest.js';
 export { searchTextOf } from './search-text.js';
+export { isHttpUrl } from './http-url.js';

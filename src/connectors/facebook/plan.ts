@@ -1,6 +1,7 @@
+import { isHttpUrl } from '../../shared/index.js';
 import type { AccountContext, Adaptation, Draft, Plan } from '../contract.js';
 import { fitText } from '../fit-text.js';
-import { codePoints, isHttpUrl, toGraphMedia, type GraphMedia, type NamedMedia } from '../meta-graph/index.js';
+import { codePoints, toGraphMedia, type GraphMedia, type NamedMedia } from '../meta-graph/index.js';
 import type { FieldIssue } from '../types.js';
 import type { FacebookOptions } from './options.js';
 import { FB_LIMITS } from './platform.js';

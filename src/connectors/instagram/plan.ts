@@ -1,6 +1,7 @@
+import { isHttpUrl } from '../../shared/index.js';
 import type { AccountContext, Adaptation, Draft, Plan } from '../contract.js';
 import { fitText } from '../fit-text.js';
-import { VIA_FACEBOOK, codePoints, hashtags, isHttpUrl, mentions, toGraphMedia, type GraphMedia, type NamedMedia } from '../meta-graph/index.js';
+import { VIA_FACEBOOK, codePoints, hashtags, mentions, toGraphMedia, type GraphMedia, type NamedMedia } from '../meta-graph/index.js';
 import type { FieldIssue } from '../types.js';
 import type { InstagramOptions } from './options.js';
 import { IG_LIMITS } from './platform.js';

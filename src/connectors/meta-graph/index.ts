@@ -5,7 +5,7 @@ export { SLOW_DOWN_AT } from './usage.js';
 export { pollContainer, containerFailed, stateOf, whyFailed, type ContainerStatus, type ContainerState, type PollOptions } from './containers.js';
 export { checkQuota, type PublishingLimit } from './quota.js';
 export { exchangeForLongLived, refreshLongLived, type LongLivedApp } from './long-lived.js';
-export { urlOf, bytesOf, isHttpUrl, toGraphMedia, mediaRef, refId, MEDIA_REF, type GraphMedia, type NamedMedia } from './media.js';
+export { urlOf, bytesOf, toGraphMedia, mediaRef, refId, MEDIA_REF, type GraphMedia, type NamedMedia } from './media.js';
 export { codePoints, threadsLength, hashtags, mentions, splitChain } from './text.js';
 export { pickMatch, sameText, graphTime, CLOCK_SKEW_MS, type Listed } from './find.js';
 export { publishContainer, publishedFrom, type ContainerProgress, type ContainerCalls } from './container-step.js';

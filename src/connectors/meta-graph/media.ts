@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../../shared/index.js';
 import { ConnectorError } from '../errors.js';
 import type { MediaInfo, Draft } from '../contract.js';
 import type { FieldIssue, PublishInput } from '../types.js';
@@ -33,14 +34,6 @@ export async function bytesOf(item: GraphMedia, input: PublishInput): Promise<{ 
     if (err instanceof ConnectorError) throw err;
     // The media was deleted, or the URL no longer serves it: retrying will not bring it back.
     throw new ConnectorError('rejected', `Media ${id ?? item.source} of this post can no longer be read: ${(err as Error).message}`);
-  }
-}
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(s).protocol);
-  } catch {
-    return false;
   }
 }
 

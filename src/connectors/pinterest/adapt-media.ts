@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../../shared/index.js';
 import type { MediaInfo } from '../contract.js';
 import type { FieldIssue } from '../types.js';
 import { pinterestMediaCheck } from './media-rules.js';
@@ -24,15 +25,6 @@ export type MediaSource =
 const OPT = 'platform_options.pinterest';
 /** image_base64 takes only these (spec: content_type jpeg|png). */
 const BASE64_TYPES = new Set(['image/jpeg', 'image/png']);
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 type Issues = { errors: FieldIssue[]; warnings: FieldIssue[] };
 

@@ -1,7 +1,8 @@
 import type { Adaptation, Draft } from '../contract.js';
 import { fitText } from '../fit-text.js';
 import type { FieldIssue } from '../types.js';
-import { isHttpUrl, pinMediaSource, type MediaSource } from './adapt-media.js';
+import { isHttpUrl } from '../../shared/index.js';
+import { pinMediaSource, type MediaSource } from './adapt-media.js';
 import type { PinterestOptions } from './options.js';
 import { PINTEREST } from './platform.js';
 

@@ -1,6 +1,7 @@
+import { isHttpUrl } from '../../shared/index.js';
 import type { AccountContext, Adaptation, Draft, Plan } from '../contract.js';
 import { fitText } from '../fit-text.js';
-import { isHttpUrl, splitChain, threadsLength, toGraphMedia, type GraphMedia, type NamedMedia } from '../meta-graph/index.js';
+import { splitChain, threadsLength, toGraphMedia, type GraphMedia, type NamedMedia } from '../meta-graph/index.js';
 import type { FieldIssue } from '../types.js';
 import type { ThreadsOptions } from './options.js';
 import { THREADS_LIMITS } from './platform.js';

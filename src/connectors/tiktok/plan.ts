@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../../shared/index.js';
 import type { AccountContext, Adaptation, Draft, Plan } from '../contract.js';
 import { ConnectorError } from '../errors.js';
 import { fitText } from '../fit-text.js';
@@ -27,15 +28,6 @@ export interface TikTokPayload {
 
 const AT = 'platform_options.tiktok';
 const IMAGE_PATH = /\.(jpe?g|png|webp|gif|heic|avif|bmp)$/i;
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** Turns a draft into the TikTokPayload, checked against what creator_info says the creator may post. */
 export async function planTikTok(client: () => TikTokClient, creators: CreatorInfoCache, draft: Draft, ctx: AccountContext): Promise<Plan> {

@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../../shared/index.js';
 import type { Adaptation, Draft, Plan, AccountContext } from '../contract.js';
 import type { FieldIssue } from '../types.js';
 import { checkXMedia, mediaRef } from './media.js';
@@ -30,15 +31,6 @@ export interface XMediaItem {
 
 const OPT = 'platform_options.x';
 const MAX = X_LIMITS.textMax;
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** An adaptation, and what to say instead when the post is strict and may not be changed. */
 type Change = Adaptation & { refused: string };

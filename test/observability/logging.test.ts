@@ -21,4 +21,22 @@ describe('logs never contain secrets', () => {
       expect(all).not.toContain(secret);
     }
   });
+
+  it('writes one line per answered request with its id, method, URL, status and time', async () => {
+    const res = await p.api('GET', '/api/v1/workspace?page=3');
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = p.logs
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('"request completed"'))
+      .map((l) => JSON.parse(l));
+    const line = lines.find((l) => l.req?.url === '/api/v1/workspace?page=3');
+    expect(line, JSON.stringify(lines.slice(-3))).toMatchObject({
+      level: 30,
+      reqId: res.headers.get('x-request-id'),
+      req: { method: 'GET', url: '/api/v1/workspace?page=3' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+  });
 });

@@ -39,7 +39,9 @@ export class ClaimTimer implements KyselyPlugin {
     // SQLite since the third round of issue 16: plain reads pick (expired leases by lease_until, then due ones by
     // run_at), then one UPDATE … RETURNING of deliveries takes them. Until then: three UPDATE … RETURNING with a CTE.
     const onDeliveries = JSON.stringify(node.kind === 'SelectQueryNode' ? (node.from ?? null) : null).includes('"deliveries"');
-    const where = JSON.stringify(node.kind === 'SelectQueryNode' || node.kind === 'UpdateQueryNode' ? [node.where ?? null, (node as { with?: unknown }).with ?? null] : null);
+    const where = JSON.stringify(
+      node.kind === 'SelectQueryNode' || node.kind === 'UpdateQueryNode' ? [node.where ?? null, (node as { with?: unknown }).with ?? null] : null,
+    );
     const pick = node.kind === 'SelectQueryNode' && onDeliveries && (where.includes('"lease_until"') || where.includes('"run_at"')) && node.limit !== undefined;
     // The claim's UPDATE is the pass's only one that sets a delivery publishing.
     const update = node.kind === 'UpdateQueryNode' && node.returning !== undefined && JSON.stringify(node.updates ?? null).includes('"publishing"');

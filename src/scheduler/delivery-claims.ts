@@ -239,26 +239,26 @@ export async function startAttempts(
 }
 
 /**
- * Published deliveries due a last look for a late duplicate (see check_until), each taken by one
- * worker: clearing check_until is the claim, so whoever clears it looks, once.
+ * Published deliveries due a last look for a late duplicate (see follow_up_at), each taken by one
+ * worker: clearing follow_up_at is the claim, so whoever clears it looks, once.
  */
 export async function takeFollowUps(db: Kysely<Database>, now: number, limit: number): Promise<DeliveryRow[]> {
   const due = await db
     .selectFrom('deliveries')
     .select('id')
     .where('status', '=', 'published')
-    .where('check_until', '<=', now)
-    .orderBy('check_until')
+    .where('follow_up_at', '<=', now)
+    .orderBy('follow_up_at')
     .limit(limit)
     .execute();
   const taken: DeliveryRow[] = [];
   for (const { id } of due) {
     const row = await db
       .updateTable('deliveries')
-      .set({ check_until: null })
+      .set({ follow_up_at: null })
       .where('id', '=', id)
       .where('status', '=', 'published')
-      .where('check_until', '<=', now)
+      .where('follow_up_at', '<=', now)
       .returningAll()
       .executeTakeFirst();
     if (row) taken.push(row);

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { reusable, type Database, type Dialect } from '../store/index.js';
+import { preparedOnPostgres, reusable, type Database, type Dialect } from '../store/index.js';
 import { inOneRound, nextSlots, pacingUpsert, reserveSlots, type SlotRequest } from '../budgets/index.js';
 import { assertTransition, moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
 
@@ -103,7 +103,7 @@ async function claimOnPostgres(
       where id in (select id from expired union all select id from owed union all select id from due) and (status in ('scheduled', 'awaiting_check') or (status = 'publishing' and lease_until < ${now}))
       returning *
     )${posts}
-    select * from claimed`.execute(db);
+    select * from claimed${preparedOnPostgres}`.execute(db);
   return result.rows;
 }
 
@@ -220,7 +220,7 @@ export async function startAttempts(
         and exists (select 1 from paced p where p.account_id = u.account_id and p.category = u.category)
       returning d.id
     )
-    select null as started, account_id, category from paced union all select id, null, null from started`.execute(db);
+    select null as started, account_id, category from paced union all select id, null, null from started${preparedOnPostgres}`.execute(db);
   const key = (accountId: string, category: string) => `${accountId}\u0000${category}`;
   const paced = new Set(rows.filter((r) => r.started === null).map((r) => key(r.account_id!, r.category!)));
   const started = new Set(rows.filter((r) => r.started !== null).map((r) => r.started!));

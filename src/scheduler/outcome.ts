@@ -1,5 +1,5 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
-import type { Database } from '../store/index.js';
+import { preparedOnPostgres, type Database } from '../store/index.js';
 import { assertTransition, moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
 import { refreshPostStatus, refreshPostStatuses, summariseSql } from './post-status.js';
 
@@ -165,7 +165,7 @@ async function publishOnPostgres(db: Kysely<Database>, items: ReadonlyArray<{ d:
     ), shown as (
       update posts p set status = s.status, updated_at = ${now} from summed s where p.id = s.post_id and p.status <> s.status
     )
-    select id from moved`.execute(db);
+    select id from moved${preparedOnPostgres}`.execute(db);
   return new Set(rows.map((r) => r.id));
 }
 

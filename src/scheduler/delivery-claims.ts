@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { reusable, type Database, type Dialect } from '../store/index.js';
+import { preparedOnPostgres, reusable, type Database, type Dialect } from '../store/index.js';
 import { inOneRound, nextSlots, pacingUpsert, reserveSlots, type SlotRequest } from '../budgets/index.js';
 import { assertTransition, moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
 
@@ -103,7 +103,7 @@ async function claimOnPostgres(
       where id in (select id from expired union all select id from owed union all select id from due) and (status in ('scheduled', 'awaiting_check') or (status = 'publishing' and lease_until < ${now}))
       returning *
     )${posts}
-    select * from claimed`.execute(db);
+    select * from claimed${preparedOnPostgres}`.execute(db);
   return result.rows;
 }
 
@@ -220,7 +220,7 @@ export async function startAttempts(
         and exists (select 1 from paced p where p.account_id = u.account_id and p.category = u.category)
       returning d.id
     )
-    select null as started, account_id, category from paced union all select id, null, null from started`.execute(db);
+    select null as started, account_id, category from paced union all select id, null, null from started${preparedOnPostgres}`.execute(db);
   const key = (accountId: string, category: string) => `${accountId}\u0000${category}`;
   const paced = new Set(rows.filter((r) => r.started === null).map((r) => key(r.account_id!, r.category!)));
   const started = new Set(rows.filter((r) => r.started !== null).map((r) => r.started!));
@@ -239,26 +239,26 @@ export async function startAttempts(
 }
 
 /**
- * Published deliveries due a last look for a late duplicate (see check_until), each taken by one
- * worker: clearing check_until is the claim, so whoever clears it looks, once.
+ * Published deliveries due a last look for a late duplicate (see follow_up_at), each taken by one
+ * worker: clearing follow_up_at is the claim, so whoever clears it looks, once.
  */
 export async function takeFollowUps(db: Kysely<Database>, now: number, limit: number): Promise<DeliveryRow[]> {
   const due = await db
     .selectFrom('deliveries')
     .select('id')
     .where('status', '=', 'published')
-    .where('check_until', '<=', now)
-    .orderBy('check_until')
+    .where('follow_up_at', '<=', now)
+    .orderBy('follow_up_at')
     .limit(limit)
     .execute();
   const taken: DeliveryRow[] = [];
   for (const { id } of due) {
     const row = await db
       .updateTable('deliveries')
-      .set({ check_until: null })
+      .set({ follow_up_at: null })
       .where('id', '=', id)
       .where('status', '=', 'published')
-      .where('check_until', '<=', now)
+      .where('follow_up_at', '<=', now)
       .returningAll()
       .executeTakeFirst();
     if (row) taken.push(row);

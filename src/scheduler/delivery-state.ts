@@ -285,6 +285,7 @@ export async function retryFailedDelivery(
       attempt_pending: 0,
       attempt_started_at: null,
       check_until: null,
+      follow_up_at: null,
       lease_owner: null,
       lease_until: null,
       retries: d.retries + 1,
@@ -297,5 +298,5 @@ export async function retryFailedDelivery(
 
 /** Records that a published delivery's post was deleted from its platform; false when it is not published. */
 export async function recordUnpublished(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
-  return moveDelivery(db, id, { from: ['published'], to: 'published', set: { unpublished_at: now, check_until: null }, now });
+  return moveDelivery(db, id, { from: ['published'], to: 'published', set: { unpublished_at: now, follow_up_at: null }, now });
 }

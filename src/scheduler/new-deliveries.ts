@@ -42,6 +42,7 @@ export async function insertDeliveries(db: Kysely<Database>, rows: NewDelivery[]
     last_error_kind: null,
     progress: null,
     check_until: null,
+    follow_up_at: null,
     duplicates: null,
     warning: null,
     retries: 0,

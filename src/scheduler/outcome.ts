@@ -1,5 +1,5 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
-import type { Database } from '../store/index.js';
+import { preparedOnPostgres, type Database } from '../store/index.js';
 import { assertTransition, moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
 import { refreshPostStatus, refreshPostStatuses, summariseSql } from './post-status.js';
 
@@ -101,7 +101,7 @@ function publishedColumns(result: PublishResult, at: number) {
   return {
     ...released,
     // Published again after an unanswered attempt: one more look for that attempt's pin, made late.
-    check_until: result.followUpAt ?? null,
+    follow_up_at: result.followUpAt ?? null,
     external_id: result.externalId,
     external_url: result.url,
     published_at: at,
@@ -146,13 +146,13 @@ async function publishOnPostgres(db: Kysely<Database>, items: ReadonlyArray<{ d:
     adopted: result.adopted ? 1 : 0,
     duplicates: duplicatesJson(result.duplicates),
     warning: result.warning ?? null,
-    check_until: result.followUpAt ?? null,
+    follow_up_at: result.followUpAt ?? null,
   }));
   const { rows } = await sql<{ id: string }>`with input as (
       select * from json_to_recordset(${JSON.stringify(input)}::json)
-        as i(id text, external_id text, external_url text, published_at bigint, adopted int, duplicates text, warning text, check_until bigint)
+        as i(id text, external_id text, external_url text, published_at bigint, adopted int, duplicates text, warning text, follow_up_at bigint)
     ), moved as (
-      update deliveries d set status = 'published', attempt_pending = 0, lease_owner = null, lease_until = null, check_until = i.check_until,
+      update deliveries d set status = 'published', attempt_pending = 0, lease_owner = null, lease_until = null, check_until = null, follow_up_at = i.follow_up_at,
         external_id = i.external_id, external_url = i.external_url, published_at = i.published_at, adopted = i.adopted,
         last_error = null, last_error_kind = null, duplicates = i.duplicates, warning = i.warning, updated_at = ${now}
       from input i where d.id = i.id and d.status = 'publishing'
@@ -165,7 +165,7 @@ async function publishOnPostgres(db: Kysely<Database>, items: ReadonlyArray<{ d:
     ), shown as (
       update posts p set status = s.status, updated_at = ${now} from summed s where p.id = s.post_id and p.status <> s.status
     )
-    select id from moved`.execute(db);
+    select id from moved${preparedOnPostgres}`.execute(db);
   return new Set(rows.map((r) => r.id));
 }
 

@@ -239,7 +239,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     const look = await lookForAttempt({ db, log, publisher, d, payload: JSON.parse(d.payload) as unknown, withToken, units, keep: d.external_id ?? undefined });
     if (look.kind === 'error') {
       log.warn({ deliveryId: d.id, err: look.err }, 'could not look for a late duplicate; will look again');
-      await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { check_until: now() + backoff(1) }, now: now() });
+      await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { follow_up_at: now() + backoff(1) }, now: now() });
       return;
     }
     if (look.kind === 'found' && look.duplicates.length) {

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { TableWrites } from './read-cache.js';
+import { prepareMarkedStatements } from './prepared.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -19,6 +20,11 @@ export interface Store {
 export interface OpenStoreOptions {
   /** PostgreSQL pool size per process. */
   poolSize?: number;
+  /**
+   * PostgreSQL: send the publish path's statements as named prepared statements (see preparedOnPostgres); on unless
+   * false, which a pooler that keeps no prepared statements needs (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 /** Opens `sqlite:<path>` (`sqlite::memory:` for a throwaway) or `postgres://…`. */
@@ -77,6 +83,7 @@ function openPostgres(url: string, options: OpenStoreOptions): Store {
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  if (options.preparedStatements !== false) pool.on('connect', prepareMarkedStatements);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new TableWrites()] });
   return { db, dialect: 'postgres', displayUrl: redactUrl(url), close: () => db.destroy() };
 }

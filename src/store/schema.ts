@@ -260,10 +260,12 @@ export interface DeliveryTable {
   /**
    * Until when the result of the last attempt is looked for before publishing again: when Pinion
    * stopped waiting for its answer plus the platform's outcome window. Null when the last attempt
-   * got an answer (a server error), which needs one look only. On a delivery published again after
-   * an unanswered attempt found nothing: when to look once more for that attempt's pin, made late.
+   * got an answer (a server error), which needs one look only. In no index, so recording an attempt
+   * changes no indexed column (on PostgreSQL a HOT update).
    */
   check_until: number | null;
+  /** On a delivery published again after an unanswered attempt found nothing: when to look once more for that attempt's pin, made late. */
+  follow_up_at: number | null;
   /** JSON: other posts the platform turned out to hold for this delivery, `[{ external_id, url, removed }]`. */
   duplicates: string | null;
   /** Something a person should know about a delivery that went out (a duplicate that could not be deleted). */

@@ -22,6 +22,7 @@ import * as m0011ingest from './0011_ingest_duplicate_key.js';
 import * as m0012keyless from './0012_deliveries_without_key.js';
 import * as m0012scheduler from './0012_scheduler_hot_paths.js';
 import * as m0013partial from './0013_partial_indexes.js';
+import * as m0013followUps from './0013_published_follow_ups.js';
 
 /** In code rather than read from a folder, so the built CLI and the tests see the same list. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -48,6 +49,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012_deliveries_without_key': m0012keyless,
   '0012_scheduler_hot_paths': m0012scheduler,
   '0013_partial_indexes': m0013partial,
+  // Kysely runs these in name order: this one after the partial indexes, whose follow-up index it replaces.
+  '0013_published_follow_ups': m0013followUps,
 };
 
 function migrator(store: Store): Migrator {

@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { claimDeliveries, insertDeliveries } from '../../src/scheduler/index.js';
+import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
+import { freshDatabaseUrl } from '../helpers/stores.js';
+import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
+
+/**
+ * On PostgreSQL the publish path's statements are named prepared statements (parsed and planned once per
+ * connection). One prepared before another process migrated `deliveries` must still run, not fail on every claim.
+ */
+describe('prepared statements on postgres', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (cleanup.length) await cleanup.pop()!();
+  });
+
+  async function store(preparedStatements?: boolean): Promise<{ s: Store; now: number; due(id: string): Promise<void> }> {
+    const database = await freshDatabaseUrl('postgres');
+    cleanup.push(database.drop);
+    // One connection, so every statement goes through the same one and meets what it prepared before.
+    const s = openStore(database.url, { poolSize: 1, ...(preparedStatements !== undefined && { preparedStatements }) });
+    cleanup.push(() => s.close());
+    await migrateToLatest(s);
+    const now = Date.now();
+    await s.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
+    await s.db
+      .insertInto('accounts')
+      .values(accountRow({ id: 'acc_1', workspace_id: 'ws_1', now }))
+      .execute();
+    const due = async (id: string) => {
+      await s.db
+        .insertInto('posts')
+        .values(postRow(`post_${id}`, now))
+        .execute();
+      await insertDeliveries(s.db, [newDeliveryRow(id, { post_id: `post_${id}`, account_id: 'acc_1', now })]);
+    };
+    return { s, now, due };
+  }
+  const prepared = async (s: Store) =>
+    (await sql<{ name: string }>`select name from pg_prepared_statements`.execute(s.db)).rows.map((r) => r.name).filter((n) => n.startsWith('pinion_'));
+
+  it('prepares the claim once per connection and runs it again from there', async () => {
+    const { s, now, due } = await store();
+    await due('dlv_1');
+    await due('dlv_2');
+    expect((await claimDeliveries(s.db, 'postgres', { owner: 'w1', leaseMs: 60_000, limit: 1, now })).map((d) => d.id)).toEqual(['dlv_1']);
+    expect((await claimDeliveries(s.db, 'postgres', { owner: 'w1', leaseMs: 60_000, limit: 1, now })).map((d) => d.id)).toEqual(['dlv_2']);
+    expect(await prepared(s)).toHaveLength(1);
+  });
+
+  it('prepares the claim again when a migration changed the columns it returns, and the claim still succeeds', async () => {
+    const { s, now, due } = await store();
+    await due('dlv_1');
+    await claimDeliveries(s.db, 'postgres', { owner: 'w1', leaseMs: 60_000, limit: 1, now });
+    // As another process upgrading the schema would, while this one runs.
+    await sql`alter table deliveries add column later_column text`.execute(s.db);
+    await due('dlv_2');
+    const claimed = await claimDeliveries(s.db, 'postgres', { owner: 'w1', leaseMs: 60_000, limit: 1, now });
+    expect(claimed.map((d) => [d.id, d.status])).toEqual([['dlv_2', 'publishing']]);
+    expect(await prepared(s)).toHaveLength(2);
+  });
+
+  it('prepares nothing when told not to (a pooler that keeps no prepared statements)', async () => {
+    const { s, now, due } = await store(false);
+    await due('dlv_1');
+    expect(await claimDeliveries(s.db, 'postgres', { owner: 'w1', leaseMs: 60_000, limit: 1, now })).toHaveLength(1);
+    expect(await prepared(s)).toEqual([]);
+  });
+});

@@ -53,7 +53,7 @@ export async function startPinion(options: StartOptions): Promise<PinionInstance
   const config = structuredClone(options.config);
   const log = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { preparedStatements: config.databasePreparedStatements });
   try {
     if (options.migrate) await migrateToLatest(store);
   } catch (err) {

@@ -27,7 +27,7 @@ export interface KeysArgs {
 }
 
 export async function keysCommand(config: Config, args: KeysArgs): Promise<void> {
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { preparedStatements: config.databasePreparedStatements });
   try {
     await migrateToLatest(store);
     const db = store.db;

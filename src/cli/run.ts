@@ -26,7 +26,7 @@ const stderrLogger = (config: Config) =>
 export async function runCommand(command: LongCommand, config: Config, opts: { withWorker: boolean; out: Output }): Promise<void> {
   const { out } = opts;
   if (command === 'migrate') {
-    const store = openStore(config.databaseUrl);
+    const store = openStore(config.databaseUrl, { preparedStatements: config.databasePreparedStatements });
     try {
       const results = await migrateToLatest(store);
       const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

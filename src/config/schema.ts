@@ -55,6 +55,11 @@ export const ConfigSchema = Type.Object(
     publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
     /** `sqlite:<path>` (default, embedded) or `postgres://…`. */
     databaseUrl: Type.String({ default: 'sqlite:./data/pinion.db', pattern: '^(sqlite:|postgres(ql)?://)' }),
+    /**
+     * PostgreSQL: the publish path's statements go as named prepared statements, parsed and planned once per
+     * connection. Turn off behind a pooler that keeps no prepared statements (PgBouncer in transaction mode before 1.21).
+     */
+    databasePreparedStatements: Type.Boolean({ default: true }),
     mediaDir: Type.String({ default: './data/media', minLength: 1 }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -202,6 +207,7 @@ export const ENV_VARS: Record<string, string> = {
   PINION_PORT: 'port',
   PINION_PUBLIC_URL: 'publicUrl',
   DATABASE_URL: 'databaseUrl',
+  PINION_DATABASE_PREPARED_STATEMENTS: 'databasePreparedStatements',
   PINION_MEDIA_DIR: 'mediaDir',
   PINION_LOG_LEVEL: 'logLevel',
   PINION_BODY_LIMIT: 'bodyLimitBytes',

@@ -13,7 +13,7 @@ const file = (content: string) => {
 describe('configuration', () => {
   it('defaults to the embedded store and Pinterest production URLs', () => {
     const c = loadConfig({ env: {} });
-    expect(c).toMatchObject({ port: 8080, databaseUrl: 'sqlite:./data/pinion.db', sandbox: false });
+    expect(c).toMatchObject({ port: 8080, databaseUrl: 'sqlite:./data/pinion.db', databasePreparedStatements: true, sandbox: false });
     expect(c.platforms.pinterest!.apiBaseUrl).toBe('https://api.pinterest.com');
   });
 
@@ -29,6 +29,10 @@ describe('configuration', () => {
     expect(c.sandbox).toBe(true);
     expect(c.platforms.pinterest!.clientId).toBe('from-env');
     expect(c.platforms.pinterest!.clientSecret).toBe('file-secret');
+  });
+
+  it('turns PostgreSQL prepared statements off from the environment, for a pooler that keeps none', () => {
+    expect(loadConfig({ env: { PINION_DATABASE_PREPARED_STATEMENTS: 'false' } }).databasePreparedStatements).toBe(false);
   });
 
   it('reads every platform in one shape, and still takes the older Pinterest names', () => {

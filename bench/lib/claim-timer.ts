@@ -1,4 +1,13 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  SelectQueryNode,
+  UnknownRow,
+  UpdateQueryNode,
+} from 'kysely';
 
 export interface ClaimSample {
   ms: number;
@@ -35,21 +44,18 @@ export class ClaimTimer implements KyselyPlugin {
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     const node = args.node;
-    const whole = node.kind === 'RawNode' && node.sqlFragments.join('').startsWith('with expired as materialized');
+    const whole = node.kind === 'RawNode' && node.sqlFragments[0]!.startsWith('with expired as materialized');
     // SQLite since the third round of issue 16: plain reads pick (expired leases by lease_until, then due ones by
-    // run_at), then one UPDATE … RETURNING of deliveries takes them. Until then: three UPDATE … RETURNING with a CTE.
-    const onDeliveries = JSON.stringify(node.kind === 'SelectQueryNode' ? (node.from ?? null) : null).includes('"deliveries"');
-    const where = JSON.stringify(
-      node.kind === 'SelectQueryNode' || node.kind === 'UpdateQueryNode' ? [node.where ?? null, (node as { with?: unknown }).with ?? null] : null,
-    );
-    const pick = node.kind === 'SelectQueryNode' && onDeliveries && (where.includes('"lease_until"') || where.includes('"run_at"')) && node.limit !== undefined;
-    // The claim's UPDATE is the pass's only one that sets a delivery publishing.
-    const update = node.kind === 'UpdateQueryNode' && node.returning !== undefined && JSON.stringify(node.updates ?? null).includes('"publishing"');
-    if (whole || pick || update) {
+    // run_at), then one UPDATE … RETURNING of deliveries setting them publishing takes them. Until then: three
+    // UPDATE … RETURNING picking from a CTE, the first by lease_until. Told apart by looking at a few fields of the
+    // query (a JSON dump of every query, as this did for a while, cost enough time inside the claims to double them).
+    const pick = node.kind === 'SelectQueryNode' && node.limit !== undefined && tableOf(node.from?.froms[0]) === 'deliveries' ? firstOrder(node) : undefined;
+    const update = node.kind === 'UpdateQueryNode' && node.returning !== undefined && setsPublishing(node);
+    if (whole || (pick !== undefined && CLAIM_ORDERS.has(pick)) || update) {
       this.claims.add(args.queryId);
       if (!pick) this.taking.add(args.queryId);
-      // A new claim starts with the lease-expired pick (the due ones pick by run_at; the single UPDATE has no CTE).
-      const first = whole || (pick && !where.includes('"run_at"')) || (update && node.with !== undefined && !where.includes('"run_at"'));
+      const cte = update && node.kind === 'UpdateQueryNode' ? node.with?.expressions[0]?.expression : undefined;
+      const first = whole || pick === 'lease_until' || (cte?.kind === 'SelectQueryNode' && firstOrder(cte as SelectQueryNode) === 'lease_until');
       if (first) {
         this.close();
         const now = process.hrtime.bigint();
@@ -66,4 +72,30 @@ export class ClaimTimer implements KyselyPlugin {
     }
     return args.result;
   }
+}
+
+/** The columns a claim's picks order by: expired leases, then due deliveries. */
+const CLAIM_ORDERS = new Set(['lease_until', 'run_at']);
+
+type Node = { kind: string } & Record<string, unknown>;
+const nameOf = (n: unknown): string | undefined => ((n as { name?: unknown } | undefined)?.name as string | undefined) ?? undefined;
+
+/** The table a TableNode names. */
+function tableOf(n: unknown): string | undefined {
+  const t = n as Node | undefined;
+  return t?.kind === 'TableNode' ? nameOf((t.table as { identifier?: unknown }).identifier) : undefined;
+}
+
+/** The column a SELECT orders by first. */
+function firstOrder(select: SelectQueryNode): string | undefined {
+  const by = select.orderBy?.items[0]?.orderBy as Node | undefined;
+  return by?.kind === 'ReferenceNode' ? nameOf(((by.column as Node | undefined)?.column as unknown) ?? undefined) : undefined;
+}
+
+/** The UPDATE sets status = 'publishing' (the claim's UPDATE is the pass's only one that does). */
+function setsPublishing(update: UpdateQueryNode): boolean {
+  return (update.updates ?? []).some((u) => {
+    const value = u.value as Node;
+    return nameOf((u.column as unknown as { column?: unknown }).column) === 'status' && value.kind === 'ValueNode' && value.value === 'publishing';
+  });
 }

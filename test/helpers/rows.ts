@@ -1,4 +1,5 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
+import { insertDeliveries } from '../../src/scheduler/index.js';
 import type { Database } from '../../src/store/index.js';
 
 type AccountInsert = Insertable<Database['accounts']>;
@@ -61,3 +62,25 @@ export const postRow = (id: string, now: number): Insertable<Database['posts']> 
   created_at: now,
   updated_at: now,
 });
+
+/**
+ * Workspace ws_1, the accounts named, one post per delivery and the deliveries (`[id, account id]`), each due `at`
+ * (now unless given): the start of tests that claim deliveries straight from the store.
+ */
+export async function seedDeliveries(db: Kysely<Database>, deliveries: ReadonlyArray<readonly [string, string]>, now: number, at?: number): Promise<void> {
+  await db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
+  for (const account of new Set(deliveries.map(([, a]) => a)))
+    await db
+      .insertInto('accounts')
+      .values(accountRow({ id: account, workspace_id: 'ws_1', now }))
+      .execute();
+  for (const [id] of deliveries)
+    await db
+      .insertInto('posts')
+      .values(postRow(`post_${id}`, now))
+      .execute();
+  await insertDeliveries(
+    db,
+    deliveries.map(([id, account]) => newDeliveryRow(id, { post_id: `post_${id}`, account_id: account, now, at })),
+  );
+}

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { migrateToLatest, openStore, type Dialect, type Store } from '../../src/store/index.js';
+import { migrateToLatest, openStore, type Dialect, type OpenStoreOptions, type Store } from '../../src/store/index.js';
 import { createDatabase, dropDatabase } from '../setup/pg-cluster.js';
 
 /** Both stores every store and scheduler test runs against. */
@@ -24,13 +24,13 @@ export async function freshDatabaseUrl(dialect: Dialect): Promise<{ url: string;
  * Fresh migrated stores of one kind for a test file: `open()` gives one, and `closeAll()` (in afterEach)
  * closes each and drops its database.
  */
-export function freshStores(dialect: Dialect): { open(): Promise<Store>; closeAll(): Promise<void> } {
+export function freshStores(dialect: Dialect): { open(options?: OpenStoreOptions): Promise<Store>; closeAll(): Promise<void> } {
   const cleanup: Array<() => Promise<void>> = [];
   return {
-    async open() {
+    async open(options?: OpenStoreOptions) {
       const db = await freshDatabaseUrl(dialect);
       cleanup.push(db.drop);
-      const store = openStore(db.url);
+      const store = openStore(db.url, options);
       cleanup.push(() => store.close());
       await migrateToLatest(store);
       return store;

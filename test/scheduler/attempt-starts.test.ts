@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdUntil } from '../../src/budgets/index.js';
 import { startAttempts, type AttemptStart } from '../../src/scheduler/delivery-claims.js';
-import { claimDeliveries, insertDeliveries, type DeliveryRow } from '../../src/scheduler/index.js';
+import { claimDeliveries, type DeliveryRow } from '../../src/scheduler/index.js';
 import type { Store } from '../../src/store/index.js';
 import { DIALECTS, freshStores } from '../helpers/stores.js';
-import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
+import { seedDeliveries } from '../helpers/rows.js';
 
 /**
  * The publish pass reserves each delivery's pacing slot and records its attempt in one write (on PostgreSQL one
@@ -21,27 +21,15 @@ describe.each(DIALECTS)('starting attempts on %s', (dialect) => {
   async function claimed(): Promise<{ s: Store; now: number; held: Map<string, DeliveryRow> }> {
     const s = await stores.open();
     const now = Date.now();
-    await s.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
-    const deliveries = [
-      ['dlv_1', 'acc_1'],
-      ['dlv_2', 'acc_2'],
-      ['dlv_3', 'acc_3'],
-      ['dlv_4', 'acc_1'],
-    ] as const;
-    for (const id of ['acc_1', 'acc_2', 'acc_3'])
-      await s.db
-        .insertInto('accounts')
-        .values(accountRow({ id, workspace_id: 'ws_1', now }))
-        .execute();
-    for (const [id] of deliveries) {
-      await s.db
-        .insertInto('posts')
-        .values(postRow(`post_${id}`, now))
-        .execute();
-    }
-    await insertDeliveries(
+    await seedDeliveries(
       s.db,
-      deliveries.map(([id, account]) => newDeliveryRow(id, { post_id: `post_${id}`, account_id: account, now })),
+      [
+        ['dlv_1', 'acc_1'],
+        ['dlv_2', 'acc_2'],
+        ['dlv_3', 'acc_3'],
+        ['dlv_4', 'acc_1'],
+      ],
+      now,
     );
     const rows = await claimDeliveries(s.db, s.dialect, { owner: 'w1', leaseMs: 60_000, limit: 10, now });
     return { s, now, held: new Map(rows.map((d) => [d.id, d])) };

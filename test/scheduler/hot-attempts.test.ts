@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAttempts } from '../../src/scheduler/delivery-claims.js';
-import { claimDeliveries, insertDeliveries } from '../../src/scheduler/index.js';
+import { claimDeliveries } from '../../src/scheduler/index.js';
 import type { Database } from '../../src/store/index.js';
 import { freshStores } from '../helpers/stores.js';
-import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
+import { seedDeliveries } from '../helpers/rows.js';
 
 /**
  * On PostgreSQL, recording an attempt must change no indexed column, so that it is a HOT update (no index entries):
@@ -17,21 +17,14 @@ describe('recording attempts on postgres', () => {
   it('updates each claimed delivery in place, adding nothing to any index', async () => {
     const s = await stores.open();
     const now = Date.now();
-    await s.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
-    const ids = ['dlv_1', 'dlv_2', 'dlv_3'];
-    for (const [k, id] of ids.entries()) {
-      await s.db
-        .insertInto('accounts')
-        .values(accountRow({ id: `acc_${k}`, workspace_id: 'ws_1', now }))
-        .execute();
-      await s.db
-        .insertInto('posts')
-        .values(postRow(`post_${id}`, now))
-        .execute();
-    }
-    await insertDeliveries(
+    await seedDeliveries(
       s.db,
-      ids.map((id, k) => newDeliveryRow(id, { post_id: `post_${id}`, account_id: `acc_${k}`, now })),
+      [
+        ['dlv_1', 'acc_0'],
+        ['dlv_2', 'acc_1'],
+        ['dlv_3', 'acc_2'],
+      ],
+      now,
     );
     const claimed = await claimDeliveries(s.db, s.dialect, { owner: 'w1', leaseMs: 60_000, limit: 10, now });
     expect(claimed).toHaveLength(3);

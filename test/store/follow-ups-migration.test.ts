@@ -1,22 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { takeFollowUps } from '../../src/scheduler/delivery-claims.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import * as followUps from '../../src/store/migrations/0013_published_follow_ups.js';
-import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import { DIALECTS, freshStores } from '../helpers/stores.js';
 import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
 
 describe.each(DIALECTS)('migration 0013_published_follow_ups on %s', (dialect) => {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (cleanup.length) await cleanup.pop()!();
-  });
+  const stores = freshStores(dialect);
+  afterEach(() => stores.closeAll());
 
   it("moves a published delivery's last look to its own column, where the worker still finds it, and can be undone", async () => {
-    const db = await freshDatabaseUrl(dialect);
-    cleanup.push(db.drop);
-    const store: Store = openStore(db.url);
-    cleanup.push(() => store.close());
-    await migrateToLatest(store);
+    const store = await stores.open();
     await followUps.down(store.db as never);
     const now = Date.now();
     await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();

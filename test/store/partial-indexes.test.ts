@@ -4,11 +4,10 @@ import { metricsReport } from '../../src/analytics/index.js';
 import { createCampaign, listCampaigns, type PostDeps } from '../../src/posts/index.js';
 import { ensureWorkspace } from '../../src/workspaces/index.js';
 import { claimDeliveries } from '../../src/scheduler/index.js';
-import { insertDeliveries } from '../../src/scheduler/new-deliveries.js';
 import { takeFollowUps } from '../../src/scheduler/delivery-claims.js';
 import type { Database, Dialect } from '../../src/store/index.js';
 import { DIALECTS, freshStores } from '../helpers/stores.js';
-import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
+import { seedDeliveries } from '../helpers/rows.js';
 
 /** Records every query a function sends, to ask the store how it would run each one. */
 class Recorder implements KyselyPlugin {
@@ -58,16 +57,12 @@ describe.each(DIALECTS)('reads served by partial indexes on %s', (dialect) => {
   it('claims find expired leases and owed follow-ups through their indexes and take the picked deliveries by key', async () => {
     const { db } = await stores.open();
     const now = Date.now();
-    await db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
-    await db
-      .insertInto('accounts')
-      .values(accountRow({ id: 'acc_1', workspace_id: 'ws_1', now }))
-      .execute();
-    await db.insertInto('posts').values(postRow('post_1', now)).execute();
     // A full batch: with a list of eight ids SQLite chose the status index for the UPDATE's status check.
-    await insertDeliveries(
+    await seedDeliveries(
       db,
-      Array.from({ length: 8 }, (_, i) => newDeliveryRow(`dlv_${i}`, { post_id: 'post_1', account_id: 'acc_1', now, at: now - 1000 + i })),
+      Array.from({ length: 8 }, (_, i) => [`dlv_${i}`, 'acc_1'] as const),
+      now,
+      now - 1000,
     );
     const claimed: unknown[] = [];
     const claims = await plansOf(db, dialect, (d) =>

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimDeliveries, insertDeliveries } from '../../src/scheduler/index.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
-import { freshDatabaseUrl } from '../helpers/stores.js';
+import type { Store } from '../../src/store/index.js';
+import { freshStores } from '../helpers/stores.js';
 import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
 
 /**
@@ -10,18 +10,12 @@ import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
  * connection). One prepared before another process migrated `deliveries` must still run, not fail on every claim.
  */
 describe('prepared statements on postgres', () => {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (cleanup.length) await cleanup.pop()!();
-  });
+  const stores = freshStores('postgres');
+  afterEach(() => stores.closeAll());
 
   async function store(preparedStatements?: boolean): Promise<{ s: Store; now: number; due(id: string): Promise<void> }> {
-    const database = await freshDatabaseUrl('postgres');
-    cleanup.push(database.drop);
     // One connection, so every statement goes through the same one and meets what it prepared before.
-    const s = openStore(database.url, { poolSize: 1, ...(preparedStatements !== undefined && { preparedStatements }) });
-    cleanup.push(() => s.close());
-    await migrateToLatest(s);
+    const s = await stores.open({ poolSize: 1, ...(preparedStatements !== undefined && { preparedStatements }) });
     const now = Date.now();
     await s.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
     await s.db

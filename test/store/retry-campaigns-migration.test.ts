@@ -1,20 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import * as retryCampaigns from '../../src/store/migrations/0011_retry_campaigns.js';
-import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
+import { DIALECTS, freshStores } from '../helpers/stores.js';
 
 describe.each(DIALECTS)('migration 0011 on %s', (dialect) => {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (cleanup.length) await cleanup.pop()!();
-  });
+  const stores = freshStores(dialect);
+  afterEach(() => stores.closeAll());
 
   it('gives posts made before it their search text, and can be undone', async () => {
-    const db = await freshDatabaseUrl(dialect);
-    cleanup.push(db.drop);
-    const store: Store = openStore(db.url);
-    cleanup.push(() => store.close());
-    await migrateToLatest(store);
+    const store = await stores.open();
     await retryCampaigns.down(store.db as never);
     const now = Date.now();
     await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();

@@ -106,6 +106,15 @@ describe.each(DIALECTS)('creating posts on %s', (dialect) => {
   it('checks the board exists on the account, and carousels have 2 to 5 images', async () => {
     const noBoard = await (await post({ ...base(), platform_options: { pinterest: { board: 'Nope' } } })).json();
     expect(noBoard.errors).toEqual([{ field: 'platform_options.pinterest.board', message: 'no board "Nope" on Pinterest account shop (closest: Products)' }]);
+    // A wrong board does not hide the post's other mistakes: one answer names them all.
+    const alsoBadMedia = await post({
+      ...base(),
+      media_url: 'ftp://shop.example/a.jpg',
+      link: 'javascript:alert(1)',
+      platform_options: { pinterest: { board: 'Nope' } },
+    });
+    expect(alsoBadMedia.status).toBe(422);
+    expect((await alsoBadMedia.json()).errors.map((e: { field: string }) => e.field).sort()).toEqual(['link', 'media_url', 'platform_options.pinterest.board']);
     const missing = await (await post({ ...base(), platform_options: { pinterest: {} } })).json();
     expect(missing.errors[0].field).toBe('platform_options.pinterest.board_id');
     const one = { media_url: `${images.url}/good.jpg` };

@@ -41,12 +41,11 @@ export async function planPin(boards: BoardsCapability, draft: Draft, ctx: Accou
         known.map((b) => b.name),
       )}`,
     });
-    return none;
   }
 
   let sectionId: string | undefined;
   const sectionRef = o.board_section_id ?? o.board_section;
-  if (sectionRef) {
+  if (sectionRef && board) {
     const section = await boards.resolveSection(ctx, board.id, sectionRef);
     if (!section)
       errors.push({
@@ -55,7 +54,9 @@ export async function planPin(boards: BoardsCapability, draft: Draft, ctx: Accou
       });
     sectionId = section?.id;
   }
-  const adapted = adaptPin(draft, { boardId: board.id, sectionId });
+  // Adapted even without a board, so one answer names every other bad field too (media, link, title).
+  const adapted = adaptPin(draft, { boardId: board?.id ?? '', sectionId });
+  if (!board) return { ...none, errors: [...errors, ...adapted.errors], warnings: adapted.warnings };
   return { payload: adapted.payload, errors: [...errors, ...adapted.errors], warnings: adapted.warnings, adaptations: adapted.adaptations };
 }
 

@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../../shared/index.js';
 import { fitText } from '../fit-text.js';
 import type { AccountContext, Adaptation, Draft, Plan } from '../contract.js';
 import type { FieldIssue } from '../types.js';
@@ -38,14 +39,6 @@ export interface LinkedInMediaItem {
 
 const OPT = 'platform_options.linkedin';
 const MAX = LINKEDIN_LIMITS.commentary;
-
-const isHttpUrl = (s: string) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(s).protocol);
-  } catch {
-    return false;
-  }
-};
 
 /** Turns a draft into the post LinkedIn will receive, with every problem and every change Pinion made. */
 export async function planLinkedIn(draft: Draft, ctx: AccountContext): Promise<Plan> {

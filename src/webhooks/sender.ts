@@ -1,14 +1,17 @@
+/**
+ * The webhook outbox's sender: which deliveries are due, the lease that lets exactly one worker send each
+ * attempt, the signed body, and recording each attempt with its retry or its giving up. The HTTP request
+ * itself is in post-to-receiver.ts.
+ */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { TokenVault } from '../accounts/index.js';
 import type { Logger } from '../observability/index.js';
 import { inParallel, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
-import { isAllowedHost, literalRefusal, publicOnlyLookup } from '../net/index.js';
 import { newId, type Database } from '../store/index.js';
 import { signatureHeader, standardWebhookHeaders } from './signing.js';
+import { describe, post, type Outcome } from './post-to-receiver.js';
 
 export interface WebhookSendConfig {
   /** Deliveries claimed per run. */
@@ -39,19 +42,10 @@ const DEFAULTS: Required<WebhookSendConfig> = {
   idleIntervalMs: 1000,
   allowHosts: [],
 };
-const EXCERPT_BYTES = 1024;
 
 export function backoffMs(failures: number, c: Pick<Required<WebhookSendConfig>, 'baseDelayMs' | 'maxDelayMs' | 'jitter'>, random = Math.random): number {
   const delay = Math.min(c.maxDelayMs, c.baseDelayMs * 2 ** (failures - 1));
   return Math.max(0, Math.round(delay * (1 + c.jitter * (2 * random() - 1))));
-}
-
-interface Outcome {
-  statusCode: number | null;
-  error: string | null;
-  excerpt: string | null;
-  /** Stopped by shutdown, not by the receiver: not an attempt. */
-  interrupted?: boolean;
 }
 
 /**
@@ -228,80 +222,6 @@ export function sendWebhooksPass(opts: { db: Kysely<Database>; vault: TokenVault
       return full;
     },
   };
-}
-
-/**
- * One POST to a receiver. The address is checked the way media fetches are (no private,
- * loopback or link-local addresses unless allowlisted), at connect time so a DNS answer that
- * changes after the endpoint was registered still cannot reach the internal network.
- */
-async function post(
-  rawUrl: string,
-  body: string,
-  headers: Record<string, string>,
-  opts: { timeoutMs: number; allowHosts: string[] },
-  stop: AbortSignal,
-): Promise<Outcome> {
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    // Stored before the API refused such URLs; a bad one fails its own delivery, not the sender.
-    return { statusCode: null, error: 'not sent: the endpoint URL cannot be parsed', excerpt: null };
-  }
-  const exempt = isAllowedHost(url, opts.allowHosts);
-  const refusal = exempt ? undefined : literalRefusal(url);
-  if (refusal) return { statusCode: null, error: `not sent: ${refusal}`, excerpt: null };
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const signal = AbortSignal.any([timeout, stop]);
-  let refusedAddress: string | undefined;
-  const outcome = await new Promise<Outcome>((resolve) => {
-    const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, {
-      method: 'POST',
-      signal,
-      agent: false,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      ...(exempt ? {} : { lookup: publicOnlyLookup((a) => (refusedAddress = a)) }),
-    });
-    request.on('response', (res) => {
-      excerpt(res).then((text) => resolve({ statusCode: res.statusCode ?? null, error: null, excerpt: text }));
-    });
-    request.on('error', (err) => {
-      if (stop.aborted) resolve({ statusCode: null, error: null, excerpt: null, interrupted: true });
-      else if (refusedAddress !== undefined)
-        resolve({ statusCode: null, error: `not sent: ${url.hostname} resolves to ${refusedAddress}, which is not a public address`, excerpt: null });
-      else if (timeout.aborted) resolve({ statusCode: null, error: `timed out after ${opts.timeoutMs} ms`, excerpt: null });
-      else resolve({ statusCode: null, error: describe(err), excerpt: null });
-    });
-    request.end(body);
-  });
-  return outcome;
-}
-
-/** The first KB of the response, for the delivery log; the rest is not read. */
-async function excerpt(res: http.IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= EXCERPT_BYTES) break;
-    }
-  } catch {
-    // A body cut off by the timeout still leaves what arrived.
-  } finally {
-    res.destroy();
-  }
-  const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, EXCERPT_BYTES));
-  return text || null;
-}
-
-function describe(err: unknown): string {
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  const detail = e.cause?.message ?? e.cause?.code;
-  return `${e.message}${detail ? `: ${detail}` : ''}`.slice(0, 500);
 }
 
 /** The endpoint's secret, and the one it replaced while that still signs. */

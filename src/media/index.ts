@@ -11,7 +11,9 @@ export { safeFetch, isPublicAddress, MediaFetchError, type MediaFetchReason, typ
 export { probe, probeFile, type MediaProbe, type MediaKind } from './probe.js';
 export { convertImage, type Converted } from './convert.js';
 export { LocalMediaStore, contentPath, type MediaStore } from './store.js';
-export { MediaLibrary, MediaRejected, probeOf, type Media, type MediaFacts, type MediaSettings, type MediaSource, type IngestOptions } from './library.js';
+export { MediaLibrary } from './library.js';
+export { probeOf, type Media, type MediaFacts, type MediaSource, type IngestOptions } from './stored-media.js';
+export { MediaRejected, type MediaSettings } from './acceptance.js';
 export { UploadRefused, type Sealer } from './uploads.js';
 export { MediaUrlProbes, type UrlVerdict, type UrlFacts } from './url-probes.js';
 

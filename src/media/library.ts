@@ -1,9 +1,16 @@
+/**
+ * The media library: a workspace's media, its bytes in the media store and what they are in the database.
+ * It takes files in (uploads, presigned PUTs, fetched URLs, conversions), lists, reads and deletes them, and
+ * hands out upload and public links. What a stored media is lives in stored-media.ts; what is kept or refused, in acceptance.ts.
+ */
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { newId, type Database } from '../store/index.js';
 import { convertImage } from './convert.js';
-import { probe, probeFile, type MediaKind, type MediaProbe } from './probe.js';
+import { probeFile, type MediaKind, type MediaProbe } from './probe.js';
+import { accept, cleanFileName, fileNameOf, MediaRejected, tooManyPixels, type MediaSettings } from './acceptance.js';
+import { probeOf, toMedia, type IngestOptions, type Media, type MediaFacts } from './stored-media.js';
 import { safeFetch, type SafeFetchOptions } from '../net/index.js';
 import { spool, SpoolTooLarge } from './spool.js';
 import type { MediaStore } from './store.js';
@@ -12,100 +19,7 @@ import { openGrant, sealGrant } from './public-links.js';
 import { MediaUrlProbes, type UrlVerdict } from './url-probes.js';
 import type { Clock } from '../shared/index.js';
 
-export type MediaSource = 'upload' | 'url' | 'presigned' | 'converted';
-
-/** What planning reads of a media item: the same fields as a connector's MediaInfo. */
-export interface MediaFacts {
-  id: string;
-  kind: MediaKind;
-  mime: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-}
-
-export interface Media {
-  id: string;
-  workspaceId: string;
-  sha256: string;
-  mime: string;
-  kind: MediaKind;
-  size: number;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-  codec: string | null;
-  source: MediaSource;
-  sourceUrl: string | null;
-  filename: string | null;
-  convertedFrom: string | null;
-  createdAt: Date;
-}
-
-/** Bytes Pinion will not keep, with the HTTP status and problem slug that say why. */
-export class MediaRejected extends Error {
-  constructor(
-    readonly status: number,
-    readonly slug: string,
-    message: string,
-    readonly field = 'file',
-  ) {
-    super(message);
-    this.name = 'MediaRejected';
-  }
-}
-
-export interface MediaSettings {
-  maxImageBytes: number;
-  maxVideoBytes: number;
-  fetchMaxBytes: number;
-  fetchTimeoutMs: number;
-  fetchAllowHosts: string[];
-  presignTtlSeconds: number;
-  /** Images with more pixels are refused from their header, never decoded. */
-  maxInputPixels: number;
-  /** How long a media URL's probe judges new posts naming it, and how many URLs are kept. */
-  probeCacheSeconds?: number;
-  probeCacheEntries?: number;
-}
-
-export interface IngestOptions {
-  source: MediaSource;
-  filename?: string;
-  sourceUrl?: string;
-  convertedFrom?: string;
-}
-
 type Row = Database['media'];
-const toMedia = (r: Row): Media => ({
-  id: r.id,
-  workspaceId: r.workspace_id,
-  sha256: r.sha256,
-  mime: r.mime,
-  kind: r.kind,
-  size: r.size,
-  width: r.width,
-  height: r.height,
-  durationMs: r.duration_ms,
-  codec: r.codec,
-  source: r.source,
-  sourceUrl: r.source_url,
-  filename: r.filename,
-  convertedFrom: r.converted_from,
-  createdAt: new Date(r.created_at),
-});
-
-/** The probe a stored media stands for, so checks made at upload can be made again from the row. */
-export const probeOf = (m: Media): MediaProbe => ({
-  mime: m.mime,
-  kind: m.kind,
-  size: m.size,
-  ...(m.width !== null ? { width: m.width } : {}),
-  ...(m.height !== null ? { height: m.height } : {}),
-  ...(m.durationMs !== null ? { durationMs: m.durationMs } : {}),
-  ...(m.codec !== null ? { codec: m.codec } : {}),
-});
 
 /** A workspace's media: bytes in the media store, what they are in the database. */
 export class MediaLibrary {
@@ -175,7 +89,7 @@ export class MediaLibrary {
         throw new MediaRejected(422, 'content-type-mismatch', `is ${probed.mime}, but this upload was announced as ${options.expectMime}`);
       }
       if (existing) return existing;
-      this.accept(probed);
+      accept(probed, this.settings);
       // Bytes and row go together: if the row cannot be stored, bytes this call added go again.
       const hadBytes = await this.deps.store.exists(spooled.sha256);
       await this.deps.store.putFile(spooled.sha256, spooled.path, probed.mime);
@@ -206,20 +120,6 @@ export class MediaLibrary {
    */
   async inspectMediaUrl(url: string): Promise<UrlVerdict> {
     return this.urlProbes.full(url);
-  }
-
-  /** Only images and videos that decode are kept; other bytes are refused with the reason. */
-  private accept(p: MediaProbe): void {
-    if (p.tooManyPixels) throw new MediaRejected(422, 'too-many-pixels', tooManyPixels(p, this.settings.maxInputPixels));
-    if (p.kind === 'other')
-      throw new MediaRejected(
-        422,
-        'not-media',
-        `is ${p.mime === 'application/octet-stream' ? 'not a file type Pinion recognises' : p.mime}, not an image or a video`,
-      );
-    if (p.unreadable) throw new MediaRejected(422, 'broken-media', `is a broken ${p.mime} file that cannot be decoded (${p.unreadable})`);
-    const max = p.kind === 'image' ? this.settings.maxImageBytes : this.settings.maxVideoBytes;
-    if (p.size > max) throw new MediaRejected(413, 'file-too-large', `is a ${p.size}-byte ${p.kind}; ${p.kind}s are stored up to ${max} bytes`);
   }
 
   private async insert(workspaceId: string, sha256: string, p: MediaProbe, options: IngestOptions): Promise<Media> {
@@ -372,22 +272,3 @@ export class MediaLibrary {
     }
   }
 }
-
-const tooManyPixels = (p: MediaProbe, max: number) =>
-  `is ${p.width}×${p.height} pixels (${Math.round(((p.width ?? 0) * (p.height ?? 0)) / 1e6)} Mpx); images are accepted up to ${max} pixels (media.maxInputPixels): scale it down first`;
-
-/**
- * A file name as given by a client or taken from a URL, without control characters (PostgreSQL
- * refuses NUL in text; none of them belongs in a name), at most 255 characters; empty is none.
- */
-function cleanFileName(name: string | undefined): string | null {
-  const clean = name?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
-  return clean ? clean : null;
-}
-
-function fileNameOf(url: string): string | undefined {
-  const last = new URL(url).pathname.split('/').filter(Boolean).pop();
-  return last ? decodeURIComponent(last) : undefined;
-}
-
-export { probe };

@@ -102,6 +102,9 @@ async function measureWindow(store: Store, seed: { workspaceId: string; accountI
     .executeTakeFirstOrThrow();
   if (Number(all.n) !== WINDOW_COUNT * (POLLS.indexOf(pollMs) + 1))
     throw new Error(`${all.n} deliveries left the scheduled state; the backlog must not be touched`);
+  // A claim takes at most the pass's concurrency: more means the timer ran two statements' worth into one sample.
+  const over = timer.samples.find((c) => c.claimed > CONCURRENCY);
+  if (over) throw new Error(`a timed claim took ${over.claimed} deliveries, more than the pass's ${CONCURRENCY}: the claim timer counted another statement`);
   return { pollMs, claims: timer.samples, lateness: rows.map((r) => r.published_at! - r.scheduled_at), rssPeak };
 }
 

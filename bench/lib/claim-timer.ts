@@ -50,7 +50,7 @@ export class ClaimTimer implements KyselyPlugin {
     // UPDATE … RETURNING picking from a CTE, the first by lease_until. Told apart by looking at a few fields of the
     // query (a JSON dump of every query, as this did for a while, cost enough time inside the claims to double them).
     const pick = node.kind === 'SelectQueryNode' && node.limit !== undefined && tableOf(node.from?.froms[0]) === 'deliveries' ? firstOrder(node) : undefined;
-    const update = node.kind === 'UpdateQueryNode' && node.returning !== undefined && setsPublishing(node);
+    const update = node.kind === 'UpdateQueryNode' && node.returning !== undefined && takesLease(node);
     if (whole || (pick !== undefined && CLAIM_ORDERS.has(pick)) || update) {
       this.claims.add(args.queryId);
       if (!pick) this.taking.add(args.queryId);
@@ -92,10 +92,13 @@ function firstOrder(select: SelectQueryNode): string | undefined {
   return by?.kind === 'ReferenceNode' ? nameOf(((by.column as Node | undefined)?.column as unknown) ?? undefined) : undefined;
 }
 
-/** The UPDATE sets status = 'publishing' (the claim's UPDATE is the pass's only one that does). */
-function setsPublishing(update: UpdateQueryNode): boolean {
-  return (update.updates ?? []).some((u) => {
-    const value = u.value as Node;
-    return nameOf((u.column as unknown as { column?: unknown }).column) === 'status' && value.kind === 'ValueNode' && value.value === 'publishing';
-  });
+/**
+ * The UPDATE takes deliveries: it sets status = 'publishing' and a lease owner. Only the claim does both; the
+ * attempt's UPDATE (recordAttempts, publishing to publishing) sets the status but not the owner, and counting it
+ * (as this timer did from 14:44 to 16:55 on 2026-11-29) stretched a claim to the end of the next attempt's write.
+ */
+function takesLease(update: UpdateQueryNode): boolean {
+  const sets = (update.updates ?? []).map((u) => ({ column: nameOf((u.column as unknown as { column?: unknown }).column), value: u.value as Node }));
+  const publishing = sets.some((u) => u.column === 'status' && u.value.kind === 'ValueNode' && u.value.value === 'publishing');
+  return publishing && sets.some((u) => u.column === 'lease_owner');
 }

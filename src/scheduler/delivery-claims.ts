@@ -77,30 +77,42 @@ const pickDue = reusable('claims.due', (db, status: 'awaiting_check' | 'schedule
 
 /**
  * The same claim on PostgreSQL as one statement (one round trip, atomic by itself): the three
- * picks in that order, each walking its index and locking with SKIP LOCKED, at most `limit` in
- * all; with `postsPublishing`, the claimed deliveries' posts are shown as publishing in the same
- * statement, so nobody sees one without the other.
+ * picks in that order, each walking its index and locking with SKIP LOCKED, and the first `limit`
+ * of them taken; with `postsPublishing`, the claimed deliveries' posts are shown as publishing in
+ * the same statement, so nobody sees one without the other.
+ *
+ * The limit is written into the SQL, and a pick runs only while the ones before it left room:
+ * with the room computed in each LIMIT (`limit - count(expired)`) PostgreSQL could not cost a plan
+ * made without the values and planned the statement again on every call (0.48 ms of planning for
+ * 0.43 ms of work per claim, 90% of an idle poll, at a million rows ahead); with constant limits it
+ * keeps one plan per connection after five calls. A pick may then lock up to `limit` rows of which
+ * the UPDATE takes fewer; the others are free again when the statement ends.
  */
 async function claimOnPostgres(
   db: Kysely<Database>,
   opts: { owner: string; leaseMs: number; limit: number; now: number; postsPublishing?: boolean },
 ): Promise<DeliveryRow[]> {
-  const { owner, limit, now } = opts;
+  const { owner, now } = opts;
+  if (!Number.isSafeInteger(opts.limit) || opts.limit < 1) throw new RangeError(`claim limit must be a positive integer, got ${opts.limit}`);
+  const limit = sql.lit(opts.limit);
   const posts = opts.postsPublishing
     ? sql`, shown as (update posts set status = 'publishing', updated_at = ${now} where id in (select post_id from claimed) and status = 'scheduled')`
     : sql``;
-  // Each pick takes what room the ones before it left, so no more than `limit` rows are ever locked.
   const result = await sql<DeliveryRow>`with expired as materialized (
-      select id from deliveries where status = 'publishing' and lease_until < ${now} order by lease_until limit ${limit} for update skip locked
+      select id, 1 as kind, lease_until as at from deliveries where status = 'publishing' and lease_until < ${now}
+      order by lease_until limit ${limit} for update skip locked
     ), owed as materialized (
-      select id from deliveries where status = 'awaiting_check' and run_at <= ${now} order by run_at
-      limit ${limit} - (select count(*) from expired) for update skip locked
+      select id, 2 as kind, run_at as at from deliveries where status = 'awaiting_check' and run_at <= ${now} and (select count(*) from expired) < ${limit}
+      order by run_at limit ${limit} for update skip locked
     ), due as materialized (
-      select id from deliveries where status = 'scheduled' and run_at <= ${now} order by run_at
-      limit ${limit} - (select count(*) from expired) - (select count(*) from owed) for update skip locked
+      select id, 3 as kind, run_at as at from deliveries where status = 'scheduled' and run_at <= ${now}
+        and (select count(*) from expired) + (select count(*) from owed) < ${limit}
+      order by run_at limit ${limit} for update skip locked
+    ), picked as (
+      select id from (select * from expired union all select * from owed union all select * from due) p order by kind, at limit ${limit}
     ), claimed as (
       update deliveries set status = 'publishing', lease_owner = ${owner}, lease_until = ${now + opts.leaseMs}, updated_at = ${now}
-      where id in (select id from expired union all select id from owed union all select id from due) and (status in ('scheduled', 'awaiting_check') or (status = 'publishing' and lease_until < ${now}))
+      where id in (select id from picked) and (status in ('scheduled', 'awaiting_check') or (status = 'publishing' and lease_until < ${now}))
       returning *
     )${posts}
     select * from claimed${preparedOnPostgres}`.execute(db);

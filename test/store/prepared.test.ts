@@ -61,4 +61,25 @@ describe('prepared statements on postgres', () => {
     expect(await claimDeliveries(s.db, 'postgres', { owner: 'w1', leaseMs: 60_000, limit: 1, now })).toHaveLength(1);
     expect(await prepared(s)).toEqual([]);
   });
+
+  it('keeps one plan for the claim instead of planning it on every poll', async () => {
+    const { s, now } = await store();
+    // A backlog due later, so nothing is due now: the idle poll, the call a worker makes most. With its limits
+    // computed in SQL PostgreSQL planned this claim anew on each call (custom plans only, never a generic one).
+    // (20,000 rows: with a few hundred the old statement's generic plan was cheap enough to be kept.)
+    await sql`insert into posts (id, workspace_id, status, request, scheduled_at, created_at, updated_at)
+      select 'post_' || i, 'ws_1', 'scheduled', '{}', ${now}::bigint + i * 60000, ${now}::bigint, ${now}::bigint from generate_series(1, 20000) i`.execute(
+      s.db,
+    );
+    await sql`insert into deliveries (id, post_id, workspace_id, account_id, platform, status, payload, duplicate_key, scheduled_at, run_at, created_at, updated_at)
+      select 'dlv_' || i, 'post_' || i, 'ws_1', 'acc_1', 'pinterest', 'scheduled', '{}', '', ${now}::bigint + 3600000 + i * 60000, ${now}::bigint + 3600000 + i * 60000, ${now}::bigint, ${now}::bigint
+      from generate_series(1, 20000) i`.execute(s.db);
+    await sql`analyze deliveries`.execute(s.db);
+    for (let i = 0; i < 10; i++) expect(await claimDeliveries(s.db, 'postgres', { owner: 'w1', leaseMs: 60_000, limit: 8, now })).toEqual([]);
+    const plans = await sql<{ generic_plans: number; custom_plans: number }>`
+      select generic_plans, custom_plans from pg_prepared_statements where name like 'pinion_%'`.execute(s.db);
+    expect(plans.rows).toHaveLength(1);
+    expect(Number(plans.rows[0]!.generic_plans)).toBeGreaterThanOrEqual(4);
+    expect(Number(plans.rows[0]!.custom_plans)).toBeLessThanOrEqual(6);
+  });
 });

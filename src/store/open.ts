@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { TableWrites } from './read-cache.js';
 import { prepareMarkedStatements } from './prepared.js';
+import { checkpointInBackground } from './checkpoints.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -43,8 +44,13 @@ function openSqlite(path: string): Store {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
+  const checkpoints = file === ':memory:' ? undefined : checkpointInBackground(database, file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), plugins: [new TableWrites()] });
-  return { db, dialect: 'sqlite', displayUrl: `sqlite:${file}`, close: () => db.destroy() };
+  const close = async () => {
+    await checkpoints?.stop();
+    await db.destroy();
+  };
+  return { db, dialect: 'sqlite', displayUrl: `sqlite:${file}`, close };
 }
 
 /**

@@ -1,16 +1,10 @@
 import { isAllowedHost, literalRefusal, MediaFetchError, safeFetch, type MediaFetchReason } from '../net/index.js';
 import { systemClock, type Clock } from '../shared/index.js';
-import { probe, type MediaKind } from './probe.js';
+import { probe } from './probe.js';
+import type { MediaFacts } from './stored-media.js';
 
-/** What the bytes behind a URL are (the connectors' MediaInfo shape, `id` being the URL). */
-export interface UrlFacts {
-  id: string;
-  kind: MediaKind;
-  mime: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
+/** What the bytes behind a URL are (the connectors' MediaInfo shape, `id` being the URL), and why they cannot be read, if so. */
+export interface UrlFacts extends MediaFacts {
   unreadable?: string;
 }
 

@@ -63,17 +63,22 @@ export const postRow = (id: string, now: number): Insertable<Database['posts']> 
   updated_at: now,
 });
 
+/** Workspace ws_1 and the accounts named in it, made `now`: what a delivery written straight into the store needs. */
+export async function seedAccounts(db: Kysely<Database>, accounts: readonly string[], now: number): Promise<void> {
+  await db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
+  for (const account of accounts)
+    await db
+      .insertInto('accounts')
+      .values(accountRow({ id: account, workspace_id: 'ws_1', now }))
+      .execute();
+}
+
 /**
  * Workspace ws_1, the accounts named, one post per delivery and the deliveries (`[id, account id]`), each due `at`
  * (now unless given): the start of tests that claim deliveries straight from the store.
  */
 export async function seedDeliveries(db: Kysely<Database>, deliveries: ReadonlyArray<readonly [string, string]>, now: number, at?: number): Promise<void> {
-  await db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
-  for (const account of new Set(deliveries.map(([, a]) => a)))
-    await db
-      .insertInto('accounts')
-      .values(accountRow({ id: account, workspace_id: 'ws_1', now }))
-      .execute();
+  await seedAccounts(db, [...new Set(deliveries.map(([, a]) => a))], now);
   for (const [id] of deliveries)
     await db
       .insertInto('posts')

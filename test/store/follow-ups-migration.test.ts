@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { takeFollowUps } from '../../src/scheduler/delivery-claims.js';
 import * as followUps from '../../src/store/migrations/0013_published_follow_ups.js';
 import { DIALECTS, freshStores } from '../helpers/stores.js';
-import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
+import { newDeliveryRow, postRow, seedAccounts } from '../helpers/rows.js';
 
 describe.each(DIALECTS)('migration 0013_published_follow_ups on %s', (dialect) => {
   const stores = freshStores(dialect);
@@ -12,11 +12,7 @@ describe.each(DIALECTS)('migration 0013_published_follow_ups on %s', (dialect) =
     const store = await stores.open();
     await followUps.down(store.db as never);
     const now = Date.now();
-    await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
-    await store.db
-      .insertInto('accounts')
-      .values(accountRow({ id: 'acc_1', workspace_id: 'ws_1', now }))
-      .execute();
+    await seedAccounts(store.db, ['acc_1'], now);
     await store.db.insertInto('posts').values(postRow('post_1', now)).execute();
     // Stored before the migration: a published delivery due its last look, and one waiting for an attempt's result.
     const raw = store.db as unknown as import('kysely').Kysely<{ deliveries: Record<string, unknown> }>;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { claimDeliveries, insertDeliveries } from '../../src/scheduler/index.js';
 import type { Store } from '../../src/store/index.js';
 import { freshStores } from '../helpers/stores.js';
-import { accountRow, newDeliveryRow, postRow } from '../helpers/rows.js';
+import { newDeliveryRow, postRow, seedAccounts } from '../helpers/rows.js';
 
 /**
  * On PostgreSQL the publish path's statements are named prepared statements (parsed and planned once per
@@ -17,11 +17,7 @@ describe('prepared statements on postgres', () => {
     // One connection, so every statement goes through the same one and meets what it prepared before.
     const s = await stores.open({ poolSize: 1, ...(preparedStatements !== undefined && { preparedStatements }) });
     const now = Date.now();
-    await s.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
-    await s.db
-      .insertInto('accounts')
-      .values(accountRow({ id: 'acc_1', workspace_id: 'ws_1', now }))
-      .execute();
+    await seedAccounts(s.db, ['acc_1'], now);
     const due = async (id: string) => {
       await s.db
         .insertInto('posts')

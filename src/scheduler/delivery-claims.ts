@@ -250,39 +250,6 @@ export async function startAttempts(
   );
 }
 
-/**
- * Published deliveries due a last look for a late duplicate (see follow_up_at), each taken by one
- * worker: clearing follow_up_at is the claim, so whoever clears it looks, once.
- */
-export async function takeFollowUps(db: Kysely<Database>, now: number, limit: number): Promise<DeliveryRow[]> {
-  const due = await db
-    .selectFrom('deliveries')
-    .select('id')
-    .where('status', '=', 'published')
-    .where('follow_up_at', '<=', now)
-    .orderBy('follow_up_at')
-    .limit(limit)
-    .execute();
-  const taken: DeliveryRow[] = [];
-  for (const { id } of due) {
-    const row = await db
-      .updateTable('deliveries')
-      .set({ follow_up_at: null })
-      .where('id', '=', id)
-      .where('status', '=', 'published')
-      .where('follow_up_at', '<=', now)
-      .returningAll()
-      .executeTakeFirst();
-    if (row) taken.push(row);
-  }
-  return taken;
-}
-
-/** Records other posts found for a published delivery, and the warning about them. */
-export async function recordDuplicates(db: Kysely<Database>, d: DeliveryRow, duplicates: string, warning: string, now: number): Promise<boolean> {
-  return moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { duplicates, warning }, now });
-}
-
 /** Saves what a publisher did part-way; false when this worker no longer holds the delivery. */
 export async function saveProgress(db: Kysely<Database>, d: DeliveryRow, owner: string, progress: unknown): Promise<boolean> {
   const r = await db

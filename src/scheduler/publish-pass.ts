@@ -6,8 +6,9 @@ import { ConnectorError, isConnectorError, type Publisher } from '../connectors/
 import type { Logger } from '../observability/index.js';
 import type { Database, Dialect } from '../store/index.js';
 import { retryDelayMs, systemClock, type BackgroundPass, type Clock } from '../shared/index.js';
-import { moveDelivery, type DeliveryRow } from './delivery-state.js';
-import { claimDeliveries, recordDuplicates, renewLease, saveProgress, startAttempts, takeFollowUps, type AttemptStart } from './delivery-claims.js';
+import type { DeliveryRow } from './delivery-state.js';
+import { claimDeliveries, renewLease, saveProgress, startAttempts, type AttemptStart } from './delivery-claims.js';
+import { lookForLateDuplicate, takeFollowUps } from './follow-ups.js';
 import { markFailed, markPublishedMany, requeue, type OutcomeListener, type OutcomesListener, type PublishResult } from './outcome.js';
 import { Batcher } from './batcher.js';
 import { lookForAttempt } from './look.js';
@@ -229,24 +230,18 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
     }
   }
 
-  /**
-   * The last look at a delivery published again after an unanswered attempt: should that attempt
-   * have landed after its window, there are two posts; the one the delivery records is kept.
-   */
-  async function followUp(d: DeliveryRow): Promise<void> {
-    const publisher = opts.publisherFor(d.platform);
-    const withToken = <T>(call: (token: string) => Promise<T>) => opts.tokens.withAccessToken(d.account_id, call);
-    const look = await lookForAttempt({ db, log, publisher, d, payload: JSON.parse(d.payload) as unknown, withToken, units, keep: d.external_id ?? undefined });
-    if (look.kind === 'error') {
-      log.warn({ deliveryId: d.id, err: look.err }, 'could not look for a late duplicate; will look again');
-      await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { follow_up_at: now() + backoff(1) }, now: now() });
-      return;
-    }
-    if (look.kind === 'found' && look.duplicates.length) {
-      const duplicates = JSON.stringify(look.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })));
-      await recordDuplicates(db, d, duplicates, look.warning!, now());
-    }
-  }
+  /** The last look at a delivery published again after an unanswered attempt (see lookForLateDuplicate). */
+  const followUp = (d: DeliveryRow) =>
+    lookForLateDuplicate({
+      db,
+      log,
+      d,
+      publisher: opts.publisherFor(d.platform),
+      withToken: (call) => opts.tokens.withAccessToken(d.account_id, call),
+      units,
+      now: now(),
+      lookAgainAt: now() + backoff(1),
+    });
 
   async function withLease(d: DeliveryRow): Promise<void> {
     const heartbeat = setInterval(
@@ -309,7 +304,7 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       } finally {
         await Promise.all(unfinished);
       }
-      const followUps = await takeFollowUps(db, now(), opts.concurrency);
+      const followUps = await takeFollowUps(db, opts.dialect, now(), opts.concurrency);
       await Promise.all(followUps.map((d) => followUp(d).catch((err) => log.error({ err, deliveryId: d.id }, 'follow-up look failed'))));
       return more || followUps.length === opts.concurrency;
     },

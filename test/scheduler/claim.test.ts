@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimDeliveries, renewLease } from '../../src/scheduler/index.js';
+import { takeFollowUps } from '../../src/scheduler/follow-ups.js';
 import { reserveSlot, holdUntil } from '../../src/budgets/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
-import { DIALECTS, freshDatabaseUrl } from '../helpers/stores.js';
-import { accountRow, postRow } from '../helpers/rows.js';
+import { DIALECTS, freshDatabaseUrl, freshStores } from '../helpers/stores.js';
+import { accountRow, postRow, seedDeliveries } from '../helpers/rows.js';
 
 async function seed(store: Store, count: number, now: number) {
   await store.db.insertInto('workspaces').values({ id: 'ws_1', name: 'w', created_at: now }).execute();
@@ -90,5 +91,54 @@ describe.each(DIALECTS)('claiming deliveries on %s', (dialect) => {
     const results = [];
     for (let i = 0; i < 6; i++) results.push(await reserveSlot(s.db, 'acc_1', 'pinterest:org_write', budget, later + i * 250));
     expect(results.filter((r) => r.ok)).toHaveLength(4);
+  });
+});
+
+describe.each(DIALECTS)('taking last looks for late duplicates on %s', (dialect) => {
+  const stores = freshStores(dialect);
+  afterEach(() => stores.closeAll());
+
+  it('gives each published delivery due its look to exactly one of several workers, soonest first, and none not yet due', async () => {
+    const { db } = await stores.open();
+    const now = Date.now();
+    const ids = Array.from({ length: 31 }, (_, i) => `dlv_${String(i).padStart(2, '0')}`);
+    await seedDeliveries(
+      db,
+      ids.map((id) => [id, 'acc_1'] as const),
+      now,
+    );
+    // Twenty due their look (at now - 20 … now - 1), ten not until later, and one with no look owed.
+    for (const [i, id] of ids.entries())
+      await db
+        .updateTable('deliveries')
+        .set({ status: 'published', published_at: now, external_id: `pin_${i}`, follow_up_at: i < 20 ? now - 20 + i : i < 30 ? now + 60_000 : null })
+        .where('id', '=', id)
+        .execute();
+    // Four workers asking at once, again until nothing is left (on SQLite, with one connection, two may pick the
+    // same rows: only one of them takes each).
+    const taken: Array<{ id: string; follow_up_at: number | null; status: string }> = [];
+    for (let round = 0; round < 10; round++) {
+      const asked = await Promise.all(Array.from({ length: 4 }, () => takeFollowUps(db, dialect, now, 6)));
+      for (const t of asked) expect(t.length).toBeLessThanOrEqual(6);
+      if (!asked.flat().length) break;
+      taken.push(...asked.flat());
+    }
+    const all = taken.map((d) => d.id);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(ids.slice(0, 20));
+    expect(taken.every((d) => d.follow_up_at === null && d.status === 'published')).toBe(true);
+    expect(await takeFollowUps(db, dialect, now, 6)).toEqual([]);
+    // The soonest look first.
+    await db
+      .updateTable('deliveries')
+      .set({ follow_up_at: now - 5 })
+      .where('id', '=', 'dlv_25')
+      .execute();
+    await db
+      .updateTable('deliveries')
+      .set({ follow_up_at: now - 9 })
+      .where('id', '=', 'dlv_27')
+      .execute();
+    expect((await takeFollowUps(db, dialect, now, 1)).map((d) => d.id)).toEqual(['dlv_27']);
   });
 });

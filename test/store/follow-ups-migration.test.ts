@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { takeFollowUps } from '../../src/scheduler/delivery-claims.js';
+import { takeFollowUps } from '../../src/scheduler/follow-ups.js';
 import * as followUps from '../../src/store/migrations/0013_published_follow_ups.js';
 import { DIALECTS, freshStores } from '../helpers/stores.js';
 import { newDeliveryRow, postRow, seedAccounts } from '../helpers/rows.js';
@@ -38,8 +38,8 @@ describe.each(DIALECTS)('migration 0013_published_follow_ups on %s', (dialect) =
       { id: 'dlv_published', check_until: null, follow_up_at: now + 1000 },
       { id: 'dlv_waiting', check_until: now + 5000, follow_up_at: null },
     ]);
-    expect(await takeFollowUps(store.db, now + 999, 10)).toEqual([]);
-    expect((await takeFollowUps(store.db, now + 1000, 10)).map((d) => d.id)).toEqual(['dlv_published']);
+    expect(await takeFollowUps(store.db, dialect, now + 999, 10)).toEqual([]);
+    expect((await takeFollowUps(store.db, dialect, now + 1000, 10)).map((d) => d.id)).toEqual(['dlv_published']);
 
     await store.db
       .updateTable('deliveries')

@@ -4,7 +4,7 @@ import { metricsReport } from '../../src/analytics/index.js';
 import { createCampaign, listCampaigns, type PostDeps } from '../../src/posts/index.js';
 import { ensureWorkspace } from '../../src/workspaces/index.js';
 import { claimDeliveries } from '../../src/scheduler/index.js';
-import { takeFollowUps } from '../../src/scheduler/delivery-claims.js';
+import { takeFollowUps } from '../../src/scheduler/follow-ups.js';
 import type { Database, Dialect } from '../../src/store/index.js';
 import { DIALECTS, freshStores } from '../helpers/stores.js';
 import { seedDeliveries } from '../helpers/rows.js';
@@ -78,7 +78,7 @@ describe.each(DIALECTS)('reads served by partial indexes on %s', (dialect) => {
       claims.filter((p) => /INDEX \w+ \(status=\?\)$/m.test(p)),
       shown,
     ).toEqual([]);
-    const followUps = await plansOf(db, dialect, (d) => takeFollowUps(d, Date.now(), 10));
+    const followUps = await plansOf(db, dialect, (d) => takeFollowUps(d, dialect, Date.now(), 10));
     expect(uses(followUps, 'deliveries_follow_up'), followUps.join('\n--\n')).toBe(true);
   });
 

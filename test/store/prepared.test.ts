@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimDeliveries, insertDeliveries } from '../../src/scheduler/index.js';
+import { takeFollowUps } from '../../src/scheduler/follow-ups.js';
 import type { Store } from '../../src/store/index.js';
 import { freshStores } from '../helpers/stores.js';
 import { newDeliveryRow, postRow, seedAccounts } from '../helpers/rows.js';
@@ -77,5 +78,14 @@ describe('prepared statements on postgres', () => {
     expect(plans.rows).toHaveLength(1);
     expect(Number(plans.rows[0]!.generic_plans)).toBeGreaterThanOrEqual(4);
     expect(Number(plans.rows[0]!.custom_plans)).toBeLessThanOrEqual(6);
+  });
+
+  it("keeps one plan for the pass's look for follow-ups, asked after every run, instead of planning it each time", async () => {
+    const { s, now } = await store();
+    for (let i = 0; i < 10; i++) expect(await takeFollowUps(s.db, 'postgres', now, 8)).toEqual([]);
+    const plans = await sql<{ generic_plans: number; custom_plans: number }>`
+      select generic_plans, custom_plans from pg_prepared_statements where name like 'pinion_%'`.execute(s.db);
+    expect(plans.rows).toHaveLength(1);
+    expect(Number(plans.rows[0]!.generic_plans)).toBeGreaterThanOrEqual(4);
   });
 });

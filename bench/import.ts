@@ -44,11 +44,12 @@ async function writeCsv(file: string, imageUrl: string): Promise<void> {
 /** Runs the real CLI (`pinion import`) in its own process; resolves with its progress lines and exit code. */
 function runImport(p: PinionInstance, key: string, file: string): Promise<{ code: number; progress: string[]; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), 'import', file, '--api-url', p.url, '--key', key],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    // The pinion command as installed (the build) when the build is measured (see lib/built.mjs), else the sources.
+    const cli =
+      process.env.PINION_BENCH_BUILD === '1'
+        ? [fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))]
+        : ['--import', 'tsx', fileURLToPath(new URL('../src/cli/main.ts', import.meta.url))];
+    const child = spawn(process.execPath, [...cli, 'import', file, '--api-url', p.url, '--key', key], { stdio: ['ignore', 'pipe', 'pipe'] });
     const progress: string[] = [];
     let output = '';
     let partial = '';

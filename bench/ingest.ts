@@ -15,6 +15,7 @@ import { loadConfig, type Config } from '../src/config/index.js';
 import { createLogger } from '../src/observability/index.js';
 import { API_SCOPES, createApiKey, ensureWorkspace } from '../src/workspaces/index.js';
 import type { LoadJob, LoadSummary } from './load.js';
+import { startFloor, type FloorKind } from './lib/ingest-floors.js';
 import { connectAccount, ok } from './lib/connect.js';
 import { QUICK, mib, ms, num, peakRssBytes, ratio, record, table } from './lib/report.js';
 
@@ -60,6 +61,18 @@ function mediaSettings(defaults: Config['media'], checkUrls: boolean): Config['m
   return media as Config['media'];
 }
 
+/** The pin every POST sends (Pinion's and the floors'). */
+function postBody(mediaUrl: string): string {
+  return JSON.stringify({
+    content: 'A pin scheduled by the ingest benchmark, with a description of a usual length.',
+    platforms: ['pinterest'],
+    media_url: mediaUrl,
+    link: 'https://shop.example/products/bench',
+    scheduled_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    platform_options: { pinterest: { board: 'Products', title: 'Bench pin' } },
+  });
+}
+
 async function measurePinion(mediaUrl: string, checkUrls: boolean, withFloor = false): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-ingest-'));
   const defaults = loadConfig({ env: {}, file: undefined });
@@ -81,14 +94,7 @@ async function measurePinion(mediaUrl: string, checkUrls: boolean, withFloor = f
     const { workspace } = await ensureWorkspace(p.store.db, 'default');
     const { key } = await createApiKey(p.store.db, { workspaceId: workspace.id, name: 'bench', scopes: [...API_SCOPES] });
     await connectAccount(p, key, 'shop');
-    const body = JSON.stringify({
-      content: 'A pin scheduled by the ingest benchmark, with a description of a usual length.',
-      platforms: ['pinterest'],
-      media_url: mediaUrl,
-      link: 'https://shop.example/products/bench',
-      scheduled_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      platform_options: { pinterest: { board: 'Products', title: 'Bench pin' } },
-    });
+    const body = postBody(mediaUrl);
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     // A dry run fetches and probes the image (where Pinion checks media URLs off the request path, it keeps the
     // probe by URL): the measured POSTs are then judged from it, as posts naming an image seen recently are.
@@ -124,6 +130,28 @@ async function countPosts(p: PinionInstance): Promise<number> {
   return Number(r.n);
 }
 
+/** A floor of POST /posts (see lib/ingest-floors.ts), loaded as Pinion is. */
+async function measureFloor(kind: FloorKind, mediaUrl: string): Promise<Measured> {
+  const dir = mkdtempSync(join(tmpdir(), 'pinion-bench-floor-'));
+  const floor = await startFloor(kind, dir);
+  try {
+    const headers = { 'content-type': 'application/json' };
+    const result = await load({
+      url: `${floor.url}/posts`,
+      method: 'POST',
+      headers,
+      body: postBody(mediaUrl),
+      connections: CONNECTIONS,
+      warmupSeconds: WARMUP,
+      seconds: SECONDS,
+    });
+    return { load: result, rows: kind === 'stored' ? floor.stored() : undefined };
+  } finally {
+    await floor.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The floor: Fastify with its defaults (no logger) answering one small JSON object. */
 async function measureHelloWorld(): Promise<Measured> {
   const app = Fastify();
@@ -153,11 +181,16 @@ async function main(): Promise<void> {
   } finally {
     image.stop();
   }
+  const floors = [
+    { label: "Floor: Fastify POST, Pinion's body schema, nothing stored", m: await measureFloor('validated', image.url) },
+    { label: 'Floor: the same, post and delivery stored (prepared INSERTs, group commit)', m: await measureFloor('stored', image.url) },
+  ];
   const hello = await measureHelloWorld();
 
   const floor = runs.find((r) => r.m.floor)?.m.floor;
   const shown = [
     ...runs,
+    ...floors,
     ...(floor ? [{ label: 'Pinion GET /healthz (no key, body or store)', m: { load: floor } }] : []),
     { label: 'Fastify GET / hello-world', m: hello },
   ];
@@ -180,7 +213,7 @@ async function main(): Promise<void> {
     console.log(`   ${label}: ${num(m.rows ?? 0)} posts stored (warm-up included) for ${num(m.load.ok)} 2xx in the measured ${SECONDS} s`);
     if (Object.keys(m.load.statusCodes).some((c) => !c.startsWith('2'))) console.log(`     status codes: ${JSON.stringify(m.load.statusCodes)}`);
   }
-  console.log(`   peak RSS of this process (Pinion + sandbox, then hello-world): ${mib(peakRssBytes())}`);
+  console.log(`   peak RSS of this process (Pinion + sandbox, then the floors and hello-world): ${mib(peakRssBytes())}`);
 
   for (const { label, m } of runs) {
     record(
@@ -189,13 +222,14 @@ async function main(): Promise<void> {
       `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello), p50 ${ms(m.load.p50, 2)}, p99 ${ms(m.load.p99, 2)}, ${m.load.non2xx} non-2xx`,
     );
   }
+  for (const { label, m } of floors) record('ingest', label, `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello)`);
   if (floor) record('ingest', 'Pinion GET /healthz', `${num(floor.perSecond)} req/s (${ratio(floor.perSecond, hello.load.perSecond)} of hello)`);
   record('ingest', 'Fastify hello-world', `${num(hello.load.perSecond)} req/s, p50 ${ms(hello.load.p50, 2)}, p99 ${ms(hello.load.p99, 2)}`);
   record('ingest', 'peak RSS (ingest process)', mib(peakRssBytes()));
 
-  for (const { label, m } of runs) {
+  for (const { label, m } of [...runs, ...floors]) {
     const failed = m.load.non2xx + m.load.errors + m.load.timeouts;
-    if ((m.rows ?? 0) < m.load.ok) throw new Error(`${label}: only ${m.rows} posts stored for ${m.load.ok} 2xx answers`);
+    if (m.rows !== undefined && m.rows < m.load.ok) throw new Error(`${label}: only ${m.rows} posts stored for ${m.load.ok} 2xx answers`);
     // Most requests failing means the figure measures an error path, not ingest.
     if (failed > m.load.ok) throw new Error(`${label}: most POSTs failed (${failed} failed, ${m.load.ok} succeeded): ${JSON.stringify(m.load.statusCodes)}`);
   }

@@ -3,7 +3,7 @@
  * `npm run bench -- ingest dispatch`). Each bench runs in its own process, so its peak RSS is its
  * own, against one throwaway PostgreSQL server started here and stopped at the end.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,15 @@ const BENCHES: Array<{ name: string; file: string; args: string[]; postgres: boo
   { name: 'scale-sqlite', file: 'scale.ts', args: ['sqlite'], postgres: false },
 ];
 
+/** With PINION_BENCH_BUILD=1 in env, lib/built.mjs makes the bench's Pinion code the build's (dist/), as users run it. */
+const BUILT = fileURLToPath(new URL('./lib/built.mjs', import.meta.url));
+
 function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], { stdio: 'inherit', env });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', BUILT, fileURLToPath(new URL(file, import.meta.url)), ...args], {
+      stdio: 'inherit',
+      env,
+    });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -60,6 +66,13 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => (stop(), process.exit(130)));
   process.once('SIGTERM', () => (stop(), process.exit(143)));
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_RESULTS: results };
+  if (process.env.BENCH_FROM_SOURCE === '1') console.log('code measured: the TypeScript sources, as tsx loads them (BENCH_FROM_SOURCE=1)');
+  else {
+    // What users run (npm start, the pinion command) is the build: measure that, built now from these sources.
+    if (spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('npm run build failed');
+    env.PINION_BENCH_BUILD = '1';
+    console.log('code measured: the build (dist/, made now by npm run build), as npm start runs it; BENCH_FROM_SOURCE=1 measures the sources');
+  }
   const times: string[][] = [['bench', 'status', 'wall time']];
   let failures = 0;
   try {

@@ -118,7 +118,8 @@ async function accountsRun(url: string, setup: Store, seed: { workspaceId: strin
 
 function startProcess(url: string): Promise<{ child: ChildProcess; report(): Promise<WorkerReport> }> {
   const child = fork(fileURLToPath(new URL('./lib/worker-process.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // This process's loaders (tsx, and lib/built.mjs when the build is measured).
+    execArgv: process.execArgv,
     env: { ...process.env, BENCH_WORKER_DB_URL: url, BENCH_WORKER_CONCURRENCY: String(CONCURRENCY), BENCH_WORKER_POLL_MS: String(POLL_MS) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -61,7 +61,7 @@ async function recordDuplicates(db: Kysely<Database>, d: DeliveryRow, duplicates
 /**
  * The last look at a delivery published again after an unanswered attempt: should that attempt
  * have landed after its window, there are two posts; the one the delivery records is kept. A look
- * that fails is made again at `lookAgainAt`.
+ * that fails is made again `lookAgainIn` later.
  */
 export async function lookForLateDuplicate(input: {
   db: Kysely<Database>;
@@ -70,18 +70,20 @@ export async function lookForLateDuplicate(input: {
   publisher: Publisher;
   withToken: WithToken;
   units?: DailyUnits;
-  now: number;
-  lookAgainAt: number;
+  now(): number;
+  /** How long after a failed look to look again. */
+  lookAgainIn: number;
 }): Promise<void> {
   const { db, d, now } = input;
-  const look = await lookForAttempt({ ...input, payload: JSON.parse(d.payload) as unknown, keep: d.external_id ?? undefined });
+  const { log, publisher, withToken, units } = input;
+  const look = await lookForAttempt({ db, log, publisher, d, withToken, units, payload: JSON.parse(d.payload) as unknown, keep: d.external_id ?? undefined });
   if (look.kind === 'error') {
-    input.log.warn({ deliveryId: d.id, err: look.err }, 'could not look for a late duplicate; will look again');
-    await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { follow_up_at: input.lookAgainAt }, now });
+    log.warn({ deliveryId: d.id, err: look.err }, 'could not look for a late duplicate; will look again');
+    await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { follow_up_at: now() + input.lookAgainIn }, now: now() });
     return;
   }
   if (look.kind === 'found' && look.duplicates.length) {
     const duplicates = JSON.stringify(look.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })));
-    await recordDuplicates(db, d, duplicates, look.warning!, now);
+    await recordDuplicates(db, d, duplicates, look.warning!, now());
   }
 }

@@ -239,8 +239,8 @@ export function publishPass(opts: PublishPassOptions): BackgroundPass & { owner:
       publisher: opts.publisherFor(d.platform),
       withToken: (call) => opts.tokens.withAccessToken(d.account_id, call),
       units,
-      now: now(),
-      lookAgainAt: now() + backoff(1),
+      now,
+      lookAgainIn: backoff(1),
     });
 
   async function withLease(d: DeliveryRow): Promise<void> {

@@ -74,8 +74,7 @@ export async function lookForLateDuplicate(input: {
   /** How long after a failed look to look again. */
   lookAgainIn: number;
 }): Promise<void> {
-  const { db, d, now } = input;
-  const { log, publisher, withToken, units } = input;
+  const { db, log, d, publisher, withToken, units, now } = input;
   const look = await lookForAttempt({ db, log, publisher, d, withToken, units, payload: JSON.parse(d.payload) as unknown, keep: d.external_id ?? undefined });
   if (look.kind === 'error') {
     log.warn({ deliveryId: d.id, err: look.err }, 'could not look for a late duplicate; will look again');

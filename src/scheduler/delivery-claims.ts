@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { preparedOnPostgres, reusable, type Database, type Dialect } from '../store/index.js';
+import { literalLimit, preparedOnPostgres, reusable, type Database, type Dialect } from '../store/index.js';
 import { inOneRound, nextSlots, pacingUpsert, reserveSlots, type SlotRequest } from '../budgets/index.js';
 import { assertTransition, moveDeliveries, moveDelivery, type DeliveryRow } from './delivery-state.js';
 
@@ -93,8 +93,7 @@ async function claimOnPostgres(
   opts: { owner: string; leaseMs: number; limit: number; now: number; postsPublishing?: boolean },
 ): Promise<DeliveryRow[]> {
   const { owner, now } = opts;
-  if (!Number.isSafeInteger(opts.limit) || opts.limit < 1) throw new RangeError(`claim limit must be a positive integer, got ${opts.limit}`);
-  const limit = sql.lit(opts.limit);
+  const limit = literalLimit(opts.limit, 'claim');
   const posts = opts.postsPublishing
     ? sql`, shown as (update posts set status = 'publishing', updated_at = ${now} where id in (select post_id from claimed) and status = 'scheduled')`
     : sql``;

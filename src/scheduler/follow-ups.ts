@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { preparedOnPostgres, reusable, type Database, type Dialect } from '../store/index.js';
+import { literalLimit, preparedOnPostgres, reusable, type Database, type Dialect } from '../store/index.js';
 import type { DailyUnits, Publisher, WithToken } from '../connectors/index.js';
 import type { Logger } from '../observability/index.js';
 import { moveDelivery, type DeliveryRow } from './delivery-state.js';
@@ -21,10 +21,11 @@ import { lookForAttempt } from './look.js';
  * what it picked and is still there.
  */
 export async function takeFollowUps(db: Kysely<Database>, dialect: Dialect, now: number, limit: number): Promise<DeliveryRow[]> {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`follow-up limit must be a positive integer, got ${limit}`);
+  // Checked on both stores, though only PostgreSQL's statement carries it as text.
+  const pgLimit = literalLimit(limit, 'follow-up');
   if (dialect === 'postgres') {
     const { rows } = await sql<DeliveryRow>`with picked as materialized (
-        select id from deliveries where status = 'published' and follow_up_at <= ${now} order by follow_up_at limit ${sql.lit(limit)} for update skip locked
+        select id from deliveries where status = 'published' and follow_up_at <= ${now} order by follow_up_at limit ${pgLimit} for update skip locked
       )
       update deliveries set follow_up_at = null
       where id in (select id from picked) and status = 'published' and follow_up_at <= ${now}

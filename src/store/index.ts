@@ -5,4 +5,4 @@ export type { Database, WebhookFormat } from './schema.js';
 export { inGroupCommit } from './group-commit.js';
 export { ReadCache, READ_CACHE_TTL_MS } from './read-cache.js';
 export { insertRows, reusable } from './compiled.js';
-export { preparedOnPostgres } from './prepared.js';
+export { literalLimit, preparedOnPostgres } from './prepared.js';

@@ -13,6 +13,16 @@ const MARK = '/* prepared */';
  */
 export const preparedOnPostgres = sql.raw(`\n${MARK}`);
 
+/**
+ * A LIMIT written into a prepared statement's text instead of bound: PostgreSQL cannot cost a plan made
+ * without a bound LIMIT's value, so it plans such a statement again on every call; a constant keeps one
+ * statement text per limit and lets it keep a generic plan. Checked, since it is SQL text, not a parameter.
+ */
+export function literalLimit(limit: number, what: string) {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`${what} limit must be a positive integer, got ${limit}`);
+  return sql.lit(limit);
+}
+
 /** SQLSTATE 0A000 with this message: the statement was prepared before a migration changed the columns it returns. */
 const stalePlan = (err: unknown) =>
   (err as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String((err as Error).message));

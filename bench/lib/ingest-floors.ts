@@ -11,13 +11,13 @@
  *   commit). No key, no workspace, account or board lookup, no planning, no request log, no rate
  *   limit: the store's part of a POST done as plainly as better-sqlite3 allows.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { requestValidators } from '../../src/api/validation.js';
 import { PostRequestSchema } from '../../src/posts/index.js';
-import { migrateToLatest, openStore } from '../../src/store/index.js';
+import { checkpointInBackground } from '../../src/store/checkpoints.js';
+import { migrateToLatest, newId, openStore } from '../../src/store/index.js';
 import { seedAccounts } from './pinion-db.js';
 
 export type FloorKind = 'validated' | 'stored';
@@ -42,8 +42,8 @@ export async function startFloor(kind: FloorKind, dir: string): Promise<Floor> {
   app.post('/posts', { schema: { body: PostRequestSchema } }, async (req, reply) => {
     const body = req.body as Body;
     const at = Date.parse(body.scheduled_at ?? '') || Date.now() + 3_600_000;
-    const id = `post_${randomBytes(10).toString('hex')}`;
-    const deliveryId = `dlv_${randomBytes(10).toString('hex')}`;
+    const id = newId('post');
+    const deliveryId = newId('dlv');
     const duplicate = store ? await store.add(id, deliveryId, body, at) : undefined;
     reply.code(201);
     return {
@@ -55,7 +55,7 @@ export async function startFloor(kind: FloorKind, dir: string): Promise<Floor> {
     };
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, stored: () => store?.count() ?? 0, close: async () => (await app.close(), store?.close()) };
+  return { url, stored: () => store?.count() ?? 0, close: async () => (await app.close(), await store?.close()) };
 }
 
 async function storedPosts(file: string) {
@@ -69,6 +69,7 @@ async function storedPosts(file: string) {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
+  const checkpoints = checkpointInBackground(db, file);
   const insertPost = db.prepare(
     `insert into posts (id, workspace_id, status, request, scheduled_at, search_text, media_check_next, created_at, updated_at) values (?, ?, 'scheduled', ?, ?, ?, 0, ?, ?)`,
   );
@@ -106,6 +107,9 @@ async function storedPosts(file: string) {
       });
     },
     count: () => (db.prepare('select count(*) from posts').pluck().get() as number) ?? 0,
-    close: () => void db.close(),
+    close: async () => {
+      await checkpoints.stop();
+      db.close();
+    },
   };
 }

@@ -11,17 +11,16 @@
  *   commit). No key, no workspace, account or board lookup, no planning, no request log, no rate
  *   limit: the store's part of a POST done as plainly as better-sqlite3 allows.
  *
- * Ids and checkpoints are Pinion's own (`newId`, `checkpointInBackground`): with random ids every
- * insert dirtied a random page of each primary key, and with SQLite's checkpoints on this one
- * thread the floor measured about half of what storing costs Pinion's store (bench/README.md,
- * "Sixth round").
+ * Ids and the connection are Pinion's own (`newId`; `sqliteConnection`: its pragmas, checkpoints
+ * from a worker thread): with random ids every insert dirtied a random page of each primary key,
+ * and with SQLite's checkpoints on this one thread the floor measured about half of what storing
+ * costs Pinion's store (bench/README.md, "Sixth round").
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { requestValidators } from '../../src/api/validation.js';
 import { PostRequestSchema } from '../../src/posts/index.js';
-import { checkpointInBackground } from '../../src/store/checkpoints.js';
+import { sqliteConnection } from '../../src/store/open.js';
 import { migrateToLatest, newId, openStore } from '../../src/store/index.js';
 import { seedAccounts } from './pinion-db.js';
 
@@ -68,13 +67,8 @@ async function storedPosts(file: string) {
   await migrateToLatest(pinion);
   const { workspaceId, accountIds } = await seedAccounts(pinion.db, 1);
   await pinion.close();
-  const db = new Database(file);
-  // As src/store/open.ts sets them.
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
-  const checkpoints = checkpointInBackground(db, file);
+  // The store's connection without Kysely: better-sqlite3's statements, as plainly as they come.
+  const { database: db, checkpoints } = sqliteConnection(file);
   const insertPost = db.prepare(
     `insert into posts (id, workspace_id, status, request, scheduled_at, search_text, media_check_next, created_at, updated_at) values (?, ?, 'scheduled', ?, ?, ?, 0, ?, ?)`,
   );
@@ -113,7 +107,7 @@ async function storedPosts(file: string) {
     },
     count: () => (db.prepare('select count(*) from posts').pluck().get() as number) ?? 0,
     close: async () => {
-      await checkpoints.stop();
+      await checkpoints?.stop();
       db.close();
     },
   };

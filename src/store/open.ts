@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { TableWrites } from './read-cache.js';
 import { prepareMarkedStatements } from './prepared.js';
-import { checkpointInBackground } from './checkpoints.js';
+import { checkpointInBackground, type BackgroundCheckpoints } from './checkpoints.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -35,16 +35,24 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
   throw new Error(`Unsupported database URL (expected sqlite:<path> or postgres://…): ${redactUrl(url)}`);
 }
 
-function openSqlite(path: string): Store {
-  const file = path === ':memory:' ? path : resolve(path);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+/**
+ * A SQLite connection set up as the store uses it: its pragmas, and checkpoints from a worker thread
+ * for a file (bench/lib/ingest-floors.ts measures its floor on exactly this connection).
+ */
+export function sqliteConnection(file: string): { database: SqliteDatabase.Database; checkpoints?: BackgroundCheckpoints } {
   const database = new SqliteDatabase(file);
   // WAL lets readers (API) run while the worker writes; busy_timeout rides out short write locks.
   database.pragma('journal_mode = WAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  const checkpoints = file === ':memory:' ? undefined : checkpointInBackground(database, file);
+  return { database, checkpoints: file === ':memory:' ? undefined : checkpointInBackground(database, file) };
+}
+
+function openSqlite(path: string): Store {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const { database, checkpoints } = sqliteConnection(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), plugins: [new TableWrites()] });
   const close = async () => {
     await checkpoints?.stop();

@@ -54,11 +54,6 @@ const pickFollowUps = reusable('claims.follow-ups', (db, now: number, limit: num
   db.selectFrom('deliveries').select('id').where('status', '=', 'published').where('follow_up_at', '<=', now).orderBy('follow_up_at').limit(limit),
 );
 
-/** Records other posts found for a published delivery, and the warning about them. */
-async function recordDuplicates(db: Kysely<Database>, d: DeliveryRow, duplicates: string, warning: string, now: number): Promise<boolean> {
-  return moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { duplicates, warning }, now });
-}
-
 /**
  * The last look at a delivery published again after an unanswered attempt: should that attempt
  * have landed after its window, there are two posts; the one the delivery records is kept. A look
@@ -84,6 +79,7 @@ export async function lookForLateDuplicate(input: {
   }
   if (look.kind === 'found' && look.duplicates.length) {
     const duplicates = JSON.stringify(look.duplicates.map((x) => ({ external_id: x.externalId, url: x.url, removed: x.removed })));
-    await recordDuplicates(db, d, duplicates, look.warning!, now());
+    // The other posts found, and the warning about them.
+    await moveDelivery(db, d.id, { from: ['published'], to: 'published', set: { duplicates, warning: look.warning! }, now: now() });
   }
 }

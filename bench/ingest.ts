@@ -14,7 +14,7 @@ import { startPinion, type PinionInstance } from '../src/cli/instance.js';
 import { loadConfig, type Config } from '../src/config/index.js';
 import { createLogger } from '../src/observability/index.js';
 import { API_SCOPES, createApiKey, ensureWorkspace } from '../src/workspaces/index.js';
-import type { LoadJob, LoadSummary } from './load.js';
+import type { LoadJob, LoadMeasuring, LoadSummary } from './load.js';
 import { startFloor, type FloorKind } from './lib/ingest-floors.js';
 import { connectAccount, ok } from './lib/connect.js';
 import { QUICK, mib, ms, num, peakRssBytes, ratio, record, table } from './lib/report.js';
@@ -23,11 +23,24 @@ const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? (QUICK ? 5 : 20));
 const WARMUP = QUICK ? 1 : 3;
 const CONNECTIONS = 10;
 
-/** Runs one load job in a separate process (its own core on this 2-core machine). */
-function load(job: LoadJob): Promise<LoadSummary> {
+interface Loaded extends LoadSummary {
+  /** CPU time this process (the server measured: Pinion, a floor or hello-world) spent in the measured period, in µs. */
+  serverCpuMicros: number;
+}
+
+/**
+ * Runs one load job in a separate process (its own core on this 2-core machine). Every server this
+ * bench measures runs in this process, so its CPU time over the measured period is the server's.
+ */
+function load(job: LoadJob): Promise<Loaded> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
-    child.once('message', (m) => resolve(m as LoadSummary));
+    let from: NodeJS.CpuUsage | undefined;
+    child.on('message', (m) => {
+      if ((m as LoadMeasuring).measuring) return void (from = process.cpuUsage());
+      const used = process.cpuUsage(from);
+      resolve({ ...(m as LoadSummary), serverCpuMicros: used.user + used.system });
+    });
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
     child.send(job);
@@ -44,11 +57,15 @@ function imageServer(): Promise<{ url: string; bytes: number; stop(): void }> {
 }
 
 interface Measured {
-  load: LoadSummary;
+  load: Loaded;
   rows?: number;
   /** Pinion's own GET /healthz on the same instance: what its HTTP stack costs with no key, body or store. */
-  floor?: LoadSummary;
+  floor?: Loaded;
 }
+
+/** CPU per answered request, in µs: the server's (per 2xx) and the load generator's (per response). */
+const serverCpu = (l: Loaded) => l.serverCpuMicros / l.ok;
+const loadCpu = (l: Loaded) => l.cpuMicros / (l.ok + l.non2xx);
 
 /**
  * Pinion's media settings for one run: `checkPostUrls` (check media_url when a post is made: now the
@@ -164,6 +181,23 @@ async function measureHelloWorld(): Promise<Measured> {
   }
 }
 
+/**
+ * What a goal's rate leaves a POST, in CPU time: on one core, and on both cores if a POST's work were
+ * spread over them with nothing lost, less what the load generator (on the same two cores) spends per
+ * request. Pinion's CPU per POST beside it says how far a goal is from this machine's budget, whatever
+ * the design.
+ */
+function budgets(runs: Array<{ label: string; m: Measured }>, hello: Loaded): void {
+  const generator = Math.max(...runs.map((r) => loadCpu(r.m.load)));
+  for (const goal of [0.3, 0.15]) {
+    const rate = goal * hello.perSecond;
+    console.log(
+      `   ${goal}× of this run's hello-world is ${num(rate)} req/s: at most ${num(1e6 / rate)} µs of server CPU a POST on one core, ${num(2e6 / rate - generator)} µs on both (the load generator takes ${num(generator)} µs a request of the same two cores)`,
+    );
+  }
+  for (const { label, m } of runs) console.log(`   ${label}: ${num(serverCpu(m.load))} µs of CPU a POST`);
+}
+
 async function main(): Promise<void> {
   console.log(`\n== Ingest: POST /api/v1/posts on SQLite vs Fastify hello-world, ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP} s warm-up`);
   console.log('   load generator: autocannon in a separate process; Pinion logs at its default level (info) to /dev/null');
@@ -194,7 +228,7 @@ async function main(): Promise<void> {
     ...(floor ? [{ label: 'Pinion GET /healthz (no key, body or store)', m: { load: floor } }] : []),
     { label: 'Fastify GET / hello-world', m: hello },
   ];
-  const rows = [['route', 'req/s', 'p50', 'p99', '2xx', 'non-2xx', 'errors', 'req/s ÷ hello']];
+  const rows = [['route', 'req/s', 'p50', 'p99', '2xx', 'non-2xx', 'errors', 'req/s ÷ hello', 'server CPU', 'load gen CPU']];
   for (const { label, m } of shown) {
     const l = m.load;
     rows.push([
@@ -206,9 +240,12 @@ async function main(): Promise<void> {
       num(l.non2xx),
       num(l.errors + l.timeouts),
       ratio(l.perSecond, hello.load.perSecond),
+      `${num(serverCpu(l))} µs`,
+      `${num(loadCpu(l))} µs`,
     ]);
   }
-  table('Ingest (successful responses per second; latency of 2xx responses)', rows);
+  table('Ingest (successful responses per second; latency of 2xx responses; CPU time per request: the server per 2xx, the load generator per response)', rows);
+  budgets(runs, hello.load);
   for (const { label, m } of runs) {
     console.log(`   ${label}: ${num(m.rows ?? 0)} posts stored (warm-up included) for ${num(m.load.ok)} 2xx in the measured ${SECONDS} s`);
     if (Object.keys(m.load.statusCodes).some((c) => !c.startsWith('2'))) console.log(`     status codes: ${JSON.stringify(m.load.statusCodes)}`);
@@ -219,7 +256,7 @@ async function main(): Promise<void> {
     record(
       'ingest',
       label,
-      `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello), p50 ${ms(m.load.p50, 2)}, p99 ${ms(m.load.p99, 2)}, ${m.load.non2xx} non-2xx`,
+      `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello), p50 ${ms(m.load.p50, 2)}, p99 ${ms(m.load.p99, 2)}, ${m.load.non2xx} non-2xx, ${num(serverCpu(m.load))} µs CPU a POST`,
     );
   }
   for (const { label, m } of floors) record('ingest', label, `${num(m.load.perSecond)} req/s (${ratio(m.load.perSecond, hello.load.perSecond)} of hello)`);

@@ -26,6 +26,13 @@ export interface LoadSummary {
   p50: number;
   p99: number;
   statusCodes: Record<string, number>;
+  /** CPU time (user + system) this load generator spent in the measured period, in microseconds. */
+  cpuMicros: number;
+}
+
+/** Sent before the measured period starts, so the server's process can start counting its own CPU time there. */
+export interface LoadMeasuring {
+  measuring: true;
 }
 
 function fire(job: LoadJob, seconds: number, onLatency?: (ms: number, status: number) => void): Promise<autocannon.Result> {
@@ -40,9 +47,12 @@ function fire(job: LoadJob, seconds: number, onLatency?: (ms: number, status: nu
 process.once('message', async (job: LoadJob) => {
   if (job.warmupSeconds > 0) await fire(job, job.warmupSeconds);
   const latencies: number[] = [];
+  process.send!({ measuring: true } satisfies LoadMeasuring);
+  const cpu = process.cpuUsage();
   const result = await fire(job, job.seconds, (ms, status) => {
     if (status >= 200 && status < 300) latencies.push(ms);
   });
+  const used = process.cpuUsage(cpu);
   const statusCodes: Record<string, number> = {};
   for (const [code, s] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = s.count ?? 0;
   const summary: LoadSummary = {
@@ -55,6 +65,7 @@ process.once('message', async (job: LoadJob) => {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     statusCodes,
+    cpuMicros: used.user + used.system,
   };
   process.send!(summary, () => process.exit(0));
 });
